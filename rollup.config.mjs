@@ -1,0 +1,30 @@
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+import { wasmBase64Plugin } from './scripts/wasm-plugin.mjs';
+
+const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false, outDir: 'dist' });
+
+export default [
+  {
+    // Default entry: wasm inlined as base64 (Node, Deno, browsers).
+    input: 'src/index.ts',
+    plugins: [wasmBase64Plugin(), ts()],
+    output: [
+      { file: 'dist/tensorlane.js', format: 'es' },
+      { file: 'dist/tensorlane.cjs', format: 'cjs', exports: 'named' },
+    ],
+  },
+  {
+    // Edge entry: imports the .wasm beside it as a module.
+    input: 'src/index.worker.ts',
+    external: ['./tensorlane.wasm'],
+    plugins: [ts()],
+    output: { file: 'dist/tensorlane.worker.js', format: 'es' },
+  },
+  {
+    input: 'src/index.ts',
+    external: ['tensorlane:wasm-base64'],
+    plugins: [dts({ tsconfig: './tsconfig.json' })],
+    output: { file: 'dist/tensorlane.d.ts', format: 'es' },
+  },
+];

@@ -1,0 +1,28 @@
+// npm run build: wasm (release + debug), a check that the release uses SIMD, then the bundles.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
+const bin = (name) => `node_modules/.bin/${name}`;
+
+run(bin('asc'), ['assembly/index.ts', '--target', 'release']);
+run(bin('asc'), ['assembly/index.ts', '--target', 'debug']);
+
+const wat = readFileSync('build/tensorlane.wat', 'utf8');
+const simd = (wat.match(/\b(f32x4|v128)\.[a-z_]+/g) ?? []).length;
+if (simd === 0) {
+  console.error('build: build/tensorlane.wasm contains no v128/f32x4 instructions; is "enable": ["simd"] set in asconfig.json?');
+  process.exit(1);
+}
+const imports = wat.match(/^\s*\(import .*$/gm) ?? [];
+if (imports.length > 0) {
+  console.error(`build: the release module must import nothing, found:\n${imports.join('\n')}`);
+  process.exit(1);
+}
+
+if (!process.argv.includes('--wasm-only')) {
+  mkdirSync('dist', { recursive: true });
+  run(bin('rollup'), ['-c', '--silent']);
+  copyFileSync('build/tensorlane.wasm', 'dist/tensorlane.wasm');
+}
+console.log(`build: tensorlane.wasm ${readFileSync('build/tensorlane.wasm').length} bytes, ${simd} SIMD instructions`);

@@ -1,0 +1,223 @@
+// The memory manager of wasm linear memory. Kernels take raw byte offsets and never allocate;
+// this module decides where buffers live:
+//   - `heap`: aligned first-fit allocations with coalescing, for long-lived buffers (parameters,
+//     gradients, optimizer state, activation buffers of an execution plan);
+//   - `scratch`: a mark/reset bump arena for per-call temporaries (packing buffers, op inputs).
+// Growing memory detaches every typed-array view over the old buffer, so views are never kept:
+// `f32()` re-derives its view whenever `memory.buffer` has changed.
+import { kernels, onInstall, type Kernels } from './wasm.js';
+
+/** Every allocation starts on a 16-byte boundary (one v128). */
+export const ALIGN = 16;
+const PAGE = 65536;
+
+function alignUp(n: number, a = ALIGN): number {
+  return Math.ceil(n / a) * a;
+}
+
+/** First-fit allocator over [base, memory end) with a sorted, coalesced free list. */
+export class Heap {
+  private top: number;
+  private readonly sizes = new Map<number, number>();
+  private readonly freeStarts: number[] = [];
+  private readonly freeSizes: number[] = [];
+
+  constructor(private readonly memory: WebAssembly.Memory, base: number) {
+    this.top = alignUp(base);
+  }
+
+  /** Allocates `bytes` (rounded up to 16) and returns the byte offset. Grows memory if needed. */
+  alloc(bytes: number): number {
+    if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`memory: cannot allocate ${bytes} bytes`);
+    const size = Math.max(ALIGN, alignUp(bytes));
+    for (let i = 0; i < this.freeStarts.length; i++) {
+      const free = this.freeSizes[i]!;
+      if (free < size) continue;
+      const ptr = this.freeStarts[i]!;
+      if (free === size) {
+        this.freeStarts.splice(i, 1);
+        this.freeSizes.splice(i, 1);
+      } else {
+        this.freeStarts[i] = ptr + size;
+        this.freeSizes[i] = free - size;
+      }
+      this.sizes.set(ptr, size);
+      return ptr;
+    }
+    const ptr = this.top;
+    this.ensure(ptr + size);
+    this.top = ptr + size;
+    this.sizes.set(ptr, size);
+    return ptr;
+  }
+
+  /** Returns a block to the free list; freeing 0 is a no-op, freeing twice throws. */
+  free(ptr: number): void {
+    if (ptr === 0) return;
+    const size = this.sizes.get(ptr);
+    if (size === undefined) throw new Error(`memory: free of ${ptr}, which is not an allocated block`);
+    this.sizes.delete(ptr);
+    let i = 0;
+    while (i < this.freeStarts.length && this.freeStarts[i]! < ptr) i++;
+    this.freeStarts.splice(i, 0, ptr);
+    this.freeSizes.splice(i, 0, size);
+    // Coalesce with the next, then the previous neighbour.
+    if (i + 1 < this.freeStarts.length && ptr + this.freeSizes[i]! === this.freeStarts[i + 1]) {
+      this.freeSizes[i]! += this.freeSizes[i + 1]!;
+      this.freeStarts.splice(i + 1, 1);
+      this.freeSizes.splice(i + 1, 1);
+    }
+    if (i > 0 && this.freeStarts[i - 1]! + this.freeSizes[i - 1]! === ptr) {
+      this.freeSizes[i - 1]! += this.freeSizes[i]!;
+      this.freeStarts.splice(i, 1);
+      this.freeSizes.splice(i, 1);
+      i--;
+    }
+    // A free block at the top goes back to the bump region.
+    const last = this.freeStarts.length - 1;
+    if (last >= 0 && this.freeStarts[last]! + this.freeSizes[last]! === this.top) {
+      this.top = this.freeStarts[last]!;
+      this.freeStarts.pop();
+      this.freeSizes.pop();
+    }
+  }
+
+  /** Bytes in live allocations. */
+  get allocatedBytes(): number {
+    let total = 0;
+    for (const size of this.sizes.values()) total += size;
+    return total;
+  }
+
+  /** Number of live allocations. */
+  get blockCount(): number {
+    return this.sizes.size;
+  }
+
+  /** Makes linear memory at least `end` bytes long. */
+  private ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const pages = Math.ceil((end - have) / PAGE);
+    try {
+      this.memory.grow(pages);
+    } catch {
+      throw new RangeError(`memory: cannot grow WebAssembly memory to ${end} bytes (${pages} more pages refused)`);
+    }
+  }
+}
+
+/**
+ * Mark/reset bump arena for temporaries. In steady state it is one heap block reused forever;
+ * a request that does not fit is served from the heap, and the next full reset grows the block
+ * to the high-water mark, so the following identical call allocates nothing.
+ */
+export class Scratch {
+  private base = 0;
+  private capacity = 0;
+  private offset = 0;
+  private highWater = 0;
+  private readonly overflow: Array<{ at: number; ptr: number }> = [];
+
+  constructor(private readonly heap: Heap) {}
+
+  /** The current position; pass it to `reset` to free everything allocated after it. */
+  mark(): number {
+    return this.offset;
+  }
+
+  /** A 16-byte-aligned temporary of `bytes` bytes, valid until `reset` to an earlier mark. */
+  alloc(bytes: number): number {
+    const size = alignUp(Math.max(bytes, 0));
+    const at = this.offset;
+    this.offset += size;
+    this.highWater = Math.max(this.highWater, this.offset);
+    if (this.offset <= this.capacity) return this.base + at;
+    const ptr = this.heap.alloc(size);
+    this.overflow.push({ at, ptr });
+    return ptr;
+  }
+
+  /** Frees everything allocated after `mark`. */
+  reset(mark: number): void {
+    while (this.overflow.length > 0 && this.overflow[this.overflow.length - 1]!.at >= mark) {
+      this.heap.free(this.overflow.pop()!.ptr);
+    }
+    this.offset = mark;
+    if (mark === 0 && this.highWater > this.capacity) {
+      this.heap.free(this.base);
+      this.capacity = alignUp(this.highWater, 4096);
+      this.base = this.heap.alloc(this.capacity);
+    }
+  }
+
+  /** Bytes reserved for the arena's own block. */
+  get reservedBytes(): number {
+    return this.capacity;
+  }
+}
+
+let heapInstance: Heap | undefined;
+let scratchInstance: Scratch | undefined;
+let viewF32 = new Float32Array(0);
+let viewI32 = new Int32Array(0);
+
+onInstall((k: Kernels) => {
+  heapInstance = new Heap(k.memory, k.heap_base!());
+  scratchInstance = new Scratch(heapInstance);
+  viewF32 = new Float32Array(k.memory.buffer);
+  viewI32 = new Int32Array(k.memory.buffer);
+});
+
+/** The allocator for long-lived buffers. */
+export function heap(): Heap {
+  kernels();
+  return heapInstance!;
+}
+
+/** The arena for temporaries. */
+export function scratch(): Scratch {
+  kernels();
+  return scratchInstance!;
+}
+
+/** Runs `fn` with scratch allocations that are all released when it returns or throws. */
+export function withScratch<T>(fn: (alloc: (bytes: number) => number) => T): T {
+  const arena = scratch();
+  const mark = arena.mark();
+  try {
+    return fn((bytes) => arena.alloc(bytes));
+  } finally {
+    arena.reset(mark);
+  }
+}
+
+/** A Float32Array over all of wasm memory, re-derived if memory grew since the last call. */
+export function f32(): Float32Array {
+  const buffer = kernels().memory.buffer;
+  if (viewF32.buffer !== buffer) viewF32 = new Float32Array(buffer);
+  return viewF32;
+}
+
+/** An Int32Array over all of wasm memory, re-derived if memory grew since the last call. */
+export function i32(): Int32Array {
+  const buffer = kernels().memory.buffer;
+  if (viewI32.buffer !== buffer) viewI32 = new Int32Array(buffer);
+  return viewI32;
+}
+
+/** Copies `src` into wasm memory at byte offset `ptr`. */
+export function writeF32(ptr: number, src: ArrayLike<number>): void {
+  f32().set(src, ptr >>> 2);
+}
+
+/** Copies `n` floats from wasm memory at `ptr` into `out` (a new JS-owned array by default). */
+export function readF32(ptr: number, n: number, out: Float32Array = new Float32Array(n)): Float32Array {
+  out.set(f32().subarray(ptr >>> 2, (ptr >>> 2) + n));
+  return out;
+}
+
+/** Current size of wasm linear memory in bytes. */
+export function memoryBytes(): number {
+  return kernels().memory.buffer.byteLength;
+}

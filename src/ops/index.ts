@@ -1,0 +1,2 @@
+// Functional ops on tensors: the kernel bindings, validated. One module per kernel family.
+export { matmul, type MatmulOptions } from './matmul.js';
