@@ -18,7 +18,7 @@ export interface InitSyncOptions {
 }
 
 /** Decodes base64 with `atob`, which every supported runtime has. */
-export function decodeBase64(text: string): Uint8Array {
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

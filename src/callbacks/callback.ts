@@ -1,0 +1,63 @@
+// The contract between callbacks and the training loop (Keras 3 semantics: epochs and batches
+// are 0-based; logs hold 'loss', metric names and their 'val_' twins).
+import type { Tensor } from '../tensor.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+
+/** Named numbers reported by `fit` and `evaluate`: `loss`, `accuracy`, `val_loss`, ... */
+export type Logs = Record<string, number>;
+
+/** What a callback may touch on the model being trained. */
+export interface TrainingModel {
+  /** Set to true to end `fit` after the current batch. */
+  stopTraining: boolean;
+  readonly optimizer: Optimizer | undefined;
+  /** All weights (trainable and not) in Keras order, copied out. */
+  getWeights(): Tensor[];
+  setWeights(weights: readonly Tensor[]): void;
+  /** The model as bytes (what `io.save(model)` returns). */
+  save(): Uint8Array;
+}
+
+/** What `fit` was asked to do, handed to callbacks before training starts. */
+export interface TrainingParams {
+  epochs: number;
+  /** Batches per epoch. */
+  steps: number;
+  samples: number;
+  batchSize: number;
+  verbose: number;
+  /** Names that will appear in the epoch logs, e.g. ['loss', 'accuracy', 'val_loss', 'val_accuracy']. */
+  metrics: string[];
+}
+
+/** Base class of every callback; each hook may be async, and `fit` awaits it. */
+export abstract class Callback {
+  model: TrainingModel | undefined;
+  params: TrainingParams | undefined;
+
+  setModel(model: TrainingModel): void {
+    this.model = model;
+  }
+  setParams(params: TrainingParams): void {
+    this.params = params;
+  }
+  onTrainBegin(_logs?: Logs): void | Promise<void> {}
+  onTrainEnd(_logs?: Logs): void | Promise<void> {}
+  onEpochBegin(_epoch: number, _logs?: Logs): void | Promise<void> {}
+  onEpochEnd(_epoch: number, _logs?: Logs): void | Promise<void> {}
+  onBatchBegin(_batch: number, _logs?: Logs): void | Promise<void> {}
+  onBatchEnd(_batch: number, _logs?: Logs): void | Promise<void> {}
+}
+
+/** Records every epoch's logs; `fit` always attaches one and returns it. */
+export class History extends Callback {
+  /** Epoch indices seen, in order. */
+  readonly epoch: number[] = [];
+  /** Each log name's values, one per epoch. */
+  readonly history: Record<string, number[]> = {};
+
+  override onEpochEnd(epoch: number, logs: Logs = {}): void {
+    this.epoch.push(epoch);
+    for (const [key, value] of Object.entries(logs)) (this.history[key] ??= []).push(value);
+  }
+}
