@@ -11,7 +11,7 @@ import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, sizeOf, type Shape } from '../tensor.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
-import type { Rng } from '../random.js';
+import { Rng, StreamPurpose, streamId } from '../random.js';
 
 /** Options every layer accepts. */
 export interface BaseLayerConfig {
@@ -56,6 +56,12 @@ export interface NodeIO {
   readonly weightGrads: readonly number[];
   /** Byte offsets of the buffers requested by `stateRequests`, by name. */
   readonly state: Readonly<Record<string, number>>;
+  /**
+   * A write-only buffer as large as any input or weight of the plan (training plans only), for
+   * kernels that always write a gradient the plan does not need (an input without `grad`, a frozen
+   * weight): pass `x.grad || io.sink`.
+   */
+  readonly sink: number;
 }
 
 /** Per-step context: training flag, batch size and the random stream of this step. */
@@ -123,13 +129,18 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${n}`;
 }
 
+/** Seed of layers initialised outside a model (see `getWeights`). */
+const STANDALONE_SEED = 0x1a7e5;
+let standaloneCount = 0;
+
 /** Bumped whenever any layer's `trainable` changes, so models know to rebuild their training state. */
 export let trainableVersion = 0;
 
 // Weights are freed when their layer is garbage collected (users never call dispose).
-const weightRegistry = new FinalizationRegistry<{ heap: ReturnType<typeof heap>; ptrs: number[] }>(({ heap: h, ptrs }) => {
+const weightRegistry = new FinalizationRegistry<{ heap: ReturnType<typeof heap>; ptrs: number[]; cleanups: Array<{ release(): void }> }>(({ heap: h, ptrs, cleanups }) => {
   if (h !== heap()) return; // the module was re-initialised: that memory is gone anyway
   for (const p of ptrs) h.free(p);
+  for (const c of cleanups) c.release();
 });
 
 /**
@@ -150,6 +161,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
   /** Set once the weights hold initialised (or loaded) values. */
   weightsInitialized = false;
   private readonly ownedPtrs: number[] = [];
+  private readonly cleanups: Array<{ release(): void }> = [];
 
   constructor(config: C, defaultPrefix: string) {
     if (config === null || typeof config !== 'object') throw new ValueError(`${defaultPrefix}: config must be an object, got ${String(config)}`);
@@ -220,6 +232,14 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
     return false;
   }
 
+  /**
+   * True when `forward` already applied the activation (ReLU in a convolution's epilogue): the plan
+   * then skips the activation's forward and its backward reads the output in place of z.
+   */
+  get fusedActivation(): boolean {
+    return false;
+  }
+
   /** The activation fused after `forward` (and before `backward`), or undefined for linear. */
   get activation(): ActivationStage | undefined {
     return undefined;
@@ -247,7 +267,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
     this.computeOutputShape(inputShapes);
     this.build(inputShapes);
     this.inputShapes = inputShapes.map((s) => [...s]);
-    weightRegistry.register(this, { heap: heap(), ptrs: this.ownedPtrs });
+    weightRegistry.register(this, { heap: heap(), ptrs: this.ownedPtrs, cleanups: this.cleanups });
   }
 
   /**
@@ -311,8 +331,13 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
     return n;
   }
 
-  /** The weights as tensors in Keras order and layout, copied out of wasm memory. */
+  /**
+   * The weights as tensors in Keras order and layout, copied out of wasm memory. A layer whose
+   * model has not initialised it yet is initialised here from a per-process stream (models with a
+   * seed initialise their layers as soon as they are built).
+   */
   getWeights(): Tensor[] {
+    if (!this.weightsInitialized && this.weights.length > 0) this.initializeWeights(new Rng(STANDALONE_SEED, streamId(StreamPurpose.initializer, standaloneCount++ % (1 << 24))));
     return this.weights.map((w) => new Tensor(w.read(), w.shape));
   }
 
@@ -343,6 +368,11 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
       if (w.regularizer !== undefined) total += w.regularizer.apply(w.ptr, grads[i] ?? 0, w.size);
     }
     return total;
+  }
+
+  /** Registers something to release when the layer is garbage collected; it must not reference the layer. */
+  protected onDispose(item: { release(): void }): void {
+    this.cleanups.push(item);
   }
 
   /** Allocates a plan-independent buffer owned by the layer (freed with it). */

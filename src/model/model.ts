@@ -165,11 +165,19 @@ export class Model implements TrainingModel {
     this.rngs = Model.makeRngs(this.seed);
     this.ctx = { training: false, batch: 0, rng: this.rngs.dropout };
     registry.register(this, this.resources);
+    this.explicitSeed = config.seed !== undefined;
     if (config.outputs !== undefined || config.inputs !== undefined) {
       const inputs = config.inputs instanceof Array ? config.inputs : [config.inputs as SymbolicTensor];
       this.graph = buildGraph(inputs, config.outputs, this.name);
+      if (this.explicitSeed) this.ensureInitialized();
     }
   }
+
+  /**
+   * Whether the seed was given: then weights are initialised as soon as the graph is known;
+   * otherwise on first use, from `fit`'s seed when it has one.
+   */
+  protected readonly explicitSeed: boolean;
 
   private static makeRngs(seed: number): { shuffle: Rng; dropout: Rng; augment: Rng } {
     const root = new Rng(seed);
@@ -219,7 +227,7 @@ export class Model implements TrainingModel {
   }
 
   /** Initialises every layer that has no values yet, from `seed` (stream per layer index). */
-  private ensureInitialized(seed = this.seed): void {
+  protected ensureInitialized(seed = this.seed): void {
     const graph = this.graph!;
     const root = new Rng(seed);
     graph.layers.forEach((layer, i) => {
@@ -369,6 +377,7 @@ export class Model implements TrainingModel {
   /** The plan for `batch` (training plans carry gradients); cached, at most 4 kept. */
   private plan(batch: number, training: boolean): Plan {
     const key = `${training ? 't' : 'i'}${batch}`;
+    const state = training ? this.trainState() : undefined; // may drop stale training plans
     let p = this.resources.plans.get(key);
     if (p !== undefined) return p;
     if (!training) {
@@ -376,7 +385,6 @@ export class Model implements TrainingModel {
       for (const [k, other] of this.resources.plans) if (k.startsWith('t') && other.maxBatch >= batch) return other;
     }
     const graph = this.graph!;
-    const state = training ? this.trainState() : undefined;
     p = new Plan(graph, batch, this.compiled?.targetSize ?? 0, state?.weightGrads);
     this.resources.plans.set(key, p);
     if (this.resources.plans.size > 4) {
@@ -553,7 +561,6 @@ export class Model implements TrainingModel {
       this.ensureInitialized();
     }
     const plan = this.plan(Math.min(batchSize, n), true);
-    this.trainState();
     const weighted = classWeight !== undefined;
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
@@ -689,7 +696,6 @@ export class Model implements TrainingModel {
     if (n === 0) throw new ValueError(`${this.name}.trainStep: empty batch`);
     this.ensureInitialized();
     const plan = this.plan(n, true);
-    this.trainState();
     this.loadBatch(plan, xs, y, undefined, 0, n);
     const loss = this.step(plan, n, false);
     if (!Number.isFinite(loss)) throw new ValueError(`${this.name}.trainStep: the loss is ${loss}; the update was not applied`);

@@ -14,6 +14,8 @@ export interface PlanStep {
   readonly stage: ActivationStage | undefined;
   /** Whether backward runs for this node (something trainable is upstream or inside it). */
   readonly needsBackward: boolean;
+  /** The layer's forward applied the activation already (the plan only runs its backward). */
+  readonly fused: boolean;
   /** Entries of the output's last axis (softmax works row by row). */
   readonly lastDim: number;
 }
@@ -100,7 +102,7 @@ export class Plan {
         layout.out = reserve(n, false);
         if (outGrad) layout.outGrad = reserve(n, true);
         if (alias !== 'preActivation' && layer.activation !== undefined) {
-          layout.z = reserve(n, false);
+          if (!layer.fusedActivation) layout.z = reserve(n, false);
           if (needsBackward) layout.dz = reserve(n, true);
         }
       }
@@ -108,6 +110,14 @@ export class Plan {
       for (const [name, req] of Object.entries(requests)) layout.state[name] = reserve(req.floats, req.grad === true && training);
       layouts.push(layout);
     }
+    let sinkFloats = 0;
+    if (training) {
+      for (const node of graph.nodes) {
+        for (const t of node.inputs) sinkFloats = Math.max(sinkFloats, maxBatch * sizeOf(t.shape));
+        for (const w of node.layer.weights) sinkFloats = Math.max(sinkFloats, w.size);
+      }
+    }
+    const sink = sinkFloats > 0 ? reserve(sinkFloats, false) : undefined;
     const yTrue = targetSize > 0 ? reserve(maxBatch * targetSize, false) : undefined;
     const sampleWeights = targetSize > 0 ? reserve(maxBatch, false) : undefined;
 
@@ -118,6 +128,7 @@ export class Plan {
     this.gradFloats = sizes.grads;
     this.valueFloats = sizes.values;
     const ptr = (p: Pending | undefined): number => (p === undefined ? 0 : (p.grad ? this.gradsBlock : this.valuesBlock) + p.offset * 4);
+    const sinkPtr = ptr(sink);
     const slots = new Map<SymbolicTensor, Slot>();
     this.inputs = graph.inputs.map((t, i) => {
       const slot: Slot = { ptr: ptr(inputLayouts[i]), grad: ptr(inputGradLayouts[i]), shape: t.shape, size: sizeOf(t.shape) };
@@ -147,7 +158,7 @@ export class Plan {
           dz = inputs[0]!.grad;
         } else {
           z = layout.z ? ptr(layout.z) : output.ptr;
-          dz = layout.z ? ptr(layout.dz) : output.grad;
+          dz = node.layer.activation !== undefined ? ptr(layout.dz) : output.grad;
         }
       }
       slots.set(node.output, output);
@@ -156,8 +167,9 @@ export class Plan {
       const grads = weightGrads?.get(node.layer) ?? node.layer.weights.map(() => 0);
       this.steps.push({
         layer: node.layer,
-        io: { inputs, output, z, dz, weightGrads: grads, state },
+        io: { inputs, output, z, dz, weightGrads: grads, state, sink: sinkPtr },
         stage: node.layer.activation,
+        fused: node.layer.fusedActivation,
         needsBackward: layout.needsBackward,
         lastDim: node.output.shape[node.output.shape.length - 1] ?? 1,
       });
@@ -178,7 +190,7 @@ export class Plan {
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i]!;
       s.layer.forward(s.io, ctx);
-      if (s.stage !== undefined) s.stage.forward(s.io.output.ptr, s.io.z, ctx.batch * s.io.output.size, s.lastDim);
+      if (s.stage !== undefined && !s.fused) s.stage.forward(s.io.output.ptr, s.io.z, ctx.batch * s.io.output.size, s.lastDim);
     }
   }
 

@@ -88,6 +88,7 @@ export class Sequential extends Model {
       const input = t;
       for (const layer of this.stack) t = layer.apply(t);
       this.graph = buildGraph([input], t, this.name);
+      if (this.explicitSeed) this.ensureInitialized();
     }
     this.invalidate();
   }
