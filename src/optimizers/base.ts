@@ -26,6 +26,8 @@ export interface ParamEntry {
   readonly slots: number[];
   /** Updates applied to this parameter (torch's per-parameter `state['step']`). */
   steps: number;
+  /** A per-parameter scalar some optimizers keep (NAdam's product of momentum factors). */
+  aux: number;
 }
 
 /** A number that must be finite and within bounds; returns it. */
@@ -95,6 +97,8 @@ export abstract class BaseOptimizer implements Optimizer {
   }
   /** Applies one update to one parameter with learning rate `lr`; `entry.steps` counts prior updates. */
   protected abstract update(k: Kernels, entry: ParamEntry, lr: number): void;
+  /** Recomputes `entry.aux` after `setState` set `entry.steps` (default: nothing kept). */
+  protected restoreAux(_entry: ParamEntry): void {}
   /** The optimizer-specific options, defaults filled in (getConfig adds the shared ones). */
   protected abstract ownConfig(): Record<string, unknown>;
 
@@ -134,7 +138,7 @@ export abstract class BaseOptimizer implements Optimizer {
       seen.add(ref.name);
       let entry = this.entries.get(ref.name);
       if (entry === undefined) {
-        entry = { ref, slots: this.slotNames().map((slot) => this.allocSlot(slot, ref.size)), steps: 0 };
+        entry = { ref, slots: this.slotNames().map((slot) => this.allocSlot(slot, ref.size)), steps: 0, aux: 1 };
         this.entries.set(ref.name, entry);
       } else if (entry.ref.size !== ref.size) {
         throw new ValueError(`${this.who}.build: parameter '${ref.name}' was built with ${entry.ref.size} floats, now has ${ref.size}`);
@@ -205,6 +209,7 @@ export abstract class BaseOptimizer implements Optimizer {
       const entry = this.entries.get(paramName)!;
       names.forEach((slot, i) => writeF32(entry.slots[i]!, record[slot]!));
       entry.steps = iterations;
+      this.restoreAux(entry);
     }
     this.iterationCount = iterations;
   }

@@ -4,12 +4,20 @@ import { ValueError } from '../errors.js';
 import type { Optimizer } from './optimizer.js';
 import { SGD, type SGDOptions } from './sgd.js';
 import { Adam, AdamW, type AdamOptions } from './adam.js';
+import { Adagrad, type AdagradOptions } from './adagrad.js';
+import { RMSprop, type RMSpropOptions } from './rmsprop.js';
+import { Adadelta, type AdadeltaOptions } from './adadelta.js';
+import { Adamax, NAdam, type AdamaxOptions, type NAdamOptions } from './adamax.js';
 
 export type { Optimizer, OptimizerState, ParamRef } from './optimizer.js';
 export type { OptimizerOptions } from './base.js';
 export { BaseOptimizer } from './base.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export { Adadelta, type AdadeltaOptions } from './adadelta.js';
+export { Adamax, NAdam, type AdamaxOptions, type NAdamOptions } from './adamax.js';
 
 /** SGD (momentum, dampening, nesterov, weightDecay); learningRate default 0.01. See {@link SGD}. */
 export function sgd(options: SGDOptions = {}): SGD {
@@ -26,10 +34,40 @@ export function adamw(options: AdamOptions = {}): AdamW {
   return new AdamW(options);
 }
 
+/** Adagrad (lrDecay, weightDecay, initialAccumulatorValue, epsilon); learningRate default 1e-2. See {@link Adagrad}. */
+export function adagrad(options: AdagradOptions = {}): Adagrad {
+  return new Adagrad(options);
+}
+
+/** RMSprop (alpha, epsilon, weightDecay, momentum, centered); learningRate default 1e-2. See {@link RMSprop}. */
+export function rmsprop(options: RMSpropOptions = {}): RMSprop {
+  return new RMSprop(options);
+}
+
+/** Adadelta (rho, epsilon, weightDecay); learningRate default 1.0. See {@link Adadelta}. */
+export function adadelta(options: AdadeltaOptions = {}): Adadelta {
+  return new Adadelta(options);
+}
+
+/** Adamax (beta1, beta2, epsilon, weightDecay); learningRate default 2e-3. See {@link Adamax}. */
+export function adamax(options: AdamaxOptions = {}): Adamax {
+  return new Adamax(options);
+}
+
+/** NAdam (beta1, beta2, epsilon, weightDecay, momentumDecay); learningRate default 2e-3. See {@link NAdam}. */
+export function nadam(options: NAdamOptions = {}): NAdam {
+  return new NAdam(options);
+}
+
 const FACTORIES: Record<string, (config: Record<string, unknown>) => Optimizer> = {
   sgd: (c) => sgd(c),
   adam: (c) => adam(c),
   adamw: (c) => adamw(c),
+  adagrad: (c) => adagrad(c),
+  rmsprop: (c) => rmsprop(c),
+  adadelta: (c) => adadelta(c),
+  adamax: (c) => adamax(c),
+  nadam: (c) => nadam(c),
 };
 
 /**
