@@ -5,7 +5,7 @@
 import { ValueError } from '../errors.js';
 import { kernels, type Kernels } from '../backend/wasm.js';
 import { heap, readF32, writeF32 } from '../backend/memory.js';
-import { resolveLearningRate, scheduleConfig, type LearningRate, type LearningRateFn } from '../schedules.js';
+import { deserialize, isSerialized, serialize, type LearningRate, type LearningRateFn } from '../schedules.js';
 import type { Optimizer, OptimizerState, ParamRef } from './optimizer.js';
 
 /** Options every optimizer accepts. At most one of the three clipping options may be set. */
@@ -64,6 +64,17 @@ export const BASE_KEYS = ['learningRate', ...CLIP_KEYS] as const;
 /** torch.nn.utils.clip_grad_norm_ adds this to the norm before dividing. */
 const CLIP_NORM_EPS = 1e-6;
 
+/** Splits a learning-rate option into a constant or a function of the step; validates. */
+function resolveLearningRate(who: string, lr: unknown): { fn: LearningRateFn | undefined; value: number } {
+  if (typeof lr === 'number') {
+    if (!(Number.isFinite(lr) && lr >= 0)) throw new ValueError(`${who}: learningRate must be a finite number >= 0 or a schedule, got ${lr}`);
+    return { fn: undefined, value: lr };
+  }
+  if (typeof lr === 'function') return { fn: lr as LearningRateFn, value: NaN };
+  if (isSerialized(lr)) return { fn: deserialize(lr), value: NaN };
+  throw new ValueError(`${who}: learningRate must be a number, a schedule or a function (step) => number, got ${String(lr)}`);
+}
+
 /** The shared machinery of every optimizer; subclasses implement `slotNames` and `update`. */
 export abstract class BaseOptimizer implements Optimizer {
   abstract readonly name: string;
@@ -79,7 +90,7 @@ export abstract class BaseOptimizer implements Optimizer {
     const { fn, value } = resolveLearningRate(who, options.learningRate ?? defaultLearningRate);
     this.lrFn = fn;
     this.lrValue = value;
-    this.lrConfig = fn === undefined ? value : scheduleConfig(options.learningRate!);
+    this.lrConfig = fn === undefined ? value : serialize(options.learningRate!);
     const set = CLIP_KEYS.filter((key) => options[key] !== undefined);
     if (set.length > 1) throw new ValueError(`${who}: only one of clipValue, clipNorm and globalClipNorm may be set, got ${set.join(' and ')}`);
     this.clip = {
