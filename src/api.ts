@@ -5,3 +5,4 @@ export { isInitialized } from './backend/wasm.js';
 export * as ops from './ops/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as schedules from './schedules.js';
+export * as callbacks from './callbacks/index.js';
