@@ -244,16 +244,34 @@ function packB(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j
 
 /**
  * Driver: what src/ calls. Any shape, any flags; scratch must hold f32_gemm_scratch_bytes(m, n, k)
- * bytes. C must not overlap A, B or bias; A and B may alias each other.
+ * bytes. C must not overlap A, B or bias; A and B may alias each other. Problems too small for
+ * packing to pay off (and k = 0) take the plain loops.
  */
 export function f32_gemm(
   flags: i32, m: i32, n: i32, k: i32,
   a: usize, lda: i32, b: usize, ldb: i32,
   c: usize, ldc: i32, bias: usize, scratch: usize,
 ): void {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0 || <i64>m * n * k < SMALL_MADDS) {
+  if (<i64>m * n * k < SMALL_MADDS) {
     f32_gemm__scalar(flags, m, n, k, a, lda, b, ldb, c, ldc, bias);
+  } else {
+    f32_gemm__simd(flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch);
+  }
+}
+
+/**
+ * The packed, cache-blocked SIMD GEMM for every size (f32_gemm without the small-problem
+ * shortcut); same arguments and scratch as f32_gemm.
+ */
+export function f32_gemm__simd(
+  flags: i32, m: i32, n: i32, k: i32,
+  a: usize, lda: i32, b: usize, ldb: i32,
+  c: usize, ldc: i32, bias: usize, scratch: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    // Nothing to multiply: C = bias (or 0), or C unchanged with accumulate.
+    f32_gemm__scalar(flags, m, n, 0, a, lda, b, ldb, c, ldc, bias);
     return;
   }
   const transA = (flags & GEMM_TRANS_A) != 0;
