@@ -2,3 +2,4 @@
 export * from './memory';
 export * from './gemm';
 export * from './optim';
+export * from './bench';
