@@ -4,10 +4,10 @@
 // in the same run.
 //
 // Napkin math: an update streams every buffer once. SGD with momentum reads p, g, buf and writes
-// p, buf (20 B/param); Adam reads p, g, m, v and writes p, m, v (28 B/param). 1M parameters is
-// 20-28 MB, far beyond the caches, so the kernels are bound by DRAM bandwidth (one core here
-// streams roughly 15-25 GB/s): expect ~1 G params/s for SGD and ~0.6-0.8 G params/s for Adam,
-// unless Adam's f32x4 sqrt + div (about 1 per 4-8 cycles each) dominates first.
+// p, buf (20 B/param); Adam reads p, g, m, v and writes p, m, v (28 B/param). 1M parameters are
+// 12-16 MB of buffers, about an EPYC's L3, so SGD is bound by L3/DRAM bandwidth (20-80 GB/s:
+// 1-4 G params/s); Adam's f32x4 sqrt and div (each about one per 4-8 cycles) cap it near
+// 1 G params/s at 3 GHz before bandwidth does.
 //
 // Run: npm run bench -- optim
 import { gbps, initLibrary, measure, printTable, writeF32, heap, type Row } from './harness.js';
@@ -65,7 +65,7 @@ for (const c of CASES) {
   const w = tf.variable(tf.tensor1d(params), true, `w_${c.name}`);
   const g = tf.tensor1d(grads);
   const tfOpt = c.tfjs();
-  const named = { [w.name]: g };
+  const named = [{ name: w.name, tensor: g }];
   const before = tf.memory().numTensors;
   const t = await measure(`${c.name} tfjs`, () => tfOpt.applyGradients(named));
   const ratio = rows[rows.length - 1]!.value / (N / t.seconds / 1e9);
