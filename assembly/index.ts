@@ -2,3 +2,4 @@
 export * from './memory';
 export * from './gemm';
 export * from './random';
+export * from './norm';
