@@ -4,6 +4,8 @@
 // splits and searches; the wasm fill kernels (src/ops/random.ts) take their seed, stream and
 // counter from an `Rng`, so a whole training run follows from one seed.
 import { ValueError } from './errors.js';
+import { kernels } from './backend/wasm.js';
+import { readF32, withScratch } from './backend/memory.js';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -100,6 +102,8 @@ export class Rng {
   private block = 0;
   private readonly words = new Uint32Array(4);
   private used = 4;
+  private readonly normals = new Float32Array(4);
+  private normalsUsed = 4;
 
   /**
    * @param seed an integer in [0, 2^53)
@@ -151,6 +155,25 @@ export class Rng {
   /** A uniform float in [lo, hi) with 24 random bits: lo + (hi - lo) * (w >>> 8) * 2^-24. */
   uniform(lo = 0, hi = 1): number {
     return lo + (hi - lo) * ((this.nextU32() >>> 8) * 5.9604644775390625e-8);
+  }
+
+  /**
+   * A normal draw `mean + std * z`. The standard normals z come four per block from the wasm
+   * kernel `f32_random_normal` (so they need `init()`), and are the very values that kernel
+   * fills with for the same block; a new block is reserved when the previous four are used.
+   */
+  normal(mean = 0, std = 1): number {
+    if (this.normalsUsed === 4) {
+      const c = this.reserve(1);
+      const k = kernels();
+      withScratch((alloc) => {
+        const ptr = alloc(16);
+        k.f32_random_normal!(ptr, 4, 0, 1, this.seedLo, this.seedHi, this.stream, c % TWO32, Math.floor(c / TWO32));
+        readF32(ptr, 4, this.normals);
+      });
+      this.normalsUsed = 0;
+    }
+    return mean + std * this.normals[this.normalsUsed++]!;
   }
 
   /** A uniform integer in [0, n) without modulo bias, for n in [1, 2^32]. */

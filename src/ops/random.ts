@@ -22,6 +22,18 @@ export function randomUniformPtr(dst: number, n: number, lo: number, hi: number,
   kernels().f32_random_uniform!(dst, n, lo, hi, rng.seedLo, rng.seedHi, rng.stream, c % TWO32, Math.floor(c / TWO32));
 }
 
+/** dst[0..n) = mean + std * z with z standard normal (Box-Muller) from `rng`. */
+export function randomNormalPtr(dst: number, n: number, mean: number, std: number, rng: Rng): void {
+  const c = rng.reserve(Math.ceil(n / 4));
+  kernels().f32_random_normal!(dst, n, mean, std, rng.seedLo, rng.seedHi, rng.stream, c % TWO32, Math.floor(c / TWO32));
+}
+
+/** Like randomNormalPtr, but draws beyond 2 std are redrawn (Keras `TruncatedNormal`). */
+export function truncatedNormalPtr(dst: number, n: number, mean: number, std: number, rng: Rng): void {
+  const c = rng.reserve(Math.ceil(n / 4));
+  kernels().f32_random_truncated_normal!(dst, n, mean, std, rng.seedLo, rng.seedHi, rng.stream, c % TWO32, Math.floor(c / TWO32));
+}
+
 /** Pointer-level inverted dropout, training mode (see `dropoutForwardPtr`). */
 export interface DropoutForwardCall {
   /** Output, n floats; may be the same buffer as x. */
@@ -56,6 +68,28 @@ export interface DropoutBackwardCall {
 /** Dropout backward, accumulating: dx[i] += dy[i] * mask[i]. */
 export function dropoutBackwardPtr(call: DropoutBackwardCall): void {
   kernels().f32_dropout_backward!(call.dx, call.dy, call.mask, call.n);
+}
+
+/** Pointer-level Gaussian noise, training mode: y = x + stddev * z. */
+export interface GaussianNoiseForwardCall {
+  /** Output, n floats; may be the same buffer as x. */
+  y: number;
+  x: number;
+  n: number;
+  stddev: number;
+  rng: Rng;
+}
+
+/** Gaussian noise in training (Keras `GaussianNoise`); in inference it is the identity. */
+export function gaussianNoiseForwardPtr(call: GaussianNoiseForwardCall): void {
+  const { rng, n } = call;
+  const c = rng.reserve(Math.ceil(n / 4));
+  kernels().f32_gaussian_noise_forward!(call.y, call.x, n, call.stddev, rng.seedLo, rng.seedHi, rng.stream, c % TWO32, Math.floor(c / TWO32));
+}
+
+/** Gaussian noise backward, accumulating: dx += dy. */
+export function gaussianNoiseBackwardPtr(call: { dx: number; dy: number; n: number }): void {
+  kernels().f32_gaussian_noise_backward!(call.dx, call.dy, call.n);
 }
 
 /** Where the draws of a tensor-level random op come from. */
@@ -147,4 +181,36 @@ export function randomUniform(shape: Shape, minval = 0, maxval = 1, options: Ran
   if (!(maxval >= minval)) throw new ValueError(`randomUniform: maxval (${maxval}) must be >= minval (${minval})`);
   const rng = rngOf(options, 'randomUniform');
   return randomTensor(shape, 'randomUniform', (ptr, n) => randomUniformPtr(ptr, n, minval, maxval, rng));
+}
+
+/** A tensor of normal values (defaults mean 0, stddev 1), like `tf.random.normal`. */
+export function randomNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor {
+  expectFinite(mean, 'randomNormal', 'mean');
+  expectFinite(stddev, 'randomNormal', 'stddev');
+  if (stddev < 0) throw new ValueError(`randomNormal: stddev must be >= 0, got ${stddev}`);
+  const rng = rngOf(options, 'randomNormal');
+  return randomTensor(shape, 'randomNormal', (ptr, n) => randomNormalPtr(ptr, n, mean, stddev, rng));
+}
+
+/** Normal values redrawn beyond 2 standard deviations, like `tf.random.truncated_normal`. */
+export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor {
+  expectFinite(mean, 'truncatedNormal', 'mean');
+  expectFinite(stddev, 'truncatedNormal', 'stddev');
+  if (stddev < 0) throw new ValueError(`truncatedNormal: stddev must be >= 0, got ${stddev}`);
+  const rng = rngOf(options, 'truncatedNormal');
+  return randomTensor(shape, 'truncatedNormal', (ptr, n) => truncatedNormalPtr(ptr, n, mean, stddev, rng));
+}
+
+/**
+ * Additive Gaussian noise (Keras `GaussianNoise`): x + N(0, stddev) in training, x unchanged
+ * with `training: false`.
+ */
+export function gaussianNoise(x: Tensor, stddev: number, options: DropoutOptions = {}): Tensor {
+  expectTensor(x, 'gaussianNoise');
+  if (typeof stddev !== 'number' || !(stddev >= 0) || !Number.isFinite(stddev)) {
+    throw new ValueError(`gaussianNoise: stddev must be a finite number >= 0, got ${String(stddev)}`);
+  }
+  const rng = rngOf(options, 'gaussianNoise');
+  if (options.training === false) return new Tensor(x.data.slice(), x.shape);
+  return mapInScratch(x, 0, (ptr) => gaussianNoiseForwardPtr({ y: ptr, x: ptr, n: x.size, stddev, rng }));
 }

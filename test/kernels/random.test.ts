@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { Rng, philox4x32, streamId, StreamPurpose } from '../../src/random.js';
-import { randomUniformPtr, dropoutForwardPtr, dropoutBackwardPtr } from '../../src/ops/random.js';
+import {
+  randomUniformPtr, randomNormalPtr, truncatedNormalPtr, dropoutForwardPtr, dropoutBackwardPtr, gaussianNoiseForwardPtr, gaussianNoiseBackwardPtr,
+} from '../../src/ops/random.js';
 import { heap, i32 } from '../../src/backend/memory.js';
 import { expectClose, fromWasm, k, randomArray, toWasm } from '../util.js';
 import { PHILOX_KATS } from './random-kats.js';
@@ -100,6 +102,129 @@ describe('f32_random_uniform', () => {
     expect(Math.max(...v)).toBeLessThanOrEqual(6);
     expect(Math.abs(mean - 4)).toBeLessThan(0.03);
     expect(Math.abs(variance - 16 / 12)).toBeLessThan(0.03);
+  });
+});
+
+/** Box-Muller in f64 from the words: what f32_random_normal approximates in f32. */
+function boxMullerReference(words: number[]): number[] {
+  const out: number[] = [];
+  for (let b = 0; b + 1 < words.length; b += 2) {
+    const r = Math.sqrt(-2 * Math.log(((words[b]! >>> 8) + 1) * 2 ** -24));
+    const theta = 2 * Math.PI * (words[b + 1]! >>> 8) * 2 ** -24;
+    out.push(r * Math.cos(theta), r * Math.sin(theta));
+  }
+  return out;
+}
+
+/** Fills n floats with `fill` and returns them. */
+function filled(n: number, fill: (dst: number) => void): Float32Array {
+  return withBlock(n, (dst) => {
+    fill(dst);
+    return fromWasm(dst, n);
+  });
+}
+
+function moments(v: ArrayLike<number>): { mean: number; variance: number; kurtosis: number } {
+  let mean = 0;
+  for (let i = 0; i < v.length; i++) mean += v[i]! / v.length;
+  let m2 = 0, m4 = 0;
+  for (let i = 0; i < v.length; i++) {
+    const d = (v[i]! - mean) ** 2;
+    m2 += d / v.length;
+    m4 += (d * d) / v.length;
+  }
+  return { mean, variance: m2, kurtosis: m4 / (m2 * m2) };
+}
+
+describe('f32_random_normal', () => {
+  test.each(SIZES)('is mean + std * Box-Muller of the JS stream words (f64 reference), n=%i', (n) => {
+    const words = jsWords(21, 6, 0, 4 * Math.ceil(n / 4));
+    const got = filled(n, (dst) => randomNormalPtr(dst, n, 0.5, 2, new Rng(21, 6)));
+    const want = boxMullerReference(words).slice(0, n).map((z) => 0.5 + 2 * z);
+    expectClose(got, want, `f32_random_normal n=${n}`, 2e-6, 4e-6);
+  });
+
+  test('z is within 2.5e-7 r of r cos and r sin of 2 pi u over 200000 draws (every quadrant and fold)', () => {
+    const n = 200000;
+    const words = jsWords(3, 0, 0, n);
+    const got = filled(n, (dst) => randomNormalPtr(dst, n, 0, 1, new Rng(3)));
+    const want = boxMullerReference(words);
+    let worst = 0;
+    for (let i = 0; i < n; i += 2) {
+      const r = Math.hypot(want[i]!, want[i + 1]!);
+      worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / r, Math.abs(got[i + 1]! - want[i + 1]!) / r);
+    }
+    expect(worst).toBeLessThan(2.5e-7); // the bound stated in assembly/random.ts (measured 1.5e-7)
+  });
+
+  test('has mean 0, variance 1, kurtosis 3 and the normal coverage of 1, 2, 3 std', () => {
+    const n = 100000;
+    const z = filled(n, (dst) => randomNormalPtr(dst, n, 0, 1, new Rng(1234)));
+    const m = moments(z);
+    expect(Math.abs(m.mean)).toBeLessThan(0.015); // sd of the mean 0.003
+    expect(Math.abs(m.variance - 1)).toBeLessThan(0.02);
+    expect(Math.abs(m.kurtosis - 3)).toBeLessThan(0.1);
+    for (const [k, p] of [[1, 0.682689], [2, 0.954500], [3, 0.997300]] as const) {
+      const inside = z.filter((v) => Math.abs(v) <= k).length / n;
+      expect(Math.abs(inside - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n));
+    }
+    expect(Math.max(...z.map(Math.abs))).toBeLessThanOrEqual(5.78);
+  });
+
+  test('Rng.normal() gives the kernel values of consecutive blocks', () => {
+    const rng = new Rng(77, 9);
+    const js = Array.from({ length: 10 }, () => rng.normal());
+    const wasm = filled(12, (dst) => randomNormalPtr(dst, 12, 0, 1, new Rng(77, 9)));
+    expect(js).toEqual(Array.from(wasm.subarray(0, 10)));
+    expect(rng.counter).toBe(3);
+    expect(new Rng(77, 9).normal(3, 0.5)).toBe(3 + 0.5 * wasm[0]!);
+  });
+});
+
+describe('f32_random_truncated_normal', () => {
+  test('keeps every draw of the plain normal fill within 2 std and redraws only the others', () => {
+    const n = 20001;
+    const plain = filled(n, (dst) => randomNormalPtr(dst, n, 1, 3, new Rng(8)));
+    const trunc = filled(n, (dst) => truncatedNormalPtr(dst, n, 1, 3, new Rng(8)));
+    let redrawn = 0;
+    for (let i = 0; i < n; i++) {
+      expect(Math.abs(trunc[i]! - 1)).toBeLessThanOrEqual(6);
+      if (Math.abs(plain[i]! - 1) <= 6 * (1 - 1e-6)) expect(trunc[i]).toBe(plain[i]);
+      else redrawn++;
+    }
+    expect(Math.abs(redrawn / n - 0.0455)).toBeLessThan(0.006);
+  });
+
+  test('has the truncated normal variance (0.7737 std^2) and mean', () => {
+    const n = 100000;
+    const z = filled(n, (dst) => truncatedNormalPtr(dst, n, 0, 1, new Rng(55)));
+    const m = moments(z);
+    expect(Math.abs(m.mean)).toBeLessThan(0.012);
+    expect(Math.abs(m.variance - 0.7737)).toBeLessThan(0.015);
+    expect(Math.max(...z.map(Math.abs))).toBeLessThanOrEqual(2);
+  });
+
+  test.each(SIZES)('depends only on the element index: a prefix of a longer fill, n=%i', (n) => {
+    const long = filled(1024, (dst) => truncatedNormalPtr(dst, 1024, 0, 1, new Rng(4)));
+    const short = filled(n, (dst) => truncatedNormalPtr(dst, n, 0, 1, new Rng(4)));
+    expect(Array.from(short)).toEqual(Array.from(long.subarray(0, n)));
+  });
+});
+
+describe('f32_gaussian_noise_forward and f32_gaussian_noise_backward', () => {
+  test.each(SIZES)('adds stddev times the normal fill, and the backward passes dy through, n=%i', (n) => {
+    const x = randomArray(n, 12);
+    const z = filled(n, (dst) => randomNormalPtr(dst, n, 0, 1, new Rng(6, 1)));
+    const px = toWasm(x), py = toWasm(new Float32Array(n)), pdx = toWasm(randomArray(n, 13)), pdy = toWasm(randomArray(n, 14));
+    try {
+      gaussianNoiseForwardPtr({ y: py, x: px, n, stddev: 0.25, rng: new Rng(6, 1) });
+      const f = Math.fround;
+      expect(Array.from(fromWasm(py, n))).toEqual(Array.from(x, (v, i) => f(v + f(0.25 * z[i]!))));
+      gaussianNoiseBackwardPtr({ dx: pdx, dy: pdy, n });
+      expect(Array.from(fromWasm(pdx, n))).toEqual(Array.from(randomArray(n, 13), (v, i) => f(v + randomArray(n, 14)[i]!)));
+    } finally {
+      for (const p of [px, py, pdx, pdy]) heap().free(p);
+    }
   });
 });
 
