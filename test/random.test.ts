@@ -147,3 +147,77 @@ describe('Rng', () => {
     for (const c of firstCounts) expect(Math.abs(c - 2000)).toBeLessThan(200);
   });
 });
+
+describe('ops.randomUniform, ops.randomNormal, ops.truncatedNormal', () => {
+  test('give the pointer-level fills for a seed, with the requested shape', async () => {
+    const { ops, tensor } = await import('../src/api.js');
+    const u = ops.randomUniform([3, 5], -2, 2, { seed: 4 });
+    expect(u.shape).toEqual([3, 5]);
+    expect(u.data.every((v) => v >= -2 && v <= 2)).toBe(true);
+    expect(Array.from(ops.randomUniform([15], -2, 2, { seed: 4 }).data)).toEqual(Array.from(u.data));
+    const rng = new Rng(4);
+    const a = ops.randomNormal([7], 1, 2, { rng });
+    const b = ops.randomNormal([7], 1, 2, { rng });
+    expect(Array.from(a.data)).not.toEqual(Array.from(b.data));
+    expect(rng.counter).toBe(4);
+    const t = ops.truncatedNormal([2, 500], 0, 0.1, { seed: 1 });
+    expect(t.data.every((v) => Math.abs(v) <= 0.2 + 1e-7)).toBe(true);
+    expect(ops.randomNormal([0], 0, 1, { seed: 1 }).size).toBe(0);
+    expect(tensor([1]).size).toBe(1);
+  });
+
+  test('reject bad arguments with clear errors', async () => {
+    const { ops } = await import('../src/api.js');
+    expect(() => ops.randomUniform([2], 1, 0)).toThrow(/randomUniform: maxval \(0\) must be >= minval \(1\)/);
+    expect(() => ops.randomUniform([2, -1])).toThrow(/randomUniform: shape \[2, -1\]/);
+    expect(() => ops.randomNormal([2], 0, -1)).toThrow(/randomNormal: stddev must be >= 0, got -1/);
+    expect(() => ops.truncatedNormal([2], NaN)).toThrow(/truncatedNormal: mean must be a finite number, got NaN/);
+    expect(() => ops.randomNormal([2], 0, 1, { seed: -3 })).toThrow(/randomNormal: options.seed must be an integer in \[0, 2\^53\), got -3/);
+    expect(() => ops.randomNormal([2], 0, 1, { rng: {} as Rng })).toThrow(/randomNormal: options.rng must be an Rng/);
+  });
+});
+
+describe('ops.dropout and ops.gaussianNoise', () => {
+  test('dropout zeroes about rate of the values, scales the rest exactly, and is the identity in inference', async () => {
+    const { ops, tensor } = await import('../src/api.js');
+    const x = tensor(Float32Array.from({ length: 4000 }, (_, i) => 1 + (i % 7)), [40, 100]);
+    const y = ops.dropout(x, 0.25, { seed: 3 });
+    expect(y.shape).toEqual([40, 100]);
+    let kept = 0;
+    y.data.forEach((v, i) => {
+      if (v !== 0) {
+        kept++;
+        expect(v).toBe(Math.fround(x.data[i]! * Math.fround(1 / 0.75)));
+      }
+    });
+    expect(Math.abs(kept / 4000 - 0.75)).toBeLessThan(0.03);
+    expect(Array.from(ops.dropout(x, 0.25, { seed: 3 }).data)).toEqual(Array.from(y.data));
+    expect(Array.from(ops.dropout(x, 0.25, { seed: 4 }).data)).not.toEqual(Array.from(y.data));
+    const inference = ops.dropout(x, 0.5, { training: false });
+    expect(Array.from(inference.data)).toEqual(Array.from(x.data));
+    expect(inference.data).not.toBe(x.data);
+    expect(Array.from(ops.dropout(x, 0).data)).toEqual(Array.from(x.data));
+  });
+
+  test('gaussianNoise adds N(0, stddev) in training only', async () => {
+    const { ops, tensor } = await import('../src/api.js');
+    const x = tensor(new Float32Array(20000).fill(5), [20000]);
+    const y = ops.gaussianNoise(x, 0.5, { seed: 2 });
+    let mean = 0;
+    for (const v of y.data) mean += v / y.size;
+    let variance = 0;
+    for (const v of y.data) variance += (v - mean) ** 2 / y.size;
+    expect(Math.abs(mean - 5)).toBeLessThan(0.02);
+    expect(Math.abs(Math.sqrt(variance) - 0.5)).toBeLessThan(0.02);
+    expect(Array.from(ops.gaussianNoise(x, 0.5, { training: false }).data)).toEqual(Array.from(x.data));
+  });
+
+  test('reject bad arguments with clear errors', async () => {
+    const { ops, tensor } = await import('../src/api.js');
+    const x = tensor([1, 2, 3]);
+    expect(() => ops.dropout(x, 1)).toThrow(/dropout: rate must be a number in \[0, 1\), got 1/);
+    expect(() => ops.dropout(x, -0.1)).toThrow(/dropout: rate must be a number in \[0, 1\), got -0.1/);
+    expect(() => ops.dropout([1, 2] as never, 0.5)).toThrow(/dropout: expected a Tensor, got object/);
+    expect(() => ops.gaussianNoise(x, NaN)).toThrow(/gaussianNoise: stddev must be a finite number >= 0, got NaN/);
+  });
+});
