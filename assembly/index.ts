@@ -3,3 +3,4 @@ export * from './memory';
 export * from './gemm';
 export * from './random';
 export * from './norm';
+export * from './bench';
