@@ -6,3 +6,8 @@ export {
   linear, step, sigmoid, hardSigmoid, tanh, relu, relu6, leakyRelu, elu, selu, gelu, geluTanh, swish, silu, mish,
   softplus, softsign, softmax, logSoftmax, prelu, preluBackward,
 } from './activation.js';
+export { dropout, gaussianNoise, randomUniform, randomNormal, truncatedNormal, type DropoutOptions, type RandomOptions } from './random.js';
+export {
+  batchNormalization, batchNormalizationTraining, batchNormalizationGrad, layerNormalization, layerNormalizationGrad,
+  type BatchNormParams, type BatchNormTrainingParams, type BatchNormTrainingResult, type NormParams, type NormGradients,
+} from './norm.js';
