@@ -2,3 +2,4 @@
 export { matmul, type MatmulOptions } from './matmul.js';
 export * from './conv.js';
 export * from './pool.js';
+export * from './resize.js';

@@ -68,3 +68,38 @@ export function avgPoolBackwardRef(g: GeometryStruct, dy: Arr): Float64Array {
   });
   return dx;
 }
+
+/** Index maps of the resizes: for each output element, the input element it copies (-1 = zero). */
+export function resizeSourceRef(g: GeometryStruct, kind: 'upSampling2d' | 'zeroPadding2d' | 'cropping2d'): Int32Array {
+  const src = new Int32Array(g.batch * g.outH * g.outW * g.inC);
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < g.outH; oh++) {
+      for (let ow = 0; ow < g.outW; ow++) {
+        let ih: number;
+        let iw: number;
+        if (kind === 'upSampling2d') [ih, iw] = [Math.floor(oh / g.kH), Math.floor(ow / g.kW)];
+        else if (kind === 'zeroPadding2d') [ih, iw] = [oh - g.padTop, ow - g.padLeft];
+        else [ih, iw] = [oh + g.padTop, ow + g.padLeft];
+        const inside = ih >= 0 && ih < g.inH && iw >= 0 && iw < g.inW;
+        for (let c = 0; c < g.inC; c++) {
+          src[((n * g.outH + oh) * g.outW + ow) * g.inC + c] = inside ? ((n * g.inH + ih) * g.inW + iw) * g.inC + c : -1;
+        }
+      }
+    }
+  }
+  return src;
+}
+
+/** y[i] = x[source[i]] (0 where source is -1). */
+export function resizeRef(source: Int32Array, x: Arr): Float64Array {
+  return Float64Array.from(source, (s) => (s < 0 ? 0 : x[s]!));
+}
+
+/** dx[source[i]] += dy[i] (not accumulated into an existing dx). */
+export function resizeBackwardRef(source: Int32Array, dy: Arr, inputSize: number): Float64Array {
+  const dx = new Float64Array(inputSize);
+  source.forEach((s, i) => {
+    if (s >= 0) dx[s]! += dy[i]!;
+  });
+  return dx;
+}
