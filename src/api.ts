@@ -6,3 +6,4 @@ export * as ops from './ops/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as schedules from './schedules.js';
 export * as callbacks from './callbacks/index.js';
+export { Rng, streamId, StreamPurpose } from './random.js';
