@@ -1,0 +1,125 @@
+// The built package (dist/, from `node scripts/build.mjs`): size budgets, no import-time side
+// effects, a self-contained .d.ts that a consumer can type-check against.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, test } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DIST = join(ROOT, 'dist');
+
+// Gzip ceilings in bytes, ~30% over the sizes measured when they were set (`node
+// scripts/cold-start.mjs` prints the current sizes). When a deliberate addition (new kernels,
+// layers) crosses one, re-measure and raise it to ~1.3x the new size in the same commit, saying
+// why in the message; an unexplained jump is a regression (a duplicated kernel, a bundled dependency).
+const GZIP_CEILINGS: Record<string, number> = {
+  'tensorlane.js': 8_000,
+  'tensorlane.wasm': 2_000,
+};
+
+const gzipSize = (file: string) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length;
+const bundles = () => readdirSync(DIST).filter((f) => /\.(c?js)$/.test(f));
+
+beforeAll(() => {
+  if (!existsSync(join(DIST, 'tensorlane.js'))) throw new Error('dist/ is missing: run `node scripts/build.mjs` first');
+});
+
+describe('dist size budgets (gzip -9)', () => {
+  for (const [file, ceiling] of Object.entries(GZIP_CEILINGS)) {
+    test(`${file} stays under ${ceiling} bytes gzipped`, () => {
+      const size = gzipSize(file);
+      expect(size, `dist/${file} is ${size} bytes gzipped, over its ceiling of ${ceiling} (see the comment above GZIP_CEILINGS)`).toBeLessThanOrEqual(ceiling);
+    });
+  }
+});
+
+describe('dist has no import-time side effects', () => {
+  test('every bundle exists: ESM, CJS, worker, .d.ts, .wasm', () => {
+    const files = readdirSync(DIST);
+    for (const f of ['tensorlane.js', 'tensorlane.cjs', 'tensorlane.worker.js', 'tensorlane.d.ts', 'tensorlane.wasm']) expect(files).toContain(f);
+  });
+
+  test('no import.meta.url / new URL(...) and no static node: imports in dist/*.js', () => {
+    for (const file of bundles()) {
+      const code = readFileSync(join(DIST, file), 'utf8');
+      expect(code, `dist/${file} uses import.meta.url`).not.toMatch(/import\.meta\.url/);
+      expect(code, `dist/${file} constructs a URL`).not.toMatch(/new URL\(/);
+      expect(code, `dist/${file} imports a node: module`).not.toMatch(/(from\s*|import\s*\(?\s*|require\s*\(\s*)['"]node:/);
+      expect(code, `dist/${file} imports a Node builtin`).not.toMatch(/(from\s*|require\s*\(\s*)['"](fs|path|url|module|crypto|zlib)['"]/);
+    }
+  });
+
+  test('the worker entry imports only its .wasm; the default entries import nothing', () => {
+    const imports = (file: string) => readFileSync(join(DIST, file), 'utf8').match(/^\s*import\s.*$|require\(['"][^'"]+['"]\)/gm) ?? [];
+    expect(imports('tensorlane.js')).toEqual([]);
+    expect(imports('tensorlane.cjs')).toEqual([]);
+    expect(imports('tensorlane.worker.js')).toEqual(["import wasmModule from './tensorlane.wasm';"]);
+  });
+
+  test('importing the ESM and CJS bundles touches no WebAssembly, fetch or atob until init()', () => {
+    // A fresh Node whose WebAssembly/fetch/atob throw: importing must not call them; init() must.
+    const probe = `
+      const trap = (name) => () => { throw new Error('called ' + name + ' at import time'); };
+      const saved = { WebAssembly: globalThis.WebAssembly, fetch: globalThis.fetch, atob: globalThis.atob };
+      globalThis.WebAssembly = new Proxy({}, { get: (_, k) => trap('WebAssembly.' + String(k)) });
+      globalThis.fetch = trap('fetch');
+      globalThis.atob = trap('atob');
+      const esm = await import(${JSON.stringify(join(DIST, 'tensorlane.js'))});
+      const { createRequire } = await import('node:module');
+      const cjs = createRequire(import.meta.url)(${JSON.stringify(join(DIST, 'tensorlane.cjs'))});
+      Object.assign(globalThis, saved);
+      await esm.init();
+      await cjs.init();
+      console.log(esm.isInitialized() && cjs.isInitialized() ? 'clean' : 'not initialised');
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
+    expect(out.trim()).toBe('clean');
+  });
+});
+
+describe('dist/tensorlane.d.ts', () => {
+  test('is self-contained: no imports of build/, src/ or any other module', () => {
+    const dts = readFileSync(join(DIST, 'tensorlane.d.ts'), 'utf8');
+    expect(dts).not.toMatch(/^\s*import\s/m);
+    expect(dts).not.toMatch(/import\(['"]/);
+    expect(dts).not.toMatch(/^\s*(import|export)\b[^;]*\bfrom\s+['"]/m);
+    expect(dts).not.toMatch(/build\/|tensorlane:wasm-base64/);
+  });
+
+  test('tsc type-checks a consumer of the package, and rejects a misuse', () => {
+    // A consumer project outside the repository, with the package under node_modules/tensorlane.
+    const dir = mkdtempSync(join(tmpdir(), 'tensorlane-consumer-'));
+    try {
+      mkdirSync(join(dir, 'node_modules'));
+      symlinkSync(ROOT, join(dir, 'node_modules', 'tensorlane'), 'dir');
+      writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: [], lib: ['ES2022', 'DOM'] }, files: ['consumer.ts'] }),
+      );
+      writeFileSync(
+        join(dir, 'consumer.ts'),
+        `import { init, initSync, tensor, ops, Tensor, NotInitializedError, type InitOptions, type Shape } from 'tensorlane';
+const options: InitOptions = { bytes: new Uint8Array(0) };
+await init();
+void options;
+void initSync;
+const c: Tensor = ops.matmul(tensor([1, 2, 3, 4, 5, 6], [2, 3]), tensor([1, 2, 3, 4, 5, 6], [3, 2]));
+const shape: Shape = c.shape;
+const data: Float32Array = c.data;
+const e: Error = new NotInitializedError('x');
+// @ts-expect-error: matmul takes tensors, not numbers (fails if the types were any)
+ops.matmul(1, 2);
+export { shape, data, e };
+`,
+      );
+      const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8' });
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      expect(tsc.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
