@@ -74,3 +74,32 @@ test('init and initSync reject bad options with messages naming the option', asy
   expect(() => tl.initSync({ bytes: new Uint8Array([0]) })).toThrow(/initSync: options.bytes is not a valid tensorlane.wasm/);
   expect(tl.isInitialized()).toBe(false);
 });
+
+test('decodeBase64 gives the same bytes through fromBase64, Buffer and atob', async () => {
+  const { decodeBase64 } = await import('../src/init.js');
+  const bytes = new Uint8Array(4099).map((_, i) => (i * 131 + 7) & 255); // over Buffer's pool size
+  const text = Buffer.from(bytes).toString('base64');
+  const host = globalThis as unknown as { Buffer?: unknown };
+  const U8 = Uint8Array as unknown as { fromBase64?: (t: string) => Uint8Array };
+  const viaBuffer = decodeBase64(text);
+  const savedBuffer = host.Buffer;
+  let viaAtob: Uint8Array;
+  let viaFromBase64: Uint8Array;
+  const calls: string[] = [];
+  try {
+    host.Buffer = undefined;
+    viaAtob = decodeBase64(text);
+    U8.fromBase64 = (t) => (calls.push(t), new Uint8Array(Array.from(atob(t), (c) => c.charCodeAt(0))));
+    viaFromBase64 = decodeBase64(text);
+  } finally {
+    host.Buffer = savedBuffer;
+    delete U8.fromBase64;
+  }
+  expect(calls).toEqual([text]);
+  for (const decoded of [viaBuffer, viaAtob, viaFromBase64]) {
+    expect(decoded).toBeInstanceOf(Uint8Array);
+    expect(decoded.buffer.byteLength).toBe(bytes.length);
+    expect(Array.from(decoded)).toEqual(Array.from(bytes));
+  }
+  expect(Array.from(decodeBase64(''))).toEqual([]);
+});
