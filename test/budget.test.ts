@@ -36,9 +36,9 @@ describe('dist size budgets (gzip -9)', () => {
 });
 
 describe('dist has no import-time side effects', () => {
-  test('every bundle exists: ESM, CJS, worker, .d.ts, .wasm', () => {
+  test('every bundle exists: ESM, CJS, worker, .d.ts, .d.cts, .wasm', () => {
     const files = readdirSync(DIST);
-    for (const f of ['tensorlane.js', 'tensorlane.cjs', 'tensorlane.worker.js', 'tensorlane.d.ts', 'tensorlane.wasm']) expect(files).toContain(f);
+    for (const f of ['tensorlane.js', 'tensorlane.cjs', 'tensorlane.worker.js', 'tensorlane.d.ts', 'tensorlane.d.cts', 'tensorlane.wasm']) expect(files).toContain(f);
   });
 
   test('no import.meta.url / new URL(...) and no static node: imports in dist/*.js', () => {
@@ -88,38 +88,47 @@ describe('dist/tensorlane.d.ts', () => {
     expect(dts).not.toMatch(/build\/|tensorlane:wasm-base64/);
   });
 
-  test('tsc type-checks a consumer of the package, and rejects a misuse', () => {
-    // A consumer project outside the repository, with the package under node_modules/tensorlane.
-    const dir = mkdtempSync(join(tmpdir(), 'tensorlane-consumer-'));
-    try {
-      mkdirSync(join(dir, 'node_modules'));
-      symlinkSync(ROOT, join(dir, 'node_modules', 'tensorlane'), 'dir');
-      writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
-      writeFileSync(
-        join(dir, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: [], lib: ['ES2022', 'DOM'] }, files: ['consumer.ts'] }),
-      );
-      writeFileSync(
-        join(dir, 'consumer.ts'),
-        `import { init, initSync, tensor, ops, Tensor, NotInitializedError, type InitOptions, type Shape } from 'tensorlane';
-const options: InitOptions = { bytes: new Uint8Array(0) };
-await init();
-void options;
-void initSync;
-const c: Tensor = ops.matmul(tensor([1, 2, 3, 4, 5, 6], [2, 3]), tensor([1, 2, 3, 4, 5, 6], [3, 2]));
-const shape: Shape = c.shape;
-const data: Float32Array = c.data;
-const e: Error = new NotInitializedError('x');
-// @ts-expect-error: matmul takes tensors, not numbers (fails if the types were any)
-ops.matmul(1, 2);
-export { shape, data, e };
-`,
-      );
-      const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8' });
-      expect(tsc.stdout + tsc.stderr).toBe('');
-      expect(tsc.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  test('dist/tensorlane.d.cts (for require) has the same declarations', () => {
+    expect(readFileSync(join(DIST, 'tensorlane.d.cts'), 'utf8')).toBe(readFileSync(join(DIST, 'tensorlane.d.ts'), 'utf8'));
   });
+
+  // A consumer project outside the repository, with the package under node_modules/tensorlane,
+  // type-checked as ESM ("type": "module") and as CJS (resolving the `require` condition).
+  for (const type of ['module', 'commonjs'] as const) {
+    test(`tsc type-checks a ${type} consumer of the package, and rejects a misuse`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tensorlane-consumer-'));
+      try {
+        mkdirSync(join(dir, 'node_modules'));
+        symlinkSync(ROOT, join(dir, 'node_modules', 'tensorlane'), 'dir');
+        writeFileSync(join(dir, 'package.json'), JSON.stringify({ type }));
+        const compilerOptions = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: [], lib: ['ES2022', 'DOM'] };
+        writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }));
+        writeFileSync(
+          join(dir, 'consumer.ts'),
+          `import { init, initSync, tensor, ops, Tensor, NotInitializedError, type InitOptions, type Shape } from 'tensorlane';
+const options: InitOptions = { bytes: new Uint8Array(0) };
+export async function main(): Promise<Float32Array> {
+  await init(options);
+  initSync({ module: new WebAssembly.Module(new Uint8Array(0)) });
+  const c: Tensor = ops.matmul(tensor([1, 2, 3, 4, 5, 6], [2, 3]), tensor([1, 2, 3, 4, 5, 6], [3, 2]));
+  const shape: Shape = c.shape;
+  const e: Error = new NotInitializedError(String(shape));
+  void e;
+  // @ts-expect-error: matmul takes tensors, not numbers (fails if the types were any)
+  ops.matmul(1, 2);
+  return c.data;
+}
+`,
+        );
+        const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir, '--traceResolution'], { encoding: 'utf8' });
+        const errors = tsc.stdout.split('\n').filter((line) => /error TS/.test(line));
+        expect(errors).toEqual([]);
+        expect(tsc.status).toBe(0);
+        const declaration = type === 'module' ? 'tensorlane.d.ts' : 'tensorlane.d.cts';
+        expect(tsc.stdout).toMatch(new RegExp(`Module name 'tensorlane' was successfully resolved to '[^']*/dist/${declaration.replace('.', '\\.')}'`));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
