@@ -49,7 +49,7 @@ function exampleResult(name, output) {
 async function node() {
   const { esm, cjs } = lastJson(await exec(process.execPath, ['test/runtimes/node.mjs']));
   const example = await exec(process.execPath, ['examples/node/matmul.mjs']);
-  return { 'node (import)': esm, 'node (require)': cjs, node: [exampleResult('examples/node/matmul.mjs', example)] };
+  return { 'node (import)': esm, 'node (require, init({ bytes }))': cjs, node: [exampleResult('examples/node/matmul.mjs', example)] };
 }
 
 async function deno() {
@@ -108,7 +108,7 @@ async function chromium() {
       const text = document.getElementById('out')?.textContent ?? '';
       return text.startsWith('matmul') && text;
     });
-    return { chromium: [...results, exampleResult('examples/browser/index.html', example)] };
+    return { chromium: [...results.main, exampleResult('examples/browser/index.html', example)], 'chromium (worker, init({ url }))': results.worker };
   } finally {
     await browser.close();
     server.close();
