@@ -16,10 +16,21 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TIMEOUT_MS = 45_000;
 const EXAMPLE_OUTPUT = 'matmul [2,2]: [58,64,139,154]';
 
+/** Every child process started here, killed on exit whatever happens (workerd above all). */
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+function track(child) {
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
 /** Runs `cmd args` in ROOT; resolves with its stdout, rejects with its stderr on failure or timeout. */
 function exec(cmd, args, env = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -85,12 +96,13 @@ async function chromium() {
   const { chromium: launcher } = await import('playwright-core');
   const server = await serveRoot();
   const base = `http://127.0.0.1:${server.address().port}`;
-  const browser = await launcher.launch({
-    executablePath: CHROMIUM,
-    timeout: TIMEOUT_MS,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  let browser;
   try {
+    browser = await launcher.launch({
+      executablePath: CHROMIUM,
+      timeout: TIMEOUT_MS,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(String(error)));
@@ -110,7 +122,7 @@ async function chromium() {
     });
     return { chromium: [...results.main, exampleResult('examples/browser/index.html', example)], 'chromium (worker, init({ url }))': results.worker };
   } finally {
-    await browser.close();
+    await browser?.close();
     server.close();
   }
 }
@@ -118,10 +130,12 @@ async function chromium() {
 /** Starts `workerd serve config` on a free port; resolves with the port and a stop function. */
 function startWorkerd(config) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(BIN('workerd'), ['serve', config, '--socket-addr', 'http=127.0.0.1:0', '--control-fd', '3'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-    });
+    const child = track(
+      spawn(BIN('workerd'), ['serve', config, '--socket-addr', 'http=127.0.0.1:0', '--control-fd', '3'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      }),
+    );
     let stderr = '';
     let control = '';
     const stop = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
