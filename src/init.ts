@@ -74,12 +74,14 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
+const NEEDS = 'tensorlane.wasm needs WebAssembly SIMD (Node >= 16.4, Deno, Chrome >= 91, Firefox >= 89, Safari >= 16.4)';
+
 /** Compiles `bytes`, naming where they came from if they are not a WebAssembly module. */
 async function compile(who: string, bytes: BufferSource, from: string): Promise<WebAssembly.Module> {
   try {
     return await WebAssembly.compile(bytes);
   } catch (error) {
-    throw new Error(`${who}: ${from} is not a valid tensorlane.wasm (${(error as Error).message})`, { cause: error });
+    throw new Error(`${who}: ${from} is not a valid tensorlane.wasm, or this runtime cannot compile it (${(error as Error).message}); ${NEEDS}`, { cause: error });
   }
 }
 
@@ -109,7 +111,11 @@ export function makeInit(defaultModule: () => WebAssembly.Module | Promise<WebAs
       module = await compile('init', await response.arrayBuffer(), url);
     } else {
       if (isInitialized()) return;
-      module = await defaultModule();
+      try {
+        module = await defaultModule();
+      } catch (error) {
+        throw new Error(`init: this runtime cannot compile the bundled tensorlane.wasm (${(error as Error).message}); ${NEEDS}`, { cause: error });
+      }
     }
     await installModuleAsync(module);
   };
@@ -126,7 +132,7 @@ export function initSync(options: InitSyncOptions): void {
   try {
     module = new WebAssembly.Module(opts.bytes as BufferSource);
   } catch (error) {
-    throw new Error(`initSync: options.bytes is not a valid tensorlane.wasm (${(error as Error).message})`, { cause: error });
+    throw new Error(`initSync: options.bytes is not a valid tensorlane.wasm, or this runtime cannot compile it (${(error as Error).message}); ${NEEDS}`, { cause: error });
   }
   installModule(module);
 }

@@ -103,3 +103,16 @@ test('decodeBase64 gives the same bytes through fromBase64, Buffer and atob', as
   }
   expect(Array.from(decodeBase64(''))).toEqual([]);
 });
+
+test('init() explains a runtime that cannot compile the module (no SIMD, or wasm disallowed)', async () => {
+  const tl = await fresh();
+  const compile = vi.spyOn(WebAssembly, 'compile').mockRejectedValue(new WebAssembly.CompileError('Compiling function #0 failed: invalid simd opcode'));
+  try {
+    await expect(tl.init()).rejects.toThrow(/init: this runtime cannot compile the bundled tensorlane.wasm \(Compiling function #0 failed: invalid simd opcode\); tensorlane.wasm needs WebAssembly SIMD/);
+    expect(tl.isInitialized()).toBe(false);
+  } finally {
+    compile.mockRestore();
+  }
+  await tl.init();
+  expect(tl.isInitialized()).toBe(true);
+});
