@@ -72,17 +72,3 @@ export function f32_l1l2_penalty(dw: usize, w: usize, n: i32, l1: f32, l2: f32):
   }
   return <f64>l1 * abs + <f64>l2 * sq;
 }
-
-/** dst[0..n) = src[0..n) * scale. */
-export function f32_scale(dst: usize, src: usize, n: i32, scale: f32): void {
-  const s = f32x4.splat(scale);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dst + o, f32x4.mul(v128.load(src + o), s));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dst + o, load<f32>(src + o) * scale);
-  }
-}

@@ -59,7 +59,7 @@ const REGISTRY: Record<string, (c: { l1?: number; l2?: number }) => Regularizer>
 export function getRegularizer(spec: RegularizerLike, who = 'regularizers.get'): Regularizer {
   if (typeof spec === 'object' && spec !== null && typeof (spec as Regularizer).apply === 'function') return spec as Regularizer;
   const name = typeof spec === 'string' ? spec : (spec as { name?: unknown } | null)?.name;
-  const make = typeof name === 'string' ? REGISTRY[name] : undefined;
+  const make = typeof name === 'string' && Object.hasOwn(REGISTRY, name) ? REGISTRY[name] : undefined;
   if (make === undefined) {
     throw new ValueError(`${who}: unknown regularizer ${JSON.stringify(name ?? spec)}; valid names: ${Object.keys(REGISTRY).join(', ')}`);
   }
