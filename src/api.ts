@@ -4,3 +4,4 @@ export { ShapeError, ValueError, NotInitializedError } from './errors.js';
 export { isInitialized } from './backend/wasm.js';
 export * as ops from './ops/index.js';
 export * as data from './data/index.js';
+export * as augment from './augment/index.js';
