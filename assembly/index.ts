@@ -2,3 +2,9 @@
 export * from './memory';
 export * from './gemm';
 export * from './augment';
+export * from './random';
+export * from './norm';
+export * from './bench';
+// math.ts: only the array kernels; its v128/f32 helpers are imported by the kernel files.
+export { f32_math__simd, f32_math__scalar } from './math';
+export * from './activation';

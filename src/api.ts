@@ -5,3 +5,4 @@ export { isInitialized } from './backend/wasm.js';
 export * as ops from './ops/index.js';
 export * as data from './data/index.js';
 export * as augment from './augment/index.js';
+export { Rng, streamId, StreamPurpose } from './random.js';
