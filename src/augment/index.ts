@@ -1,7 +1,8 @@
 // The `augment` namespace: seeded, batch-wise image augmentation running in wasm.
 import { ValueError } from '../errors.js';
 import { type Tensor, expectRank } from '../tensor.js';
-import { type RandomSource, isRandomSource } from '../data/random.js';
+import { type RandomSource, resolveRng } from '../data/random.js';
+import { StreamPurpose } from '../random.js';
 import { Augmentation, Pipeline } from './augmentation.js';
 import type { Factor } from './factors.js';
 import {
@@ -99,12 +100,19 @@ export function sequence(steps: readonly Augmentation[]): Pipeline {
 }
 
 /**
- * Draws parameters from `rng` and applies an augmentation or pipeline to a batch of images
- * `[n, h, w, c]`, returning a new tensor (for previews and for augmenting outside `fit`).
+ * Draws parameters and applies an augmentation or pipeline to a batch of images `[n, h, w, c]`,
+ * returning a new tensor (for previews and for augmenting outside `fit`). Draws come from
+ * `rng`, or from `new Rng(seed, streamId(StreamPurpose.augment))` (seed default 0): the same
+ * seed gives the same pixels in every runtime.
+ *
+ * ```ts
+ * const pipeline = augment.sequence([augment.randomFlip('horizontal'), augment.randomRotation(0.05)]);
+ * const preview = augment.apply(pipeline, xTrain, { seed: 1 });
+ * ```
  */
-export function apply(augmentation: Augmentation | Pipeline, images: Tensor, options: { rng: RandomSource }): Tensor {
+export function apply(augmentation: Augmentation | Pipeline, images: Tensor, options: { rng?: RandomSource; seed?: number } = {}): Tensor {
   const pipeline = augmentation instanceof Pipeline ? augmentation : augmentation instanceof Augmentation ? new Pipeline([augmentation]) : undefined;
   if (pipeline === undefined) throw new ValueError(`augment.apply: expected an augmentation or augment.sequence([...]), got ${typeof augmentation}`);
-  if (!isRandomSource(options?.rng)) throw new ValueError('augment.apply: expected { rng } (a seeded Rng)');
-  return pipeline.apply(images, pipeline.sample(expectRank(images, 4, 'augment.apply'), options.rng));
+  const shape = expectRank(images, 4, 'augment.apply');
+  return pipeline.apply(images, pipeline.sample(shape, resolveRng(options, 'augment.apply', StreamPurpose.augment)));
 }

@@ -1,5 +1,8 @@
 // Per-pixel augmentations, in place: flips, brightness, contrast, Gaussian noise, erasing.
 import { kernels } from '../backend/wasm.js';
+import { readF32, withScratch } from '../backend/memory.js';
+import { randomNormalPtr } from '../ops/random.js';
+import { Rng } from '../random.js';
 import { ValueError } from '../errors.js';
 import type { RandomSource } from '../data/random.js';
 import { PixelAugmentation } from './augmentation.js';
@@ -131,8 +134,17 @@ export class GaussianNoise extends PixelAugmentation {
     return h * w * c;
   }
 
+  /** With an `Rng`, the noise is the wasm normal fill (`ops.randomNormal`'s values), 4 per block. */
   sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
     const count = shape[0] * this.paramsPerImage(shape);
+    if (rng instanceof Rng) {
+      withScratch((alloc) => {
+        const ptr = alloc(count * 4);
+        randomNormalPtr(ptr, count, 0, this.stddev, rng);
+        readF32(ptr, count, out.subarray(0, count));
+      });
+      return;
+    }
     for (let k = 0; k < count; k++) out[k] = rng.normal(0, this.stddev);
   }
 

@@ -4,7 +4,8 @@
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { CsvSchema, labelValue, type CsvOptions } from './csv.js';
-import { type RandomSource, isRandomSource, shuffleInPlace } from './random.js';
+import { StreamPurpose } from '../random.js';
+import { type RandomSource, resolveRng, shuffleInPlace } from './random.js';
 import { gatherRows, rowCount } from './split.js';
 
 /** One batch: features and targets with the same first dimension. */
@@ -17,22 +18,24 @@ export interface Batch {
 export interface BatchOptions {
   /** Rows per batch (the last batch may be smaller unless `dropRemainder`). */
   batchSize: number;
-  /** Reshuffle the rows with `rng` before every pass (default false). */
+  /** Reshuffle the rows before every pass (default false). */
   shuffle?: boolean;
-  /** The seeded generator for shuffling (the library's `Rng`). */
+  /** The generator for shuffling (an `Rng`); default `new Rng(seed, streamId(StreamPurpose.shuffle))`. */
   rng?: RandomSource;
+  /** Seed of the default generator (default 0). */
+  seed?: number;
   /** Skip a last batch smaller than `batchSize` (default false). */
   dropRemainder?: boolean;
 }
 
 function checkBatchOptions(options: BatchOptions, who: string): void {
-  const { batchSize, shuffle = false, rng } = options ?? ({} as BatchOptions);
+  const batchSize = options?.batchSize;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`${who}: batchSize must be a positive integer, got ${batchSize}`);
-  if (shuffle && !isRandomSource(rng)) throw new ValueError(`${who}: shuffle needs { rng } (a seeded Rng)`);
 }
 
 /**
- * Iterates `x` and `y` in batches (synchronously), in order or reshuffled with `rng`.
+ * Iterates `x` and `y` in batches (synchronously), in order or shuffled (`shuffle: true`, with
+ * `rng` or `seed`).
  *
  * ```ts
  * for (const { x, y } of data.batches(xTrain, yTrain, { batchSize: 32, shuffle: true, rng })) { ... }
@@ -42,9 +45,13 @@ export function* batches(x: Tensor, y: Tensor, options: BatchOptions): Generator
   const who = 'data.batches';
   const n = rowCount(x, y, who);
   checkBatchOptions(options, who);
-  const { batchSize, shuffle = false, rng, dropRemainder = false } = options;
+  yield* batchesOf(x, y, n, options, options.shuffle ? resolveRng(options, who, StreamPurpose.shuffle) : undefined);
+}
+
+function* batchesOf(x: Tensor, y: Tensor, n: number, options: BatchOptions, rng: RandomSource | undefined): Generator<Batch, void, undefined> {
+  const { batchSize, dropRemainder = false } = options;
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  if (shuffle) shuffleInPlace(order, rng!);
+  if (rng !== undefined) shuffleInPlace(order, rng);
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);
     if (dropRemainder && end - start < batchSize) return;
@@ -125,12 +132,16 @@ export function checkBatch(b: Batch, who: string): void {
   }
 }
 
-/** A dataset over in-memory tensors, reshuffled every epoch when `shuffle` is set. */
+/**
+ * A dataset over in-memory tensors. With `shuffle`, every epoch is a new permutation drawn from
+ * one generator (so epoch k is the same for the same seed).
+ */
 export function fromTensors(x: Tensor, y: Tensor, options: BatchOptions): Dataset {
   const who = 'data.fromTensors';
-  rowCount(x, y, who);
+  const n = rowCount(x, y, who);
   checkBatchOptions(options, who);
-  return new Dataset(() => batches(x, y, options));
+  const rng = options.shuffle ? resolveRng(options, who, StreamPurpose.shuffle) : undefined;
+  return new Dataset(() => batchesOf(x, y, n, options, rng));
 }
 
 /**

@@ -1,6 +1,8 @@
 // The part of the library's seeded generator (`Rng`, src/random.ts) that data utilities and
-// augmentations draw from. Taking this interface instead of the class keeps them testable with
-// any deterministic source; pass `new Rng(seed)` in practice.
+// augmentations draw from. They take this interface (any deterministic source works) or a
+// `seed`, from which they make an `Rng` on the stream reserved for their purpose.
+import { ValueError } from '../errors.js';
+import { Rng, streamId } from '../random.js';
 
 /** A seeded random source: the library's `Rng` satisfies it. */
 export interface RandomSource {
@@ -30,4 +32,18 @@ export function shuffleInPlace<T extends { length: number; [i: number]: number }
     a[j] = t;
   }
   return a;
+}
+
+/**
+ * The generator a function should draw from: `options.rng` if given, else a new `Rng` seeded
+ * with `options.seed` (default 0) on stream `streamId(purpose)`.
+ */
+export function resolveRng(options: { rng?: RandomSource; seed?: number } | undefined, who: string, purpose: number): RandomSource {
+  if (options?.rng !== undefined) {
+    if (!isRandomSource(options.rng)) throw new ValueError(`${who}: rng must be a seeded Rng, got ${typeof options.rng}`);
+    return options.rng;
+  }
+  const seed = options?.seed ?? 0;
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new ValueError(`${who}: seed must be an integer in [0, 2^53), got ${seed}`);
+  return new Rng(seed, streamId(purpose));
 }

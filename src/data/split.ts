@@ -1,7 +1,8 @@
 // Row selection and train/test splitting (seeded, optionally stratified by label).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, expectRank, sizeOf } from '../tensor.js';
-import { type RandomSource, isRandomSource, shuffleInPlace } from './random.js';
+import { StreamPurpose } from '../random.js';
+import { type RandomSource, resolveRng, shuffleInPlace } from './random.js';
 
 /** The rows `indices` of `t` (along axis 0), as a new tensor. */
 export function gatherRows(t: Tensor, indices: ArrayLike<number>, out?: Float32Array): Tensor {
@@ -39,8 +40,10 @@ export interface SplitOptions {
   shuffle?: boolean;
   /** Keep each label's proportion in both splits (needs `y` of shape [n] and shuffling). */
   stratify?: boolean;
-  /** The seeded generator to shuffle with (the library's `Rng`); required when shuffling. */
+  /** The generator to shuffle with (an `Rng`); default `new Rng(seed, streamId(StreamPurpose.split))`. */
   rng?: RandomSource;
+  /** Seed of the default generator (default 0). */
+  seed?: number;
 }
 
 /** A split of features and labels. */
@@ -51,28 +54,32 @@ export interface Split {
 
 /**
  * Splits `x` and `y` along the first axis into training and test sets, like scikit-learn's
- * `train_test_split`: shuffled with `rng` (the same generator state gives the same split in
- * every runtime), optionally stratified by the labels `y`.
+ * `train_test_split`: shuffled with `rng` or `seed` (the same seed gives the same split in every
+ * runtime), optionally stratified by the labels `y`.
+ *
+ * ```ts
+ * const { train, test } = data.trainTestSplit(x, y, { testSize: 0.2, stratify: true, seed: 42 });
+ * ```
  */
 export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions = {}): Split {
   const who = 'data.trainTestSplit';
   const n = rowCount(x, y, who);
-  const { testSize = 0.2, shuffle = true, stratify = false, rng } = options;
+  const { testSize = 0.2, shuffle = true, stratify = false } = options;
   let nTest: number;
   if (testSize > 0 && testSize < 1) nTest = Math.ceil(testSize * n);
   else if (Number.isInteger(testSize) && testSize >= 1) nTest = testSize;
   else throw new ValueError(`${who}: testSize must be a fraction in (0, 1) or a row count >= 1, got ${testSize}`);
   if (nTest >= n) throw new ValueError(`${who}: testSize ${testSize} leaves no training rows out of ${n}`);
-  if (shuffle && !isRandomSource(rng)) throw new ValueError(`${who}: shuffling needs { rng } (a seeded Rng), got ${typeof rng}`);
+  const rng = resolveRng(options, who, StreamPurpose.split);
   if (stratify && !shuffle) throw new ValueError(`${who}: stratify needs shuffle: true`);
   let testIdx: Int32Array;
   let trainIdx: Int32Array;
   if (stratify) {
     if (y.rank !== 1) throw new ShapeError(`${who}: stratify needs labels of shape [n], got ${formatShape(y.shape)}`);
-    [trainIdx, testIdx] = stratifiedIndices(y.data, nTest, rng!);
+    [trainIdx, testIdx] = stratifiedIndices(y.data, nTest, rng);
   } else {
     const order = Int32Array.from({ length: n }, (_, i) => i);
-    if (shuffle) shuffleInPlace(order, rng!);
+    if (shuffle) shuffleInPlace(order, rng);
     testIdx = shuffle ? order.slice(0, nTest) : order.slice(n - nTest);
     trainIdx = shuffle ? order.slice(nTest) : order.slice(0, n - nTest);
   }

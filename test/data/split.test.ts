@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { data, tensor } from '../../src/index.js';
-import { testRng } from './source.js';
+import { data, tensor, Rng } from '../../src/index.js';
+
 
 const rows = (n: number, width = 2) => tensor(Float32Array.from({ length: n * width }, (_, i) => Math.floor(i / width)), [n, width]);
 
@@ -9,8 +9,8 @@ describe('data.trainTestSplit', () => {
   test('splits every row exactly once, keeping x and y rows together, the same way for the same seed', () => {
     const x = rows(10);
     const y = tensor(Float32Array.from({ length: 10 }, (_, i) => i));
-    const a = data.trainTestSplit(x, y, { testSize: 0.25, rng: testRng(3) });
-    const b = data.trainTestSplit(x, y, { testSize: 0.25, rng: testRng(3) });
+    const a = data.trainTestSplit(x, y, { testSize: 0.25, rng: new Rng(3) });
+    const b = data.trainTestSplit(x, y, { testSize: 0.25, rng: new Rng(3) });
     expect(a.test.x.shape).toEqual([3, 2]); // ceil(2.5)
     expect(a.train.y.shape).toEqual([7]);
     expect([...a.test.y.data]).toEqual([...b.test.y.data]);
@@ -27,7 +27,7 @@ describe('data.trainTestSplit', () => {
 
   test('stratifies: each class keeps its share in the test set', () => {
     const labels = Float32Array.from({ length: 100 }, (_, i) => (i < 60 ? 0 : i < 90 ? 1 : 2));
-    const s = data.trainTestSplit(rows(100), tensor(labels), { testSize: 0.2, stratify: true, rng: testRng(9) });
+    const s = data.trainTestSplit(rows(100), tensor(labels), { testSize: 0.2, stratify: true, rng: new Rng(9) });
     const count = (t: Float32Array, c: number) => t.filter((v) => v === c).length;
     expect([0, 1, 2].map((c) => count(s.test.y.data, c))).toEqual([12, 6, 2]);
     expect([0, 1, 2].map((c) => count(s.train.y.data, c))).toEqual([48, 24, 8]);
@@ -35,10 +35,10 @@ describe('data.trainTestSplit', () => {
 
   test('rejects bad sizes, mismatched rows and a missing rng', () => {
     const y = tensor([0, 1, 2]);
-    expect(() => data.trainTestSplit(rows(3), y, { testSize: 3, rng: testRng() })).toThrow(/leaves no training rows out of 3/);
-    expect(() => data.trainTestSplit(rows(3), y, { testSize: 1.5, rng: testRng() })).toThrow(/testSize must be a fraction/);
-    expect(() => data.trainTestSplit(rows(4), y, { rng: testRng() })).toThrow(/x has 4 rows \[4, 2\] but y has 3 \[3\]/);
-    expect(() => data.trainTestSplit(rows(3), y)).toThrow(/shuffling needs \{ rng \}/);
+    expect(() => data.trainTestSplit(rows(3), y, { testSize: 3, rng: new Rng(0) })).toThrow(/leaves no training rows out of 3/);
+    expect(() => data.trainTestSplit(rows(3), y, { testSize: 1.5, rng: new Rng(0) })).toThrow(/testSize must be a fraction/);
+    expect(() => data.trainTestSplit(rows(4), y, { rng: new Rng(0) })).toThrow(/x has 4 rows \[4, 2\] but y has 3 \[3\]/);
+    expect(() => data.trainTestSplit(rows(3), y, { seed: 1.5 })).toThrow(/data.trainTestSplit: seed must be an integer/);
   });
 });
 
@@ -52,7 +52,7 @@ describe('data.batches and data.fromTensors', () => {
   });
 
   test('reshuffle every epoch from the generator and keep x with y', async () => {
-    const ds = data.fromTensors(rows(6), tensor([0, 1, 2, 3, 4, 5]), { batchSize: 4, shuffle: true, rng: testRng(5) });
+    const ds = data.fromTensors(rows(6), tensor([0, 1, 2, 3, 4, 5]), { batchSize: 4, shuffle: true, rng: new Rng(5) });
     const epoch1 = (await ds.toArray()).flatMap((b) => [...b.y.data]);
     const epoch2 = (await ds.toArray()).flatMap((b) => [...b.y.data]);
     expect([...epoch1].sort()).toEqual([0, 1, 2, 3, 4, 5]);
@@ -60,9 +60,18 @@ describe('data.batches and data.fromTensors', () => {
     for (const b of await ds.toArray()) for (let i = 0; i < b.y.size; i++) expect(b.x.data[2 * i]).toBe(b.y.data[i]);
   });
 
-  test('reject a bad batch size and shuffling without rng', () => {
+  test('reject a bad batch size and a bad seed', () => {
     expect(() => data.fromTensors(rows(2), tensor([0, 1]), { batchSize: 0 })).toThrow(/batchSize must be a positive integer, got 0/);
-    expect(() => [...data.batches(rows(2), tensor([0, 1]), { batchSize: 1, shuffle: true })]).toThrow(/shuffle needs \{ rng \}/);
+    expect(() => [...data.batches(rows(2), tensor([0, 1]), { batchSize: 1, shuffle: true, seed: -2 })]).toThrow(/data.batches: seed must be an integer/);
+  });
+
+  test('shuffle from a seed: the same seed gives the same epochs, another seed others', async () => {
+    const order = async (seed: number) => (await data.fromTensors(rows(20), tensor(Float32Array.from({ length: 20 }, (_, i) => i)), { batchSize: 8, shuffle: true, seed }).toArray()).flatMap((b) => [...b.y.data]);
+    expect(await order(3)).toEqual(await order(3));
+    expect(await order(3)).not.toEqual(await order(4));
+    const split = (seed: number) => [...data.trainTestSplit(rows(20), tensor(Float32Array.from({ length: 20 }, (_, i) => i)), { seed }).test.y.data];
+    expect(split(1)).toEqual(split(1));
+    expect(split(1)).not.toEqual(split(2));
   });
 });
 
