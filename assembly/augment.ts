@@ -59,10 +59,19 @@ const STAGE = memory.data(96, 16);
   return min(max(v, -COORD_LIMIT), COORD_LIMIT);
 }
 
-/** Value of channel ch at mapped (mx, my), or the fill value for -1. */
-@inline function texel(input: usize, mx: i32, my: i32, w: i32, c: i32, ch: i32, fill: f32): f32 {
+/** Value at mapped (mx, my) of a one-channel image, or the fill value for -1. */
+@inline function texel1(input: usize, mx: i32, my: i32, w: i32, fill: f32): f32 {
   if ((mx | my) < 0) return fill;
-  return load<f32>(input + ((<usize>(my * w + mx) * c + ch) << 2));
+  return load<f32>(input + (<usize>(my * w + mx) << 2));
+}
+
+/** Byte address of pixel (mx, my)'s first channel, or 0 for a fill corner (-1). */
+@inline function cornerAddress(input: usize, mx: i32, my: i32, w: i32, c: i32): usize {
+  return (mx | my) < 0 ? <usize>0 : input + (<usize>(my * w + mx) * c << 2);
+}
+
+@inline function cornerValue(base: usize, ch: i32, fill: f32): f32 {
+  return base == 0 ? fill : load<f32>(base + (<usize>ch << 2));
 }
 
 /**
@@ -93,15 +102,15 @@ const STAGE = memory.data(96, 16);
   const mx1 = mapIndex(x0 + 1, w, mode);
   const my0 = mapIndex(y0, h, mode);
   const my1 = mapIndex(y0 + 1, h, mode);
+  const b00 = cornerAddress(input, mx0, my0, w, c);
+  const b01 = cornerAddress(input, mx1, my0, w, c);
+  const b10 = cornerAddress(input, mx0, my1, w, c);
+  const b11 = cornerAddress(input, mx1, my1, w, c);
   let ch = 0;
   if (vector) {
     const fillv = f32x4.splat(fill);
     const wxv = f32x4.splat(wx);
     const wyv = f32x4.splat(wy);
-    const b00 = (mx0 | my0) < 0 ? <usize>0 : input + (<usize>(my0 * w + mx0) * c << 2);
-    const b01 = (mx1 | my0) < 0 ? <usize>0 : input + (<usize>(my0 * w + mx1) * c << 2);
-    const b10 = (mx0 | my1) < 0 ? <usize>0 : input + (<usize>(my1 * w + mx0) * c << 2);
-    const b11 = (mx1 | my1) < 0 ? <usize>0 : input + (<usize>(my1 * w + mx1) * c << 2);
     for (; ch + 4 <= c; ch += 4) {
       const o = <usize>ch << 2;
       const p00 = b00 == 0 ? fillv : v128.load(b00 + o);
@@ -114,10 +123,10 @@ const STAGE = memory.data(96, 16);
     }
   }
   for (; ch < c; ch++) {
-    const p00 = texel(input, mx0, my0, w, c, ch, fill);
-    const p01 = texel(input, mx1, my0, w, c, ch, fill);
-    const p10 = texel(input, mx0, my1, w, c, ch, fill);
-    const p11 = texel(input, mx1, my1, w, c, ch, fill);
+    const p00 = cornerValue(b00, ch, fill);
+    const p01 = cornerValue(b01, ch, fill);
+    const p10 = cornerValue(b10, ch, fill);
+    const p11 = cornerValue(b11, ch, fill);
     const top = p00 + wx * (p01 - p00);
     const bottom = p10 + wx * (p11 - p10);
     store<f32>(out + (<usize>ch << 2), top + wy * (bottom - top));
@@ -186,6 +195,9 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
   const step = f32x4.splat(4);
   const zero = i32x4.splat(0);
   const wMax = i32x4.splat(w - 2), hMax = i32x4.splat(h - 2);
+  const wv = i32x4.splat(w);
+  const srcv = i32x4.splat(<i32>src);
+  const rowBytes = <usize>w << 2;
   let xv = f32x4(0, 1, 2, 3);
   let x = 0;
   for (; x + 4 <= outW; x += 4) {
@@ -206,31 +218,47 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
     }
     const x0 = i32x4.trunc_sat_f32x4_s(fx);
     const y0 = i32x4.trunc_sat_f32x4_s(fy);
-    v128.store(STAGE, x0);
-    v128.store(STAGE + 16, y0);
     const inside = v128.and(
       v128.and(i32x4.ge_s(x0, zero), i32x4.le_s(x0, wMax)),
       v128.and(i32x4.ge_s(y0, zero), i32x4.le_s(y0, hMax)),
     );
-    const interior = i32x4.all_true(inside);
-    for (let lane = 0; lane < 4; lane++) {
-      const lx = load<i32>(STAGE + (<usize>lane << 2));
-      const ly = load<i32>(STAGE + 16 + (<usize>lane << 2));
-      let mx0 = lx, mx1 = lx + 1, my0 = ly, my1 = ly + 1;
-      if (!interior) {
-        mx0 = mapIndex(lx, w, mode);
-        mx1 = mapIndex(lx + 1, w, mode);
-        my0 = mapIndex(ly, h, mode);
-        my1 = mapIndex(ly + 1, h, mode);
+    let p00: v128, p01: v128, p10: v128, p11: v128;
+    if (i32x4.all_true(inside)) {
+      // All four 2x2 neighbourhoods are inside: two 64-bit loads per pixel, then de-interleave.
+      const address = i32x4.add(i32x4.shl(i32x4.add(i32x4.mul(y0, wv), x0), 2), srcv);
+      const a0 = <usize><u32>i32x4.extract_lane(address, 0);
+      const a1 = <usize><u32>i32x4.extract_lane(address, 1);
+      const a2 = <usize><u32>i32x4.extract_lane(address, 2);
+      const a3 = <usize><u32>i32x4.extract_lane(address, 3);
+      const top01 = v128.load64_lane(a1, v128.load64_zero(a0), 1);
+      const top23 = v128.load64_lane(a3, v128.load64_zero(a2), 1);
+      const bottom01 = v128.load64_lane(a1 + rowBytes, v128.load64_zero(a0 + rowBytes), 1);
+      const bottom23 = v128.load64_lane(a3 + rowBytes, v128.load64_zero(a2 + rowBytes), 1);
+      p00 = v128.shuffle<f32>(top01, top23, 0, 2, 4, 6);
+      p01 = v128.shuffle<f32>(top01, top23, 1, 3, 5, 7);
+      p10 = v128.shuffle<f32>(bottom01, bottom23, 0, 2, 4, 6);
+      p11 = v128.shuffle<f32>(bottom01, bottom23, 1, 3, 5, 7);
+    } else {
+      v128.store(STAGE, x0);
+      v128.store(STAGE + 16, y0);
+      for (let lane = 0; lane < 4; lane++) {
+        const lx = load<i32>(STAGE + (<usize>lane << 2));
+        const ly = load<i32>(STAGE + 16 + (<usize>lane << 2));
+        const mx0 = mapIndex(lx, w, mode);
+        const mx1 = mapIndex(lx + 1, w, mode);
+        const my0 = mapIndex(ly, h, mode);
+        const my1 = mapIndex(ly + 1, h, mode);
+        const at = STAGE + 32 + (<usize>lane << 2);
+        store<f32>(at, texel1(src, mx0, my0, w, fill));
+        store<f32>(at, texel1(src, mx1, my0, w, fill), 16);
+        store<f32>(at, texel1(src, mx0, my1, w, fill), 32);
+        store<f32>(at, texel1(src, mx1, my1, w, fill), 48);
       }
-      const at = STAGE + 32 + (<usize>lane << 2);
-      store<f32>(at, texel(src, mx0, my0, w, 1, 0, fill));
-      store<f32>(at, texel(src, mx1, my0, w, 1, 0, fill), 16);
-      store<f32>(at, texel(src, mx0, my1, w, 1, 0, fill), 32);
-      store<f32>(at, texel(src, mx1, my1, w, 1, 0, fill), 48);
+      p00 = v128.load(STAGE, 32);
+      p01 = v128.load(STAGE, 48);
+      p10 = v128.load(STAGE, 64);
+      p11 = v128.load(STAGE, 80);
     }
-    const p00 = v128.load(STAGE, 32), p01 = v128.load(STAGE, 48);
-    const p10 = v128.load(STAGE, 64), p11 = v128.load(STAGE, 80);
     const top = f32x4.add(p00, f32x4.mul(wx, f32x4.sub(p01, p00)));
     const bottom = f32x4.add(p10, f32x4.mul(wx, f32x4.sub(p11, p10)));
     v128.store(dst + (<usize>x << 2), f32x4.add(top, f32x4.mul(wy, f32x4.sub(bottom, top))));
