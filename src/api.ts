@@ -6,6 +6,8 @@ export * as ops from './ops/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as schedules from './schedules.js';
 export * as callbacks from './callbacks/index.js';
+export * as data from './data/index.js';
+export * as augment from './augment/index.js';
 export { Rng, streamId, StreamPurpose } from './random.js';
 export { Model, type ModelConfig, type CompileOptions, type FitOptions, type EvaluateOptions, type PredictOptions, type BatchAugmenter } from './model/model.js';
 export { Sequential, type SequentialOptions } from './model/sequential.js';
