@@ -59,9 +59,11 @@ export interface FitOptions {
   /** In-place batch augmentation (e.g. `augment.sequence([...])`), for image inputs [n, h, w, c]. */
   augment?: BatchAugmenter;
   /**
-   * What a NaN or infinite loss does: `'throw'` (default) throws an error naming the epoch and
-   * batch before the bad update is applied; `'stop'` ends training after that batch without
-   * applying it; `'skip'` drops that batch's update and goes on.
+   * What a NaN or infinite loss does. The bad batch's update is never applied. `'throw'` (default)
+   * throws an error naming the epoch and batch, unless a callback sets `model.stopTraining` in
+   * that batch's `onBatchEnd` (which sees `logs.loss` = NaN; `callbacks.terminateOnNaN()` does):
+   * then training ends gracefully. `'stop'` always ends gracefully; `'skip'` drops the batch and
+   * goes on.
    */
   onNonFiniteLoss?: 'throw' | 'stop' | 'skip';
 }
@@ -606,19 +608,27 @@ export class Model implements TrainingModel {
           options.augment.applyInPlacePtr(plan.inputs[0]!.ptr, augShape!, this.rngs.augment);
         }
         const loss = this.step(plan, count, weighted);
-        if (!Number.isFinite(loss)) {
-          if (onNonFinite === 'throw') {
-            throw new ValueError(`${who}: the loss became ${loss} at epoch ${epoch + 1}, batch ${s + 1} of ${steps}; the update was not applied (lower the learning rate, check the data, or pass onNonFiniteLoss: 'stop' | 'skip')`);
-          }
-          if (onNonFinite === 'stop') this.stopTraining = true;
-        } else {
+        if (Number.isFinite(loss)) {
           lossSum += loss * count;
           seen += count;
           this.updateMetrics(plan, count, weighted, metricCall);
+          batchLogs.loss = lossSum / seen;
+        } else {
+          // The update was not applied. Callbacks see the bad loss; one that sets stopTraining
+          // (callbacks.terminateOnNaN) ends training gracefully instead of the error.
+          batchLogs.loss = onNonFinite === 'skip' ? (seen > 0 ? lossSum / seen : NaN) : loss;
         }
-        batchLogs.loss = seen > 0 ? lossSum / seen : NaN;
         for (const m of c.metrics) batchLogs[m.name] = m.result();
         await runHooks(all, 'onBatchEnd', s, batchLogs);
+        if (!Number.isFinite(loss) && onNonFinite !== 'skip') {
+          if (onNonFinite === 'stop') this.stopTraining = true;
+          if (!this.stopTraining) {
+            throw new ValueError(
+              `${who}: the loss became ${loss} at epoch ${epoch + 1}, batch ${s + 1} of ${steps}; the update was not applied ` +
+                `(lower the learning rate, check the data, or pass onNonFiniteLoss: 'stop' | 'skip', or a terminateOnNaN callback)`,
+            );
+          }
+        }
         if (this.stopTraining) break;
       }
       epochLogs = { loss: seen > 0 ? lossSum / seen : NaN };

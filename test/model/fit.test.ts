@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { layers, Sequential, tensor, ShapeError, ValueError, type Tensor } from '../../src/index.js';
 import * as optimizers from '../../src/optimizers/index.js';
+import * as callbacks from '../../src/callbacks/index.js';
 import { Callback, type Logs } from '../../src/callbacks/callback.js';
 import { heap, memoryBytes } from '../../src/backend/memory.js';
 import { randomArray } from '../util.js';
@@ -96,6 +97,32 @@ describe('Model.fit', () => {
     await expect(model.fit(x, y, { epochs: 2, batchSize: 5, verbose: 0 })).rejects.toThrow(/loss became NaN at epoch 1, batch 1 of 4/);
     const h = await model.fit(x, y, { epochs: 2, batchSize: 5, verbose: 0, onNonFiniteLoss: 'stop' });
     expect(h.epoch).toEqual([0]);
+    const before = model.getWeights().map((t) => Array.from(t.data));
+    const skipped = await model.fit(x, y, { epochs: 2, batchSize: 5, verbose: 0, onNonFiniteLoss: 'skip' });
+    expect(skipped.epoch).toEqual([0, 1]);
+    expect(model.getWeights().map((t) => Array.from(t.data))).toEqual(before);
+  });
+
+  test('a terminateOnNaN callback opts out of the error and ends training gracefully', async () => {
+    const { x } = regressionData(20);
+    const y = tensor(new Float32Array(20).fill(Infinity), [20, 1]);
+    const model = linearModel();
+    const stop = callbacks.terminateOnNaN({ print: () => {} });
+    const h = await model.fit(x, y, { epochs: 3, batchSize: 5, verbose: 0, callbacks: [stop] });
+    expect(stop.terminatedAtBatch).toBe(0);
+    expect(h.epoch).toEqual([0]);
+  });
+
+  test('earlyStopping and modelCheckpoint work on a real model', async () => {
+    const { x, y } = regressionData(60);
+    const model = linearModel();
+    const saved: Uint8Array[] = [];
+    const stop = callbacks.earlyStopping({ monitor: 'loss', patience: 1, minDelta: 10, restoreBestWeights: true });
+    const ckpt = callbacks.modelCheckpoint({ onSave: (bytes) => void saved.push(bytes) });
+    const h = await model.fit(x, y, { epochs: 10, batchSize: 10, verbose: 0, callbacks: [stop, ckpt] });
+    expect(h.epoch.length).toBeLessThan(10);
+    expect(saved.length).toBe(h.epoch.length);
+    expect(Array.from(saved[0]!.subarray(0, 4))).toEqual([0x54, 0x4c, 0x4e, 0x4d]);
   });
 
   test('trainOnBatch, testOnBatch, trainStep and evaluate report losses', () => {
