@@ -136,12 +136,16 @@ let standaloneCount = 0;
 /** Bumped whenever any layer's `trainable` changes, so models know to rebuild their training state. */
 export let trainableVersion = 0;
 
-// Weights are freed when their layer is garbage collected (users never call dispose).
-const weightRegistry = new FinalizationRegistry<{ heap: ReturnType<typeof heap>; ptrs: number[]; cleanups: Array<{ release(): void }> }>(({ heap: h, ptrs, cleanups }) => {
-  if (h !== heap()) return; // the module was re-initialised: that memory is gone anyway
-  for (const p of ptrs) h.free(p);
-  for (const c of cleanups) c.release();
-});
+// Weights are freed when their layer is garbage collected (users never call dispose). Runtimes
+// without FinalizationRegistry (workerd) keep them for the life of the module.
+const weightRegistry =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<{ heap: ReturnType<typeof heap>; ptrs: number[]; cleanups: Array<{ release(): void }> }>(({ heap: h, ptrs, cleanups }) => {
+        if (h !== heap()) return; // the module was re-initialised: that memory is gone anyway
+        for (const p of ptrs) h.free(p);
+        for (const c of cleanups) c.release();
+      })
+    : undefined;
 
 /**
  * Base class of every layer. Subclasses implement `computeOutputShape` (validating their inputs),
@@ -267,7 +271,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
     this.computeOutputShape(inputShapes);
     this.build(inputShapes);
     this.inputShapes = inputShapes.map((s) => [...s]);
-    weightRegistry.register(this, { heap: heap(), ptrs: this.ownedPtrs, cleanups: this.cleanups });
+    weightRegistry?.register(this, { heap: heap(), ptrs: this.ownedPtrs, cleanups: this.cleanups });
   }
 
   /**

@@ -117,7 +117,8 @@ class Resources {
   }
 }
 
-const registry = new FinalizationRegistry<Resources>((r) => r.free());
+// Plans are freed when their model is garbage collected (not in runtimes without FinalizationRegistry).
+const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Resources>((r) => r.free()) : undefined;
 
 let modelCounter = 0;
 let defaultSeedCounter = 0;
@@ -166,7 +167,7 @@ export class Model implements TrainingModel {
     this.seed = config.seed === undefined ? 0x5eed + 7919 * defaultSeedCounter++ : checkSeed(config.seed, this.name);
     this.rngs = Model.makeRngs(this.seed);
     this.ctx = { training: false, batch: 0, rng: this.rngs.dropout };
-    registry.register(this, this.resources);
+    registry?.register(this, this.resources);
     this.explicitSeed = config.seed !== undefined;
     if (config.outputs !== undefined || config.inputs !== undefined) {
       const inputs = config.inputs instanceof Array ? config.inputs : [config.inputs as SymbolicTensor];
