@@ -34,11 +34,21 @@ function fail(message: string): never {
   throw new ModelFormatError(`io.load: ${message}`);
 }
 
+/** Options of `io.load`. */
+export interface LoadOptions {
+  /**
+   * Restore the saved optimizer, loss, metrics and optimizer state (default true). Pass false for
+   * a model saved with a custom loss or optimizer that `losses.get`/`optimizers.get` cannot rebuild,
+   * then compile it yourself.
+   */
+  compile?: boolean;
+}
+
 /**
  * Rebuilds a model from `io.save` bytes: same architecture, weights, compile settings and (if
  * saved) optimizer state. Corrupt or truncated bytes throw a ModelFormatError.
  */
-export async function load(bytes: Uint8Array): Promise<Model> {
+export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promise<Model> {
   const { header, floats } = decodeModel(bytes);
   const cfg = header.model as Record<string, unknown> | undefined;
   if (cfg === undefined || typeof cfg !== 'object') fail('the header has no model config');
@@ -96,11 +106,11 @@ export async function load(bytes: Uint8Array): Promise<Model> {
   model.setWeights(weights);
   // Compile settings and optimizer state.
   const compile = cfg.compile as { optimizer: { name: string; config: Record<string, unknown> }; loss: { name: string; config: Record<string, unknown> }; metrics: string[] } | undefined;
-  if (compile !== undefined) {
+  if (compile !== undefined && options.compile !== false) {
     try {
       model.compile({ optimizer: getOptimizer(compile.optimizer.name, compile.optimizer.config), loss: getLoss(compile.loss.name, compile.loss.config), metrics: compile.metrics });
     } catch (err) {
-      fail(`the saved compile settings could not be restored: ${(err as Error).message}`);
+      fail(`the saved compile settings could not be restored (pass { compile: false } to load the model uncompiled): ${(err as Error).message}`);
     }
     const opt = header.optimizer as { iterations: number; slots: Array<{ param: string; slot: string }>; tensors: Array<{ name: string; shape: number[]; offset: number }> } | undefined;
     if (opt !== undefined) {

@@ -50,6 +50,12 @@ describe('io.save / io.load', () => {
     expect(again.summary()).toContain('Connected to');
   });
 
+  test('can load without the compile settings', async () => {
+    const model = await io.load(io.save(cnn()), { compile: false });
+    expect(model.optimizer).toBeUndefined();
+    expect(model.predict(x).shape).toEqual([10, 4]);
+  });
+
   test('can leave the optimizer state out', () => {
     const model = cnn();
     expect(io.save(model, { includeOptimizer: false }).length).toBeLessThan(io.save(model).length);
