@@ -20,13 +20,6 @@ export function thousands(n: number): string {
 
 /** Builds the summary table of a graph. */
 export function summarize(name: string, graph: Graph, sequential: boolean, options: SummaryOptions): string {
-  const lineLength = options.lineLength ?? (sequential ? 65 : 98);
-  const fractions = sequential ? [0.45, 0.85, 1] : [0.33, 0.55, 0.67, 1];
-  const stops = fractions.map((f) => Math.floor(lineLength * f));
-  const widths = stops.map((s, i) => s - (i === 0 ? 0 : stops[i - 1]!));
-  const headers = sequential ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
-  const row = (cells: string[]): string => cells.map((c, i) => pad(` ${c}`, widths[i]!)).join('').trimEnd();
-  const lines = [`Model: "${name}"`, '_'.repeat(lineLength), row(headers), '='.repeat(lineLength)];
   const shape = (s: readonly number[]): string => `(None, ${s.join(', ')})`.replace(', )', ')');
   const rows: string[][] = [];
   if (!sequential) {
@@ -38,6 +31,15 @@ export function summarize(name: string, graph: Graph, sequential: boolean, optio
     if (!sequential) cells.push(node.inputs.map((t) => t.node.layer.name).join(', '));
     rows.push(cells);
   }
+  const headers = sequential ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
+  // Keras's proportions of the line, widened where a cell would not fit.
+  const fractions = sequential ? [0.45, 0.85, 1] : [0.33, 0.55, 0.67, 1];
+  const base = options.lineLength ?? (sequential ? 65 : 98);
+  const stops = fractions.map((f) => Math.floor(base * f));
+  const widths = stops.map((st, i) => Math.max(st - (i === 0 ? 0 : stops[i - 1]!), ...rows.map((r) => (r[i]?.length ?? 0) + 2)));
+  const lineLength = widths.reduce((a, b) => a + b, 0);
+  const row = (cells: string[]): string => cells.map((c, i) => pad(` ${c}`, widths[i]!)).join('').trimEnd();
+  const lines = [`Model: "${name}"`, '_'.repeat(lineLength), row(headers), '='.repeat(lineLength)];
   rows.forEach((cells, i) => {
     lines.push(row(cells));
     if (i < rows.length - 1) lines.push(sequential ? '' : '_'.repeat(lineLength));
