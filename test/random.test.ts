@@ -221,3 +221,13 @@ describe('ops.dropout and ops.gaussianNoise', () => {
     expect(() => ops.gaussianNoise(x, NaN)).toThrow(/gaussianNoise: stddev must be a finite number >= 0, got NaN/);
   });
 });
+
+describe('golden values shared with the Deno check (test/runtimes/rng-deno.ts)', () => {
+  test('Node reproduces every golden digest of the generator, fills, dropout, noise and norms', async () => {
+    const { rngValues, GOLDEN } = await import('./runtimes/rng-deno.js');
+    const api = await import('../src/api.js');
+    const { init } = await import('../src/index.js');
+    const values = await rngValues({ ...api, init } as never);
+    expect(values).toEqual(GOLDEN);
+  });
+});
