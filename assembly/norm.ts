@@ -20,40 +20,30 @@ export function f32_batch_norm_scratch_bytes(channels: i32): usize {
   return <usize>channels * 12;
 }
 
-/** acc[c] = sum over rows of x[r, c]. */
+/** acc[c] = sum over rows of x[r, c], or of (x[r, c] - mean[c])^2 when `squares`. */
 // @ts-ignore: decorator
-@inline function columnSums(acc: usize, x: usize, rows: i32, channels: i32): void {
+@inline function columnSums(acc: usize, x: usize, mean: usize, rows: i32, channels: i32, squares: bool): void {
   memory.fill(acc, 0, <usize>channels << 2);
   for (let r = 0; r < rows; r++) {
     const row = x + ((<usize>r * channels) << 2);
     let c = 0;
     for (; c + 4 <= channels; c += 4) {
       const o = <usize>c << 2;
-      v128.store(acc + o, f32x4.add(v128.load(acc + o), v128.load(row + o)));
+      let v = v128.load(row + o);
+      if (squares) {
+        v = f32x4.sub(v, v128.load(mean + o));
+        v = f32x4.mul(v, v);
+      }
+      v128.store(acc + o, f32x4.add(v128.load(acc + o), v));
     }
     for (; c < channels; c++) {
       const o = <usize>c << 2;
-      store<f32>(acc + o, load<f32>(acc + o) + load<f32>(row + o));
-    }
-  }
-}
-
-/** acc[c] = sum over rows of (x[r, c] - mean[c])^2. */
-// @ts-ignore: decorator
-@inline function columnSquaredDeviations(acc: usize, x: usize, mean: usize, rows: i32, channels: i32): void {
-  memory.fill(acc, 0, <usize>channels << 2);
-  for (let r = 0; r < rows; r++) {
-    const row = x + ((<usize>r * channels) << 2);
-    let c = 0;
-    for (; c + 4 <= channels; c += 4) {
-      const o = <usize>c << 2;
-      const d = f32x4.sub(v128.load(row + o), v128.load(mean + o));
-      v128.store(acc + o, f32x4.add(v128.load(acc + o), f32x4.mul(d, d)));
-    }
-    for (; c < channels; c++) {
-      const o = <usize>c << 2;
-      const d = load<f32>(row + o) - load<f32>(mean + o);
-      store<f32>(acc + o, load<f32>(acc + o) + d * d);
+      let v = load<f32>(row + o);
+      if (squares) {
+        v -= load<f32>(mean + o);
+        v *= v;
+      }
+      store<f32>(acc + o, load<f32>(acc + o) + v);
     }
   }
 }
@@ -92,12 +82,12 @@ export function f32_batch_norm_train_forward(
   const unbias: f32 = rows > 1 ? <f32>rows / <f32>(rows - 1) : 1;
   const keep = momentum;
   const take: f32 = 1 - momentum;
-  columnSums(saveMean, x, rows, channels);
+  columnSums(saveMean, x, 0, rows, channels, false);
   for (let c = 0; c < channels; c++) {
     const o = <usize>c << 2;
     store<f32>(saveMean + o, load<f32>(saveMean + o) * invRows);
   }
-  columnSquaredDeviations(saveInvStd, x, saveMean, rows, channels);
+  columnSums(saveInvStd, x, saveMean, rows, channels, true);
   for (let c = 0; c < channels; c++) {
     const o = <usize>c << 2;
     const mean = load<f32>(saveMean + o);
