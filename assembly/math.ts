@@ -11,7 +11,8 @@
 // Helpers exported for other kernel files (names are stable):
 //   exp_f32x4 / exp_f32, log_f32x4 / log_f32, log1p_f32x4 / log1p_f32, expm1_f32x4 / expm1_f32,
 //   tanh_f32x4 / tanh_f32, erf_f32x4 / erf_f32, sigmoid_f32x4 / sigmoid_f32,
-//   softplus_f32x4 / softplus_f32.
+//   softplus_f32x4 / softplus_f32; row helpers hsum_f32x4, hmax_f32x4, rowMax, rowExpShifted,
+//   rowLogSumExpShifted.
 // Array kernels for tests and benchmarks: f32_math__simd(fn, y, x, n), f32_math__scalar(...),
 // with fn one of the MATH_* codes.
 
@@ -377,6 +378,68 @@ const ERF_B8: f32 = -1.45660718464996e-5;
 // @ts-ignore: decorator
 @inline export function softplus_f32(x: f32): f32 {
   return max<f32>(x, 0) + log1p_f32(exp_f32(-abs<f32>(x)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row reductions for softmax, log-softmax and the crossentropies. Sums run in four lanes, then
+// (l0 + l1) + (l2 + l3), then the tail, always in that order: the same bits every run.
+
+// @ts-ignore: decorator
+@inline export function hsum_f32x4(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+// @ts-ignore: decorator
+@inline export function hmax_f32x4(v: v128): f32 {
+  return max<f32>(max<f32>(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max<f32>(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+}
+
+/** Maximum of one row of `cols` floats (-Inf for an empty row, NaN if any is NaN). */
+// @ts-ignore: decorator
+@inline export function rowMax(x: usize, cols: i32): f32 {
+  let vmax = f32x4.splat(-Infinity);
+  let c = 0;
+  for (; c + 4 <= cols; c += 4) vmax = f32x4.max(vmax, v128.load(x + (<usize>c << 2)));
+  let m = hmax_f32x4(vmax);
+  for (; c < cols; c++) m = max<f32>(m, load<f32>(x + (<usize>c << 2)));
+  return m;
+}
+
+/** y[c] = exp(x[c] - shift) over one row; returns the sum of the y[c]. y may alias x. */
+// @ts-ignore: decorator
+@inline export function rowExpShifted(y: usize, x: usize, cols: i32, shift: f32): f32 {
+  const s = f32x4.splat(shift);
+  let vsum = f32x4.splat(0);
+  let c = 0;
+  for (; c + 4 <= cols; c += 4) {
+    const o = <usize>c << 2;
+    const e = exp_f32x4(f32x4.sub(v128.load(x + o), s));
+    v128.store(y + o, e);
+    vsum = f32x4.add(vsum, e);
+  }
+  let sum = hsum_f32x4(vsum);
+  for (; c < cols; c++) {
+    const o = <usize>c << 2;
+    const e = exp_f32(load<f32>(x + o) - shift);
+    store<f32>(y + o, e);
+    sum += e;
+  }
+  return sum;
+}
+
+/**
+ * log(sum_c exp(x[c] - shift)) of one row. With shift = rowMax(x) it is stable at any magnitude,
+ * and log-softmax = (x - shift) - this, which keeps full precision near the maximum.
+ */
+// @ts-ignore: decorator
+@inline export function rowLogSumExpShifted(x: usize, cols: i32, shift: f32): f32 {
+  const s = f32x4.splat(shift);
+  let vsum = f32x4.splat(0);
+  let c = 0;
+  for (; c + 4 <= cols; c += 4) vsum = f32x4.add(vsum, exp_f32x4(f32x4.sub(v128.load(x + (<usize>c << 2)), s)));
+  let sum = hsum_f32x4(vsum);
+  for (; c < cols; c++) sum += exp_f32(load<f32>(x + (<usize>c << 2)) - shift);
+  return log_f32(sum);
 }
 
 // ---------------------------------------------------------------------------------------------
