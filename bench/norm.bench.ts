@@ -96,7 +96,7 @@ const tfWasm = await tfjs('wasm'); // TF.js has one active backend: the cpu peer
   const tx = tfWasm.tensor(x, [r, c]);
   const tg = tfWasm.tensor(randomArray(c, 9, 0.5, 1.5));
   const tb = tfWasm.tensor(randomArray(c, 10));
-  await add(`${name} fwd`, 'TF.js wasm (moments + batchNorm)', 8 * count, () => {
+  await add(`${name} fwd`, 'TF.js wasm (moments + elementwise)', 8 * count, () => {
     const y = tfWasm.tidy(() => {
       const { mean, variance } = tfWasm.moments(tx, [1], true);
       return tfWasm.add(tfWasm.mul(tfWasm.mul(tfWasm.sub(tx, mean), tfWasm.rsqrt(tfWasm.add(variance, 1e-3))), tg), tb);
