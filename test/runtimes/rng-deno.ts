@@ -66,8 +66,8 @@ export const GOLDEN: Record<string, string> = {
   truncatedNormal: 'a171db5e',
   dropout: '3d9412d6',
   gaussianNoise: '2591d5f6',
-  batchNorm: 'b9e9b9ea',
-  layerNorm: '5d9a1509',
+  batchNorm: '3642943e',
+  layerNorm: '5409cff5',
 };
 
 // deno-lint-ignore no-explicit-any
