@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { Rng, StreamPurpose, philox4x32, streamId } from '../src/random.js';
 import { PHILOX_KATS } from './kernels/random-kats.js';
 
@@ -230,4 +230,12 @@ describe('golden values shared with the Deno check (test/runtimes/rng-deno.ts)',
     const values = await rngValues({ ...api, init } as never);
     expect(values).toEqual(GOLDEN);
   });
+});
+
+test('Rng draws words without the wasm module, and normal() before init() says to call init()', async () => {
+  vi.resetModules();
+  const fresh = await import('../src/random.js');
+  const rng = new fresh.Rng(42);
+  expect(rng.nextU32()).toBe(0x9ceaf053);
+  expect(() => rng.normal()).toThrow(/call `await init\(\)`/);
 });
