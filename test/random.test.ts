@@ -72,6 +72,24 @@ describe('Rng', () => {
     expect(shared).toBeLessThan(3); // 20000^2 / 2^32 ~ 0.09 expected by chance
   });
 
+  test('neighbouring streams and seeds are uncorrelated and each is uniform (chi-square)', () => {
+    const n = 50000;
+    const draw = (rng: Rng) => Float64Array.from({ length: n }, () => rng.uniform());
+    const base = draw(new Rng(100, streamId(StreamPurpose.dropout, 0)));
+    const others = [
+      draw(new Rng(100, streamId(StreamPurpose.dropout, 1))),
+      draw(new Rng(100, streamId(StreamPurpose.initializer, 0))),
+      draw(new Rng(101, streamId(StreamPurpose.dropout, 0))),
+    ];
+    for (const other of others) {
+      const both = new Float64Array(2 * n);
+      both.set(base);
+      both.set(other, n);
+      expect(Math.abs(lagCorrelation(both, n))).toBeLessThan(4 / Math.sqrt(n)); // element i with element i of the other
+      expect(chiSquare(other, 32)).toBeLessThan(70); // chi2(31) 99.99th percentile: 67
+    }
+  });
+
   test('split(id) is stream id of the same seed, from its start', () => {
     const child = new Rng(9).split(17);
     expect(child.seed).toBe(9);
