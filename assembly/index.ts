@@ -1,6 +1,8 @@
 // The one wasm module: every kernel family re-exported from its own file.
 export * from './memory';
 export * from './gemm';
+export * from './optim';
+export * from './augment';
 export * from './random';
 export * from './norm';
 export * from './bench';
