@@ -30,8 +30,8 @@ const NR: i32 = 16;
 const KC: i32 = 256;
 const MC: i32 = 256;
 const NC: i32 = 1024;
-/** Below this many multiply-adds the packing does not pay off: plain loops. */
-const SMALL_MADDS: i64 = 4096;
+/** Below this many multiply-adds packing does not pay off (measured crossover ~4x4x4): plain loops. */
+const SMALL_MADDS: i64 = 64;
 
 /**
  * Plain triple loop over any shape and flags: the fallback and the algorithmic reference.
@@ -113,6 +113,13 @@ export function f32_gemm_2x16__simd(c: usize, ldc: i32, ap: usize, bp: usize, kc
 // @ts-ignore: decorator
 @inline function roundUp(x: i32, to: i32): i32 {
   return (x + to - 1) / to * to;
+}
+
+/** The step that splits `size` into ceil(size / block) near-equal parts, a multiple of `unit` (block is one too). */
+// @ts-ignore: decorator
+@inline function balancedStep(size: i32, block: i32, unit: i32): i32 {
+  const parts = (size + block - 1) / block;
+  return roundUp((size + parts - 1) / parts, unit);
 }
 
 /** Bytes of scratch that f32_gemm needs for these sizes: one packed A block, one packed B block, one tile. */
@@ -277,20 +284,23 @@ export function f32_gemm__simd(
   const transA = (flags & GEMM_TRANS_A) != 0;
   const transB = (flags & GEMM_TRANS_B) != 0;
   const accumulate = (flags & GEMM_ACCUMULATE) != 0 ? 1 : 0;
-  const kcMax = min(KC, k);
+  // Blocks of equal size (k = 784 runs as 4 x 196, not 3 x 256 + 16), never above KC, MC, NC.
+  const kcStep = balancedStep(k, KC, 1);
+  const mcStep = balancedStep(m, MC, MR);
+  const ncStep = balancedStep(n, NC, NR);
   const packedA = scratch;
-  const packedB = packedA + (<usize>min(MC, roundUp(m, MR)) * kcMax << 2);
-  const tile = packedB + (<usize>min(NC, roundUp(n, NR)) * kcMax << 2);
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
+  const packedB = packedA + (<usize>min(MC, roundUp(m, MR)) * min(KC, k) << 2);
+  const tile = packedB + (<usize>min(NC, roundUp(n, NR)) * min(KC, k) << 2);
+  for (let jc = 0; jc < n; jc += ncStep) {
+    const nc = min(ncStep, n - jc);
+    for (let pc = 0; pc < k; pc += kcStep) {
+      const kc = min(kcStep, k - pc);
       packB(packedB, b, ldb, transB, pc, kc, jc, nc);
       const first = pc == 0;
       const accumulateNow = first ? accumulate : 1;
       const biasNow = first ? bias : 0;
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = 0; ic < m; ic += mcStep) {
+        const mc = min(mcStep, m - ic);
         packA(packedA, a, lda, transA, ic, mc, pc, kc);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
