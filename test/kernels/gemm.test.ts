@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { gemmReference } from '../reference/gemm.js';
 import { expectClose, fromWasm, randomArray, toWasm, k } from '../util.js';
 import { heap } from '../../src/backend/memory.js';
-import { GemmFlags } from '../../src/ops/matmul.js';
+import { GemmFlags, gemm } from '../../src/ops/matmul.js';
+import { ValueError } from '../../src/errors.js';
 
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 17, 33, 65, 127, 128, 129];
 const DRIVERS = ['f32_gemm', 'f32_gemm__simd', 'f32_gemm__scalar'] as const;
@@ -186,5 +187,34 @@ describe('f32_gemm_scratch_bytes', () => {
     expect(bytes).toBeLessThan(2 * 1024 * 1024);
     expect(k().f32_gemm_scratch_bytes!(0, 5, 5)).toBe(0);
     expect(k().f32_gemm_scratch_bytes!(5, 5, 0)).toBe(0);
+  });
+});
+
+describe('gemm (pointer-level binding of f32_gemm)', () => {
+  test('computes with leading dimensions and lets A and B be the same buffer', () => {
+    const [m, kk] = [9, 21];
+    const x = randomArray(m * kk, 7);
+    const px = toWasm(x), pc = toWasm(new Float32Array(m * m));
+    try {
+      gemm({ m, n: m, k: kk, a: px, b: px, c: pc, transposeB: true });
+      const want = gemmReference({ m, n: m, k: kk, a: x, lda: kk, transposeA: false, b: x, ldb: kk, transposeB: true, c: new Float32Array(m * m), ldc: m, accumulate: false });
+      expectClose(fromWasm(pc, m * m), want, 'gemm X·Xᵀ with A = B');
+    } finally {
+      heap().free(px);
+      heap().free(pc);
+    }
+  });
+
+  test('rejects C overlapping A, B or the bias, and short leading dimensions', () => {
+    const buf = heap().alloc(4096);
+    try {
+      expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 256, c: buf + 32 })).toThrow(/gemm: C \(bytes .*\) overlaps A .*must not alias/);
+      expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 256, c: buf + 300 })).toThrow(/overlaps B/);
+      expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 64, c: buf + 512, bias: buf + 520 })).toThrow(/overlaps bias/);
+      expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 64, c: buf + 512, lda: 3 })).toThrow(/gemm: lda must be at least the row length 4, got 3/);
+      expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 64, c: buf + 512, ldc: 2 })).toThrow(ValueError);
+    } finally {
+      heap().free(buf);
+    }
   });
 });
