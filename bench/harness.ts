@@ -9,6 +9,7 @@
 // Timings are benny (benchmark.js) samples; `seconds` is the fastest sample (min-of-N, the
 // least-disturbed estimate on a shared machine) and `median` the typical one.
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import b from 'benny';
 import { initSync } from '../src/init.js';
@@ -49,6 +50,12 @@ export function measurePeakGflops(): number {
   }
   peakCache = gflops(PEAK_FLOPS_PER_STEP * steps, best);
   return peakCache;
+}
+
+/** One line naming the machine and runtime, for the top of a results table. */
+export function describeMachine(): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} logical CPUs), Node ${process.version}, V8 ${process.versions.v8}`;
 }
 
 /** GFLOP/s of `flops` floating-point operations done in `seconds`. */
@@ -122,7 +129,9 @@ export function printTable(title: string, rows: Row[], peak?: number): string {
   const text = [
     `### ${title}`,
     '',
-    ...(peak !== undefined ? [`WASM SIMD peak (1 thread, measured): ${peak.toFixed(1)} GFLOP/s`, ''] : []),
+    `${describeMachine()}, ${new Date().toISOString().slice(0, 16)}Z`,
+    ...(peak !== undefined ? [`WASM SIMD peak (1 thread, measured): ${peak.toFixed(1)} GFLOP/s`] : []),
+    '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),
