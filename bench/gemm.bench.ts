@@ -9,7 +9,7 @@
 //
 // Run: npm run bench -- gemm
 import { encodeModel } from './onnx.js';
-import { f32, gflops, heap, initLibrary, measure, measurePeakGflops, printTable, type Row } from './harness.js';
+import { f32, gflops, heap, initLibrary, measure, measureInterleaved, measurePeakGflops, printTable, type Row } from './harness.js';
 import { cpuPerWall, ortSession, ortTensor, tfjs, tfjsWasmThreads } from './peers.js';
 import { gemmReference } from '../test/reference/gemm.js';
 import { randomArray } from '../test/util.js';
@@ -72,7 +72,7 @@ for (const s of SHAPES) {
     const t = await measure(`${s.name} scalar`, () => k.f32_gemm__scalar!(flags, m, n, kk, pa, lda, pb, ldb, pc, n, 0));
     add('wasm f32_gemm__scalar', t.seconds, t.median);
   }
-  const ours = await measure(`${s.name} simd`, () => k.f32_gemm!(flags, m, n, kk, pa, lda, pb, ldb, pc, n, 0, work));
+  const oursRun = () => k.f32_gemm!(flags, m, n, kk, pa, lda, pb, ldb, pc, n, 0, work);
 
   // TF.js wasm (XNNPACK). Its BatchMatMul caches the packed right-hand side per tensor, so reusing
   // one `b` tensor (as here) lets it skip packing B, which training (new weights each step) cannot.
@@ -83,7 +83,6 @@ for (const s of SHAPES) {
     y.dataSync();
     y.dispose();
   };
-  const xnn = await measure(`${s.name} tfjs-wasm`, tfRun);
   if (s.name === 'square 256') threadChecks.push(`TF.js wasm CPU/wall: ${(await cpuPerWall(tfRun)).toFixed(2)}`);
 
   // onnxruntime-web (MLAS): one Gemm node, A and B graph inputs in their stored layout.
@@ -96,7 +95,8 @@ for (const s of SHAPES) {
   );
   const feeds = { A: await ortTensor(a, aShape), B: await ortTensor(b, bShape) };
   const ortRun = () => session.run(feeds);
-  const ort = await measure(`${s.name} ort`, ortRun);
+  // The shared machine drifts: alternate ours and the peers twice and keep each one's best.
+  const [ours, xnn, ort] = await measureInterleaved(s.name, [oursRun, tfRun, ortRun] as const);
   if (s.name === 'square 256') threadChecks.push(`onnxruntime-web CPU/wall: ${(await cpuPerWall(ortRun)).toFixed(2)}`);
   if (s.name === 'square 256') threadChecks.push(`tensorlane CPU/wall: ${(await cpuPerWall(() => k.f32_gemm!(flags, m, n, kk, pa, lda, pb, ldb, pc, n, 0, work))).toFixed(2)}`);
 

@@ -6,6 +6,7 @@
 //   rows.push({ case: 'relu 1M', variant: 'simd', value: gbps(8 * n, t.seconds), unit: 'GB/s' });
 //   printTable('relu', rows, peak);
 //
+// `measureInterleaved(name, [ours, peer])` alternates several functions for fair ratios.
 // Timings are benny (benchmark.js) samples; `seconds` is the fastest sample (min-of-N, the
 // least-disturbed estimate on a shared machine) and `median` the typical one.
 import { existsSync, readFileSync } from 'node:fs';
@@ -101,6 +102,25 @@ export async function measure(name: string, fn: () => unknown, options: MeasureO
   } finally {
     console.log = log;
   }
+}
+
+/**
+ * Measures several functions in alternation, `rounds` times each (default 2), keeping each one's
+ * fastest and lowest-median result: on a shared machine this keeps ratios between them (ours /
+ * peer) honest even when the load drifts during the run.
+ */
+export async function measureInterleaved<T extends ReadonlyArray<() => unknown>>(
+  name: string, fns: T, rounds = 2, options: MeasureOptions = {},
+): Promise<{ [K in keyof T]: Timing }> {
+  const best: Timing[] = fns.map(() => ({ seconds: Infinity, median: Infinity, samples: 0 }));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < fns.length; i++) {
+      const t = await measure(`${name} #${i}`, fns[i]!, options);
+      const b = best[i]!;
+      best[i] = { seconds: Math.min(b.seconds, t.seconds), median: Math.min(b.median, t.median), samples: b.samples + t.samples };
+    }
+  }
+  return best as { [K in keyof T]: Timing };
 }
 
 /** One line of a results table. `value` is in `unit` (default GFLOP/s). */
