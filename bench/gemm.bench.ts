@@ -10,7 +10,7 @@
 // Run: npm run bench -- gemm
 import { encodeModel } from './onnx.js';
 import { f32, gflops, heap, initLibrary, measure, measureInterleaved, measurePeakGflops, printTable, type Row } from './harness.js';
-import { cpuPerWall, ortSession, ortTensor, tfjs, tfjsWasmThreads } from './peers.js';
+import { cpuPerWall, osThreadCount, ortSession, ortTensor, tfjs, tfjsWasmThreads } from './peers.js';
 import { gemmReference } from '../test/reference/gemm.js';
 import { randomArray } from '../test/util.js';
 
@@ -37,6 +37,7 @@ const SCALAR_MAX_FLOPS = 2 * 512 ** 3;
 
 const k = initLibrary();
 const peak = measurePeakGflops();
+const threadsBefore = osThreadCount();
 const tf = await tfjs('wasm');
 const rows: Row[] = [];
 const threadChecks: string[] = [`TF.js wasm threads: ${await tfjsWasmThreads()}`];
@@ -125,5 +126,6 @@ for (const s of SHAPES) {
   rows.splice(last + 1, 0, { case: s.name, variant: 'TF.js cpu', value: gflops(flops, t.seconds), note: `median ${gflops(flops, t.median).toFixed(1)}` });
 }
 
+threadChecks.push(`OS threads of this process: ${threadsBefore} before the peers, ${osThreadCount()} after`);
 printTable('GEMM (1 thread; rate from the fastest benny sample)', rows, peak);
 console.log(`single-thread checks: ${threadChecks.join('; ')}`);
