@@ -105,6 +105,7 @@ describe.each(KINDS)('%s kernels', (kind) => {
       { ...base, c: 3, outC: 65, kernel: [3, 3], padding: 'same' }, // rotated filter too big: GEMM + col2im
       { ...base, c: 4, outC: 7, kernel: [3, 3], padding: [3, 0, 0, 3] }, // pads beyond the span: col2im
       { ...base, batch: 1, h: 7, w: 5, c: 16, outC: 32, kernel: [2, 2], dilation: 2, padding: 'same' }, // full panels, odd rows
+      { ...base, h: 25, w: 23, c: 1, outC: 3, kernel: [3, 3], padding: 'same' }, // dot path, several filter-gradient chunks
     ];
     shapes.forEach((c, i) => checkKernels(kind, c, 500 + i));
   });
