@@ -24,8 +24,8 @@ import { Geometry, geometry, pixel, addRow, zeroRow, copyRow } from './geometry'
 import { f32_gemm, f32_gemm_scratch_bytes, GEMM_TRANS_A, GEMM_TRANS_B, GEMM_ACCUMULATE } from './gemm';
 
 /** Activation fused into a forward epilogue: 0 = linear, 1 = relu. */
-export const ACTIVATION_LINEAR: i32 = 0;
-export const ACTIVATION_RELU: i32 = 1;
+const ACTIVATION_LINEAR: i32 = 0;
+const ACTIVATION_RELU: i32 = 1;
 
 /** Floats of im2col columns per tile (256 KiB). */
 const TILE_FLOATS: i32 = 65536;
