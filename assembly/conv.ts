@@ -81,12 +81,18 @@ function im2col(col: usize, x: usize, g: Geometry, r0: i32, rows: i32, add: bool
   const inC = g.inC;
   const kRow = patchSize(g);
   const perImage = g.outH * g.outW;
-  for (let r = 0; r < rows; r++) {
-    const p = r0 + r;
-    const n = p / perImage;
-    const rem = p - n * perImage;
-    const oh = rem / g.outW;
-    const ow = rem - oh * g.outW;
+  // (n, oh, ow) of row r0, then stepped without divisions.
+  let n = r0 / perImage;
+  let oh = (r0 - n * perImage) / g.outW;
+  let ow = r0 - n * perImage - oh * g.outW;
+  for (let r = 0; r < rows; r++, ow++) {
+    if (ow == g.outW) {
+      ow = 0;
+      if (++oh == g.outH) {
+        oh = 0;
+        n++;
+      }
+    }
     const ih0 = oh * g.strideH - g.padTop;
     const iw0 = ow * g.strideW - g.padLeft;
     let dst = col + ((<usize>r * kRow) << 2);
@@ -447,12 +453,17 @@ function im2colPanels(dst: usize, x: usize, g: Geometry, r0: i32, rows: i32, str
     const last = dst + <usize>(k / NR) * panelBytes;
     for (let r = 0; r < rows; r++) zeroRow(last + ((<usize>r * NR) << 2), NR);
   }
-  for (let r = 0; r < rows; r++) {
-    const q = r0 + r;
-    const n = q / perImage;
-    const rem = q - n * perImage;
-    const oh = rem / g.outW;
-    const ow = rem - oh * g.outW;
+  let n = r0 / perImage;
+  let oh = (r0 - n * perImage) / g.outW;
+  let ow = r0 - n * perImage - oh * g.outW;
+  for (let r = 0; r < rows; r++, ow++) {
+    if (ow == g.outW) {
+      ow = 0;
+      if (++oh == g.outH) {
+        oh = 0;
+        n++;
+      }
+    }
     const ih0 = oh * g.strideH - g.padTop;
     const iw0 = ow * g.strideW - g.padLeft;
     const rowAt = dst + ((<usize>r * NR) << 2);
