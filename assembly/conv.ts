@@ -72,15 +72,31 @@ function activate(y: usize, n: i32, activation: i32): void {
   }
 }
 
+/** Output channels per packed filter panel (the micro-tile's width). */
+const NR: i32 = 16;
+
+/** im2col layouts: rows of K floats, the same but adding into x (col2im), or 16-lane panels. */
+const IM2COL_ROWS: i32 = 0;
+const COL2IM_ADD: i32 = 1;
+const IM2COL_PANELS: i32 = 2;
+
 /**
- * col[r, (i*kW + j)*inC + c] = x[n, ih, iw, c] (0 outside the input) for output rows
- * r0 .. r0+rows of the flattened (n, oh, ow) index. When add is true, runs the other way:
- * x[n, ih, iw, c] += col[...] for the taps inside the input (col2im).
+ * For output rows r0 .. r0+rows of the flattened (n, oh, ow) index and patch element
+ * p = (i*kW + j)*inC + c, with v = x[n, ih, iw, c] (0 outside the input):
+ *   IM2COL_ROWS:   col[r*K + p] = v;
+ *   COL2IM_ADD:    x[n, ih, iw, c] += col[r*K + p] for the taps inside the input;
+ *   IM2COL_PANELS: col[((p / 16) * panelRows + r) * 16 + p % 16] = v (padding lanes of the
+ *                  last panel zeroed): the filter gradient's operand.
  */
-function im2col(col: usize, x: usize, g: Geometry, r0: i32, rows: i32, add: bool): void {
+function im2col(col: usize, x: usize, g: Geometry, r0: i32, rows: i32, layout: i32, panelRows: i32 = 0): void {
   const inC = g.inC;
-  const kRow = patchSize(g);
+  const k = patchSize(g);
   const perImage = g.outH * g.outW;
+  const panelBytes = (<usize>panelRows * NR) << 2;
+  if (layout == IM2COL_PANELS && k % NR != 0) {
+    const last = col + <usize>(k / NR) * panelBytes;
+    for (let r = 0; r < rows; r++) zeroRow(last + ((<usize>r * NR) << 2), NR);
+  }
   // (n, oh, ow) of row r0, then stepped without divisions.
   let n = r0 / perImage;
   let oh = (r0 - n * perImage) / g.outW;
@@ -95,21 +111,39 @@ function im2col(col: usize, x: usize, g: Geometry, r0: i32, rows: i32, add: bool
     }
     const ih0 = oh * g.strideH - g.padTop;
     const iw0 = ow * g.strideW - g.padLeft;
-    let dst = col + ((<usize>r * kRow) << 2);
+    const rowAt = layout == IM2COL_PANELS ? col + ((<usize>r * NR) << 2) : col + ((<usize>r * k) << 2);
+    let p = 0;
     for (let i = 0; i < g.kH; i++) {
       const ih = ih0 + i * g.dilationH;
       const rowInside = ih >= 0 && ih < g.inH;
       for (let j = 0; j < g.kW; j++) {
         const iw = iw0 + j * g.dilationW;
-        if (rowInside && iw >= 0 && iw < g.inW) {
-          const src = pixel(x, n, ih, iw, g.inH, g.inW, inC);
-          if (add) addRow(src, dst, inC);
-          else if (inC == 1) store<f32>(dst, load<f32>(src));
-          else copyRow(dst, src, inC);
-        } else if (!add) {
-          zeroRow(dst, inC);
+        const inside = rowInside && iw >= 0 && iw < g.inW;
+        const src = inside ? pixel(x, n, ih, iw, g.inH, g.inW, inC) : 0;
+        if (layout == IM2COL_PANELS) {
+          // The tap's inC floats in runs that do not cross a 16-lane panel boundary.
+          for (let c = 0; c < inC;) {
+            const lane = p & (NR - 1);
+            const run = min(NR - lane, inC - c);
+            const d = rowAt + <usize>(p / NR) * panelBytes + (<usize>lane << 2);
+            if (inside) copyRow(d, src + (<usize>c << 2), run);
+            else zeroRow(d, run);
+            c += run;
+            p += run;
+          }
+          continue;
         }
-        dst += <usize>inC << 2;
+        const d = rowAt + (<usize>p << 2);
+        if (layout == COL2IM_ADD) {
+          if (inside) addRow(src, d, inC);
+        } else if (!inside) {
+          zeroRow(d, inC);
+        } else if (inC == 1) {
+          store<f32>(d, load<f32>(src));
+        } else {
+          copyRow(d, src, inC);
+        }
+        p += inC;
       }
     }
   }
@@ -122,8 +156,6 @@ function im2col(col: usize, x: usize, g: Geometry, r0: i32, rows: i32, add: bool
 // 2 broadcasts + 1 temporary fit without spills (the gemm branch measured ~95 % of the mul+add
 // peak for this shape in L1, 4 x 8 ~75 %).
 
-/** Output channels per packed filter panel (the micro-tile's width). */
-const NR: i32 = 16;
 /** Target floats of im2col columns per chunk (16 KiB: chunk + one panel stay in L1). */
 const CHUNK_FLOATS: i32 = 4096;
 
@@ -293,7 +325,7 @@ function conv2dDirect(y: usize, x: usize, w: usize, bias: usize, g: Geometry, ac
     const rows = min(rowsPerChunk, m - r0);
     let a = x + ((<usize>r0 * k) << 2);
     if (!pointwise) {
-      im2col(col, x, g, r0, rows, false);
+      im2col(col, x, g, r0, rows, IM2COL_ROWS);
       a = col;
     }
     if (dot) {
@@ -342,7 +374,7 @@ function conv2dForward(y: usize, x: usize, w: usize, bias: usize, g: Geometry, a
     const gemmScratch = scratch + align16(<usize>rowsPerTile * k << 2);
     for (let r0 = 0; r0 < m; r0 += rowsPerTile) {
       const rows = min(rowsPerTile, m - r0);
-      im2col(col, x, g, r0, rows, false);
+      im2col(col, x, g, r0, rows, IM2COL_ROWS);
       f32_gemm(flags, rows, n, k, col, k, w, n, y + ((<usize>r0 * n) << 2), n, bias, gemmScratch);
     }
   }
@@ -418,7 +450,7 @@ export function f32_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usi
   for (let r0 = 0; r0 < m; r0 += rowsPerTile) {
     const rows = min(rowsPerTile, m - r0);
     f32_gemm(GEMM_TRANS_B, rows, k, outC, dy + ((<usize>r0 * outC) << 2), outC, w, outC, dcol, k, 0, gemmScratch);
-    im2col(dcol, dx, geo, r0, rows, true);
+    im2col(dcol, dx, geo, r0, rows, COL2IM_ADD);
   }
 }
 
@@ -437,57 +469,6 @@ const FILTER_CHUNK_FLOATS: i32 = 65536;
 /** Output pixels per filter-gradient chunk. */
 function filterChunkRows(k: i32): i32 {
   return min(1024, max(16, FILTER_CHUNK_FLOATS / roundUp(k, NR)));
-}
-
-/**
- * im2col of output rows r0 .. r0+rows written straight into 16-column panels: patch element p
- * of pixel r goes to dst[((p / 16) * stride + r) * 16 + p % 16] (0 outside the input; padding
- * lanes of the last panel are zeroed).
- */
-function im2colPanels(dst: usize, x: usize, g: Geometry, r0: i32, rows: i32, stride: i32): void {
-  const inC = g.inC;
-  const k = patchSize(g);
-  const perImage = g.outH * g.outW;
-  const panelBytes = (<usize>stride * NR) << 2;
-  if (k % NR != 0) {
-    const last = dst + <usize>(k / NR) * panelBytes;
-    for (let r = 0; r < rows; r++) zeroRow(last + ((<usize>r * NR) << 2), NR);
-  }
-  let n = r0 / perImage;
-  let oh = (r0 - n * perImage) / g.outW;
-  let ow = r0 - n * perImage - oh * g.outW;
-  for (let r = 0; r < rows; r++, ow++) {
-    if (ow == g.outW) {
-      ow = 0;
-      if (++oh == g.outH) {
-        oh = 0;
-        n++;
-      }
-    }
-    const ih0 = oh * g.strideH - g.padTop;
-    const iw0 = ow * g.strideW - g.padLeft;
-    const rowAt = dst + ((<usize>r * NR) << 2);
-    let p = 0;
-    for (let i = 0; i < g.kH; i++) {
-      const ih = ih0 + i * g.dilationH;
-      const rowInside = ih >= 0 && ih < g.inH;
-      for (let j = 0; j < g.kW; j++) {
-        const iw = iw0 + j * g.dilationW;
-        const inside = rowInside && iw >= 0 && iw < g.inW;
-        const src = inside ? pixel(x, n, ih, iw, g.inH, g.inW, inC) : 0;
-        // Copy the tap's inC floats in runs that do not cross a 16-lane panel boundary.
-        for (let c = 0; c < inC;) {
-          const lane = p & (NR - 1);
-          const run = min(NR - lane, inC - c);
-          const d = rowAt + <usize>(p / NR) * panelBytes + (<usize>lane << 2);
-          if (inside) copyRow(d, src + (<usize>c << 2), run);
-          else zeroRow(d, run);
-          c += run;
-          p += run;
-        }
-      }
-    }
-  }
 }
 
 /**
@@ -514,7 +495,7 @@ export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: us
   zeroRow(zero16, NR);
   for (let r0 = 0; r0 < m; r0 += rowsPerChunk) {
     const rows = min(rowsPerChunk, m - r0);
-    im2colPanels(colP, x, geo, r0, rows, rowsPerChunk);
+    im2col(colP, x, geo, r0, rows, IM2COL_PANELS, rowsPerChunk);
     for (let r = 0; r < rows; r++) {
       const src = dy + ((<usize>(r0 + r) * outC) << 2);
       for (let o = 0; o < outC; o++) store<f32>(dyT + ((<usize>o * dyStride + r) << 2), load<f32>(src + (<usize>o << 2)));
