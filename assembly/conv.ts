@@ -15,7 +15,8 @@
 //     accumulating into dx; others use the GEMM dy·Wᵀ into column tiles then col2im
 //     (scatter-add); 1x1 stride-1 is one GEMM;
 //   - backward filter: dwᵀ = dyᵀ·im2col(x) with the same 2 x 16 tile, im2col written straight
-//     into panels per chunk of output pixels, dwᵀ added into dw at the end.
+//     into panels per chunk of output pixels, dwᵀ added into dw at the end; for small patches
+//     (K <= outC, outC % 16 == 0) dw = im2col(x)ᵀ·dy with dy's rows read in place.
 // Every backward kernel accumulates (dx +=, dw +=, db +=).
 // conv2d transpose reuses these: with g the geometry of the conv2d whose input-gradient it is
 // (in = the transpose's output, out = its input), forward = backward input, and its gradients
@@ -79,6 +80,7 @@ const NR: i32 = 16;
 const IM2COL_ROWS: i32 = 0;
 const COL2IM_ADD: i32 = 1;
 const IM2COL_PANELS: i32 = 2;
+const IM2COL_TRANSPOSED: i32 = 3;
 
 /**
  * For output rows r0 .. r0+rows of the flattened (n, oh, ow) index and patch element
@@ -86,7 +88,8 @@ const IM2COL_PANELS: i32 = 2;
  *   IM2COL_ROWS:   col[r*K + p] = v;
  *   COL2IM_ADD:    x[n, ih, iw, c] += col[r*K + p] for the taps inside the input;
  *   IM2COL_PANELS: col[((p / 16) * panelRows + r) * 16 + p % 16] = v (padding lanes of the
- *                  last panel zeroed): the filter gradient's operand.
+ *                  last panel zeroed): the filter gradient's operand;
+ *   IM2COL_TRANSPOSED: col[p * panelRows + r] = v (the other filter-gradient variant).
  */
 function im2col(col: usize, x: usize, g: Geometry, r0: i32, rows: i32, layout: i32, panelRows: i32 = 0): void {
   const inC = g.inC;
@@ -120,6 +123,13 @@ function im2col(col: usize, x: usize, g: Geometry, r0: i32, rows: i32, layout: i
         const iw = iw0 + j * g.dilationW;
         const inside = rowInside && iw >= 0 && iw < g.inW;
         const src = inside ? pixel(x, n, ih, iw, g.inH, g.inW, inC) : 0;
+        if (layout == IM2COL_TRANSPOSED) {
+          const d = col + ((<usize>p * panelRows + r) << 2);
+          const step = <usize>panelRows << 2;
+          for (let c = 0; c < inC; c++) store<f32>(d + step * c, inside ? load<f32>(src + (<usize>c << 2)) : 0);
+          p += inC;
+          continue;
+        }
         if (layout == IM2COL_PANELS) {
           // The tap's inC floats in runs that do not cross a 16-lane panel boundary.
           for (let c = 0; c < inC;) {
@@ -234,11 +244,12 @@ function dot4(y: usize, yStride: usize, a: usize, rowBytes: usize, rows: i32, wt
 
 /**
  * One 2 x 16 tile: rows r = 0, 1 of y (y1 = 0: one row) get act(bias + a_r · panel), or
- * y_r += a_r · panel (accumulate). a0, a1: k contiguous floats each; bp: packed panel (k x 16);
+ * y_r += a_r · panel (accumulate). a0, a1: k contiguous floats each; bp: panel of k rows of 16
+ * floats, bStride bytes apart (64: packed);
  * bias: 16 floats; cols < 16 stores only the first cols columns (through tmp, 128 bytes).
  */
 @inline
-function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32, bias: usize, relu: bool, accumulate: bool, cols: i32, tmp: usize): void {
+function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32, bias: usize, relu: bool, accumulate: bool, cols: i32, tmp: usize, bStride: usize = 64): void {
   let acc0x0123 = v128.load(bias), acc0x4567 = v128.load(bias, 16), acc0x89AB = v128.load(bias, 32), acc0xCDEF = v128.load(bias, 48);
   let acc1x0123 = acc0x0123, acc1x4567 = acc0x4567, acc1x89AB = acc0x89AB, acc1xCDEF = acc0xCDEF;
   for (let p = 0; p < k; p++) {
@@ -258,7 +269,7 @@ function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32,
     acc1xCDEF = f32x4.add(acc1xCDEF, f32x4.mul(x1, bCDEF));
     a0 += 4;
     a1 += 4;
-    bp += 64;
+    bp += bStride;
   }
   if (relu) {
     const zero = f32x4.splat(0);
@@ -479,6 +490,10 @@ function filterChunkRows(k: i32): i32 {
  */
 export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize): void {
   const geo = geometry(g);
+  if (filterByPatchRows(geo)) {
+    filterGradientByPatchRows(dw, dy, x, geo, scratch);
+    return;
+  }
   const m = outputRows(geo);
   const k = patchSize(geo);
   const outC = geo.outC;
@@ -525,10 +540,50 @@ export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: us
 
 export function f32_conv2d_backward_filter_scratch_bytes(g: usize): usize {
   const geo = geometry(g);
+  if (filterByPatchRows(geo)) return (<usize>patchSize(geo) * (filterChunkRows(patchSize(geo)) + 4) + 2 * <usize>NR + 32) << 2;
   const kPad = <usize>roundUp(patchSize(geo), NR);
   const rows = <usize>filterChunkRows(patchSize(geo));
   const outC = <usize>geo.outC;
   return (outC * kPad + kPad * rows + outC * (rows + 4) + 2 * <usize>NR + 32) << 2;
+}
+
+/**
+ * Small patches and many output channels (K <= outC, outC a multiple of 16): dw = im2col(x)ᵀ·dy
+ * directly, tiles of 2 patch elements x 16 output channels reading dy's rows in place (no dy
+ * transpose, no padding of K), im2col written transposed per chunk.
+ */
+function filterByPatchRows(g: Geometry): bool {
+  return g.outC % NR == 0 && patchSize(g) <= g.outC;
+}
+
+function filterGradientByPatchRows(dw: usize, dy: usize, x: usize, g: Geometry, scratch: usize): void {
+  const m = outputRows(g);
+  const k = patchSize(g);
+  const outC = g.outC;
+  const rowsPerChunk = filterChunkRows(k);
+  const stride = rowsPerChunk + 4; // off powers of two (4 KiB aliasing)
+  const colT = scratch;
+  const zero16 = colT + ((<usize>k * stride) << 2);
+  const tmp = zero16 + (<usize>NR << 2);
+  zeroRow(zero16, NR);
+  const dyStep = <usize>outC << 2;
+  for (let r0 = 0; r0 < m; r0 += rowsPerChunk) {
+    const rows = min(rowsPerChunk, m - r0);
+    im2col(colT, x, g, r0, rows, IM2COL_TRANSPOSED, stride);
+    for (let jp = 0; jp < outC; jp += NR) {
+      const bp = dy + ((<usize>r0 * outC + jp) << 2);
+      let p = 0;
+      for (; p + 2 <= k; p += 2) {
+        const y0 = dw + ((<usize>p * outC + jp) << 2);
+        const a0 = colT + ((<usize>p * stride) << 2);
+        tile2x16(y0, y0 + dyStep, a0, a0 + (<usize>stride << 2), bp, rows, zero16, false, true, NR, tmp, dyStep);
+      }
+      if (p < k) {
+        const a0 = colT + ((<usize>p * stride) << 2);
+        tile2x16(dw + ((<usize>p * outC + jp) << 2), 0, a0, a0, bp, rows, zero16, false, true, NR, tmp, dyStep);
+      }
+    }
+  }
 }
 
 /** db[j] += sum over i < m of dy[i, j] (bias gradient of any NHWC conv: m = N*H*W, n = channels). */

@@ -106,6 +106,8 @@ describe.each(KINDS)('%s kernels', (kind) => {
       { ...base, c: 4, outC: 7, kernel: [3, 3], padding: [3, 0, 0, 3] }, // pads beyond the span: col2im
       { ...base, batch: 1, h: 7, w: 5, c: 16, outC: 32, kernel: [2, 2], dilation: 2, padding: 'same' }, // full panels, odd rows
       { ...base, h: 25, w: 23, c: 1, outC: 3, kernel: [3, 3], padding: 'same' }, // dot path, several filter-gradient chunks
+      { ...base, h: 25, w: 23, c: 1, outC: 16, kernel: [3, 3], stride: 2, padding: 'same' }, // filter gradient by patch rows (K <= outC)
+      { ...base, h: 25, w: 23, c: 2, outC: 32, kernel: [3, 3], padding: [1, 0, 0, 1] }, // the same, several chunks
     ];
     shapes.forEach((c, i) => checkKernels(kind, c, 500 + i));
   });
