@@ -4,6 +4,8 @@
 //
 // Algorithms (chosen per shape by the drivers):
 //   - micro-kernel path (K = kH*kW*inC <= DIRECT_MAX_K): im2col of small chunks of output pixels
+//     (implicit for inputs of <= IMPLICIT_MAX_C channels: interior pixels are read in place
+//     through a table of patch-element offsets, so 1- and 3-channel images pay no copy)
 //     (none for pointwise 1x1 stride-1 convs: x's rows are the operand) and a 2 x 16 register
 //     tile over the filter packed into 16-column panels, with bias and ReLU fused in the tile;
 //     outputs of at most DOT_MAX_N channels use 4-pixel SIMD dot products instead (no padding
@@ -245,11 +247,12 @@ function dot4(y: usize, yStride: usize, a: usize, rowBytes: usize, rows: i32, wt
 /**
  * One 2 x 16 tile: rows r = 0, 1 of y (y1 = 0: one row) get act(bias + a_r · panel), or
  * y_r += a_r · panel (accumulate). a0, a1: k contiguous floats each; bp: panel of k rows of 16
- * floats, bStride bytes apart (64: packed);
- * bias: 16 floats; cols < 16 stores only the first cols columns (through tmp, 128 bytes).
+ * floats, bStride bytes apart (64: packed); offsets != 0: element p of row r is at
+ * a_r + offsets[p] (i32 bytes) instead of a_r + 4p; bias: 16 floats; cols < 16 stores only the
+ * first cols columns (through tmp, 128 bytes).
  */
 @inline
-function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32, bias: usize, relu: bool, accumulate: bool, cols: i32, tmp: usize, bStride: usize = 64): void {
+function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32, bias: usize, relu: bool, accumulate: bool, cols: i32, tmp: usize, bStride: usize = 64, offsets: usize = 0): void {
   let acc0x0123 = v128.load(bias), acc0x4567 = v128.load(bias, 16), acc0x89AB = v128.load(bias, 32), acc0xCDEF = v128.load(bias, 48);
   let acc1x0123 = acc0x0123, acc1x4567 = acc0x4567, acc1x89AB = acc0x89AB, acc1xCDEF = acc0xCDEF;
   for (let p = 0; p < k; p++) {
@@ -257,18 +260,18 @@ function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32,
     const b4567 = v128.load(bp, 16);
     const b89AB = v128.load(bp, 32);
     const bCDEF = v128.load(bp, 48);
-    const x0 = v128.load32_splat(a0);
+    // Element p of each row: the next float, or (implicit im2col) at a per-element byte offset.
+    const at: usize = offsets == 0 ? <usize>p << 2 : <usize>load<i32>(offsets + (<usize>p << 2));
+    const x0 = v128.load32_splat(a0 + at);
     acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(x0, b0123));
     acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(x0, b4567));
     acc0x89AB = f32x4.add(acc0x89AB, f32x4.mul(x0, b89AB));
     acc0xCDEF = f32x4.add(acc0xCDEF, f32x4.mul(x0, bCDEF));
-    const x1 = v128.load32_splat(a1);
+    const x1 = v128.load32_splat(a1 + at);
     acc1x0123 = f32x4.add(acc1x0123, f32x4.mul(x1, b0123));
     acc1x4567 = f32x4.add(acc1x4567, f32x4.mul(x1, b4567));
     acc1x89AB = f32x4.add(acc1x89AB, f32x4.mul(x1, b89AB));
     acc1xCDEF = f32x4.add(acc1xCDEF, f32x4.mul(x1, bCDEF));
-    a0 += 4;
-    a1 += 4;
     bp += bStride;
   }
   if (relu) {
@@ -304,65 +307,144 @@ function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32,
   }
 }
 
-/** Bytes of scratch of the micro-kernel path: panels, padded bias, im2col chunk, tmp, one geometry. */
+/** Inputs with at most this many channels skip im2col for interior pixels (implicit im2col). */
+const IMPLICIT_MAX_C: i32 = 4;
+
+/** Bytes of scratch of the micro-kernel path: panels, padded bias, im2col chunk, offsets, tmp. */
 function directScratch(k: i32, n: i32): usize {
   const padded = <usize>roundUp(n, NR);
-  return align16((padded * <usize>k + padded + <usize>chunkRows(k) * k + 2 * NR) << 2) + 128;
+  return align16((padded * <usize>k + padded + <usize>chunkRows(k) * k + <usize>k + 2 * NR) << 2) + 256;
+}
+
+/** Filter panels, bias and buffers of one micro-kernel-path call. */
+@unmanaged
+class Direct {
+  y: usize;
+  x: usize;
+  g: Geometry;
+  n: i32;
+  k: i32;
+  panels: i32;
+  packed: usize;
+  bias16: usize;
+  col: usize;
+  offsets: usize;
+  tmp: usize;
+  rowsPerChunk: i32;
+  relu: bool;
+  accumulate: bool;
+  dot: bool;
+}
+
+/**
+ * Tiles over `rows` consecutive output pixels starting at flattened index r0, whose patch rows
+ * start at a + i*aStep; offsets = 0: contiguous rows of k floats, else implicit im2col.
+ */
+@inline
+function runTiles(d: Direct, r0: i32, rows: i32, a: usize, aStep: usize, offsets: usize): void {
+  const n = d.n;
+  const k = d.k;
+  if (d.dot) {
+    for (let r = 0; r < rows; r += 4) {
+      const ar = a + aStep * r;
+      for (let c = 0; c < n; c++) {
+        const yr = d.y + ((<usize>(r0 + r) * n + c) << 2);
+        const b = load<f32>(d.bias16 + (<usize>c << 2));
+        dot4(yr, <usize>n << 2, ar, aStep, min(4, rows - r), d.packed + ((<usize>c * k) << 2), k, b, d.relu, d.accumulate);
+      }
+    }
+    return;
+  }
+  for (let jp = 0; jp < d.panels; jp++) {
+    const cols = min(NR, n - jp * NR);
+    const bp = d.packed + ((<usize>(jp * k) * NR) << 2);
+    const bj = d.bias16 + (<usize>(jp * NR) << 2);
+    let yr = d.y + ((<usize>r0 * n + jp * NR) << 2);
+    let ar = a;
+    let r = 0;
+    for (; r + 2 <= rows; r += 2) {
+      tile2x16(yr, yr + (<usize>n << 2), ar, ar + aStep, bp, k, bj, d.relu, d.accumulate, cols, d.tmp, 64, offsets);
+      yr += <usize>n << 3;
+      ar += aStep << 1;
+    }
+    if (r < rows) tile2x16(yr, 0, ar, ar, bp, k, bj, d.relu, d.accumulate, cols, d.tmp, 64, offsets);
+  }
+}
+
+/** Output pixels r0 .. r0+rows through im2col chunks (or x's rows when pointwise). */
+function viaIm2col(d: Direct, r0: i32, rows: i32): void {
+  const rowBytes = <usize>d.k << 2;
+  if (isPointwise(d.g)) {
+    runTiles(d, r0, rows, d.x + <usize>r0 * rowBytes, rowBytes, 0);
+    return;
+  }
+  for (let done = 0; done < rows; done += d.rowsPerChunk) {
+    const count = min(d.rowsPerChunk, rows - done);
+    im2col(d.col, d.x, d.g, r0 + done, count, IM2COL_ROWS);
+    runTiles(d, r0 + done, count, d.col, rowBytes, 0);
+  }
 }
 
 /**
  * y (+)= act(conv2d(x, w) + bias) with the micro-kernel path. w is [k, n] (or, with flip, the
- * filter of the conv whose input-gradient this is). No im2col copy for pointwise geometries.
+ * filter of the conv whose input-gradient this is). Pointwise geometries read x's rows in place;
+ * inputs of <= IMPLICIT_MAX_C channels read interior pixels in place through an offset table
+ * (their im2col copy would cost as much as the tile); the rest goes through im2col chunks.
  */
 function conv2dDirect(y: usize, x: usize, w: usize, bias: usize, g: Geometry, activation: i32, accumulate: bool, flip: bool, kH: i32, kW: i32, scratch: usize): void {
-  const m = outputRows(g);
   const n = g.outC;
   const k = patchSize(g);
-  const panels = roundUp(n, NR) / NR;
-  const padded = <usize>(panels * NR);
-  const packed = scratch;
-  const bias16 = packed + ((padded * <usize>k) << 2);
-  const col = bias16 + (padded << 2);
-  const rowsPerChunk = chunkRows(k);
-  const tmp = align16(col + ((<usize>rowsPerChunk * k) << 2));
-  const dot = n <= DOT_MAX_N;
-  packPanels(packed, w, k, n, flip, kH, kW, dot ? 1 : NR);
-  zeroRow(bias16, <i32>padded);
-  if (bias != 0) copyRow(bias16, bias, n);
-  const relu = activation == ACTIVATION_RELU;
-  const pointwise = isPointwise(g);
-  const rowBytes = <usize>k << 2;
-  for (let r0 = 0; r0 < m; r0 += rowsPerChunk) {
-    const rows = min(rowsPerChunk, m - r0);
-    let a = x + ((<usize>r0 * k) << 2);
-    if (!pointwise) {
-      im2col(col, x, g, r0, rows, IM2COL_ROWS);
-      a = col;
-    }
-    if (dot) {
-      for (let r = 0; r < rows; r += 4) {
-        const ar = a + rowBytes * r;
-        for (let c = 0; c < n; c++) {
-          const yr = y + ((<usize>(r0 + r) * n + c) << 2);
-          const b = load<f32>(bias16 + (<usize>c << 2));
-          dot4(yr, <usize>n << 2, ar, rowBytes, min(4, rows - r), packed + ((<usize>c * k) << 2), k, b, relu, accumulate);
-        }
+  const padded = <usize>roundUp(n, NR);
+  const d = changetype<Direct>(scratch);
+  d.y = y;
+  d.x = x;
+  d.g = g;
+  d.n = n;
+  d.k = k;
+  d.panels = <i32>padded / NR;
+  d.packed = scratch + 128;
+  d.bias16 = d.packed + ((padded * <usize>k) << 2);
+  d.col = d.bias16 + (padded << 2);
+  d.rowsPerChunk = chunkRows(k);
+  d.offsets = d.col + ((<usize>d.rowsPerChunk * k) << 2);
+  d.tmp = align16(d.offsets + (<usize>k << 2));
+  d.relu = activation == ACTIVATION_RELU;
+  d.accumulate = accumulate;
+  d.dot = n <= DOT_MAX_N;
+  packPanels(d.packed, w, k, n, flip, kH, kW, d.dot ? 1 : NR);
+  zeroRow(d.bias16, <i32>padded);
+  if (bias != 0) copyRow(d.bias16, bias, n);
+  if (d.dot || g.inC > IMPLICIT_MAX_C || isPointwise(g)) {
+    viaIm2col(d, 0, outputRows(g));
+    return;
+  }
+  // Implicit im2col: offsets of the patch elements from the patch's top-left input float.
+  const inC = g.inC;
+  for (let i = 0; i < g.kH; i++) {
+    for (let j = 0; j < g.kW; j++) {
+      for (let c = 0; c < inC; c++) {
+        store<i32>(d.offsets + (<usize>((i * g.kW + j) * inC + c) << 2), (((i * g.dilationH * g.inW) + j * g.dilationW) * inC + c) << 2);
       }
-      continue;
     }
-    for (let jp = 0; jp < panels; jp++) {
-      const cols = min(NR, n - jp * NR);
-      const bp = packed + ((<usize>(jp * k) * NR) << 2);
-      const bj = bias16 + (<usize>(jp * NR) << 2);
-      let yr = y + ((<usize>r0 * n + jp * NR) << 2);
-      let ar = a;
-      let r = 0;
-      for (; r + 2 <= rows; r += 2) {
-        tile2x16(yr, yr + (<usize>n << 2), ar, ar + rowBytes, bp, k, bj, relu, accumulate, cols, tmp);
-        yr += <usize>n << 3;
-        ar += rowBytes << 1;
+  }
+  const spanH = g.dilationH * (g.kH - 1);
+  const spanW = g.dilationW * (g.kW - 1);
+  // Output columns whose whole window is inside the input: [owLo, owHi).
+  const owLo = min((g.padLeft + g.strideW - 1) / g.strideW, g.outW);
+  const lastInside = g.inW - 1 - spanW + g.padLeft;
+  const owHi = lastInside < 0 ? owLo : max(owLo, min(lastInside / g.strideW + 1, g.outW));
+  const pixelStep = (<usize>g.strideW * inC) << 2;
+  for (let b = 0; b < g.batch; b++) {
+    for (let oh = 0; oh < g.outH; oh++) {
+      const r0 = (b * g.outH + oh) * g.outW;
+      const ih0 = oh * g.strideH - g.padTop;
+      if (ih0 < 0 || ih0 + spanH >= g.inH || owHi == owLo) {
+        viaIm2col(d, r0, g.outW);
+        continue;
       }
-      if (r < rows) tile2x16(yr, 0, ar, ar, bp, k, bj, relu, accumulate, cols, tmp);
+      if (owLo > 0) viaIm2col(d, r0, owLo);
+      runTiles(d, r0 + owLo, owHi - owLo, pixel(x, b, ih0, owLo * g.strideW - g.padLeft, g.inH, g.inW, inC), pixelStep, d.offsets);
+      if (owHi < g.outW) viaIm2col(d, r0 + owHi, g.outW - owHi);
     }
   }
 }
