@@ -3,19 +3,20 @@
 // [kH, kW, outC, inC], Keras layout), forward and backward. Geometry is a struct (geometry.ts).
 //
 // Algorithms (chosen per shape by the drivers):
-//   - micro-kernel path (K = kH*kW*inC <= DIRECT_MAX_K): im2col of small chunks of output pixels
-//     (implicit for inputs of <= IMPLICIT_MAX_C channels: interior pixels are read in place
-//     through a table of patch-element offsets, so 1- and 3-channel images pay no copy)
-//     (none for pointwise 1x1 stride-1 convs: x's rows are the operand) and a 2 x 16 register
-//     tile over the filter packed into 16-column panels, with bias and ReLU fused in the tile;
-//     outputs of at most DOT_MAX_N channels use 4-pixel SIMD dot products instead (no padding
-//     waste: a 1-channel output would use 1/16 of a panel);
+//   - micro-kernel path (K = kH*kW*inC <= DIRECT_MAX_K): a 2 x 16 register tile (2 output
+//     pixels x 16 output channels) over the filter packed into 16-column panels, with bias and
+//     ReLU fused in the tile. Its left operand, one patch row per output pixel, is x's row itself
+//     for pointwise (1x1, stride 1, unpadded) convs; x read in place through a table of
+//     patch-element offsets for interior pixels of inputs with <= IMPLICIT_MAX_C channels (1- and
+//     3-channel images pay no copy); otherwise im2col of small chunks of output pixels (in L1).
+//     Outputs of <= DOT_MAX_N channels use 4-pixel SIMD dot products instead (a 1-channel output
+//     would use 1/16 of a panel);
 //   - otherwise im2col in tiles of output rows + the packed GEMM (f32_gemm), so scratch stays
 //     bounded (TILE_FLOATS floats of columns + the GEMM's packing buffers);
-//   - backward input: stride-1 convs (pads within the dilated span) run as a forward conv of dy
-//     with the filter rotated 180 degrees and its channel axes swapped (packed once per call),
-//     accumulating into dx; others use the GEMM dy·Wᵀ into column tiles then col2im
-//     (scatter-add); 1x1 stride-1 is one GEMM;
+//   - backward input: stride-1 convs (pads within the dilated span, kH*kW*outC <= DIRECT_MAX_K)
+//     run as a forward conv of dy on the micro-kernel path with the filter rotated 180 degrees
+//     and its channel axes swapped (packed once per call), accumulating into dx; others use
+//     f32_gemm dy·Wᵀ into column tiles then col2im (scatter-add), or one f32_gemm for 1x1;
 //   - backward filter: dwᵀ = dyᵀ·im2col(x) with the same 2 x 16 tile, im2col written straight
 //     into panels per chunk of output pixels, dwᵀ added into dw at the end; for small patches
 //     (K <= outC, outC % 16 == 0) dw = im2col(x)ᵀ·dy with dy's rows read in place.
