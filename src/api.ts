@@ -6,4 +6,6 @@ export * as ops from './ops/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as schedules from './schedules.js';
 export * as callbacks from './callbacks/index.js';
+export * as data from './data/index.js';
+export * as augment from './augment/index.js';
 export { Rng, streamId, StreamPurpose } from './random.js';
