@@ -3,3 +3,4 @@ export { Tensor, tensor, zeros, fill, sizeOf, type Shape } from './tensor.js';
 export { ShapeError, ValueError, NotInitializedError } from './errors.js';
 export { isInitialized } from './backend/wasm.js';
 export * as ops from './ops/index.js';
+export * as losses from './losses/index.js';

@@ -6,3 +6,4 @@ export {
   linear, step, sigmoid, hardSigmoid, tanh, relu, relu6, leakyRelu, elu, selu, gelu, geluTanh, swish, silu, mish,
   softplus, softsign, softmax, logSoftmax, prelu, preluBackward,
 } from './activation.js';
+export { evaluateLoss, lossValue, lossGradient, lossPerSample, type LossEvalOptions, type LossEvaluation } from './loss.js';
