@@ -14,9 +14,11 @@
 // Probability inputs are clipped to [EPS, 1 - EPS] and clipped entries get no gradient;
 // categorical crossentropies on probabilities divide by the row sum first (Keras 3); the
 // fromLogits crossentropies are fused log-sum-exp kernels (never softmax then log).
+// Loss kernels run once per step over [batch, classes], so they call the transcendentals (the
+// non-inlined forms in math.ts: the same bits) instead of inlining copies: a much smaller module.
 import {
-  exp_f32, exp_f32x4, hmax_f32x4, hsum_f32x4, log1p_f32, log1p_f32x4, log_f32, log_f32x4, rowLogSumExpShifted,
-  rowMax, sigmoid_f32, sigmoid_f32x4, softplus_f32, softplus_f32x4, tanh_f32, tanh_f32x4,
+  expS, expV, hsum_f32x4, log1pS, log1pV, logS, logV, rowLogSumExpS, rowMaxS, sigmoidS, sigmoidV,
+  softplusS, softplusV, tanhS, tanhV,
 } from './math';
 
 /** Keras's backend epsilon: the probability clip and the MAPE/MSLE/Poisson guards. */
@@ -189,34 +191,34 @@ class LogCosh {
   @inline mean(): bool { return true; }
   @inline v(t: v128, p: v128, a: v128, b: v128): v128 {
     const ad = f32x4.abs(f32x4.sub(p, t));
-    return f32x4.sub(f32x4.add(ad, softplus_f32x4(f32x4.mul(splat(-2), ad))), splat(LN2));
+    return f32x4.sub(f32x4.add(ad, softplusV(f32x4.mul(splat(-2), ad))), splat(LN2));
   }
-  @inline d(t: v128, p: v128, a: v128, b: v128): v128 { return tanh_f32x4(f32x4.sub(p, t)); }
+  @inline d(t: v128, p: v128, a: v128, b: v128): v128 { return tanhV(f32x4.sub(p, t)); }
   @inline v1(t: f32, p: f32, a: f32, b: f32): f32 {
     const ad = abs<f32>(p - t);
-    return (ad + softplus_f32(-2 * ad)) - LN2;
+    return (ad + softplusS(-2 * ad)) - LN2;
   }
-  @inline d1(t: f32, p: f32, a: f32, b: f32): f32 { return tanh_f32(p - t); }
+  @inline d1(t: f32, p: f32, a: f32, b: f32): f32 { return tanhS(p - t); }
 }
 
 /** meanSquaredLogarithmicError: (log1p(max(p, eps)) - log1p(max(t, eps)))^2. */
 class Msle {
   @inline mean(): bool { return true; }
   @inline v(t: v128, p: v128, a: v128, b: v128): v128 {
-    const d = f32x4.sub(log1p_f32x4(f32x4.max(p, splat(EPS))), log1p_f32x4(f32x4.max(t, splat(EPS))));
+    const d = f32x4.sub(log1pV(f32x4.max(p, splat(EPS))), log1pV(f32x4.max(t, splat(EPS))));
     return f32x4.mul(d, d);
   }
   @inline d(t: v128, p: v128, a: v128, b: v128): v128 {
-    const d = f32x4.sub(log1p_f32x4(f32x4.max(p, splat(EPS))), log1p_f32x4(f32x4.max(t, splat(EPS))));
+    const d = f32x4.sub(log1pV(f32x4.max(p, splat(EPS))), log1pV(f32x4.max(t, splat(EPS))));
     const g = f32x4.div(f32x4.add(d, d), f32x4.add(p, splat(1)));
     return v128.and(g, f32x4.ge(p, splat(EPS)));
   }
   @inline v1(t: f32, p: f32, a: f32, b: f32): f32 {
-    const d = log1p_f32(max<f32>(p, EPS)) - log1p_f32(max<f32>(t, EPS));
+    const d = log1pS(max<f32>(p, EPS)) - log1pS(max<f32>(t, EPS));
     return d * d;
   }
   @inline d1(t: f32, p: f32, a: f32, b: f32): f32 {
-    const d = log1p_f32(max<f32>(p, EPS)) - log1p_f32(max<f32>(t, EPS));
+    const d = log1pS(max<f32>(p, EPS)) - log1pS(max<f32>(t, EPS));
     return p >= EPS ? (d + d) / (p + 1) : 0;
   }
 }
@@ -237,9 +239,9 @@ class Mape {
 /** poisson: p - t log(p + eps). */
 class Poisson {
   @inline mean(): bool { return true; }
-  @inline v(t: v128, p: v128, a: v128, b: v128): v128 { return f32x4.sub(p, f32x4.mul(t, log_f32x4(f32x4.add(p, splat(EPS))))); }
+  @inline v(t: v128, p: v128, a: v128, b: v128): v128 { return f32x4.sub(p, f32x4.mul(t, logV(f32x4.add(p, splat(EPS))))); }
   @inline d(t: v128, p: v128, a: v128, b: v128): v128 { return f32x4.sub(splat(1), f32x4.div(t, f32x4.add(p, splat(EPS)))); }
-  @inline v1(t: f32, p: f32, a: f32, b: f32): f32 { return p - t * log_f32(p + EPS); }
+  @inline v1(t: f32, p: f32, a: f32, b: f32): f32 { return p - t * logS(p + EPS); }
   @inline d1(t: f32, p: f32, a: f32, b: f32): f32 { return 1 - t / (p + EPS); }
 }
 
@@ -345,8 +347,8 @@ class Bce {
   @inline v(t: v128, p: v128, a: v128, b: v128): v128 {
     const ts = f32x4.add(f32x4.mul(t, f32x4.sub(splat(1), b)), f32x4.mul(b, splat(0.5)));
     const pc = f32x4.max(f32x4.min(p, splat(ONE_MINUS_EPS)), splat(EPS));
-    const pos = f32x4.mul(f32x4.mul(a, ts), log_f32x4(pc));
-    const neg = f32x4.mul(f32x4.sub(splat(1), ts), log_f32x4(f32x4.sub(splat(1), pc)));
+    const pos = f32x4.mul(f32x4.mul(a, ts), logV(pc));
+    const neg = f32x4.mul(f32x4.sub(splat(1), ts), logV(f32x4.sub(splat(1), pc)));
     return f32x4.neg(f32x4.add(pos, neg));
   }
   @inline d(t: v128, p: v128, a: v128, b: v128): v128 {
@@ -357,7 +359,7 @@ class Bce {
   @inline v1(t: f32, p: f32, a: f32, b: f32): f32 {
     const ts = t * (1 - b) + b * 0.5;
     const pc = max<f32>(min<f32>(p, ONE_MINUS_EPS), EPS);
-    return -((a * ts) * log_f32(pc) + (1 - ts) * log_f32(1 - pc));
+    return -((a * ts) * logS(pc) + (1 - ts) * logS(1 - pc));
   }
   @inline d1(t: f32, p: f32, a: f32, b: f32): f32 {
     const ts = t * (1 - b) + b * 0.5;
@@ -374,22 +376,22 @@ class BceLogits {
   @inline v(t: v128, x: v128, a: v128, b: v128): v128 {
     const ts = f32x4.add(f32x4.mul(t, f32x4.sub(splat(1), b)), f32x4.mul(b, splat(0.5)));
     const c = f32x4.add(splat(1), f32x4.mul(f32x4.sub(a, splat(1)), ts));
-    return f32x4.add(f32x4.mul(f32x4.sub(splat(1), ts), x), f32x4.mul(c, softplus_f32x4(f32x4.neg(x))));
+    return f32x4.add(f32x4.mul(f32x4.sub(splat(1), ts), x), f32x4.mul(c, softplusV(f32x4.neg(x))));
   }
   @inline d(t: v128, x: v128, a: v128, b: v128): v128 {
     const ts = f32x4.add(f32x4.mul(t, f32x4.sub(splat(1), b)), f32x4.mul(b, splat(0.5)));
     const c = f32x4.add(splat(1), f32x4.mul(f32x4.sub(a, splat(1)), ts));
-    return f32x4.sub(f32x4.sub(splat(1), ts), f32x4.mul(c, sigmoid_f32x4(f32x4.neg(x))));
+    return f32x4.sub(f32x4.sub(splat(1), ts), f32x4.mul(c, sigmoidV(f32x4.neg(x))));
   }
   @inline v1(t: f32, x: f32, a: f32, b: f32): f32 {
     const ts = t * (1 - b) + b * 0.5;
     const c: f32 = 1 + (a - 1) * ts;
-    return (1 - ts) * x + c * softplus_f32(-x);
+    return (1 - ts) * x + c * softplusS(-x);
   }
   @inline d1(t: f32, x: f32, a: f32, b: f32): f32 {
     const ts = t * (1 - b) + b * 0.5;
     const c: f32 = 1 + (a - 1) * ts;
-    return (1 - ts) - c * sigmoid_f32(-x);
+    return (1 - ts) - c * sigmoidS(-x);
   }
 }
 
@@ -399,7 +401,7 @@ class Kld {
   @inline v(t: v128, p: v128, a: v128, b: v128): v128 {
     const tc = f32x4.max(f32x4.min(t, splat(1)), splat(EPS));
     const pc = f32x4.max(f32x4.min(p, splat(1)), splat(EPS));
-    return f32x4.mul(tc, f32x4.sub(log_f32x4(tc), log_f32x4(pc)));
+    return f32x4.mul(tc, f32x4.sub(logV(tc), logV(pc)));
   }
   @inline d(t: v128, p: v128, a: v128, b: v128): v128 {
     const tc = f32x4.max(f32x4.min(t, splat(1)), splat(EPS));
@@ -409,7 +411,7 @@ class Kld {
   @inline v1(t: f32, p: f32, a: f32, b: f32): f32 {
     const tc = max<f32>(min<f32>(t, 1), EPS);
     const pc = max<f32>(min<f32>(p, 1), EPS);
-    return tc * (log_f32(tc) - log_f32(pc));
+    return tc * (logS(tc) - logS(pc));
   }
   @inline d1(t: f32, p: f32, a: f32, b: f32): f32 {
     const tc = max<f32>(min<f32>(t, 1), EPS);
@@ -464,13 +466,13 @@ class Rmse {
   let c = 0;
   for (; c + 4 <= width; c += 4) {
     const o = <usize>c << 2;
-    let gv = f32x4.mul(kv, exp_f32x4(f32x4.sub(f32x4.sub(v128.load(p + o), mv), lv)));
+    let gv = f32x4.mul(kv, expV(f32x4.sub(f32x4.sub(v128.load(p + o), mv), lv)));
     if (t != 0) gv = f32x4.sub(gv, f32x4.mul(tkv, v128.load(t + o)));
     v128.store(dp + o, f32x4.add(v128.load(dp + o), gv));
   }
   for (; c < width; c++) {
     const o = <usize>c << 2;
-    let gs = k * exp_f32((load<f32>(p + o) - m) - ls);
+    let gs = k * expS((load<f32>(p + o) - m) - ls);
     if (t != 0) gs -= tk * load<f32>(t + o);
     store<f32>(dp + o, load<f32>(dp + o) + gs);
   }
@@ -484,8 +486,8 @@ class Rmse {
 class CceLogits {
   @inline sparse(): bool { return false; }
   @inline row(dp: usize, t: usize, p: usize, width: i32, g: f32, a: f32, b: f32): f32 {
-    const m = rowMax(p, width);
-    const ls = rowLogSumExpShifted(p, width, m);
+    const m = rowMaxS(p, width);
+    const ls = rowLogSumExpS(p, width, m);
     const keep: f32 = 1 - b;
     const spread: f32 = b / <f32>width;
     const mv = splat(m);
@@ -534,8 +536,8 @@ class SparseCceLogits {
   @inline row(dp: usize, t: usize, p: usize, width: i32, g: f32, a: f32, b: f32): f32 {
     const y = labelIndex(t, width);
     if (y < 0) return 0; // rejected by f32_sparse_labels_check before any call from TS
-    const m = rowMax(p, width);
-    const ls = rowLogSumExpShifted(p, width, m);
+    const m = rowMaxS(p, width);
+    const ls = rowLogSumExpS(p, width, m);
     if (dp != 0) {
       addSoftmaxGradient(dp, p, 0, width, m, ls, g, 0);
       const o = <usize>y << 2;
@@ -564,7 +566,7 @@ class Cce {
       const o = <usize>c << 2;
       const q = f32x4.div(v128.load(p + o), sv);
       const ts = f32x4.add(f32x4.mul(v128.load(t + o), splat(keep)), splat(spread));
-      lossv = f32x4.sub(lossv, f32x4.mul(ts, log_f32x4(f32x4.max(f32x4.min(q, splat(ONE_MINUS_EPS)), splat(EPS)))));
+      lossv = f32x4.sub(lossv, f32x4.mul(ts, logV(f32x4.max(f32x4.min(q, splat(ONE_MINUS_EPS)), splat(EPS)))));
       hqv = f32x4.sub(hqv, v128.and(ts, inside4(q))); // h_j q_j = -t'_j where not clipped
     }
     let loss = hsum_f32x4(lossv);
@@ -573,7 +575,7 @@ class Cce {
       const o = <usize>c << 2;
       const q = load<f32>(p + o) / S;
       const ts = load<f32>(t + o) * keep + spread;
-      loss -= ts * log_f32(max<f32>(min<f32>(q, ONE_MINUS_EPS), EPS));
+      loss -= ts * logS(max<f32>(min<f32>(q, ONE_MINUS_EPS), EPS));
       if (q >= EPS && q <= ONE_MINUS_EPS) HQ -= ts;
     }
     if (dp != 0) {
@@ -638,7 +640,7 @@ class SparseCce {
       const o = <usize>y << 2;
       store<f32>(dp + o, load<f32>(dp + o) - g / py);
     }
-    return -log_f32(max<f32>(min<f32>(q, ONE_MINUS_EPS), EPS));
+    return -logS(max<f32>(min<f32>(q, ONE_MINUS_EPS), EPS));
   }
 }
 

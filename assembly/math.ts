@@ -12,7 +12,7 @@
 //   exp_f32x4 / exp_f32, log_f32x4 / log_f32, log1p_f32x4 / log1p_f32, expm1_f32x4 / expm1_f32,
 //   tanh_f32x4 / tanh_f32, erf_f32x4 / erf_f32, sigmoid_f32x4 / sigmoid_f32,
 //   softplus_f32x4 / softplus_f32; row helpers hsum_f32x4, hmax_f32x4, rowMax, rowExpShifted,
-//   rowLogSumExpShifted.
+//   rowLogSumExpShifted; called (not inlined) forms expV/expS, logV/logS, ... for cold code.
 // Array kernels for tests and benchmarks: f32_math__simd(fn, y, x, n), f32_math__scalar(...),
 // with fn one of the MATH_* codes.
 
@@ -420,7 +420,7 @@ const ERF_B8: f32 = -1.45660718464996e-5;
   let sum = hsum_f32x4(vsum);
   for (; c < cols; c++) {
     const o = <usize>c << 2;
-    const e = exp_f32(load<f32>(x + o) - shift);
+    const e = expS(load<f32>(x + o) - shift);
     store<f32>(y + o, e);
     sum += e;
   }
@@ -438,7 +438,7 @@ const ERF_B8: f32 = -1.45660718464996e-5;
   let c = 0;
   for (; c + 4 <= cols; c += 4) vsum = f32x4.add(vsum, exp_f32x4(f32x4.sub(v128.load(x + (<usize>c << 2)), s)));
   let sum = hsum_f32x4(vsum);
-  for (; c < cols; c++) sum += exp_f32(load<f32>(x + (<usize>c << 2)) - shift);
+  for (; c < cols; c++) sum += expS(load<f32>(x + (<usize>c << 2)) - shift);
   return log_f32(sum);
 }
 
@@ -454,31 +454,52 @@ export const MATH_ERF: i32 = 5;
 export const MATH_SIGMOID: i32 = 6;
 export const MATH_SOFTPLUS: i32 = 7;
 
+// Called (not inlined) forms of the helpers, for code that is not a hot loop (the loss kernels,
+// the array kernels below): the same bits as the @inline forms, one copy in the module.
+export function expV(x: v128): v128 { return exp_f32x4(x); }
+export function expS(x: f32): f32 { return exp_f32(x); }
+export function logV(x: v128): v128 { return log_f32x4(x); }
+export function logS(x: f32): f32 { return log_f32(x); }
+export function log1pV(x: v128): v128 { return log1p_f32x4(x); }
+export function log1pS(x: f32): f32 { return log1p_f32(x); }
+export function expm1V(x: v128): v128 { return expm1_f32x4(x); }
+export function expm1S(x: f32): f32 { return expm1_f32(x); }
+export function tanhV(x: v128): v128 { return tanh_f32x4(x); }
+export function tanhS(x: f32): f32 { return tanh_f32(x); }
+export function erfV(x: v128): v128 { return erf_f32x4(x); }
+export function erfS(x: f32): f32 { return erf_f32(x); }
+export function sigmoidV(x: v128): v128 { return sigmoid_f32x4(x); }
+export function sigmoidS(x: f32): f32 { return sigmoid_f32(x); }
+export function softplusV(x: v128): v128 { return softplus_f32x4(x); }
+export function softplusS(x: f32): f32 { return softplus_f32(x); }
+export function rowMaxS(x: usize, cols: i32): f32 { return rowMax(x, cols); }
+export function rowLogSumExpS(x: usize, cols: i32, shift: f32): f32 { return rowLogSumExpShifted(x, cols, shift); }
+
 // @ts-ignore: decorator
 @inline function mathVector(fn: i32, v: v128): v128 {
   switch (fn) {
-    case MATH_EXP: return exp_f32x4(v);
-    case MATH_LOG: return log_f32x4(v);
-    case MATH_LOG1P: return log1p_f32x4(v);
-    case MATH_EXPM1: return expm1_f32x4(v);
-    case MATH_TANH: return tanh_f32x4(v);
-    case MATH_ERF: return erf_f32x4(v);
-    case MATH_SIGMOID: return sigmoid_f32x4(v);
-    default: return softplus_f32x4(v);
+    case MATH_EXP: return expV(v);
+    case MATH_LOG: return logV(v);
+    case MATH_LOG1P: return log1pV(v);
+    case MATH_EXPM1: return expm1V(v);
+    case MATH_TANH: return tanhV(v);
+    case MATH_ERF: return erfV(v);
+    case MATH_SIGMOID: return sigmoidV(v);
+    default: return softplusV(v);
   }
 }
 
 // @ts-ignore: decorator
 @inline function mathScalar(fn: i32, x: f32): f32 {
   switch (fn) {
-    case MATH_EXP: return exp_f32(x);
-    case MATH_LOG: return log_f32(x);
-    case MATH_LOG1P: return log1p_f32(x);
-    case MATH_EXPM1: return expm1_f32(x);
-    case MATH_TANH: return tanh_f32(x);
-    case MATH_ERF: return erf_f32(x);
-    case MATH_SIGMOID: return sigmoid_f32(x);
-    default: return softplus_f32(x);
+    case MATH_EXP: return expS(x);
+    case MATH_LOG: return logS(x);
+    case MATH_LOG1P: return log1pS(x);
+    case MATH_EXPM1: return expm1S(x);
+    case MATH_TANH: return tanhS(x);
+    case MATH_ERF: return erfS(x);
+    case MATH_SIGMOID: return sigmoidS(x);
+    default: return softplusS(x);
   }
 }
 

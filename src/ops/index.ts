@@ -7,3 +7,11 @@ export {
   softplus, softsign, softmax, logSoftmax, prelu, preluBackward,
 } from './activation.js';
 export { evaluateLoss, lossValue, lossGradient, lossPerSample, type LossEvalOptions, type LossEvaluation } from './loss.js';
+export { dropout, gaussianNoise, randomUniform, randomNormal, truncatedNormal, type DropoutOptions, type RandomOptions } from './random.js';
+export {
+  batchNormalization, batchNormalizationTraining, batchNormalizationGrad, layerNormalization, layerNormalizationGrad,
+  type BatchNormParams, type BatchNormTrainingParams, type BatchNormTrainingResult, type NormParams, type NormGradients,
+} from './norm.js';
+export * from './conv.js';
+export * from './pool.js';
+export * from './resize.js';

@@ -1,48 +1,74 @@
 import { describe, expect, test } from 'vitest';
 import { gemmReference } from '../reference/gemm.js';
 import { expectClose, fromWasm, randomArray, toWasm, k } from '../util.js';
-import { heap, withScratch } from '../../src/backend/memory.js';
+import { heap } from '../../src/backend/memory.js';
 import { GemmFlags } from '../../src/ops/matmul.js';
 
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 17, 33, 65, 127, 128, 129];
+const DRIVERS = ['f32_gemm', 'f32_gemm__simd', 'f32_gemm__scalar'] as const;
+type Driver = (typeof DRIVERS)[number];
+const SENTINEL = -12345.5;
 
-/** Runs one wasm GEMM symbol on random data and compares with the f64 reference. */
-function check(symbol: 'f32_gemm' | 'f32_gemm__scalar', m: number, n: number, kk: number, flags: number, withBias: boolean, seed: number): void {
+interface Case {
+  m: number;
+  n: number;
+  k: number;
+  flags: number;
+  bias?: boolean;
+  /** Extra elements at the end of every row of A, B, C as stored (leading dimension > row). */
+  padA?: number;
+  padB?: number;
+  padC?: number;
+  seed: number;
+}
+
+/** Runs one driver on random data and compares with the f64 reference, checking what it must not touch. */
+function check(symbol: Driver, c: Case): void {
+  const { m, n, k: kk, flags, seed } = c;
   const transposeA = (flags & GemmFlags.transposeA) !== 0;
   const transposeB = (flags & GemmFlags.transposeB) !== 0;
   const accumulate = (flags & GemmFlags.accumulate) !== 0;
-  const lda = transposeA ? m : kk;
-  const ldb = transposeB ? kk : n;
-  const a = randomArray(m * kk, seed);
-  const b = randomArray(kk * n, seed + 1);
-  const c = randomArray(m * n, seed + 2);
-  const bias = withBias ? randomArray(n, seed + 3) : undefined;
-  const want = gemmReference({ m, n, k: kk, a, lda, transposeA, b, ldb, transposeB, c, ldc: n, accumulate, bias });
-  const pa = toWasm(a), pb = toWasm(b), pc = toWasm(c), pbias = bias ? toWasm(bias) : 0;
+  const [aRows, aCols] = transposeA ? [kk, m] : [m, kk];
+  const [bRows, bCols] = transposeB ? [n, kk] : [kk, n];
+  const lda = aCols + (c.padA ?? 0);
+  const ldb = bCols + (c.padB ?? 0);
+  const ldc = n + (c.padC ?? 0);
+  const a = randomArray(aRows * lda, seed);
+  const b = randomArray(bRows * ldb, seed + 1);
+  const cIn = randomArray(m * ldc, seed + 2);
+  const bias = c.bias ? randomArray(n, seed + 3) : undefined;
+  const want = gemmReference({ m, n, k: kk, a, lda, transposeA, b, ldb, transposeB, c: cIn, ldc, accumulate, bias });
+  const what = `${symbol} m=${m} n=${n} k=${kk} flags=${flags} bias=${!!bias} ld=${lda},${ldb},${ldc}`;
+  const scratchBytes = k().f32_gemm_scratch_bytes!(m, n, kk);
+  const guard = 16;
+  const pa = toWasm(a), pb = toWasm(b), pc = toWasm(cIn), pbias = bias ? toWasm(bias) : 0;
+  const work = toWasm(new Float32Array(scratchBytes / 4 + guard).fill(SENTINEL));
   try {
-    if (symbol === 'f32_gemm') {
-      withScratch((alloc) => {
-        const work = alloc(k().f32_gemm_scratch_bytes!(m, n, kk));
-        k().f32_gemm!(flags, m, n, kk, pa, lda, pb, ldb, pc, n, pbias, work);
-      });
+    if (symbol === 'f32_gemm__scalar') {
+      k().f32_gemm__scalar!(flags, m, n, kk, pa, lda, pb, ldb, pc, ldc, pbias);
     } else {
-      k().f32_gemm__scalar!(flags, m, n, kk, pa, lda, pb, ldb, pc, n, pbias);
+      k()[symbol]!(flags, m, n, kk, pa, lda, pb, ldb, pc, ldc, pbias, work);
     }
     const tol = 2e-6 * Math.sqrt(kk + 1);
-    expectClose(fromWasm(pc, m * n), want, `${symbol} m=${m} n=${n} k=${kk} flags=${flags} bias=${withBias}`, tol, tol);
+    expectClose(fromWasm(pc, m * ldc), want, what, tol, tol);
+    expectClose(fromWasm(pa, a.length), a, `${what}: A is read-only`, 0, 0);
+    expectClose(fromWasm(pb, b.length), b, `${what}: B is read-only`, 0, 0);
+    expectClose(fromWasm(work + scratchBytes, guard), new Float32Array(guard).fill(SENTINEL), `${what}: bytes past the scratch`, 0, 0);
   } finally {
-    for (const p of [pa, pb, pc, pbias]) heap().free(p);
+    for (const p of [pa, pb, pc, pbias, work]) heap().free(p);
   }
 }
 
-describe.each(['f32_gemm', 'f32_gemm__scalar'] as const)('%s', (symbol) => {
-  test.each([0, 1, 2, 3])('matches the f64 reference on odd sizes, flags %i', (trans) => {
+describe.each(DRIVERS)('%s', (symbol) => {
+  test.each([0, 1, 2, 3])('matches the f64 reference on odd sizes, transpose flags %i', (trans) => {
     let seed = 10;
     for (const m of SIZES) {
       for (const n of SIZES) {
-        // Every (m, n) pair with a rotating k keeps the sweep thorough and fast.
-        const kk = SIZES[(m * 7 + n * 3 + trans) % SIZES.length]!;
-        check(symbol, m, n, kk, trans, false, seed++);
+        // Every (m, n) pair with two rotating k values keeps the sweep thorough and fast.
+        for (const r of [0, 5]) {
+          const kk = SIZES[(m * 7 + n * 3 + trans + r) % SIZES.length]!;
+          check(symbol, { m, n, k: kk, flags: trans, seed: seed++ });
+        }
       }
     }
   });
@@ -50,26 +76,100 @@ describe.each(['f32_gemm', 'f32_gemm__scalar'] as const)('%s', (symbol) => {
   test('fuses bias and accumulates into C for every transpose', () => {
     let seed = 1000;
     for (const flags of [0, 1, 2, 3]) {
-      for (const [m, n, kk] of [[1, 1, 1], [5, 7, 3], [17, 33, 9], [65, 9, 129], [128, 127, 2]] as const) {
-        check(symbol, m, n, kk, flags | GemmFlags.accumulate, true, seed++);
-        check(symbol, m, n, kk, flags, true, seed++);
-        check(symbol, m, n, kk, flags | GemmFlags.accumulate, false, seed++);
+      for (const [m, n, kk] of [[1, 1, 1], [5, 7, 3], [17, 33, 9], [65, 9, 129], [128, 127, 2], [3, 16, 17], [2, 32, 64]] as const) {
+        check(symbol, { m, n, k: kk, flags: flags | GemmFlags.accumulate, bias: true, seed: seed++ });
+        check(symbol, { m, n, k: kk, flags, bias: true, seed: seed++ });
+        check(symbol, { m, n, k: kk, flags: flags | GemmFlags.accumulate, seed: seed++ });
+      }
+    }
+  });
+
+  test('honours leading dimensions larger than the rows (strided A, B and C)', () => {
+    let seed = 2000;
+    for (const flags of [0, 1, 2, 3, 4, 7]) {
+      for (const [m, n, kk] of [[3, 5, 7], [17, 33, 65], [66, 40, 31]] as const) {
+        check(symbol, { m, n, k: kk, flags, bias: flags === 4, padA: 3, padB: 5, padC: 2, seed: seed++ });
+        check(symbol, { m, n, k: kk, flags, padA: 16, padB: 1, padC: 17, seed: seed++ });
+      }
+    }
+  });
+
+  test('k = 0 gives the bias (or leaves C with accumulate)', () => {
+    check(symbol, { m: 5, n: 7, k: 0, flags: 0, bias: true, seed: 5 });
+    check(symbol, { m: 5, n: 7, k: 0, flags: 0, seed: 6 });
+    check(symbol, { m: 65, n: 70, k: 0, flags: GemmFlags.accumulate, seed: 7 });
+  });
+
+  test('A and B may be the same buffer (Xᵀ·X, X·Xᵀ, X·X)', () => {
+    for (const [flags, m, kk] of [[1, 33, 70], [2, 40, 19], [0, 37, 37], [1, 130, 130]] as const) {
+      const n = m;
+      const x = randomArray(m * kk, 40 + flags);
+      const want = gemmReference({
+        m, n, k: kk, a: x, lda: flags === 1 ? m : kk, transposeA: flags === 1,
+        b: x, ldb: flags === 2 ? kk : n, transposeB: flags === 2, c: new Float32Array(m * n), ldc: n, accumulate: false,
+      });
+      const px = toWasm(x), pc = toWasm(new Float32Array(m * n));
+      const work = heap().alloc(k().f32_gemm_scratch_bytes!(m, n, kk));
+      try {
+        const lda = flags === 1 ? m : kk, ldb = flags === 2 ? kk : n;
+        if (symbol === 'f32_gemm__scalar') k().f32_gemm__scalar!(flags, m, n, kk, px, lda, px, ldb, pc, n, 0);
+        else k()[symbol]!(flags, m, n, kk, px, lda, px, ldb, pc, n, 0, work);
+        const tol = 2e-6 * Math.sqrt(kk + 1);
+        expectClose(fromWasm(pc, m * n), want, `${symbol} aliased A = B, flags=${flags} m=${m} k=${kk}`, tol, tol);
+      } finally {
+        for (const p of [px, pc, work]) heap().free(p);
       }
     }
   });
 });
 
-describe('f32_gemm at large sizes', () => {
+describe('f32_gemm__simd across cache blocks', () => {
   test.each([0, 1, 2, 3])('512 x 512 x 512 matches the reference, flags %i', (flags) => {
-    check('f32_gemm', 512, 512, 512, flags, flags === 0, 77 + flags);
+    check('f32_gemm__simd', { m: 512, n: 512, k: 512, flags, bias: flags === 0, seed: 77 + flags });
   });
-  test('k = 0 gives the bias (or leaves C with accumulate)', () => {
-    check('f32_gemm', 5, 7, 0, 0, true, 5);
-    check('f32_gemm', 5, 7, 0, GemmFlags.accumulate, false, 6);
+  test.each([0, 1, 2, 3, 5, 6])('crosses every block edge (m > MC, n > NC, k > KC), flags %i', (flags) => {
+    check('f32_gemm__simd', { m: 259, n: 1041, k: 263, flags, bias: true, padC: 3, seed: 90 + flags });
+  });
+  test('the Dense training shapes of a 784 -> 128 layer at batch 64', () => {
+    check('f32_gemm', { m: 64, n: 128, k: 784, flags: 0, bias: true, seed: 101 });
+    check('f32_gemm', { m: 784, n: 128, k: 64, flags: GemmFlags.transposeA | GemmFlags.accumulate, seed: 102 });
+    check('f32_gemm', { m: 64, n: 784, k: 128, flags: GemmFlags.transposeB, seed: 103 });
   });
 });
 
-test('f32_gemm_scratch_bytes is a whole number of bytes', () => {
-  const bytes = k().f32_gemm_scratch_bytes!(1024, 1024, 1024);
-  expect(Number.isInteger(bytes) && bytes >= 0).toBe(true);
+describe('f32_gemm_2x16__simd', () => {
+  /** The micro-kernel on packed panels: ap is kc x 2 (op(A) stored transposed), bp is kc x 16. */
+  test.each([0, 1, 2, 3, 5, 17, 256, 300])('computes one 2 x 16 tile from packed panels, kc = %i', (kc) => {
+    for (const [ldc, withBias, accumulate] of [[16, false, 0], [21, true, 0], [16, true, 1], [33, false, 1]] as const) {
+      const ap = randomArray(kc * 2, kc + 1);
+      const bp = randomArray(kc * 16, kc + 2);
+      const cIn = randomArray(2 * ldc, kc + 3);
+      const bias = withBias ? randomArray(16, kc + 4) : undefined;
+      const want = gemmReference({
+        m: 2, n: 16, k: kc, a: ap, lda: 2, transposeA: true, b: bp, ldb: 16, transposeB: false,
+        c: cIn, ldc, accumulate: accumulate === 1, bias,
+      });
+      const pa = toWasm(ap), pb = toWasm(bp), pc = toWasm(cIn), pbias = bias ? toWasm(bias) : 0;
+      try {
+        k().f32_gemm_2x16__simd!(pc, ldc, pa, pb, kc, pbias, accumulate);
+        const tol = 2e-6 * Math.sqrt(kc + 1);
+        expectClose(fromWasm(pc, 2 * ldc), want, `f32_gemm_2x16__simd kc=${kc} ldc=${ldc} bias=${withBias} accumulate=${accumulate}`, tol, tol);
+      } finally {
+        for (const p of [pa, pb, pc, pbias]) heap().free(p);
+      }
+    }
+  });
+});
+
+describe('f32_gemm_scratch_bytes', () => {
+  test('is a pure, bounded function of (m, n, k): packing blocks, not the problem', () => {
+    const bytes = k().f32_gemm_scratch_bytes!(1024, 1024, 1024);
+    expect(bytes).toBe(k().f32_gemm_scratch_bytes!(1024, 1024, 1024));
+    expect(Number.isInteger(bytes) && bytes > 0).toBe(true);
+    // Cache blocks cap it: a 100x larger problem needs no more scratch.
+    expect(k().f32_gemm_scratch_bytes!(100_000, 100_000, 100_000)).toBe(bytes);
+    expect(bytes).toBeLessThan(2 * 1024 * 1024);
+    expect(k().f32_gemm_scratch_bytes!(0, 5, 5)).toBe(0);
+    expect(k().f32_gemm_scratch_bytes!(5, 5, 0)).toBe(0);
+  });
 });

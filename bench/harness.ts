@@ -1,0 +1,139 @@
+// The shared benchmark harness. A bench file (bench/NAME.bench.ts, run by `npm run bench`) does:
+//
+//   const k = initLibrary();                        // the wasm kernels, from build/tensorlane.wasm
+//   const peak = measurePeakGflops();               // this machine's one-thread WASM SIMD peak
+//   const t = await measure('relu 1M', () => k.f32_relu_forward__simd!(y, x, n));
+//   rows.push({ case: 'relu 1M', variant: 'simd', value: gbps(8 * n, t.seconds), unit: 'GB/s' });
+//   printTable('relu', rows, peak);
+//
+// Timings are benny (benchmark.js) samples; `seconds` is the fastest sample (min-of-N, the
+// least-disturbed estimate on a shared machine) and `median` the typical one.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import b from 'benny';
+import { initSync } from '../src/init.js';
+import { isInitialized, kernels, type Kernels } from '../src/backend/wasm.js';
+
+export { heap, f32, writeF32, readF32, withScratch } from '../src/backend/memory.js';
+
+/** The release build the benchmarks measure. */
+export const WASM_PATH = fileURLToPath(new URL('../build/tensorlane.wasm', import.meta.url));
+
+/** Instantiates build/tensorlane.wasm (once) and returns its kernels. */
+export function initLibrary(): Kernels {
+  if (!isInitialized()) {
+    if (!existsSync(WASM_PATH)) throw new Error(`bench: ${WASM_PATH} is missing; run \`node scripts/build.mjs --wasm-only\``);
+    initSync({ bytes: readFileSync(WASM_PATH) });
+  }
+  return kernels();
+}
+
+/** Flops of one step of `f32_peak_probe__simd` (12 chains x 4 lanes x one mul + one add). */
+const PEAK_FLOPS_PER_STEP = 96;
+let peakCache: number | undefined;
+
+/**
+ * The machine's one-thread WASM SIMD peak in GFLOP/s: the best of 15 runs of independent f32x4
+ * mul+add chains with no memory traffic (assembly/bench.ts). Measured once per process.
+ */
+export function measurePeakGflops(): number {
+  if (peakCache !== undefined) return peakCache;
+  const k = initLibrary();
+  const steps = 1_000_000;
+  k.f32_peak_probe__simd!(10_000); // tier up
+  let best = Infinity;
+  for (let i = 0; i < 15; i++) {
+    const t0 = performance.now();
+    k.f32_peak_probe__simd!(steps);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  peakCache = gflops(PEAK_FLOPS_PER_STEP * steps, best);
+  return peakCache;
+}
+
+/** GFLOP/s of `flops` floating-point operations done in `seconds`. */
+export function gflops(flops: number, seconds: number): number {
+  return flops / seconds / 1e9;
+}
+
+/** GB/s of `bytes` moved in `seconds`. */
+export function gbps(bytes: number, seconds: number): number {
+  return bytes / seconds / 1e9;
+}
+
+/** Seconds per call: the fastest sample and the median sample. */
+export interface Timing {
+  seconds: number;
+  median: number;
+  samples: number;
+}
+
+export interface MeasureOptions {
+  /** Seconds to spend sampling (default 1; benchmark.js may exceed it to reach minSamples). */
+  maxTime?: number;
+  /** At least this many samples (default 5). */
+  minSamples?: number;
+}
+
+/**
+ * Times `fn` (sync, or returning a Promise) with benny and returns seconds per call. `fn` is run
+ * a few times first (benny probes it, benchmark.js warms up), so JITs have tiered up.
+ */
+export async function measure(name: string, fn: () => unknown, options: MeasureOptions = {}): Promise<Timing> {
+  const log = console.log;
+  console.log = () => {}; // benny announces every suite; the table is the output
+  try {
+    const test = () => fn;
+    const summary = await b.suite(
+      name,
+      b.add(name, test, { maxTime: options.maxTime ?? 1, minSamples: options.minSamples ?? 5, initCount: 1, delay: 0.005 }),
+    );
+    const r = summary.results[0]!;
+    if (!r.completed) throw new Error(`bench: ${name} produced no samples`);
+    return { seconds: r.details.min, median: r.details.median, samples: r.samples };
+  } finally {
+    console.log = log;
+  }
+}
+
+/** One line of a results table. `value` is in `unit` (default GFLOP/s). */
+export interface Row {
+  case: string;
+  variant: string;
+  value: number;
+  unit?: string;
+  /** Free text for the last column (e.g. "1.4x XNNPACK", "median 25.1"). */
+  note?: string;
+}
+
+/**
+ * Prints rows as a Markdown table (paste-ready for bench/RESULTS.md). The `% of peak` column is
+ * filled for GFLOP/s rows when `peak` (GFLOP/s) is given.
+ */
+export function printTable(title: string, rows: Row[], peak?: number): string {
+  const header = ['case', 'variant', 'rate', '% of peak', 'note'];
+  const body = rows.map((r) => {
+    const unit = r.unit ?? 'GFLOP/s';
+    const pct = peak !== undefined && unit === 'GFLOP/s' ? `${((100 * r.value) / peak).toFixed(0)} %` : '';
+    return [r.case, r.variant, `${formatNumber(r.value)} ${unit}`, pct, r.note ?? ''];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const text = [
+    `### ${title}`,
+    '',
+    ...(peak !== undefined ? [`WASM SIMD peak (1 thread, measured): ${peak.toFixed(1)} GFLOP/s`, ''] : []),
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+    '',
+  ].join('\n');
+  process.stdout.write(text + '\n');
+  return text;
+}
+
+function formatNumber(v: number): string {
+  if (v >= 100) return v.toFixed(0);
+  if (v >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
