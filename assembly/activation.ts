@@ -41,11 +41,15 @@ import {
   const op = changetype<Op>(0);
   const a = splat(alpha);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
+  // Two independent vectors per iteration: the transcendentals are long dependency chains.
+  for (; i + 8 <= n; i += 8) {
     const o = <usize>i << 2;
-    v128.store(y + o, op.f(v128.load(x + o), a));
+    const x0 = v128.load(x + o);
+    const x1 = v128.load(x + o, 16);
+    v128.store(y + o, op.f(x0, a));
+    v128.store(y + o, op.f(x1, a), 16);
   }
-  for (; i < n; i++) { // tail: 0-3 elements
+  for (; i < n; i++) { // tail: 0-7 elements
     const o = <usize>i << 2;
     store<f32>(y + o, op.f1(load<f32>(x + o), alpha));
   }
