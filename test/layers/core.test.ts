@@ -88,3 +88,48 @@ describe('Sequential', () => {
     expectClose(chunked.data, all.data, 'predict batch 3 vs 7');
   });
 });
+
+describe('Add and Concatenate', () => {
+  test('add sums inputs and sends the gradient to each', () => {
+    gradCheck(layers.add(), [[3], [3], [3]], { batch: 2 });
+    expect(() => layers.add().apply([Input({ shape: [3] }), Input({ shape: [4] })])).toThrow(/same shape, got \[\*, 3\] and \[\*, 4\]/);
+  });
+
+  test('concatenate joins along the last or an inner axis', () => {
+    gradCheck(layers.concatenate(), [[2, 3], [2, 1]], { batch: 2 });
+    gradCheck(layers.concatenate({ axis: 1 }), [[2, 3], [1, 3]], { batch: 3 });
+    expect(layers.concatenate({ axis: 1 }).apply([Input({ shape: [2, 3] }), Input({ shape: [4, 3] })]).shape).toEqual([6, 3]);
+    expect(() => layers.concatenate().apply([Input({ shape: [2, 3] }), Input({ shape: [3, 3] })])).toThrow(/must match on every axis but -1/);
+    expect(() => layers.concatenate({ axis: 0 })).toThrow(/0 is the batch axis/);
+  });
+});
+
+describe('activation layers', () => {
+  test('relu, leakyRelu, elu, softmax and prelu match finite differences', () => {
+    gradCheck(layers.activation({ activation: 'tanh' }), [[5]], { batch: 2 });
+    gradCheck(layers.leakyRelu({ alpha: 0.2 }), [[7]], { batch: 2, eps: 1e-3, atol: 5e-3 });
+    gradCheck(layers.elu(), [[4]], { batch: 2, eps: 1e-3, atol: 5e-3 });
+    gradCheck(layers.softmax(), [[2, 5]], { batch: 2 });
+    gradCheck(layers.prelu(), [[3, 4]], { batch: 2, eps: 1e-3, atol: 5e-3 });
+    gradCheck(layers.prelu({ sharedAxes: [1] }), [[3, 4]], { batch: 2, eps: 1e-3, atol: 5e-3 });
+    gradCheck(layers.relu(), [[6]], { batch: 2, eps: 1e-3, atol: 5e-3 });
+  });
+
+  test('a PReLU right after the input trains without an input gradient', async () => {
+    const model = new Sequential([layers.prelu({ inputShape: [3] }), layers.dense({ units: 1 })], { seed: 2 });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const before = model.getWeights()[0]!.data.slice();
+    await model.fit(tensor(randomArray(12, 2), [4, 3]), tensor(randomArray(4, 3), [4, 1]), { epochs: 2, verbose: 0 });
+    expect(Array.from(model.getWeights()[0]!.data)).not.toEqual(Array.from(before));
+  });
+
+  test('dense with softmax activation outputs rows summing to one', () => {
+    const model = new Sequential([layers.dense({ units: 4, activation: 'softmax', inputShape: [3] })], { seed: 1 });
+    const y = model.predict(tensor(randomArray(6, 1), [2, 3])).data;
+    expect(y[0]! + y[1]! + y[2]! + y[3]!).toBeCloseTo(1, 6);
+  });
+
+  test('unknown activations list the valid ones', () => {
+    expect(() => layers.dense({ units: 2, activation: 'nope' as never, name: 'act_bad' })).toThrow(/act_bad: .*unknown activation 'nope'; valid names are linear/);
+  });
+});
