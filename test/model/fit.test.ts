@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { layers, Sequential, tensor, ShapeError, ValueError, type Tensor } from '../../src/index.js';
 import * as optimizers from '../../src/optimizers/index.js';
 import * as callbacks from '../../src/callbacks/index.js';
+import { augment, losses } from '../../src/index.js';
 import { Callback, type Logs } from '../../src/callbacks/callback.js';
 import { heap, memoryBytes } from '../../src/backend/memory.js';
 import { randomArray } from '../util.js';
@@ -140,6 +141,29 @@ describe('Model.fit', () => {
     expect(h.epoch.length).toBeLessThan(10);
     expect(saved.length).toBe(h.epoch.length);
     expect(Array.from(saved[0]!.subarray(0, 4))).toEqual([0x54, 0x4c, 0x4e, 0x4d]);
+  });
+
+  test('validationData, initialEpoch, classWeight and augment', async () => {
+    const n = 12;
+    const x = tensor(randomArray(n * 4 * 4, 3), [n, 4, 4, 1]);
+    const y = tensor(Float32Array.from({ length: n }, (_, i) => i % 2), [n]);
+    const model = new Sequential([layers.flatten({ inputShape: [4, 4, 1] }), layers.dense({ units: 2 })], { seed: 1 });
+    model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: losses.sparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+    const shapes: string[] = [];
+    const spy = { applyInPlacePtr: (_ptr: number, shape: readonly number[]) => void shapes.push(shape.join('x')) };
+    const h = await model.fit(x, y, { epochs: 3, initialEpoch: 1, batchSize: 5, verbose: 0, validationData: [x, y], augment: spy });
+    expect(h.epoch).toEqual([1, 2]);
+    expect(Object.keys(h.history).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+    expect(shapes).toEqual(['5x4x4x1', '5x4x4x1', '2x4x4x1', '5x4x4x1', '5x4x4x1', '2x4x4x1']);
+    // A real pipeline runs in place on the batch.
+    await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, augment: augment.sequence([augment.randomFlip('horizontal')]) });
+    // Class weights scale each sample's loss.
+    const before = model.getWeights();
+    const plain = await model.fit(x, y, { epochs: 1, batchSize: n, verbose: 0, shuffle: false, seed: 1 });
+    model.setWeights(before);
+    const weighted = await model.fit(x, y, { epochs: 1, batchSize: n, verbose: 0, shuffle: false, seed: 1, classWeight: { 0: 3, 1: 1 } });
+    expect(weighted.history.loss![0]).not.toBeCloseTo(plain.history.loss![0]!, 3);
+    await expect(model.fit(tensor(new Float32Array(8), [2, 4]), tensor(new Float32Array(2), [2]), { augment: spy, verbose: 0 })).rejects.toThrow(/input \[\*, 4, 4, 1\]/);
   });
 
   test('trainOnBatch, testOnBatch, trainStep and evaluate report losses', () => {
