@@ -377,7 +377,7 @@ export class Model implements TrainingModel {
     }
   }
 
-  /** The plan for `batch` (training plans carry gradients); cached, at most 4 kept. */
+  /** The plan for `batch` (training plans carry gradients); cached. */
   private plan(batch: number, training: boolean): Plan {
     const key = `${training ? 't' : 'i'}${batch}`;
     const state = training ? this.trainState() : undefined; // may drop stale training plans
@@ -389,12 +389,16 @@ export class Model implements TrainingModel {
     }
     const graph = this.graph!;
     p = new Plan(graph, batch, this.compiled?.targetSize ?? 0, state?.weightGrads);
-    this.resources.plans.set(key, p);
-    if (this.resources.plans.size > 4) {
-      const [oldKey, old] = this.resources.plans.entries().next().value as [string, Plan];
-      old.free();
-      this.resources.plans.delete(oldKey);
+    // Keep at most 3 inference plans (oldest dropped first); a training plan may be in use by a
+    // running fit, so those stay until the model is recompiled, rebuilt or collected.
+    if (!training) {
+      const inference = [...this.resources.plans.keys()].filter((k) => k.startsWith('i'));
+      if (inference.length >= 3) {
+        this.resources.plans.get(inference[0]!)!.free();
+        this.resources.plans.delete(inference[0]!);
+      }
     }
+    this.resources.plans.set(key, p);
     return p;
   }
 

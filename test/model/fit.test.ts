@@ -223,3 +223,15 @@ describe('bad input', () => {
     await expect(model.fit(x, y, { validationSplit: 1.5 })).rejects.toThrow(/validationSplit/);
   });
 });
+
+describe('plans', () => {
+  test('predict with many batch sizes keeps a bounded number of plans and the same answers', () => {
+    const model = new Sequential([layers.dense({ units: 3, inputShape: [4] })], { seed: 1 });
+    const x = tensor(randomArray(40, 1), [10, 4]);
+    const want = Array.from(model.predict(x, { batchSize: 10 }).data);
+    const blocks = heap().blockCount;
+    for (const b of [1, 2, 3, 4, 5, 6, 7, 9]) expect(Array.from(model.predict(x, { batchSize: b }).data)).toEqual(want);
+    expect(heap().blockCount).toBeLessThanOrEqual(blocks + 2 * 2);
+    expect(model.planBytes).toBeGreaterThan(0);
+  });
+});
