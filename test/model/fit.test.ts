@@ -235,3 +235,31 @@ describe('plans', () => {
     expect(model.planBytes).toBeGreaterThan(0);
   });
 });
+
+describe('garbage collection', () => {
+  test('a collected model and its layers give their wasm memory back', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const { x, y } = regressionData(32);
+    const train = async (): Promise<void> => {
+      const m = new Sequential([layers.dense({ units: 64, activation: 'relu', inputShape: [3] }), layers.batchNormalization(), layers.dense({ units: 1 })], { seed: 1 });
+      m.compile({ optimizer: optimizers.adam(), loss: 'meanSquaredError' });
+      await m.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+      m.predict(x, { batchSize: 5 });
+    };
+    await train(); // warm up the arena and the module-level state
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const before = heap().allocatedBytes;
+    for (let i = 0; i < 5; i++) await train();
+    const during = heap().allocatedBytes;
+    for (let i = 0; i < 10 && heap().allocatedBytes > before; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(during).toBeGreaterThan(before);
+    expect(heap().allocatedBytes).toBeLessThanOrEqual(before);
+  });
+});
