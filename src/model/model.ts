@@ -5,7 +5,7 @@ import { f32, heap } from '../backend/memory.js';
 import { kernels } from '../backend/wasm.js';
 import { History, type Callback, type Logs, type TrainingModel, type TrainingParams } from '../callbacks/callback.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import type { Loss } from '../losses/loss.js';
+import type { Loss, LossCall } from '../losses/loss.js';
 import { get as getLoss } from '../losses/index.js';
 import { getMetric, type Metric, type MetricCall } from '../metrics.js';
 import type { Optimizer, ParamRef } from '../optimizers/optimizer.js';
@@ -160,6 +160,8 @@ export class Model implements TrainingModel {
   private readonly resources = new Resources();
   private rngs: { shuffle: Rng; dropout: Rng; augment: Rng };
   private readonly ctx: CallContext;
+  /** Reused for every loss evaluation (no object per step). */
+  private readonly lossCall: LossCall = { yTrue: 0, yPred: 0, dPred: 0, batch: 0, sampleShape: [], sampleWeights: 0 };
 
   constructor(config: ModelConfig, namePrefix = 'model') {
     if (config === null || typeof config !== 'object') throw new ValueError(`${namePrefix}: config must be an object`);
@@ -473,14 +475,14 @@ export class Model implements TrainingModel {
     plan.zeroGrads();
     if (state.floats > 0) kernels().f32_fill!(state.block, 0, state.floats);
     plan.forward(ctx);
-    let loss = c.loss.compute({
-      yTrue: plan.yTrue,
-      yPred: plan.output.ptr,
-      dPred: plan.output.grad,
-      batch,
-      sampleShape: plan.output.shape,
-      sampleWeights: weighted ? plan.sampleWeights : 0,
-    });
+    const call = this.lossCall;
+    call.yTrue = plan.yTrue;
+    call.yPred = plan.output.ptr;
+    call.dPred = plan.output.grad;
+    call.batch = batch;
+    call.sampleShape = plan.output.shape;
+    call.sampleWeights = weighted ? plan.sampleWeights : 0;
+    let loss = c.loss.compute(call);
     const layers = this.graph!.layers;
     for (let i = 0; i < layers.length; i++) loss += layers[i]!.regularize(state.weightGrads.get(layers[i]!)!);
     if (!Number.isFinite(loss)) return loss;
@@ -497,7 +499,14 @@ export class Model implements TrainingModel {
     plan.forward(ctx);
     if (!withLoss) return 0;
     const c = this.compiled!;
-    let loss = c.loss.compute({ yTrue: plan.yTrue, yPred: plan.output.ptr, dPred: 0, batch, sampleShape: plan.output.shape, sampleWeights: weighted ? plan.sampleWeights : 0 });
+    const call = this.lossCall;
+    call.yTrue = plan.yTrue;
+    call.yPred = plan.output.ptr;
+    call.dPred = 0;
+    call.batch = batch;
+    call.sampleShape = plan.output.shape;
+    call.sampleWeights = weighted ? plan.sampleWeights : 0;
+    let loss = c.loss.compute(call);
     const layers = this.graph!.layers;
     for (let i = 0; i < layers.length; i++) loss += layers[i]!.regularize(NO_GRADS);
     return loss;
@@ -604,7 +613,8 @@ export class Model implements TrainingModel {
       let lossSum = 0;
       let seen = 0;
       for (let s = 0; s < steps; s++) {
-        await runHooks(all, 'onBatchBegin', s, batchLogs);
+        const begun = runHooks(all, 'onBatchBegin', s, batchLogs); // no promise unless a hook is async
+        if (begun !== undefined) await begun;
         const start = s * batchSize;
         const count = Math.min(batchSize, n - start);
         this.loadBatch(plan, xs, y, order, start, count, classWeight);
@@ -624,7 +634,8 @@ export class Model implements TrainingModel {
           batchLogs.loss = onNonFinite === 'skip' ? (seen > 0 ? lossSum / seen : NaN) : loss;
         }
         for (const m of c.metrics) batchLogs[m.name] = m.result();
-        await runHooks(all, 'onBatchEnd', s, batchLogs);
+        const ended = runHooks(all, 'onBatchEnd', s, batchLogs);
+        if (ended !== undefined) await ended;
         if (!Number.isFinite(loss) && onNonFinite !== 'skip') {
           if (onNonFinite === 'stop') this.stopTraining = true;
           if (!this.stopTraining) {
@@ -803,13 +814,19 @@ const NO_GRADS: readonly number[] = [];
 
 type Hook = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd';
 
-/** Calls one hook on every callback in order, awaiting only those that return a promise. */
-async function runHooks(callbacks: readonly Callback[], hook: Hook, arg?: number | Logs, logs?: Logs): Promise<void> {
-  for (let i = 0; i < callbacks.length; i++) {
+/**
+ * Calls one hook on every callback in order. Synchronous hooks cost no promise: a promise is made
+ * (and awaited by the caller) only from the first hook that returns one.
+ */
+function runHooks(callbacks: readonly Callback[], hook: Hook, arg?: number | Logs, logs?: Logs, from = 0): Promise<void> | undefined {
+  for (let i = from; i < callbacks.length; i++) {
     const cb = callbacks[i]!;
     const r = (cb[hook] as (a?: unknown, b?: unknown) => void | Promise<void>).call(cb, arg, logs);
-    if (r !== undefined && typeof (r as Promise<void>).then === 'function') await r;
+    if (r !== undefined && typeof (r as Promise<void>).then === 'function') {
+      return (r as Promise<void>).then(() => runHooks(callbacks, hook, arg, logs, i + 1));
+    }
   }
+  return undefined;
 }
 
 /** Copies rows (samples) from a JS array into wasm memory, in `order` or contiguously. */

@@ -96,6 +96,18 @@ describe('Model.fit', () => {
     const { x, y } = regressionData(40);
     const model = linearModel();
     const seen: string[] = [];
+    const order: string[] = [];
+    class Slow extends Callback {
+      override async onBatchEnd(batch: number): Promise<void> {
+        await new Promise((r) => setTimeout(r, 0));
+        order.push(`slow ${batch}`);
+      }
+    }
+    class After extends Callback {
+      override onBatchEnd(batch: number): void {
+        order.push(`after ${batch}`);
+      }
+    }
     class Stopper extends Callback {
       override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
         await new Promise((r) => setTimeout(r, 1));
@@ -103,8 +115,9 @@ describe('Model.fit', () => {
         if (epoch === 1) this.model!.stopTraining = true;
       }
     }
-    const h = await model.fit(x, y, { epochs: 10, batchSize: 8, verbose: 0, callbacks: [new Stopper()] });
+    const h = await model.fit(x, y, { epochs: 10, batchSize: 8, verbose: 0, callbacks: [new Slow(), new After(), new Stopper()] });
     expect(seen).toEqual(['end 0 number', 'end 1 number']);
+    expect(order.slice(0, 4)).toEqual(['slow 0', 'after 0', 'slow 1', 'after 1']);
     expect(h.epoch).toEqual([0, 1]);
   });
 
