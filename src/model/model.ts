@@ -160,6 +160,8 @@ export class Model implements TrainingModel {
   private readonly resources = new Resources();
   private rngs: { shuffle: Rng; dropout: Rng; augment: Rng };
   private readonly ctx: CallContext;
+  /** The plan of the last trainStep (trainOnBatch reads its predictions for the metrics). */
+  private lastPlan: Plan | undefined;
   /** Reused for every loss evaluation (no object per step). */
   private readonly lossCall: LossCall = { yTrue: 0, yPred: 0, dPred: 0, batch: 0, sampleShape: [], sampleWeights: 0 };
 
@@ -274,7 +276,7 @@ export class Model implements TrainingModel {
    */
   summary(options: SummaryOptions = {}): string {
     const graph = this.requireGraph('summary');
-    return summarize(this.name, graph, this.graph!.layers.length > 0 && this.isSequential, options);
+    return summarize(this.name, graph, this.isSequential, options);
   }
 
   /** True for Sequential models (summary leaves out the "connected to" column). */
@@ -385,10 +387,8 @@ export class Model implements TrainingModel {
     const state = training ? this.trainState() : undefined; // may drop stale training plans
     let p = this.resources.plans.get(key);
     if (p !== undefined) return p;
-    if (!training) {
-      // A training plan at least as large serves inference too.
-      for (const [k, other] of this.resources.plans) if (k.startsWith('t') && other.maxBatch >= batch) return other;
-    }
+    // A training plan at least as large serves a smaller batch (and inference) on the same buffers.
+    for (const [k, other] of this.resources.plans) if (k.startsWith('t') && other.maxBatch >= batch) return other;
     const graph = this.graph!;
     p = new Plan(graph, batch, this.compiled?.targetSize ?? 0, state?.weightGrads);
     // Keep at most 3 inference plans (oldest dropped first); a training plan may be in use by a
@@ -728,8 +728,6 @@ export class Model implements TrainingModel {
     this.lastPlan = plan;
     return loss;
   }
-
-  private lastPlan: Plan | undefined;
 
   /** trainStep plus this batch's metrics: `{ loss, accuracy, ... }`. */
   trainOnBatch(x: Tensor | readonly Tensor[], y: Tensor): Logs {
