@@ -48,11 +48,11 @@ process.stdout.write(`Fashion-MNIST: ${train.x.shape[0]} training and ${test.x.s
 const model = new Sequential(
   [
     layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', useBias: false, inputShape: [28, 28, 1] }),
-    layers.batchNormalization(),
+    layers.batchNormalization({ momentum: 0.9 }),
     layers.relu(),
     layers.maxPooling2d(),
     layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', useBias: false }),
-    layers.batchNormalization(),
+    layers.batchNormalization({ momentum: 0.9 }),
     layers.relu(),
     layers.maxPooling2d(),
     layers.flatten(),
