@@ -13,3 +13,4 @@ export * from './loss';
 export * from './conv';
 export * from './pool';
 export * from './resize';
+export * from './layers';
