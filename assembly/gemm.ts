@@ -2,7 +2,8 @@
 // Row-major with leading dimensions. op(A) = A (stored m x k, lda >= k) or Aᵀ (A stored k x m,
 // lda >= m); op(B) = B (stored k x n, ldb >= n) or Bᵀ (B stored n x k, ldb >= k).
 //
-// The driver `f32_gemm` is a packed, cache-blocked GEMM in the style of BLIS/GotoBLAS:
+// `f32_gemm` (the driver src/ calls) sends tiny problems to `f32_gemm__scalar` and the rest to
+// `f32_gemm__simd`, a packed, cache-blocked GEMM in the style of BLIS/GotoBLAS:
 //
 //   for jc in n step NC:              B block  [KC x NC] packed into NR-wide panels (L2/L3)
 //     for pc in k step KC:
@@ -12,9 +13,11 @@
 //         for jr in nc step NR:       one B panel [KC x NR] stays in L1
 //           for ir in mc step MR:     micro-kernel: C[MR x NR] (+)= Apanel · Bpanel
 //
-// Packing performs every transpose, so the micro-kernel sees one layout; partial tiles are
-// zero-padded in the packed buffers and written back through a small tile in scratch. Bias is
-// added on the first KC block only; later KC blocks accumulate into C.
+// Packing performs every transpose; partial panels are zero-padded and partial tiles written back
+// through a small tile in scratch. When an operand would be reused by at most two panels of the
+// other (m <= 4 or n <= 32), a row-major operand is read in place instead of packed (the
+// micro-kernel takes strides). Bias is added on the first KC block only; later KC blocks
+// accumulate into C. Blocks are split into equal parts (k = 784 runs as 4 x 196).
 //
 // Aliasing: C must not overlap A, B or bias (C is written while A and B are still being read).
 // A and B may be the same buffer (e.g. Xᵀ·X). Scratch must hold f32_gemm_scratch_bytes(m, n, k).
