@@ -123,6 +123,39 @@ export function f32_gemm_2x16__simd(
   v128.store(c1, acc1x0123); v128.store(c1, acc1x4567, 16); v128.store(c1, acc1x89AB, 32); v128.store(c1, acc1xCDEF, 48);
 }
 
+/**
+ * Micro-kernel for a lone row (m = 1, or the last row of an odd m): C[1 x 16] = (accumulate ? C
+ * : 0) + A[1 x kc] · B[kc x 16] (+ bias[16]); same arguments and strides as f32_gemm_2x16__simd
+ * (aRow is unused). Half the work of running 2x16 with a duplicated row.
+ */
+export function f32_gemm_1x16__simd(
+  c: usize, ldc: i32, a: usize, aRow: i32, aStep: i32, b: usize, bStep: i32, kc: i32, bias: usize, accumulate: i32,
+): void {
+  let acc0x0123 = f32x4.splat(0), acc0x4567 = f32x4.splat(0), acc0x89AB = f32x4.splat(0), acc0xCDEF = f32x4.splat(0);
+  let a0p = a;
+  let bp = b;
+  const aBytes = <usize>aStep << 2;
+  const bBytes = <usize>bStep << 2;
+  for (let p = 0; p < kc; p++) {
+    const a0 = v128.load32_splat(a0p);
+    acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(a0, v128.load(bp)));
+    acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(a0, v128.load(bp, 16)));
+    acc0x89AB = f32x4.add(acc0x89AB, f32x4.mul(a0, v128.load(bp, 32)));
+    acc0xCDEF = f32x4.add(acc0xCDEF, f32x4.mul(a0, v128.load(bp, 48)));
+    a0p += aBytes;
+    bp += bBytes;
+  }
+  if (bias != 0) {
+    acc0x0123 = f32x4.add(acc0x0123, v128.load(bias)); acc0x4567 = f32x4.add(acc0x4567, v128.load(bias, 16));
+    acc0x89AB = f32x4.add(acc0x89AB, v128.load(bias, 32)); acc0xCDEF = f32x4.add(acc0xCDEF, v128.load(bias, 48));
+  }
+  if (accumulate != 0) {
+    acc0x0123 = f32x4.add(acc0x0123, v128.load(c)); acc0x4567 = f32x4.add(acc0x4567, v128.load(c, 16));
+    acc0x89AB = f32x4.add(acc0x89AB, v128.load(c, 32)); acc0xCDEF = f32x4.add(acc0xCDEF, v128.load(c, 48));
+  }
+  v128.store(c, acc0x0123); v128.store(c, acc0x4567, 16); v128.store(c, acc0x89AB, 32); v128.store(c, acc0xCDEF, 48);
+}
+
 // @ts-ignore: decorator
 @inline function roundUp(x: i32, to: i32): i32 {
   return (x + to - 1) / to * to;
@@ -341,14 +374,21 @@ export function f32_gemm__simd(
             let aStep = MR;
             if (directA) {
               ap = a + ((<usize>(ic + ir) * lda + pc) << 2);
-              aRow = mr == MR ? lda : 0; // a lone last row is read twice, never past A
+              aRow = lda;
               aStep = 1;
             }
             const ct = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
-            if (mr == MR && nr == NR) {
-              f32_gemm_2x16__simd(ct, ldc, ap, aRow, aStep, bp, bStep, kc, biasTile, accumulateNow);
+            if (mr == MR) {
+              if (nr == NR) {
+                f32_gemm_2x16__simd(ct, ldc, ap, aRow, aStep, bp, bStep, kc, biasTile, accumulateNow);
+              } else {
+                f32_gemm_2x16__simd(tile, NR, ap, aRow, aStep, bp, bStep, kc, 0, 0);
+                writeEdgeTile(ct, ldc, tile, mr, nr, biasTile, accumulateNow);
+              }
+            } else if (nr == NR) {
+              f32_gemm_1x16__simd(ct, ldc, ap, 0, aStep, bp, bStep, kc, biasTile, accumulateNow);
             } else {
-              f32_gemm_2x16__simd(tile, NR, ap, aRow, aStep, bp, bStep, kc, 0, 0);
+              f32_gemm_1x16__simd(tile, NR, ap, 0, aStep, bp, bStep, kc, 0, 0);
               writeEdgeTile(ct, ldc, tile, mr, nr, biasTile, accumulateNow);
             }
           }
