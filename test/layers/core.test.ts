@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { layers, Input, Model, Sequential, tensor, ShapeError } from '../../src/index.js';
 import { expectClose, randomArray } from '../util.js';
 import { gradCheck } from './gradcheck.js';
+import { fromConfig as layersFromConfig } from '../../src/layers/index.js';
+import { serializeValue } from '../../src/io/format.js';
 
 describe('Dense', () => {
   test('infers output shapes, including over leading axes', () => {
@@ -132,4 +134,39 @@ describe('activation layers', () => {
   test('unknown activations list the valid ones', () => {
     expect(() => layers.dense({ units: 2, activation: 'nope' as never, name: 'act_bad' })).toThrow(/act_bad: .*unknown activation 'nope'; valid names are linear/);
   });
+});
+
+describe('layer configs', () => {
+  const cases: Array<[string, () => import('../../src/layers/layer.js').Layer, number[]]> = [
+    ['dense', () => layers.dense({ units: 3, activation: 'relu', kernelInitializer: 'heNormal', kernelRegularizer: 'l2' }), [4]],
+    ['conv2d', () => layers.conv2d({ filters: 2, kernelSize: [3, 1], strides: 2, padding: 'same', dilationRate: 1 }), [5, 5, 2]],
+    ['depthwiseConv2d', () => layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 }), [5, 5, 2]],
+    ['conv2dTranspose', () => layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2 }), [3, 3, 1]],
+    ['maxPooling2d', () => layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same' }), [4, 4, 1]],
+    ['averagePooling2d', () => layers.averagePooling2d({ poolSize: 2 }), [4, 4, 1]],
+    ['globalAveragePooling2d', () => layers.globalAveragePooling2d(), [4, 4, 3]],
+    ['globalMaxPooling2d', () => layers.globalMaxPooling2d(), [4, 4, 3]],
+    ['upSampling2d', () => layers.upSampling2d({ size: [2, 3] }), [2, 2, 1]],
+    ['zeroPadding2d', () => layers.zeroPadding2d({ padding: [1, 2] }), [2, 2, 1]],
+    ['cropping2d', () => layers.cropping2d({ cropping: 1 }), [4, 4, 1]],
+    ['flatten', () => layers.flatten(), [2, 3]],
+    ['reshape', () => layers.reshape({ targetShape: [3, -1] }), [6]],
+    ['dropout', () => layers.dropout({ rate: 0.25 }), [5]],
+    ['gaussianNoise', () => layers.gaussianNoise({ stddev: 0.1 }), [5]],
+    ['batchNormalization', () => layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, center: false }), [3, 4]],
+    ['layerNormalization', () => layers.layerNormalization({ scale: false }), [6]],
+    ['activation', () => layers.activation({ activation: 'gelu' }), [3]],
+    ['leakyRelu', () => layers.leakyRelu({ alpha: 0.1 }), [3]],
+    ['prelu', () => layers.prelu({ sharedAxes: [1] }), [2, 3]],
+  ];
+  for (const [name, make, shape] of cases) {
+    test(`${name} rebuilds from its config with the same output shape and weights`, () => {
+      const layer = make();
+      const out = layer.apply(Input({ shape }));
+      const again = layersFromConfig(layer.className, JSON.parse(JSON.stringify(serializeValue(layer.getConfig()))) as Record<string, unknown>);
+      expect(again.getConfig()).toEqual(JSON.parse(JSON.stringify(serializeValue(layer.getConfig()))));
+      expect(again.apply(Input({ shape })).shape).toEqual(out.shape);
+      expect(again.weights.map((w) => w.shape)).toEqual(layer.weights.map((w) => w.shape));
+    });
+  }
 });
