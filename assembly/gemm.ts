@@ -15,8 +15,9 @@
 //
 // Packing performs every transpose; partial panels are zero-padded and partial tiles written back
 // through a small tile in scratch. When an operand would be reused by at most two panels of the
-// other (m <= 4 or n <= 32), a row-major operand is read in place instead of packed (the
-// micro-kernels take strides); panels of at most 8 columns then run 4x8 tiles, a lone row 1x16. Bias is added on the first KC block only; later KC blocks
+// other (m <= 4 or n <= 32), it is read in place instead of packed (A in either layout, B when
+// row-major; the micro-kernels take strides); panels of at most 8 columns then run 4x8 tiles,
+// a lone row 1x16. Bias is added on the first KC block only; later KC blocks
 // accumulate into C. Blocks are split into equal parts (k = 784 runs as 4 x 196).
 //
 // Aliasing: C must not overlap A, B or bias (C is written while A and B are still being read).
@@ -395,8 +396,12 @@ export function f32_gemm__simd(
   const packedB = packedA + (<usize>min(MC, roundUp(m, MR)) * min(KC, k) << 2);
   const tile = packedB + (<usize>min(NC, roundUp(n, NR)) * min(KC, k) << 2);
   // Packing pays for itself through reuse: B panels are reused by every A panel, A panels by
-  // every B panel. With at most two of the other kind, read row-major operands in place.
-  const directA = !transA && n <= 2 * NR;
+  // every B panel. With at most two of the other kind, read the operand in place (A in either
+  // layout; B only row-major, as Bᵀ in place would read one float per cache line).
+  const directA = n <= 2 * NR;
+  // Element (i, p) of op(A) in place: a + i*aRowStride + p*aDepthStride floats.
+  const aRowStride = transA ? 1 : lda;
+  const aDepthStride = transA ? lda : 1;
   const directB = !transB && m <= 2 * MR;
   for (let jc = 0; jc < n; jc += ncStep) {
     const nc = min(ncStep, n - jc);
@@ -428,12 +433,12 @@ export function f32_gemm__simd(
           if (directA && nr <= 8) {
             // A narrow panel: 4 x 8 tiles instead of 2 x 16 ones that would waste half or more.
             for (; ir + 4 <= mc; ir += 4) {
-              const ap = a + ((<usize>(ic + ir) * lda + pc) << 2);
+              const ap = a + ((<usize>(ic + ir) * aRowStride + <usize>pc * aDepthStride) << 2);
               const ct = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
               if (nr == 8) {
-                f32_gemm_4x8__simd(ct, ldc, ap, lda, 1, bp, bStep, kc, biasTile, accumulateNow);
+                f32_gemm_4x8__simd(ct, ldc, ap, aRowStride, aDepthStride, bp, bStep, kc, biasTile, accumulateNow);
               } else {
-                f32_gemm_4x8__simd(tile, 8, ap, lda, 1, bp, bStep, kc, 0, 0);
+                f32_gemm_4x8__simd(tile, 8, ap, aRowStride, aDepthStride, bp, bStep, kc, 0, 0);
                 writeEdgeTile(ct, ldc, tile, 8, 4, nr, biasTile, accumulateNow);
               }
             }
@@ -444,9 +449,9 @@ export function f32_gemm__simd(
             let aRow = 1;
             let aStep = MR;
             if (directA) {
-              ap = a + ((<usize>(ic + ir) * lda + pc) << 2);
-              aRow = lda;
-              aStep = 1;
+              ap = a + ((<usize>(ic + ir) * aRowStride + <usize>pc * aDepthStride) << 2);
+              aRow = aRowStride;
+              aStep = aDepthStride;
             }
             const ct = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
             if (mr == MR) {
