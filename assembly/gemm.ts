@@ -397,7 +397,7 @@ export function f32_gemm__simd(
   const tile = packedB + (<usize>min(NC, roundUp(n, NR)) * min(KC, k) << 2);
   // Packing pays for itself through reuse: B panels are reused by every A panel, A panels by
   // every B panel. With at most two of the other kind, read the operand in place (A in either
-  // layout; B only row-major, as Bᵀ in place would read one float per cache line).
+  // layout; B only row-major: a step of Bᵀ in place would be 16 floats from 16 rows).
   const directA = n <= 2 * NR;
   // Element (i, p) of op(A) in place: a + i*aRowStride + p*aDepthStride floats.
   const aRowStride = transA ? 1 : lda;
