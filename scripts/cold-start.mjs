@@ -46,23 +46,27 @@ console.log(`separate (bundle without bytes + tensorlane.wasm): ${kb(separateGzi
 const probes = {
   inline: `const t0 = performance.now();
 const tl = await import(${JSON.stringify(join(DIST, 'tensorlane.js'))});
+const t1 = performance.now();
 await tl.init();
-console.log(performance.now() - t0);`,
+console.log(performance.now() - t0, t1 - t0);`,
   separate: `const t0 = performance.now();
 const [tl, bytes] = await Promise.all([
   import(${JSON.stringify(separateJs)}),
   import('node:fs/promises').then((fs) => fs.readFile(${JSON.stringify(join(DIST, 'tensorlane.wasm'))})),
 ]);
+const t1 = performance.now();
 await tl.init({ bytes });
-console.log(performance.now() - t0);`,
+console.log(performance.now() - t0, t1 - t0);`,
 };
-const samples = { inline: { init: [], process: [] }, separate: { init: [], process: [] } };
+const samples = { inline: { init: [], imp: [], process: [] }, separate: { init: [], imp: [], process: [] } };
 for (let i = 0; i < RUNS; i++) {
   for (const [name, code] of Object.entries(probes)) {
     const t0 = performance.now();
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
     samples[name].process.push(performance.now() - t0);
-    samples[name].init.push(Number(out.trim()));
+    const [total, imported] = out.trim().split(' ').map(Number);
+    samples[name].init.push(total);
+    samples[name].imp.push(imported);
   }
 }
 function median(xs) {
@@ -72,7 +76,8 @@ function median(xs) {
 console.log(`\nNode ${process.version} cold start, ${RUNS} fresh processes each (median, min):`);
 for (const [name, s] of Object.entries(samples)) {
   console.log(
-    `  ${name.padEnd(8)} import + init ${median(s.init).toFixed(1)} ms (min ${Math.min(...s.init).toFixed(1)}),` +
+    `  ${name.padEnd(8)} import + init ${median(s.init).toFixed(1)} ms (min ${Math.min(...s.init).toFixed(1)};` +
+      ` import alone ${median(s.imp).toFixed(1)} ms),` +
       ` whole process ${median(s.process).toFixed(0)} ms (min ${Math.min(...s.process).toFixed(0)})`,
   );
 }
