@@ -69,7 +69,12 @@ async function deno() {
   const env = { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
   const results = lastJson(await exec(BIN('deno'), [...flags, 'test/runtimes/deno.mjs'], env));
   const example = await exec(BIN('deno'), [...flags, 'examples/deno/matmul.js'], env);
-  return { deno: [...results, exampleResult('examples/deno/matmul.js', example)] };
+  // The generator's golden values (test/runtimes/rng-deno.ts, also asserted in Node by vitest).
+  const golden = await exec(BIN('deno'), [...flags, '--allow-read=dist', 'test/runtimes/rng-deno.ts'], env).then(
+    (out) => ({ name: 'test/runtimes/rng-deno.ts: golden RNG, random fills, dropout, noise and norms', ok: lastJson(out).ok === true }),
+    (error) => ({ name: 'test/runtimes/rng-deno.ts: golden RNG, random fills, dropout, noise and norms', ok: false, error: error.message }),
+  );
+  return { deno: [...results, exampleResult('examples/deno/matmul.js', example), golden] };
 }
 
 const CONTENT_TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.cjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
