@@ -19,6 +19,29 @@ test('every API throws a clear error before init()', async () => {
   expect(Array.from(tl.ops.matmul(a, b).data)).toEqual([5]);
 });
 
+test('ops, models and fit all throw NotInitializedError before init(); pure constructors do not', async () => {
+  const tl = await fresh();
+  const x = tl.tensor(new Float32Array(6), [2, 3]);
+  const calls: Record<string, () => unknown> = {
+    'ops.relu': () => tl.ops.relu(x),
+    'ops.conv2d': () => tl.ops.conv2d(tl.tensor(new Float32Array(9), [1, 3, 3, 1]), tl.tensor(new Float32Array(1), [1, 1, 1, 1])),
+    'ops.randomNormal': () => tl.ops.randomNormal([3], 0, 1, { seed: 1 }),
+    'new Sequential': () => new tl.Sequential([tl.layers.dense({ units: 2, inputShape: [3] })]),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    expect(call, name).toThrow(tl.NotInitializedError);
+    expect(call, name).toThrow(/tensorlane is not initialised: call `await init\(\)`/);
+  }
+  // Layer and optimizer objects hold only options until a model is built, so they may be made early.
+  const dense = tl.layers.dense({ units: 2, inputShape: [3] });
+  expect(tl.optimizers.adam()).toBeDefined();
+  await tl.init();
+  const model = new tl.Sequential([dense], { seed: 1 });
+  model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+  const history = await model.fit(x, tl.tensor(new Float32Array(4), [2, 2]), { epochs: 1, verbose: 0 });
+  expect(history.history.loss).toHaveLength(1);
+});
+
 test('init() twice without options is a no-op; init({ bytes }) and init({ module }) replace the module', async () => {
   const tl = await fresh();
   await tl.init();
