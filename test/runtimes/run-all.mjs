@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startWorkerd } from './workerd.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = (name) => join(ROOT, 'node_modules', '.bin', name);
@@ -16,7 +17,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TIMEOUT_MS = 45_000;
 const EXAMPLE_OUTPUT = 'matmul [2,2]: [58,64,139,154]';
 
-/** Every child process started here, killed on exit whatever happens (workerd above all). */
+/** Every child process started here, killed on exit whatever happens. */
 const children = new Set();
 process.on('exit', () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -132,44 +133,8 @@ async function chromium() {
   }
 }
 
-/** Starts `workerd serve config` on a free port; resolves with the port and a stop function. */
-function startWorkerd(config) {
-  return new Promise((resolvePromise, reject) => {
-    const child = track(
-      spawn(BIN('workerd'), ['serve', config, '--socket-addr', 'http=127.0.0.1:0', '--control-fd', '3'], {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-      }),
-    );
-    let stderr = '';
-    let control = '';
-    const stop = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`workerd did not listen within ${TIMEOUT_MS} ms\n${stderr}`));
-    }, TIMEOUT_MS);
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdio[3].on('data', (d) => {
-      control += d;
-      const m = /"event":"listen","socket":"http","port":(\d+)/.exec(control);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({ port: Number(m[1]), stop });
-      }
-    });
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`workerd exited with ${code} before listening\n${stderr.trim()}`));
-    });
-  });
-}
-
 async function fetchFromWorkerd(config) {
-  const { port, stop } = await startWorkerd(config);
+  const { port, stop } = await startWorkerd(config, TIMEOUT_MS);
   try {
     const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
     const text = await response.text();
