@@ -139,3 +139,23 @@ test('init() explains a runtime that cannot compile the module (no SIMD, or wasm
   await tl.init();
   expect(tl.isInitialized()).toBe(true);
 });
+
+test("the worker entry accepts what bundlers make of './tensorlane.wasm': a module, bytes or a URL", async () => {
+  const { moduleFromImport } = await import('../src/init.js');
+  const module = new WebAssembly.Module(WASM());
+  expect(await moduleFromImport(module)).toBe(module);
+  expect(await moduleFromImport(WASM())).toBeInstanceOf(WebAssembly.Module);
+  expect(await moduleFromImport(new Uint8Array(WASM()).buffer)).toBeInstanceOf(WebAssembly.Module);
+  const server = createServer((req, res) => (req.url === '/assets/tensorlane.wasm' ? res.writeHead(200).end(WASM()) : res.writeHead(404).end()));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    expect(await moduleFromImport(`${base}/assets/tensorlane.wasm`)).toBeInstanceOf(WebAssembly.Module);
+    expect(await moduleFromImport(new URL(`${base}/assets/tensorlane.wasm`))).toBeInstanceOf(WebAssembly.Module);
+    await expect(moduleFromImport(`${base}/gone.wasm`)).rejects.toThrow(`init: fetching ${base}/gone.wasm (imported from './tensorlane.wasm') failed with HTTP 404`);
+  } finally {
+    server.close();
+  }
+  await expect(moduleFromImport({ memory: {} })).rejects.toThrow(/init: importing '.\/tensorlane.wasm' gave Object, not a WebAssembly.Module, bytes or a URL/);
+  await expect(moduleFromImport(new Uint8Array([1, 2]))).rejects.toThrow(/init: the bytes imported from '.\/tensorlane.wasm' is not a valid tensorlane.wasm/);
+});
