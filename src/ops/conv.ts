@@ -170,7 +170,9 @@ function checkGeometry(g: ConvGeometry, who: string, kind?: ConvKind): void {
  */
 function callKernel(g: ConvGeometry, op: 'forward' | 'input' | 'filter', a: number, b: number, c: number, d = 0, e = 0): void {
   const k = kernels();
-  const [symbol, scratchSymbol] = SYMBOLS[g.kind][op];
+  const symbols = SYMBOLS[g.kind][op];
+  const symbol = symbols[0];
+  const scratchSymbol = symbols[1];
   const gp = g.ptr();
   const arena = scratch();
   const mark = arena.mark();
