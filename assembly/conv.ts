@@ -25,7 +25,7 @@
 // (in = the transpose's output, out = its input), forward = backward input, and its gradients
 // are the conv2d forward (input) and the conv2d filter gradient with x and dy swapped.
 import { Geometry, geometry, pixel, addRow, zeroRow, copyRow } from './geometry';
-import { f32_gemm, f32_gemm_scratch_bytes, GEMM_TRANS_A, GEMM_TRANS_B, GEMM_ACCUMULATE } from './gemm';
+import { f32_gemm, f32_gemm_scratch_bytes, GEMM_TRANS_B, GEMM_ACCUMULATE } from './gemm';
 
 /** Activation fused into a forward epilogue: 0 = linear, 1 = relu. */
 const ACTIVATION_LINEAR: i32 = 0;
