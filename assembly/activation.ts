@@ -418,20 +418,21 @@ export function f32_prelu_backward__simd(dx: usize, dalpha: usize, dy: usize, x:
   return sum;
 }
 
-/** Softmax of each row: y = exp(x - max) / sum. y may alias x. */
+/** Softmax of each row: y = exp(x - max) * (1 / sum). y may alias x. */
 export function f32_softmax_forward__simd(y: usize, x: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
     const off = (<usize>r * cols) << 2;
     const sum = rowExpShifted(y + off, x + off, cols, rowMax(x + off, cols));
-    const inv = splat(sum);
+    const inv: f32 = 1 / sum; // one divide per row; y = e * inv is within 1.5 ulp of e / sum
+    const iv = splat(inv);
     let c = 0;
     for (; c + 4 <= cols; c += 4) {
       const o = off + (<usize>c << 2);
-      v128.store(y + o, f32x4.div(v128.load(y + o), inv));
+      v128.store(y + o, f32x4.mul(v128.load(y + o), iv));
     }
     for (; c < cols; c++) {
       const o = off + (<usize>c << 2);
-      store<f32>(y + o, load<f32>(y + o) / sum);
+      store<f32>(y + o, load<f32>(y + o) * inv);
     }
   }
 }

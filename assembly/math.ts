@@ -402,30 +402,53 @@ const ERF_B8: f32 = -1.45660718464996e-5;
   return max<f32>(max<f32>(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max<f32>(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
 }
 
-/** Maximum of one row of `cols` floats (-Inf for an empty row, NaN if any is NaN). */
+/**
+ * Maximum of one row of `cols` floats (-Inf for an empty row). pmax (one instruction) in two
+ * accumulators; a NaN may be skipped here, but it still turns the row's exp-sum into NaN.
+ */
 // @ts-ignore: decorator
 @inline export function rowMax(x: usize, cols: i32): f32 {
-  let vmax = f32x4.splat(-Infinity);
+  let m0 = f32x4.splat(-Infinity);
+  let m1 = m0;
   let c = 0;
-  for (; c + 4 <= cols; c += 4) vmax = f32x4.max(vmax, v128.load(x + (<usize>c << 2)));
-  let m = hmax_f32x4(vmax);
+  for (; c + 8 <= cols; c += 8) {
+    const o = <usize>c << 2;
+    m0 = f32x4.pmax(m0, v128.load(x + o));
+    m1 = f32x4.pmax(m1, v128.load(x + o, 16));
+  }
+  for (; c + 4 <= cols; c += 4) m0 = f32x4.pmax(m0, v128.load(x + (<usize>c << 2)));
+  let m = hmax_f32x4(f32x4.max(m0, m1));
   for (; c < cols; c++) m = max<f32>(m, load<f32>(x + (<usize>c << 2)));
   return m;
 }
 
-/** y[c] = exp(x[c] - shift) over one row; returns the sum of the y[c]. y may alias x. */
+/**
+ * y[c] = exp(x[c] - shift) over one row; returns the sum of the y[c]. y may alias x.
+ * Eight lanes per iteration in two accumulators (two independent exp chains), summed as
+ * hsum(acc0 + acc1), then a 4-wide step and the scalar tail: a fixed order, the same bits every run.
+ */
 // @ts-ignore: decorator
 @inline export function rowExpShifted(y: usize, x: usize, cols: i32, shift: f32): f32 {
   const s = f32x4.splat(shift);
-  let vsum = f32x4.splat(0);
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
   let c = 0;
+  for (; c + 8 <= cols; c += 8) {
+    const o = <usize>c << 2;
+    const e0 = exp_f32x4(f32x4.sub(v128.load(x + o), s));
+    const e1 = exp_f32x4(f32x4.sub(v128.load(x + o, 16), s));
+    v128.store(y + o, e0);
+    v128.store(y + o, e1, 16);
+    acc0 = f32x4.add(acc0, e0);
+    acc1 = f32x4.add(acc1, e1);
+  }
   for (; c + 4 <= cols; c += 4) {
     const o = <usize>c << 2;
     const e = exp_f32x4(f32x4.sub(v128.load(x + o), s));
     v128.store(y + o, e);
-    vsum = f32x4.add(vsum, e);
+    acc0 = f32x4.add(acc0, e);
   }
-  let sum = hsum_f32x4(vsum);
+  let sum = hsum_f32x4(f32x4.add(acc0, acc1));
   for (; c < cols; c++) {
     const o = <usize>c << 2;
     const e = expS(load<f32>(x + o) - shift);
