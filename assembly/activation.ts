@@ -130,10 +130,13 @@ class Tanh {
   @inline readsY(): bool { return true; }
 }
 
-/** relu: y = max(x, 0); f' = x > 0 (0 at the kink, as PyTorch and TF). */
+/**
+ * relu: y = max(x, 0); f' = x > 0 (0 at the kink, as PyTorch and TF). pmax (x < 0 ? 0 : x) is one
+ * instruction where NaN-propagating max is several; it keeps NaN and -0.
+ */
 class Relu {
-  @inline f(x: v128, a: v128): v128 { return f32x4.max(x, splat(0)); }
-  @inline f1(x: f32, a: f32): f32 { return max<f32>(x, 0); }
+  @inline f(x: v128, a: v128): v128 { return f32x4.pmax(x, splat(0)); }
+  @inline f1(x: f32, a: f32): f32 { return x < 0 ? 0 : x; }
   @inline g(x: v128, y: v128, a: v128): v128 { return v128.and(f32x4.gt(x, splat(0)), splat(1)); }
   @inline g1(x: f32, y: f32, a: f32): f32 { return x > 0 ? 1 : 0; }
   @inline readsX(): bool { return true; }
@@ -142,8 +145,8 @@ class Relu {
 
 /** relu6: y = min(max(x, 0), 6); f' = 0 < x < 6. */
 class Relu6 {
-  @inline f(x: v128, a: v128): v128 { return f32x4.min(f32x4.max(x, splat(0)), splat(6)); }
-  @inline f1(x: f32, a: f32): f32 { return min<f32>(max<f32>(x, 0), 6); }
+  @inline f(x: v128, a: v128): v128 { return f32x4.pmin(f32x4.pmax(x, splat(0)), splat(6)); }
+  @inline f1(x: f32, a: f32): f32 { const r: f32 = x < 0 ? 0 : x; return r > 6 ? 6 : r; }
   @inline g(x: v128, y: v128, a: v128): v128 {
     return v128.and(v128.and(f32x4.gt(x, splat(0)), f32x4.lt(x, splat(6))), splat(1));
   }
