@@ -2,6 +2,7 @@
 export * from './memory';
 export * from './gemm';
 export * from './optim';
+export * from './augment';
 export * from './random';
 export * from './norm';
 export * from './bench';
@@ -12,3 +13,4 @@ export * from './loss';
 export * from './conv';
 export * from './pool';
 export * from './resize';
+export * from './layers';

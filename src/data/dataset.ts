@@ -1,0 +1,243 @@
+// Batching and streaming. A `Dataset` is an `AsyncIterable<Batch>` that can be iterated again:
+// each `for await` over it is one epoch, so `fit` can train on data that never sits in memory
+// at once (a CSV file read line by line, a generator that decodes images on the fly).
+import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { CsvSchema, labelValue, type CsvOptions } from './csv.js';
+import { StreamPurpose } from '../random.js';
+import { type RandomSource, resolveRng, shuffleInPlace } from './random.js';
+import { gatherRows, rowCount } from './split.js';
+
+/** One batch: features and targets with the same first dimension. */
+export interface Batch {
+  x: Tensor;
+  y: Tensor;
+}
+
+/** Options of `batches` and `fromTensors`. */
+export interface BatchOptions {
+  /** Rows per batch (the last batch may be smaller unless `dropRemainder`). */
+  batchSize: number;
+  /** Reshuffle the rows before every pass (default false). */
+  shuffle?: boolean;
+  /** The generator for shuffling (an `Rng`); default `new Rng(seed, streamId(StreamPurpose.shuffle))`. */
+  rng?: RandomSource;
+  /** Seed of the default generator (default 0). */
+  seed?: number;
+  /** Skip a last batch smaller than `batchSize` (default false). */
+  dropRemainder?: boolean;
+}
+
+function checkBatchOptions(options: BatchOptions, who: string): void {
+  const batchSize = options?.batchSize;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`${who}: batchSize must be a positive integer, got ${batchSize}`);
+}
+
+/**
+ * Iterates `x` and `y` in batches (synchronously), in order or shuffled (`shuffle: true`, with
+ * `rng` or `seed`).
+ *
+ * ```ts
+ * for (const { x, y } of data.batches(xTrain, yTrain, { batchSize: 32, shuffle: true, rng })) { ... }
+ * ```
+ */
+export function* batches(x: Tensor, y: Tensor, options: BatchOptions): Generator<Batch, void, undefined> {
+  const who = 'data.batches';
+  const n = rowCount(x, y, who);
+  checkBatchOptions(options, who);
+  yield* batchesOf(x, y, n, options, options.shuffle ? resolveRng(options, who, StreamPurpose.shuffle) : undefined);
+}
+
+function* batchesOf(x: Tensor, y: Tensor, n: number, options: BatchOptions, rng: RandomSource | undefined): Generator<Batch, void, undefined> {
+  const { batchSize, dropRemainder = false } = options;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  if (rng !== undefined) shuffleInPlace(order, rng);
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    if (dropRemainder && end - start < batchSize) return;
+    const rows = order.subarray(start, end);
+    yield { x: gatherRows(x, rows), y: gatherRows(y, rows) };
+  }
+}
+
+/**
+ * A re-iterable asynchronous source of batches; each iteration is one epoch. This is the
+ * interface `fit` accepts for streaming training data.
+ */
+export class Dataset implements AsyncIterable<Batch> {
+  /** `open` starts one pass over the data. */
+  constructor(private readonly open: () => AsyncIterator<Batch> | Iterator<Batch>) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<Batch> {
+    const it = this.open();
+    return {
+      next: async () => {
+        const r = await it.next();
+        if (!r.done) checkBatch(r.value, 'Dataset');
+        return r;
+      },
+      return: async () => {
+        await it.return?.();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  /** A dataset whose batches are `fn(batch)`. */
+  map(fn: (batch: Batch) => Batch | Promise<Batch>): Dataset {
+    return new Dataset(() => mapIterator(this[Symbol.asyncIterator](), fn));
+  }
+
+  /** A dataset of at most the first `count` batches of each pass. */
+  take(count: number): Dataset {
+    if (!Number.isInteger(count) || count < 0) throw new ValueError(`Dataset.take: count must be a non-negative integer, got ${count}`);
+    return new Dataset(() => takeIterator(this[Symbol.asyncIterator](), count));
+  }
+
+  /** Collects one pass into an array (small datasets and tests). */
+  async toArray(): Promise<Batch[]> {
+    const out: Batch[] = [];
+    for await (const batch of this) out.push(batch);
+    return out;
+  }
+}
+
+async function* mapIterator(it: AsyncIterator<Batch>, fn: (batch: Batch) => Batch | Promise<Batch>): AsyncGenerator<Batch> {
+  try {
+    for (let r = await it.next(); !r.done; r = await it.next()) yield await fn(r.value);
+  } finally {
+    await it.return?.();
+  }
+}
+
+async function* takeIterator(it: AsyncIterator<Batch>, count: number): AsyncGenerator<Batch> {
+  try {
+    for (let i = 0; i < count; i++) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
+  }
+}
+
+/** Throws unless `b` is `{ x: Tensor, y: Tensor }` with equal first dimensions. */
+export function checkBatch(b: Batch, who: string): void {
+  if (b === null || typeof b !== 'object' || !(b.x instanceof Tensor) || !(b.y instanceof Tensor)) {
+    throw new ValueError(`${who}: expected batches { x: Tensor, y: Tensor }, got ${b === null ? 'null' : typeof b}`);
+  }
+  if (b.x.rank === 0 || b.y.rank === 0 || b.x.shape[0] !== b.y.shape[0]) {
+    throw new ShapeError(`${who}: batch x ${formatShape(b.x.shape)} and y ${formatShape(b.y.shape)} need the same first dimension`);
+  }
+}
+
+/**
+ * A dataset over in-memory tensors. With `shuffle`, every epoch is a new permutation drawn from
+ * one generator (so epoch k is the same for the same seed).
+ */
+export function fromTensors(x: Tensor, y: Tensor, options: BatchOptions): Dataset {
+  const who = 'data.fromTensors';
+  const n = rowCount(x, y, who);
+  checkBatchOptions(options, who);
+  const rng = options.shuffle ? resolveRng(options, who, StreamPurpose.shuffle) : undefined;
+  return new Dataset(() => batchesOf(x, y, n, options, rng));
+}
+
+/**
+ * A dataset from a function that starts one pass: a generator (sync or async) of batches.
+ *
+ * ```ts
+ * const ds = data.fromGenerator(async function* () { for (...) yield { x, y }; });
+ * ```
+ */
+export function fromGenerator(start: () => AsyncIterable<Batch> | Iterable<Batch>): Dataset {
+  if (typeof start !== 'function') throw new ValueError(`data.fromGenerator: expected a function that returns an iterable of batches, got ${typeof start}`);
+  return new Dataset(() => {
+    const source = start();
+    if (source !== null && typeof source === 'object') {
+      if (Symbol.asyncIterator in source) return source[Symbol.asyncIterator]();
+      if (Symbol.iterator in source) return source[Symbol.iterator]();
+    }
+    throw new ValueError(`data.fromGenerator: the function returned ${typeof source}, expected an iterable of batches`);
+  });
+}
+
+/** Text or bytes in chunks: a web ReadableStream, a Node stream, or any async iterable. */
+export type ChunkSource = ReadableStream<Uint8Array | string> | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+async function* chunks(source: ChunkSource): AsyncGenerator<Uint8Array | string> {
+  if (typeof (source as ReadableStream).getReader === 'function') {
+    const reader = (source as ReadableStream<Uint8Array | string>).getReader();
+    try {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) yield r.value;
+    } finally {
+      reader.releaseLock();
+    }
+    return;
+  }
+  yield* source as AsyncIterable<Uint8Array | string>;
+}
+
+async function* lines(source: ChunkSource): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let pending = '';
+  for await (const chunk of chunks(source)) {
+    pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    let nl = pending.indexOf('\n');
+    while (nl >= 0) {
+      yield pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      nl = pending.indexOf('\n');
+    }
+  }
+  pending += decoder.decode();
+  if (pending !== '') yield pending;
+}
+
+/**
+ * Streams a numeric CSV (header row first) as batches without holding the file in memory.
+ * `open` returns a fresh source for each epoch, e.g. `() => fs.createReadStream(path)` in Node or
+ * `async () => (await fetch(url)).body!` in browsers. String labels need `classNames`.
+ */
+export function csvDataset(
+  open: () => ChunkSource | Promise<ChunkSource>,
+  options: CsvOptions & { batchSize: number },
+): Dataset {
+  const who = 'data.csvDataset';
+  if (typeof open !== 'function') throw new ValueError(`${who}: expected a function that opens the CSV source for each epoch, got ${typeof open}`);
+  checkBatchOptions(options, who);
+  const { batchSize, classNames } = options;
+  return new Dataset(async function* () {
+    let schema: CsvSchema | undefined;
+    let x = new Float32Array(0);
+    let y = new Float32Array(batchSize);
+    let rows = 0;
+    let lineNo = 0;
+    const flush = (): Batch => {
+      const batch = {
+        x: new Tensor(x.slice(0, rows * schema!.columns.length), [rows, schema!.columns.length]),
+        y: new Tensor(y.slice(0, rows), [rows]),
+      };
+      rows = 0;
+      return batch;
+    };
+    for await (const raw of lines(await open())) {
+      lineNo++;
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (line.trim() === '') continue;
+      if (schema === undefined) {
+        schema = new CsvSchema(line, options, who);
+        if (schema.labelIndex < 0) throw new ValueError(`${who}: labelColumn is required to make { x, y } batches`);
+        x = new Float32Array(batchSize * schema.columns.length);
+        y = new Float32Array(batchSize);
+        continue;
+      }
+      const label = schema.parseRow(line, lineNo, x, rows * schema.columns.length);
+      y[rows++] = labelValue(label, classNames, `${who}: line ${lineNo}`);
+      if (rows === batchSize) yield flush();
+    }
+    if (schema === undefined) throw new ValueError(`${who}: expected a header row, got an empty source`);
+    if (rows > 0) yield flush();
+  });
+}
