@@ -150,6 +150,9 @@ describe('conventions', () => {
     const pred = tensor([0.2, 0.8, 0.6, 0.4], [2, 2]);
     expect(losses.compute('sparseCategoricalCrossentropy', tensor([1, 0], [2, 1]), pred)).toBeCloseTo(losses.compute('sparseCategoricalCrossentropy', tensor([1, 0], [2]), pred), 7);
   });
+  test('targets [N] are accepted for predictions [N, 1]', () => {
+    expect(losses.compute('mse', tensor([1, 2], [2]), tensor([1.5, 2.5], [2, 1]))).toBeCloseTo(0.25, 6);
+  });
   test('pixelwiseCrossentropy averages over pixels per sample', () => {
     const logits = tensor(randomArray(2 * 3 * 2 * 4, 5, -3, 3), [2, 3, 2, 4]);
     const labels = tensor([0, 1, 2, 3, 0, 1, 3, 2, 1, 0, 0, 0], [2, 3, 2]);
