@@ -271,18 +271,41 @@ class Swish {
   @inline readsY(): bool { return false; }
 }
 
-/** mish: y = x tanh(softplus(x)); f' = t + x (1 - t^2) sigmoid(x) with t = tanh(softplus(x)). */
+const MISH_CLAMP: f32 = 20.0; // tanh(softplus(x)) rounds to 1 above 9: e^20 keeps n finite
+
+/**
+ * mish: y = x tanh(softplus(x)). With e = e^x and n = e (e + 2), tanh(log(1 + e)) = n / (n + 2):
+ * one exp and one divide, no cancellation for negative x, and 1 - t = 2 / (n + 2) exactly formed.
+ * f' = t + x (1 - t^2) sigmoid(x), with 1 - t^2 = (1 - t)(1 + t) and sigmoid(x) = e / (1 + e).
+ */
 class Mish {
-  @inline f(x: v128, a: v128): v128 { return f32x4.mul(x, tanh_f32x4(softplus_f32x4(x))); }
-  @inline f1(x: f32, a: f32): f32 { return x * tanhS(softplusS(x)); }
+  @inline f(x: v128, a: v128): v128 {
+    const e = exp_f32x4(f32x4.pmin(x, splat(MISH_CLAMP)));
+    const n = f32x4.mul(e, f32x4.add(e, splat(2)));
+    return f32x4.mul(x, f32x4.div(n, f32x4.add(n, splat(2))));
+  }
+  @inline f1(x: f32, a: f32): f32 {
+    const e = expS(x > MISH_CLAMP ? MISH_CLAMP : x);
+    const n = e * (e + 2);
+    return x * (n / (n + 2));
+  }
   @inline g(x: v128, y: v128, a: v128): v128 {
-    const t = tanh_f32x4(softplus_f32x4(x));
-    const dt = f32x4.mul(f32x4.sub(splat(1), f32x4.mul(t, t)), sigmoid_f32x4(x));
-    return f32x4.add(t, f32x4.mul(x, dt));
+    const e = exp_f32x4(f32x4.pmin(x, splat(MISH_CLAMP)));
+    const n = f32x4.mul(e, f32x4.add(e, splat(2)));
+    const inv = f32x4.div(splat(1), f32x4.add(n, splat(2)));
+    const t = f32x4.mul(n, inv);
+    const omt2 = f32x4.mul(f32x4.add(inv, inv), f32x4.add(splat(1), t));
+    const sig = f32x4.div(e, f32x4.add(splat(1), e));
+    return f32x4.add(t, f32x4.mul(x, f32x4.mul(omt2, sig)));
   }
   @inline g1(x: f32, y: f32, a: f32): f32 {
-    const t = tanhS(softplusS(x));
-    return t + x * ((1 - t * t) * sigmoidS(x));
+    const e = expS(x > MISH_CLAMP ? MISH_CLAMP : x);
+    const n = e * (e + 2);
+    const inv: f32 = 1 / (n + 2);
+    const t = n * inv;
+    const omt2 = (inv + inv) * (1 + t);
+    const sig = e / (1 + e);
+    return t + x * (omt2 * sig);
   }
   @inline readsX(): bool { return true; }
   @inline readsY(): bool { return false; }
