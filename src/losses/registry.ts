@@ -188,10 +188,20 @@ class KernelLoss implements Loss {
     }
   }
 
+  /** The last sample shape seen and its geometry: a training loop passes the same array every step. */
+  private lastShape: readonly number[] | undefined;
+  private lastPositions = 0;
+  private lastWidth = 0;
+
   compute(call: LossCall): number {
     const { batch } = call;
     if (!Number.isSafeInteger(batch) || batch < 0) throw new ValueError(`${this.name}: batch must be a non-negative integer, got ${batch}`);
-    const [positions, width] = this.geometry(call.sampleShape);
+    if (call.sampleShape !== this.lastShape) {
+      [this.lastPositions, this.lastWidth] = this.geometry(call.sampleShape);
+      this.lastShape = call.sampleShape;
+    }
+    const positions = this.lastPositions;
+    const width = this.lastWidth;
     if (batch === 0 || positions === 0) return 0;
     const k = kernels();
     const layout = this.def.layout;
