@@ -6,3 +6,4 @@ export * as ops from './ops/index.js';
 export * as data from './data/index.js';
 export * as augment from './augment/index.js';
 export { Rng, streamId, StreamPurpose } from './random.js';
+export * as tuning from './tuning.js';
