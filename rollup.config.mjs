@@ -25,6 +25,11 @@ export default [
     input: 'src/index.ts',
     external: ['tensorlane:wasm-base64'],
     plugins: [dts({ tsconfig: './tsconfig.json' })],
-    output: { file: 'dist/tensorlane.d.ts', format: 'es' },
+    // The same declarations twice: .d.ts for ESM consumers, .d.cts for `require` (TypeScript
+    // reads a .d.ts in a "type": "module" package as ESM, which CJS consumers cannot import).
+    output: [
+      { file: 'dist/tensorlane.d.ts', format: 'es' },
+      { file: 'dist/tensorlane.d.cts', format: 'es' },
+    ],
   },
 ];

@@ -6,5 +6,9 @@ import { decodeBase64, makeInit } from './init.js';
 export * from './api.js';
 export { initSync, type InitOptions, type InitSyncOptions } from './init.js';
 
-/** Loads and instantiates the wasm module. Call once, before anything else; later calls are no-ops. */
+/**
+ * Loads and instantiates the wasm module: `await init()` once, before any other call.
+ * With no options it uses the module inlined in this bundle (no file access, no configuration); `{ module }`, `{ bytes }` or `{ url }`
+ * load another copy of `tensorlane.wasm` instead. Without options, later calls return at once.
+ */
 export const init = makeInit(() => WebAssembly.compile(decodeBase64(wasmBase64)));

@@ -6,5 +6,9 @@ import { makeInit } from './init.js';
 export * from './api.js';
 export { initSync, type InitOptions, type InitSyncOptions } from './init.js';
 
-/** Instantiates the bundled module. Call once, before anything else; later calls are no-ops. */
+/**
+ * Loads and instantiates the wasm module: `await init()` once, before any other call.
+ * With no options it uses the module imported beside this entry (`./tensorlane.wasm`); `{ module }`, `{ bytes }` or `{ url }`
+ * load another copy of `tensorlane.wasm` instead. Without options, later calls return at once.
+ */
 export const init = makeInit(() => wasmModule);

@@ -11,3 +11,6 @@ export {
   batchNormalization, batchNormalizationTraining, batchNormalizationGrad, layerNormalization, layerNormalizationGrad,
   type BatchNormParams, type BatchNormTrainingParams, type BatchNormTrainingResult, type NormParams, type NormGradients,
 } from './norm.js';
+export * from './conv.js';
+export * from './pool.js';
+export * from './resize.js';

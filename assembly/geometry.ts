@@ -1,0 +1,70 @@
+// The geometry struct of every windowed NHWC kernel (conv.ts, pool.ts, resize.ts): 18 i32
+// fields in linear memory, in exactly this order (the ABI; src/ops/conv.ts `ConvGeometry`
+// writes it). Byte offset of field i = 4 * i.
+//
+//   0 batch      1 inH       2 inW       3 inC       4 outH      5 outW      6 outC
+//   7 kH         8 kW        9 strideH  10 strideW  11 dilationH 12 dilationW
+//  13 padTop    14 padBottom 15 padLeft 16 padRight 17 depthMultiplier
+//
+// Input pixel of output (oh, ow) and tap (i, j): ih = oh*strideH - padTop + i*dilationH,
+// iw = ow*strideW - padLeft + j*dilationW; taps outside [0, inH) x [0, inW) read zero (conv),
+// are skipped (pooling). Not used by a kernel family = ignored (pooling: dilation 1).
+@unmanaged
+export class Geometry {
+  batch: i32;
+  inH: i32;
+  inW: i32;
+  inC: i32;
+  outH: i32;
+  outW: i32;
+  outC: i32;
+  kH: i32;
+  kW: i32;
+  strideH: i32;
+  strideW: i32;
+  dilationH: i32;
+  dilationW: i32;
+  padTop: i32;
+  padBottom: i32;
+  padLeft: i32;
+  padRight: i32;
+  depthMultiplier: i32;
+}
+
+/** The struct at byte offset g. */
+@inline
+export function geometry(g: usize): Geometry {
+  return changetype<Geometry>(g);
+}
+
+/** Byte offset of pixel (n, h, w) of an NHWC tensor with `c` channels. */
+@inline
+export function pixel(base: usize, n: i32, h: i32, w: i32, height: i32, width: i32, c: i32): usize {
+  return base + ((((<usize>n * height + h) * width + w) * c) << 2);
+}
+
+/** dst[0..n) += src[0..n). */
+@inline
+export function addRow(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/** dst[0..n) = 0. */
+@inline
+export function zeroRow(dst: usize, n: i32): void {
+  memory.fill(dst, 0, <usize>n << 2);
+}
+
+/** dst[0..n) = src[0..n). */
+@inline
+export function copyRow(dst: usize, src: usize, n: i32): void {
+  memory.copy(dst, src, <usize>n << 2);
+}

@@ -1,0 +1,181 @@
+// 2-D pooling on NHWC activations, forward and backward. Geometry is the struct of geometry.ts
+// (kH x kW window, strides, padTop/padLeft; dilation is not used; inC = outC = channels).
+// Padded cells are not part of a window: max ignores them, average divides by the number of
+// real cells (TensorFlow's 'same'). Global pooling is the same kernels with one window covering
+// the whole image.
+//
+// Max-pool backward recomputes the argmax instead of saving an index buffer: for each output
+// cell the gradient goes to the FIRST maximum in window order (rows top to bottom, then columns
+// left to right; a later equal value does not take over), which is what a saved argmax would
+// give, at no extra memory. SIMD over channels throughout; loops are output pixel -> window
+// tap -> channels, so every inner loop streams a contiguous channel row.
+import { Geometry, geometry, pixel, addRow, copyRow } from './geometry';
+
+/** First real row/column of a window and one past its last. */
+@inline
+function windowStart(o: i32, stride: i32, pad: i32): i32 {
+  return max(o * stride - pad, 0);
+}
+
+@inline
+function windowEnd(o: i32, stride: i32, pad: i32, k: i32, size: i32): i32 {
+  return min(o * stride - pad + k, size);
+}
+
+/** y[n, oh, ow, c] = max over the window's real cells of x[n, ih, iw, c]. */
+export function f32_max_pool2d_forward(y: usize, x: usize, g: usize): void {
+  const geo = geometry(g);
+  const channels = geo.inC;
+  for (let n = 0; n < geo.batch; n++) {
+    for (let oh = 0; oh < geo.outH; oh++) {
+      const h0 = windowStart(oh, geo.strideH, geo.padTop);
+      const h1 = windowEnd(oh, geo.strideH, geo.padTop, geo.kH, geo.inH);
+      for (let ow = 0; ow < geo.outW; ow++) {
+        const w0 = windowStart(ow, geo.strideW, geo.padLeft);
+        const w1 = windowEnd(ow, geo.strideW, geo.padLeft, geo.kW, geo.inW);
+        const yp = pixel(y, n, oh, ow, geo.outH, geo.outW, channels);
+        copyRow(yp, pixel(x, n, h0, w0, geo.inH, geo.inW, channels), channels);
+        for (let ih = h0; ih < h1; ih++) {
+          for (let iw = w0; iw < w1; iw++) {
+            const xp = pixel(x, n, ih, iw, geo.inH, geo.inW, channels);
+            let c = 0;
+            for (; c + 4 <= channels; c += 4) {
+              const o = <usize>c << 2;
+              const cur = v128.load(yp + o);
+              const v = v128.load(xp + o);
+              v128.store(yp + o, v128.bitselect(v, cur, f32x4.gt(v, cur)));
+            }
+            for (; c < channels; c++) {
+              const o = <usize>c << 2;
+              const v = load<f32>(xp + o);
+              if (v > load<f32>(yp + o)) store<f32>(yp + o, v);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dx[n, ih, iw, c] += dy[n, oh, ow, c] at the first maximum of each window (recomputed from x). */
+export function f32_max_pool2d_backward(dx: usize, dy: usize, x: usize, g: usize): void {
+  const geo = geometry(g);
+  const channels = geo.inC;
+  const rowBytes = <usize>channels << 2;
+  for (let n = 0; n < geo.batch; n++) {
+    const image = pixel(x, n, 0, 0, geo.inH, geo.inW, channels);
+    const gradImage = pixel(dx, n, 0, 0, geo.inH, geo.inW, channels);
+    for (let oh = 0; oh < geo.outH; oh++) {
+      const h0 = windowStart(oh, geo.strideH, geo.padTop);
+      const h1 = windowEnd(oh, geo.strideH, geo.padTop, geo.kH, geo.inH);
+      for (let ow = 0; ow < geo.outW; ow++) {
+        const w0 = windowStart(ow, geo.strideW, geo.padLeft);
+        const w1 = windowEnd(ow, geo.strideW, geo.padLeft, geo.kW, geo.inW);
+        const dyp = pixel(dy, n, oh, ow, geo.outH, geo.outW, channels);
+        const first = <i32>((<usize>(h0 * geo.inW + w0)) * rowBytes);
+        let c = 0;
+        for (; c + 4 <= channels; c += 4) {
+          const o = <usize>c << 2;
+          // best: max so far per lane; at: byte offset (within the image) of its pixel row.
+          let best = v128.load(image + <usize>first + o);
+          let at = i32x4.splat(first);
+          for (let ih = h0; ih < h1; ih++) {
+            for (let iw = w0; iw < w1; iw++) {
+              const rowAt = <i32>((<usize>(ih * geo.inW + iw)) * rowBytes);
+              const v = v128.load(image + <usize>rowAt + o);
+              const better = f32x4.gt(v, best);
+              best = v128.bitselect(v, best, better);
+              at = v128.bitselect(i32x4.splat(rowAt), at, better);
+            }
+          }
+          const d = v128.load(dyp + o);
+          addAt(gradImage + <usize>i32x4.extract_lane(at, 0) + o, f32x4.extract_lane(d, 0));
+          addAt(gradImage + <usize>i32x4.extract_lane(at, 1) + o + 4, f32x4.extract_lane(d, 1));
+          addAt(gradImage + <usize>i32x4.extract_lane(at, 2) + o + 8, f32x4.extract_lane(d, 2));
+          addAt(gradImage + <usize>i32x4.extract_lane(at, 3) + o + 12, f32x4.extract_lane(d, 3));
+        }
+        for (; c < channels; c++) {
+          const o = <usize>c << 2;
+          let best = load<f32>(image + <usize>first + o);
+          let at = first;
+          for (let ih = h0; ih < h1; ih++) {
+            for (let iw = w0; iw < w1; iw++) {
+              const rowAt = <i32>((<usize>(ih * geo.inW + iw)) * rowBytes);
+              const v = load<f32>(image + <usize>rowAt + o);
+              if (v > best) {
+                best = v;
+                at = rowAt;
+              }
+            }
+          }
+          addAt(gradImage + <usize>at + o, load<f32>(dyp + o));
+        }
+      }
+    }
+  }
+}
+
+@inline
+function addAt(p: usize, v: f32): void {
+  store<f32>(p, load<f32>(p) + v);
+}
+
+/** y[n, oh, ow, c] = mean over the window's real cells of x[n, ih, iw, c]. */
+export function f32_avg_pool2d_forward(y: usize, x: usize, g: usize): void {
+  const geo = geometry(g);
+  const channels = geo.inC;
+  for (let n = 0; n < geo.batch; n++) {
+    for (let oh = 0; oh < geo.outH; oh++) {
+      const h0 = windowStart(oh, geo.strideH, geo.padTop);
+      const h1 = windowEnd(oh, geo.strideH, geo.padTop, geo.kH, geo.inH);
+      for (let ow = 0; ow < geo.outW; ow++) {
+        const w0 = windowStart(ow, geo.strideW, geo.padLeft);
+        const w1 = windowEnd(ow, geo.strideW, geo.padLeft, geo.kW, geo.inW);
+        const yp = pixel(y, n, oh, ow, geo.outH, geo.outW, channels);
+        memory.fill(yp, 0, <usize>channels << 2);
+        for (let ih = h0; ih < h1; ih++) {
+          for (let iw = w0; iw < w1; iw++) addRow(yp, pixel(x, n, ih, iw, geo.inH, geo.inW, channels), channels);
+        }
+        scaleRow(yp, yp, <f32>1 / <f32>((h1 - h0) * (w1 - w0)), channels, false);
+      }
+    }
+  }
+}
+
+/** dx[n, ih, iw, c] += dy[n, oh, ow, c] / (real cells of the window) for every window cell. */
+export function f32_avg_pool2d_backward(dx: usize, dy: usize, g: usize): void {
+  const geo = geometry(g);
+  const channels = geo.inC;
+  for (let n = 0; n < geo.batch; n++) {
+    for (let oh = 0; oh < geo.outH; oh++) {
+      const h0 = windowStart(oh, geo.strideH, geo.padTop);
+      const h1 = windowEnd(oh, geo.strideH, geo.padTop, geo.kH, geo.inH);
+      for (let ow = 0; ow < geo.outW; ow++) {
+        const w0 = windowStart(ow, geo.strideW, geo.padLeft);
+        const w1 = windowEnd(ow, geo.strideW, geo.padLeft, geo.kW, geo.inW);
+        const dyp = pixel(dy, n, oh, ow, geo.outH, geo.outW, channels);
+        const scale = <f32>1 / <f32>((h1 - h0) * (w1 - w0));
+        for (let ih = h0; ih < h1; ih++) {
+          for (let iw = w0; iw < w1; iw++) scaleRow(pixel(dx, n, ih, iw, geo.inH, geo.inW, channels), dyp, scale, channels, true);
+        }
+      }
+    }
+  }
+}
+
+/** dst = s * src (accumulate: dst += s * src). */
+@inline
+function scaleRow(dst: usize, src: usize, s: f32, n: i32, accumulate: bool): void {
+  const sv = f32x4.splat(s);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = f32x4.mul(v128.load(src + o), sv);
+    v128.store(dst + o, accumulate ? f32x4.add(v128.load(dst + o), v) : v);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(src + o) * s;
+    store<f32>(dst + o, accumulate ? load<f32>(dst + o) + v : v);
+  }
+}

@@ -1,0 +1,337 @@
+// Convolutions: conv2d, depthwiseConv2d and conv2dTranspose, forward and backward (NHWC).
+//
+// Two levels of API:
+//   1. Geometry (pure TS, validated, errors name the caller): `conv2dGeometry(inputShape,
+//      filterShape, options, who)`, `depthwiseConv2dGeometry(...)`, `conv2dTransposeGeometry(...)`
+//      return a `ConvGeometry` with outputShape, padding [top, bottom, left, right] and a cached
+//      wasm struct. Layers build one per input shape and keep it.
+//   2. Pointer level, on buffers already in wasm memory (byte offsets), nothing allocated per
+//      call except arena scratch: `convForwardPtr(g, { y, x, w, bias?, activation? })` (y =),
+//      `convBackwardInputPtr(g, { dx, dy, w })` (dx +=), `convBackwardFilterPtr(g, { dw, dy, x })`
+//      (dw +=), `convBackwardBiasPtr(g, { db, dy })` (db += sum over N, H, W of dy). They dispatch
+//      on g.kind; `conv2dForwardPtr`, `depthwiseConv2dForwardPtr`, `conv2dTransposeForwardPtr`,
+//      ... are the same functions that also check the kind.
+//   3. Tensor level (`ops.conv2d`, `ops.conv2dBackpropInput`, ...): validate, copy in, run, copy out.
+// Layouts: x/y NHWC; conv2d filter [kH, kW, inC, outC]; depthwise [kH, kW, inC, depthMultiplier]
+// (output channel c*dm + m); transpose [kH, kW, outC, inC] (Keras).
+import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { kernels } from '../backend/wasm.js';
+import { Tensor, type Shape } from '../tensor.js';
+import {
+  Geometry, checkImageShape, checkPadding, expectImage, expectShape, pair, runOp, windowAxis, withKernelScratch,
+  type Padding,
+} from './geometry.js';
+
+export type { Padding } from './geometry.js';
+
+/** The convolution kinds. */
+export type ConvKind = 'conv2d' | 'depthwiseConv2d' | 'conv2dTranspose';
+
+/** A convolution's geometry. For conv2dTranspose the wasm struct is that of the conv2d whose input-gradient it is. */
+export type ConvGeometry = Geometry<ConvKind>;
+
+/** Activation fused into the forward epilogue. */
+export type ConvActivation = 'linear' | 'relu';
+
+/** Window options shared by every convolution. */
+export interface ConvOptions {
+  /** Stride (or [strideH, strideW]); default 1. */
+  strides?: number | readonly [number, number];
+  /** 'valid' (default), 'same' or [top, bottom, left, right]. */
+  padding?: Padding;
+  /** Dilation (or [dH, dW]); default 1. */
+  dilationRate?: number | readonly [number, number];
+}
+
+function checkFilter(filterShape: unknown, layout: string, who: string): [number, number, number, number] {
+  if (!Array.isArray(filterShape) || filterShape.length !== 4 || !filterShape.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+    const got = Array.isArray(filterShape) ? formatShape(filterShape) : String(filterShape);
+    throw new ShapeError(`${who}: expected a filter of rank 4 ${layout} with positive sizes, got ${got}`);
+  }
+  return filterShape as [number, number, number, number];
+}
+
+function windowOptions(options: ConvOptions, who: string) {
+  if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object, got ${String(options)}`);
+  return {
+    strides: pair(options.strides ?? 1, 'strides', who),
+    dilation: pair(options.dilationRate ?? 1, 'dilationRate', who),
+    padding: checkPadding(options.padding ?? 'valid', who),
+  };
+}
+
+/** conv2d / depthwise geometry from the input and the window. */
+function forwardGeometry(
+  kind: ConvKind, inputShape: Shape, filterShape: Shape, kH: number, kW: number, outC: number, dm: number,
+  options: ConvOptions, who: string,
+): ConvGeometry {
+  const [batch, inH, inW, inC] = inputShape as [number, number, number, number];
+  const { strides, dilation, padding } = windowOptions(options, who);
+  const rows = windowAxis(inH, kH, strides[0], dilation[0], padding, 0, who);
+  const cols = windowAxis(inW, kW, strides[1], dilation[1], padding, 1, who);
+  return new Geometry(kind, [...inputShape], [batch, rows.out, cols.out, outC], [...filterShape], [rows.before, rows.after, cols.before, cols.after], {
+    batch, inH, inW, inC, outH: rows.out, outW: cols.out, outC, kH, kW,
+    strideH: strides[0], strideW: strides[1], dilationH: dilation[0], dilationW: dilation[1],
+    padTop: rows.before, padBottom: rows.after, padLeft: cols.before, padRight: cols.after, depthMultiplier: dm,
+  });
+}
+
+/**
+ * Geometry of conv2d: input [batch, h, w, inC], filter [kH, kW, inC, outC].
+ * Output size per axis: floor((in + padTotal - dilation*(k-1) - 1) / stride) + 1.
+ */
+export function conv2dGeometry(inputShape: Shape, filterShape: Shape, options: ConvOptions = {}, who = 'conv2d'): ConvGeometry {
+  const input = checkImageShape(inputShape, 'input', who);
+  const [kH, kW, fInC, outC] = checkFilter(filterShape, '[kernelHeight, kernelWidth, inChannels, outChannels]', who);
+  if (fInC !== input[3]) {
+    throw new ShapeError(`${who}: filter ${formatShape(filterShape)} expects ${fInC} input channels but the input ${formatShape(inputShape)} has ${input[3]}`);
+  }
+  return forwardGeometry('conv2d', input, filterShape, kH, kW, outC, 1, options, who);
+}
+
+/** Geometry of depthwiseConv2d: input [batch, h, w, c], filter [kH, kW, c, depthMultiplier], output channels c*dm. */
+export function depthwiseConv2dGeometry(inputShape: Shape, filterShape: Shape, options: ConvOptions = {}, who = 'depthwiseConv2d'): ConvGeometry {
+  const input = checkImageShape(inputShape, 'input', who);
+  const [kH, kW, fInC, dm] = checkFilter(filterShape, '[kernelHeight, kernelWidth, inChannels, depthMultiplier]', who);
+  if (fInC !== input[3]) {
+    throw new ShapeError(`${who}: filter ${formatShape(filterShape)} expects ${fInC} input channels but the input ${formatShape(inputShape)} has ${input[3]}`);
+  }
+  return forwardGeometry('depthwiseConv2d', input, filterShape, kH, kW, fInC * dm, dm, options, who);
+}
+
+/**
+ * Geometry of conv2dTranspose: input [batch, h, w, inC], filter [kH, kW, outC, inC] (Keras).
+ * Output size: 'valid' (in-1)*stride + dilation*(k-1) + 1; 'same' in*stride; explicit
+ * [top, bottom, left, right] (in-1)*stride + dilation*(k-1) + 1 - top - bottom.
+ */
+export function conv2dTransposeGeometry(inputShape: Shape, filterShape: Shape, options: ConvOptions = {}, who = 'conv2dTranspose'): ConvGeometry {
+  const [batch, inH, inW, inC] = checkImageShape(inputShape, 'input', who);
+  const [kH, kW, outC, fInC] = checkFilter(filterShape, '[kernelHeight, kernelWidth, outChannels, inChannels]', who);
+  if (fInC !== inC) {
+    throw new ShapeError(`${who}: filter ${formatShape(filterShape)} expects ${fInC} input channels (its last axis) but the input ${formatShape(inputShape)} has ${inC}`);
+  }
+  const { strides, dilation, padding } = windowOptions(options, who);
+  const axis = (size: number, k: number, s: number, d: number, a: 0 | 1) => {
+    const span = d * (k - 1) + 1;
+    if (padding === 'valid') return { out: (size - 1) * s + span, before: 0, after: 0 };
+    if (padding === 'same') {
+      const total = Math.max((size - 1) * s + span - size * s, 0);
+      return { out: size * s, before: Math.floor(total / 2), after: total - Math.floor(total / 2) };
+    }
+    const before = padding[a * 2]!;
+    const after = padding[a * 2 + 1]!;
+    const out = (size - 1) * s + span - before - after;
+    if (out < 1) throw new ShapeError(`${who}: padding ${before} + ${after} leaves no output along ${a === 0 ? 'height' : 'width'} (${out})`);
+    return { out, before, after };
+  };
+  const rows = axis(inH, kH, strides[0], dilation[0], 0);
+  const cols = axis(inW, kW, strides[1], dilation[1], 1);
+  // The struct describes the conv2d from the output (its input) to this input (its output).
+  return new Geometry('conv2dTranspose', [batch, inH, inW, inC], [batch, rows.out, cols.out, outC], [...filterShape], [rows.before, rows.after, cols.before, cols.after], {
+    batch, inH: rows.out, inW: cols.out, inC: outC, outH: inH, outW: inW, outC: inC, kH, kW,
+    strideH: strides[0], strideW: strides[1], dilationH: dilation[0], dilationW: dilation[1],
+    padTop: rows.before, padBottom: rows.after, padLeft: cols.before, padRight: cols.after, depthMultiplier: 1,
+  });
+}
+
+/** Kernel symbols per kind: [kernel, scratch-bytes export or undefined]. */
+const SYMBOLS: Record<ConvKind, Record<'forward' | 'input' | 'filter', readonly [string, string | undefined]>> = {
+  conv2d: {
+    forward: ['f32_conv2d_forward', 'f32_conv2d_forward_scratch_bytes'],
+    input: ['f32_conv2d_backward_input', 'f32_conv2d_backward_input_scratch_bytes'],
+    filter: ['f32_conv2d_backward_filter', 'f32_conv2d_backward_filter_scratch_bytes'],
+  },
+  depthwiseConv2d: {
+    forward: ['f32_depthwise_conv2d_forward', undefined],
+    input: ['f32_depthwise_conv2d_backward_input', undefined],
+    filter: ['f32_depthwise_conv2d_backward_filter', undefined],
+  },
+  conv2dTranspose: {
+    forward: ['f32_conv2d_transpose_forward', 'f32_conv2d_backward_input_scratch_bytes'],
+    input: ['f32_conv2d_transpose_backward_input', 'f32_conv2d_transpose_backward_input_scratch_bytes'],
+    filter: ['f32_conv2d_transpose_backward_filter', 'f32_conv2d_backward_filter_scratch_bytes'],
+  },
+};
+
+const ACTIVATIONS: Record<ConvActivation, number> = { linear: 0, relu: 1 };
+
+function checkGeometry(g: ConvGeometry, who: string, kind?: ConvKind): void {
+  if (!(g instanceof Geometry) || !(g.kind in SYMBOLS)) {
+    throw new ValueError(`${who}: expected a convolution geometry (from conv2dGeometry, depthwiseConv2dGeometry or conv2dTransposeGeometry), got ${String(g)}`);
+  }
+  if (kind !== undefined && g.kind !== kind) throw new ValueError(`${who}: expected a ${kind} geometry, got a ${g.kind} geometry`);
+}
+
+/** Calls the kernel of `op` for this geometry with args (the geometry struct and scratch appended). */
+function callKernel(g: ConvGeometry, op: 'forward' | 'input' | 'filter', args: number[], extra: number[] = []): void {
+  const k = kernels();
+  const [symbol, scratchSymbol] = SYMBOLS[g.kind][op];
+  const gp = g.ptr();
+  if (scratchSymbol === undefined) {
+    k[symbol]!(...args, gp, ...extra);
+    return;
+  }
+  withKernelScratch(k[scratchSymbol]!(gp), (scratch) => k[symbol]!(...args, gp, ...extra, scratch));
+}
+
+/** Pointer-level forward call: byte offsets in wasm memory. */
+export interface ConvForwardCall {
+  /** Output [batch, outH, outW, outC] (overwritten). */
+  y: number;
+  /** Input [batch, inH, inW, inC]. */
+  x: number;
+  /** Filter in the kind's layout. */
+  w: number;
+  /** Bias [outC], or 0 / undefined for none. */
+  bias?: number;
+  /** Fused epilogue; default 'linear'. */
+  activation?: ConvActivation;
+}
+
+/** y = act(conv(x, w) + bias) on wasm buffers. */
+export function convForwardPtr(g: ConvGeometry, call: ConvForwardCall, who = 'convForwardPtr', kind?: ConvKind): void {
+  checkGeometry(g, who, kind);
+  const act = ACTIVATIONS[call.activation ?? 'linear'];
+  if (act === undefined) throw new ValueError(`${who}: activation must be 'linear' or 'relu', got ${JSON.stringify(call.activation)}`);
+  callKernel(g, 'forward', [call.y, call.x, call.w, call.bias ?? 0], [act]);
+}
+
+/** dx += input gradient of the convolution (dy given, w the filter). */
+export function convBackwardInputPtr(g: ConvGeometry, call: { dx: number; dy: number; w: number }, who = 'convBackwardInputPtr', kind?: ConvKind): void {
+  checkGeometry(g, who, kind);
+  callKernel(g, 'input', [call.dx, call.dy, call.w]);
+}
+
+/** dw += filter gradient of the convolution (dy given, x the saved input). */
+export function convBackwardFilterPtr(g: ConvGeometry, call: { dw: number; dy: number; x: number }, who = 'convBackwardFilterPtr', kind?: ConvKind): void {
+  checkGeometry(g, who, kind);
+  callKernel(g, 'filter', [call.dw, call.dy, call.x]);
+}
+
+/** db += sum over batch, height and width of dy (dy is the output gradient, [.., outC]). */
+export function convBackwardBiasPtr(g: ConvGeometry, call: { db: number; dy: number }, who = 'convBackwardBiasPtr', kind?: ConvKind): void {
+  checkGeometry(g, who, kind);
+  const [batch, h, w, c] = g.outputShape as [number, number, number, number];
+  kernels().f32_conv2d_bias_backward!(call.db, call.dy, batch * h * w, c);
+}
+
+type Fwd = (g: ConvGeometry, call: ConvForwardCall) => void;
+type BwdIn = (g: ConvGeometry, call: { dx: number; dy: number; w: number }) => void;
+type BwdW = (g: ConvGeometry, call: { dw: number; dy: number; x: number }) => void;
+type BwdB = (g: ConvGeometry, call: { db: number; dy: number }) => void;
+
+function pointerSet(kind: ConvKind): [Fwd, BwdIn, BwdW, BwdB] {
+  return [
+    (g, c) => convForwardPtr(g, c, `${kind}ForwardPtr`, kind),
+    (g, c) => convBackwardInputPtr(g, c, `${kind}BackwardInputPtr`, kind),
+    (g, c) => convBackwardFilterPtr(g, c, `${kind}BackwardFilterPtr`, kind),
+    (g, c) => convBackwardBiasPtr(g, c, `${kind}BackwardBiasPtr`, kind),
+  ];
+}
+
+/** conv2d pointer API: y = act(conv2d(x, w) + bias); dx +=; dw +=; db +=. */
+export const [conv2dForwardPtr, conv2dBackwardInputPtr, conv2dBackwardFilterPtr, conv2dBackwardBiasPtr] = pointerSet('conv2d');
+/** depthwiseConv2d pointer API (same calls as conv2d). */
+export const [depthwiseConv2dForwardPtr, depthwiseConv2dBackwardInputPtr, depthwiseConv2dBackwardFilterPtr, depthwiseConv2dBackwardBiasPtr] =
+  pointerSet('depthwiseConv2d');
+/** conv2dTranspose pointer API (x is the transpose's input, y its output). */
+export const [conv2dTransposeForwardPtr, conv2dTransposeBackwardInputPtr, conv2dTransposeBackwardFilterPtr, conv2dTransposeBackwardBiasPtr] =
+  pointerSet('conv2dTranspose');
+
+// ---------------------------------------------------------------------------------------------
+// Tensor level.
+
+/** Options of the forward convolution ops. */
+export interface ConvForwardOptions extends ConvOptions {
+  /** Bias [outC] added to every output pixel (fused). */
+  bias?: Tensor;
+  /** Fused activation; default 'linear'. */
+  activation?: ConvActivation;
+}
+
+const GEOMETRIES: Record<ConvKind, (i: Shape, f: Shape, o: ConvOptions, who: string) => ConvGeometry> = {
+  conv2d: conv2dGeometry,
+  depthwiseConv2d: depthwiseConv2dGeometry,
+  conv2dTranspose: conv2dTransposeGeometry,
+};
+
+function forwardOp(kind: ConvKind, x: Tensor, filter: Tensor, options: ConvForwardOptions): Tensor {
+  const who = kind;
+  const inputShape = expectImage(x, 'input', who);
+  if (!(filter instanceof Tensor)) throw new ValueError(`${who}: filter must be a Tensor, got ${typeof filter}`);
+  const g = GEOMETRIES[kind](inputShape, filter.shape, options ?? {}, who);
+  const outC = g.outputShape[3]!;
+  const bias = options?.bias === undefined ? undefined : expectShape(options.bias, [outC], 'bias', who);
+  const activation = options?.activation ?? 'linear';
+  if (!(activation in ACTIVATIONS)) throw new ValueError(`${who}: activation must be 'linear' or 'relu', got ${JSON.stringify(activation)}`);
+  const inputs = bias ? [x.data, filter.data, bias.data] : [x.data, filter.data];
+  return runOp(g, inputs, g.outputSize, g.outputShape, (y, [px, pw, pb]) => convForwardPtr(g, { y, x: px!, w: pw!, bias: pb ?? 0, activation }, who));
+}
+
+function backpropInputOp(kind: ConvKind, dy: Tensor, filter: Tensor, inputShape: Shape, options: ConvOptions, who: string): Tensor {
+  if (!(filter instanceof Tensor)) throw new ValueError(`${who}: filter must be a Tensor, got ${typeof filter}`);
+  const g = GEOMETRIES[kind](inputShape, filter.shape, options ?? {}, who);
+  expectShape(dy, g.outputShape, 'dy', who);
+  return runOp(g, [dy.data, filter.data], g.inputSize, g.inputShape, (dx, [pdy, pw]) => convBackwardInputPtr(g, { dx, dy: pdy!, w: pw! }, who));
+}
+
+function backpropFilterOp(kind: ConvKind, x: Tensor, dy: Tensor, filterShape: Shape, options: ConvOptions, who: string): Tensor {
+  const g = GEOMETRIES[kind](expectImage(x, 'input', who), filterShape, options ?? {}, who);
+  expectShape(dy, g.outputShape, 'dy', who);
+  const size = filterShape.reduce((a, b) => a * b, 1);
+  return runOp(g, [dy.data, x.data], size, g.filterShape!, (dw, [pdy, px]) => convBackwardFilterPtr(g, { dw, dy: pdy!, x: px! }, who));
+}
+
+/**
+ * 2-D convolution: x [batch, h, w, inC], filter [kH, kW, inC, outC] -> [batch, outH, outW, outC],
+ * with optional fused bias and ReLU.
+ */
+export function conv2d(x: Tensor, filter: Tensor, options: ConvForwardOptions = {}): Tensor {
+  return forwardOp('conv2d', x, filter, options);
+}
+
+/** Gradient of conv2d with respect to its input (shape `inputShape`), given dy and the filter. */
+export function conv2dBackpropInput(dy: Tensor, filter: Tensor, inputShape: Shape, options: ConvOptions = {}): Tensor {
+  return backpropInputOp('conv2d', dy, filter, inputShape, options, 'conv2dBackpropInput');
+}
+
+/** Gradient of conv2d with respect to its filter (shape `filterShape`), given x and dy. */
+export function conv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: Shape, options: ConvOptions = {}): Tensor {
+  return backpropFilterOp('conv2d', x, dy, filterShape, options, 'conv2dBackpropFilter');
+}
+
+/** Bias gradient of any NHWC convolution: the sum of dy [batch, h, w, c] over batch, h and w -> [c]. */
+export function conv2dBackpropBias(dy: Tensor): Tensor {
+  const [batch, h, w, c] = expectImage(dy, 'dy', 'conv2dBackpropBias');
+  return runOp(undefined, [dy.data], c, [c], (db, [pdy]) => kernels().f32_conv2d_bias_backward!(db, pdy!, batch * h * w, c));
+}
+
+/** Depthwise 2-D convolution: x [batch, h, w, c], filter [kH, kW, c, dm] -> [batch, outH, outW, c*dm]. */
+export function depthwiseConv2d(x: Tensor, filter: Tensor, options: ConvForwardOptions = {}): Tensor {
+  return forwardOp('depthwiseConv2d', x, filter, options);
+}
+
+/** Gradient of depthwiseConv2d with respect to its input. */
+export function depthwiseConv2dBackpropInput(dy: Tensor, filter: Tensor, inputShape: Shape, options: ConvOptions = {}): Tensor {
+  return backpropInputOp('depthwiseConv2d', dy, filter, inputShape, options, 'depthwiseConv2dBackpropInput');
+}
+
+/** Gradient of depthwiseConv2d with respect to its filter. */
+export function depthwiseConv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: Shape, options: ConvOptions = {}): Tensor {
+  return backpropFilterOp('depthwiseConv2d', x, dy, filterShape, options, 'depthwiseConv2dBackpropFilter');
+}
+
+/** Transposed 2-D convolution: x [batch, h, w, inC], filter [kH, kW, outC, inC] -> [batch, outH, outW, outC]. */
+export function conv2dTranspose(x: Tensor, filter: Tensor, options: ConvForwardOptions = {}): Tensor {
+  return forwardOp('conv2dTranspose', x, filter, options);
+}
+
+/** Gradient of conv2dTranspose with respect to its input x (shape `inputShape`). */
+export function conv2dTransposeBackpropInput(dy: Tensor, filter: Tensor, inputShape: Shape, options: ConvOptions = {}): Tensor {
+  return backpropInputOp('conv2dTranspose', dy, filter, inputShape, options, 'conv2dTransposeBackpropInput');
+}
+
+/** Gradient of conv2dTranspose with respect to its filter. */
+export function conv2dTransposeBackpropFilter(x: Tensor, dy: Tensor, filterShape: Shape, options: ConvOptions = {}): Tensor {
+  return backpropFilterOp('conv2dTranspose', x, dy, filterShape, options, 'conv2dTransposeBackpropFilter');
+}

@@ -1,0 +1,85 @@
+// Adam and AdamW (torch.optim.Adam, torch.optim.AdamW): one fused kernel, `f32_adam_update`.
+import type { Kernels } from '../backend/wasm.js';
+import { BASE_KEYS, BaseOptimizer, checkFlag, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
+import { powInt } from './math.js';
+
+/** Flag bits of `f32_adam_update` (mirror assembly/optim.ts). */
+const ADAM_AMSGRAD = 1;
+const ADAM_L2 = 2;
+
+/** Options of `optimizers.adam` and `optimizers.adamw` (torch's defaults). */
+export interface AdamOptions extends OptimizerOptions {
+  /** Default 1e-3. */
+  learningRate?: OptimizerOptions['learningRate'];
+  /** Decay of the first-moment average. Default 0.9. */
+  beta1?: number;
+  /** Decay of the second-moment average. Default 0.999. */
+  beta2?: number;
+  /** Added to the denominator. Default 1e-8. */
+  epsilon?: number;
+  /** Adam: L2 penalty added to the gradient (default 0). AdamW: decoupled decay (default 0.01). */
+  weightDecay?: number;
+  /** Use the running maximum of the second moment (AMSGrad). Default false. */
+  amsgrad?: boolean;
+}
+
+const KEYS = [...BASE_KEYS, 'beta1', 'beta2', 'epsilon', 'weightDecay', 'amsgrad'];
+
+/**
+ * Adam, exactly torch.optim.Adam: `g += wd·p; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
+ * p -= lr/(1-β1^t) · m / (sqrt(v)/sqrt(1-β2^t) + ε)` with t the parameter's step (from 1).
+ */
+export class Adam extends BaseOptimizer {
+  readonly name: string = 'adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+  readonly amsgrad: boolean;
+  /** AdamW: decay the parameter by (1 - lr·weightDecay) instead of adding to the gradient. */
+  protected readonly decoupled: boolean;
+
+  constructor(options: AdamOptions = {}, who = 'adam', decoupled = false) {
+    checkKeys(who, options, KEYS);
+    super(who, options, 1e-3);
+    this.decoupled = decoupled;
+    this.beta1 = checkOption(who, 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
+    this.beta2 = checkOption(who, 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);
+    this.epsilon = checkOption(who, 'epsilon', options.epsilon ?? 1e-8, 0);
+    this.weightDecay = checkOption(who, 'weightDecay', options.weightDecay ?? (decoupled ? 0.01 : 0), 0);
+    this.amsgrad = checkFlag(who, 'amsgrad', options.amsgrad ?? false);
+  }
+
+  protected slotNames(): readonly string[] {
+    return this.amsgrad ? ['m', 'v', 'vmax'] : ['m', 'v'];
+  }
+
+  protected update(k: Kernels, { ref, slots, steps }: ParamEntry, lr: number): void {
+    const t = steps + 1;
+    const biasCorrection1 = 1 - powInt(this.beta1, t);
+    const biasCorrection2 = 1 - powInt(this.beta2, t);
+    const l2 = !this.decoupled && this.weightDecay !== 0;
+    const paramScale = this.decoupled ? 1 - lr * this.weightDecay : 1;
+    k.f32_adam_update!(
+      ref.ptr, ref.gradPtr, slots[0]!, slots[1]!, slots[2] ?? 0, ref.size,
+      lr / biasCorrection1, this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2,
+      this.epsilon, this.weightDecay, paramScale, Math.sqrt(biasCorrection2),
+      (this.amsgrad ? ADAM_AMSGRAD : 0) | (l2 ? ADAM_L2 : 0),
+    );
+  }
+
+  protected ownConfig(): Record<string, unknown> {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay, amsgrad: this.amsgrad };
+  }
+}
+
+/**
+ * AdamW, exactly torch.optim.AdamW: `p *= 1 - lr·weightDecay`, then the Adam update without L2
+ * (decoupled weight decay, Loshchilov & Hutter). Default weightDecay 0.01.
+ */
+export class AdamW extends Adam {
+  override readonly name: string = 'adamw';
+  constructor(options: AdamOptions = {}) {
+    super(options, 'adamw', true);
+  }
+}

@@ -1,0 +1,252 @@
+// What every optimizer shares: parameter registration with lazily allocated slots in wasm
+// memory, the learning rate (a number or a schedule evaluated at `iterations`), gradient
+// clipping before the update, and state save/restore. Subclasses only name their slots and call
+// their fused kernel once per parameter buffer.
+import { ValueError } from '../errors.js';
+import { kernels, type Kernels } from '../backend/wasm.js';
+import { heap, readF32, writeF32 } from '../backend/memory.js';
+import { deserialize, isSerialized, serialize, type LearningRate, type LearningRateFn } from '../schedules.js';
+import type { Optimizer, OptimizerState, ParamRef } from './optimizer.js';
+
+/** Options every optimizer accepts. At most one of the three clipping options may be set. */
+export interface OptimizerOptions {
+  /** A number, a schedule from `schedules.*`, or a function of the step (`iterations`). */
+  learningRate?: LearningRate;
+  /** Clamp every gradient element to [-clipValue, clipValue] (torch.nn.utils.clip_grad_value_). */
+  clipValue?: number;
+  /** Rescale each gradient tensor whose L2 norm exceeds clipNorm (clip_grad_norm_ per tensor). */
+  clipNorm?: number;
+  /** Rescale all gradients together when their joint L2 norm exceeds it (clip_grad_norm_ on all). */
+  globalClipNorm?: number;
+}
+
+/** One registered parameter: its buffers, its slots (byte offsets, in `slotNames` order), its steps. */
+export interface ParamEntry {
+  ref: ParamRef;
+  readonly slots: number[];
+  /** Updates applied to this parameter (torch's per-parameter `state['step']`). */
+  steps: number;
+  /** A per-parameter scalar some optimizers keep (NAdam's product of momentum factors). */
+  aux: number;
+}
+
+/** A number that must be finite and within bounds; returns it. */
+export function checkOption(who: string, name: string, value: unknown, min: number, max = Infinity, minOpen = false, maxOpen = false): number {
+  const ok =
+    typeof value === 'number' && Number.isFinite(value) &&
+    (minOpen ? value > min : value >= min) && (maxOpen ? value < max : value <= max);
+  if (!ok) {
+    const lo = `${minOpen ? '(' : '['}${min}`;
+    const hi = `${max}${maxOpen ? ')' : ']'}`;
+    throw new ValueError(`${who}: ${name} must be a finite number in ${lo}, ${hi}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A boolean option; returns it. */
+export function checkFlag(who: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ValueError(`${who}: ${name} must be true or false, got ${String(value)}`);
+  return value;
+}
+
+/** Throws when `options` has keys outside `allowed`, naming the valid ones. */
+export function checkKeys(who: string, options: object, allowed: readonly string[]): void {
+  if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object, got ${String(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) throw new ValueError(`${who}: unknown option '${key}'; valid options are ${allowed.join(', ')}`);
+  }
+}
+
+const CLIP_KEYS = ['clipValue', 'clipNorm', 'globalClipNorm'] as const;
+/** The option names of OptimizerOptions, for subclasses' `checkKeys`. */
+export const BASE_KEYS = ['learningRate', ...CLIP_KEYS] as const;
+
+/** torch.nn.utils.clip_grad_norm_ adds this to the norm before dividing. */
+const CLIP_NORM_EPS = 1e-6;
+
+/** Splits a learning-rate option into a constant or a function of the step; validates. */
+function resolveLearningRate(who: string, lr: unknown): { fn: LearningRateFn | undefined; value: number } {
+  if (typeof lr === 'number') {
+    if (!(Number.isFinite(lr) && lr >= 0)) throw new ValueError(`${who}: learningRate must be a finite number >= 0 or a schedule, got ${lr}`);
+    return { fn: undefined, value: lr };
+  }
+  if (typeof lr === 'function') return { fn: lr as LearningRateFn, value: NaN };
+  if (isSerialized(lr)) return { fn: deserialize(lr), value: NaN };
+  throw new ValueError(`${who}: learningRate must be a number, a schedule or a function (step) => number, got ${String(lr)}`);
+}
+
+/** The shared machinery of every optimizer; subclasses implement `slotNames` and `update`. */
+export abstract class BaseOptimizer implements Optimizer {
+  abstract readonly name: string;
+  private lrValue: number;
+  private readonly lrFn: LearningRateFn | undefined;
+  private readonly lrConfig: unknown;
+  private iterationCount = 0;
+  private readonly entries = new Map<string, ParamEntry>();
+  private active: ParamEntry[] = [];
+  private readonly clip: { value: number; norm: number; globalNorm: number };
+
+  protected constructor(protected readonly who: string, options: OptimizerOptions, defaultLearningRate: number) {
+    const { fn, value } = resolveLearningRate(who, options.learningRate ?? defaultLearningRate);
+    this.lrFn = fn;
+    this.lrValue = value;
+    this.lrConfig = fn === undefined ? value : serialize(options.learningRate!);
+    const set = CLIP_KEYS.filter((key) => options[key] !== undefined);
+    if (set.length > 1) throw new ValueError(`${who}: only one of clipValue, clipNorm and globalClipNorm may be set, got ${set.join(' and ')}`);
+    this.clip = {
+      value: options.clipValue === undefined ? Infinity : checkOption(who, 'clipValue', options.clipValue, 0, Infinity, true),
+      norm: options.clipNorm === undefined ? Infinity : checkOption(who, 'clipNorm', options.clipNorm, 0, Infinity, true),
+      globalNorm: options.globalClipNorm === undefined ? Infinity : checkOption(who, 'globalClipNorm', options.globalClipNorm, 0, Infinity, true),
+    };
+  }
+
+  /** Names of the slots each parameter gets, in the order `update` reads `entry.slots`. */
+  protected abstract slotNames(): readonly string[];
+  /** Value a new slot starts with (0 unless overridden, e.g. Adagrad's initialAccumulatorValue). */
+  protected slotInitialValue(_slot: string): number {
+    return 0;
+  }
+  /** Applies one update to one parameter with learning rate `lr`; `entry.steps` counts prior updates. */
+  protected abstract update(k: Kernels, entry: ParamEntry, lr: number): void;
+  /** Recomputes `entry.aux` after `setState` set `entry.steps` (default: nothing kept). */
+  protected restoreAux(_entry: ParamEntry): void {}
+  /** The optimizer-specific options, defaults filled in (getConfig adds the shared ones). */
+  protected abstract ownConfig(): Record<string, unknown>;
+
+  /** The learning rate of the next step: the schedule's value at `iterations`, or the set number. */
+  get learningRate(): number {
+    return this.lrFn === undefined ? this.lrValue : this.lrFn(this.iterationCount);
+  }
+
+  /** Sets a constant learning rate; an optimizer built with a schedule refuses (as Keras does). */
+  set learningRate(value: number) {
+    if (this.lrFn !== undefined) {
+      throw new ValueError(`${this.who}: the learning rate comes from a schedule and cannot be set; build the optimizer with a number to change it`);
+    }
+    this.lrValue = checkOption(this.who, 'learningRate', value, 0);
+  }
+
+  get iterations(): number {
+    return this.iterationCount;
+  }
+
+  /** Registers `params` as the ones `step()` updates; slots are created once per name. */
+  build(params: readonly ParamRef[]): void {
+    if (!Array.isArray(params)) throw new ValueError(`${this.who}.build: expected an array of parameters, got ${String(params)}`);
+    const seen = new Set<string>();
+    const active: ParamEntry[] = [];
+    for (const ref of params) {
+      if (ref === null || typeof ref !== 'object' || typeof ref.name !== 'string') {
+        throw new ValueError(`${this.who}.build: expected parameters {name, ptr, gradPtr, size}, got ${String(ref)}`);
+      }
+      for (const field of ['ptr', 'gradPtr', 'size'] as const) {
+        const v = ref[field];
+        if (!Number.isSafeInteger(v) || v < 0 || (field !== 'size' && v % 4 !== 0)) {
+          throw new ValueError(`${this.who}.build: parameter '${ref.name}' has ${field} ${String(v)}; expected a non-negative integer${field === 'size' ? '' : ' multiple of 4'}`);
+        }
+      }
+      if (seen.has(ref.name)) throw new ValueError(`${this.who}.build: parameter name '${ref.name}' appears twice`);
+      seen.add(ref.name);
+      let entry = this.entries.get(ref.name);
+      if (entry === undefined) {
+        entry = { ref, slots: this.slotNames().map((slot) => this.allocSlot(slot, ref.size)), steps: 0, aux: 1 };
+        this.entries.set(ref.name, entry);
+      } else if (entry.ref.size !== ref.size) {
+        throw new ValueError(`${this.who}.build: parameter '${ref.name}' was built with ${entry.ref.size} floats, now has ${ref.size}`);
+      } else {
+        entry.ref = ref;
+      }
+      active.push(entry);
+    }
+    this.active = active;
+  }
+
+  /** Clips the gradients (if asked), then applies one update to every built parameter. */
+  step(): void {
+    const k = kernels();
+    const lr = this.learningRate;
+    if (!(lr >= 0 && Number.isFinite(lr))) throw new ValueError(`${this.who}: learning rate at step ${this.iterationCount} is ${lr}; expected a finite number >= 0`);
+    this.clipGradients(k);
+    const active = this.active;
+    for (let i = 0; i < active.length; i++) {
+      const entry = active[i]!;
+      this.update(k, entry, lr);
+      entry.steps++;
+    }
+    this.iterationCount++;
+  }
+
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { learningRate: this.lrFn === undefined ? this.lrValue : this.lrConfig, ...this.ownConfig() };
+    if (this.clip.value !== Infinity) config.clipValue = this.clip.value;
+    if (this.clip.norm !== Infinity) config.clipNorm = this.clip.norm;
+    if (this.clip.globalNorm !== Infinity) config.globalClipNorm = this.clip.globalNorm;
+    return config;
+  }
+
+  getState(): OptimizerState {
+    const slots: Record<string, Record<string, Float32Array>> = {};
+    const names = this.slotNames();
+    for (const [paramName, entry] of this.entries) {
+      const record: Record<string, Float32Array> = {};
+      names.forEach((slot, i) => (record[slot] = readF32(entry.slots[i]!, entry.ref.size)));
+      slots[paramName] = record;
+    }
+    return { iterations: this.iterationCount, slots };
+  }
+
+  setState(state: OptimizerState): void {
+    const who = `${this.who}.setState`;
+    if (state === null || typeof state !== 'object' || typeof state.slots !== 'object' || state.slots === null) {
+      throw new ValueError(`${who}: expected { iterations, slots }, got ${String(state)}`);
+    }
+    const iterations = checkOption(who, 'iterations', state.iterations, 0);
+    if (!Number.isInteger(iterations)) throw new ValueError(`${who}: iterations must be an integer, got ${iterations}`);
+    const names = this.slotNames();
+    // Validate everything before writing anything.
+    for (const [paramName, record] of Object.entries(state.slots)) {
+      const entry = this.entries.get(paramName);
+      if (entry === undefined) {
+        throw new ValueError(`${who}: state has parameter '${paramName}', which was not built; build(params) first (built: ${[...this.entries.keys()].join(', ') || 'none'})`);
+      }
+      for (const slot of names) {
+        const data = record[slot];
+        if (!(data instanceof Float32Array) || data.length !== entry.ref.size) {
+          throw new ValueError(`${who}: slot '${slot}' of '${paramName}' must be a Float32Array of ${entry.ref.size} floats, got ${data instanceof Float32Array ? `${data.length} floats` : String(data)}`);
+        }
+      }
+    }
+    for (const [paramName, record] of Object.entries(state.slots)) {
+      const entry = this.entries.get(paramName)!;
+      names.forEach((slot, i) => writeF32(entry.slots[i]!, record[slot]!));
+      entry.steps = iterations;
+      this.restoreAux(entry);
+    }
+    this.iterationCount = iterations;
+  }
+
+  private allocSlot(slot: string, size: number): number {
+    const ptr = heap().alloc(size * 4);
+    kernels().f32_fill!(ptr, this.slotInitialValue(slot), size);
+    return ptr;
+  }
+
+  private clipGradients(k: Kernels): void {
+    const active = this.active;
+    const { value, norm, globalNorm } = this.clip;
+    if (globalNorm !== Infinity) {
+      let sum = 0;
+      for (let i = 0; i < active.length; i++) sum += k.f32_sum_squares!(active[i]!.ref.gradPtr, active[i]!.ref.size);
+      const coef = globalNorm / (Math.sqrt(sum) + CLIP_NORM_EPS);
+      if (coef < 1) for (let i = 0; i < active.length; i++) k.f32_clip_scale!(active[i]!.ref.gradPtr, active[i]!.ref.size, coef, Infinity);
+    } else if (norm !== Infinity) {
+      for (let i = 0; i < active.length; i++) {
+        const { gradPtr, size } = active[i]!.ref;
+        const coef = norm / (Math.sqrt(k.f32_sum_squares!(gradPtr, size)) + CLIP_NORM_EPS);
+        if (coef < 1) k.f32_clip_scale!(gradPtr, size, coef, Infinity);
+      }
+    } else if (value !== Infinity) {
+      for (let i = 0; i < active.length; i++) k.f32_clip_scale!(active[i]!.ref.gradPtr, active[i]!.ref.size, 1, value);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+// The checks every runtime runs against the BUILT package (Node ESM and CJS, Deno, Chromium,
+// workerd). Plain JavaScript with no imports, so the same file loads everywhere.
+//
+// To add a check, append ONE entry to `checks` below:
+//
+//   check('rng: golden values', (tl) => digest(tl.random.uniform([5], { seed: 1 }).data)),
+//
+// `run(tl)` receives the initialised package namespace, may be async, throws on failure
+// (use `assert`, `assertClose`), and may return a string `digest`: run-all.mjs then also requires
+// that every runtime returns the SAME digest (the determinism contract: same numbers everywhere).
+
+/** Throws `message` unless `condition` holds. */
+export function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** Throws naming the first element where `actual` and `expected` differ by more than `tol(i)`. */
+export function assertClose(actual, expected, tol, what) {
+  assert(actual.length === expected.length, `${what}: length ${actual.length}, expected ${expected.length}`);
+  for (let i = 0; i < expected.length; i++) {
+    const bound = typeof tol === 'function' ? tol(i) : tol;
+    if (!(Math.abs(actual[i] - expected[i]) <= bound)) {
+      throw new Error(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]} (tolerance ${bound})`);
+    }
+  }
+}
+
+/** A seeded generator of float32 values in [-1, 1) (mulberry32); no Math.random. */
+export function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.fround((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1);
+  };
+}
+
+/** `n` seeded float32 values in [-1, 1). */
+export function randomArray(n, seed) {
+  const next = rng(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = next();
+  return out;
+}
+
+/** FNV-1a over the exact bits of a Float32Array, as 8 hex digits: equal digests = equal numbers. */
+export function digest(values) {
+  const bits = new Uint32Array(Float32Array.from(values).buffer);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bits.length; i++) {
+    for (let shift = 0; shift < 32; shift += 8) {
+      h ^= (bits[i] >>> shift) & 0xff;
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** Row-major [m, k] x [k, n] in float64, with the sum of |a_ik * b_kj| per entry for error bounds. */
+export function matmulReference(a, b, m, k, n) {
+  const out = new Float64Array(m * n);
+  const mag = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let t = 0;
+      for (let p = 0; p < k; p++) {
+        s += a[i * k + p] * b[p * n + j];
+        t += Math.abs(a[i * k + p] * b[p * n + j]);
+      }
+      out[i * n + j] = s;
+      mag[i * n + j] = t;
+    }
+  }
+  return { out, mag };
+}
+
+function check(name, run) {
+  return { name, run };
+}
+
+export const checks = [
+  check('ops.matmul 2x3 . 3x2 (exact)', (tl) => {
+    const c = tl.ops.matmul(tl.tensor([1, 2, 3, 4, 5, 6], [2, 3]), tl.tensor([7, 8, 9, 10, 11, 12], [3, 2]));
+    assert(c.shape.join(',') === '2,2', `shape is [${c.shape}], expected [2, 2]`);
+    assertClose(c.data, [58, 64, 139, 154], 0, 'matmul 2x3 . 3x2');
+  }),
+  check('ops.matmul 65x33 . 33x17 vs f64 reference', (tl) => {
+    const [m, k, n] = [65, 33, 17];
+    const a = randomArray(m * k, 1);
+    const b = randomArray(k * n, 2);
+    const c = tl.ops.matmul(tl.tensor(a, [m, k]), tl.tensor(b, [k, n]));
+    assert(c.shape.join(',') === `${m},${n}`, `shape is [${c.shape}], expected [${m}, ${n}]`);
+    const { out, mag } = matmulReference(a, b, m, k, n);
+    assertClose(c.data, out, (i) => k * 2 ** -23 * mag[i] + 1e-7, 'matmul 65x33 . 33x17');
+    return digest(c.data);
+  }),
+  check('checksum: chained matmuls 17x65 . 65x33 . 33x7', (tl) => {
+    const x = tl.ops.matmul(tl.tensor(randomArray(17 * 65, 3), [17, 65]), tl.tensor(randomArray(65 * 33, 4), [65, 33]));
+    const y = tl.ops.matmul(x, tl.tensor(randomArray(33 * 7, 5), [33, 7]));
+    return digest(y.data);
+  }),
+];
+
+/**
+ * Runs every check against the package namespace `tl`: first that the API throws before init,
+ * then `init(initOptions)`, then `checks`. Never throws; returns one result per check.
+ */
+export async function runChecks(tl, initOptions) {
+  const results = [];
+  const record = async (name, run) => {
+    try {
+      const digestValue = await run();
+      results.push({ name, ok: true, ...(typeof digestValue === 'string' ? { digest: digestValue } : {}) });
+    } catch (error) {
+      // The message and the frame that threw (the check's own line) keep the report short.
+      const stack = error && error.stack ? String(error.stack).split('\n').slice(0, 3).join('\n') : String(error);
+      results.push({ name, ok: false, error: stack });
+    }
+  };
+  await record('calling the API before init() throws NotInitializedError', () => {
+    assert(tl.isInitialized() === false, 'isInitialized() is true before init()');
+    let thrown;
+    try {
+      tl.ops.matmul(tl.tensor([1], [1, 1]), tl.tensor([1], [1, 1]));
+    } catch (error) {
+      thrown = error;
+    }
+    assert(thrown instanceof tl.NotInitializedError, `expected NotInitializedError, got ${thrown}`);
+    assert(/await init\(\)/.test(thrown.message), `message does not say how to fix it: ${thrown.message}`);
+  });
+  await record('init()', async () => {
+    await tl.init(initOptions);
+    assert(tl.isInitialized() === true, 'isInitialized() is false after init()');
+  });
+  for (const c of checks) await record(c.name, () => c.run(tl));
+  return results;
+}

@@ -1,0 +1,220 @@
+// The runtime stage of `npm test`: the BUILT package (dist/) in Node (ESM + CJS), Deno, headless
+// Chromium and workerd, each running test/runtimes/checks.mjs, plus every example in examples/.
+// A runtime that cannot start counts as a failure. Digests returned by a check must be equal in
+// every runtime. Ends with `runtimes: N passed, M failed`; exits non-zero on any failure.
+//
+//   node test/runtimes/run-all.mjs            (after node scripts/build.mjs)
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = (name) => join(ROOT, 'node_modules', '.bin', name);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const TIMEOUT_MS = 45_000;
+const EXAMPLE_OUTPUT = 'matmul [2,2]: [58,64,139,154]';
+
+/** Every child process started here, killed on exit whatever happens (workerd above all). */
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+function track(child) {
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+/** Runs `cmd args` in ROOT; resolves with its stdout, rejects with its stderr on failure or timeout. */
+function exec(cmd, args, env = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = track(spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolvePromise(stdout);
+      else reject(new Error(`${cmd} ${args.join(' ')} exited with ${signal ?? code}\n${stderr.trim() || stdout.trim()}`));
+    });
+  });
+}
+
+/** The JSON on the last line of a runner's stdout. */
+const lastJson = (stdout) => JSON.parse(stdout.trim().split('\n').pop());
+
+/** One result per example: passes when its output is the documented matmul line. */
+function exampleResult(name, output) {
+  const ok = output.includes(EXAMPLE_OUTPUT);
+  return { name, ok, ...(ok ? {} : { error: `printed ${JSON.stringify(output.trim())}, expected ${JSON.stringify(EXAMPLE_OUTPUT)}` }) };
+}
+
+async function node() {
+  const { esm, cjs } = lastJson(await exec(process.execPath, ['test/runtimes/node.mjs']));
+  const example = await exec(process.execPath, ['examples/node/matmul.mjs']);
+  return { 'node (import)': esm, 'node (require, init({ bytes }))': cjs, node: [exampleResult('examples/node/matmul.mjs', example)] };
+}
+
+async function deno() {
+  // Offline: no remote modules, only what package.json / node_modules provide.
+  const flags = ['run', '--no-remote', '--cached-only', '--no-lock', '--node-modules-dir=manual', '--no-prompt'];
+  const env = { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+  const results = lastJson(await exec(BIN('deno'), [...flags, 'test/runtimes/deno.mjs'], env));
+  const example = await exec(BIN('deno'), [...flags, 'examples/deno/matmul.js'], env);
+  return { deno: [...results, exampleResult('examples/deno/matmul.js', example)] };
+}
+
+const CONTENT_TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.cjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+/** A static server for dist/, examples/ and test/runtimes/ on 127.0.0.1, a free port. */
+async function serveRoot() {
+  const allowed = ['dist', 'examples', join('test', 'runtimes')].map((d) => join(ROOT, d) + sep);
+  const server = createServer((req, res) => {
+    const path = resolve(ROOT, '.' + decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const file = path.endsWith(sep) || existsSync(join(path, 'index.html')) ? join(path, 'index.html') : path;
+    if (!allowed.some((dir) => file.startsWith(dir)) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
+
+async function chromium() {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  const { chromium: launcher } = await import('playwright-core');
+  const server = await serveRoot();
+  const base = `http://127.0.0.1:${server.address().port}`;
+  let browser;
+  try {
+    browser = await launcher.launch({
+      executablePath: CHROMIUM,
+      timeout: TIMEOUT_MS,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+    const waitFor = async (url, fn) => {
+      await page.goto(base + url);
+      try {
+        return await (await page.waitForFunction(fn, null, { timeout: TIMEOUT_MS / 2 })).jsonValue();
+      } catch (error) {
+        throw new Error(`${url}: ${errors.join('\n') || error.message}`);
+      }
+    };
+    const results = await waitFor('/test/runtimes/browser/', () => window.__results);
+    const example = await waitFor('/examples/browser/', () => {
+      const text = document.getElementById('out')?.textContent ?? '';
+      return text.startsWith('matmul') && text;
+    });
+    return { chromium: [...results.main, exampleResult('examples/browser/index.html', example)], 'chromium (worker, init({ url }))': results.worker };
+  } finally {
+    await browser?.close();
+    server.close();
+  }
+}
+
+/** Starts `workerd serve config` on a free port; resolves with the port and a stop function. */
+function startWorkerd(config) {
+  return new Promise((resolvePromise, reject) => {
+    const child = track(
+      spawn(BIN('workerd'), ['serve', config, '--socket-addr', 'http=127.0.0.1:0', '--control-fd', '3'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      }),
+    );
+    let stderr = '';
+    let control = '';
+    const stop = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`workerd did not listen within ${TIMEOUT_MS} ms\n${stderr}`));
+    }, TIMEOUT_MS);
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdio[3].on('data', (d) => {
+      control += d;
+      const m = /"event":"listen","socket":"http","port":(\d+)/.exec(control);
+      if (m) {
+        clearTimeout(timer);
+        resolvePromise({ port: Number(m[1]), stop });
+      }
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`workerd exited with ${code} before listening\n${stderr.trim()}`));
+    });
+  });
+}
+
+async function fetchFromWorkerd(config) {
+  const { port, stop } = await startWorkerd(config);
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`workerd answered HTTP ${response.status}: ${text}`);
+    return JSON.parse(text);
+  } finally {
+    stop();
+  }
+}
+
+async function workerd() {
+  const results = await fetchFromWorkerd('test/runtimes/worker.capnp');
+  const example = await fetchFromWorkerd('examples/edge/config.capnp');
+  const line = `matmul ${JSON.stringify(example.shape)}: ${JSON.stringify(example.data)}`;
+  return { workerd: [...results, exampleResult('examples/edge/worker.js', line)] };
+}
+
+const runtimes = { node, deno, chromium, workerd };
+const started = Date.now();
+let passed = 0;
+let failed = 0;
+const report = (ok, where, name, error) => {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? '  ok  ' : '  FAIL'} ${where}: ${name}${error ? `\n        ${error.replace(/\n/g, '\n        ')}` : ''}`);
+};
+
+if (!existsSync(join(ROOT, 'dist', 'tensorlane.js'))) {
+  report(false, 'dist', 'dist/tensorlane.js exists', 'run `node scripts/build.mjs` first');
+} else {
+  const settled = await Promise.allSettled(Object.values(runtimes).map((run) => run()));
+  const digests = new Map(); // check name -> [where, digest][]
+  Object.keys(runtimes).forEach((name, i) => {
+    const outcome = settled[i];
+    if (outcome.status === 'rejected') {
+      report(false, name, 'runtime starts and runs the checks', String(outcome.reason?.message ?? outcome.reason));
+      return;
+    }
+    for (const [where, results] of Object.entries(outcome.value)) {
+      for (const r of results) {
+        report(r.ok, where, r.name, r.error);
+        if (r.digest !== undefined) digests.set(r.name, [...(digests.get(r.name) ?? []), [where, r.digest]]);
+      }
+    }
+  });
+  for (const [name, seen] of digests) {
+    const distinct = new Set(seen.map(([, d]) => d));
+    report(distinct.size === 1, 'all runtimes', `same digest for "${name}"`, distinct.size === 1 ? undefined : seen.map(([w, d]) => `${w}=${d}`).join(', '));
+  }
+}
+
+console.log(`runtimes: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+process.exit(failed === 0 ? 0 : 1);
