@@ -76,11 +76,14 @@ const STAGE = memory.data(96, 16);
 
 /**
  * Bilinear (or nearest) sample of all c channels at (sx, sy) written to out[0..c).
- * `vector` uses f32x4 over channels (same arithmetic per element as the scalar loop).
+ * `vector` uses f32x4 over channels (same arithmetic per element as the scalar loop); for c == 3
+ * one f32x4 holds a pixel's channels plus the next pixel's first, which is read only when
+ * inside [.., inputEnd) and overwritten later (pixels are written in increasing order) when the
+ * store stays below outEnd.
  */
 @inline function samplePixel(
   out: usize, input: usize, sx: f32, sy: f32, w: i32, h: i32, c: i32,
-  mode: i32, nearest: bool, fill: f32, vector: bool,
+  mode: i32, nearest: bool, fill: f32, vector: bool, inputEnd: usize, outEnd: usize,
 ): void {
   sx = clampCoord(sx);
   sy = clampCoord(sy);
@@ -107,6 +110,15 @@ const STAGE = memory.data(96, 16);
   const b10 = cornerAddress(input, mx0, my1, w, c);
   const b11 = cornerAddress(input, mx1, my1, w, c);
   let ch = 0;
+  if (vector && c == 3 && out + 16 <= outEnd && b00 != 0 && b01 != 0 && b10 != 0 && b11 != 0
+      && max(max(b00, b01), max(b10, b11)) + 16 <= inputEnd) {
+    const wxv = f32x4.splat(wx);
+    const p00 = v128.load(b00), p01 = v128.load(b01), p10 = v128.load(b10), p11 = v128.load(b11);
+    const top = f32x4.add(p00, f32x4.mul(wxv, f32x4.sub(p01, p00)));
+    const bottom = f32x4.add(p10, f32x4.mul(wxv, f32x4.sub(p11, p10)));
+    v128.store(out, f32x4.add(top, f32x4.mul(f32x4.splat(wy), f32x4.sub(bottom, top))));
+    return;
+  }
   if (vector) {
     const fillv = f32x4.splat(fill);
     const wxv = f32x4.splat(wx);
@@ -160,6 +172,8 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
   const fill = geomFillValue(geom);
   const inImage = <usize>h * w * c << 2;
   const outImage = <usize>outH * outW * c << 2;
+  const inputEnd = input + <usize>n * inImage;
+  const outEnd = out + <usize>n * outImage;
   for (let i = 0; i < n; i++) {
     const m = params + (<usize>i * 24);
     const a0 = load<f32>(m, 0), a1 = load<f32>(m, 4), a2 = load<f32>(m, 8);
@@ -173,11 +187,12 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
       const dst = dstImage + (<usize>y * outW * c << 2);
       let x = 0;
       if (vector && c == 1) x = warpRowC1(dst, src, a0, a1y, a2, b0, b1y, b2, w, h, outW, mode, nearest, fill);
+      if (vector && c == 3) x = warpRowC3(dst, src, a0, a1y, a2, b0, b1y, b2, w, h, outW, mode, nearest, fill, inputEnd, outEnd);
       for (; x < outW; x++) {
         const fx = <f32>x;
         const sx = a0 * fx + a1y + a2;
         const sy = b0 * fx + b1y + b2;
-        samplePixel(dst + (<usize>x * c << 2), src, sx, sy, w, h, c, mode, nearest, fill, vector && c >= 4);
+        samplePixel(dst + (<usize>x * c << 2), src, sx, sy, w, h, c, mode, nearest, fill, vector && c >= 3, inputEnd, outEnd);
       }
     }
   }
@@ -262,6 +277,72 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
     const top = f32x4.add(p00, f32x4.mul(wx, f32x4.sub(p01, p00)));
     const bottom = f32x4.add(p10, f32x4.mul(wx, f32x4.sub(p11, p10)));
     v128.store(dst + (<usize>x << 2), f32x4.add(top, f32x4.mul(wy, f32x4.sub(bottom, top))));
+  }
+  return x;
+}
+
+/** One c == 3 output pixel from its top-left corner address (all four corners inside). */
+@inline function lerpPixelC3(out: usize, a: usize, rowBytes: usize, wx: v128, wy: v128): void {
+  const p00 = v128.load(a), p01 = v128.load(a, 12);
+  const p10 = v128.load(a + rowBytes), p11 = v128.load(a + rowBytes, 12);
+  const top = f32x4.add(p00, f32x4.mul(wx, f32x4.sub(p01, p00)));
+  const bottom = f32x4.add(p10, f32x4.mul(wx, f32x4.sub(p11, p10)));
+  v128.store(out, f32x4.add(top, f32x4.mul(wy, f32x4.sub(bottom, top))));
+}
+
+/**
+ * The c == 3 row loop, four output pixels at a time: coordinates and weights in f32x4; when all
+ * four 2x2 neighbourhoods are inside, each pixel is one f32x4 of channels (its fourth lane is the
+ * next pixel's first channel, rewritten by that pixel). Returns the first x it did not write.
+ */
+@inline function warpRowC3(
+  dst: usize, src: usize, a0: f32, a1y: f32, a2: f32, b0: f32, b1y: f32, b2: f32,
+  w: i32, h: i32, outW: i32, mode: i32, nearest: bool, fill: f32, inputEnd: usize, outEnd: usize,
+): i32 {
+  const a0v = f32x4.splat(a0), a1yv = f32x4.splat(a1y), a2v = f32x4.splat(a2);
+  const b0v = f32x4.splat(b0), b1yv = f32x4.splat(b1y), b2v = f32x4.splat(b2);
+  const lim = f32x4.splat(COORD_LIMIT), negLim = f32x4.splat(-COORD_LIMIT);
+  const half = f32x4.splat(0.5);
+  const zero = i32x4.splat(0);
+  const wMax = i32x4.splat(w - 2), hMax = i32x4.splat(h - 2);
+  const wv = i32x4.splat(w);
+  const srcv = i32x4.splat(<i32>src);
+  const rowBytes = <usize>w * 12;
+  let xv = f32x4(0, 1, 2, 3);
+  let x = 0;
+  for (; x + 4 <= outW; x += 4) {
+    const sx = f32x4.min(f32x4.max(f32x4.add(f32x4.add(f32x4.mul(a0v, xv), a1yv), a2v), negLim), lim);
+    const sy = f32x4.min(f32x4.max(f32x4.add(f32x4.add(f32x4.mul(b0v, xv), b1yv), b2v), negLim), lim);
+    xv = f32x4.add(xv, f32x4.splat(4));
+    const fx = nearest ? f32x4.floor(f32x4.add(sx, half)) : f32x4.floor(sx);
+    const fy = nearest ? f32x4.floor(f32x4.add(sy, half)) : f32x4.floor(sy);
+    const wx = nearest ? f32x4.splat(0) : f32x4.sub(sx, fx);
+    const wy = nearest ? f32x4.splat(0) : f32x4.sub(sy, fy);
+    const x0 = i32x4.trunc_sat_f32x4_s(fx);
+    const y0 = i32x4.trunc_sat_f32x4_s(fy);
+    const inside = v128.and(
+      v128.and(i32x4.ge_s(x0, zero), i32x4.le_s(x0, wMax)),
+      v128.and(i32x4.ge_s(y0, zero), i32x4.le_s(y0, hMax)),
+    );
+    const o = dst + <usize>x * 12;
+    const address = i32x4.add(i32x4.mul(i32x4.add(i32x4.mul(y0, wv), x0), i32x4.splat(12)), srcv);
+    const p0 = <usize><u32>i32x4.extract_lane(address, 0);
+    const p1 = <usize><u32>i32x4.extract_lane(address, 1);
+    const p2 = <usize><u32>i32x4.extract_lane(address, 2);
+    const p3 = <usize><u32>i32x4.extract_lane(address, 3);
+    const reach = rowBytes + 28; // the bottom-right corner's f32x4 ends 28 bytes after its row start
+    if (i32x4.all_true(inside) && o + 52 <= outEnd
+        && max(max(p0, p1), max(p2, p3)) + reach <= inputEnd) {
+      lerpPixelC3(o, p0, rowBytes, v128.shuffle<f32>(wx, wx, 0, 0, 0, 0), v128.shuffle<f32>(wy, wy, 0, 0, 0, 0));
+      lerpPixelC3(o + 12, p1, rowBytes, v128.shuffle<f32>(wx, wx, 1, 1, 1, 1), v128.shuffle<f32>(wy, wy, 1, 1, 1, 1));
+      lerpPixelC3(o + 24, p2, rowBytes, v128.shuffle<f32>(wx, wx, 2, 2, 2, 2), v128.shuffle<f32>(wy, wy, 2, 2, 2, 2));
+      lerpPixelC3(o + 36, p3, rowBytes, v128.shuffle<f32>(wx, wx, 3, 3, 3, 3), v128.shuffle<f32>(wy, wy, 3, 3, 3, 3));
+    } else {
+      for (let k = 0; k < 4; k++) {
+        const fk = <f32>(x + k);
+        samplePixel(o + <usize>k * 12, src, a0 * fk + a1y + a2, b0 * fk + b1y + b2, w, h, 3, mode, nearest, fill, true, inputEnd, outEnd);
+      }
+    }
   }
   return x;
 }
