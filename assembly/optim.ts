@@ -60,8 +60,7 @@ export function f32_sgd_update(
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const p = v128.load(param + o);
-    let d = v128.load(grad + o);
-    d = l2x4(d, p, l2, vWd);
+    let d = l2x4(v128.load(grad + o), p, l2, vWd);
     if (useMomentum) {
       let b = d;
       if (!first) b = decayx4(v128.load(buf + o), vMom, vDamp, d);
@@ -73,8 +72,7 @@ export function f32_sgd_update(
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(param + o);
-    let d = load<f32>(grad + o);
-    d = l2x1(d, p, l2, weightDecay);
+    let d = l2x1(load<f32>(grad + o), p, l2, weightDecay);
     if (useMomentum) {
       let b = d;
       if (!first) b = decayx1(load<f32>(buf + o), momentum, oneMinusDampening, d);
@@ -115,8 +113,7 @@ export function f32_adam_update(
     const o = <usize>i << 2;
     let p = v128.load(param + o);
     if (decoupled) p = f32x4.mul(p, vScale);
-    let g = v128.load(grad + o);
-    g = l2x4(g, p, l2, vWd);
+    const g = l2x4(v128.load(grad + o), p, l2, vWd);
     const mi = decayx4(v128.load(m + o), vB1, v1mB1, g);
     let vi = decaySqx4(v128.load(v + o), vB2, v1mB2, g);
     v128.store(m + o, mi);
@@ -132,8 +129,7 @@ export function f32_adam_update(
     const o = <usize>i << 2;
     let p = load<f32>(param + o);
     if (decoupled) p = p * paramScale;
-    let g = load<f32>(grad + o);
-    g = l2x1(g, p, l2, weightDecay);
+    const g = l2x1(load<f32>(grad + o), p, l2, weightDecay);
     const mi = decayx1(load<f32>(m + o), beta1, oneMinusBeta1, g);
     let vi = decaySqx1(load<f32>(v + o), beta2, oneMinusBeta2, g);
     store<f32>(m + o, mi);
@@ -159,8 +155,7 @@ export function f32_adagrad_update(param: usize, grad: usize, sum: usize, n: i32
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const p = v128.load(param + o);
-    let g = v128.load(grad + o);
-    g = l2x4(g, p, l2, vWd);
+    const g = l2x4(v128.load(grad + o), p, l2, vWd);
     const s = f32x4.add(v128.load(sum + o), f32x4.mul(g, g));
     v128.store(sum + o, s);
     v128.store(param + o, f32x4.add(p, f32x4.div(f32x4.mul(vNegClr, g), f32x4.add(f32x4.sqrt(s), vEps))));
@@ -168,8 +163,7 @@ export function f32_adagrad_update(param: usize, grad: usize, sum: usize, n: i32
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(param + o);
-    let g = load<f32>(grad + o);
-    g = l2x1(g, p, l2, weightDecay);
+    const g = l2x1(load<f32>(grad + o), p, l2, weightDecay);
     const s = load<f32>(sum + o) + g * g;
     store<f32>(sum + o, s);
     store<f32>(param + o, p + negClr * g / (sqrt<f32>(s) + eps));
@@ -200,8 +194,7 @@ export function f32_rmsprop_update(
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const p = v128.load(param + o);
-    let g = v128.load(grad + o);
-    g = l2x4(g, p, l2, vWd);
+    const g = l2x4(v128.load(grad + o), p, l2, vWd);
     let sq = decaySqx4(v128.load(squareAvg + o), vAlpha, v1mAlpha, g);
     v128.store(squareAvg + o, sq);
     if (centered) {
@@ -221,8 +214,7 @@ export function f32_rmsprop_update(
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(param + o);
-    let g = load<f32>(grad + o);
-    g = l2x1(g, p, l2, weightDecay);
+    const g = l2x1(load<f32>(grad + o), p, l2, weightDecay);
     let sq = decaySqx1(load<f32>(squareAvg + o), alpha, oneMinusAlpha, g);
     store<f32>(squareAvg + o, sq);
     if (centered) {
@@ -258,8 +250,7 @@ export function f32_adadelta_update(
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const p = v128.load(param + o);
-    let g = v128.load(grad + o);
-    g = l2x4(g, p, l2, vWd);
+    const g = l2x4(v128.load(grad + o), p, l2, vWd);
     const sq = decaySqx4(v128.load(squareAvg + o), vRho, v1mRho, g);
     v128.store(squareAvg + o, sq);
     const acc = v128.load(accDelta + o);
@@ -270,8 +261,7 @@ export function f32_adadelta_update(
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(param + o);
-    let g = load<f32>(grad + o);
-    g = l2x1(g, p, l2, weightDecay);
+    const g = l2x1(load<f32>(grad + o), p, l2, weightDecay);
     const sq = decaySqx1(load<f32>(squareAvg + o), rho, oneMinusRho, g);
     store<f32>(squareAvg + o, sq);
     const acc = load<f32>(accDelta + o);
@@ -297,8 +287,7 @@ export function f32_adamax_update(
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const p = v128.load(param + o);
-    let g = v128.load(grad + o);
-    g = l2x4(g, p, l2, vWd);
+    const g = l2x4(v128.load(grad + o), p, l2, vWd);
     const mi = decayx4(v128.load(m + o), vB1, v1mB1, g);
     const ui = f32x4.max(f32x4.mul(v128.load(u + o), vB2), f32x4.add(f32x4.abs(g), vEps));
     v128.store(m + o, mi);
@@ -308,8 +297,7 @@ export function f32_adamax_update(
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(param + o);
-    let g = load<f32>(grad + o);
-    g = l2x1(g, p, l2, weightDecay);
+    const g = l2x1(load<f32>(grad + o), p, l2, weightDecay);
     const mi = decayx1(load<f32>(m + o), beta1, oneMinusBeta1, g);
     const ui = max(load<f32>(u + o) * beta2, abs<f32>(g) + eps);
     store<f32>(m + o, mi);
@@ -338,8 +326,7 @@ export function f32_nadam_update(
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     let p = v128.load(param + o);
-    let g = v128.load(grad + o);
-    g = l2x4(g, p, l2, vWd);
+    const g = l2x4(v128.load(grad + o), p, l2, vWd);
     const mi = decayx4(v128.load(m + o), vB1, v1mB1, g);
     const vi = decaySqx4(v128.load(v + o), vB2, v1mB2, g);
     v128.store(m + o, mi);
@@ -351,8 +338,7 @@ export function f32_nadam_update(
   for (; i < n; i++) {
     const o = <usize>i << 2;
     let p = load<f32>(param + o);
-    let g = load<f32>(grad + o);
-    g = l2x1(g, p, l2, weightDecay);
+    const g = l2x1(load<f32>(grad + o), p, l2, weightDecay);
     const mi = decayx1(load<f32>(m + o), beta1, oneMinusBeta1, g);
     const vi = decaySqx1(load<f32>(v + o), beta2, oneMinusBeta2, g);
     store<f32>(m + o, mi);

@@ -4,7 +4,7 @@
 // fill settings are composed into one matrix per image and run as ONE affine-warp kernel call.
 // Pixel augmentations (flips, brightness, contrast, noise, erasing) run in place.
 import { kernels } from '../backend/wasm.js';
-import { f32, heap, readF32, withScratch, type Heap } from '../backend/memory.js';
+import { cancelRelease, f32, heap, readF32, releaseOnCollect, withScratch, type Heap } from '../backend/memory.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, expectRank } from '../tensor.js';
 import type { RandomSource } from '../data/random.js';
@@ -206,18 +206,6 @@ interface InPlaceState {
   params: Float32Array[];
 }
 
-const release = new FinalizationRegistry<{ heap: Heap; blocks: number[] }>(({ heap: h, blocks }) => {
-  if (h === heapIfInitialised()) for (const b of blocks) h.free(b);
-});
-
-function heapIfInitialised(): Heap | undefined {
-  try {
-    return heap();
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A sequence of augmentations applied in order (`augment.sequence([...])`). Consecutive
  * geometric steps with the same fill settings are composed into one warp per image.
@@ -225,7 +213,7 @@ function heapIfInitialised(): Heap | undefined {
 export class Pipeline {
   readonly ops: readonly Augmentation[];
   private state: InPlaceState | undefined;
-  private readonly token = {};
+  private releaseToken: object | undefined;
 
   constructor(ops: readonly Augmentation[]) {
     if (!Array.isArray(ops)) throw new ValueError(`augment.sequence: expected an array of augmentations, got ${typeof ops}`);
@@ -308,7 +296,7 @@ export class Pipeline {
     if (this.state !== undefined && this.state.key === key && this.state.heap === h) return this.state;
     if (this.state !== undefined && this.state.heap === h) {
       for (const b of this.state.blocks) h.free(b);
-      release.unregister(this.token);
+      if (this.releaseToken) cancelRelease(this.releaseToken);
     }
     const plan = makePlan(this.ops, s);
     const out = plan.shapes[plan.shapes.length - 1]!;
@@ -324,7 +312,7 @@ export class Pipeline {
       ws: { geometry: blocks[0]!, params: blocks[1]!, spares: [blocks[2]!, blocks[3]!], composed: new Float32Array(s[0] * 6) },
       params: this.ops.map((op, k) => new Float32Array(plan.shapes[k]![0] * op.paramsPerImage(plan.shapes[k]!))),
     };
-    release.register(this, { heap: h, blocks }, this.token);
+    this.releaseToken = releaseOnCollect(this, blocks);
     return this.state;
   }
 }

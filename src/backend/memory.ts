@@ -221,3 +221,27 @@ export function readF32(ptr: number, n: number, out: Float32Array = new Float32A
 export function memoryBytes(): number {
   return kernels().memory.buffer.byteLength;
 }
+
+/**
+ * Frees heap blocks once `owner` is garbage collected, so objects that keep wasm buffers (plans,
+ * pipelines) need no `dispose()`. Blocks of a heap that a later `init()` replaced are left alone.
+ * Runtimes without FinalizationRegistry (workerd) keep the blocks until the isolate ends.
+ * Returns the token to pass to `cancelRelease` when the owner frees the blocks itself.
+ */
+export function releaseOnCollect(owner: object, blocks: readonly number[]): object {
+  const token = {};
+  registry?.register(owner, { heap: heap(), blocks: [...blocks] }, token);
+  return token;
+}
+
+/** Cancels a `releaseOnCollect` registration (the owner freed or replaced its blocks). */
+export function cancelRelease(token: object): void {
+  registry?.unregister(token);
+}
+
+const registry =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<{ heap: Heap; blocks: number[] }>(({ heap: owner, blocks }) => {
+        if (owner === heapInstance) for (const b of blocks) owner.free(b);
+      })
+    : undefined;

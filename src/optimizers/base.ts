@@ -3,8 +3,8 @@
 // clipping before the update, and state save/restore. Subclasses only name their slots and call
 // their fused kernel once per parameter buffer.
 import { ValueError } from '../errors.js';
-import { kernels, type Kernels } from '../backend/wasm.js';
-import { heap, readF32, writeF32 } from '../backend/memory.js';
+import { isInitialized, kernels, type Kernels } from '../backend/wasm.js';
+import { heap, readF32, writeF32, type Heap } from '../backend/memory.js';
 import { deserialize, isSerialized, serialize, type LearningRate, type LearningRateFn } from '../schedules.js';
 import type { Optimizer, OptimizerState, ParamRef } from './optimizer.js';
 
@@ -64,6 +64,25 @@ export const BASE_KEYS = ['learningRate', ...CLIP_KEYS] as const;
 /** torch.nn.utils.clip_grad_norm_ adds this to the norm before dividing. */
 const CLIP_NORM_EPS = 1e-6;
 
+/** The wasm blocks an optimizer's slots occupy, and the heap they came from. */
+export interface SlotBlocks {
+  heap: Heap | undefined;
+  readonly ptrs: number[];
+}
+
+/**
+ * Frees slot blocks (what the finalizer below runs when an optimizer is garbage-collected, since
+ * users never call dispose). Blocks of a heap that a later `init` replaced are left alone.
+ */
+export function releaseSlots(blocks: SlotBlocks): void {
+  if (blocks.heap !== undefined && isInitialized() && blocks.heap === heap()) {
+    for (const ptr of blocks.ptrs) blocks.heap.free(ptr);
+  }
+  blocks.ptrs.length = 0;
+}
+
+const slotFinalizer = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<SlotBlocks>(releaseSlots) : undefined;
+
 /** Splits a learning-rate option into a constant or a function of the step; validates. */
 function resolveLearningRate(who: string, lr: unknown): { fn: LearningRateFn | undefined; value: number } {
   if (typeof lr === 'number') {
@@ -85,6 +104,8 @@ export abstract class BaseOptimizer implements Optimizer {
   private readonly entries = new Map<string, ParamEntry>();
   private active: ParamEntry[] = [];
   private readonly clip: { value: number; norm: number; globalNorm: number };
+  /** Slot blocks, freed when this optimizer is garbage-collected. */
+  protected readonly blocks: SlotBlocks = { heap: undefined, ptrs: [] };
 
   protected constructor(protected readonly who: string, options: OptimizerOptions, defaultLearningRate: number) {
     const { fn, value } = resolveLearningRate(who, options.learningRate ?? defaultLearningRate);
@@ -226,7 +247,12 @@ export abstract class BaseOptimizer implements Optimizer {
   }
 
   private allocSlot(slot: string, size: number): number {
-    const ptr = heap().alloc(size * 4);
+    if (this.blocks.heap === undefined) {
+      this.blocks.heap = heap();
+      slotFinalizer?.register(this, this.blocks);
+    }
+    const ptr = this.blocks.heap.alloc(size * 4);
+    this.blocks.ptrs.push(ptr);
     kernels().f32_fill!(ptr, this.slotInitialValue(slot), size);
     return ptr;
   }

@@ -2,6 +2,7 @@
 // deterministic scalar math the optimizers and schedules use.
 import { afterEach, describe, expect, test } from 'vitest';
 import * as optimizers from '../../src/optimizers/index.js';
+import { releaseSlots, type SlotBlocks } from '../../src/optimizers/base.js';
 import { cos, exp, log, pow, powInt } from '../../src/optimizers/math.js';
 import { heap } from '../../src/backend/memory.js';
 import { expectClose, fromWasm, k, randomArray, toWasm } from '../util.js';
@@ -136,5 +137,21 @@ describe('deterministic scalar math', () => {
     expect([exp(0), exp(-Infinity), exp(Infinity), exp(800), log(1), log(0), log(-1), cos(0), cos(Math.PI), powInt(0.5, 3), pow(2, -2)]).toEqual([
       1, 0, Infinity, Infinity, 0, -Infinity, NaN, 1, -1, 0.125, 0.25,
     ]);
+  });
+});
+
+describe('slot memory', () => {
+  test('slots are allocated once per parameter name and freed by the finalizer’s releaseSlots', () => {
+    const fp = new FakeParams([[1, 2, 3], [4]]);
+    live.push(fp);
+    const before = heap().blockCount;
+    const opt = optimizers.adam({ amsgrad: true });
+    opt.build(fp.refs);
+    opt.build(fp.refs);
+    expect(heap().blockCount - before).toBe(6);
+    const blocks = (opt as unknown as { blocks: SlotBlocks }).blocks;
+    releaseSlots(blocks);
+    releaseSlots(blocks);
+    expect(heap().blockCount).toBe(before);
   });
 });

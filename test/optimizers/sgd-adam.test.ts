@@ -3,6 +3,7 @@ import * as optimizers from '../../src/optimizers/index.js';
 import { adamStep, sgdStep, type AdamConfig, type SgdConfig } from '../reference/optim.js';
 import { expectClose, randomArray } from '../util.js';
 import { FakeParams } from './helpers.js';
+import { heap } from '../../src/backend/memory.js';
 
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 17, 33, 65];
 let live: FakeParams[] = [];
@@ -23,10 +24,12 @@ function checkTrajectory(opt: optimizers.Optimizer, reference: (p: Float64Array,
   opt.build(fp.refs);
   const want = init.map((v) => Float64Array.from(v));
   const states = SIZES.map(() => ({ step: 0 }));
+  const blocks = heap().blockCount;
   for (let s = 0; s < steps; s++) {
     const grads = SIZES.map((n, i) => randomArray(n, 1000 * s + i, -2, 2));
     fp.setGrads(grads);
     opt.step();
+    expect(heap().blockCount, `${what}: step ${s + 1} allocated wasm memory`).toBe(blocks);
     want.forEach((p, i) => reference(p, grads[i]!, states[i]!));
     fp.values().forEach((got, i) => expectClose(got, want[i]!, `${what} n=${SIZES[i]} step ${s + 1}`, 2e-5, 1e-6));
   }

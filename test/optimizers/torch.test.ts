@@ -1,6 +1,6 @@
 // Every optimizer against PyTorch 1.13 trajectories (scripts/fixtures/optim.py): 5 steps on
-// parameters of 1, 5 and 37 floats, with weight decay, momentum, nesterov, amsgrad, centered
-// and the three clipping options.
+// parameters of 1, 2, 3, 4, 7 and 37 floats (every SIMD tail length), with weight decay, momentum,
+// nesterov, amsgrad, centered and the three clipping options.
 import { afterEach, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as optimizers from '../../src/optimizers/index.js';
