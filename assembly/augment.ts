@@ -198,6 +198,30 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
   }
 }
 
+/**
+ * mapIndex on four lanes: -1 for constant fill. For reflect and wrap the indices must lie in
+ * [-len, 2 len) (one period either side), which the caller checks.
+ */
+@inline function mapIndexV(i: v128, len: v128, lenMinus1: v128, twoLenMinus1: v128, mode: i32): v128 {
+  const below = i32x4.lt_s(i, i32x4.splat(0));
+  const above = i32x4.gt_s(i, lenMinus1);
+  if (mode == FILL_CONSTANT) return v128.or(i, v128.or(below, above)); // out of range -> all ones = -1
+  if (mode == FILL_NEAREST) return i32x4.min_s(i32x4.max_s(i, i32x4.splat(0)), lenMinus1);
+  if (mode == FILL_WRAP) return v128.bitselect(i32x4.add(i, len), v128.bitselect(i32x4.sub(i, len), i, above), below);
+  return v128.bitselect(i32x4.sub(i32x4.splat(-1), i), v128.bitselect(i32x4.sub(twoLenMinus1, i), i, above), below);
+}
+
+/** Four one-channel texels at mapped (mx, my) lanes; a -1 index gives the fill value. */
+@inline function gatherV(src: usize, mx: v128, my: v128, wv: v128, fillv: v128): v128 {
+  const invalid = v128.or(i32x4.lt_s(mx, i32x4.splat(0)), i32x4.lt_s(my, i32x4.splat(0)));
+  const address = i32x4.add(i32x4.shl(v128.andnot(i32x4.add(i32x4.mul(my, wv), mx), invalid), 2), i32x4.splat(<i32>src));
+  let v = v128.load32_zero(<usize><u32>i32x4.extract_lane(address, 0));
+  v = v128.load32_lane(<usize><u32>i32x4.extract_lane(address, 1), v, 1);
+  v = v128.load32_lane(<usize><u32>i32x4.extract_lane(address, 2), v, 2);
+  v = v128.load32_lane(<usize><u32>i32x4.extract_lane(address, 3), v, 3);
+  return v128.bitselect(fillv, v, invalid);
+}
+
 /** The c == 1 row loop, four output pixels at a time; returns the first x it did not write. */
 @inline function warpRowC1(
   dst: usize, src: usize, a0: f32, a1y: f32, a2: f32, b0: f32, b1y: f32, b2: f32,
@@ -210,7 +234,12 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
   const step = f32x4.splat(4);
   const zero = i32x4.splat(0);
   const wMax = i32x4.splat(w - 2), hMax = i32x4.splat(h - 2);
-  const wv = i32x4.splat(w);
+  const wv = i32x4.splat(w), hv = i32x4.splat(h);
+  const wm1 = i32x4.splat(w - 1), hm1 = i32x4.splat(h - 1);
+  const twoWm1 = i32x4.splat(2 * w - 1), twoHm1 = i32x4.splat(2 * h - 1);
+  const twoWm2 = i32x4.splat(2 * w - 2), twoHm2 = i32x4.splat(2 * h - 2);
+  const negW = i32x4.splat(-w), negH = i32x4.splat(-h);
+  const fillv = f32x4.splat(fill);
   const srcv = i32x4.splat(<i32>src);
   const rowBytes = <usize>w << 2;
   let xv = f32x4(0, 1, 2, 3);
@@ -253,6 +282,21 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
       p01 = v128.shuffle<f32>(top01, top23, 1, 3, 5, 7);
       p10 = v128.shuffle<f32>(bottom01, bottom23, 0, 2, 4, 6);
       p11 = v128.shuffle<f32>(bottom01, bottom23, 1, 3, 5, 7);
+    } else if (mode == FILL_CONSTANT || mode == FILL_NEAREST || i32x4.all_true(v128.and(
+      v128.and(i32x4.ge_s(x0, negW), i32x4.le_s(x0, twoWm2)),
+      v128.and(i32x4.ge_s(y0, negH), i32x4.le_s(y0, twoHm2)),
+    ))) {
+      // Near the border: map the corner indices four lanes at a time (reflect and wrap need them
+      // within one period, checked above), then gather each corner with lane loads.
+      const one = i32x4.splat(1);
+      const mx0 = mapIndexV(x0, wv, wm1, twoWm1, mode);
+      const mx1 = mapIndexV(i32x4.add(x0, one), wv, wm1, twoWm1, mode);
+      const my0 = mapIndexV(y0, hv, hm1, twoHm1, mode);
+      const my1 = mapIndexV(i32x4.add(y0, one), hv, hm1, twoHm1, mode);
+      p00 = gatherV(src, mx0, my0, wv, fillv);
+      p01 = gatherV(src, mx1, my0, wv, fillv);
+      p10 = gatherV(src, mx0, my1, wv, fillv);
+      p11 = gatherV(src, mx1, my1, wv, fillv);
     } else {
       v128.store(STAGE, x0);
       v128.store(STAGE + 16, y0);
