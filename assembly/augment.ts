@@ -55,8 +55,9 @@ const STAGE = memory.data(96, 16);
   return r < len ? r : period - 1 - r;
 }
 
+/** Clamps to +-COORD_LIMIT with compares (f32.min/max cost NaN fix-ups; the result is the same). */
 @inline function clampCoord(v: f32): f32 {
-  return min(max(v, -COORD_LIMIT), COORD_LIMIT);
+  return v < -COORD_LIMIT ? -COORD_LIMIT : v > COORD_LIMIT ? COORD_LIMIT : v;
 }
 
 /** Value at mapped (mx, my) of a one-channel image, or the fill value for -1. */
@@ -199,6 +200,16 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
 }
 
 /**
+ * Integer-valued floats in [-2^22, 2^22] to i32 lanes, exactly: adding 1.5 * 2^23 puts the
+ * integer in the low mantissa bits. Two instructions where trunc_sat needs a NaN/overflow fix-up
+ * sequence; the coordinates are clamped to +-COORD_LIMIT = 2^20 first, so it always applies.
+ * (The clamps use pmin/pmax, equal to min/max for the non-NaN values they see.)
+ */
+@inline function floorToInt(integral: v128): v128 {
+  return i32x4.sub(f32x4.add(integral, f32x4.splat(12582912.0)), i32x4.splat(0x4b400000));
+}
+
+/**
  * mapIndex on four lanes: -1 for constant fill. For reflect and wrap the indices must lie in
  * [-len, 2 len) (one period either side), which the caller checks.
  */
@@ -245,8 +256,8 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
   let xv = f32x4(0, 1, 2, 3);
   let x = 0;
   for (; x + 4 <= outW; x += 4) {
-    const sx = f32x4.min(f32x4.max(f32x4.add(f32x4.add(f32x4.mul(a0v, xv), a1yv), a2v), negLim), lim);
-    const sy = f32x4.min(f32x4.max(f32x4.add(f32x4.add(f32x4.mul(b0v, xv), b1yv), b2v), negLim), lim);
+    const sx = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.add(f32x4.mul(a0v, xv), a1yv), a2v), negLim), lim);
+    const sy = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.add(f32x4.mul(b0v, xv), b1yv), b2v), negLim), lim);
     xv = f32x4.add(xv, step);
     let fx: v128, fy: v128, wx: v128, wy: v128;
     if (nearest) {
@@ -260,8 +271,8 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
       wx = f32x4.sub(sx, fx);
       wy = f32x4.sub(sy, fy);
     }
-    const x0 = i32x4.trunc_sat_f32x4_s(fx);
-    const y0 = i32x4.trunc_sat_f32x4_s(fy);
+    const x0 = floorToInt(fx);
+    const y0 = floorToInt(fy);
     const inside = v128.and(
       v128.and(i32x4.ge_s(x0, zero), i32x4.le_s(x0, wMax)),
       v128.and(i32x4.ge_s(y0, zero), i32x4.le_s(y0, hMax)),
@@ -355,15 +366,15 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
   let xv = f32x4(0, 1, 2, 3);
   let x = 0;
   for (; x + 4 <= outW; x += 4) {
-    const sx = f32x4.min(f32x4.max(f32x4.add(f32x4.add(f32x4.mul(a0v, xv), a1yv), a2v), negLim), lim);
-    const sy = f32x4.min(f32x4.max(f32x4.add(f32x4.add(f32x4.mul(b0v, xv), b1yv), b2v), negLim), lim);
+    const sx = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.add(f32x4.mul(a0v, xv), a1yv), a2v), negLim), lim);
+    const sy = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.add(f32x4.mul(b0v, xv), b1yv), b2v), negLim), lim);
     xv = f32x4.add(xv, f32x4.splat(4));
     const fx = nearest ? f32x4.floor(f32x4.add(sx, half)) : f32x4.floor(sx);
     const fy = nearest ? f32x4.floor(f32x4.add(sy, half)) : f32x4.floor(sy);
     const wx = nearest ? f32x4.splat(0) : f32x4.sub(sx, fx);
     const wy = nearest ? f32x4.splat(0) : f32x4.sub(sy, fy);
-    const x0 = i32x4.trunc_sat_f32x4_s(fx);
-    const y0 = i32x4.trunc_sat_f32x4_s(fy);
+    const x0 = floorToInt(fx);
+    const y0 = floorToInt(fy);
     const inside = v128.and(
       v128.and(i32x4.ge_s(x0, zero), i32x4.le_s(x0, wMax)),
       v128.and(i32x4.ge_s(y0, zero), i32x4.le_s(y0, hMax)),
