@@ -3,14 +3,24 @@
 // [kH, kW, outC, inC], Keras layout), forward and backward. Geometry is a struct (geometry.ts).
 //
 // Algorithms (chosen per shape by the drivers):
-//   - pointwise (1x1, stride 1, no padding): the activation matrix [N*H*W, C] is the GEMM
-//     operand itself, no copy;
-//   - direct NHWC (conv2d with few input channels, K = kH*kW*inC <= DIRECT_MAX_K): each output
-//     pixel accumulates its taps straight from x, SIMD over output channels; no scratch;
+//   - micro-kernel path (K = kH*kW*inC <= DIRECT_MAX_K): a 2 x 16 register tile (2 output
+//     pixels x 16 output channels) over the filter packed into 16-column panels, with bias and
+//     ReLU fused in the tile. Its left operand, one patch row per output pixel, is x's row itself
+//     for pointwise (1x1, stride 1, unpadded) convs; x read in place through a table of
+//     patch-element offsets for interior pixels of inputs with <= IMPLICIT_MAX_C channels (1- and
+//     3-channel images pay no copy); otherwise im2col of small chunks of output pixels (in L1).
+//     Outputs of <= DOT_MAX_N channels use 4-pixel SIMD dot products instead (a 1-channel output
+//     would use 1/16 of a panel);
 //   - otherwise im2col in tiles of output rows + the packed GEMM (f32_gemm), so scratch stays
-//     bounded (TILE_FLOATS floats of columns + the GEMM's packing buffers).
-// Backward input = GEMM dy·Wᵀ into column tiles then col2im (scatter-add); backward filter =
-// im2colᵀ·dy accumulated into dW. Every backward kernel accumulates (dx +=, dw +=, db +=).
+//     bounded (TILE_FLOATS floats of columns + the GEMM's packing buffers);
+//   - backward input: stride-1 convs (pads within the dilated span, kH*kW*outC <= DIRECT_MAX_K)
+//     run as a forward conv of dy on the micro-kernel path with the filter rotated 180 degrees
+//     and its channel axes swapped (packed once per call), accumulating into dx; others use
+//     f32_gemm dy·Wᵀ into column tiles then col2im (scatter-add), or one f32_gemm for 1x1;
+//   - backward filter: dwᵀ = dyᵀ·im2col(x) with the same 2 x 16 tile, im2col written straight
+//     into panels per chunk of output pixels, dwᵀ added into dw at the end; for small patches
+//     (K <= outC, outC % 16 == 0) dw = im2col(x)ᵀ·dy with dy's rows read in place.
+// Every backward kernel accumulates (dx +=, dw +=, db +=).
 // conv2d transpose reuses these: with g the geometry of the conv2d whose input-gradient it is
 // (in = the transpose's output, out = its input), forward = backward input, and its gradients
 // are the conv2d forward (input) and the conv2d filter gradient with x and dy swapped.
@@ -18,13 +28,13 @@ import { Geometry, geometry, pixel, addRow, zeroRow, copyRow } from './geometry'
 import { f32_gemm, f32_gemm_scratch_bytes, GEMM_TRANS_A, GEMM_TRANS_B, GEMM_ACCUMULATE } from './gemm';
 
 /** Activation fused into a forward epilogue: 0 = linear, 1 = relu. */
-export const ACTIVATION_LINEAR: i32 = 0;
-export const ACTIVATION_RELU: i32 = 1;
+const ACTIVATION_LINEAR: i32 = 0;
+const ACTIVATION_RELU: i32 = 1;
 
 /** Floats of im2col columns per tile (256 KiB). */
 const TILE_FLOATS: i32 = 65536;
-/** The direct kernel handles conv2d forward when kH*kW*inC is at most this. */
-const DIRECT_MAX_K: i32 = 32;
+/** The micro-kernel path takes patches of at most this many floats (its filter panel stays in L1/L2). */
+const DIRECT_MAX_K: i32 = 1024;
 
 @inline
 function align16(bytes: usize): usize {
@@ -66,123 +76,409 @@ function activate(y: usize, n: i32, activation: i32): void {
   }
 }
 
+/** Output channels per packed filter panel (the micro-tile's width). */
+const NR: i32 = 16;
+
+/** im2col layouts: rows of K floats, the same but adding into x (col2im), or 16-lane panels. */
+const IM2COL_ROWS: i32 = 0;
+const COL2IM_ADD: i32 = 1;
+const IM2COL_PANELS: i32 = 2;
+const IM2COL_TRANSPOSED: i32 = 3;
+
 /**
- * col[r, (i*kW + j)*inC + c] = x[n, ih, iw, c] (0 outside the input) for output rows
- * r0 .. r0+rows of the flattened (n, oh, ow) index. When add is true, runs the other way:
- * x[n, ih, iw, c] += col[...] for the taps inside the input (col2im).
+ * For output rows r0 .. r0+rows of the flattened (n, oh, ow) index and patch element
+ * p = (i*kW + j)*inC + c, with v = x[n, ih, iw, c] (0 outside the input):
+ *   IM2COL_ROWS:   col[r*K + p] = v;
+ *   COL2IM_ADD:    x[n, ih, iw, c] += col[r*K + p] for the taps inside the input;
+ *   IM2COL_PANELS: col[((p / 16) * panelRows + r) * 16 + p % 16] = v (padding lanes of the
+ *                  last panel zeroed): the filter gradient's operand;
+ *   IM2COL_TRANSPOSED: col[p * panelRows + r] = v (the other filter-gradient variant).
  */
-function im2col(col: usize, x: usize, g: Geometry, r0: i32, rows: i32, add: bool): void {
+function im2col(col: usize, x: usize, g: Geometry, r0: i32, rows: i32, layout: i32, panelRows: i32 = 0): void {
   const inC = g.inC;
-  const kRow = patchSize(g);
+  const k = patchSize(g);
   const perImage = g.outH * g.outW;
-  for (let r = 0; r < rows; r++) {
-    const p = r0 + r;
-    const n = p / perImage;
-    const rem = p - n * perImage;
-    const oh = rem / g.outW;
-    const ow = rem - oh * g.outW;
+  const panelBytes = (<usize>panelRows * NR) << 2;
+  if (layout == IM2COL_PANELS && k % NR != 0) {
+    const last = col + <usize>(k / NR) * panelBytes;
+    for (let r = 0; r < rows; r++) zeroRow(last + ((<usize>r * NR) << 2), NR);
+  }
+  // (n, oh, ow) of row r0, then stepped without divisions.
+  let n = r0 / perImage;
+  let oh = (r0 - n * perImage) / g.outW;
+  let ow = r0 - n * perImage - oh * g.outW;
+  for (let r = 0; r < rows; r++, ow++) {
+    if (ow == g.outW) {
+      ow = 0;
+      if (++oh == g.outH) {
+        oh = 0;
+        n++;
+      }
+    }
     const ih0 = oh * g.strideH - g.padTop;
     const iw0 = ow * g.strideW - g.padLeft;
-    let dst = col + ((<usize>r * kRow) << 2);
+    const rowAt = layout == IM2COL_PANELS ? col + ((<usize>r * NR) << 2) : col + ((<usize>r * k) << 2);
+    let p = 0;
     for (let i = 0; i < g.kH; i++) {
       const ih = ih0 + i * g.dilationH;
       const rowInside = ih >= 0 && ih < g.inH;
       for (let j = 0; j < g.kW; j++) {
         const iw = iw0 + j * g.dilationW;
-        if (rowInside && iw >= 0 && iw < g.inW) {
-          const src = pixel(x, n, ih, iw, g.inH, g.inW, inC);
-          if (add) addRow(src, dst, inC);
-          else if (inC == 1) store<f32>(dst, load<f32>(src));
-          else copyRow(dst, src, inC);
-        } else if (!add) {
-          zeroRow(dst, inC);
+        const inside = rowInside && iw >= 0 && iw < g.inW;
+        const src = inside ? pixel(x, n, ih, iw, g.inH, g.inW, inC) : 0;
+        if (layout == IM2COL_TRANSPOSED) {
+          const d = col + ((<usize>p * panelRows + r) << 2);
+          const step = <usize>panelRows << 2;
+          for (let c = 0; c < inC; c++) store<f32>(d + step * c, inside ? load<f32>(src + (<usize>c << 2)) : 0);
+          p += inC;
+          continue;
         }
-        dst += <usize>inC << 2;
+        if (layout == IM2COL_PANELS) {
+          // The tap's inC floats in runs that do not cross a 16-lane panel boundary.
+          for (let c = 0; c < inC;) {
+            const lane = p & (NR - 1);
+            const run = min(NR - lane, inC - c);
+            const d = rowAt + <usize>(p / NR) * panelBytes + (<usize>lane << 2);
+            if (inside) copyRow(d, src + (<usize>c << 2), run);
+            else zeroRow(d, run);
+            c += run;
+            p += run;
+          }
+          continue;
+        }
+        const d = rowAt + (<usize>p << 2);
+        if (layout == COL2IM_ADD) {
+          if (inside) addRow(src, d, inC);
+        } else if (!inside) {
+          zeroRow(d, inC);
+        } else if (inC == 1) {
+          store<f32>(d, load<f32>(src));
+        } else {
+          copyRow(d, src, inC);
+        }
+        p += inC;
       }
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The conv micro-kernel path: im2col of a small chunk of output pixels (it stays in L1) and a
+// 2 x 16 register tile (2 output pixels x 16 output channels) over packed filter panels.
+// Why 2 x 16: V8 on x64 has 15 allocatable xmm registers; 8 accumulators + 4 filter vectors +
+// 2 broadcasts + 1 temporary fit without spills (the gemm branch measured ~95 % of the mul+add
+// peak for this shape in L1, 4 x 8 ~75 %).
+
+/** Target floats of im2col columns per chunk (16 KiB: chunk + one panel stay in L1). */
+const CHUNK_FLOATS: i32 = 4096;
+
+@inline
+function roundUp(v: i32, to: i32): i32 {
+  return (v + to - 1) / to * to;
+}
+
+/** Output pixels per im2col chunk (even, >= 2). */
+function chunkRows(k: i32): i32 {
+  return max(2, (CHUNK_FLOATS / max(k, 1)) & ~1);
+}
+
+/**
+ * Packs a [k, n] filter (row-major) into panels of NR columns, zero-padded: panel jp holds
+ * dst[(jp*k + p)*NR + j] = w[p, jp*NR + j]. With flip (the input-gradient of a stride-1 conv as
+ * a forward conv), the source is the conv filter [kH, kW, n, k/(kH*kW)] read rotated by 180
+ * degrees with its channel axes swapped: row p = (i*kW + j)*outC + o, column c is
+ * w[kH-1-i, kW-1-j, c, o].
+ */
+function packPanels(dst: usize, w: usize, k: i32, n: i32, flip: bool, kH: i32, kW: i32, nr: i32): void {
+  const panels = roundUp(n, nr) / nr;
+  const taps = kH * kW;
+  const rowsPerTap = k / taps; // flip: the conv's outC
+  for (let jp = 0; jp < panels; jp++) {
+    const cols = min(nr, n - jp * nr);
+    for (let p = 0; p < k; p++) {
+      const d = dst + ((<usize>(jp * k + p) * nr) << 2);
+      if (!flip) {
+        copyRow(d, w + ((<usize>p * n + jp * nr) << 2), cols);
+      } else {
+        const tap = p / rowsPerTap;
+        const o = p - tap * rowsPerTap;
+        const src = w + ((<usize>(taps - 1 - tap) * n * rowsPerTap + o) << 2);
+        for (let j = 0; j < cols; j++) store<f32>(d + (<usize>j << 2), load<f32>(src + ((<usize>(jp * nr + j) * rowsPerTap) << 2)));
+      }
+      if (cols < nr) zeroRow(d + (<usize>cols << 2), nr - cols);
+    }
+  }
+}
+
+/** Outputs with at most this many channels use 4-pixel dot products instead of 16-wide panels. */
+const DOT_MAX_N: i32 = 4;
+
+/**
+ * Four dot products of length k: y_r[0] = act(bias + a_r · wt) (or y_r[0] += a_r · wt) for the
+ * rows a + r*rowBytes, r < rows (<= 4), output rows yStride bytes apart. SIMD along k.
+ */
+@inline
+function dot4(y: usize, yStride: usize, a: usize, rowBytes: usize, rows: i32, wt: usize, k: i32, bias: f32, relu: bool, accumulate: bool): void {
+  const a0 = a;
+  const a1 = rows > 1 ? a + rowBytes : a;
+  const a2 = rows > 2 ? a + rowBytes * 2 : a;
+  const a3 = rows > 3 ? a + rowBytes * 3 : a;
+  let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
+  let p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const o = <usize>p << 2;
+    const wv = v128.load(wt + o);
+    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a0 + o), wv));
+    acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a1 + o), wv));
+    acc2 = f32x4.add(acc2, f32x4.mul(v128.load(a2 + o), wv));
+    acc3 = f32x4.add(acc3, f32x4.mul(v128.load(a3 + o), wv));
+  }
+  for (let r = 0; r < rows; r++) {
+    const acc = r == 0 ? acc0 : r == 1 ? acc1 : r == 2 ? acc2 : acc3;
+    const ar = a + rowBytes * r;
+    let sum = bias + ((f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)));
+    for (let q = p; q < k; q++) sum += load<f32>(ar + (<usize>q << 2)) * load<f32>(wt + (<usize>q << 2));
+    const yr = y + yStride * r;
+    if (accumulate) sum += load<f32>(yr);
+    else if (relu) sum = max(sum, 0);
+    store<f32>(yr, sum);
   }
 }
 
 /**
- * Direct NHWC conv2d forward for small patches: y[p, :] (+)= bias + sum over taps and input
- * channels of x[tap, c] * w[tap, c, :], SIMD over output channels, accumulating in y's row
- * (which stays in L1).
+ * One 2 x 16 tile: rows r = 0, 1 of y (y1 = 0: one row) get act(bias + a_r · panel), or
+ * y_r += a_r · panel (accumulate). a0, a1: k contiguous floats each; bp: panel of k rows of 16
+ * floats, bStride bytes apart (64: packed); offsets != 0: element p of row r is at
+ * a_r + offsets[p] (i32 bytes) instead of a_r + 4p; bias: 16 floats; cols < 16 stores only the
+ * first cols columns (through tmp, 128 bytes).
  */
-function conv2dDirect(y: usize, x: usize, w: usize, bias: usize, g: Geometry, accumulate: bool): void {
-  const outC = g.outC;
-  const inC = g.inC;
-  for (let n = 0; n < g.batch; n++) {
-    for (let oh = 0; oh < g.outH; oh++) {
-      const ih0 = oh * g.strideH - g.padTop;
-      for (let ow = 0; ow < g.outW; ow++) {
-        const yp = pixel(y, n, oh, ow, g.outH, g.outW, outC);
-        if (!accumulate) {
-          if (bias != 0) copyRow(yp, bias, outC);
-          else zeroRow(yp, outC);
-        }
-        const iw0 = ow * g.strideW - g.padLeft;
-        for (let i = 0; i < g.kH; i++) {
-          const ih = ih0 + i * g.dilationH;
-          if (ih < 0 || ih >= g.inH) continue;
-          for (let j = 0; j < g.kW; j++) {
-            const iw = iw0 + j * g.dilationW;
-            if (iw < 0 || iw >= g.inW) continue;
-            const xp = pixel(x, n, ih, iw, g.inH, g.inW, inC);
-            let wp = w + ((<usize>(i * g.kW + j) * inC * outC) << 2);
-            for (let c = 0; c < inC; c++) {
-              const xs = load<f32>(xp + (<usize>c << 2));
-              const xv = f32x4.splat(xs);
-              let o = 0;
-              for (; o + 8 <= outC; o += 8) {
-                const off = <usize>o << 2;
-                v128.store(yp + off, f32x4.add(v128.load(yp + off), f32x4.mul(xv, v128.load(wp + off))));
-                v128.store(yp + off + 16, f32x4.add(v128.load(yp + off + 16), f32x4.mul(xv, v128.load(wp + off + 16))));
-              }
-              for (; o + 4 <= outC; o += 4) {
-                const off = <usize>o << 2;
-                v128.store(yp + off, f32x4.add(v128.load(yp + off), f32x4.mul(xv, v128.load(wp + off))));
-              }
-              for (; o < outC; o++) {
-                const off = <usize>o << 2;
-                store<f32>(yp + off, load<f32>(yp + off) + xs * load<f32>(wp + off));
-              }
-              wp += <usize>outC << 2;
-            }
-          }
-        }
+@inline
+function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32, bias: usize, relu: bool, accumulate: bool, cols: i32, tmp: usize, bStride: usize = 64, offsets: usize = 0): void {
+  let acc0x0123 = v128.load(bias), acc0x4567 = v128.load(bias, 16), acc0x89AB = v128.load(bias, 32), acc0xCDEF = v128.load(bias, 48);
+  let acc1x0123 = acc0x0123, acc1x4567 = acc0x4567, acc1x89AB = acc0x89AB, acc1xCDEF = acc0xCDEF;
+  for (let p = 0; p < k; p++) {
+    const b0123 = v128.load(bp);
+    const b4567 = v128.load(bp, 16);
+    const b89AB = v128.load(bp, 32);
+    const bCDEF = v128.load(bp, 48);
+    // Element p of each row: the next float, or (implicit im2col) at a per-element byte offset.
+    const at: usize = offsets == 0 ? <usize>p << 2 : <usize>load<i32>(offsets + (<usize>p << 2));
+    const x0 = v128.load32_splat(a0 + at);
+    acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(x0, b0123));
+    acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(x0, b4567));
+    acc0x89AB = f32x4.add(acc0x89AB, f32x4.mul(x0, b89AB));
+    acc0xCDEF = f32x4.add(acc0xCDEF, f32x4.mul(x0, bCDEF));
+    const x1 = v128.load32_splat(a1 + at);
+    acc1x0123 = f32x4.add(acc1x0123, f32x4.mul(x1, b0123));
+    acc1x4567 = f32x4.add(acc1x4567, f32x4.mul(x1, b4567));
+    acc1x89AB = f32x4.add(acc1x89AB, f32x4.mul(x1, b89AB));
+    acc1xCDEF = f32x4.add(acc1xCDEF, f32x4.mul(x1, bCDEF));
+    bp += bStride;
+  }
+  if (relu) {
+    const zero = f32x4.splat(0);
+    acc0x0123 = f32x4.max(acc0x0123, zero); acc0x4567 = f32x4.max(acc0x4567, zero);
+    acc0x89AB = f32x4.max(acc0x89AB, zero); acc0xCDEF = f32x4.max(acc0xCDEF, zero);
+    acc1x0123 = f32x4.max(acc1x0123, zero); acc1x4567 = f32x4.max(acc1x4567, zero);
+    acc1x89AB = f32x4.max(acc1x89AB, zero); acc1xCDEF = f32x4.max(acc1xCDEF, zero);
+  }
+  if (cols == NR) {
+    if (accumulate) {
+      acc0x0123 = f32x4.add(acc0x0123, v128.load(y0)); acc0x4567 = f32x4.add(acc0x4567, v128.load(y0, 16));
+      acc0x89AB = f32x4.add(acc0x89AB, v128.load(y0, 32)); acc0xCDEF = f32x4.add(acc0xCDEF, v128.load(y0, 48));
+    }
+    v128.store(y0, acc0x0123); v128.store(y0, acc0x4567, 16); v128.store(y0, acc0x89AB, 32); v128.store(y0, acc0xCDEF, 48);
+    if (y1 == 0) return;
+    if (accumulate) {
+      acc1x0123 = f32x4.add(acc1x0123, v128.load(y1)); acc1x4567 = f32x4.add(acc1x4567, v128.load(y1, 16));
+      acc1x89AB = f32x4.add(acc1x89AB, v128.load(y1, 32)); acc1xCDEF = f32x4.add(acc1xCDEF, v128.load(y1, 48));
+    }
+    v128.store(y1, acc1x0123); v128.store(y1, acc1x4567, 16); v128.store(y1, acc1x89AB, 32); v128.store(y1, acc1xCDEF, 48);
+    return;
+  }
+  // Edge panel: spill to tmp, store the valid columns.
+  v128.store(tmp, acc0x0123); v128.store(tmp, acc0x4567, 16); v128.store(tmp, acc0x89AB, 32); v128.store(tmp, acc0xCDEF, 48);
+  v128.store(tmp, acc1x0123, 64); v128.store(tmp, acc1x4567, 80); v128.store(tmp, acc1x89AB, 96); v128.store(tmp, acc1xCDEF, 112);
+  for (let r = 0; r < 2; r++) {
+    const yr = r == 0 ? y0 : y1;
+    if (yr == 0) break;
+    const t = tmp + (<usize>(r * NR) << 2);
+    if (accumulate) addRow(yr, t, cols);
+    else copyRow(yr, t, cols);
+  }
+}
+
+/** Inputs with at most this many channels skip im2col for interior pixels (implicit im2col). */
+const IMPLICIT_MAX_C: i32 = 4;
+
+/** Bytes of scratch of the micro-kernel path: panels, padded bias, im2col chunk, offsets, tmp. */
+function directScratch(k: i32, n: i32): usize {
+  const padded = <usize>roundUp(n, NR);
+  return align16((padded * <usize>k + padded + <usize>chunkRows(k) * k + <usize>k + 2 * NR) << 2) + 256;
+}
+
+/** Filter panels, bias and buffers of one micro-kernel-path call. */
+@unmanaged
+class Direct {
+  y: usize;
+  x: usize;
+  g: Geometry;
+  n: i32;
+  k: i32;
+  panels: i32;
+  packed: usize;
+  bias16: usize;
+  col: usize;
+  offsets: usize;
+  tmp: usize;
+  rowsPerChunk: i32;
+  relu: bool;
+  accumulate: bool;
+  dot: bool;
+}
+
+/**
+ * Tiles over `rows` consecutive output pixels starting at flattened index r0, whose patch rows
+ * start at a + i*aStep; offsets = 0: contiguous rows of k floats, else implicit im2col.
+ */
+@inline
+function runTiles(d: Direct, r0: i32, rows: i32, a: usize, aStep: usize, offsets: usize): void {
+  const n = d.n;
+  const k = d.k;
+  if (d.dot) {
+    for (let r = 0; r < rows; r += 4) {
+      const ar = a + aStep * r;
+      for (let c = 0; c < n; c++) {
+        const yr = d.y + ((<usize>(r0 + r) * n + c) << 2);
+        const b = load<f32>(d.bias16 + (<usize>c << 2));
+        dot4(yr, <usize>n << 2, ar, aStep, min(4, rows - r), d.packed + ((<usize>c * k) << 2), k, b, d.relu, d.accumulate);
       }
+    }
+    return;
+  }
+  for (let jp = 0; jp < d.panels; jp++) {
+    const cols = min(NR, n - jp * NR);
+    const bp = d.packed + ((<usize>(jp * k) * NR) << 2);
+    const bj = d.bias16 + (<usize>(jp * NR) << 2);
+    let yr = d.y + ((<usize>r0 * n + jp * NR) << 2);
+    let ar = a;
+    let r = 0;
+    for (; r + 2 <= rows; r += 2) {
+      tile2x16(yr, yr + (<usize>n << 2), ar, ar + aStep, bp, k, bj, d.relu, d.accumulate, cols, d.tmp, 64, offsets);
+      yr += <usize>n << 3;
+      ar += aStep << 1;
+    }
+    if (r < rows) tile2x16(yr, 0, ar, ar, bp, k, bj, d.relu, d.accumulate, cols, d.tmp, 64, offsets);
+  }
+}
+
+/** Output pixels r0 .. r0+rows through im2col chunks (or x's rows when pointwise). */
+function viaIm2col(d: Direct, r0: i32, rows: i32): void {
+  const rowBytes = <usize>d.k << 2;
+  if (isPointwise(d.g)) {
+    runTiles(d, r0, rows, d.x + <usize>r0 * rowBytes, rowBytes, 0);
+    return;
+  }
+  for (let done = 0; done < rows; done += d.rowsPerChunk) {
+    const count = min(d.rowsPerChunk, rows - done);
+    im2col(d.col, d.x, d.g, r0 + done, count, IM2COL_ROWS);
+    runTiles(d, r0 + done, count, d.col, rowBytes, 0);
+  }
+}
+
+/**
+ * y (+)= act(conv2d(x, w) + bias) with the micro-kernel path. w is [k, n] (or, with flip, the
+ * filter of the conv whose input-gradient this is). Pointwise geometries read x's rows in place;
+ * inputs of <= IMPLICIT_MAX_C channels read interior pixels in place through an offset table
+ * (their im2col copy would cost as much as the tile); the rest goes through im2col chunks.
+ */
+function conv2dDirect(y: usize, x: usize, w: usize, bias: usize, g: Geometry, activation: i32, accumulate: bool, flip: bool, kH: i32, kW: i32, scratch: usize): void {
+  const n = g.outC;
+  const k = patchSize(g);
+  const padded = <usize>roundUp(n, NR);
+  const d = changetype<Direct>(scratch);
+  d.y = y;
+  d.x = x;
+  d.g = g;
+  d.n = n;
+  d.k = k;
+  d.panels = <i32>padded / NR;
+  d.packed = scratch + 128;
+  d.bias16 = d.packed + ((padded * <usize>k) << 2);
+  d.col = d.bias16 + (padded << 2);
+  d.rowsPerChunk = chunkRows(k);
+  d.offsets = d.col + ((<usize>d.rowsPerChunk * k) << 2);
+  d.tmp = align16(d.offsets + (<usize>k << 2));
+  d.relu = activation == ACTIVATION_RELU;
+  d.accumulate = accumulate;
+  d.dot = n <= DOT_MAX_N;
+  packPanels(d.packed, w, k, n, flip, kH, kW, d.dot ? 1 : NR);
+  zeroRow(d.bias16, <i32>padded);
+  if (bias != 0) copyRow(d.bias16, bias, n);
+  if (d.dot || g.inC > IMPLICIT_MAX_C || isPointwise(g)) {
+    viaIm2col(d, 0, outputRows(g));
+    return;
+  }
+  // Implicit im2col: offsets of the patch elements from the patch's top-left input float.
+  const inC = g.inC;
+  for (let i = 0; i < g.kH; i++) {
+    for (let j = 0; j < g.kW; j++) {
+      for (let c = 0; c < inC; c++) {
+        store<i32>(d.offsets + (<usize>((i * g.kW + j) * inC + c) << 2), (((i * g.dilationH * g.inW) + j * g.dilationW) * inC + c) << 2);
+      }
+    }
+  }
+  const spanH = g.dilationH * (g.kH - 1);
+  const spanW = g.dilationW * (g.kW - 1);
+  // Output columns whose whole window is inside the input: [owLo, owHi).
+  const owLo = min((g.padLeft + g.strideW - 1) / g.strideW, g.outW);
+  const lastInside = g.inW - 1 - spanW + g.padLeft;
+  const owHi = lastInside < 0 ? owLo : max(owLo, min(lastInside / g.strideW + 1, g.outW));
+  const pixelStep = (<usize>g.strideW * inC) << 2;
+  for (let b = 0; b < g.batch; b++) {
+    for (let oh = 0; oh < g.outH; oh++) {
+      const r0 = (b * g.outH + oh) * g.outW;
+      const ih0 = oh * g.strideH - g.padTop;
+      if (ih0 < 0 || ih0 + spanH >= g.inH || owHi == owLo) {
+        viaIm2col(d, r0, g.outW);
+        continue;
+      }
+      if (owLo > 0) viaIm2col(d, r0, owLo);
+      runTiles(d, r0 + owLo, owHi - owLo, pixel(x, b, ih0, owLo * g.strideW - g.padLeft, g.inH, g.inW, inC), pixelStep, d.offsets);
+      if (owHi < g.outW) viaIm2col(d, r0 + owHi, g.outW - owHi);
     }
   }
 }
 
-/** y (+)= conv2d(x, w) + bias: the shared body of the forward drivers. */
-function conv2dForward(y: usize, x: usize, w: usize, bias: usize, g: Geometry, accumulate: bool, scratch: usize): void {
+/** y (+)= act(conv2d(x, w) + bias): the shared body of the forward drivers. */
+function conv2dForward(y: usize, x: usize, w: usize, bias: usize, g: Geometry, activation: i32, accumulate: bool, scratch: usize): void {
   const m = outputRows(g);
   const n = g.outC;
   const k = patchSize(g);
+  if (k <= DIRECT_MAX_K) {
+    conv2dDirect(y, x, w, bias, g, activation, accumulate, false, g.kH, g.kW, scratch);
+    return;
+  }
   const flags = accumulate ? GEMM_ACCUMULATE : 0;
   if (isPointwise(g)) {
     f32_gemm(flags, m, n, k, x, k, w, n, y, n, bias, scratch);
-    return;
+  } else {
+    const rowsPerTile = tileRows(g);
+    const col = scratch;
+    const gemmScratch = scratch + align16(<usize>rowsPerTile * k << 2);
+    for (let r0 = 0; r0 < m; r0 += rowsPerTile) {
+      const rows = min(rowsPerTile, m - r0);
+      im2col(col, x, g, r0, rows, IM2COL_ROWS);
+      f32_gemm(flags, rows, n, k, col, k, w, n, y + ((<usize>r0 * n) << 2), n, bias, gemmScratch);
+    }
   }
-  if (k <= DIRECT_MAX_K) {
-    conv2dDirect(y, x, w, bias, g, accumulate);
-    return;
-  }
-  const rowsPerTile = tileRows(g);
-  const col = scratch;
-  const gemmScratch = scratch + align16(<usize>rowsPerTile * k << 2);
-  for (let r0 = 0; r0 < m; r0 += rowsPerTile) {
-    const rows = min(rowsPerTile, m - r0);
-    im2col(col, x, g, r0, rows, false);
-    f32_gemm(flags, rows, n, k, col, k, w, n, y + ((<usize>r0 * n) << 2), n, bias, gemmScratch);
-  }
+  activate(y, m * n, activation);
 }
 
 function conv2dForwardScratch(g: Geometry): usize {
   const k = patchSize(g);
+  if (k <= DIRECT_MAX_K) return directScratch(k, g.outC);
   if (isPointwise(g)) return f32_gemm_scratch_bytes(outputRows(g), g.outC, k);
-  if (k <= DIRECT_MAX_K) return 0;
   const rows = tileRows(g);
   return align16(<usize>rows * k << 2) + f32_gemm_scratch_bytes(rows, g.outC, k);
 }
@@ -193,13 +489,38 @@ function conv2dForwardScratch(g: Geometry): usize {
  * f32_conv2d_forward_scratch_bytes(g) bytes. y must not overlap x or w.
  */
 export function f32_conv2d_forward(y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize): void {
-  const geo = geometry(g);
-  conv2dForward(y, x, w, bias, geo, false, scratch);
-  activate(y, outputRows(geo) * geo.outC, activation);
+  conv2dForward(y, x, w, bias, geometry(g), activation, false, scratch);
 }
 
 export function f32_conv2d_forward_scratch_bytes(g: usize): usize {
   return conv2dForwardScratch(geometry(g));
+}
+
+/**
+ * Whether the input-gradient of g runs as a forward conv of dy with the rotated filter: stride 1,
+ * every pad at most the dilated span - 1, and a patch the micro-kernel path takes.
+ */
+function flippable(g: Geometry): bool {
+  const spanH = g.dilationH * (g.kH - 1);
+  const spanW = g.dilationW * (g.kW - 1);
+  return g.strideH == 1 && g.strideW == 1 && g.padTop <= spanH && g.padBottom <= spanH &&
+    g.padLeft <= spanW && g.padRight <= spanW && g.kH * g.kW * g.outC <= DIRECT_MAX_K;
+}
+
+/** Writes at dst the geometry of the forward conv dy -> dx (stride 1) and returns it. */
+function flippedGeometry(g: Geometry, dst: usize): Geometry {
+  const f = geometry(dst);
+  const spanH = g.dilationH * (g.kH - 1);
+  const spanW = g.dilationW * (g.kW - 1);
+  f.batch = g.batch;
+  f.inH = g.outH; f.inW = g.outW; f.inC = g.outC;
+  f.outH = g.inH; f.outW = g.inW; f.outC = g.inC;
+  f.kH = g.kH; f.kW = g.kW; f.strideH = 1; f.strideW = 1;
+  f.dilationH = g.dilationH; f.dilationW = g.dilationW;
+  f.padTop = spanH - g.padTop; f.padBottom = spanH - g.padBottom;
+  f.padLeft = spanW - g.padLeft; f.padRight = spanW - g.padRight;
+  f.depthMultiplier = 1;
+  return f;
 }
 
 /** dx[N, inH, inW, inC] += conv2d input gradient of dy[N, outH, outW, outC] through w. */
@@ -208,6 +529,11 @@ export function f32_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usi
   const m = outputRows(geo);
   const k = patchSize(geo);
   const outC = geo.outC;
+  if (flippable(geo)) {
+    const f = flippedGeometry(geo, scratch);
+    conv2dDirect(dx, dy, w, 0, f, ACTIVATION_LINEAR, true, true, geo.kH, geo.kW, scratch + 128);
+    return;
+  }
   if (isPointwise(geo)) {
     f32_gemm(GEMM_TRANS_B | GEMM_ACCUMULATE, m, k, outC, dy, outC, w, outC, dx, k, 0, scratch);
     return;
@@ -218,45 +544,129 @@ export function f32_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usi
   for (let r0 = 0; r0 < m; r0 += rowsPerTile) {
     const rows = min(rowsPerTile, m - r0);
     f32_gemm(GEMM_TRANS_B, rows, k, outC, dy + ((<usize>r0 * outC) << 2), outC, w, outC, dcol, k, 0, gemmScratch);
-    im2col(dcol, dx, geo, r0, rows, true);
+    im2col(dcol, dx, geo, r0, rows, COL2IM_ADD);
   }
 }
 
 export function f32_conv2d_backward_input_scratch_bytes(g: usize): usize {
   const geo = geometry(g);
   const k = patchSize(geo);
+  if (flippable(geo)) return 128 + directScratch(geo.kH * geo.kW * geo.outC, geo.inC);
   if (isPointwise(geo)) return f32_gemm_scratch_bytes(outputRows(geo), k, geo.outC);
   const rows = tileRows(geo);
   return align16(<usize>rows * k << 2) + f32_gemm_scratch_bytes(rows, k, geo.outC);
 }
 
-/** dw[kH, kW, inC, outC] += conv2d filter gradient: im2col(x)ᵀ · dy. */
+/** Floats of panel-packed im2col columns per filter-gradient chunk (256 KiB). */
+const FILTER_CHUNK_FLOATS: i32 = 65536;
+
+/** Output pixels per filter-gradient chunk. */
+function filterChunkRows(k: i32): i32 {
+  return min(1024, max(16, FILTER_CHUNK_FLOATS / roundUp(k, NR)));
+}
+
+/**
+ * dw[kH, kW, inC, outC] += conv2d filter gradient, im2col(x)ᵀ · dy, computed transposed:
+ * dwᵀ[outC, K] = dyᵀ · im2col(x) with the 2 x 16 tile (2 output channels x 16 patch elements)
+ * over chunks of output pixels; im2col goes straight into panels, dy is transposed per chunk,
+ * and dwᵀ (scratch) is added into dw once at the end.
+ */
 export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize): void {
   const geo = geometry(g);
+  if (filterByPatchRows(geo)) {
+    filterGradientByPatchRows(dw, dy, x, geo, scratch);
+    return;
+  }
   const m = outputRows(geo);
   const k = patchSize(geo);
   const outC = geo.outC;
-  const flags = GEMM_TRANS_A | GEMM_ACCUMULATE;
-  if (isPointwise(geo)) {
-    f32_gemm(flags, k, outC, m, x, k, dy, outC, dw, outC, 0, scratch);
-    return;
+  const kPad = roundUp(k, NR);
+  const panels = kPad / NR;
+  const rowsPerChunk = filterChunkRows(k);
+  const dyStride = rowsPerChunk + 4; // dyᵀ row stride, off powers of two (4 KiB aliasing)
+  const dwT = scratch;
+  const colP = dwT + ((<usize>outC * kPad) << 2);
+  const dyT = colP + ((<usize>kPad * rowsPerChunk) << 2);
+  const zero16 = dyT + ((<usize>outC * dyStride) << 2);
+  const tmp = zero16 + (<usize>NR << 2);
+  zeroRow(dwT, outC * kPad);
+  zeroRow(zero16, NR);
+  for (let r0 = 0; r0 < m; r0 += rowsPerChunk) {
+    const rows = min(rowsPerChunk, m - r0);
+    im2col(colP, x, geo, r0, rows, IM2COL_PANELS, rowsPerChunk);
+    for (let r = 0; r < rows; r++) {
+      const src = dy + ((<usize>(r0 + r) * outC) << 2);
+      for (let o = 0; o < outC; o++) store<f32>(dyT + ((<usize>o * dyStride + r) << 2), load<f32>(src + (<usize>o << 2)));
+    }
+    for (let kp = 0; kp < panels; kp++) {
+      const bp = colP + ((<usize>kp * rowsPerChunk * NR) << 2);
+      let o = 0;
+      for (; o + 2 <= outC; o += 2) {
+        const y0 = dwT + ((<usize>o * kPad + kp * NR) << 2);
+        const a0 = dyT + ((<usize>o * dyStride) << 2);
+        tile2x16(y0, y0 + (<usize>kPad << 2), a0, a0 + (<usize>dyStride << 2), bp, rows, zero16, false, true, NR, tmp);
+      }
+      if (o < outC) {
+        const a0 = dyT + ((<usize>o * dyStride) << 2);
+        tile2x16(dwT + ((<usize>o * kPad + kp * NR) << 2), 0, a0, a0, bp, rows, zero16, false, true, NR, tmp);
+      }
+    }
   }
-  const rowsPerTile = tileRows(geo);
-  const col = scratch;
-  const gemmScratch = scratch + align16(<usize>rowsPerTile * k << 2);
-  for (let r0 = 0; r0 < m; r0 += rowsPerTile) {
-    const rows = min(rowsPerTile, m - r0);
-    im2col(col, x, geo, r0, rows, false);
-    f32_gemm(flags, k, outC, rows, col, k, dy + ((<usize>r0 * outC) << 2), outC, dw, outC, 0, gemmScratch);
+  for (let p = 0; p < k; p++) {
+    const row = dw + ((<usize>p * outC) << 2);
+    for (let o = 0; o < outC; o++) {
+      const at = row + (<usize>o << 2);
+      store<f32>(at, load<f32>(at) + load<f32>(dwT + ((<usize>o * kPad + p) << 2)));
+    }
   }
 }
 
 export function f32_conv2d_backward_filter_scratch_bytes(g: usize): usize {
   const geo = geometry(g);
-  const k = patchSize(geo);
-  if (isPointwise(geo)) return f32_gemm_scratch_bytes(k, geo.outC, outputRows(geo));
-  const rows = tileRows(geo);
-  return align16(<usize>rows * k << 2) + f32_gemm_scratch_bytes(k, geo.outC, rows);
+  if (filterByPatchRows(geo)) return (<usize>patchSize(geo) * (filterChunkRows(patchSize(geo)) + 4) + 2 * <usize>NR + 32) << 2;
+  const kPad = <usize>roundUp(patchSize(geo), NR);
+  const rows = <usize>filterChunkRows(patchSize(geo));
+  const outC = <usize>geo.outC;
+  return (outC * kPad + kPad * rows + outC * (rows + 4) + 2 * <usize>NR + 32) << 2;
+}
+
+/**
+ * Small patches and many output channels (K <= outC, outC a multiple of 16): dw = im2col(x)ᵀ·dy
+ * directly, tiles of 2 patch elements x 16 output channels reading dy's rows in place (no dy
+ * transpose, no padding of K), im2col written transposed per chunk.
+ */
+function filterByPatchRows(g: Geometry): bool {
+  return g.outC % NR == 0 && patchSize(g) <= g.outC;
+}
+
+function filterGradientByPatchRows(dw: usize, dy: usize, x: usize, g: Geometry, scratch: usize): void {
+  const m = outputRows(g);
+  const k = patchSize(g);
+  const outC = g.outC;
+  const rowsPerChunk = filterChunkRows(k);
+  const stride = rowsPerChunk + 4; // off powers of two (4 KiB aliasing)
+  const colT = scratch;
+  const zero16 = colT + ((<usize>k * stride) << 2);
+  const tmp = zero16 + (<usize>NR << 2);
+  zeroRow(zero16, NR);
+  const dyStep = <usize>outC << 2;
+  for (let r0 = 0; r0 < m; r0 += rowsPerChunk) {
+    const rows = min(rowsPerChunk, m - r0);
+    im2col(colT, x, g, r0, rows, IM2COL_TRANSPOSED, stride);
+    for (let jp = 0; jp < outC; jp += NR) {
+      const bp = dy + ((<usize>r0 * outC + jp) << 2);
+      let p = 0;
+      for (; p + 2 <= k; p += 2) {
+        const y0 = dw + ((<usize>p * outC + jp) << 2);
+        const a0 = colT + ((<usize>p * stride) << 2);
+        tile2x16(y0, y0 + dyStep, a0, a0 + (<usize>stride << 2), bp, rows, zero16, false, true, NR, tmp, dyStep);
+      }
+      if (p < k) {
+        const a0 = colT + ((<usize>p * stride) << 2);
+        tile2x16(dw + ((<usize>p * outC + jp) << 2), 0, a0, a0, bp, rows, zero16, false, true, NR, tmp, dyStep);
+      }
+    }
+  }
 }
 
 /** db[j] += sum over i < m of dy[i, j] (bias gradient of any NHWC conv: m = N*H*W, n = channels). */
@@ -284,7 +694,7 @@ export function f32_conv2d_transpose_forward(y: usize, x: usize, w: usize, bias:
 
 /** Conv2d transpose input gradient: dx += conv2d(dy, w) (g as in f32_conv2d_transpose_forward). */
 export function f32_conv2d_transpose_backward_input(dx: usize, dy: usize, w: usize, g: usize, scratch: usize): void {
-  conv2dForward(dx, dy, w, 0, geometry(g), true, scratch);
+  conv2dForward(dx, dy, w, 0, geometry(g), ACTIVATION_LINEAR, true, scratch);
 }
 
 export function f32_conv2d_transpose_backward_input_scratch_bytes(g: usize): usize {

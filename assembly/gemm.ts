@@ -30,8 +30,8 @@ const NR: i32 = 16;
 const KC: i32 = 256;
 const MC: i32 = 256;
 const NC: i32 = 1024;
-/** Below this many multiply-adds the packing does not pay off: plain loops. */
-const SMALL_MADDS: i64 = 4096;
+/** Below this many multiply-adds packing does not pay off (measured crossover ~4x4x4): plain loops. */
+const SMALL_MADDS: i64 = 64;
 
 /**
  * Plain triple loop over any shape and flags: the fallback and the algorithmic reference.
@@ -61,36 +61,46 @@ export function f32_gemm__scalar(
 }
 
 /**
- * Micro-kernel: C[2 x 16] = (accumulate ? C : 0) + Ap · Bp (+ bias[16]).
- * ap: packed A panel, kc x 2 (ap[p*2 + r] = A[r][p]); bp: packed B panel, kc x 16
- * (bp[p*16 + j] = B[p][j]); c: row-major with leading dimension ldc; bias = 0 for none.
- * Each step broadcasts one A value per row and multiplies it by the four B vectors of that step.
+ * Micro-kernel: C[2 x 16] = (accumulate ? C : 0) + A[2 x kc] · B[kc x 16] (+ bias[16]).
+ * A[r][p] is at a + (r*aRow + p*aStep) floats, B[p][0..16) at b + p*bStep floats, so the same
+ * kernel reads packed panels (aRow = 1, aStep = 2, bStep = 16) or A and B in place (row-major A:
+ * aRow = lda, aStep = 1; row-major B: bStep = ldb). c: row-major with leading dimension ldc;
+ * bias = 0 for none. Each depth step broadcasts one A value per row and multiplies it by the
+ * four B vectors of that step.
  *
  * Why 2 x 16: V8 (TurboFan, x64) has 15 allocatable xmm registers and schedules all of a step's
  * loads first, so a step needs MR*NR/4 accumulators + NR/4 B vectors + MR broadcasts + 1
  * temporary registers: 2x16 uses 8 + 4 + 2 + 1 = 15 and does not spill (6x8 needs 21 and spills
  * 4 accumulators every step). In L1 it runs at ~95 % of the machine's mul+add peak, 4x8 at 75 %.
  */
-export function f32_gemm_2x16__simd(c: usize, ldc: i32, ap: usize, bp: usize, kc: i32, bias: usize, accumulate: i32): void {
+export function f32_gemm_2x16__simd(
+  c: usize, ldc: i32, a: usize, aRow: i32, aStep: i32, b: usize, bStep: i32, kc: i32, bias: usize, accumulate: i32,
+): void {
   let acc0x0123 = f32x4.splat(0), acc0x4567 = f32x4.splat(0), acc0x89AB = f32x4.splat(0), acc0xCDEF = f32x4.splat(0);
   let acc1x0123 = f32x4.splat(0), acc1x4567 = f32x4.splat(0), acc1x89AB = f32x4.splat(0), acc1xCDEF = f32x4.splat(0);
+  let a0p = a;
+  let a1p = a + (<usize>aRow << 2);
+  let bp = b;
+  const aBytes = <usize>aStep << 2;
+  const bBytes = <usize>bStep << 2;
   for (let p = 0; p < kc; p++) {
     const b0123 = v128.load(bp);
     const b4567 = v128.load(bp, 16);
     const b89AB = v128.load(bp, 32);
     const bCDEF = v128.load(bp, 48);
-    const a0 = v128.load32_splat(ap);
+    const a0 = v128.load32_splat(a0p);
     acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(a0, b0123));
     acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(a0, b4567));
     acc0x89AB = f32x4.add(acc0x89AB, f32x4.mul(a0, b89AB));
     acc0xCDEF = f32x4.add(acc0xCDEF, f32x4.mul(a0, bCDEF));
-    const a1 = v128.load32_splat(ap, 4);
+    const a1 = v128.load32_splat(a1p);
     acc1x0123 = f32x4.add(acc1x0123, f32x4.mul(a1, b0123));
     acc1x4567 = f32x4.add(acc1x4567, f32x4.mul(a1, b4567));
     acc1x89AB = f32x4.add(acc1x89AB, f32x4.mul(a1, b89AB));
     acc1xCDEF = f32x4.add(acc1xCDEF, f32x4.mul(a1, bCDEF));
-    ap += 8;
-    bp += 64;
+    a0p += aBytes;
+    a1p += aBytes;
+    bp += bBytes;
   }
   if (bias != 0) {
     const bias0123 = v128.load(bias), bias4567 = v128.load(bias, 16), bias89AB = v128.load(bias, 32), biasCDEF = v128.load(bias, 48);
@@ -113,6 +123,13 @@ export function f32_gemm_2x16__simd(c: usize, ldc: i32, ap: usize, bp: usize, kc
 // @ts-ignore: decorator
 @inline function roundUp(x: i32, to: i32): i32 {
   return (x + to - 1) / to * to;
+}
+
+/** The step that splits `size` into ceil(size / block) near-equal parts, a multiple of `unit` (block is one too). */
+// @ts-ignore: decorator
+@inline function balancedStep(size: i32, block: i32, unit: i32): i32 {
+  const parts = (size + block - 1) / block;
+  return roundUp((size + parts - 1) / parts, unit);
 }
 
 /** Bytes of scratch that f32_gemm needs for these sizes: one packed A block, one packed B block, one tile. */
@@ -277,33 +294,58 @@ export function f32_gemm__simd(
   const transA = (flags & GEMM_TRANS_A) != 0;
   const transB = (flags & GEMM_TRANS_B) != 0;
   const accumulate = (flags & GEMM_ACCUMULATE) != 0 ? 1 : 0;
-  const kcMax = min(KC, k);
+  // Blocks of equal size (k = 784 runs as 4 x 196, not 3 x 256 + 16), never above KC, MC, NC.
+  const kcStep = balancedStep(k, KC, 1);
+  const mcStep = balancedStep(m, MC, MR);
+  const ncStep = balancedStep(n, NC, NR);
   const packedA = scratch;
-  const packedB = packedA + (<usize>min(MC, roundUp(m, MR)) * kcMax << 2);
-  const tile = packedB + (<usize>min(NC, roundUp(n, NR)) * kcMax << 2);
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
-      packB(packedB, b, ldb, transB, pc, kc, jc, nc);
+  const packedB = packedA + (<usize>min(MC, roundUp(m, MR)) * min(KC, k) << 2);
+  const tile = packedB + (<usize>min(NC, roundUp(n, NR)) * min(KC, k) << 2);
+  // Packing pays for itself through reuse: B panels are reused by every A panel, A panels by
+  // every B panel. With at most two of the other kind, read row-major operands in place.
+  const directA = !transA && n <= 2 * NR;
+  const directB = !transB && m <= 2 * MR;
+  for (let jc = 0; jc < n; jc += ncStep) {
+    const nc = min(ncStep, n - jc);
+    for (let pc = 0; pc < k; pc += kcStep) {
+      const kc = min(kcStep, k - pc);
+      if (!directB) packB(packedB, b, ldb, transB, pc, kc, jc, nc);
       const first = pc == 0;
       const accumulateNow = first ? accumulate : 1;
       const biasNow = first ? bias : 0;
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
-        packA(packedA, a, lda, transA, ic, mc, pc, kc);
+      for (let ic = 0; ic < m; ic += mcStep) {
+        const mc = min(mcStep, m - ic);
+        if (!directA) packA(packedA, a, lda, transA, ic, mc, pc, kc);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const bp = packedB + (<usize>jr * kc << 2);
+          let bp = packedB + (<usize>jr * kc << 2);
+          let bStep = NR;
+          if (directB) {
+            if (nr == NR) {
+              bp = b + ((<usize>pc * ldb + jc + jr) << 2);
+              bStep = ldb;
+            } else {
+              // The partial panel is packed (zero-padded) so no read goes past B's rows.
+              bp = packedB;
+              packB(bp, b, ldb, transB, pc, kc, jc + jr, nr);
+            }
+          }
           const biasTile = biasNow != 0 ? biasNow + (<usize>(jc + jr) << 2) : 0;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
-            const ap = packedA + (<usize>ir * kc << 2);
+            let ap = packedA + (<usize>ir * kc << 2);
+            let aRow = 1;
+            let aStep = MR;
+            if (directA) {
+              ap = a + ((<usize>(ic + ir) * lda + pc) << 2);
+              aRow = mr == MR ? lda : 0; // a lone last row is read twice, never past A
+              aStep = 1;
+            }
             const ct = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
             if (mr == MR && nr == NR) {
-              f32_gemm_2x16__simd(ct, ldc, ap, bp, kc, biasTile, accumulateNow);
+              f32_gemm_2x16__simd(ct, ldc, ap, aRow, aStep, bp, bStep, kc, biasTile, accumulateNow);
             } else {
-              f32_gemm_2x16__simd(tile, NR, ap, bp, kc, 0, 0);
+              f32_gemm_2x16__simd(tile, NR, ap, aRow, aStep, bp, bStep, kc, 0, 0);
               writeEdgeTile(ct, ldc, tile, mr, nr, biasTile, accumulateNow);
             }
           }

@@ -57,14 +57,30 @@ export function addRow(dst: usize, src: usize, n: i32): void {
   }
 }
 
+/** Below this many floats, rows are moved by SIMD loops (bulk memory ops cost a call in V8). */
+const BULK_MIN: i32 = 64;
+
 /** dst[0..n) = 0. */
 @inline
 export function zeroRow(dst: usize, n: i32): void {
-  memory.fill(dst, 0, <usize>n << 2);
+  if (n >= BULK_MIN) {
+    memory.fill(dst, 0, <usize>n << 2);
+    return;
+  }
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), zero);
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
 }
 
-/** dst[0..n) = src[0..n). */
+/** dst[0..n) = src[0..n) (no overlap). */
 @inline
 export function copyRow(dst: usize, src: usize, n: i32): void {
-  memory.copy(dst, src, <usize>n << 2);
+  if (n >= BULK_MIN) {
+    memory.copy(dst, src, <usize>n << 2);
+    return;
+  }
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
 }

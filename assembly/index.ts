@@ -12,3 +12,4 @@ export * from './activation';
 export * from './conv';
 export * from './pool';
 export * from './resize';
+export * from './layers';

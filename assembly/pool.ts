@@ -9,7 +9,7 @@
 // left to right; a later equal value does not take over), which is what a saved argmax would
 // give, at no extra memory. SIMD over channels throughout; loops are output pixel -> window
 // tap -> channels, so every inner loop streams a contiguous channel row.
-import { Geometry, geometry, pixel, addRow, copyRow } from './geometry';
+import { Geometry, geometry, pixel, addRow, copyRow, zeroRow } from './geometry';
 
 /** First real row/column of a window and one past its last. */
 @inline
@@ -22,38 +22,70 @@ function windowEnd(o: i32, stride: i32, pad: i32, k: i32, size: i32): i32 {
   return min(o * stride - pad + k, size);
 }
 
+const MAX_FORWARD: i32 = 0;
+const AVG_FORWARD: i32 = 1;
+const AVG_BACKWARD: i32 = 2;
+
 /** y[n, oh, ow, c] = max over the window's real cells of x[n, ih, iw, c]. */
 export function f32_max_pool2d_forward(y: usize, x: usize, g: usize): void {
-  const geo = geometry(g);
-  const channels = geo.inC;
-  for (let n = 0; n < geo.batch; n++) {
-    for (let oh = 0; oh < geo.outH; oh++) {
-      const h0 = windowStart(oh, geo.strideH, geo.padTop);
-      const h1 = windowEnd(oh, geo.strideH, geo.padTop, geo.kH, geo.inH);
-      for (let ow = 0; ow < geo.outW; ow++) {
-        const w0 = windowStart(ow, geo.strideW, geo.padLeft);
-        const w1 = windowEnd(ow, geo.strideW, geo.padLeft, geo.kW, geo.inW);
-        const yp = pixel(y, n, oh, ow, geo.outH, geo.outW, channels);
-        copyRow(yp, pixel(x, n, h0, w0, geo.inH, geo.inW, channels), channels);
+  windows(y, x, geometry(g), MAX_FORWARD);
+}
+
+/** y[n, oh, ow, c] = mean over the window's real cells of x[n, ih, iw, c]. */
+export function f32_avg_pool2d_forward(y: usize, x: usize, g: usize): void {
+  windows(y, x, geometry(g), AVG_FORWARD);
+}
+
+/** dx[n, ih, iw, c] += dy[n, oh, ow, c] / (real cells of the window) for every window cell. */
+export function f32_avg_pool2d_backward(dx: usize, dy: usize, g: usize): void {
+  windows(dy, dx, geometry(g), AVG_BACKWARD);
+}
+
+/**
+ * For every output pixel row `out` (y or dy) and the real cells of its window in `img` (x or dx):
+ * MAX_FORWARD out = max of cells; AVG_FORWARD out = mean of cells; AVG_BACKWARD cell += out / count.
+ */
+function windows(out: usize, img: usize, g: Geometry, op: i32): void {
+  const channels = g.inC;
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < g.outH; oh++) {
+      const h0 = windowStart(oh, g.strideH, g.padTop);
+      const h1 = windowEnd(oh, g.strideH, g.padTop, g.kH, g.inH);
+      for (let ow = 0; ow < g.outW; ow++) {
+        const w0 = windowStart(ow, g.strideW, g.padLeft);
+        const w1 = windowEnd(ow, g.strideW, g.padLeft, g.kW, g.inW);
+        const row = pixel(out, n, oh, ow, g.outH, g.outW, channels);
+        const scale = <f32>1 / <f32>((h1 - h0) * (w1 - w0));
+        if (op == MAX_FORWARD) copyRow(row, pixel(img, n, h0, w0, g.inH, g.inW, channels), channels);
+        else if (op == AVG_FORWARD) zeroRow(row, channels);
         for (let ih = h0; ih < h1; ih++) {
           for (let iw = w0; iw < w1; iw++) {
-            const xp = pixel(x, n, ih, iw, geo.inH, geo.inW, channels);
-            let c = 0;
-            for (; c + 4 <= channels; c += 4) {
-              const o = <usize>c << 2;
-              const cur = v128.load(yp + o);
-              const v = v128.load(xp + o);
-              v128.store(yp + o, v128.bitselect(v, cur, f32x4.gt(v, cur)));
-            }
-            for (; c < channels; c++) {
-              const o = <usize>c << 2;
-              const v = load<f32>(xp + o);
-              if (v > load<f32>(yp + o)) store<f32>(yp + o, v);
-            }
+            const cell = pixel(img, n, ih, iw, g.inH, g.inW, channels);
+            if (op == MAX_FORWARD) maxRow(row, cell, channels);
+            else if (op == AVG_FORWARD) addRow(row, cell, channels);
+            else scaleRow(cell, row, scale, channels, true);
           }
         }
+        if (op == AVG_FORWARD) scaleRow(row, row, scale, channels, false);
       }
     }
+  }
+}
+
+/** dst = max(dst, src) elementwise (a NaN in src does not replace dst). */
+@inline
+function maxRow(dst: usize, src: usize, n: i32): void {
+  let c = 0;
+  for (; c + 4 <= n; c += 4) {
+    const o = <usize>c << 2;
+    const cur = v128.load(dst + o);
+    const v = v128.load(src + o);
+    v128.store(dst + o, v128.bitselect(v, cur, f32x4.gt(v, cur)));
+  }
+  for (; c < n; c++) {
+    const o = <usize>c << 2;
+    const v = load<f32>(src + o);
+    if (v > load<f32>(dst + o)) store<f32>(dst + o, v);
   }
 }
 
@@ -118,49 +150,6 @@ export function f32_max_pool2d_backward(dx: usize, dy: usize, x: usize, g: usize
 @inline
 function addAt(p: usize, v: f32): void {
   store<f32>(p, load<f32>(p) + v);
-}
-
-/** y[n, oh, ow, c] = mean over the window's real cells of x[n, ih, iw, c]. */
-export function f32_avg_pool2d_forward(y: usize, x: usize, g: usize): void {
-  const geo = geometry(g);
-  const channels = geo.inC;
-  for (let n = 0; n < geo.batch; n++) {
-    for (let oh = 0; oh < geo.outH; oh++) {
-      const h0 = windowStart(oh, geo.strideH, geo.padTop);
-      const h1 = windowEnd(oh, geo.strideH, geo.padTop, geo.kH, geo.inH);
-      for (let ow = 0; ow < geo.outW; ow++) {
-        const w0 = windowStart(ow, geo.strideW, geo.padLeft);
-        const w1 = windowEnd(ow, geo.strideW, geo.padLeft, geo.kW, geo.inW);
-        const yp = pixel(y, n, oh, ow, geo.outH, geo.outW, channels);
-        memory.fill(yp, 0, <usize>channels << 2);
-        for (let ih = h0; ih < h1; ih++) {
-          for (let iw = w0; iw < w1; iw++) addRow(yp, pixel(x, n, ih, iw, geo.inH, geo.inW, channels), channels);
-        }
-        scaleRow(yp, yp, <f32>1 / <f32>((h1 - h0) * (w1 - w0)), channels, false);
-      }
-    }
-  }
-}
-
-/** dx[n, ih, iw, c] += dy[n, oh, ow, c] / (real cells of the window) for every window cell. */
-export function f32_avg_pool2d_backward(dx: usize, dy: usize, g: usize): void {
-  const geo = geometry(g);
-  const channels = geo.inC;
-  for (let n = 0; n < geo.batch; n++) {
-    for (let oh = 0; oh < geo.outH; oh++) {
-      const h0 = windowStart(oh, geo.strideH, geo.padTop);
-      const h1 = windowEnd(oh, geo.strideH, geo.padTop, geo.kH, geo.inH);
-      for (let ow = 0; ow < geo.outW; ow++) {
-        const w0 = windowStart(ow, geo.strideW, geo.padLeft);
-        const w1 = windowEnd(ow, geo.strideW, geo.padLeft, geo.kW, geo.inW);
-        const dyp = pixel(dy, n, oh, ow, geo.outH, geo.outW, channels);
-        const scale = <f32>1 / <f32>((h1 - h0) * (w1 - w0));
-        for (let ih = h0; ih < h1; ih++) {
-          for (let iw = w0; iw < w1; iw++) scaleRow(pixel(dx, n, ih, iw, geo.inH, geo.inW, channels), dyp, scale, channels, true);
-        }
-      }
-    }
-  }
 }
 
 /** dst = s * src (accumulate: dst += s * src). */

@@ -8,7 +8,7 @@
 //
 // The scheme (the ABI every kernel below and src/random.ts share):
 //
-//   key     = [seedLo, seedHi]                 a 64-bit seed (the model's or fit()'s seed)
+//   key     = [seedLo, seedHi]                 a seed in [0, 2^53): seed mod 2^32, seed / 2^32
 //   counter = [blockLo, blockHi, stream, 0]    a 64-bit block index within a 32-bit stream
 //
 // - A *stream* is one independent sequence under a seed: 2^64 blocks of 4 words each. Streams
@@ -23,18 +23,19 @@
 //   attempt number (1, 2, ...), so a redraw never reuses a word of any stream.
 //
 // Floats from words: u = (w >>> 8) * 2^-24, exactly one of the 2^24 values in [0, 1).
-// Normals: Box-Muller on the word pairs (w0, w1) and (w2, w3) of a block (see normalPairs).
+// Normals: Box-Muller on the word pairs (w0, w1) and (w2, w3) of a block (see boxMuller); the
+// JS `Rng.normal()` returns these same values, computed by f32_random_normal.
 // All kernels process 4 blocks (16 values) per step with SIMD, one block per lane; the tail
 // computes a whole group into a static buffer and copies what it needs, so the values never
 // depend on n's remainder.
+
+import { log_f32x4 } from './math';
 
 // Philox4x32 constants (Random123 philox.h).
 const M0: u32 = 0xd2511f53;
 const M1: u32 = 0xcd9e8d57;
 const W0: u32 = 0x9e3779b9;
 const W1: u32 = 0xbb67ae85;
-
-import { log_f32x4 } from './math';
 
 /** One group of 4 blocks (16 words or values): static data, not an allocation. */
 const GROUP: usize = memory.data(64, 16);

@@ -8,27 +8,26 @@ import { geometry, pixel, addRow, copyRow, zeroRow } from './geometry';
 
 /** y[n, oh, ow, c] = x[n, oh / kH, ow / kW, c]. */
 export function f32_upsampling2d_forward(y: usize, x: usize, g: usize): void {
-  const geo = geometry(g);
-  const channels = geo.inC;
-  for (let n = 0; n < geo.batch; n++) {
-    for (let oh = 0; oh < geo.outH; oh++) {
-      const ih = oh / geo.kH;
-      for (let ow = 0; ow < geo.outW; ow++) {
-        copyRow(pixel(y, n, oh, ow, geo.outH, geo.outW, channels), pixel(x, n, ih, ow / geo.kW, geo.inH, geo.inW, channels), channels);
-      }
-    }
-  }
+  upsample(y, x, g, false);
 }
 
 /** dx[n, ih, iw, c] += sum of dy over the kH x kW block that ih, iw was copied to. */
 export function f32_upsampling2d_backward(dx: usize, dy: usize, g: usize): void {
+  upsample(dy, dx, g, true);
+}
+
+/** For every output pixel: out = in (forward), or in += out (backward). */
+function upsample(out: usize, input: usize, g: usize, backward: bool): void {
   const geo = geometry(g);
   const channels = geo.inC;
   for (let n = 0; n < geo.batch; n++) {
     for (let oh = 0; oh < geo.outH; oh++) {
       const ih = oh / geo.kH;
       for (let ow = 0; ow < geo.outW; ow++) {
-        addRow(pixel(dx, n, ih, ow / geo.kW, geo.inH, geo.inW, channels), pixel(dy, n, oh, ow, geo.outH, geo.outW, channels), channels);
+        const o = pixel(out, n, oh, ow, geo.outH, geo.outW, channels);
+        const i = pixel(input, n, ih, ow / geo.kW, geo.inH, geo.inW, channels);
+        if (backward) addRow(i, o, channels);
+        else copyRow(o, i, channels);
       }
     }
   }

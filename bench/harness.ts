@@ -6,9 +6,15 @@
 //   rows.push({ case: 'relu 1M', variant: 'simd', value: gbps(8 * n, t.seconds), unit: 'GB/s' });
 //   printTable('relu', rows, peak);
 //
+// `measureInterleaved(name, [ours, peer])` alternates several functions for fair ratios.
 // Timings are benny (benchmark.js) samples; `seconds` is the fastest sample (min-of-N, the
-// least-disturbed estimate on a shared machine) and `median` the typical one.
+// least-disturbed estimate on a shared machine) and `median` the typical one. With
+// BENCH_CLOCK=cpu the harness times this process's CPU time instead of wall time (batches of
+// calls, best batch): on an overloaded shared machine wall time mostly measures the other
+// processes, CPU time the code. Every peer is single-threaded (bench/peers.ts checks), so CPU
+// time is comparable across variants.
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import b from 'benny';
 import { initSync } from '../src/init.js';
@@ -34,21 +40,29 @@ let peakCache: number | undefined;
 
 /**
  * The machine's one-thread WASM SIMD peak in GFLOP/s: the best of 15 runs of independent f32x4
- * mul+add chains with no memory traffic (assembly/bench.ts). Measured once per process.
+ * mul+add chains with no memory traffic (assembly/bench.ts). Measured once per process; call it
+ * again with `remeasure` at the end of a long bench to keep the best of both (a shared machine's
+ * speed drifts, and the peak is the best it does).
  */
-export function measurePeakGflops(): number {
-  if (peakCache !== undefined) return peakCache;
+export function measurePeakGflops(remeasure = false): number {
+  if (peakCache !== undefined && !remeasure) return peakCache;
   const k = initLibrary();
   const steps = 1_000_000;
   k.f32_peak_probe__simd!(10_000); // tier up
   let best = Infinity;
   for (let i = 0; i < 15; i++) {
-    const t0 = performance.now();
+    const t0 = now();
     k.f32_peak_probe__simd!(steps);
-    best = Math.min(best, (performance.now() - t0) / 1000);
+    best = Math.min(best, now() - t0);
   }
-  peakCache = gflops(PEAK_FLOPS_PER_STEP * steps, best);
+  peakCache = Math.max(peakCache ?? 0, gflops(PEAK_FLOPS_PER_STEP * steps, best));
   return peakCache;
+}
+
+/** One line naming the machine and runtime, for the top of a results table. */
+export function describeMachine(): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} logical CPUs), Node ${process.version}, V8 ${process.versions.v8}`;
 }
 
 /** GFLOP/s of `flops` floating-point operations done in `seconds`. */
@@ -68,6 +82,9 @@ export interface Timing {
   samples: number;
 }
 
+/** Which clock `measure` uses: 'wall' (benny, default) or 'cpu' (BENCH_CLOCK=cpu). */
+export const CLOCK: 'wall' | 'cpu' = process.env.BENCH_CLOCK === 'cpu' ? 'cpu' : 'wall';
+
 export interface MeasureOptions {
   /** Seconds to spend sampling (default 1; benchmark.js may exceed it to reach minSamples). */
   maxTime?: number;
@@ -80,6 +97,7 @@ export interface MeasureOptions {
  * a few times first (benny probes it, benchmark.js warms up), so JITs have tiered up.
  */
 export async function measure(name: string, fn: () => unknown, options: MeasureOptions = {}): Promise<Timing> {
+  if (CLOCK === 'cpu') return measureCpu(fn, options);
   const log = console.log;
   console.log = () => {}; // benny announces every suite; the table is the output
   try {
@@ -94,6 +112,56 @@ export async function measure(name: string, fn: () => unknown, options: MeasureO
   } finally {
     console.log = log;
   }
+}
+
+/** CPU seconds of this process so far. */
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Seconds on the harness's clock (wall or CPU). */
+function now(): number {
+  return CLOCK === 'cpu' ? cpuNow() : performance.now() / 1000;
+}
+
+/** CPU seconds per call: batches of >= 20 ms of CPU, for about maxTime seconds; best and median batch. */
+async function measureCpu(fn: () => unknown, options: MeasureOptions): Promise<Timing> {
+  for (let i = 0; i < 3; i++) await fn(); // tier up
+  let batch = 1;
+  const perCall: number[] = [];
+  const wallEnd = performance.now() + (options.maxTime ?? 1) * 1000;
+  while (perCall.length < (options.minSamples ?? 5) || performance.now() < wallEnd) {
+    const t0 = cpuNow();
+    for (let i = 0; i < batch; i++) await fn();
+    const spent = cpuNow() - t0;
+    if (spent < 0.02 && perCall.length === 0) {
+      batch *= 2;
+      continue;
+    }
+    perCall.push(spent / batch);
+  }
+  perCall.sort((a, b) => a - b);
+  return { seconds: perCall[0]!, median: perCall[perCall.length >> 1]!, samples: perCall.length };
+}
+
+/**
+ * Measures several functions in alternation, `rounds` times each (default 2), keeping each one's
+ * fastest and lowest-median result: on a shared machine this keeps ratios between them (ours /
+ * peer) honest even when the load drifts during the run.
+ */
+export async function measureInterleaved<T extends ReadonlyArray<() => unknown>>(
+  name: string, fns: T, rounds = 2, options: MeasureOptions = {},
+): Promise<{ [K in keyof T]: Timing }> {
+  const best: Timing[] = fns.map(() => ({ seconds: Infinity, median: Infinity, samples: 0 }));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < fns.length; i++) {
+      const t = await measure(`${name} #${i}`, fns[i]!, options);
+      const b = best[i]!;
+      best[i] = { seconds: Math.min(b.seconds, t.seconds), median: Math.min(b.median, t.median), samples: b.samples + t.samples };
+    }
+  }
+  return best as { [K in keyof T]: Timing };
 }
 
 /** One line of a results table. `value` is in `unit` (default GFLOP/s). */
@@ -122,7 +190,9 @@ export function printTable(title: string, rows: Row[], peak?: number): string {
   const text = [
     `### ${title}`,
     '',
-    ...(peak !== undefined ? [`WASM SIMD peak (1 thread, measured): ${peak.toFixed(1)} GFLOP/s`, ''] : []),
+    `${describeMachine()}, ${new Date().toISOString().slice(0, 16)}Z, ${CLOCK === 'cpu' ? 'CPU-time clock (BENCH_CLOCK=cpu)' : 'wall clock'}`,
+    ...(peak !== undefined ? [`WASM SIMD peak (1 thread, measured): ${peak.toFixed(1)} GFLOP/s`] : []),
+    '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),

@@ -18,7 +18,7 @@ f32().set(randomArray(kc * 2, 1), ap >>> 2);
 f32().set(randomArray(kc * 16, 2), bp >>> 2);
 const calls = 100;
 const t = await measure('2x16 in L1', () => {
-  for (let i = 0; i < calls; i++) k.f32_gemm_2x16__simd!(c, 16, ap, bp, kc, 0, 1);
+  for (let i = 0; i < calls; i++) k.f32_gemm_2x16__simd!(c, 16, ap, 1, 2, bp, 16, kc, 0, 1);
 });
 
 printTable('Ceilings (1 thread)', [

@@ -3,6 +3,7 @@
 //   - onnxruntime-web's wasm backend (MLAS, SIMD), sessions built from ONNX bytes (bench/onnx.ts).
 // Everything loads from node_modules by file path: no network. `cpuPerWall` checks that a peer
 // really runs on one thread (CPU time / wall time ~ 1; a thread pool would push it above 1).
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
@@ -82,9 +83,15 @@ export async function ortTensor(data: Float32Array, dims: number[]): Promise<ORT
   return new o.Tensor('float32', data, dims);
 }
 
+/** OS threads of this process (Linux /proc; undefined elsewhere): a peer's thread pool shows up here. */
+export function osThreadCount(): number | undefined {
+  return existsSync('/proc/self/task') ? readdirSync('/proc/self/task').length : undefined;
+}
+
 /**
  * Runs `fn` repeatedly for about `seconds` and returns process CPU time / wall time: ~1 means
- * one busy thread (what we want from every peer), ~2 two threads.
+ * one busy thread (what we want from every peer), ~2 two threads. On a loaded machine both shrink:
+ * compare a peer's figure with ours measured the same way.
  */
 export async function cpuPerWall(fn: () => unknown, seconds = 0.3): Promise<number> {
   const cpu0 = process.cpuUsage();

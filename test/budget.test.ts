@@ -43,6 +43,21 @@ describe('dist has no import-time side effects', () => {
     for (const f of ['tensorlane.js', 'tensorlane.cjs', 'tensorlane.worker.js', 'tensorlane.d.ts', 'tensorlane.d.cts', 'tensorlane.wasm']) expect(files).toContain(f);
   });
 
+  test('every file named by package.json (exports, main, module, types) exists and is shipped', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const targets: string[] = [pkg.main, pkg.module, pkg.types];
+    const walk = (node: unknown): void => {
+      if (typeof node === 'string') targets.push(node);
+      else if (node && typeof node === 'object') Object.values(node).forEach(walk);
+    };
+    walk(pkg.exports);
+    expect(pkg.files).toEqual(['dist']);
+    for (const target of targets) {
+      expect(existsSync(join(ROOT, target)), `${target} (named in package.json) is missing`).toBe(true);
+      expect(target === './package.json' || target.startsWith('./dist/'), `${target} is outside dist/, so npm would not ship it`).toBe(true);
+    }
+  });
+
   test('no top-level new URL / import.meta / require / fetch and no static node: imports in dist/*.js', () => {
     // Rollup writes top-level statements at column 0, so a line starting with code is top-level.
     // Inside functions these are fine (e.g. a dynamic `await import('node:fs/promises')` in a loader).

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { Rng, StreamPurpose, philox4x32, streamId } from '../src/random.js';
 import { PHILOX_KATS } from './kernels/random-kats.js';
 
@@ -70,6 +70,24 @@ describe('Rng', () => {
     const a = new Set(draws(new Rng(5, streamId(StreamPurpose.dropout, 0)), 20000));
     const shared = draws(new Rng(5, streamId(StreamPurpose.dropout, 1)), 20000).filter((w) => a.has(w)).length;
     expect(shared).toBeLessThan(3); // 20000^2 / 2^32 ~ 0.09 expected by chance
+  });
+
+  test('neighbouring streams and seeds are uncorrelated and each is uniform (chi-square)', () => {
+    const n = 50000;
+    const draw = (rng: Rng) => Float64Array.from({ length: n }, () => rng.uniform());
+    const base = draw(new Rng(100, streamId(StreamPurpose.dropout, 0)));
+    const others = [
+      draw(new Rng(100, streamId(StreamPurpose.dropout, 1))),
+      draw(new Rng(100, streamId(StreamPurpose.initializer, 0))),
+      draw(new Rng(101, streamId(StreamPurpose.dropout, 0))),
+    ];
+    for (const other of others) {
+      const both = new Float64Array(2 * n);
+      both.set(base);
+      both.set(other, n);
+      expect(Math.abs(lagCorrelation(both, n))).toBeLessThan(4 / Math.sqrt(n)); // element i with element i of the other
+      expect(chiSquare(other, 32)).toBeLessThan(70); // chi2(31) 99.99th percentile: 67
+    }
   });
 
   test('split(id) is stream id of the same seed, from its start', () => {
@@ -220,4 +238,22 @@ describe('ops.dropout and ops.gaussianNoise', () => {
     expect(() => ops.dropout([1, 2] as never, 0.5)).toThrow(/dropout: expected a Tensor, got object/);
     expect(() => ops.gaussianNoise(x, NaN)).toThrow(/gaussianNoise: stddev must be a finite number >= 0, got NaN/);
   });
+});
+
+describe('golden values shared with the Deno check (test/runtimes/rng-deno.ts)', () => {
+  test('Node reproduces every golden digest of the generator, fills, dropout, noise and norms', async () => {
+    const { rngValues, GOLDEN } = await import('./runtimes/rng-deno.js');
+    const api = await import('../src/api.js');
+    const { init } = await import('../src/index.js');
+    const values = await rngValues({ ...api, init } as never);
+    expect(values).toEqual(GOLDEN);
+  });
+});
+
+test('Rng draws words without the wasm module, and normal() before init() says to call init()', async () => {
+  vi.resetModules();
+  const fresh = await import('../src/random.js');
+  const rng = new fresh.Rng(42);
+  expect(rng.nextU32()).toBe(0x9ceaf053);
+  expect(() => rng.normal()).toThrow(/call `await init\(\)`/);
 });

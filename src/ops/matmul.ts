@@ -26,10 +26,20 @@ export interface GemmCall {
   ldc?: number;
 }
 
+/** Byte range [start, end) of a row-major rows x cols block with leading dimension ld; empty if no elements. */
+function span(ptr: number, rows: number, cols: number, ld: number): [number, number] {
+  return rows > 0 && cols > 0 ? [ptr, ptr + ((rows - 1) * ld + cols) * 4] : [ptr, ptr];
+}
+
+function overlaps([s0, e0]: [number, number], [s1, e1]: [number, number]): boolean {
+  return s0 < e1 && s1 < e0;
+}
+
 /**
  * Runs the GEMM driver on buffers already in wasm memory (what layers call).
- * Aliasing: C must not overlap A or B (the driver reads A and B after writing parts of C);
- * A and B may be the same buffer. Scratch for packing comes from the arena.
+ * Aliasing: C must not overlap A, B or the bias (the driver reads A and B after writing parts of
+ * C); A and B may be the same buffer. Throws a ValueError for overlapping C or a leading
+ * dimension shorter than its row. Scratch for packing comes from the arena.
  */
 export function gemm(call: GemmCall): void {
   const k = kernels();
@@ -39,9 +49,24 @@ export function gemm(call: GemmCall): void {
     (transposeA ? GemmFlags.transposeA : 0) |
     (transposeB ? GemmFlags.transposeB : 0) |
     (call.accumulate ? GemmFlags.accumulate : 0);
-  const lda = call.lda ?? (transposeA ? call.m : call.k);
-  const ldb = call.ldb ?? (transposeB ? call.k : call.n);
+  const [aRows, aCols] = transposeA ? [call.k, call.m] : [call.m, call.k];
+  const [bRows, bCols] = transposeB ? [call.n, call.k] : [call.k, call.n];
+  const lda = call.lda ?? aCols;
+  const ldb = call.ldb ?? bCols;
   const ldc = call.ldc ?? call.n;
+  for (const [name, ld, cols] of [['lda', lda, aCols], ['ldb', ldb, bCols], ['ldc', ldc, call.n]] as const) {
+    if (!(ld >= cols)) throw new ValueError(`gemm: ${name} must be at least the row length ${cols}, got ${ld}`);
+  }
+  const c = span(call.c, call.m, call.n, ldc);
+  for (const [name, range] of [
+    ['A', span(call.a, aRows, aCols, lda)],
+    ['B', span(call.b, bRows, bCols, ldb)],
+    ['bias', span(call.bias ?? 0, 1, call.bias ? call.n : 0, call.n)],
+  ] as const) {
+    if (overlaps(c, range)) {
+      throw new ValueError(`gemm: C (bytes ${c[0]}..${c[1]}) overlaps ${name} (bytes ${range[0]}..${range[1]}); C must not alias A, B or the bias`);
+    }
+  }
   withScratch((alloc) => {
     const work = alloc(k.f32_gemm_scratch_bytes!(call.m, call.n, call.k));
     k.f32_gemm!(flags, call.m, call.n, call.k, call.a, lda, call.b, ldb, call.c, ldc, call.bias ?? 0, work);

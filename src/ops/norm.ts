@@ -23,23 +23,68 @@ interface Geometry {
   channels: number;
 }
 
-/** Batch norm training forward: buffers of floats at byte offsets. */
-export interface BatchNormTrainForwardCall extends Geometry {
+/** What every forward call has: buffers of floats at byte offsets, and the geometry. */
+interface NormForwardBase extends Geometry {
   /** Output [rows, channels]; may be x. */
   y: number;
   x: number;
+  /** [channels] */
   gamma: number;
   beta: number;
-  /** [channels], updated in place. */
+  /** Added to the variance; default 1e-3. */
+  epsilon?: number;
+}
+
+/** What every backward call has; dx, dgamma and dbeta are accumulated into. */
+interface NormBackwardBase extends Geometry {
+  /** [rows, channels]; must not be dy or x. */
+  dx: number;
+  dgamma: number;
+  dbeta: number;
+  dy: number;
+  x: number;
+  gamma: number;
+}
+
+/** The moving statistics of a batch norm layer, [channels] each. */
+interface MovingStats {
   movingMean: number;
   movingVar: number;
-  /** [channels] out: batch mean and 1 / sqrt(var + epsilon), for the backward pass. */
+}
+
+/** Saved by a training forward for its backward: mean and 1 / sqrt(var + epsilon). */
+interface SavedStats {
+  /** [channels] for batch norm, [rows] for layer norm. */
   saveMean: number;
   saveInvStd: number;
+}
+
+/** Batch norm training forward; the moving statistics are updated in place. */
+export interface BatchNormTrainForwardCall extends NormForwardBase, MovingStats, SavedStats {
   /** Fraction of the old moving statistic kept; default 0.99. */
   momentum?: number;
-  /** Default 1e-3. */
+}
+
+/** Batch norm inference forward (moving statistics). */
+export interface BatchNormInferenceForwardCall extends NormForwardBase, MovingStats {}
+
+/** Batch norm backward after a training forward. */
+export interface BatchNormBackwardCall extends NormBackwardBase, SavedStats {}
+
+/** Batch norm backward after an inference forward (a frozen layer being fine-tuned). */
+export interface BatchNormInferenceBackwardCall extends NormBackwardBase, MovingStats {
   epsilon?: number;
+}
+
+/** Layer norm forward over the last axis; saves per-row statistics. */
+export interface LayerNormForwardCall extends NormForwardBase, SavedStats {}
+
+/** Layer norm backward. */
+export interface LayerNormBackwardCall extends NormBackwardBase, SavedStats {}
+
+/** Runs `fn` with the batch-norm kernels' scratch for `channels`. */
+function withNormScratch(channels: number, fn: (work: number) => void): void {
+  withScratch((alloc) => fn(alloc(kernels().f32_batch_norm_scratch_bytes!(channels))));
 }
 
 /** Batch norm with batch statistics (training); updates the moving statistics. */
@@ -50,102 +95,32 @@ export function batchNormTrainForwardPtr(c: BatchNormTrainForwardCall): void {
   );
 }
 
-/** Batch norm inference forward (moving statistics). */
-export interface BatchNormInferenceForwardCall extends Geometry {
-  y: number;
-  x: number;
-  gamma: number;
-  beta: number;
-  movingMean: number;
-  movingVar: number;
-  epsilon?: number;
-}
-
 /** Batch norm with the moving statistics (inference). */
 export function batchNormInferenceForwardPtr(c: BatchNormInferenceForwardCall): void {
-  const k = kernels();
-  withScratch((alloc) => {
-    const work = alloc(k.f32_batch_norm_scratch_bytes!(c.channels));
-    k.f32_batch_norm_inference_forward!(c.y, c.x, c.gamma, c.beta, c.movingMean, c.movingVar, c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon, work);
-  });
-}
-
-/** Batch norm backward after a training forward; accumulates into dx, dgamma, dbeta. */
-export interface BatchNormBackwardCall extends Geometry {
-  /** Must not be dy or x. */
-  dx: number;
-  dgamma: number;
-  dbeta: number;
-  dy: number;
-  x: number;
-  gamma: number;
-  /** As saved by batchNormTrainForwardPtr. */
-  saveMean: number;
-  saveInvStd: number;
+  withNormScratch(c.channels, (work) =>
+    kernels().f32_batch_norm_inference_forward!(c.y, c.x, c.gamma, c.beta, c.movingMean, c.movingVar, c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon, work),
+  );
 }
 
 /** dx, dgamma, dbeta += the gradients of the training forward (batch statistics depend on x). */
 export function batchNormBackwardPtr(c: BatchNormBackwardCall): void {
-  const k = kernels();
-  withScratch((alloc) => {
-    const work = alloc(k.f32_batch_norm_scratch_bytes!(c.channels));
-    k.f32_batch_norm_backward!(c.dx, c.dgamma, c.dbeta, c.dy, c.x, c.gamma, c.saveMean, c.saveInvStd, c.rows, c.channels, work);
-  });
-}
-
-/** Batch norm backward after an inference forward (a frozen layer being fine-tuned). */
-export interface BatchNormInferenceBackwardCall extends Geometry {
-  dx: number;
-  dgamma: number;
-  dbeta: number;
-  dy: number;
-  x: number;
-  gamma: number;
-  movingMean: number;
-  movingVar: number;
-  epsilon?: number;
+  withNormScratch(c.channels, (work) =>
+    kernels().f32_batch_norm_backward!(c.dx, c.dgamma, c.dbeta, c.dy, c.x, c.gamma, c.saveMean, c.saveInvStd, c.rows, c.channels, work),
+  );
 }
 
 /** dx, dgamma, dbeta += the gradients of the inference forward (statistics are constants). */
 export function batchNormInferenceBackwardPtr(c: BatchNormInferenceBackwardCall): void {
-  const k = kernels();
-  withScratch((alloc) => {
-    const work = alloc(k.f32_batch_norm_scratch_bytes!(c.channels));
-    k.f32_batch_norm_inference_backward!(
-      c.dx, c.dgamma, c.dbeta, c.dy, c.x, c.gamma, c.movingMean, c.movingVar,
-      c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon, work,
-    );
-  });
-}
-
-/** Layer norm forward over the last axis. */
-export interface LayerNormForwardCall extends Geometry {
-  y: number;
-  x: number;
-  gamma: number;
-  beta: number;
-  /** [rows] out, for the backward pass. */
-  saveMean: number;
-  saveInvStd: number;
-  epsilon?: number;
+  withNormScratch(c.channels, (work) =>
+    kernels().f32_batch_norm_inference_backward!(
+      c.dx, c.dgamma, c.dbeta, c.dy, c.x, c.gamma, c.movingMean, c.movingVar, c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon, work,
+    ),
+  );
 }
 
 /** Layer norm forward: each row normalised over its channels, then gamma and beta. */
 export function layerNormForwardPtr(c: LayerNormForwardCall): void {
   kernels().f32_layer_norm_forward!(c.y, c.saveMean, c.saveInvStd, c.x, c.gamma, c.beta, c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon);
-}
-
-/** Layer norm backward; accumulates into dx, dgamma, dbeta. */
-export interface LayerNormBackwardCall extends Geometry {
-  /** Must not be dy or x. */
-  dx: number;
-  dgamma: number;
-  dbeta: number;
-  dy: number;
-  x: number;
-  gamma: number;
-  saveMean: number;
-  saveInvStd: number;
 }
 
 /** dx, dgamma, dbeta += the gradients of layerNormForwardPtr. */
@@ -303,26 +278,39 @@ export function batchNormalizationTraining(x: Tensor, params: BatchNormTrainingP
   return { y: new Tensor(y!, x.shape), mean: new Tensor(mean!, c), variance: new Tensor(variance, c), movingMean: new Tensor(mm!, c), movingVariance: new Tensor(mv!, c) };
 }
 
+/** Runs a training forward and the backward in scratch: the gradients for dy. */
+function normGradients(axis: 'batch' | 'layer', dy: Tensor, x: Tensor, params: NormParams): NormGradients {
+  const who = axis === 'batch' ? 'batchNormalizationGrad' : 'layerNormalizationGrad';
+  const g = geometry(x, axis === 'batch' ? 2 : 1, who);
+  sameShape(dy, x, who);
+  const gamma = channelParam(params.gamma, g.channels, 1, who, 'gamma');
+  const epsilon = positive(params.epsilon, NORM_DEFAULTS.epsilon, who, 'epsilon');
+  const c = g.channels;
+  const saved = axis === 'batch' ? c : g.rows;
+  const [, , , dx, dgamma, dbeta] = inScratch(
+    [x.data, dy.data, gamma, new Float32Array(c), new Float32Array(c), new Float32Array(c)],
+    [x.size, saved, saved, x.size, c, c],
+    ([px, pdy, pg, pb, pmm, pmv], [py, pm, ps, pdx, pdg, pdb]) => {
+      const forward = { y: py!, x: px!, gamma: pg!, beta: pb!, saveMean: pm!, saveInvStd: ps!, ...g, epsilon };
+      const backward = { dx: pdx!, dgamma: pdg!, dbeta: pdb!, dy: pdy!, x: px!, gamma: pg!, saveMean: pm!, saveInvStd: ps!, ...g };
+      if (axis === 'batch') {
+        batchNormTrainForwardPtr({ ...forward, movingMean: pmm!, movingVar: pmv! });
+        batchNormBackwardPtr(backward);
+      } else {
+        layerNormForwardPtr(forward);
+        layerNormBackwardPtr(backward);
+      }
+    },
+  );
+  return { dx: new Tensor(dx!, x.shape), dgamma: new Tensor(dgamma!, [c]), dbeta: new Tensor(dbeta!, [c]) };
+}
+
 /**
  * Gradients of `batchNormalizationTraining` (batch statistics) for an upstream gradient dy:
  * { dx, dgamma, dbeta }.
  */
 export function batchNormalizationGrad(dy: Tensor, x: Tensor, params: NormParams = {}): NormGradients {
-  const who = 'batchNormalizationGrad';
-  const g = geometry(x, 2, who);
-  sameShape(dy, x, who);
-  const gamma = channelParam(params.gamma, g.channels, 1, who, 'gamma');
-  const epsilon = positive(params.epsilon, NORM_DEFAULTS.epsilon, who, 'epsilon');
-  const c = g.channels;
-  const [, , , dx, dgamma, dbeta] = inScratch(
-    [x.data, dy.data, gamma, new Float32Array(c), new Float32Array(c), new Float32Array(c)],
-    [x.size, c, c, x.size, c, c],
-    ([px, pdy, pg, pb, pmm, pmv], [py, pm, ps, pdx, pdg, pdb]) => {
-      batchNormTrainForwardPtr({ y: py!, x: px!, gamma: pg!, beta: pb!, movingMean: pmm!, movingVar: pmv!, saveMean: pm!, saveInvStd: ps!, ...g, epsilon });
-      batchNormBackwardPtr({ dx: pdx!, dgamma: pdg!, dbeta: pdb!, dy: pdy!, x: px!, gamma: pg!, saveMean: pm!, saveInvStd: ps!, ...g });
-    },
-  );
-  return { dx: new Tensor(dx!, x.shape), dgamma: new Tensor(dgamma!, [c]), dbeta: new Tensor(dbeta!, [c]) };
+  return normGradients('batch', dy, x, params);
 }
 
 /**
@@ -343,19 +331,5 @@ export function layerNormalization(x: Tensor, params: NormParams = {}): Tensor {
 
 /** Gradients of `layerNormalization` for an upstream gradient dy: { dx, dgamma, dbeta }. */
 export function layerNormalizationGrad(dy: Tensor, x: Tensor, params: NormParams = {}): NormGradients {
-  const who = 'layerNormalizationGrad';
-  const g = geometry(x, 1, who);
-  sameShape(dy, x, who);
-  const gamma = channelParam(params.gamma, g.channels, 1, who, 'gamma');
-  const epsilon = positive(params.epsilon, NORM_DEFAULTS.epsilon, who, 'epsilon');
-  const c = g.channels;
-  const [, , , dx, dgamma, dbeta] = inScratch(
-    [x.data, dy.data, gamma, new Float32Array(c)],
-    [x.size, g.rows, g.rows, x.size, c, c],
-    ([px, pdy, pg, pb], [py, pm, ps, pdx, pdg, pdb]) => {
-      layerNormForwardPtr({ y: py!, x: px!, gamma: pg!, beta: pb!, saveMean: pm!, saveInvStd: ps!, ...g, epsilon });
-      layerNormBackwardPtr({ dx: pdx!, dgamma: pdg!, dbeta: pdb!, dy: pdy!, x: px!, gamma: pg!, saveMean: pm!, saveInvStd: ps!, ...g });
-    },
-  );
-  return { dx: new Tensor(dx!, x.shape), dgamma: new Tensor(dgamma!, [c]), dbeta: new Tensor(dbeta!, [c]) };
+  return normGradients('layer', dy, x, params);
 }

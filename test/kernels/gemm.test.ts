@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { gemmReference } from '../reference/gemm.js';
 import { expectClose, fromWasm, randomArray, toWasm, k } from '../util.js';
 import { heap } from '../../src/backend/memory.js';
-import { GemmFlags } from '../../src/ops/matmul.js';
+import { GemmFlags, gemm } from '../../src/ops/matmul.js';
+import { ValueError } from '../../src/errors.js';
 
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 17, 33, 65, 127, 128, 129];
 const DRIVERS = ['f32_gemm', 'f32_gemm__simd', 'f32_gemm__scalar'] as const;
@@ -130,6 +131,14 @@ describe('f32_gemm__simd across cache blocks', () => {
   test.each([0, 1, 2, 3, 5, 6])('crosses every block edge (m > MC, n > NC, k > KC), flags %i', (flags) => {
     check('f32_gemm__simd', { m: 259, n: 1041, k: 263, flags, bias: true, padC: 3, seed: 90 + flags });
   });
+  test('reads A or B in place when the other operand is narrow (m <= 4 or n <= 32)', () => {
+    let seed = 300;
+    for (const flags of [0, 1, 2, 3, 4, 5]) {
+      for (const [m, n, kk] of [[1, 50, 300], [3, 33, 17], [4, 16, 9], [2, 1040, 20], [77, 32, 9], [130, 17, 270], [5, 5, 70]] as const) {
+        check('f32_gemm__simd', { m, n, k: kk, flags, bias: seed % 2 === 0, padA: 1, padB: 2, padC: 1, seed: seed++ });
+      }
+    }
+  });
   test('the Dense training shapes of a 784 -> 128 layer at batch 64', () => {
     check('f32_gemm', { m: 64, n: 128, k: 784, flags: 0, bias: true, seed: 101 });
     check('f32_gemm', { m: 784, n: 128, k: 64, flags: GemmFlags.transposeA | GemmFlags.accumulate, seed: 102 });
@@ -138,24 +147,31 @@ describe('f32_gemm__simd across cache blocks', () => {
 });
 
 describe('f32_gemm_2x16__simd', () => {
-  /** The micro-kernel on packed panels: ap is kc x 2 (op(A) stored transposed), bp is kc x 16. */
-  test.each([0, 1, 2, 3, 5, 17, 256, 300])('computes one 2 x 16 tile from packed panels, kc = %i', (kc) => {
+  // The micro-kernel on packed panels (A kc x 2 interleaved, B kc x 16) and on row-major A and B
+  // read in place with leading dimensions.
+  test.each([0, 1, 2, 3, 5, 17, 256, 300])('computes one 2 x 16 tile from packed panels and from strided rows, kc = %i', (kc) => {
     for (const [ldc, withBias, accumulate] of [[16, false, 0], [21, true, 0], [16, true, 1], [33, false, 1]] as const) {
-      const ap = randomArray(kc * 2, kc + 1);
-      const bp = randomArray(kc * 16, kc + 2);
-      const cIn = randomArray(2 * ldc, kc + 3);
-      const bias = withBias ? randomArray(16, kc + 4) : undefined;
-      const want = gemmReference({
-        m: 2, n: 16, k: kc, a: ap, lda: 2, transposeA: true, b: bp, ldb: 16, transposeB: false,
-        c: cIn, ldc, accumulate: accumulate === 1, bias,
-      });
-      const pa = toWasm(ap), pb = toWasm(bp), pc = toWasm(cIn), pbias = bias ? toWasm(bias) : 0;
-      try {
-        k().f32_gemm_2x16__simd!(pc, ldc, pa, pb, kc, pbias, accumulate);
-        const tol = 2e-6 * Math.sqrt(kc + 1);
-        expectClose(fromWasm(pc, 2 * ldc), want, `f32_gemm_2x16__simd kc=${kc} ldc=${ldc} bias=${withBias} accumulate=${accumulate}`, tol, tol);
-      } finally {
-        for (const p of [pa, pb, pc, pbias]) heap().free(p);
+      for (const packed of [true, false]) {
+        const lda = packed ? 2 : kc + 3;
+        const ldb = packed ? 16 : 19;
+        const aIn = randomArray(packed ? kc * 2 : 2 * lda, kc + 1);
+        const bIn = randomArray(kc * ldb, kc + 2);
+        const cIn = randomArray(2 * ldc, kc + 3);
+        const bias = withBias ? randomArray(16, kc + 4) : undefined;
+        const want = gemmReference({
+          m: 2, n: 16, k: kc, a: aIn, lda, transposeA: packed, b: bIn, ldb, transposeB: false,
+          c: cIn, ldc, accumulate: accumulate === 1, bias,
+        });
+        const pa = toWasm(aIn), pb = toWasm(bIn), pc = toWasm(cIn), pbias = bias ? toWasm(bias) : 0;
+        try {
+          const [aRow, aStep] = packed ? [1, 2] : [lda, 1];
+          k().f32_gemm_2x16__simd!(pc, ldc, pa, aRow, aStep, pb, ldb, kc, pbias, accumulate);
+          const tol = 2e-6 * Math.sqrt(kc + 1);
+          const what = `f32_gemm_2x16__simd ${packed ? 'packed' : 'strided'} kc=${kc} ldc=${ldc} bias=${withBias} accumulate=${accumulate}`;
+          expectClose(fromWasm(pc, 2 * ldc), want, what, tol, tol);
+        } finally {
+          for (const p of [pa, pb, pc, pbias]) heap().free(p);
+        }
       }
     }
   });
@@ -171,5 +187,34 @@ describe('f32_gemm_scratch_bytes', () => {
     expect(bytes).toBeLessThan(2 * 1024 * 1024);
     expect(k().f32_gemm_scratch_bytes!(0, 5, 5)).toBe(0);
     expect(k().f32_gemm_scratch_bytes!(5, 5, 0)).toBe(0);
+  });
+});
+
+describe('gemm (pointer-level binding of f32_gemm)', () => {
+  test('computes with leading dimensions and lets A and B be the same buffer', () => {
+    const [m, kk] = [9, 21];
+    const x = randomArray(m * kk, 7);
+    const px = toWasm(x), pc = toWasm(new Float32Array(m * m));
+    try {
+      gemm({ m, n: m, k: kk, a: px, b: px, c: pc, transposeB: true });
+      const want = gemmReference({ m, n: m, k: kk, a: x, lda: kk, transposeA: false, b: x, ldb: kk, transposeB: true, c: new Float32Array(m * m), ldc: m, accumulate: false });
+      expectClose(fromWasm(pc, m * m), want, 'gemm X·Xᵀ with A = B');
+    } finally {
+      heap().free(px);
+      heap().free(pc);
+    }
+  });
+
+  test('rejects C overlapping A, B or the bias, and short leading dimensions', () => {
+    const buf = heap().alloc(4096);
+    try {
+      expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 256, c: buf + 32 })).toThrow(/gemm: C \(bytes .*\) overlaps A .*must not alias/);
+      expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 256, c: buf + 300 })).toThrow(/overlaps B/);
+      expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 64, c: buf + 512, bias: buf + 520 })).toThrow(/overlaps bias/);
+      expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 64, c: buf + 512, lda: 3 })).toThrow(/gemm: lda must be at least the row length 4, got 3/);
+      expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 64, c: buf + 512, ldc: 2 })).toThrow(ValueError);
+    } finally {
+      heap().free(buf);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { movingUpdate, normBackward, normForward, normStats, type NormStats } from '../reference/norm.js';
-import { expectClose, fromWasm, randomArray, toWasm } from '../util.js';
+import { expectClose, fromWasm, k, randomArray, toWasm } from '../util.js';
 import { heap } from '../../src/backend/memory.js';
 import {
   batchNormBackwardPtr, batchNormInferenceBackwardPtr, batchNormInferenceForwardPtr, batchNormTrainForwardPtr,
@@ -172,7 +173,29 @@ describe('reference backward (test/reference/norm.ts)', () => {
   });
 });
 
-test('f32_batch_norm_scratch_bytes is 12 bytes per channel', async () => {
-  const { k } = await import('../util.js');
+test('f32_batch_norm_scratch_bytes is 12 bytes per channel', () => {
   expect(k().f32_batch_norm_scratch_bytes!(33)).toBe(396);
+});
+
+test('every export of assembly/norm.ts is a wasm function named by a describe or test in this file', () => {
+  const exported = [...readFileSync('assembly/norm.ts', 'utf8').matchAll(/^export function (\w+)/gm)].map((m) => m[1]!);
+  const named = [...readFileSync('test/kernels/norm.test.ts', 'utf8').matchAll(/^(?:describe|test)\('([^']+)'/gm)].map((m) => m[1]!).join(' ');
+  expect(exported.length).toBe(7);
+  for (const symbol of exported) {
+    expect(typeof k()[symbol], symbol).toBe('function');
+    expect(named, `nothing names ${symbol}`).toMatch(new RegExp(`\\b${symbol}\\b`));
+  }
+});
+
+test('batch norm statistics stay accurate over 12544 rows with a large offset (64x14x14 x 3 channels)', () => {
+  const rows = 64 * 14 * 14, channels = 3;
+  const x = randomArray(rows * channels, 77, -1, 1).map((v, i) => 100 * (i % channels) + 50 + v);
+  const stats = normStats(x, rows, channels, 'batch');
+  inWasm({ x, y: new Float32Array(rows * channels), gamma: new Float32Array(channels).fill(1), beta: new Float32Array(channels), mm: new Float32Array(channels), mv: new Float32Array(channels), sm: new Float32Array(channels), si: new Float32Array(channels) }, (p) => {
+    batchNormTrainForwardPtr({ y: p.y!, x: p.x!, gamma: p.gamma!, beta: p.beta!, movingMean: p.mm!, movingVar: p.mv!, saveMean: p.sm!, saveInvStd: p.si!, rows, channels, momentum: 0 });
+    expectClose(fromWasm(p.sm!, channels), stats.mean, 'mean over 12544 rows (1 ulp)', 1.2e-7, 0);
+    expectClose(fromWasm(p.si!, channels), Array.from(stats.variance, (v) => 1 / Math.sqrt(v + EPS)), 'invStd over 12544 rows', 1e-5, 0);
+    const ones = new Float32Array(channels).fill(1);
+    expectClose(fromWasm(p.y!, rows * channels), normForward(x, ones, new Float32Array(channels), stats, rows, channels, 'batch', EPS), 'y over 12544 rows', 0, 3e-5);
+  });
 });

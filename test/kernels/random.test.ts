@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { Rng, philox4x32, streamId, StreamPurpose } from '../../src/random.js';
 import {
   randomUniformPtr, randomNormalPtr, truncatedNormalPtr, dropoutForwardPtr, dropoutBackwardPtr, gaussianNoiseForwardPtr, gaussianNoiseBackwardPtr,
@@ -303,4 +304,14 @@ describe('f32_dropout_backward', () => {
       for (const p of [px, py, pm, pdy, pdx]) heap().free(p);
     }
   });
+});
+
+test('every export of assembly/random.ts is a wasm function with a describe block in this file', () => {
+  const exported = [...readFileSync('assembly/random.ts', 'utf8').matchAll(/^export function (\w+)/gm)].map((m) => m[1]!);
+  const described = [...readFileSync('test/kernels/random.test.ts', 'utf8').matchAll(/^describe\('([^']+)'/gm)].map((m) => m[1]!).join(' ');
+  expect(exported.length).toBe(8);
+  for (const symbol of exported) {
+    expect(typeof k()[symbol], symbol).toBe('function');
+    expect(described, `no describe block names ${symbol}`).toMatch(new RegExp(`\\b${symbol}\\b`));
+  }
 });

@@ -102,6 +102,27 @@ export const checks = [
     const y = tl.ops.matmul(x, tl.tensor(randomArray(33 * 7, 5), [33, 7]));
     return digest(y.data);
   }),
+  check('checksum: wasm transcendentals (tanh, gelu, softmax, sigmoid) on 1000 values', (tl) => {
+    const x = tl.tensor(randomArray(1000, 6).map((v) => v * 12), [40, 25]);
+    const parts = [tl.ops.tanh(x), tl.ops.gelu(x), tl.ops.softmax(x), tl.ops.sigmoid(x)];
+    const t = parts[0].data;
+    assert(t.every((v, i) => Math.abs(v - Math.tanh(x.data[i])) <= 1e-6), 'tanh differs from Math.tanh by more than 1e-6');
+    return parts.map((p) => digest(p.data)).join(' ');
+  }),
+  check('checksum: seeded randomNormal / randomUniform / dropout (Philox)', (tl) => {
+    const n = tl.ops.randomNormal([257], 0, 1, { seed: 42 });
+    const u = tl.ops.randomUniform([257], -1, 1, { seed: 42 });
+    const d = tl.ops.dropout(tl.tensor(randomArray(257, 7), [257]), 0.5, { seed: 42 });
+    assert(digest(n.data) === digest(tl.ops.randomNormal([257], 0, 1, { seed: 42 }).data), 'randomNormal with one seed differs between calls');
+    return [n, u, d].map((t) => digest(t.data)).join(' ');
+  }),
+  check('checksum: conv2d 3x3 same, stride 2, bias, relu on [2, 9, 11, 3] -> 5 channels', (tl) => {
+    const x = tl.tensor(randomArray(2 * 9 * 11 * 3, 8), [2, 9, 11, 3]);
+    const w = tl.tensor(randomArray(3 * 3 * 3 * 5, 9), [3, 3, 3, 5]);
+    const y = tl.ops.conv2d(x, w, { strides: 2, padding: 'same', bias: tl.tensor(randomArray(5, 10), [5]), activation: 'relu' });
+    assert(y.shape.join(',') === '2,5,6,5', `shape is [${y.shape}], expected [2, 5, 6, 5]`);
+    return digest(y.data);
+  }),
 ];
 
 /**

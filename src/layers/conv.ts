@@ -1,0 +1,189 @@
+// Convolution layers (NHWC, Keras layouts): conv2d (kernel HWIO), depthwiseConv2d
+// ([kh, kw, inC, depthMultiplier]) and conv2dTranspose ([kh, kw, filters, inC]).
+import { ShapeError, ValueError } from '../errors.js';
+import type { InitializerLike } from '../initializers.js';
+import type { RegularizerLike } from '../regularizers.js';
+import {
+  conv2dGeometry,
+  conv2dTransposeGeometry,
+  convBackwardBiasPtr,
+  convBackwardFilterPtr,
+  convBackwardInputPtr,
+  convForwardPtr,
+  depthwiseConv2dGeometry,
+  type ConvGeometry,
+  type ConvOptions,
+  type Padding,
+} from '../ops/conv.js';
+import type { Shape } from '../tensor.js';
+import { activationStage, type ActivationLike } from './activations.js';
+import { GeometryCache } from './geometry-cache.js';
+import { Layer, formatSample, singleInput, type ActivationStage, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+
+/** Options shared by the convolution layers (Keras names). */
+export interface ConvBaseConfig extends BaseLayerConfig {
+  /** Window size, or [height, width]. */
+  kernelSize: number | readonly [number, number];
+  /** Default 1. */
+  strides?: number | readonly [number, number];
+  /** 'valid' (default), 'same' (TensorFlow: extra pixel bottom/right) or [top, bottom, left, right]. */
+  padding?: Padding;
+  /** Default 1. */
+  dilationRate?: number | readonly [number, number];
+  activation?: ActivationLike;
+  /** Default true. */
+  useBias?: boolean;
+  biasInitializer?: InitializerLike;
+  biasRegularizer?: RegularizerLike;
+  /** Only 'channelsLast' (NHWC) is supported. */
+  dataFormat?: 'channelsLast';
+}
+
+type Kind = 'conv2d' | 'depthwiseConv2d' | 'conv2dTranspose';
+
+/** Shared body: geometry per batch size, fused bias and relu, backward to input, kernel and bias. */
+abstract class ConvBase<C extends ConvBaseConfig> extends Layer<C> {
+  protected abstract readonly kind: Kind;
+  private readonly stage: ActivationStage | undefined;
+  private readonly geometries: GeometryCache<ConvGeometry>;
+
+  constructor(config: C, prefix: string) {
+    super(config, prefix);
+    if (config.kernelSize === undefined) throw new ValueError(`${this.name}: kernelSize is required`);
+    if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') {
+      throw new ValueError(`${this.name}: only dataFormat 'channelsLast' (NHWC) is supported, got ${String(config.dataFormat)}`);
+    }
+    this.stage = activationStage(config.activation, this.name);
+    this.geometries = new GeometryCache((batch) => this.geometry([batch, ...this.inputShapes![0]!]));
+    this.onDispose(this.geometries.disposer());
+  }
+
+  override get activation(): ActivationStage | undefined {
+    return this.stage;
+  }
+
+  /** ReLU runs in the convolution's epilogue (the backward reads relu(z) > 0 from the output). */
+  override get fusedActivation(): boolean {
+    return this.stage?.name === 'relu';
+  }
+
+  protected get windowOptions(): ConvOptions {
+    const c = this.config;
+    return { strides: c.strides ?? 1, padding: c.padding ?? 'valid', dilationRate: c.dilationRate ?? 1 };
+  }
+
+  /** The filter shape for this many input channels. */
+  protected abstract filterShape(inC: number): number[];
+
+  private geometry(inputShape: Shape): ConvGeometry {
+    const filter = this.filterShape(inputShape[3]!);
+    if (this.kind === 'conv2d') return conv2dGeometry(inputShape, filter, this.windowOptions, this.name);
+    if (this.kind === 'depthwiseConv2d') return depthwiseConv2dGeometry(inputShape, filter, this.windowOptions, this.name);
+    return conv2dTransposeGeometry(inputShape, filter, this.windowOptions, this.name);
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const s = singleInput(this, inputShapes, [4], ' [batch, height, width, channels]');
+    if (this.inputShapes !== undefined && s[2] !== this.inputShapes[0]![2]) {
+      throw new ShapeError(`${this.name}: expected input with ${this.inputShapes[0]![2]} channels, got ${formatSample(s)}`);
+    }
+    return this.geometry([1, ...s]).outputShape.slice(1);
+  }
+
+  forward(io: NodeIO, ctx: CallContext): void {
+    const g = this.geometries.get(ctx.batch);
+    convForwardPtr(g, { y: io.z, x: io.inputs[0]!.ptr, w: this.weights[0]!.ptr, bias: this.weights[1]?.ptr ?? 0, activation: this.fusedActivation ? 'relu' : 'linear' });
+  }
+
+  backward(io: NodeIO, ctx: CallContext): void {
+    const g = this.geometries.get(ctx.batch);
+    const x = io.inputs[0]!;
+    const [dw = 0, db = 0] = io.weightGrads;
+    if (dw !== 0) convBackwardFilterPtr(g, { dw, dy: io.dz, x: x.ptr });
+    if (db !== 0) convBackwardBiasPtr(g, { db, dy: io.dz });
+    if (x.grad !== 0) convBackwardInputPtr(g, { dx: x.grad, dy: io.dz, w: this.weights[0]!.ptr });
+  }
+}
+
+/** Options of `layers.conv2d`. */
+export interface Conv2DConfig extends ConvBaseConfig {
+  filters: number;
+  kernelInitializer?: InitializerLike;
+  kernelRegularizer?: RegularizerLike;
+}
+
+function checkFilters(layer: Layer, filters: unknown): void {
+  if (!Number.isSafeInteger(filters) || (filters as number) <= 0) throw new ValueError(`${layer.name}: filters must be a positive integer, got ${String(filters)}`);
+}
+
+function kernelDims(size: number | readonly [number, number]): [number, number] {
+  return typeof size === 'number' ? [size, size] : [size[0], size[1]];
+}
+
+/** 2-D convolution over NHWC images; kernel [kh, kw, inChannels, filters], bias [filters]. */
+export class Conv2D extends ConvBase<Conv2DConfig> {
+  readonly className = 'Conv2D';
+  protected readonly kind = 'conv2d';
+  constructor(config: Conv2DConfig) {
+    super(config, 'conv2d');
+    checkFilters(this, config.filters);
+  }
+  protected filterShape(inC: number): number[] {
+    return [...kernelDims(this.config.kernelSize), inC, this.config.filters];
+  }
+  protected override build([input]: readonly Shape[]): void {
+    this.addWeight('kernel', this.filterShape(input![2]!), this.config.kernelInitializer ?? 'glorotUniform', { regularizer: this.config.kernelRegularizer });
+    if (this.config.useBias ?? true) this.addWeight('bias', [this.config.filters], this.config.biasInitializer ?? 'zeros', { regularizer: this.config.biasRegularizer });
+  }
+}
+
+/** Options of `layers.depthwiseConv2d`. */
+export interface DepthwiseConv2DConfig extends ConvBaseConfig {
+  /** Output channels per input channel. Default 1. */
+  depthMultiplier?: number;
+  depthwiseInitializer?: InitializerLike;
+  depthwiseRegularizer?: RegularizerLike;
+}
+
+/** Depthwise 2-D convolution: each input channel convolved with its own depthMultiplier filters. */
+export class DepthwiseConv2D extends ConvBase<DepthwiseConv2DConfig> {
+  readonly className = 'DepthwiseConv2D';
+  protected readonly kind = 'depthwiseConv2d';
+  constructor(config: DepthwiseConv2DConfig) {
+    super(config, 'depthwise_conv2d');
+    const dm = config.depthMultiplier ?? 1;
+    if (!Number.isSafeInteger(dm) || dm <= 0) throw new ValueError(`${this.name}: depthMultiplier must be a positive integer, got ${String(dm)}`);
+  }
+  protected filterShape(inC: number): number[] {
+    return [...kernelDims(this.config.kernelSize), inC, this.config.depthMultiplier ?? 1];
+  }
+  protected override build([input]: readonly Shape[]): void {
+    const inC = input![2]!;
+    this.addWeight('depthwise_kernel', this.filterShape(inC), this.config.depthwiseInitializer ?? 'glorotUniform', { regularizer: this.config.depthwiseRegularizer });
+    if (this.config.useBias ?? true) this.addWeight('bias', [inC * (this.config.depthMultiplier ?? 1)], this.config.biasInitializer ?? 'zeros', { regularizer: this.config.biasRegularizer });
+  }
+}
+
+/** Options of `layers.conv2dTranspose`. */
+export interface Conv2DTransposeConfig extends ConvBaseConfig {
+  filters: number;
+  kernelInitializer?: InitializerLike;
+  kernelRegularizer?: RegularizerLike;
+}
+
+/** Transposed 2-D convolution (learned upsampling); kernel [kh, kw, filters, inChannels]. */
+export class Conv2DTranspose extends ConvBase<Conv2DTransposeConfig> {
+  readonly className = 'Conv2DTranspose';
+  protected readonly kind = 'conv2dTranspose';
+  constructor(config: Conv2DTransposeConfig) {
+    super(config, 'conv2d_transpose');
+    checkFilters(this, config.filters);
+  }
+  protected filterShape(inC: number): number[] {
+    return [...kernelDims(this.config.kernelSize), this.config.filters, inC];
+  }
+  protected override build([input]: readonly Shape[]): void {
+    this.addWeight('kernel', this.filterShape(input![2]!), this.config.kernelInitializer ?? 'glorotUniform', { regularizer: this.config.kernelRegularizer });
+    if (this.config.useBias ?? true) this.addWeight('bias', [this.config.filters], this.config.biasInitializer ?? 'zeros', { regularizer: this.config.biasRegularizer });
+  }
+}

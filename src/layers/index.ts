@@ -1,0 +1,115 @@
+// `layers.*`: one factory per layer (Keras names in camelCase), and the registry io uses to
+// rebuild layers from their saved class name and config.
+import { ValueError } from '../errors.js';
+import { Activation, PReLU, type ActivationConfig, type PReLUConfig } from './activations.js';
+import { Dense, Flatten, Input, InputLayer, Reshape, type DenseConfig, type InputConfig, type ReshapeConfig } from './core.js';
+import type { BaseLayerConfig, Layer } from './layer.js';
+import { Add, Concatenate, type ConcatenateConfig } from './merge.js';
+import { Conv2D, Conv2DTranspose, DepthwiseConv2D, type Conv2DConfig, type Conv2DTransposeConfig, type DepthwiseConv2DConfig } from './conv.js';
+import {
+  AveragePooling2D, Cropping2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, UpSampling2D, ZeroPadding2D,
+  type Cropping2DConfig, type Pooling2DConfig, type UpSampling2DConfig, type ZeroPadding2DConfig,
+} from './pooling.js';
+import { BatchNormalization, LayerNormalization, type BatchNormalizationConfig, type LayerNormalizationConfig } from './normalization.js';
+import { Dropout, GaussianNoise, type DropoutConfig, type GaussianNoiseConfig } from './regularization.js';
+
+export { Layer, SymbolicTensor, Weight, type BaseLayerConfig, type CallContext, type NodeIO, type Slot } from './layer.js';
+export { Activation, PReLU, Dense, Flatten, Input, InputLayer, Reshape, Add, Concatenate, Conv2D, Conv2DTranspose, DepthwiseConv2D };
+export { AveragePooling2D, Cropping2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, UpSampling2D, ZeroPadding2D };
+export { BatchNormalization, LayerNormalization, Dropout, GaussianNoise };
+export type { ActivationConfig, PReLUConfig, DenseConfig, InputConfig, ReshapeConfig, ConcatenateConfig, Conv2DConfig, Conv2DTransposeConfig, DepthwiseConv2DConfig };
+export type { Cropping2DConfig, Pooling2DConfig, UpSampling2DConfig, ZeroPadding2DConfig, BatchNormalizationConfig, LayerNormalizationConfig, DropoutConfig, GaussianNoiseConfig };
+
+/** Densely connected layer: `activation(x·kernel + bias)`. */
+export const dense = (config: DenseConfig): Dense => new Dense(config);
+/** Flattens each sample. */
+export const flatten = (config: BaseLayerConfig = {}): Flatten => new Flatten(config);
+/** Reshapes each sample to `targetShape`. */
+export const reshape = (config: ReshapeConfig): Reshape => new Reshape(config);
+/** An input layer (for Sequential); functional models use `Input({ shape })`. */
+export const input = (config: InputConfig): InputLayer => new InputLayer(config);
+/** Applies an activation (`'relu'`, `'softmax'`, ...). */
+export const activation = (config: ActivationConfig): Activation => new Activation(config);
+/** ReLU. */
+export const relu = (config: BaseLayerConfig = {}): Activation => new Activation({ ...config, activation: 'relu' }, 're_lu');
+/** Leaky ReLU with slope `alpha` (Keras default 0.3) for negative inputs. */
+export const leakyRelu = (config: BaseLayerConfig & { alpha?: number } = {}): Activation =>
+  new Activation({ ...config, activation: { name: 'leakyRelu', alpha: config.alpha ?? 0.3 } as never }, 'leaky_re_lu');
+/** ELU with `alpha` (default 1). */
+export const elu = (config: BaseLayerConfig & { alpha?: number } = {}): Activation =>
+  new Activation({ ...config, activation: { name: 'elu', alpha: config.alpha ?? 1 } as never }, 'elu');
+/** Softmax over the last axis. */
+export const softmax = (config: BaseLayerConfig = {}): Activation => new Activation({ ...config, activation: 'softmax' }, 'softmax');
+/** Parametric ReLU with learned slopes. */
+export const prelu = (config: PReLUConfig = {}): PReLU => new PReLU(config);
+/** Elementwise sum of inputs (residual connections). */
+export const add = (config: BaseLayerConfig = {}): Add => new Add(config);
+/** Concatenation along an axis (default the last: channels). */
+export const concatenate = (config: ConcatenateConfig = {}): Concatenate => new Concatenate(config);
+
+/** 2-D convolution (NHWC, kernel [kh, kw, inC, filters]). */
+export const conv2d = (config: Conv2DConfig): Conv2D => new Conv2D(config);
+/** Depthwise 2-D convolution (kernel [kh, kw, inC, depthMultiplier]). */
+export const depthwiseConv2d = (config: DepthwiseConv2DConfig): DepthwiseConv2D => new DepthwiseConv2D(config);
+/** Transposed 2-D convolution (kernel [kh, kw, filters, inC]). */
+export const conv2dTranspose = (config: Conv2DTransposeConfig): Conv2DTranspose => new Conv2DTranspose(config);
+/** Max pooling over windows (default 2x2, stride = window). */
+export const maxPooling2d = (config: Pooling2DConfig = {}): MaxPooling2D => new MaxPooling2D(config);
+/** Average pooling over windows. */
+export const averagePooling2d = (config: Pooling2DConfig = {}): AveragePooling2D => new AveragePooling2D(config);
+/** Mean over height and width. */
+export const globalAveragePooling2d = (config: BaseLayerConfig = {}): GlobalAveragePooling2D => new GlobalAveragePooling2D(config);
+/** Max over height and width. */
+export const globalMaxPooling2d = (config: BaseLayerConfig = {}): GlobalMaxPooling2D => new GlobalMaxPooling2D(config);
+/** Nearest-neighbour upsampling. */
+export const upSampling2d = (config: UpSampling2DConfig = {}): UpSampling2D => new UpSampling2D(config);
+/** Zero padding around images. */
+export const zeroPadding2d = (config: ZeroPadding2DConfig = {}): ZeroPadding2D => new ZeroPadding2D(config);
+/** Cropping at image borders. */
+export const cropping2d = (config: Cropping2DConfig = {}): Cropping2D => new Cropping2D(config);
+/** Batch normalisation over the channels. */
+export const batchNormalization = (config: BatchNormalizationConfig = {}): BatchNormalization => new BatchNormalization(config);
+/** Layer normalisation over the last axis. */
+export const layerNormalization = (config: LayerNormalizationConfig = {}): LayerNormalization => new LayerNormalization(config);
+/** Inverted dropout (training only). */
+export const dropout = (config: DropoutConfig): Dropout => new Dropout(config);
+/** Additive Gaussian noise (training only). */
+export const gaussianNoise = (config: GaussianNoiseConfig): GaussianNoise => new GaussianNoise(config);
+
+/** Constructors by saved class name. */
+const CLASSES: Record<string, (config: Record<string, unknown>) => Layer> = {
+  InputLayer: (c) => new InputLayer(c as unknown as InputConfig),
+  Dense: (c) => new Dense(c as unknown as DenseConfig),
+  Flatten: (c) => new Flatten(c),
+  Reshape: (c) => new Reshape(c as unknown as ReshapeConfig),
+  Activation: (c) => new Activation(c as unknown as ActivationConfig),
+  PReLU: (c) => new PReLU(c),
+  Add: (c) => new Add(c),
+  Concatenate: (c) => new Concatenate(c),
+  Conv2D: (c) => new Conv2D(c as unknown as Conv2DConfig),
+  DepthwiseConv2D: (c) => new DepthwiseConv2D(c as unknown as DepthwiseConv2DConfig),
+  Conv2DTranspose: (c) => new Conv2DTranspose(c as unknown as Conv2DTransposeConfig),
+  MaxPooling2D: (c) => new MaxPooling2D(c),
+  AveragePooling2D: (c) => new AveragePooling2D(c),
+  GlobalAveragePooling2D: (c) => new GlobalAveragePooling2D(c),
+  GlobalMaxPooling2D: (c) => new GlobalMaxPooling2D(c),
+  UpSampling2D: (c) => new UpSampling2D(c),
+  ZeroPadding2D: (c) => new ZeroPadding2D(c),
+  Cropping2D: (c) => new Cropping2D(c),
+  BatchNormalization: (c) => new BatchNormalization(c),
+  LayerNormalization: (c) => new LayerNormalization(c),
+  Dropout: (c) => new Dropout(c as unknown as DropoutConfig),
+  GaussianNoise: (c) => new GaussianNoise(c as unknown as GaussianNoiseConfig),
+};
+
+/** Registers a layer class for io (custom layers). */
+export function registerLayer(className: string, make: (config: Record<string, unknown>) => Layer): void {
+  CLASSES[className] = make;
+}
+
+/** Rebuilds a layer from its class name and `getConfig()`. */
+export function fromConfig(className: string, config: Record<string, unknown>): Layer {
+  const make = Object.hasOwn(CLASSES, className) ? CLASSES[className] : undefined;
+  if (make === undefined) throw new ValueError(`layers.fromConfig: unknown layer class ${JSON.stringify(className)}; known: ${Object.keys(CLASSES).join(', ')}`);
+  return make(config);
+}

@@ -1,0 +1,444 @@
+// The Layer base class (Keras's lifecycle: config -> build(inputShapes) -> forward/backward ->
+// getConfig) and the symbolic tensors that functional models are wired from.
+//
+// Shapes inside the layer API are per-sample (no batch axis): Dense on [*, 784] sees [784].
+// Buffers live in wasm memory: a layer's weights are allocated when it is built and belong to the
+// layer (so a layer moves between models with its weights); activations, gradients and per-call
+// state belong to a model's execution plan and reach the layer as a `NodeIO`.
+import { heap, f32, readF32, writeF32 } from '../backend/memory.js';
+import { kernels } from '../backend/wasm.js';
+import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { Tensor, sizeOf, type Shape } from '../tensor.js';
+import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
+import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
+import { Rng, StreamPurpose, streamId } from '../random.js';
+
+/** Options every layer accepts. */
+export interface BaseLayerConfig {
+  /** Unique within a model; default `<type>_<n>` with a process-wide counter per type. */
+  name?: string;
+  /** False freezes the layer's weights (no gradient, no update). Default true. */
+  trainable?: boolean;
+  /** Per-sample input shape (no batch axis), for the first layer of a Sequential model. */
+  inputShape?: readonly number[];
+  /** Keras's batchInputShape: the input shape with a leading batch size (or null). */
+  batchInputShape?: readonly (number | null)[];
+}
+
+/** One buffer of an execution plan: a batch of values and, when training, their gradient. */
+export interface Slot {
+  /** Byte offset of `maxBatch` samples of `shape`. */
+  readonly ptr: number;
+  /** Byte offset of the gradient (same size), or 0 when no gradient flows here. */
+  readonly grad: number;
+  /** Per-sample shape. */
+  readonly shape: Shape;
+  /** Floats per sample. */
+  readonly size: number;
+}
+
+/** A per-node buffer a layer asks its plan for (sizes in floats, for the plan's largest batch). */
+export interface StateRequest {
+  floats: number;
+  /** True for gradient buffers: zeroed with the others before every backward pass. */
+  grad?: boolean;
+}
+
+/** What forward and backward of one node see: its buffers, the batch size and per-node state. */
+export interface NodeIO {
+  readonly inputs: readonly Slot[];
+  readonly output: Slot;
+  /** Pre-activation output (equals output.ptr when the layer's activation is linear). */
+  readonly z: number;
+  /** Gradient of the pre-activation output (equals output.grad for linear), 0 if none. */
+  readonly dz: number;
+  /** Gradient buffer of each weight (same order as `layer.weights`), 0 when frozen or inferring. */
+  readonly weightGrads: readonly number[];
+  /** Byte offsets of the buffers requested by `stateRequests`, by name. */
+  readonly state: Readonly<Record<string, number>>;
+  /**
+   * A write-only buffer as large as any input or weight of the plan (training plans only), for
+   * kernels that always write a gradient the plan does not need (an input without `grad`, a frozen
+   * weight): pass `x.grad || io.sink`.
+   */
+  readonly sink: number;
+}
+
+/** Per-step context: training flag, batch size and the random stream of this step. */
+export interface CallContext {
+  /** True inside fit/trainOnBatch/trainStep; layers such as dropout read it (never their type). */
+  training: boolean;
+  /** Samples in this batch (at most the plan's batch size). */
+  batch: number;
+  /** The model's generator (dropout masks, noise). */
+  rng: Rng;
+}
+
+/** One weight of a layer in wasm memory. */
+export class Weight {
+  /** Byte offset of the values (owned by the layer). */
+  readonly ptr: number;
+  readonly size: number;
+  constructor(
+    readonly name: string,
+    readonly shape: Shape,
+    readonly initializer: Initializer,
+    readonly regularizer: Regularizer | undefined,
+    /** False for statistics such as BatchNorm's moving mean: never trained. */
+    readonly trainable: boolean,
+  ) {
+    this.size = sizeOf(shape);
+    this.ptr = heap().alloc(this.size * 4);
+  }
+  /** The values, copied out. */
+  read(): Float32Array {
+    return readF32(this.ptr, this.size);
+  }
+}
+
+/** A tensor in a functional graph: a per-sample shape and the node that produces it. */
+export class SymbolicTensor {
+  constructor(
+    readonly shape: Shape,
+    readonly node: GraphNode,
+    readonly name: string,
+  ) {}
+  toString(): string {
+    return `SymbolicTensor(${this.name}, [*, ${this.shape.join(', ')}])`;
+  }
+}
+
+/** One call of a layer on symbolic inputs. */
+export class GraphNode {
+  readonly output: SymbolicTensor;
+  constructor(
+    readonly layer: Layer,
+    readonly inputs: readonly SymbolicTensor[],
+    outputShape: Shape,
+  ) {
+    this.output = new SymbolicTensor(outputShape, this, layer.name);
+  }
+}
+
+const nameCounters = new Map<string, number>();
+
+/** `dense` -> `dense_1`, `dense_2`, ... (a process-wide counter per prefix). */
+export function uniqueName(prefix: string): string {
+  const n = (nameCounters.get(prefix) ?? 0) + 1;
+  nameCounters.set(prefix, n);
+  return `${prefix}_${n}`;
+}
+
+/** Seed of layers initialised outside a model (see `getWeights`). */
+const STANDALONE_SEED = 0x1a7e5;
+let standaloneCount = 0;
+
+/** Bumped whenever any layer's `trainable` changes, so models know to rebuild their training state. */
+export let trainableVersion = 0;
+
+// Weights are freed when their layer is garbage collected (users never call dispose). Runtimes
+// without FinalizationRegistry (workerd) keep them for the life of the module.
+const weightRegistry =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<{ heap: ReturnType<typeof heap>; ptrs: number[]; cleanups: Array<{ release(): void }> }>(({ heap: h, ptrs, cleanups }) => {
+        if (h !== heap()) return; // the module was re-initialised: that memory is gone anyway
+        for (const p of ptrs) h.free(p);
+        for (const c of cleanups) c.release();
+      })
+    : undefined;
+
+/**
+ * Base class of every layer. Subclasses implement `computeOutputShape` (validating their inputs),
+ * `build` (adding weights), `forward`/`backward` on plan buffers, and keep their constructor
+ * options in `config` so `getConfig()` is the saved form.
+ */
+export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
+  /** Registered class name, e.g. `'Dense'` (used by summary and io). */
+  abstract readonly className: string;
+  readonly name: string;
+  protected readonly config: C;
+  private trainableFlag: boolean;
+  /** Weights in Keras order, once built. */
+  readonly weights: Weight[] = [];
+  /** Per-sample input shapes seen at build time. */
+  inputShapes: Shape[] | undefined;
+  /** Set once the weights hold initialised (or loaded) values. */
+  weightsInitialized = false;
+  private readonly ownedPtrs: number[] = [];
+  private readonly cleanups: Array<{ release(): void }> = [];
+
+  constructor(config: C, defaultPrefix: string) {
+    if (config === null || typeof config !== 'object') throw new ValueError(`${defaultPrefix}: config must be an object, got ${String(config)}`);
+    this.config = { ...config };
+    if (config.name !== undefined && (typeof config.name !== 'string' || config.name === '')) {
+      throw new ValueError(`${defaultPrefix}: name must be a non-empty string, got ${String(config.name)}`);
+    }
+    this.name = config.name ?? uniqueName(defaultPrefix);
+    this.trainableFlag = config.trainable ?? true;
+    if (config.inputShape !== undefined) checkSampleShape(config.inputShape, `${this.name}: inputShape`);
+  }
+
+  /** Whether the layer's weights are trained (Keras's `layer.trainable`). */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') throw new ValueError(`${this.name}: trainable must be a boolean, got ${String(value)}`);
+    if (value !== this.trainableFlag) trainableVersion++;
+    this.trainableFlag = value;
+  }
+
+  /** True once `build` has run. */
+  get built(): boolean {
+    return this.inputShapes !== undefined;
+  }
+
+  /** Per-sample input shape given in the config (`inputShape` or `batchInputShape`), if any. */
+  get declaredInputShape(): Shape | undefined {
+    if (this.config.inputShape !== undefined) return this.config.inputShape;
+    if (this.config.batchInputShape !== undefined) return this.config.batchInputShape.slice(1) as number[];
+    return undefined;
+  }
+
+  /** Number of inputs the layer takes (1 unless overridden; -1 for any number >= 2). */
+  get inputCount(): number {
+    return 1;
+  }
+
+  /**
+   * The per-sample output shape for these per-sample input shapes; throws a ShapeError naming the
+   * layer and the shapes when they do not fit.
+   */
+  abstract computeOutputShape(inputShapes: readonly Shape[]): Shape;
+
+  /** Adds the layer's weights for these input shapes (called once, by `ensureBuilt`). */
+  protected build(_inputShapes: readonly Shape[]): void {}
+
+  /** Computes `io.z` (the pre-activation output) from the inputs. */
+  abstract forward(io: NodeIO, ctx: CallContext): void;
+
+  /**
+   * Accumulates gradients from `io.dz`: into each input's `grad` (when non-zero) and each weight's
+   * gradient in `io.weightGrads` (when non-zero). Never overwrites: every gradient is `+=`.
+   */
+  abstract backward(io: NodeIO, ctx: CallContext): void;
+
+  /** Extra per-node buffers (saved statistics, masks, pre-activations) for a plan of `maxBatch`. */
+  stateRequests(_inputShapes: readonly Shape[], _outputShape: Shape, _maxBatch: number): Record<string, StateRequest> {
+    return {};
+  }
+
+  /**
+   * 'output' when the output is the input itself (flatten, reshape: no copy, no kernel);
+   * 'preActivation' when only the fused activation runs, reading the input as z; false otherwise.
+   */
+  get aliasesInput(): 'output' | 'preActivation' | false {
+    return false;
+  }
+
+  /**
+   * True when `forward` already applied the activation (ReLU in a convolution's epilogue): the plan
+   * then skips the activation's forward and its backward reads the output in place of z.
+   */
+  get fusedActivation(): boolean {
+    return false;
+  }
+
+  /** The activation fused after `forward` (and before `backward`), or undefined for linear. */
+  get activation(): ActivationStage | undefined {
+    return undefined;
+  }
+
+  /** The constructor options plus the name and trainable flag: what io saves. */
+  getConfig(): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...(this.config as Record<string, unknown>), name: this.name, trainable: this.trainable };
+    for (const [key, value] of Object.entries(out)) if (value === undefined) delete out[key];
+    return out;
+  }
+
+  /** Builds the layer for these per-sample input shapes if it is not built yet, or checks them. */
+  ensureBuilt(inputShapes: readonly Shape[]): void {
+    if (this.inputShapes !== undefined) {
+      const same = inputShapes.length === this.inputShapes.length && inputShapes.every((s, i) => sameShape(s, this.inputShapes![i]!));
+      if (!same) {
+        throw new ShapeError(
+          `${this.name}: was built for input ${this.inputShapes.map((s) => formatSample(s)).join(', ')}, ` +
+            `now called on ${inputShapes.map((s) => formatSample(s)).join(', ')}`,
+        );
+      }
+      return;
+    }
+    this.computeOutputShape(inputShapes);
+    this.build(inputShapes);
+    this.inputShapes = inputShapes.map((s) => [...s]);
+    weightRegistry?.register(this, { heap: heap(), ptrs: this.ownedPtrs, cleanups: this.cleanups });
+  }
+
+  /**
+   * Calls the layer on symbolic tensors (functional API): checks the shapes, builds the layer, and
+   * returns the symbolic output.
+   */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+    const list = inputs instanceof SymbolicTensor ? [inputs] : inputs;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((t) => t instanceof SymbolicTensor)) {
+      throw new ValueError(`${this.name}.apply: expected a SymbolicTensor (from Input() or another layer) or an array of them`);
+    }
+    const count = this.inputCount;
+    if (count === -1 ? list.length < 2 : list.length !== count) {
+      throw new ValueError(`${this.name}: expects ${count === -1 ? 'at least 2 inputs' : `${count} input${count === 1 ? '' : 's'}`}, got ${list.length}`);
+    }
+    const shapes = list.map((t) => t.shape);
+    const outShape = this.computeOutputShape(shapes);
+    this.ensureBuilt(shapes);
+    return new GraphNode(this, list, outShape).output;
+  }
+
+  /** Adds a weight (called from `build`); Keras order is the order of these calls. */
+  protected addWeight(
+    name: string,
+    shape: Shape,
+    initializer: InitializerLike,
+    options: { regularizer?: RegularizerLike | undefined; trainable?: boolean } = {},
+  ): Weight {
+    const w = new Weight(
+      name,
+      [...shape],
+      getInitializer(initializer, `${this.name}/${name}`),
+      options.regularizer === undefined || options.regularizer === null ? undefined : getRegularizer(options.regularizer, `${this.name}/${name}`),
+      options.trainable ?? true,
+    );
+    this.weights.push(w);
+    this.ownedPtrs.push(w.ptr);
+    return w;
+  }
+
+  /** Fills every weight from its initializer with the layer's random stream. */
+  initializeWeights(rng: Rng): void {
+    for (const w of this.weights) w.initializer.fill(w.ptr, w.shape, rng);
+    this.weightsInitialized = true;
+  }
+
+  /** Weights that receive gradients: none when the layer is frozen. */
+  get trainableWeights(): Weight[] {
+    return this.trainable ? this.weights.filter((w) => w.trainable) : [];
+  }
+
+  /** Weights that are never updated by the optimizer (statistics, or everything when frozen). */
+  get nonTrainableWeights(): Weight[] {
+    return this.trainable ? this.weights.filter((w) => !w.trainable) : [...this.weights];
+  }
+
+  /** Number of scalars in the weights (0 before build). */
+  countParams(): number {
+    let n = 0;
+    for (const w of this.weights) n += w.size;
+    return n;
+  }
+
+  /**
+   * The weights as tensors in Keras order and layout, copied out of wasm memory. A layer whose
+   * model has not initialised it yet is initialised here from a per-process stream (models with a
+   * seed initialise their layers as soon as they are built).
+   */
+  getWeights(): Tensor[] {
+    if (!this.weightsInitialized && this.weights.length > 0) this.initializeWeights(new Rng(STANDALONE_SEED, streamId(StreamPurpose.initializer, standaloneCount++ % (1 << 24))));
+    return this.weights.map((w) => new Tensor(w.read(), w.shape));
+  }
+
+  /** Replaces the weights (Keras order and layout); every shape must match. */
+  setWeights(values: readonly Tensor[]): void {
+    if (!Array.isArray(values)) throw new ValueError(`${this.name}.setWeights: expected an array of Tensors`);
+    if (values.length !== this.weights.length) {
+      throw new ValueError(
+        `${this.name}.setWeights: expected ${this.weights.length} tensors (${this.weights.map((w) => w.name).join(', ') || 'none'}${this.built ? '' : '; the layer is not built yet'}), got ${values.length}`,
+      );
+    }
+    values.forEach((t, i) => {
+      const w = this.weights[i]!;
+      if (!(t instanceof Tensor)) throw new ValueError(`${this.name}.setWeights: item ${i} (${w.name}) is not a Tensor`);
+      if (!sameShape(t.shape, w.shape)) {
+        throw new ShapeError(`${this.name}.setWeights: ${w.name} must have shape ${formatShape(w.shape)}, got ${formatShape(t.shape)}`);
+      }
+    });
+    values.forEach((t, i) => writeF32(this.weights[i]!.ptr, t.data));
+    this.weightsInitialized = true;
+  }
+
+  /** Sum of the weight regularisers' penalties; accumulates their gradients where grads[i] != 0. */
+  regularize(grads: readonly number[]): number {
+    let total = 0;
+    for (let i = 0; i < this.weights.length; i++) {
+      const w = this.weights[i]!;
+      if (w.regularizer !== undefined) total += w.regularizer.apply(w.ptr, grads[i] ?? 0, w.size);
+    }
+    return total;
+  }
+
+  /** Registers something to release when the layer is garbage collected; it must not reference the layer. */
+  protected onDispose(item: { release(): void }): void {
+    this.cleanups.push(item);
+  }
+
+  /** Allocates a plan-independent buffer owned by the layer (freed with it). */
+  protected allocOwned(floats: number): number {
+    const p = heap().alloc(floats * 4);
+    this.ownedPtrs.push(p);
+    return p;
+  }
+
+  toString(): string {
+    return `${this.className}(${this.name})`;
+  }
+}
+
+/** The activation fused into a layer, applied by the plan between forward and the next node. */
+export interface ActivationStage {
+  /** Name saved in the config, e.g. `'relu'`. */
+  readonly name: string;
+  /** y = act(z) over n floats whose last axis has `lastDim` entries (softmax needs it). */
+  forward(y: number, z: number, n: number, lastDim: number): void;
+  /** dz += act'(z) · dy. */
+  backward(dz: number, dy: number, z: number, y: number, n: number, lastDim: number): void;
+}
+
+/** Throws unless `shape` is a list of positive integers (a per-sample shape). */
+export function checkSampleShape(shape: readonly number[], who: string): void {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d <= 0)) {
+    throw new ShapeError(`${who}: expected a list of positive integers (the shape of one sample, without the batch axis), got ${JSON.stringify(shape)}`);
+  }
+}
+
+/** Equal shapes. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** `[*, 28, 28, 1]`: a per-sample shape as the error messages show it. */
+export function formatSample(shape: Shape): string {
+  return `[*, ${shape.join(', ')}]`.replace('*, ]', '*]');
+}
+
+/** Throws unless exactly one input of rank in `ranks`; returns its shape. */
+export function singleInput(layer: Layer, inputShapes: readonly Shape[], ranks?: readonly number[], what = ''): Shape {
+  if (inputShapes.length !== 1) throw new ValueError(`${layer.name}: expects 1 input, got ${inputShapes.length}`);
+  const s = inputShapes[0]!;
+  if (ranks !== undefined && !ranks.includes(s.length + 1)) {
+    throw new ShapeError(`${layer.name}: expected input of rank ${ranks.join(' or ')}${what}, got ${formatSample(s)}`);
+  }
+  return s;
+}
+
+/** Fills n floats at ptr with a value (one kernel call). */
+export function fillPtr(ptr: number, value: number, n: number): void {
+  kernels().f32_fill!(ptr, value, n);
+}
+
+/** dst += src over n floats (one kernel call). */
+export function accumulatePtr(dst: number, src: number, n: number): void {
+  kernels().f32_accumulate!(dst, src, n);
+}
+
+/** A JS view of n floats at ptr, valid until memory next grows; never keep it. */
+export function viewF32(ptr: number, n: number): Float32Array {
+  return f32().subarray(ptr >>> 2, (ptr >>> 2) + n);
+}

@@ -1,0 +1,95 @@
+// Merge layers for residual and U-Net graphs: add and concatenate.
+import { kernels } from '../backend/wasm.js';
+import { ShapeError, ValueError } from '../errors.js';
+import { sizeOf, type Shape } from '../tensor.js';
+import { Layer, formatSample, sameShape, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+
+/** Elementwise sum of two or more inputs of the same shape (residual connections). */
+export class Add extends Layer<BaseLayerConfig> {
+  readonly className = 'Add';
+  constructor(config: BaseLayerConfig = {}) {
+    super(config, 'add');
+  }
+  override get inputCount(): number {
+    return -1;
+  }
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    if (inputShapes.length < 2) throw new ValueError(`${this.name}: expects at least 2 inputs, got ${inputShapes.length}`);
+    const first = inputShapes[0]!;
+    for (const s of inputShapes) {
+      if (!sameShape(s, first)) throw new ShapeError(`${this.name}: inputs must have the same shape, got ${inputShapes.map(formatSample).join(' and ')}`);
+    }
+    return first;
+  }
+  forward(io: NodeIO, ctx: CallContext): void {
+    const k = kernels();
+    const n = ctx.batch * io.output.size;
+    k.f32_copy!(io.z, io.inputs[0]!.ptr, n);
+    for (let i = 1; i < io.inputs.length; i++) k.f32_accumulate!(io.z, io.inputs[i]!.ptr, n);
+  }
+  backward(io: NodeIO, ctx: CallContext): void {
+    const k = kernels();
+    const n = ctx.batch * io.output.size;
+    for (const x of io.inputs) if (x.grad !== 0) k.f32_accumulate!(x.grad, io.dz, n);
+  }
+}
+
+/** Options of `layers.concatenate`. */
+export interface ConcatenateConfig extends BaseLayerConfig {
+  /** Axis to join along, counting the batch axis as 0; default -1 (channels, for U-Net skips). */
+  axis?: number;
+}
+
+/** Joins inputs along one axis; every other axis must match. */
+export class Concatenate extends Layer<ConcatenateConfig> {
+  readonly className = 'Concatenate';
+  constructor(config: ConcatenateConfig = {}) {
+    super(config, 'concatenate');
+    const axis = config.axis ?? -1;
+    if (!Number.isInteger(axis) || axis === 0) throw new ValueError(`${this.name}: axis must be a non-zero integer (0 is the batch axis), got ${String(axis)}`);
+  }
+  override get inputCount(): number {
+    return -1;
+  }
+  /** The axis within a sample (0-based, batch excluded). */
+  private sampleAxis(rank: number): number {
+    const axis = this.config.axis ?? -1;
+    const a = axis < 0 ? rank + axis : axis - 1;
+    if (a < 0 || a >= rank) throw new ShapeError(`${this.name}: axis ${axis} is out of range for inputs of rank ${rank + 1}`);
+    return a;
+  }
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    if (inputShapes.length < 2) throw new ValueError(`${this.name}: expects at least 2 inputs, got ${inputShapes.length}`);
+    const first = inputShapes[0]!;
+    const a = this.sampleAxis(first.length);
+    let total = 0;
+    for (const s of inputShapes) {
+      if (s.length !== first.length || s.some((d, i) => i !== a && d !== first[i])) {
+        throw new ShapeError(`${this.name}: inputs must match on every axis but ${this.config.axis ?? -1}, got ${inputShapes.map(formatSample).join(' and ')}`);
+      }
+      total += s[a]!;
+    }
+    return first.map((d, i) => (i === a ? total : d));
+  }
+  forward(io: NodeIO, ctx: CallContext): void {
+    this.each(io, ctx, (x, rows, width, yWidth, offset) => kernels().f32_concat_forward!(io.z, x.ptr, rows, width, yWidth, offset));
+  }
+  backward(io: NodeIO, ctx: CallContext): void {
+    this.each(io, ctx, (x, rows, width, yWidth, offset) => {
+      if (x.grad !== 0) kernels().f32_concat_backward!(x.grad, io.dz, rows, width, yWidth, offset);
+    });
+  }
+  private each(io: NodeIO, ctx: CallContext, fn: (x: NodeIO['inputs'][number], rows: number, width: number, yWidth: number, offset: number) => void): void {
+    const out = io.output.shape;
+    const a = this.sampleAxis(out.length);
+    const rows = ctx.batch * sizeOf(out.slice(0, a));
+    const inner = sizeOf(out.slice(a + 1));
+    const yWidth = out[a]! * inner;
+    let offset = 0;
+    for (const x of io.inputs) {
+      const width = x.shape[a]! * inner;
+      fn(x, rows, width, yWidth, offset);
+      offset += width;
+    }
+  }
+}

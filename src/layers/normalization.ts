@@ -1,0 +1,178 @@
+// Batch and layer normalisation over the last axis (channels-last, Keras defaults).
+import { ShapeError, ValueError } from '../errors.js';
+import type { InitializerLike } from '../initializers.js';
+import type { RegularizerLike } from '../regularizers.js';
+import {
+  batchNormBackwardPtr,
+  batchNormInferenceBackwardPtr,
+  batchNormInferenceForwardPtr,
+  batchNormTrainForwardPtr,
+  layerNormBackwardPtr,
+  layerNormForwardPtr,
+} from '../ops/norm.js';
+import { sizeOf, type Shape } from '../tensor.js';
+import { Layer, fillPtr, formatSample, singleInput, type BaseLayerConfig, type CallContext, type NodeIO, type StateRequest, type Weight } from './layer.js';
+
+interface NormConfig extends BaseLayerConfig {
+  /** Only the last axis (-1, the channels) is supported. */
+  axis?: number;
+  epsilon?: number;
+  /** Learn beta (an offset). Default true. */
+  center?: boolean;
+  /** Learn gamma (a scale). Default true. */
+  scale?: boolean;
+  betaInitializer?: InitializerLike;
+  gammaInitializer?: InitializerLike;
+  betaRegularizer?: RegularizerLike;
+  gammaRegularizer?: RegularizerLike;
+}
+
+/** Shared by both: gamma/beta weights (or constant ones/zeros when not learned), channel checks. */
+abstract class Normalization<C extends NormConfig> extends Layer<C> {
+  protected gamma!: { ptr: number; weightIndex: number };
+  protected beta!: { ptr: number; weightIndex: number };
+
+  protected checkAxis(): void {
+    const axis = this.config.axis ?? -1;
+    if (axis !== -1) throw new ValueError(`${this.name}: only axis -1 (the last, channels) is supported, got ${String(axis)}`);
+    const eps = this.config.epsilon ?? 1e-3;
+    if (typeof eps !== 'number' || !(eps > 0)) throw new ValueError(`${this.name}: epsilon must be a positive number, got ${String(eps)}`);
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const s = singleInput(this, inputShapes);
+    if (s.length < 1) throw new ShapeError(`${this.name}: expected input of rank >= 2, got ${formatSample(s)}`);
+    return s;
+  }
+
+  /** Adds gamma then beta (Keras order), or owned constant buffers when they are not learned. */
+  protected addScaleOffset(channels: number): void {
+    if (this.config.scale ?? true) {
+      this.gamma = { ptr: this.addWeight('gamma', [channels], this.config.gammaInitializer ?? 'ones', { regularizer: this.config.gammaRegularizer }).ptr, weightIndex: this.weights.length - 1 };
+    } else {
+      const ptr = this.allocOwned(channels);
+      fillPtr(ptr, 1, channels);
+      this.gamma = { ptr, weightIndex: -1 };
+    }
+    if (this.config.center ?? true) {
+      this.beta = { ptr: this.addWeight('beta', [channels], this.config.betaInitializer ?? 'zeros', { regularizer: this.config.betaRegularizer }).ptr, weightIndex: this.weights.length - 1 };
+    } else {
+      const ptr = this.allocOwned(channels);
+      fillPtr(ptr, 0, channels);
+      this.beta = { ptr, weightIndex: -1 };
+    }
+  }
+
+  /** Gradient buffers of gamma and beta, or the plan's sink when not learned or frozen. */
+  protected paramGrads(io: NodeIO): [number, number] {
+    const g = this.gamma.weightIndex >= 0 ? io.weightGrads[this.gamma.weightIndex] ?? 0 : 0;
+    const b = this.beta.weightIndex >= 0 ? io.weightGrads[this.beta.weightIndex] ?? 0 : 0;
+    return [g || io.sink, b || io.sink];
+  }
+
+  protected get epsilon(): number {
+    return this.config.epsilon ?? 1e-3;
+  }
+}
+
+/** Options of `layers.batchNormalization`. */
+export interface BatchNormalizationConfig extends NormConfig {
+  /** Fraction of the old moving statistic kept per training step. Default 0.99. */
+  momentum?: number;
+  movingMeanInitializer?: InitializerLike;
+  movingVarianceInitializer?: InitializerLike;
+}
+
+/**
+ * Batch normalisation over the channels (last axis): batch statistics in training (updating the
+ * moving mean and variance), moving statistics in inference and when the layer is frozen
+ * (`trainable = false`, as Keras). Weights: [gamma, beta, movingMean, movingVariance].
+ */
+export class BatchNormalization extends Normalization<BatchNormalizationConfig> {
+  readonly className = 'BatchNormalization';
+  private movingMean!: Weight;
+  private movingVariance!: Weight;
+
+  constructor(config: BatchNormalizationConfig = {}) {
+    super(config, 'batch_normalization');
+    this.checkAxis();
+    const m = config.momentum ?? 0.99;
+    if (typeof m !== 'number' || !(m >= 0 && m <= 1)) throw new ValueError(`${this.name}: momentum must be in [0, 1], got ${String(m)}`);
+  }
+
+  protected override build([input]: readonly Shape[]): void {
+    const channels = input![input!.length - 1]!;
+    this.addScaleOffset(channels);
+    this.movingMean = this.addWeight('moving_mean', [channels], this.config.movingMeanInitializer ?? 'zeros', { trainable: false });
+    this.movingVariance = this.addWeight('moving_variance', [channels], this.config.movingVarianceInitializer ?? 'ones', { trainable: false });
+  }
+
+  override stateRequests(inputs: readonly Shape[]): Record<string, StateRequest> {
+    const channels = inputs[0]![inputs[0]!.length - 1]!;
+    return { saveMean: { floats: channels }, saveInvStd: { floats: channels } };
+  }
+
+  private geometry(io: NodeIO, ctx: CallContext): { rows: number; channels: number } {
+    const channels = io.output.shape[io.output.shape.length - 1]!;
+    return { rows: (ctx.batch * io.output.size) / channels, channels };
+  }
+
+  forward(io: NodeIO, ctx: CallContext): void {
+    const x = io.inputs[0]!.ptr;
+    const g = this.geometry(io, ctx);
+    const common = { ...g, y: io.z, x, gamma: this.gamma.ptr, beta: this.beta.ptr, movingMean: this.movingMean.ptr, movingVar: this.movingVariance.ptr, epsilon: this.epsilon };
+    if (ctx.training && this.trainable) {
+      batchNormTrainForwardPtr({ ...common, saveMean: io.state.saveMean!, saveInvStd: io.state.saveInvStd!, momentum: this.config.momentum ?? 0.99 });
+    } else {
+      batchNormInferenceForwardPtr(common);
+    }
+  }
+
+  backward(io: NodeIO, ctx: CallContext): void {
+    const x = io.inputs[0]!;
+    const [dgamma, dbeta] = this.paramGrads(io);
+    const common = { ...this.geometry(io, ctx), dx: x.grad || io.sink, dgamma, dbeta, dy: io.dz, x: x.ptr, gamma: this.gamma.ptr };
+    if (ctx.training && this.trainable) {
+      batchNormBackwardPtr({ ...common, saveMean: io.state.saveMean!, saveInvStd: io.state.saveInvStd! });
+    } else {
+      batchNormInferenceBackwardPtr({ ...common, movingMean: this.movingMean.ptr, movingVar: this.movingVariance.ptr, epsilon: this.epsilon });
+    }
+  }
+}
+
+/** Options of `layers.layerNormalization`. */
+export type LayerNormalizationConfig = NormConfig;
+
+/** Layer normalisation: each sample's last axis normalised to zero mean and unit variance, then gamma and beta. */
+export class LayerNormalization extends Normalization<LayerNormalizationConfig> {
+  readonly className = 'LayerNormalization';
+
+  constructor(config: LayerNormalizationConfig = {}) {
+    super(config, 'layer_normalization');
+    this.checkAxis();
+  }
+
+  protected override build([input]: readonly Shape[]): void {
+    this.addScaleOffset(input![input!.length - 1]!);
+  }
+
+  override stateRequests(inputs: readonly Shape[], _output: Shape, maxBatch: number): Record<string, StateRequest> {
+    const s = inputs[0]!;
+    const rows = (maxBatch * sizeOf(s)) / s[s.length - 1]!;
+    return { saveMean: { floats: rows }, saveInvStd: { floats: rows } };
+  }
+
+  forward(io: NodeIO, ctx: CallContext): void {
+    const channels = io.output.shape[io.output.shape.length - 1]!;
+    const rows = (ctx.batch * io.output.size) / channels;
+    layerNormForwardPtr({ rows, channels, y: io.z, x: io.inputs[0]!.ptr, gamma: this.gamma.ptr, beta: this.beta.ptr, saveMean: io.state.saveMean!, saveInvStd: io.state.saveInvStd!, epsilon: this.epsilon });
+  }
+
+  backward(io: NodeIO, ctx: CallContext): void {
+    const x = io.inputs[0]!;
+    const channels = io.output.shape[io.output.shape.length - 1]!;
+    const rows = (ctx.batch * io.output.size) / channels;
+    const [dgamma, dbeta] = this.paramGrads(io);
+    layerNormBackwardPtr({ rows, channels, dx: x.grad || io.sink, dgamma, dbeta, dy: io.dz, x: x.ptr, gamma: this.gamma.ptr, saveMean: io.state.saveMean!, saveInvStd: io.state.saveInvStd! });
+  }
+}

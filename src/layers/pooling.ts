@@ -1,0 +1,177 @@
+// Pooling and resizing layers (NHWC): max/average pooling, their global forms, upsampling and
+// zero padding. Each keeps one geometry per batch size.
+import { ValueError } from '../errors.js';
+import { avgPool2dBackwardPtr, avgPool2dForwardPtr, globalPool2dGeometry, maxPool2dBackwardPtr, maxPool2dForwardPtr, pool2dGeometry, type PoolGeometry } from '../ops/pool.js';
+import { resizeBackwardPtr, resizeForwardPtr, upSampling2dGeometry, zeroPadding2dGeometry, cropping2dGeometry, type Border2d, type ResizeGeometry } from '../ops/resize.js';
+import type { Shape } from '../tensor.js';
+import { GeometryCache, type Releasable } from './geometry-cache.js';
+import { Layer, singleInput, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+
+/** A single-input NHWC layer with a geometry per batch size. */
+abstract class Windowed<C extends BaseLayerConfig, G extends Releasable & { outputShape: Shape }> extends Layer<C> {
+  private readonly cache: GeometryCache<G>;
+  constructor(config: C, prefix: string) {
+    super(config, prefix);
+    this.cache = new GeometryCache((batch) => this.geometry([batch, ...this.inputShapes![0]!]));
+    this.onDispose(this.cache.disposer());
+  }
+  protected abstract geometry(inputShape: Shape): G;
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const s = singleInput(this, inputShapes, [4], ' [batch, height, width, channels]');
+    const g = this.geometry([1, ...s]);
+    g.release();
+    return g.outputShape.slice(1);
+  }
+  protected geom(ctx: CallContext): G {
+    return this.cache.get(ctx.batch);
+  }
+}
+
+/** Options of the windowed pooling layers (Keras names). */
+export interface Pooling2DConfig extends BaseLayerConfig {
+  /** Window, or [height, width]; default 2. */
+  poolSize?: number | readonly [number, number];
+  /** Default: poolSize. */
+  strides?: number | readonly [number, number];
+  /** 'valid' (default) or 'same'. */
+  padding?: 'valid' | 'same';
+}
+
+/** Max over each window; the gradient goes to the first maximum. */
+export class MaxPooling2D extends Windowed<Pooling2DConfig, PoolGeometry> {
+  readonly className = 'MaxPooling2D';
+  constructor(config: Pooling2DConfig = {}) {
+    super(config, 'max_pooling2d');
+  }
+  protected geometry(inputShape: Shape): PoolGeometry {
+    return pool2dGeometry(inputShape, { poolSize: this.config.poolSize ?? 2, strides: this.config.strides, padding: this.config.padding }, this.name);
+  }
+  forward(io: NodeIO, ctx: CallContext): void {
+    maxPool2dForwardPtr(this.geom(ctx), { y: io.z, x: io.inputs[0]!.ptr });
+  }
+  backward(io: NodeIO, ctx: CallContext): void {
+    const x = io.inputs[0]!;
+    if (x.grad !== 0) maxPool2dBackwardPtr(this.geom(ctx), { dx: x.grad, dy: io.dz, x: x.ptr });
+  }
+}
+
+/** Mean over each window (padded cells not counted, as TensorFlow). */
+export class AveragePooling2D extends Windowed<Pooling2DConfig, PoolGeometry> {
+  readonly className = 'AveragePooling2D';
+  constructor(config: Pooling2DConfig = {}) {
+    super(config, 'average_pooling2d');
+  }
+  protected geometry(inputShape: Shape): PoolGeometry {
+    return pool2dGeometry(inputShape, { poolSize: this.config.poolSize ?? 2, strides: this.config.strides, padding: this.config.padding }, this.name);
+  }
+  forward(io: NodeIO, ctx: CallContext): void {
+    avgPool2dForwardPtr(this.geom(ctx), { y: io.z, x: io.inputs[0]!.ptr });
+  }
+  backward(io: NodeIO, ctx: CallContext): void {
+    const x = io.inputs[0]!;
+    if (x.grad !== 0) avgPool2dBackwardPtr(this.geom(ctx), { dx: x.grad, dy: io.dz });
+  }
+}
+
+/** Mean over height and width: [*, h, w, c] -> [*, c]. */
+export class GlobalAveragePooling2D extends Windowed<BaseLayerConfig, PoolGeometry> {
+  readonly className = 'GlobalAveragePooling2D';
+  constructor(config: BaseLayerConfig = {}) {
+    super(config, 'global_average_pooling2d');
+  }
+  protected geometry(inputShape: Shape): PoolGeometry {
+    return globalPool2dGeometry(inputShape, this.name);
+  }
+  forward(io: NodeIO, ctx: CallContext): void {
+    avgPool2dForwardPtr(this.geom(ctx), { y: io.z, x: io.inputs[0]!.ptr });
+  }
+  backward(io: NodeIO, ctx: CallContext): void {
+    const x = io.inputs[0]!;
+    if (x.grad !== 0) avgPool2dBackwardPtr(this.geom(ctx), { dx: x.grad, dy: io.dz });
+  }
+}
+
+/** Max over height and width: [*, h, w, c] -> [*, c]. */
+export class GlobalMaxPooling2D extends Windowed<BaseLayerConfig, PoolGeometry> {
+  readonly className = 'GlobalMaxPooling2D';
+  constructor(config: BaseLayerConfig = {}) {
+    super(config, 'global_max_pooling2d');
+  }
+  protected geometry(inputShape: Shape): PoolGeometry {
+    return globalPool2dGeometry(inputShape, this.name);
+  }
+  forward(io: NodeIO, ctx: CallContext): void {
+    maxPool2dForwardPtr(this.geom(ctx), { y: io.z, x: io.inputs[0]!.ptr });
+  }
+  backward(io: NodeIO, ctx: CallContext): void {
+    const x = io.inputs[0]!;
+    if (x.grad !== 0) maxPool2dBackwardPtr(this.geom(ctx), { dx: x.grad, dy: io.dz, x: x.ptr });
+  }
+}
+
+/** Shared by the resizing layers: forward copies, backward accumulates. */
+abstract class Resize<C extends BaseLayerConfig> extends Windowed<C, ResizeGeometry> {
+  forward(io: NodeIO, ctx: CallContext): void {
+    resizeForwardPtr(this.geom(ctx), { y: io.z, x: io.inputs[0]!.ptr }, this.name);
+  }
+  backward(io: NodeIO, ctx: CallContext): void {
+    const x = io.inputs[0]!;
+    if (x.grad !== 0) resizeBackwardPtr(this.geom(ctx), { dx: x.grad, dy: io.dz }, this.name);
+  }
+}
+
+/** Options of `layers.upSampling2d`. */
+export interface UpSampling2DConfig extends BaseLayerConfig {
+  /** Repeat factor, or [height, width]; default 2. */
+  size?: number | readonly [number, number];
+  /** Only 'nearest'. */
+  interpolation?: 'nearest';
+}
+
+/** Nearest-neighbour upsampling: each pixel repeated size times along height and width. */
+export class UpSampling2D extends Resize<UpSampling2DConfig> {
+  readonly className = 'UpSampling2D';
+  constructor(config: UpSampling2DConfig = {}) {
+    super(config, 'up_sampling2d');
+    if (config.interpolation !== undefined && config.interpolation !== 'nearest') {
+      throw new ValueError(`${this.name}: only interpolation 'nearest' is supported, got ${String(config.interpolation)}`);
+    }
+  }
+  protected geometry(inputShape: Shape): ResizeGeometry {
+    return upSampling2dGeometry(inputShape, { size: this.config.size ?? 2 }, this.name);
+  }
+}
+
+/** Options of `layers.zeroPadding2d`. */
+export interface ZeroPadding2DConfig extends BaseLayerConfig {
+  /** n, [rows, cols], or [[top, bottom], [left, right]]; default 1. */
+  padding?: Border2d;
+}
+
+/** Adds rows and columns of zeros around each image. */
+export class ZeroPadding2D extends Resize<ZeroPadding2DConfig> {
+  readonly className = 'ZeroPadding2D';
+  constructor(config: ZeroPadding2DConfig = {}) {
+    super(config, 'zero_padding2d');
+  }
+  protected geometry(inputShape: Shape): ResizeGeometry {
+    return zeroPadding2dGeometry(inputShape, { padding: this.config.padding ?? 1 }, this.name);
+  }
+}
+
+/** Options of `layers.cropping2d`. */
+export interface Cropping2DConfig extends BaseLayerConfig {
+  /** n, [rows, cols], or [[top, bottom], [left, right]]; default 0. */
+  cropping?: Border2d;
+}
+
+/** Removes rows and columns at the borders of each image. */
+export class Cropping2D extends Resize<Cropping2DConfig> {
+  readonly className = 'Cropping2D';
+  constructor(config: Cropping2DConfig = {}) {
+    super(config, 'cropping2d');
+  }
+  protected geometry(inputShape: Shape): ResizeGeometry {
+    return cropping2dGeometry(inputShape, { cropping: this.config.cropping ?? 0 }, this.name);
+  }
+}

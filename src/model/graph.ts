@@ -1,0 +1,53 @@
+// A functional graph: the nodes between a model's inputs and its output, in topological order.
+import { ValueError } from '../errors.js';
+import { InputLayer } from '../layers/core.js';
+import { GraphNode, SymbolicTensor, type Layer } from '../layers/layer.js';
+
+/** The resolved topology of a model. */
+export interface Graph {
+  readonly inputs: readonly SymbolicTensor[];
+  readonly output: SymbolicTensor;
+  /** Non-input nodes, each after every node it reads from. */
+  readonly nodes: readonly GraphNode[];
+  /** Distinct non-input layers in the order they first run (weights follow this order). */
+  readonly layers: readonly Layer[];
+}
+
+/** Walks back from `output` to `inputs`; throws if the graph needs an input it was not given. */
+export function buildGraph(inputs: readonly SymbolicTensor[], output: SymbolicTensor, who: string): Graph {
+  if (!(output instanceof SymbolicTensor)) throw new ValueError(`${who}: outputs must be a SymbolicTensor (a layer applied to Input(...)), got ${String(output)}`);
+  if (inputs.length === 0 || !inputs.every((t) => t instanceof SymbolicTensor && t.node.layer instanceof InputLayer)) {
+    throw new ValueError(`${who}: inputs must be one or more tensors made by Input({ shape })`);
+  }
+  if (new Set(inputs).size !== inputs.length) throw new ValueError(`${who}: the same input is listed twice`);
+  const order: GraphNode[] = [];
+  const state = new Map<GraphNode, 'visiting' | 'done'>();
+  const visit = (node: GraphNode): void => {
+    const s = state.get(node);
+    if (s === 'done') return;
+    if (s === 'visiting') throw new ValueError(`${who}: the graph has a cycle through ${node.layer.name}`);
+    state.set(node, 'visiting');
+    if (node.layer instanceof InputLayer) {
+      if (!inputs.includes(node.output)) {
+        throw new ValueError(`${who}: the output depends on ${node.layer.name} (shape [*, ${node.output.shape.join(', ')}]), which is not among the model's inputs`);
+      }
+    }
+    for (const t of node.inputs) visit(t.node);
+    state.set(node, 'done');
+    if (!(node.layer instanceof InputLayer)) order.push(node);
+  };
+  visit(output.node);
+  for (const t of inputs) {
+    if (!state.has(t.node)) throw new ValueError(`${who}: input ${t.node.layer.name} is not used to compute the output`);
+  }
+  const layers: Layer[] = [];
+  const names = new Map<string, Layer>();
+  for (const node of order) {
+    if (layers.includes(node.layer)) continue;
+    const other = names.get(node.layer.name);
+    if (other !== undefined) throw new ValueError(`${who}: two different layers are named ${node.layer.name}; layer names must be unique in a model`);
+    names.set(node.layer.name, node.layer);
+    layers.push(node.layer);
+  }
+  return { inputs, output, nodes: order, layers };
+}

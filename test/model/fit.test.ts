@@ -1,0 +1,189 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { describe, expect, test } from 'vitest';
+import { layers, Sequential, tensor, ShapeError, ValueError, type Tensor } from '../../src/index.js';
+import * as optimizers from '../../src/optimizers/index.js';
+import * as callbacks from '../../src/callbacks/index.js';
+import { Callback, type Logs } from '../../src/callbacks/callback.js';
+import { heap, memoryBytes } from '../../src/backend/memory.js';
+import { randomArray } from '../util.js';
+
+/** y = x·w + 0.5 + noise for a fixed w: a linear regression a Dense layer can fit. */
+function regressionData(n: number, seed = 1): { x: Tensor; y: Tensor } {
+  const x = randomArray(n * 3, seed);
+  const noise = randomArray(n, seed + 1, -0.01, 0.01);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) y[i] = 2 * x[i * 3]! - 1 * x[i * 3 + 1]! + 0.5 * x[i * 3 + 2]! + 0.5 + noise[i]!;
+  return { x: tensor(x, [n, 3]), y: tensor(y, [n, 1]) };
+}
+
+function linearModel(seed = 1): Sequential {
+  const model = new Sequential([layers.dense({ units: 1, inputShape: [3] })], { seed });
+  model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: 'meanSquaredError', metrics: ['mae'] });
+  return model;
+}
+
+describe('Model.fit', () => {
+  test('fits a noisy linear regression with MSE', async () => {
+    const { x, y } = regressionData(200);
+    const model = linearModel();
+    const history = await model.fit(x, y, { epochs: 30, batchSize: 16, verbose: 0 });
+    const losses = history.history.loss!;
+    expect(losses).toHaveLength(30);
+    expect(losses[29]!).toBeLessThan(1e-3);
+    expect(losses[29]!).toBeLessThan(losses[0]!);
+    const [kernel, bias] = model.getWeights();
+    expect(Array.from(kernel!.data).map((v) => Math.round(v * 10) / 10)).toEqual([2, -1, 0.5]);
+    expect(bias!.data[0]!).toBeCloseTo(0.5, 1);
+    expect(history.history.mae).toHaveLength(30);
+  });
+
+  test('reports val_ logs for a validation split taken from the end', async () => {
+    const { x, y } = regressionData(100);
+    const model = linearModel();
+    const h = await model.fit(x, y, { epochs: 2, batchSize: 10, validationSplit: 0.2, verbose: 0 });
+    expect(Object.keys(h.history).sort()).toEqual(['loss', 'mae', 'val_loss', 'val_mae']);
+  });
+
+  test('trains bit-identically twice with the same seed', async () => {
+    const { x, y } = regressionData(64);
+    const run = async (): Promise<Float32Array[]> => {
+      const m = linearModel(5);
+      await m.fit(x, y, { epochs: 3, batchSize: 10, verbose: 0, seed: 9 });
+      return m.getWeights().map((t) => t.data);
+    };
+    const a = await run();
+    const b = await run();
+    expect(a.map((t) => Array.from(t))).toEqual(b.map((t) => Array.from(t)));
+  });
+
+  test('keeps wasm memory and the JS heap flat over 2,000 steps', async () => {
+    const { x, y } = regressionData(64);
+    const model = new Sequential([layers.dense({ units: 16, inputShape: [3] }), layers.dense({ units: 1 })], { seed: 2 });
+    model.compile({ optimizer: optimizers.adam({ learningRate: 1e-3 }), loss: 'meanSquaredError' });
+    await model.fit(x, y, { epochs: 100, batchSize: 6, verbose: 0 }); // warm up: plans, slots, JIT tiers
+    const wasmBefore = memoryBytes();
+    const blocksBefore = heap().blockCount;
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    gc();
+    const jsBefore = process.memoryUsage().heapUsed;
+    // 64 samples / batch 6 = 11 steps per epoch (the last one partial): 182 epochs ≈ 2,000 steps.
+    await model.fit(x, y, { epochs: 182, batchSize: 6, verbose: 0 });
+    gc();
+    const jsAfter = process.memoryUsage().heapUsed;
+    expect(memoryBytes()).toBe(wasmBefore);
+    expect(heap().blockCount).toBe(blocksBefore);
+    expect(heap().allocatedBytes).toBeGreaterThan(0);
+    // History keeps 182 small records; anything kept per step would be 2,000 x (arrays, closures).
+    expect(jsAfter - jsBefore).toBeLessThan(128 * 1024);
+  });
+
+  test('awaits async callbacks and stops when stopTraining is set', async () => {
+    const { x, y } = regressionData(40);
+    const model = linearModel();
+    const seen: string[] = [];
+    class Stopper extends Callback {
+      override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
+        await new Promise((r) => setTimeout(r, 1));
+        seen.push(`end ${epoch} ${typeof logs?.loss}`);
+        if (epoch === 1) this.model!.stopTraining = true;
+      }
+    }
+    const h = await model.fit(x, y, { epochs: 10, batchSize: 8, verbose: 0, callbacks: [new Stopper()] });
+    expect(seen).toEqual(['end 0 number', 'end 1 number']);
+    expect(h.epoch).toEqual([0, 1]);
+  });
+
+  test('a non-finite loss stops fit with an error naming the epoch and batch', async () => {
+    const { x } = regressionData(20);
+    const y = tensor(new Float32Array(20).fill(NaN), [20, 1]);
+    const model = linearModel();
+    await expect(model.fit(x, y, { epochs: 2, batchSize: 5, verbose: 0 })).rejects.toThrow(/loss became NaN at epoch 1, batch 1 of 4/);
+    const h = await model.fit(x, y, { epochs: 2, batchSize: 5, verbose: 0, onNonFiniteLoss: 'stop' });
+    expect(h.epoch).toEqual([0]);
+    const before = model.getWeights().map((t) => Array.from(t.data));
+    const skipped = await model.fit(x, y, { epochs: 2, batchSize: 5, verbose: 0, onNonFiniteLoss: 'skip' });
+    expect(skipped.epoch).toEqual([0, 1]);
+    expect(model.getWeights().map((t) => Array.from(t.data))).toEqual(before);
+  });
+
+  test('a terminateOnNaN callback opts out of the error and ends training gracefully', async () => {
+    const { x } = regressionData(20);
+    const y = tensor(new Float32Array(20).fill(Infinity), [20, 1]);
+    const model = linearModel();
+    const stop = callbacks.terminateOnNaN({ print: () => {} });
+    const h = await model.fit(x, y, { epochs: 3, batchSize: 5, verbose: 0, callbacks: [stop] });
+    expect(stop.terminatedAtBatch).toBe(0);
+    expect(h.epoch).toEqual([0]);
+  });
+
+  test('earlyStopping and modelCheckpoint work on a real model', async () => {
+    const { x, y } = regressionData(60);
+    const model = linearModel();
+    const saved: Uint8Array[] = [];
+    const stop = callbacks.earlyStopping({ monitor: 'loss', patience: 1, minDelta: 10, restoreBestWeights: true });
+    const ckpt = callbacks.modelCheckpoint({ onSave: (bytes) => void saved.push(bytes) });
+    const h = await model.fit(x, y, { epochs: 10, batchSize: 10, verbose: 0, callbacks: [stop, ckpt] });
+    expect(h.epoch.length).toBeLessThan(10);
+    expect(saved.length).toBe(h.epoch.length);
+    expect(Array.from(saved[0]!.subarray(0, 4))).toEqual([0x54, 0x4c, 0x4e, 0x4d]);
+  });
+
+  test('trainOnBatch, testOnBatch, trainStep and evaluate report losses', () => {
+    const { x, y } = regressionData(32);
+    const model = linearModel();
+    const first = model.trainOnBatch(x, y);
+    expect(Object.keys(first)).toEqual(['loss', 'mae']);
+    for (let i = 0; i < 50; i++) model.trainStep(x, y);
+    const after = model.testOnBatch(x, y);
+    expect(after.loss!).toBeLessThan(first.loss!);
+    expect(model.evaluate(x, y, { batchSize: 5 }).loss).toBeCloseTo(after.loss!, 5);
+  });
+});
+
+describe('bad input', () => {
+  test('fit without compile says so', async () => {
+    const model = new Sequential([layers.dense({ units: 1, inputShape: [3] })]);
+    await expect(model.fit(tensor(new Float32Array(6), [2, 3]), tensor(new Float32Array(2), [2, 1]))).rejects.toThrow(/not compiled; call model.compile/);
+  });
+
+  test('a wrong input shape names the layer and both shapes', () => {
+    const model = new Sequential([layers.dense({ units: 1, inputShape: [3], name: 'first' })]);
+    expect(() => model.predict(tensor(new Float32Array(8), [2, 4]))).toThrow(ShapeError);
+    expect(() => model.predict(tensor(new Float32Array(8), [2, 4]))).toThrow('first: expected input [*, 3], got [2, 4]');
+  });
+
+  test('y with the wrong number of samples is rejected', async () => {
+    const model = linearModel();
+    await expect(model.fit(tensor(new Float32Array(9), [3, 3]), tensor(new Float32Array(2), [2, 1]), { verbose: 0 })).rejects.toThrow(/x has 3 samples but y has 2/);
+  });
+
+  test('unknown loss, metric and optimizer names list the valid ones', () => {
+    const model = new Sequential([layers.dense({ units: 1, inputShape: [3] })]);
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'nope' })).toThrow(/nope.*meanSquaredError/);
+    expect(() => model.compile({ optimizer: 'nope', loss: 'mse' })).toThrow(/nope.*adam/);
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['nope'] })).toThrow(/unknown metric "nope"; valid names: accuracy/);
+  });
+
+  test('predict before the model knows its input shape says so', () => {
+    const model = new Sequential();
+    expect(() => model.predict(tensor(new Float32Array(3), [1, 3]))).toThrow(/no layers/);
+    expect(() => new Sequential([layers.dense({ units: 2 })]).summary()).toThrow(/no input shape yet/);
+  });
+
+  test('a deferred Sequential builds from the first data', () => {
+    const model = new Sequential([layers.dense({ units: 2 })]);
+    const y = model.predict(tensor(new Float32Array(6), [2, 3]));
+    expect(y.shape).toEqual([2, 2]);
+  });
+
+  test('options are validated', async () => {
+    const model = linearModel();
+    const x = tensor(new Float32Array(6), [2, 3]);
+    const y = tensor(new Float32Array(2), [2, 1]);
+    await expect(model.fit(x, y, { epochs: 0 })).rejects.toThrow(ValueError);
+    await expect(model.fit(x, y, { batchSize: 1.5 })).rejects.toThrow(/batchSize must be an integer/);
+    await expect(model.fit(x, y, { validationSplit: 1.5 })).rejects.toThrow(/validationSplit/);
+  });
+});
