@@ -18,10 +18,11 @@
 //
 // Errors: every transcendental comes from math.ts with its stated bound; kernels add at most a
 // few roundings on top (the tests allow 8 ulp-equivalents relative, with an absolute floor).
+// Vector forms are inlined into the main loops; the 0-3 element tails call the scalar forms
+// (expS, ...: the same bits, one copy in the module).
 import {
-  erf_f32, erf_f32x4, exp_f32, exp_f32x4, expm1_f32, expm1_f32x4, log_f32, log_f32x4,
-  hsum_f32x4, rowExpShifted, rowLogSumExpShifted, rowMax,
-  sigmoid_f32, sigmoid_f32x4, softplus_f32, softplus_f32x4, tanh_f32, tanh_f32x4,
+  erf_f32x4, exp_f32x4, expm1_f32x4, hsum_f32x4, rowExpShifted, rowLogSumExpShifted, rowMax, sigmoid_f32x4,
+  softplus_f32x4, tanh_f32x4, erfS, expS, expm1S, sigmoidS, softplusS, tanhS,
 } from './math';
 
 // @ts-ignore: decorator
@@ -40,11 +41,15 @@ import {
   const op = changetype<Op>(0);
   const a = splat(alpha);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
+  // Two independent vectors per iteration: the transcendentals are long dependency chains.
+  for (; i + 8 <= n; i += 8) {
     const o = <usize>i << 2;
-    v128.store(y + o, op.f(v128.load(x + o), a));
+    const x0 = v128.load(x + o);
+    const x1 = v128.load(x + o, 16);
+    v128.store(y + o, op.f(x0, a));
+    v128.store(y + o, op.f(x1, a), 16);
   }
-  for (; i < n; i++) { // tail: 0-3 elements
+  for (; i < n; i++) { // tail: 0-7 elements
     const o = <usize>i << 2;
     store<f32>(y + o, op.f1(load<f32>(x + o), alpha));
   }
@@ -93,7 +98,7 @@ class Step {
 /** sigmoid: y = 1 / (1 + e^-x); f' = y (1 - y). */
 class Sigmoid {
   @inline f(x: v128, a: v128): v128 { return sigmoid_f32x4(x); }
-  @inline f1(x: f32, a: f32): f32 { return sigmoid_f32(x); }
+  @inline f1(x: f32, a: f32): f32 { return sigmoidS(x); }
   @inline g(x: v128, y: v128, a: v128): v128 { return f32x4.mul(y, f32x4.sub(splat(1), y)); }
   @inline g1(x: f32, y: f32, a: f32): f32 { return y * (1 - y); }
   @inline readsX(): bool { return false; }
@@ -118,7 +123,7 @@ class HardSigmoid {
 /** tanh: f' = 1 - y^2. */
 class Tanh {
   @inline f(x: v128, a: v128): v128 { return tanh_f32x4(x); }
-  @inline f1(x: f32, a: f32): f32 { return tanh_f32(x); }
+  @inline f1(x: f32, a: f32): f32 { return tanhS(x); }
   @inline g(x: v128, y: v128, a: v128): v128 { return f32x4.sub(splat(1), f32x4.mul(y, y)); }
   @inline g1(x: f32, y: f32, a: f32): f32 { return 1 - y * y; }
   @inline readsX(): bool { return false; }
@@ -160,7 +165,7 @@ class LeakyRelu {
 /** elu(alpha): y = x > 0 ? x : alpha (e^x - 1); f' = x > 0 ? 1 : y + alpha. */
 class Elu {
   @inline f(x: v128, a: v128): v128 { return v128.bitselect(x, f32x4.mul(a, expm1_f32x4(x)), f32x4.gt(x, splat(0))); }
-  @inline f1(x: f32, a: f32): f32 { return x > 0 ? x : a * expm1_f32(x); }
+  @inline f1(x: f32, a: f32): f32 { return x > 0 ? x : a * expm1S(x); }
   @inline g(x: v128, y: v128, a: v128): v128 { return v128.bitselect(splat(1), f32x4.add(y, a), f32x4.gt(x, splat(0))); }
   @inline g1(x: f32, y: f32, a: f32): f32 { return x > 0 ? 1 : y + a; }
   @inline readsX(): bool { return true; }
@@ -177,7 +182,7 @@ class Selu {
     const neg = f32x4.mul(splat(SELU_SCALE_ALPHA), expm1_f32x4(x));
     return v128.bitselect(f32x4.mul(splat(SELU_SCALE), x), neg, f32x4.gt(x, splat(0)));
   }
-  @inline f1(x: f32, a: f32): f32 { return x > 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * expm1_f32(x); }
+  @inline f1(x: f32, a: f32): f32 { return x > 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * expm1S(x); }
   @inline g(x: v128, y: v128, a: v128): v128 {
     return v128.bitselect(splat(SELU_SCALE), f32x4.add(y, splat(SELU_SCALE_ALPHA)), f32x4.gt(x, splat(0)));
   }
@@ -197,15 +202,15 @@ class Gelu {
     const cdf = f32x4.mul(splat(0.5), f32x4.add(splat(1), erf_f32x4(f32x4.mul(x, splat(SQRT1_2)))));
     return f32x4.mul(x, cdf);
   }
-  @inline f1(x: f32, a: f32): f32 { return x * (0.5 * (1 + erf_f32(x * SQRT1_2))); }
+  @inline f1(x: f32, a: f32): f32 { return x * (0.5 * (1 + erfS(x * SQRT1_2))); }
   @inline g(x: v128, y: v128, a: v128): v128 {
     const cdf = f32x4.mul(splat(0.5), f32x4.add(splat(1), erf_f32x4(f32x4.mul(x, splat(SQRT1_2)))));
     const pdf = f32x4.mul(splat(INV_SQRT_2PI), exp_f32x4(f32x4.mul(f32x4.mul(x, x), splat(-0.5))));
     return f32x4.add(cdf, f32x4.mul(x, pdf));
   }
   @inline g1(x: f32, y: f32, a: f32): f32 {
-    const cdf: f32 = 0.5 * (1 + erf_f32(x * SQRT1_2));
-    const pdf = INV_SQRT_2PI * exp_f32((x * x) * -0.5);
+    const cdf: f32 = 0.5 * (1 + erfS(x * SQRT1_2));
+    const pdf = INV_SQRT_2PI * expS((x * x) * -0.5);
     return cdf + x * pdf;
   }
   @inline readsX(): bool { return true; }
@@ -224,7 +229,7 @@ class GeluTanh {
   }
   @inline f1(x: f32, a: f32): f32 {
     const u = SQRT_2_OVER_PI * (x + GELU_C * ((x * x) * x));
-    return (0.5 * x) * (1 + tanh_f32(u));
+    return (0.5 * x) * (1 + tanhS(u));
   }
   @inline g(x: v128, y: v128, a: v128): v128 {
     const x2 = f32x4.mul(x, x);
@@ -237,7 +242,7 @@ class GeluTanh {
   @inline g1(x: f32, y: f32, a: f32): f32 {
     const x2 = x * x;
     const u = SQRT_2_OVER_PI * (x + GELU_C * (x2 * x));
-    const t = tanh_f32(u);
+    const t = tanhS(u);
     const du = SQRT_2_OVER_PI * (1 + (3 * GELU_C) * x2);
     const dt = (<f32>1 - t * t) * du;
     return 0.5 * ((1 + t) + x * dt);
@@ -249,13 +254,13 @@ class GeluTanh {
 /** swish / silu: y = x sigmoid(x); f' = s (1 + x (1 - s)) with s = sigmoid(x). */
 class Swish {
   @inline f(x: v128, a: v128): v128 { return f32x4.mul(x, sigmoid_f32x4(x)); }
-  @inline f1(x: f32, a: f32): f32 { return x * sigmoid_f32(x); }
+  @inline f1(x: f32, a: f32): f32 { return x * sigmoidS(x); }
   @inline g(x: v128, y: v128, a: v128): v128 {
     const s = sigmoid_f32x4(x);
     return f32x4.mul(s, f32x4.add(splat(1), f32x4.mul(x, f32x4.sub(splat(1), s))));
   }
   @inline g1(x: f32, y: f32, a: f32): f32 {
-    const s = sigmoid_f32(x);
+    const s = sigmoidS(x);
     return s * (1 + x * (1 - s));
   }
   @inline readsX(): bool { return true; }
@@ -265,15 +270,15 @@ class Swish {
 /** mish: y = x tanh(softplus(x)); f' = t + x (1 - t^2) sigmoid(x) with t = tanh(softplus(x)). */
 class Mish {
   @inline f(x: v128, a: v128): v128 { return f32x4.mul(x, tanh_f32x4(softplus_f32x4(x))); }
-  @inline f1(x: f32, a: f32): f32 { return x * tanh_f32(softplus_f32(x)); }
+  @inline f1(x: f32, a: f32): f32 { return x * tanhS(softplusS(x)); }
   @inline g(x: v128, y: v128, a: v128): v128 {
     const t = tanh_f32x4(softplus_f32x4(x));
     const dt = f32x4.mul(f32x4.sub(splat(1), f32x4.mul(t, t)), sigmoid_f32x4(x));
     return f32x4.add(t, f32x4.mul(x, dt));
   }
   @inline g1(x: f32, y: f32, a: f32): f32 {
-    const t = tanh_f32(softplus_f32(x));
-    return t + x * ((1 - t * t) * sigmoid_f32(x));
+    const t = tanhS(softplusS(x));
+    return t + x * ((1 - t * t) * sigmoidS(x));
   }
   @inline readsX(): bool { return true; }
   @inline readsY(): bool { return false; }
@@ -282,9 +287,9 @@ class Mish {
 /** softplus: y = log(1 + e^x); f' = sigmoid(x). */
 class Softplus {
   @inline f(x: v128, a: v128): v128 { return softplus_f32x4(x); }
-  @inline f1(x: f32, a: f32): f32 { return softplus_f32(x); }
+  @inline f1(x: f32, a: f32): f32 { return softplusS(x); }
   @inline g(x: v128, y: v128, a: v128): v128 { return sigmoid_f32x4(x); }
-  @inline g1(x: f32, y: f32, a: f32): f32 { return sigmoid_f32(x); }
+  @inline g1(x: f32, y: f32, a: f32): f32 { return sigmoidS(x); }
   @inline readsX(): bool { return true; }
   @inline readsY(): bool { return false; }
 }
@@ -484,7 +489,7 @@ export function f32_log_softmax_backward__simd(dx: usize, dy: usize, y: usize, r
     }
     for (; c < cols; c++) {
       const o = off + (<usize>c << 2);
-      store<f32>(dx + o, load<f32>(dx + o) + (load<f32>(dy + o) - exp_f32(load<f32>(y + o)) * total));
+      store<f32>(dx + o, load<f32>(dx + o) + (load<f32>(dy + o) - expS(load<f32>(y + o)) * total));
     }
   }
 }

@@ -9,6 +9,7 @@ export * from './bench';
 // math.ts: only the array kernels; its v128/f32 helpers are imported by the kernel files.
 export { f32_math__simd, f32_math__scalar } from './math';
 export * from './activation';
+export * from './loss';
 export * from './conv';
 export * from './pool';
 export * from './resize';

@@ -12,7 +12,7 @@
 //   exp_f32x4 / exp_f32, log_f32x4 / log_f32, log1p_f32x4 / log1p_f32, expm1_f32x4 / expm1_f32,
 //   tanh_f32x4 / tanh_f32, erf_f32x4 / erf_f32, sigmoid_f32x4 / sigmoid_f32,
 //   softplus_f32x4 / softplus_f32; row helpers hsum_f32x4, hmax_f32x4, rowMax, rowExpShifted,
-//   rowLogSumExpShifted.
+//   rowLogSumExpShifted; called (not inlined) forms expV/expS, logV/logS, ... for cold code.
 // Array kernels for tests and benchmarks: f32_math__simd(fn, y, x, n), f32_math__scalar(...),
 // with fn one of the MATH_* codes.
 
@@ -37,6 +37,9 @@ const F32_MIN_NORMAL: f32 = 1.17549435e-38;
 
 const EXP_MAX: f32 = 89.0;     // above ln(FLT_MAX): the scaling overflows to +Inf
 const EXP_MIN: f32 = -104.0;   // below ln(smallest subnormal / 2): the scaling gives +0
+/** 1.5 * 2^23: adding it rounds any |v| < 2^22 to an integer held in the low mantissa bits. */
+const ROUND_MAGIC: f32 = 12582912.0;
+const ROUND_MAGIC_BITS: i32 = 0x4b400000;
 const EXP_P0: f32 = 1.9875691500e-4;
 const EXP_P1: f32 = 1.3981999507e-3;
 const EXP_P2: f32 = 8.3334519073e-3;
@@ -47,8 +50,12 @@ const EXP_P5: f32 = 5.0000001201e-1;
 /** e^x in each lane (see the error bound above). */
 // @ts-ignore: decorator
 @inline export function exp_f32x4(v: v128): v128 {
-  const x = f32x4.max(f32x4.min(v, f32x4.splat(EXP_MAX)), f32x4.splat(EXP_MIN));
-  const nf = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  // pmin/pmax (one instruction each) keep a NaN in v: the comparison is false and v passes.
+  const x = f32x4.pmax(f32x4.pmin(v, f32x4.splat(EXP_MAX)), f32x4.splat(EXP_MIN));
+  // Round x log2(e) to an integer by adding 1.5 * 2^23: nf is the rounded value (ties to even,
+  // as nearest), and the bits of the sum minus the bits of the magic are n as an integer.
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUND_MAGIC));
+  const nf = f32x4.sub(t, f32x4.splat(ROUND_MAGIC));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(nf, f32x4.splat(LN2_HI))), f32x4.mul(nf, f32x4.splat(LN2_LO)));
   let p = f32x4.add(f32x4.mul(f32x4.splat(EXP_P0), r), f32x4.splat(EXP_P1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(EXP_P2));
@@ -57,7 +64,7 @@ const EXP_P5: f32 = 5.0000001201e-1;
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(EXP_P5));
   p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
   // 2^n = 2^n1 * 2^n2 with n1 = floor(n / 2): both halves are normal for n in [-150, 128].
-  const n = i32x4.trunc_sat_f32x4_s(nf);
+  const n = i32x4.sub(t, i32x4.splat(ROUND_MAGIC_BITS));
   const n1 = i32x4.shr_s(n, 1);
   const n2 = i32x4.sub(n, n1);
   const bias = i32x4.splat(127);
@@ -71,7 +78,8 @@ const EXP_P5: f32 = 5.0000001201e-1;
 @inline export function exp_f32(v: f32): f32 {
   if (v != v) return v;
   const x = max<f32>(min<f32>(v, EXP_MAX), EXP_MIN);
-  const nf = nearest<f32>(x * LOG2E);
+  const t = x * LOG2E + ROUND_MAGIC;
+  const nf = t - ROUND_MAGIC;
   const r = (x - nf * LN2_HI) - nf * LN2_LO;
   let p = EXP_P0 * r + EXP_P1;
   p = p * r + EXP_P2;
@@ -79,7 +87,7 @@ const EXP_P5: f32 = 5.0000001201e-1;
   p = p * r + EXP_P4;
   p = p * r + EXP_P5;
   p = (p * (r * r) + r) + 1;
-  const n = <i32>nf;
+  const n = reinterpret<i32>(t) - ROUND_MAGIC_BITS;
   const n1 = n >> 1;
   const n2 = n - n1;
   return (p * reinterpret<f32>((n1 + 127) << 23)) * reinterpret<f32>((n2 + 127) << 23);
@@ -304,7 +312,7 @@ const ERF_B8: f32 = -1.45660718464996e-5;
 /** Error function in each lane. */
 // @ts-ignore: decorator
 @inline export function erf_f32x4(v: v128): v128 {
-  const x = f32x4.max(f32x4.min(v, f32x4.splat(ERF_CLAMP)), f32x4.splat(-ERF_CLAMP));
+  const x = f32x4.pmax(f32x4.pmin(v, f32x4.splat(ERF_CLAMP)), f32x4.splat(-ERF_CLAMP)); // NaN passes
   const x2 = f32x4.mul(x, x);
   let p = f32x4.add(f32x4.mul(x2, f32x4.splat(ERF_A13)), f32x4.splat(ERF_A11));
   p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(ERF_A9));
@@ -371,7 +379,7 @@ const ERF_B8: f32 = -1.45660718464996e-5;
 // @ts-ignore: decorator
 @inline export function softplus_f32x4(x: v128): v128 {
   const t = log1p_f32x4(exp_f32x4(f32x4.neg(f32x4.abs(x))));
-  return f32x4.add(f32x4.max(x, f32x4.splat(0)), t);
+  return f32x4.add(f32x4.pmax(x, f32x4.splat(0)), t); // pmax keeps NaN; -0 vs +0 vanishes in the sum
 }
 
 /** Scalar twin of softplus_f32x4. */
@@ -420,7 +428,7 @@ const ERF_B8: f32 = -1.45660718464996e-5;
   let sum = hsum_f32x4(vsum);
   for (; c < cols; c++) {
     const o = <usize>c << 2;
-    const e = exp_f32(load<f32>(x + o) - shift);
+    const e = expS(load<f32>(x + o) - shift);
     store<f32>(y + o, e);
     sum += e;
   }
@@ -438,7 +446,7 @@ const ERF_B8: f32 = -1.45660718464996e-5;
   let c = 0;
   for (; c + 4 <= cols; c += 4) vsum = f32x4.add(vsum, exp_f32x4(f32x4.sub(v128.load(x + (<usize>c << 2)), s)));
   let sum = hsum_f32x4(vsum);
-  for (; c < cols; c++) sum += exp_f32(load<f32>(x + (<usize>c << 2)) - shift);
+  for (; c < cols; c++) sum += expS(load<f32>(x + (<usize>c << 2)) - shift);
   return log_f32(sum);
 }
 
@@ -454,31 +462,52 @@ export const MATH_ERF: i32 = 5;
 export const MATH_SIGMOID: i32 = 6;
 export const MATH_SOFTPLUS: i32 = 7;
 
+// Called (not inlined) forms of the helpers, for code that is not a hot loop (the loss kernels,
+// the array kernels below): the same bits as the @inline forms, one copy in the module.
+export function expV(x: v128): v128 { return exp_f32x4(x); }
+export function expS(x: f32): f32 { return exp_f32(x); }
+export function logV(x: v128): v128 { return log_f32x4(x); }
+export function logS(x: f32): f32 { return log_f32(x); }
+export function log1pV(x: v128): v128 { return log1p_f32x4(x); }
+export function log1pS(x: f32): f32 { return log1p_f32(x); }
+export function expm1V(x: v128): v128 { return expm1_f32x4(x); }
+export function expm1S(x: f32): f32 { return expm1_f32(x); }
+export function tanhV(x: v128): v128 { return tanh_f32x4(x); }
+export function tanhS(x: f32): f32 { return tanh_f32(x); }
+export function erfV(x: v128): v128 { return erf_f32x4(x); }
+export function erfS(x: f32): f32 { return erf_f32(x); }
+export function sigmoidV(x: v128): v128 { return sigmoid_f32x4(x); }
+export function sigmoidS(x: f32): f32 { return sigmoid_f32(x); }
+export function softplusV(x: v128): v128 { return softplus_f32x4(x); }
+export function softplusS(x: f32): f32 { return softplus_f32(x); }
+export function rowMaxS(x: usize, cols: i32): f32 { return rowMax(x, cols); }
+export function rowLogSumExpS(x: usize, cols: i32, shift: f32): f32 { return rowLogSumExpShifted(x, cols, shift); }
+
 // @ts-ignore: decorator
 @inline function mathVector(fn: i32, v: v128): v128 {
   switch (fn) {
-    case MATH_EXP: return exp_f32x4(v);
-    case MATH_LOG: return log_f32x4(v);
-    case MATH_LOG1P: return log1p_f32x4(v);
-    case MATH_EXPM1: return expm1_f32x4(v);
-    case MATH_TANH: return tanh_f32x4(v);
-    case MATH_ERF: return erf_f32x4(v);
-    case MATH_SIGMOID: return sigmoid_f32x4(v);
-    default: return softplus_f32x4(v);
+    case MATH_EXP: return expV(v);
+    case MATH_LOG: return logV(v);
+    case MATH_LOG1P: return log1pV(v);
+    case MATH_EXPM1: return expm1V(v);
+    case MATH_TANH: return tanhV(v);
+    case MATH_ERF: return erfV(v);
+    case MATH_SIGMOID: return sigmoidV(v);
+    default: return softplusV(v);
   }
 }
 
 // @ts-ignore: decorator
 @inline function mathScalar(fn: i32, x: f32): f32 {
   switch (fn) {
-    case MATH_EXP: return exp_f32(x);
-    case MATH_LOG: return log_f32(x);
-    case MATH_LOG1P: return log1p_f32(x);
-    case MATH_EXPM1: return expm1_f32(x);
-    case MATH_TANH: return tanh_f32(x);
-    case MATH_ERF: return erf_f32(x);
-    case MATH_SIGMOID: return sigmoid_f32(x);
-    default: return softplus_f32(x);
+    case MATH_EXP: return expS(x);
+    case MATH_LOG: return logS(x);
+    case MATH_LOG1P: return log1pS(x);
+    case MATH_EXPM1: return expm1S(x);
+    case MATH_TANH: return tanhS(x);
+    case MATH_ERF: return erfS(x);
+    case MATH_SIGMOID: return sigmoidS(x);
+    default: return softplusS(x);
   }
 }
 

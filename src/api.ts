@@ -3,6 +3,7 @@ export { Tensor, tensor, zeros, fill, sizeOf, type Shape } from './tensor.js';
 export { ShapeError, ValueError, NotInitializedError } from './errors.js';
 export { isInitialized } from './backend/wasm.js';
 export * as ops from './ops/index.js';
+export * as losses from './losses/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as schedules from './schedules.js';
 export * as callbacks from './callbacks/index.js';

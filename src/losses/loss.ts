@@ -15,6 +15,8 @@ export interface LossCall {
   sampleShape: readonly number[];
   /** Optional per-sample weights (`batch` floats) or 0 (all ones). */
   sampleWeights?: number;
+  /** Optional output: where the `batch` per-sample losses (before weighting) are written, or 0. */
+  sampleLosses?: number;
 }
 
 /** A loss function object, as passed to `model.compile({ loss })`. */

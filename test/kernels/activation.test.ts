@@ -35,7 +35,7 @@ type Row = (typeof ELEMENTWISE)[number];
 export const ROWWISE = ['f32_softmax_forward__simd', 'f32_softmax_backward__simd', 'f32_log_softmax_forward__simd',
   'f32_log_softmax_backward__simd', 'f32_prelu_forward__simd', 'f32_prelu_backward__simd'] as const;
 
-const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 17, 33, 65, 1001];
+const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 17, 33, 65, 1001]; // tails of the 8-wide loop: 0-7
 
 function forwardSymbol(row: Row): string { return `f32_${row.stem}_forward__simd`; }
 function backwardSymbol(row: Row): string { return `f32_${row.stem}_backward__simd`; }
