@@ -196,15 +196,30 @@ function execute(plan: Plan, params: readonly Float32Array[], ptr: number, ptrFl
   return current;
 }
 
-/** Wasm buffers of a pipeline's in-place path, kept for one batch shape. */
-interface InPlaceState {
-  heap: Heap;
-  key: string;
+/** The plan and parameter views of one batch size within an in-place state. */
+interface SizedPlan {
   plan: Plan;
-  blocks: number[];
-  ws: Workspace;
   params: Float32Array[];
 }
+
+/**
+ * Wasm buffers of a pipeline's in-place path for one image size [h, w, c] and batches of up to
+ * `capacity` images; plans for each batch size seen (a full batch, the last smaller one) are
+ * kept, so alternating sizes allocate nothing.
+ */
+interface InPlaceState {
+  heap: Heap;
+  imageKey: string;
+  capacity: number;
+  blocks: number[];
+  ws: Workspace;
+  /** Parameter arrays for `capacity` images; sized plans use prefixes of them. */
+  params: Float32Array[];
+  sized: Map<number, SizedPlan>;
+}
+
+/** Sized plans kept per state; more distinct batch sizes than this start the cache afresh. */
+const MAX_SIZED_PLANS = 8;
 
 /**
  * A sequence of augmentations applied in order (`augment.sequence([...])`). Consecutive
@@ -276,42 +291,61 @@ export class Pipeline {
    * Augments a batch already in wasm memory, in place: draws parameters from `rng` and writes
    * the result over the input at `ptr`. The steps must keep the batch shape (a crop needs
    * `padding` or a resize). Buffers (parameters, geometry, two image-sized spares) are allocated
-   * on the first call for a shape and reused, so steady-state calls allocate nothing. This is
-   * what `fit({ augment })` calls for each training batch.
+   * on the first call for an image size and reused for every batch of up to that many images
+   * (a smaller last batch included), so steady-state calls allocate nothing. This is what
+   * `fit({ augment })` calls for each training batch.
    */
   applyInPlacePtr(ptr: number, shape: readonly number[], rng: RandomSource): void {
     const s = checkImageShape(shape, 'augment.applyInPlacePtr');
     if (!Number.isInteger(ptr) || ptr <= 0 || ptr % 4 !== 0 || ptr + size(s) * 4 > kernels().memory.buffer.byteLength) {
       throw new ValueError(`augment.applyInPlacePtr: ${ptr} is not a valid f32 buffer of ${size(s)} floats in wasm memory`);
     }
-    const state = this.stateFor(s);
-    this.ops.forEach((op, k) => op.sampleInto(state.plan.shapes[k]!, rng, state.params[k]!));
-    const at = execute(state.plan, state.params, ptr, size(s), state.ws);
+    const { plan, params } = this.sizedPlan(s);
+    this.ops.forEach((op, k) => op.sampleInto(plan.shapes[k]!, rng, params[k]!));
+    const at = execute(plan, params, ptr, size(s), this.state!.ws);
     if (at !== ptr) kernels().f32_copy!(ptr, at, size(s));
   }
 
-  private stateFor(s: ImageShape): InPlaceState {
-    const key = s.join('x');
+  /** The plan for shape `s`, (re)allocating the buffers when the image size or capacity changes. */
+  private sizedPlan(s: ImageShape): SizedPlan {
     const h = heap();
-    if (this.state !== undefined && this.state.key === key && this.state.heap === h) return this.state;
+    const imageKey = s.slice(1).join('x');
+    let state = this.state;
+    if (state === undefined || state.heap !== h || state.imageKey !== imageKey || state.capacity < s[0]) {
+      state = this.allocate(s, h, imageKey);
+    }
+    let sized = state.sized.get(s[0]);
+    if (sized === undefined) {
+      const plan = makePlan(this.ops, s);
+      sized = { plan, params: this.ops.map((op, k) => state.params[k]!.subarray(0, s[0] * op.paramsPerImage(plan.shapes[k]!))) };
+      if (state.sized.size >= MAX_SIZED_PLANS) state.sized.clear();
+      state.sized.set(s[0], sized);
+    }
+    return sized;
+  }
+
+  private allocate(s: ImageShape, h: Heap, imageKey: string): InPlaceState {
     if (this.state !== undefined && this.state.heap === h) {
       for (const b of this.state.blocks) h.free(b);
       if (this.releaseToken) cancelRelease(this.releaseToken);
     }
+    this.state = undefined;
     const plan = makePlan(this.ops, s);
     const out = plan.shapes[plan.shapes.length - 1]!;
-    if (out.join('x') !== key) {
+    if (out.join('x') !== s.join('x')) {
       throw new ShapeError(`augment.applyInPlacePtr: the steps change the batch shape from ${formatShape(s)} to ${formatShape(out)}; in-place augmentation must keep it (give randomCrop a padding, or use augment.apply)`);
     }
     const blocks = [GEOMETRY_BYTES, plan.maxParamFloats * 4, plan.maxImageFloats * 4, plan.maxImageFloats * 4].map((b) => h.alloc(b));
     this.state = {
       heap: h,
-      key,
-      plan,
+      imageKey,
+      capacity: s[0],
       blocks,
       ws: { geometry: blocks[0]!, params: blocks[1]!, spares: [blocks[2]!, blocks[3]!], composed: new Float32Array(s[0] * 6) },
-      params: this.ops.map((op, k) => new Float32Array(plan.shapes[k]![0] * op.paramsPerImage(plan.shapes[k]!))),
+      params: this.ops.map((op, k) => new Float32Array(s[0] * op.paramsPerImage(plan.shapes[k]!))),
+      sized: new Map([[s[0], { plan, params: [] }]]),
     };
+    this.state.sized.get(s[0])!.params = this.state.params;
     this.releaseToken = releaseOnCollect(this, blocks);
     return this.state;
   }

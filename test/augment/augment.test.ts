@@ -265,8 +265,15 @@ describe('augment.sequence', () => {
       const blocks = heap().blockCount;
       const bytes = heap().allocatedBytes;
       const memory = memoryBytes();
-      for (let step = 0; step < 5; step++) pipeline.applyInPlacePtr(ptr, [8, 28, 28, 1], rng);
+      // Full batches and a smaller last batch alternate, as in fit: nothing is allocated.
+      for (let step = 0; step < 6; step++) pipeline.applyInPlacePtr(ptr, [step % 3 === 2 ? 3 : 8, 28, 28, 1], rng);
       expect([heap().blockCount, heap().allocatedBytes, memoryBytes()]).toEqual([blocks, bytes, memory]);
+      // The smaller batch gives what apply gives for its first images.
+      const small = images(3, 28, 28, 1, 5);
+      const want3 = pipeline.apply(small, pipeline.sample(small.shape, new Rng(5)));
+      f32().set(small.data, ptr >>> 2);
+      pipeline.applyInPlacePtr(ptr, [3, 28, 28, 1], new Rng(5));
+      expect(fromWasm(ptr, small.size)).toEqual(want3.data);
       expect(f32().subarray(ptr >>> 2, (ptr >>> 2) + x.size).every(Number.isFinite)).toBe(true);
     } finally {
       heap().free(ptr);
