@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { tensor, tuning, type Tensor } from '../src/index.js';
+import { callbacks, layers, optimizers, Sequential, tensor, tuning, type Tensor } from '../src/index.js';
+import { randomArray } from './util.js';
 
 /**
  * A stand-in model for the search mechanics: fits y = 2x with plain gradient descent in JS, so
@@ -127,5 +128,36 @@ describe('tuning.randomSearch', () => {
     expect(new Set(seen.map((p) => p.act))).toEqual(new Set(['relu', 'tanh']));
     await expect(tuning.randomSearch({ space: { a: [1] }, trials: 0, build: () => new LineModel(1), data })).rejects.toThrow(/tuning.randomSearch: trials must be a positive integer, got 0/);
     await expect(tuning.randomSearch({ space: { a: { min: 0, max: 1, log: true } }, trials: 1, build: () => new LineModel(1), data })).rejects.toThrow(/min > 0 for log/);
+  });
+});
+
+describe('tuning.gridSearch on a real model', () => {
+  /** y = x·[2, -1, 0.5] + 0.5: with 5 epochs, the largest stable learning rate and the smallest batch win. */
+  function regression(n: number, seed: number) {
+    const x = randomArray(n * 3, seed);
+    const y = new Float32Array(n);
+    for (let i = 0; i < n; i++) y[i] = 2 * x[i * 3]! - x[i * 3 + 1]! + 0.5 * x[i * 3 + 2]! + 0.5;
+    return { x: tensor(x, [n, 3]), y: tensor(y, [n, 1]) };
+  }
+
+  test('finds the known-best learning rate and batch size for a linear regression', async () => {
+    const train = regression(64, 1);
+    const val = regression(32, 2);
+    const result = await tuning.gridSearch({
+      space: { learningRate: [1e-4, 1e-2, 0.2], batchSize: [8, 32] },
+      build: (p) => {
+        const m = new Sequential([layers.dense({ units: 1, inputShape: [3] })], { seed: 1 });
+        m.compile({ optimizer: optimizers.sgd({ learningRate: p.learningRate as number }), loss: 'meanSquaredError' });
+        return m;
+      },
+      fit: { epochs: 5 },
+      data: { x: train.x, y: train.y, validationData: [val.x, val.y] },
+      callbacks: () => [callbacks.earlyStopping({ monitor: 'val_loss', patience: 1 })],
+    });
+    expect(result.bestParams).toEqual({ learningRate: 0.2, batchSize: 8 });
+    expect(result.trials.map((t) => t.params.learningRate).slice(-2)).toEqual([1e-4, 1e-4]);
+    expect(result.best.score).toBeLessThan(0.05);
+    const weights = result.bestModel.getWeights()[0]!.data;
+    expect(weights[0]).toBeGreaterThan(1);
   });
 });

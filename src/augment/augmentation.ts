@@ -112,9 +112,10 @@ interface Plan {
 
 /** Stage list for an input shape: consecutive affine ops with equal fills share one stage. */
 function makePlan(ops: readonly Augmentation[], shape: ImageShape): Plan {
-  const shapes: ImageShape[] = [shape];
+  // A copy: callers (fit) reuse and mutate their shape array, and plans are cached.
+  const shapes: ImageShape[] = [[shape[0], shape[1], shape[2], shape[3]]];
   const stages: Stage[] = [];
-  let maxImageFloats = size(shape);
+  let maxImageFloats = size(shapes[0]!);
   let maxParamFloats = shape[0] * 6;
   ops.forEach((op, k) => {
     const inShape = shapes[k]!;
