@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { data } from '../../src/index.js';
 
@@ -110,8 +111,19 @@ describe('data.fashionMnist', () => {
     expect(sum / ds.train.x.size).toBeLessThan(0.32);
   });
 
-  test('finds the committed subset directory from src/', async () => {
+  test('finds the committed subset directory from src/ and from the built dist/ bundles', async () => {
     const dir = await data.defaultFashionMnistDir();
     expect(dir.replaceAll('\\', '/')).toMatch(/data\/fashion-mnist$/);
+    const bundle = new URL('../../dist/tensorlane.js', import.meta.url);
+    if (!existsSync(bundle)) throw new Error('dist/ is missing: run `node scripts/build.mjs` first');
+    const built = (await import(/* @vite-ignore */ bundle.href)) as typeof import('../../src/api.js');
+    const cwd = process.cwd();
+    process.chdir(tmpdir()); // found from the module's own location, not the working directory
+    try {
+      expect(await data.defaultFashionMnistDir()).toBe(dir);
+      expect(await built.data.defaultFashionMnistDir()).toBe(dir);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
