@@ -66,7 +66,7 @@ for (const shape of SHAPES) {
       const g = alloc(GEOMETRY_BYTES);
       const m = alloc(n * 24);
       f32().set(matrices, m >>> 2);
-      writeGeometry(g, shape, [h, w], { fillMode: 'reflect', interpolation: 'bilinear', fillValue: 0 });
+      writeGeometry(g, shape, shape, { fillMode: 'reflect', interpolation: 'bilinear', fillValue: 0 });
       const call = () => k[symbol]!(outPtr, inPtr, m, g);
       return { timing: await measure(`${name} ${symbol}`, call), best: bestCall(call) };
     });

@@ -146,7 +146,7 @@ function size(s: ImageShape): number {
 
 /** p_in = M(P(p_out)): composes two 2x3 affine maps (f64), writing into m at offset o. */
 function composeInto(m: Float64Array, p: Float32Array, o: number): void {
-  const [m0, m1, m2, m3, m4, m5] = m as unknown as number[] as [number, number, number, number, number, number];
+  const m0 = m[0]!, m1 = m[1]!, m2 = m[2]!, m3 = m[3]!, m4 = m[4]!, m5 = m[5]!;
   const p0 = p[o]!, p1 = p[o + 1]!, p2 = p[o + 2]!, p3 = p[o + 3]!, p4 = p[o + 4]!, p5 = p[o + 5]!;
   m[0] = m0 * p0 + m1 * p3;
   m[1] = m0 * p1 + m1 * p4;
@@ -169,7 +169,7 @@ function execute(plan: Plan, params: readonly Float32Array[], ptr: number, ptrFl
   for (const stage of plan.stages) {
     if (stage.kind === 'pixel') {
       f32().set(params[stage.index]!, ws.params >>> 2);
-      writeGeometry(ws.geometry, stage.shape, undefined, undefined, stage.op.valueRange);
+      writeGeometry(ws.geometry, stage.shape, stage.shape, undefined, stage.op.valueRange);
       stage.op.run(current, stage.shape, ws.params, ws.geometry);
       continue;
     }
@@ -177,7 +177,7 @@ function execute(plan: Plan, params: readonly Float32Array[], ptr: number, ptrFl
     const composed = ws.composed;
     for (let i = 0; i < n; i++) {
       scratchMatrix.set(IDENTITY);
-      stage.ops.forEach((op, j) => composeInto(scratchMatrix, params[stage.first + j]!, i * 6));
+      for (let j = 0; j < stage.ops.length; j++) composeInto(scratchMatrix, params[stage.first + j]!, i * 6);
       for (let e = 0; e < 6; e++) {
         const v = scratchMatrix[e]!;
         if (!(Math.abs(v) <= MATRIX_LIMIT)) {
@@ -190,7 +190,7 @@ function execute(plan: Plan, params: readonly Float32Array[], ptr: number, ptrFl
     f32().set(composed.subarray(0, n * 6), ws.params >>> 2);
     const outFloats = size(stage.outShape);
     const dst = current !== ptr && outFloats <= ptrFloats ? ptr : current === ws.spares[0] ? ws.spares[1] : ws.spares[0];
-    writeGeometry(ws.geometry, stage.inShape, [stage.outShape[1], stage.outShape[2]], stage.ops[0]!.fill);
+    writeGeometry(ws.geometry, stage.inShape, stage.outShape, stage.ops[0]!.fill);
     k.f32_affine_warp!(dst, current, ws.params, ws.geometry);
     current = dst;
   }
@@ -302,7 +302,7 @@ export class Pipeline {
       throw new ValueError(`augment.applyInPlacePtr: ${ptr} is not a valid f32 buffer of ${size(s)} floats in wasm memory`);
     }
     const { plan, params } = this.sizedPlan(s);
-    this.ops.forEach((op, k) => op.sampleInto(plan.shapes[k]!, rng, params[k]!));
+    for (let k = 0; k < this.ops.length; k++) this.ops[k]!.sampleInto(plan.shapes[k]!, rng, params[k]!);
     const at = execute(plan, params, ptr, size(s), this.state!.ws);
     if (at !== ptr) kernels().f32_copy!(ptr, at, size(s));
   }

@@ -159,6 +159,15 @@ describe('randomResizedCrop', () => {
   });
 });
 
+describe('randomResizedCrop fallback', () => {
+  test('uses the centred window within the ratio when 10 draws do not fit', () => {
+    const m = augment.randomResizedCrop(4, 6, { scale: [1, 1], ratio: [3, 3] }).sample([2, 10, 12, 1], new Rng(1));
+    // w/h = 1.2 < 3: the window is 12 wide and round(12 / 3) = 4 high, starting at row 3.
+    expect([...m.subarray(0, 6)]).toEqual([2, 0, 0.5, 0, 1, 3]);
+    expect([...m.subarray(6, 12)]).toEqual([...m.subarray(0, 6)]);
+  });
+});
+
 describe('gaussianNoise', () => {
   test('has the requested mean and standard deviation over many samples', () => {
     const out = augment.apply(augment.gaussianNoise(0.5), tensor(new Float32Array(64 * 28 * 28), [64, 28, 28, 1]), { rng: new Rng(1) });
