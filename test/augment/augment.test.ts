@@ -81,6 +81,23 @@ describe('randomFlip', () => {
     expect([...flip.apply(wide, Float32Array.of(3)).data]).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
   });
 
+  test('matches a reference mirror for every width 1..33 (SIMD blocks and scalar middle) and channel counts', () => {
+    const flip = augment.randomFlip();
+    for (let w = 1; w <= 33; w++) {
+      for (const c of [1, 2, 3]) {
+        const h = 3;
+        const x = images(2, h, w, c, w * 7 + c);
+        const out = flip.apply(x, Float32Array.of(1, 3));
+        for (let i = 0; i < 2; i++) for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) for (let ch = 0; ch < c; ch++) {
+          const sy = i === 1 ? h - 1 - y : y;
+          const got = out.data[((i * h + y) * w + xx) * c + ch];
+          const want = x.data[((i * h + sy) * w + (w - 1 - xx)) * c + ch];
+          if (got !== want) throw new Error(`randomFlip w=${w} c=${c} image ${i} (${y}, ${xx}, ${ch}): got ${got} want ${want}`);
+        }
+      }
+    }
+  });
+
   test('only horizontal mode never flips rows, and flips about half of the images', () => {
     const params = augment.randomFlip('horizontal').sample([1000, 2, 2, 1], new Rng(3));
     expect(params.every((f) => f === 0 || f === 1)).toBe(true);
@@ -198,6 +215,41 @@ describe('randomBrightness and randomContrast', () => {
     const c1 = augment.randomContrast(1).apply(images(2, 5, 7, 1), Float32Array.of(3, 0));
     expect(c1.data.every((v) => v >= 0 && v <= 1)).toBe(true);
     expect(new Set(c1.data.subarray(35)).size).toBe(1); // factor 0: every pixel becomes the mean
+  });
+});
+
+describe('pixel kernels against TS references on odd sizes', () => {
+  test('brightness, contrast and erasing match plain loops (SIMD bodies and tails)', () => {
+    for (const [h, w, c] of [[1, 1, 1], [1, 3, 1], [3, 5, 1], [5, 7, 2], [7, 3, 3], [9, 11, 1], [4, 17, 5]] as const) {
+      const n = 3;
+      const x = images(n, h, w, c, h * 31 + w * 7 + c);
+      const size = h * w * c;
+      const deltas = Float32Array.of(0.3, -0.2, 0.05);
+      const bright = augment.randomBrightness(0.5).apply(x, deltas);
+      expectClose(bright.data, x.data.map((v, k) => Math.min(1, Math.max(0, v + deltas[Math.floor(k / size)]!))), `brightness ${h}x${w}x${c}`, 1e-6, 1e-7);
+      const factors = Float32Array.of(1.7, 0.4, 1);
+      const contrast = augment.randomContrast([0.6, 0.7]).apply(x, factors);
+      const want = new Float32Array(x.size);
+      for (let i = 0; i < n; i++) {
+        for (let ch = 0; ch < c; ch++) {
+          let mean = 0;
+          for (let p = 0; p < h * w; p++) mean += x.data[i * size + p * c + ch]! / (h * w);
+          for (let p = 0; p < h * w; p++) {
+            const k = i * size + p * c + ch;
+            want[k] = Math.min(1, Math.max(0, (x.data[k]! - mean) * factors[i]! + mean));
+          }
+        }
+      }
+      expectClose(contrast.data, want, `contrast ${h}x${w}x${c}`, 1e-5, 1e-6);
+      const rect = Float32Array.of(0, 0, h, w, -2, h > 1 ? 1 : 0, w > 2 ? 1 : 0, 1, 1, 5, 0, 0, 0, 0, 7);
+      const erased = augment.cutout(1).apply(x, rect);
+      for (let i = 0; i < n; i++) for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) for (let ch = 0; ch < c; ch++) {
+        const [top, left, rh, rw, value] = rect.subarray(i * 5, i * 5 + 5) as unknown as number[];
+        const inside = y >= top! && y < top! + rh! && xx >= left! && xx < left! + rw!;
+        const k = ((i * h + y) * w + xx) * c + ch;
+        expect(erased.data[k]).toBe(inside ? value : x.data[k]);
+      }
+    }
   });
 });
 
