@@ -66,17 +66,23 @@ describe('Model.fit', () => {
     const blocksBefore = heap().blockCount;
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as () => void;
-    gc();
-    const jsBefore = process.memoryUsage().heapUsed;
     // 64 samples / batch 6 = 11 steps per epoch (the last one partial): 182 epochs ≈ 2,000 steps.
-    await model.fit(x, y, { epochs: 182, batchSize: 6, verbose: 0 });
-    gc();
-    const jsAfter = process.memoryUsage().heapUsed;
+    // The JS heap is measured over three such rounds and the smallest growth counts: V8's own
+    // bookkeeping (feedback, code) makes single readings noisy by a few hundred KB on a busy
+    // machine, while anything kept per step (2,000 x arrays or closures) grows every round.
+    const growth: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      gc();
+      const jsBefore = process.memoryUsage().heapUsed;
+      await model.fit(x, y, { epochs: 182, batchSize: 6, verbose: 0 });
+      gc();
+      growth.push(process.memoryUsage().heapUsed - jsBefore);
+    }
     expect(memoryBytes()).toBe(wasmBefore);
     expect(heap().blockCount).toBe(blocksBefore);
     expect(heap().allocatedBytes).toBeGreaterThan(0);
-    // History keeps 182 small records; anything kept per step would be 2,000 x (arrays, closures).
-    expect(jsAfter - jsBefore).toBeLessThan(128 * 1024);
+    // History keeps 182 small records per round.
+    expect(Math.min(...growth)).toBeLessThan(128 * 1024);
   });
 
   test('awaits async callbacks and stops when stopTraining is set', async () => {
