@@ -26,7 +26,10 @@ export type RandomSpace = Record<string, readonly ParamValue[] | ParamRange>;
 /** The parameters of one trial. */
 export type Params = Record<string, ParamValue>;
 
-/** What a search needs from a model: Keras's `fit` returning a History. */
+/**
+ * What a search needs from a model: Keras's `fit` returning a History. (`options?: never` lets
+ * any model's own fit-options type satisfy it; the search passes a `TrialFitOptions`.)
+ */
 export interface TunableModel {
   fit(x: Tensor | readonly Tensor[], y: Tensor, options?: never): Promise<{ history: Record<string, number[]> }>;
 }
@@ -201,6 +204,9 @@ function autoMode(metric: string): 'min' | 'max' {
 
 async function runSearch<M extends TunableModel>(options: SearchOptions<M>, combos: Params[], who: string): Promise<SearchResult<M>> {
   if (typeof options.build !== 'function') throw new ValueError(`${who}: build must be a function (params) => compiled model, got ${typeof options.build}`);
+  if (options.fit !== undefined && typeof options.fit !== 'function' && (typeof options.fit !== 'object' || options.fit === null)) {
+    throw new ValueError(`${who}: fit must be fit options or a function (params) => options, got ${options.fit === null ? 'null' : typeof options.fit}`);
+  }
   const { data } = options;
   if (data === null || typeof data !== 'object' || data.x === undefined || data.y === undefined) {
     throw new ValueError(`${who}: data must be { x, y, validationData? }`);

@@ -89,6 +89,7 @@ describe('tuning.gridSearch', () => {
     await expect(tuning.gridSearch({ space: { lr: [1] }, build, data: { x, y } })).rejects.toThrow(/metric 'val_loss' needs data.validationData or a validationSplit/);
     await expect(tuning.gridSearch({ space: { lr: [1] }, build, data, metric: 'val_auc' })).rejects.toThrow(/the History has no 'val_auc'; it has loss, val_loss/);
     await expect(tuning.gridSearch({ space: { lr: [1] }, build: () => null as never, data })).rejects.toThrow(/build returned null/);
+    await expect(tuning.gridSearch({ space: { lr: [1] }, build, data, fit: 5 as never })).rejects.toThrow(/tuning.gridSearch: fit must be fit options or a function/);
   });
 });
 
