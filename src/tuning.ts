@@ -118,6 +118,8 @@ export interface SearchOptions<M extends TunableModel> {
 export async function gridSearch<M extends TunableModel>(options: SearchOptions<M> & { space: GridSpace }): Promise<SearchResult<M>> {
   const who = 'tuning.gridSearch';
   const names = checkSpace(options?.space, who, false);
+  const total = gridSize(options.space, names);
+  if (total > MAX_GRID) throw new ValueError(`${who}: the grid has ${total} combinations (more than ${MAX_GRID}); use tuning.randomSearch with a trial budget`);
   const combos = gridOf(options.space, names);
   return runSearch(options, combos, who);
 }
@@ -135,16 +137,30 @@ export async function randomSearch<M extends TunableModel>(options: SearchOption
   const rng = new Rng(checkSeed(options.seed, who), streamId(StreamPurpose.search));
   const space = options.space;
   let combos: Params[];
-  if (names.every((name) => Array.isArray(space[name]))) {
+  const lists = names.every((name) => Array.isArray(space[name]));
+  if (lists && gridSize(space as GridSpace, names) <= MAX_GRID) {
     combos = rng.shuffle(gridOf(space as GridSpace, names)).slice(0, budget);
   } else {
-    combos = Array.from({ length: budget }, () => {
+    // Independent draws; for a (huge) grid of lists, repeats are redrawn a bounded number of times.
+    const seen = new Set<string>();
+    combos = [];
+    for (let attempt = 0; combos.length < budget && attempt < budget * 20; attempt++) {
       const params: Params = {};
       for (const name of names) params[name] = drawParam(space[name]!, rng);
-      return params;
-    });
+      const key = JSON.stringify(params);
+      if (lists && seen.has(key)) continue;
+      seen.add(key);
+      combos.push(params);
+    }
   }
   return runSearch(options, combos, who);
+}
+
+/** Grids larger than this are not enumerated (gridSearch refuses them; randomSearch samples). */
+const MAX_GRID = 100_000;
+
+function gridSize(space: GridSpace, names: readonly string[]): number {
+  return names.reduce((n, name) => n * space[name]!.length, 1);
 }
 
 function drawParam(spec: readonly ParamValue[] | ParamRange, rng: Rng): ParamValue {

@@ -128,6 +128,12 @@ describe('tuning.randomSearch', () => {
     expect(seen.every((p) => Number.isInteger(p.units) && (p.units as number) >= 8 && (p.units as number) <= 64)).toBe(true);
     expect(new Set(seen.map((p) => p.act))).toEqual(new Set(['relu', 'tanh']));
     await expect(tuning.randomSearch({ space: { a: [1] }, trials: 0, build: () => new LineModel(1), data })).rejects.toThrow(/tuning.randomSearch: trials must be a positive integer, got 0/);
+    // A grid too large to enumerate: gridSearch refuses it, randomSearch draws distinct points.
+    const huge = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`p${i}`, Array.from({ length: 10 }, (_, v) => v)]));
+    await expect(tuning.gridSearch({ space: huge, build: () => new LineModel(1), data })).rejects.toThrow(/the grid has 1000000 combinations/);
+    const drawn: string[] = [];
+    await tuning.randomSearch({ space: huge, trials: 5, build: (p) => (drawn.push(JSON.stringify(p)), new LineModel(0.1)), data });
+    expect(new Set(drawn).size).toBe(5);
     await expect(tuning.randomSearch({ space: { a: { min: 0, max: 1, log: true } }, trials: 1, build: () => new LineModel(1), data })).rejects.toThrow(/min > 0 for log/);
   });
 });
