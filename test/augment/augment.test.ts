@@ -307,6 +307,18 @@ describe('augment.sequence', () => {
     expectClose(out.data, want, 'composed warp', 1e-5, 2e-6);
   });
 
+  test('runs geometric steps with different fill settings as separate warps, like applying them one by one', () => {
+    const x = images(3, 9, 7, 3, 8);
+    const steps = [augment.randomRotation(0.1), augment.randomTranslation(0.2, 0.2, { fillMode: 'constant', fillValue: 0.5 }), augment.randomFlip(), augment.randomZoom(0.2, { interpolation: 'nearest' })];
+    const pipeline = augment.sequence(steps);
+    const params = pipeline.sample(x.shape, new Rng(3));
+    let oneByOne = x;
+    steps.forEach((step, k) => {
+      oneByOne = step.apply(oneByOne, params[k]!);
+    });
+    expect(pipeline.apply(x, params).data).toEqual(oneByOne.data);
+  });
+
   test('mixes pixel and geometric steps and changes shape through crops', () => {
     const pipeline = augment.sequence([augment.randomFlip('horizontal'), augment.randomCrop(6, 6, { padding: 1 }), augment.randomResizedCrop(4, 4), augment.randomBrightness(0.1)]);
     expect(pipeline.outputShape([2, 6, 6, 3])).toEqual([2, 4, 4, 3]);
