@@ -2,7 +2,8 @@
 // Row-major with leading dimensions. op(A) = A (stored m x k, lda >= k) or Aᵀ (A stored k x m,
 // lda >= m); op(B) = B (stored k x n, ldb >= n) or Bᵀ (B stored n x k, ldb >= k).
 //
-// The driver `f32_gemm` is a packed, cache-blocked GEMM in the style of BLIS/GotoBLAS:
+// `f32_gemm` (the driver src/ calls) sends tiny problems to `f32_gemm__scalar` and the rest to
+// `f32_gemm__simd`, a packed, cache-blocked GEMM in the style of BLIS/GotoBLAS:
 //
 //   for jc in n step NC:              B block  [KC x NC] packed into NR-wide panels (L2/L3)
 //     for pc in k step KC:
@@ -12,9 +13,11 @@
 //         for jr in nc step NR:       one B panel [KC x NR] stays in L1
 //           for ir in mc step MR:     micro-kernel: C[MR x NR] (+)= Apanel · Bpanel
 //
-// Packing performs every transpose, so the micro-kernel sees one layout; partial tiles are
-// zero-padded in the packed buffers and written back through a small tile in scratch. Bias is
-// added on the first KC block only; later KC blocks accumulate into C.
+// Packing performs every transpose; partial panels are zero-padded and partial tiles written back
+// through a small tile in scratch. When an operand would be reused by at most two panels of the
+// other (m <= 4 or n <= 32), a row-major operand is read in place instead of packed (the
+// micro-kernel takes strides). Bias is added on the first KC block only; later KC blocks
+// accumulate into C. Blocks are split into equal parts (k = 784 runs as 4 x 196).
 //
 // Aliasing: C must not overlap A, B or bias (C is written while A and B are still being read).
 // A and B may be the same buffer (e.g. Xᵀ·X). Scratch must hold f32_gemm_scratch_bytes(m, n, k).
@@ -118,6 +121,39 @@ export function f32_gemm_2x16__simd(
   }
   v128.store(c0, acc0x0123); v128.store(c0, acc0x4567, 16); v128.store(c0, acc0x89AB, 32); v128.store(c0, acc0xCDEF, 48);
   v128.store(c1, acc1x0123); v128.store(c1, acc1x4567, 16); v128.store(c1, acc1x89AB, 32); v128.store(c1, acc1xCDEF, 48);
+}
+
+/**
+ * Micro-kernel for a lone row (m = 1, or the last row of an odd m): C[1 x 16] = (accumulate ? C
+ * : 0) + A[1 x kc] · B[kc x 16] (+ bias[16]); same arguments and strides as f32_gemm_2x16__simd
+ * (aRow is unused). Half the work of running 2x16 with a duplicated row.
+ */
+export function f32_gemm_1x16__simd(
+  c: usize, ldc: i32, a: usize, aRow: i32, aStep: i32, b: usize, bStep: i32, kc: i32, bias: usize, accumulate: i32,
+): void {
+  let acc0x0123 = f32x4.splat(0), acc0x4567 = f32x4.splat(0), acc0x89AB = f32x4.splat(0), acc0xCDEF = f32x4.splat(0);
+  let a0p = a;
+  let bp = b;
+  const aBytes = <usize>aStep << 2;
+  const bBytes = <usize>bStep << 2;
+  for (let p = 0; p < kc; p++) {
+    const a0 = v128.load32_splat(a0p);
+    acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(a0, v128.load(bp)));
+    acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(a0, v128.load(bp, 16)));
+    acc0x89AB = f32x4.add(acc0x89AB, f32x4.mul(a0, v128.load(bp, 32)));
+    acc0xCDEF = f32x4.add(acc0xCDEF, f32x4.mul(a0, v128.load(bp, 48)));
+    a0p += aBytes;
+    bp += bBytes;
+  }
+  if (bias != 0) {
+    acc0x0123 = f32x4.add(acc0x0123, v128.load(bias)); acc0x4567 = f32x4.add(acc0x4567, v128.load(bias, 16));
+    acc0x89AB = f32x4.add(acc0x89AB, v128.load(bias, 32)); acc0xCDEF = f32x4.add(acc0xCDEF, v128.load(bias, 48));
+  }
+  if (accumulate != 0) {
+    acc0x0123 = f32x4.add(acc0x0123, v128.load(c)); acc0x4567 = f32x4.add(acc0x4567, v128.load(c, 16));
+    acc0x89AB = f32x4.add(acc0x89AB, v128.load(c, 32)); acc0xCDEF = f32x4.add(acc0xCDEF, v128.load(c, 48));
+  }
+  v128.store(c, acc0x0123); v128.store(c, acc0x4567, 16); v128.store(c, acc0x89AB, 32); v128.store(c, acc0xCDEF, 48);
 }
 
 // @ts-ignore: decorator
@@ -338,14 +374,21 @@ export function f32_gemm__simd(
             let aStep = MR;
             if (directA) {
               ap = a + ((<usize>(ic + ir) * lda + pc) << 2);
-              aRow = mr == MR ? lda : 0; // a lone last row is read twice, never past A
+              aRow = lda;
               aStep = 1;
             }
             const ct = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
-            if (mr == MR && nr == NR) {
-              f32_gemm_2x16__simd(ct, ldc, ap, aRow, aStep, bp, bStep, kc, biasTile, accumulateNow);
+            if (mr == MR) {
+              if (nr == NR) {
+                f32_gemm_2x16__simd(ct, ldc, ap, aRow, aStep, bp, bStep, kc, biasTile, accumulateNow);
+              } else {
+                f32_gemm_2x16__simd(tile, NR, ap, aRow, aStep, bp, bStep, kc, 0, 0);
+                writeEdgeTile(ct, ldc, tile, mr, nr, biasTile, accumulateNow);
+              }
+            } else if (nr == NR) {
+              f32_gemm_1x16__simd(ct, ldc, ap, 0, aStep, bp, bStep, kc, biasTile, accumulateNow);
             } else {
-              f32_gemm_2x16__simd(tile, NR, ap, aRow, aStep, bp, bStep, kc, 0, 0);
+              f32_gemm_1x16__simd(tile, NR, ap, 0, aStep, bp, bStep, kc, 0, 0);
               writeEdgeTile(ct, ldc, tile, mr, nr, biasTile, accumulateNow);
             }
           }

@@ -7,7 +7,7 @@
 // step, i.e. the peak. Packing costs O(mk + kn) per call against O(mnk) flops, so squares >= 128
 // and the Dense shapes should run at 85-95 % of peak.
 //
-// Run: npm run bench -- gemm
+// Run: npm run bench -- gemm   (BENCH_CLOCK=cpu npm run bench -- gemm on a busy shared machine)
 import { encodeModel } from './onnx.js';
 import { f32, gflops, heap, initLibrary, measure, measureInterleaved, measurePeakGflops, printTable, type Row } from './harness.js';
 import { cpuPerWall, osThreadCount, ortSession, ortTensor, tfjs, tfjsWasmThreads } from './peers.js';

@@ -175,15 +175,16 @@ export interface Row {
 }
 
 /**
- * Prints rows as a Markdown table (paste-ready for bench/RESULTS.md). The `% of peak` column is
- * filled for GFLOP/s rows when `peak` (GFLOP/s) is given.
+ * Prints rows as a Markdown table (paste-ready for bench/RESULTS.md) and returns it. With `peak`
+ * (GFLOP/s) a `% of peak` column is filled for the GFLOP/s rows; without it there is none.
  */
 export function printTable(title: string, rows: Row[], peak?: number): string {
-  const header = ['case', 'variant', 'rate', '% of peak', 'note'];
+  const withPeak = peak !== undefined;
+  const header = ['case', 'variant', 'rate', ...(withPeak ? ['% of peak'] : []), 'note'];
   const body = rows.map((r) => {
     const unit = r.unit ?? 'GFLOP/s';
-    const pct = peak !== undefined && unit === 'GFLOP/s' ? `${((100 * r.value) / peak).toFixed(0)} %` : '';
-    return [r.case, r.variant, `${formatNumber(r.value)} ${unit}`, pct, r.note ?? ''];
+    const pct = withPeak && unit === 'GFLOP/s' ? `${((100 * r.value) / peak).toFixed(0)} %` : '';
+    return [r.case, r.variant, `${formatNumber(r.value)} ${unit}`, ...(withPeak ? [pct] : []), r.note ?? ''];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
@@ -191,7 +192,7 @@ export function printTable(title: string, rows: Row[], peak?: number): string {
     `### ${title}`,
     '',
     `${describeMachine()}, ${new Date().toISOString().slice(0, 16)}Z, ${CLOCK === 'cpu' ? 'CPU-time clock (BENCH_CLOCK=cpu)' : 'wall clock'}`,
-    ...(peak !== undefined ? [`WASM SIMD peak (1 thread, measured): ${peak.toFixed(1)} GFLOP/s`] : []),
+    ...(withPeak ? [`WASM SIMD peak (1 thread, measured): ${peak.toFixed(1)} GFLOP/s`] : []),
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

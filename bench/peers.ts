@@ -31,14 +31,15 @@ export async function tfjs(backend: 'cpu' | 'wasm'): Promise<Tf> {
     wasm.setWasmPaths(tfjsWasmDist);
     wasmRegistered = true;
   }
-  // Quiet the "install tfjs-node" hint that the first backend prints in Node.
-  const log = console.log;
-  console.log = () => {};
+  // Quiet the "install tfjs-node" hint that TF.js prints in Node (on the cpu backend's first write).
+  const { log, warn } = console;
+  console.log = console.warn = () => {};
   let ok: boolean;
   try {
     ok = await tf.setBackend(backend);
+    if (ok) tf.tensor([0]).dispose();
   } finally {
-    console.log = log;
+    Object.assign(console, { log, warn });
   }
   if (!ok) throw new Error(`peers: TF.js backend '${backend}' failed to initialise`);
   await tf.ready();

@@ -146,29 +146,29 @@ describe('f32_gemm__simd across cache blocks', () => {
   });
 });
 
-describe('f32_gemm_2x16__simd', () => {
+describe.each([['f32_gemm_2x16__simd', 2], ['f32_gemm_1x16__simd', 1]] as const)('%s', (symbol, rows) => {
   // The micro-kernel on packed panels (A kc x 2 interleaved, B kc x 16) and on row-major A and B
   // read in place with leading dimensions.
-  test.each([0, 1, 2, 3, 5, 17, 256, 300])('computes one 2 x 16 tile from packed panels and from strided rows, kc = %i', (kc) => {
+  test.each([0, 1, 2, 3, 5, 17, 256, 300])(`computes one ${rows} x 16 tile from packed panels and from strided rows, kc = %i`, (kc) => {
     for (const [ldc, withBias, accumulate] of [[16, false, 0], [21, true, 0], [16, true, 1], [33, false, 1]] as const) {
       for (const packed of [true, false]) {
         const lda = packed ? 2 : kc + 3;
         const ldb = packed ? 16 : 19;
-        const aIn = randomArray(packed ? kc * 2 : 2 * lda, kc + 1);
+        const aIn = randomArray(packed ? kc * 2 : rows * lda, kc + 1);
         const bIn = randomArray(kc * ldb, kc + 2);
-        const cIn = randomArray(2 * ldc, kc + 3);
+        const cIn = randomArray(rows * ldc, kc + 3);
         const bias = withBias ? randomArray(16, kc + 4) : undefined;
         const want = gemmReference({
-          m: 2, n: 16, k: kc, a: aIn, lda, transposeA: packed, b: bIn, ldb, transposeB: false,
+          m: rows, n: 16, k: kc, a: aIn, lda, transposeA: packed, b: bIn, ldb, transposeB: false,
           c: cIn, ldc, accumulate: accumulate === 1, bias,
         });
         const pa = toWasm(aIn), pb = toWasm(bIn), pc = toWasm(cIn), pbias = bias ? toWasm(bias) : 0;
         try {
           const [aRow, aStep] = packed ? [1, 2] : [lda, 1];
-          k().f32_gemm_2x16__simd!(pc, ldc, pa, aRow, aStep, pb, ldb, kc, pbias, accumulate);
+          k()[symbol]!(pc, ldc, pa, aRow, aStep, pb, ldb, kc, pbias, accumulate);
           const tol = 2e-6 * Math.sqrt(kc + 1);
-          const what = `f32_gemm_2x16__simd ${packed ? 'packed' : 'strided'} kc=${kc} ldc=${ldc} bias=${withBias} accumulate=${accumulate}`;
-          expectClose(fromWasm(pc, 2 * ldc), want, what, tol, tol);
+          const what = `${symbol} ${packed ? 'packed' : 'strided'} kc=${kc} ldc=${ldc} bias=${withBias} accumulate=${accumulate}`;
+          expectClose(fromWasm(pc, rows * ldc), want, what, tol, tol);
         } finally {
           for (const p of [pa, pb, pc, pbias]) heap().free(p);
         }
