@@ -390,23 +390,22 @@ const ERF_B8: f32 = -1.45660718464996e-5;
 // ---------------------------------------------------------------------------------------------
 // sigmoid(x) = 1 / (1 + e^-x)
 // Max error 3 ulp over all of f32, the subnormal tail (x < -87.3) included: with e = e^-|x|,
-// sigmoid = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, so nothing overflows and tiny
+// sigmoid = (x >= 0 ? 1 : e) / (1 + e) (one rounding after exp), so nothing overflows and tiny
 // results keep their relative precision. sigmoid(±Inf) = 1 / 0, sigmoid(NaN) = NaN.
 
 /** Logistic sigmoid in each lane. */
 // @ts-ignore: decorator
 @inline export function sigmoid_f32x4(x: v128): v128 {
   const e = exp_f32x4(f32x4.neg(f32x4.abs(x)));
-  const s = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
-  return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, f32x4.splat(0)));
+  const num = v128.bitselect(f32x4.splat(1), e, f32x4.ge(x, f32x4.splat(0)));
+  return f32x4.div(num, f32x4.add(f32x4.splat(1), e));
 }
 
 /** Scalar twin of sigmoid_f32x4. */
 // @ts-ignore: decorator
 @inline export function sigmoid_f32(x: f32): f32 {
   const e = exp_f32(-abs<f32>(x));
-  const s: f32 = 1 / (1 + e);
-  return x >= 0 ? s : e * s;
+  return (x >= 0 ? <f32>1 : e) / (1 + e);
 }
 
 // ---------------------------------------------------------------------------------------------
