@@ -48,11 +48,11 @@ process.stdout.write(`Fashion-MNIST: ${train.x.shape[0]} training and ${test.x.s
 const model = new Sequential(
   [
     layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', useBias: false, inputShape: [28, 28, 1] }),
-    layers.batchNormalization(),
+    layers.batchNormalization({ momentum: 0.9 }),
     layers.relu(),
     layers.maxPooling2d(),
     layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', useBias: false }),
-    layers.batchNormalization(),
+    layers.batchNormalization({ momentum: 0.9 }),
     layers.relu(),
     layers.maxPooling2d(),
     layers.flatten(),
@@ -117,8 +117,8 @@ function confusionTable(m: number[][], names: readonly string[]): string {
 /** Two panels (loss, accuracy) of per-epoch curves, training solid and validation dashed. */
 function curvesSvg(h: Record<string, number[]>): string {
   const W = 360;
-  const H = 240;
-  const pad = { l: 48, r: 12, t: 28, b: 32 };
+  const H = 260;
+  const pad = { l: 48, r: 12, t: 42, b: 32 };
   const panel = (x0: number, title: string, keys: string[], colors: string[]): string => {
     const series = keys.map((k) => h[k] ?? []);
     const all = series.flat().filter(Number.isFinite);

@@ -105,7 +105,8 @@ export class PReLU extends Layer<PReLUConfig> {
   backward(io: NodeIO, ctx: CallContext): void {
     const alpha = this.weights[0]!;
     const x = io.inputs[0]!;
-    preluBackwardPtr(x.grad, io.weightGrads[0] ?? 0, io.dz, x.ptr, alpha.ptr, ctx.batch * x.size, alpha.size);
+    // The kernel always writes both gradients: unneeded ones go to the plan's sink.
+    preluBackwardPtr(x.grad || io.sink, io.weightGrads[0] || io.sink, io.dz, x.ptr, alpha.ptr, ctx.batch * x.size, alpha.size);
   }
 }
 

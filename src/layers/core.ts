@@ -1,7 +1,7 @@
 // Core layers: input, dense, flatten, reshape.
 import { kernels } from '../backend/wasm.js';
 import { ShapeError, ValueError } from '../errors.js';
-import { gemm } from '../ops/matmul.js';
+import { gemm, type GemmCall } from '../ops/matmul.js';
 import { sizeOf, type Shape } from '../tensor.js';
 import type { InitializerLike } from '../initializers.js';
 import type { RegularizerLike } from '../regularizers.js';
@@ -48,6 +48,23 @@ export function Input(config: InputConfig): SymbolicTensor {
   return new InputLayer(config).output();
 }
 
+/** One GEMM call object reused by every Dense step (gemm reads it synchronously). */
+const call: GemmCall = { m: 0, n: 0, k: 0, a: 0, b: 0, c: 0 };
+
+function runGemm(m: number, n: number, k: number, a: number, b: number, c: number, transposeA: boolean, transposeB: boolean, accumulate: boolean, bias: number): void {
+  call.m = m;
+  call.n = n;
+  call.k = k;
+  call.a = a;
+  call.b = b;
+  call.c = c;
+  call.transposeA = transposeA;
+  call.transposeB = transposeB;
+  call.accumulate = accumulate;
+  call.bias = bias;
+  gemm(call);
+}
+
 /** Options of `layers.dense`. */
 export interface DenseConfig extends BaseLayerConfig {
   units: number;
@@ -91,7 +108,7 @@ export class Dense extends Layer<DenseConfig> {
     const x = io.inputs[0]!;
     const k = x.shape[x.shape.length - 1]!;
     const n = this.config.units;
-    gemm({ m: (ctx.batch * x.size) / k, n, k, a: x.ptr, b: this.weights[0]!.ptr, c: io.z, bias: this.weights[1]?.ptr ?? 0 });
+    runGemm((ctx.batch * x.size) / k, n, k, x.ptr, this.weights[0]!.ptr, io.z, false, false, false, this.weights[1]?.ptr ?? 0);
   }
   backward(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;
@@ -99,9 +116,9 @@ export class Dense extends Layer<DenseConfig> {
     const n = this.config.units;
     const m = (ctx.batch * x.size) / k;
     const [dW = 0, db = 0] = io.weightGrads;
-    if (dW !== 0) gemm({ m: k, n, k: m, a: x.ptr, transposeA: true, b: io.dz, c: dW, accumulate: true });
+    if (dW !== 0) runGemm(k, n, m, x.ptr, io.dz, dW, true, false, true, 0);
     if (db !== 0) kernels().f32_bias_backward!(db, io.dz, m, n);
-    if (x.grad !== 0) gemm({ m, n: k, k: n, a: io.dz, b: this.weights[0]!.ptr, transposeB: true, c: x.grad, accumulate: true });
+    if (x.grad !== 0) runGemm(m, k, n, io.dz, this.weights[0]!.ptr, x.grad, false, true, true, 0);
   }
 }
 

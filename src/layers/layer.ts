@@ -415,7 +415,7 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 /** `[*, 28, 28, 1]`: a per-sample shape as the error messages show it. */
 export function formatSample(shape: Shape): string {
-  return `[*, ${shape.join(', ')}]`.replace('*, ]', '*]');
+  return shape.length === 0 ? '[*]' : `[*, ${shape.join(', ')}]`;
 }
 
 /** Throws unless exactly one input of rank in `ranks`; returns its shape. */

@@ -72,23 +72,25 @@ export class Concatenate extends Layer<ConcatenateConfig> {
     return first.map((d, i) => (i === a ? total : d));
   }
   forward(io: NodeIO, ctx: CallContext): void {
-    this.each(io, ctx, (x, rows, width, yWidth, offset) => kernels().f32_concat_forward!(io.z, x.ptr, rows, width, yWidth, offset));
+    this.copy(io, ctx, false);
   }
   backward(io: NodeIO, ctx: CallContext): void {
-    this.each(io, ctx, (x, rows, width, yWidth, offset) => {
-      if (x.grad !== 0) kernels().f32_concat_backward!(x.grad, io.dz, rows, width, yWidth, offset);
-    });
+    this.copy(io, ctx, true);
   }
-  private each(io: NodeIO, ctx: CallContext, fn: (x: NodeIO['inputs'][number], rows: number, width: number, yWidth: number, offset: number) => void): void {
+  /** Each input's rows go to (forward) or come back from (backward) its column range of the output. */
+  private copy(io: NodeIO, ctx: CallContext, backward: boolean): void {
+    const k = kernels();
     const out = io.output.shape;
     const a = this.sampleAxis(out.length);
     const rows = ctx.batch * sizeOf(out.slice(0, a));
     const inner = sizeOf(out.slice(a + 1));
     const yWidth = out[a]! * inner;
     let offset = 0;
-    for (const x of io.inputs) {
+    for (let i = 0; i < io.inputs.length; i++) {
+      const x = io.inputs[i]!;
       const width = x.shape[a]! * inner;
-      fn(x, rows, width, yWidth, offset);
+      if (!backward) k.f32_concat_forward!(io.z, x.ptr, rows, width, yWidth, offset);
+      else if (x.grad !== 0) k.f32_concat_backward!(x.grad, io.dz, rows, width, yWidth, offset);
       offset += width;
     }
   }

@@ -5,7 +5,7 @@ import { f32, heap } from '../backend/memory.js';
 import { kernels } from '../backend/wasm.js';
 import { History, type Callback, type Logs, type TrainingModel, type TrainingParams } from '../callbacks/callback.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import type { Loss } from '../losses/loss.js';
+import type { Loss, LossCall } from '../losses/loss.js';
 import { get as getLoss } from '../losses/index.js';
 import { getMetric, type Metric, type MetricCall } from '../metrics.js';
 import type { Optimizer, ParamRef } from '../optimizers/optimizer.js';
@@ -160,6 +160,10 @@ export class Model implements TrainingModel {
   private readonly resources = new Resources();
   private rngs: { shuffle: Rng; dropout: Rng; augment: Rng };
   private readonly ctx: CallContext;
+  /** The plan of the last trainStep (trainOnBatch reads its predictions for the metrics). */
+  private lastPlan: Plan | undefined;
+  /** Reused for every loss evaluation (no object per step). */
+  private readonly lossCall: LossCall = { yTrue: 0, yPred: 0, dPred: 0, batch: 0, sampleShape: [], sampleWeights: 0 };
 
   constructor(config: ModelConfig, namePrefix = 'model') {
     if (config === null || typeof config !== 'object') throw new ValueError(`${namePrefix}: config must be an object`);
@@ -272,7 +276,7 @@ export class Model implements TrainingModel {
    */
   summary(options: SummaryOptions = {}): string {
     const graph = this.requireGraph('summary');
-    return summarize(this.name, graph, this.graph!.layers.length > 0 && this.isSequential, options);
+    return summarize(this.name, graph, this.isSequential, options);
   }
 
   /** True for Sequential models (summary leaves out the "connected to" column). */
@@ -377,24 +381,26 @@ export class Model implements TrainingModel {
     }
   }
 
-  /** The plan for `batch` (training plans carry gradients); cached, at most 4 kept. */
+  /** The plan for `batch` (training plans carry gradients); cached. */
   private plan(batch: number, training: boolean): Plan {
     const key = `${training ? 't' : 'i'}${batch}`;
     const state = training ? this.trainState() : undefined; // may drop stale training plans
     let p = this.resources.plans.get(key);
     if (p !== undefined) return p;
-    if (!training) {
-      // A training plan at least as large serves inference too.
-      for (const [k, other] of this.resources.plans) if (k.startsWith('t') && other.maxBatch >= batch) return other;
-    }
+    // A training plan at least as large serves a smaller batch (and inference) on the same buffers.
+    for (const [k, other] of this.resources.plans) if (k.startsWith('t') && other.maxBatch >= batch) return other;
     const graph = this.graph!;
     p = new Plan(graph, batch, this.compiled?.targetSize ?? 0, state?.weightGrads);
-    this.resources.plans.set(key, p);
-    if (this.resources.plans.size > 4) {
-      const [oldKey, old] = this.resources.plans.entries().next().value as [string, Plan];
-      old.free();
-      this.resources.plans.delete(oldKey);
+    // Keep at most 3 inference plans (oldest dropped first); a training plan may be in use by a
+    // running fit, so those stay until the model is recompiled, rebuilt or collected.
+    if (!training) {
+      const inference = [...this.resources.plans.keys()].filter((k) => k.startsWith('i'));
+      if (inference.length >= 3) {
+        this.resources.plans.get(inference[0]!)!.free();
+        this.resources.plans.delete(inference[0]!);
+      }
     }
+    this.resources.plans.set(key, p);
     return p;
   }
 
@@ -469,14 +475,14 @@ export class Model implements TrainingModel {
     plan.zeroGrads();
     if (state.floats > 0) kernels().f32_fill!(state.block, 0, state.floats);
     plan.forward(ctx);
-    let loss = c.loss.compute({
-      yTrue: plan.yTrue,
-      yPred: plan.output.ptr,
-      dPred: plan.output.grad,
-      batch,
-      sampleShape: plan.output.shape,
-      sampleWeights: weighted ? plan.sampleWeights : 0,
-    });
+    const call = this.lossCall;
+    call.yTrue = plan.yTrue;
+    call.yPred = plan.output.ptr;
+    call.dPred = plan.output.grad;
+    call.batch = batch;
+    call.sampleShape = plan.output.shape;
+    call.sampleWeights = weighted ? plan.sampleWeights : 0;
+    let loss = c.loss.compute(call);
     const layers = this.graph!.layers;
     for (let i = 0; i < layers.length; i++) loss += layers[i]!.regularize(state.weightGrads.get(layers[i]!)!);
     if (!Number.isFinite(loss)) return loss;
@@ -493,7 +499,14 @@ export class Model implements TrainingModel {
     plan.forward(ctx);
     if (!withLoss) return 0;
     const c = this.compiled!;
-    let loss = c.loss.compute({ yTrue: plan.yTrue, yPred: plan.output.ptr, dPred: 0, batch, sampleShape: plan.output.shape, sampleWeights: weighted ? plan.sampleWeights : 0 });
+    const call = this.lossCall;
+    call.yTrue = plan.yTrue;
+    call.yPred = plan.output.ptr;
+    call.dPred = 0;
+    call.batch = batch;
+    call.sampleShape = plan.output.shape;
+    call.sampleWeights = weighted ? plan.sampleWeights : 0;
+    let loss = c.loss.compute(call);
     const layers = this.graph!.layers;
     for (let i = 0; i < layers.length; i++) loss += layers[i]!.regularize(NO_GRADS);
     return loss;
@@ -600,7 +613,8 @@ export class Model implements TrainingModel {
       let lossSum = 0;
       let seen = 0;
       for (let s = 0; s < steps; s++) {
-        await runHooks(all, 'onBatchBegin', s, batchLogs);
+        const begun = runHooks(all, 'onBatchBegin', s, batchLogs); // no promise unless a hook is async
+        if (begun !== undefined) await begun;
         const start = s * batchSize;
         const count = Math.min(batchSize, n - start);
         this.loadBatch(plan, xs, y, order, start, count, classWeight);
@@ -620,7 +634,8 @@ export class Model implements TrainingModel {
           batchLogs.loss = onNonFinite === 'skip' ? (seen > 0 ? lossSum / seen : NaN) : loss;
         }
         for (const m of c.metrics) batchLogs[m.name] = m.result();
-        await runHooks(all, 'onBatchEnd', s, batchLogs);
+        const ended = runHooks(all, 'onBatchEnd', s, batchLogs);
+        if (ended !== undefined) await ended;
         if (!Number.isFinite(loss) && onNonFinite !== 'skip') {
           if (onNonFinite === 'stop') this.stopTraining = true;
           if (!this.stopTraining) {
@@ -714,8 +729,6 @@ export class Model implements TrainingModel {
     return loss;
   }
 
-  private lastPlan: Plan | undefined;
-
   /** trainStep plus this batch's metrics: `{ loss, accuracy, ... }`. */
   trainOnBatch(x: Tensor | readonly Tensor[], y: Tensor): Logs {
     const loss = this.trainStep(x, y);
@@ -799,13 +812,19 @@ const NO_GRADS: readonly number[] = [];
 
 type Hook = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd';
 
-/** Calls one hook on every callback in order, awaiting only those that return a promise. */
-async function runHooks(callbacks: readonly Callback[], hook: Hook, arg?: number | Logs, logs?: Logs): Promise<void> {
-  for (let i = 0; i < callbacks.length; i++) {
+/**
+ * Calls one hook on every callback in order. Synchronous hooks cost no promise: a promise is made
+ * (and awaited by the caller) only from the first hook that returns one.
+ */
+function runHooks(callbacks: readonly Callback[], hook: Hook, arg?: number | Logs, logs?: Logs, from = 0): Promise<void> | undefined {
+  for (let i = from; i < callbacks.length; i++) {
     const cb = callbacks[i]!;
     const r = (cb[hook] as (a?: unknown, b?: unknown) => void | Promise<void>).call(cb, arg, logs);
-    if (r !== undefined && typeof (r as Promise<void>).then === 'function') await r;
+    if (r !== undefined && typeof (r as Promise<void>).then === 'function') {
+      return (r as Promise<void>).then(() => runHooks(callbacks, hook, arg, logs, i + 1));
+    }
   }
+  return undefined;
 }
 
 /** Copies rows (samples) from a JS array into wasm memory, in `order` or contiguously. */

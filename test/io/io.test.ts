@@ -50,6 +50,19 @@ describe('io.save / io.load', () => {
     expect(again.summary()).toContain('Connected to');
   });
 
+  test('round-trips a layer shared by two nodes and a model with two inputs', async () => {
+    const a = Input({ shape: [3] });
+    const b = Input({ shape: [3] });
+    const shared = layers.dense({ units: 3, activation: 'tanh' });
+    const out = layers.dense({ units: 1 }).apply(layers.concatenate().apply([shared.apply(a), shared.apply(shared.apply(b))]));
+    const model = new Model({ inputs: [a, b], outputs: out, seed: 5 });
+    const again = await io.load(io.save(model));
+    const xa = tensor(randomArray(6, 5), [2, 3]);
+    const xb = tensor(randomArray(6, 6), [2, 3]);
+    expect(again.layers).toHaveLength(3);
+    expect(Array.from(again.predict([xa, xb]).data)).toEqual(Array.from(model.predict([xa, xb]).data));
+  });
+
   test('can load without the compile settings', async () => {
     const model = await io.load(io.save(cnn()), { compile: false });
     expect(model.optimizer).toBeUndefined();

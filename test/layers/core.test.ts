@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { layers, Input, Model, Sequential, tensor, ShapeError } from '../../src/index.js';
 import { expectClose, randomArray } from '../util.js';
 import { gradCheck } from './gradcheck.js';
+import { fromConfig as layersFromConfig } from '../../src/layers/index.js';
+import { serializeValue } from '../../src/io/format.js';
 
 describe('Dense', () => {
   test('infers output shapes, including over leading axes', () => {
@@ -87,4 +89,84 @@ describe('Sequential', () => {
     const chunked = model.predict(x, { batchSize: 3 });
     expectClose(chunked.data, all.data, 'predict batch 3 vs 7');
   });
+});
+
+describe('Add and Concatenate', () => {
+  test('add sums inputs and sends the gradient to each', () => {
+    gradCheck(layers.add(), [[3], [3], [3]], { batch: 2 });
+    expect(() => layers.add().apply([Input({ shape: [3] }), Input({ shape: [4] })])).toThrow(/same shape, got \[\*, 3\] and \[\*, 4\]/);
+  });
+
+  test('concatenate joins along the last or an inner axis', () => {
+    gradCheck(layers.concatenate(), [[2, 3], [2, 1]], { batch: 2 });
+    gradCheck(layers.concatenate({ axis: 1 }), [[2, 3], [1, 3]], { batch: 3 });
+    expect(layers.concatenate({ axis: 1 }).apply([Input({ shape: [2, 3] }), Input({ shape: [4, 3] })]).shape).toEqual([6, 3]);
+    expect(() => layers.concatenate().apply([Input({ shape: [2, 3] }), Input({ shape: [3, 3] })])).toThrow(/must match on every axis but -1/);
+    expect(() => layers.concatenate({ axis: 0 })).toThrow(/0 is the batch axis/);
+  });
+});
+
+describe('activation layers', () => {
+  test('relu, leakyRelu, elu, softmax and prelu match finite differences', () => {
+    gradCheck(layers.activation({ activation: 'tanh' }), [[5]], { batch: 2 });
+    gradCheck(layers.leakyRelu({ alpha: 0.2 }), [[7]], { batch: 2, eps: 1e-3, atol: 5e-3 });
+    gradCheck(layers.elu(), [[4]], { batch: 2, eps: 1e-3, atol: 5e-3 });
+    gradCheck(layers.softmax(), [[2, 5]], { batch: 2 });
+    gradCheck(layers.prelu(), [[3, 4]], { batch: 2, eps: 1e-3, atol: 5e-3 });
+    gradCheck(layers.prelu({ sharedAxes: [1] }), [[3, 4]], { batch: 2, eps: 1e-3, atol: 5e-3 });
+    gradCheck(layers.relu(), [[6]], { batch: 2, eps: 1e-3, atol: 5e-3 });
+  });
+
+  test('a PReLU right after the input trains without an input gradient', async () => {
+    const model = new Sequential([layers.prelu({ inputShape: [3] }), layers.dense({ units: 1 })], { seed: 2 });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const before = model.getWeights()[0]!.data.slice();
+    await model.fit(tensor(randomArray(12, 2), [4, 3]), tensor(randomArray(4, 3), [4, 1]), { epochs: 2, verbose: 0 });
+    expect(Array.from(model.getWeights()[0]!.data)).not.toEqual(Array.from(before));
+  });
+
+  test('dense with softmax activation outputs rows summing to one', () => {
+    const model = new Sequential([layers.dense({ units: 4, activation: 'softmax', inputShape: [3] })], { seed: 1 });
+    const y = model.predict(tensor(randomArray(6, 1), [2, 3])).data;
+    expect(y[0]! + y[1]! + y[2]! + y[3]!).toBeCloseTo(1, 6);
+  });
+
+  test('unknown activations list the valid ones', () => {
+    expect(() => layers.dense({ units: 2, activation: 'nope' as never, name: 'act_bad' })).toThrow(/act_bad: .*unknown activation 'nope'; valid names are linear/);
+  });
+});
+
+describe('layer configs', () => {
+  const cases: Array<[string, () => import('../../src/layers/layer.js').Layer, number[]]> = [
+    ['dense', () => layers.dense({ units: 3, activation: 'relu', kernelInitializer: 'heNormal', kernelRegularizer: 'l2' }), [4]],
+    ['conv2d', () => layers.conv2d({ filters: 2, kernelSize: [3, 1], strides: 2, padding: 'same', dilationRate: 1 }), [5, 5, 2]],
+    ['depthwiseConv2d', () => layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 }), [5, 5, 2]],
+    ['conv2dTranspose', () => layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2 }), [3, 3, 1]],
+    ['maxPooling2d', () => layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same' }), [4, 4, 1]],
+    ['averagePooling2d', () => layers.averagePooling2d({ poolSize: 2 }), [4, 4, 1]],
+    ['globalAveragePooling2d', () => layers.globalAveragePooling2d(), [4, 4, 3]],
+    ['globalMaxPooling2d', () => layers.globalMaxPooling2d(), [4, 4, 3]],
+    ['upSampling2d', () => layers.upSampling2d({ size: [2, 3] }), [2, 2, 1]],
+    ['zeroPadding2d', () => layers.zeroPadding2d({ padding: [1, 2] }), [2, 2, 1]],
+    ['cropping2d', () => layers.cropping2d({ cropping: 1 }), [4, 4, 1]],
+    ['flatten', () => layers.flatten(), [2, 3]],
+    ['reshape', () => layers.reshape({ targetShape: [3, -1] }), [6]],
+    ['dropout', () => layers.dropout({ rate: 0.25 }), [5]],
+    ['gaussianNoise', () => layers.gaussianNoise({ stddev: 0.1 }), [5]],
+    ['batchNormalization', () => layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, center: false }), [3, 4]],
+    ['layerNormalization', () => layers.layerNormalization({ scale: false }), [6]],
+    ['activation', () => layers.activation({ activation: 'gelu' }), [3]],
+    ['leakyRelu', () => layers.leakyRelu({ alpha: 0.1 }), [3]],
+    ['prelu', () => layers.prelu({ sharedAxes: [1] }), [2, 3]],
+  ];
+  for (const [name, make, shape] of cases) {
+    test(`${name} rebuilds from its config with the same output shape and weights`, () => {
+      const layer = make();
+      const out = layer.apply(Input({ shape }));
+      const again = layersFromConfig(layer.className, JSON.parse(JSON.stringify(serializeValue(layer.getConfig()))) as Record<string, unknown>);
+      expect(again.getConfig()).toEqual(JSON.parse(JSON.stringify(serializeValue(layer.getConfig()))));
+      expect(again.apply(Input({ shape })).shape).toEqual(out.shape);
+      expect(again.weights.map((w) => w.shape)).toEqual(layer.weights.map((w) => w.shape));
+    });
+  }
 });

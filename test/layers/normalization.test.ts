@@ -24,6 +24,21 @@ describe('BatchNormalization', () => {
     gradCheck(layers.batchNormalization(), [[3, 5]], { batch: 3, training: false });
   });
 
+  test('training updates the moving statistics; a frozen layer keeps them and its gamma/beta', async () => {
+    const bn = layers.batchNormalization({ inputShape: [3] });
+    const model = new Sequential([bn, layers.dense({ units: 1 })], { seed: 1 });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const x = tensor(randomArray(24, 5, 2, 4), [8, 3]);
+    const y = tensor(randomArray(8, 6), [8, 1]);
+    await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    const [, , mean1] = bn.getWeights();
+    expect(Array.from(mean1!.data).every((v) => v > 0.02 && v < 0.04)).toBe(true); // 0.01 of a mean near 3
+    bn.trainable = false;
+    const frozen = bn.getWeights().map((t) => Array.from(t.data));
+    await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0 });
+    expect(bn.getWeights().map((t) => Array.from(t.data))).toEqual(frozen);
+  });
+
   test('inference uses the moving statistics', () => {
     const model = new Sequential([layers.batchNormalization({ inputShape: [2], epsilon: 1e-9 })]);
     model.setWeights([tensor([2, 3], [2]), tensor([1, -1], [2]), tensor([1, 2], [2]), tensor([4, 9], [2])]);

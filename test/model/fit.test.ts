@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { layers, Sequential, tensor, ShapeError, ValueError, type Tensor } from '../../src/index.js';
 import * as optimizers from '../../src/optimizers/index.js';
 import * as callbacks from '../../src/callbacks/index.js';
+import { augment, losses } from '../../src/index.js';
 import { Callback, type Logs } from '../../src/callbacks/callback.js';
 import { heap, memoryBytes } from '../../src/backend/memory.js';
 import { randomArray } from '../util.js';
@@ -45,16 +46,22 @@ describe('Model.fit', () => {
     expect(Object.keys(h.history).sort()).toEqual(['loss', 'mae', 'val_loss', 'val_mae']);
   });
 
-  test('trains bit-identically twice with the same seed', async () => {
+  test('trains bit-identically twice with the same seed (shuffling, dropout, batch norm)', async () => {
     const { x, y } = regressionData(64);
-    const run = async (): Promise<Float32Array[]> => {
-      const m = linearModel(5);
-      await m.fit(x, y, { epochs: 3, batchSize: 10, verbose: 0, seed: 9 });
-      return m.getWeights().map((t) => t.data);
+    const run = async (fitSeed: number): Promise<number[][]> => {
+      const m = new Sequential([
+        layers.dense({ units: 8, activation: 'relu', inputShape: [3] }),
+        layers.batchNormalization(),
+        layers.dropout({ rate: 0.3 }),
+        layers.dense({ units: 1 }),
+      ]);
+      m.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'meanSquaredError' });
+      await m.fit(x, y, { epochs: 3, batchSize: 10, verbose: 0, seed: fitSeed });
+      return m.getWeights().map((t) => Array.from(t.data));
     };
-    const a = await run();
-    const b = await run();
-    expect(a.map((t) => Array.from(t))).toEqual(b.map((t) => Array.from(t)));
+    const a = await run(9);
+    expect(await run(9)).toEqual(a);
+    expect(await run(10)).not.toEqual(a);
   });
 
   test('keeps wasm memory and the JS heap flat over 2,000 steps', async () => {
@@ -89,6 +96,18 @@ describe('Model.fit', () => {
     const { x, y } = regressionData(40);
     const model = linearModel();
     const seen: string[] = [];
+    const order: string[] = [];
+    class Slow extends Callback {
+      override async onBatchEnd(batch: number): Promise<void> {
+        await new Promise((r) => setTimeout(r, 0));
+        order.push(`slow ${batch}`);
+      }
+    }
+    class After extends Callback {
+      override onBatchEnd(batch: number): void {
+        order.push(`after ${batch}`);
+      }
+    }
     class Stopper extends Callback {
       override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
         await new Promise((r) => setTimeout(r, 1));
@@ -96,8 +115,9 @@ describe('Model.fit', () => {
         if (epoch === 1) this.model!.stopTraining = true;
       }
     }
-    const h = await model.fit(x, y, { epochs: 10, batchSize: 8, verbose: 0, callbacks: [new Stopper()] });
+    const h = await model.fit(x, y, { epochs: 10, batchSize: 8, verbose: 0, callbacks: [new Slow(), new After(), new Stopper()] });
     expect(seen).toEqual(['end 0 number', 'end 1 number']);
+    expect(order.slice(0, 4)).toEqual(['slow 0', 'after 0', 'slow 1', 'after 1']);
     expect(h.epoch).toEqual([0, 1]);
   });
 
@@ -134,6 +154,29 @@ describe('Model.fit', () => {
     expect(h.epoch.length).toBeLessThan(10);
     expect(saved.length).toBe(h.epoch.length);
     expect(Array.from(saved[0]!.subarray(0, 4))).toEqual([0x54, 0x4c, 0x4e, 0x4d]);
+  });
+
+  test('validationData, initialEpoch, classWeight and augment', async () => {
+    const n = 12;
+    const x = tensor(randomArray(n * 4 * 4, 3), [n, 4, 4, 1]);
+    const y = tensor(Float32Array.from({ length: n }, (_, i) => i % 2), [n]);
+    const model = new Sequential([layers.flatten({ inputShape: [4, 4, 1] }), layers.dense({ units: 2 })], { seed: 1 });
+    model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: losses.sparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+    const shapes: string[] = [];
+    const spy = { applyInPlacePtr: (_ptr: number, shape: readonly number[]) => void shapes.push(shape.join('x')) };
+    const h = await model.fit(x, y, { epochs: 3, initialEpoch: 1, batchSize: 5, verbose: 0, validationData: [x, y], augment: spy });
+    expect(h.epoch).toEqual([1, 2]);
+    expect(Object.keys(h.history).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+    expect(shapes).toEqual(['5x4x4x1', '5x4x4x1', '2x4x4x1', '5x4x4x1', '5x4x4x1', '2x4x4x1']);
+    // A real pipeline runs in place on the batch.
+    await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, augment: augment.sequence([augment.randomFlip('horizontal')]) });
+    // Class weights scale each sample's loss.
+    const before = model.getWeights();
+    const plain = await model.fit(x, y, { epochs: 1, batchSize: n, verbose: 0, shuffle: false, seed: 1 });
+    model.setWeights(before);
+    const weighted = await model.fit(x, y, { epochs: 1, batchSize: n, verbose: 0, shuffle: false, seed: 1, classWeight: { 0: 3, 1: 1 } });
+    expect(weighted.history.loss![0]).not.toBeCloseTo(plain.history.loss![0]!, 3);
+    await expect(model.fit(tensor(new Float32Array(8), [2, 4]), tensor(new Float32Array(2), [2]), { augment: spy, verbose: 0 })).rejects.toThrow(/input \[\*, 4, 4, 1\]/);
   });
 
   test('trainOnBatch, testOnBatch, trainStep and evaluate report losses', () => {
@@ -191,5 +234,45 @@ describe('bad input', () => {
     await expect(model.fit(x, y, { epochs: 0 })).rejects.toThrow(ValueError);
     await expect(model.fit(x, y, { batchSize: 1.5 })).rejects.toThrow(/batchSize must be an integer/);
     await expect(model.fit(x, y, { validationSplit: 1.5 })).rejects.toThrow(/validationSplit/);
+  });
+});
+
+describe('plans', () => {
+  test('predict with many batch sizes keeps a bounded number of plans and the same answers', () => {
+    const model = new Sequential([layers.dense({ units: 3, inputShape: [4] })], { seed: 1 });
+    const x = tensor(randomArray(40, 1), [10, 4]);
+    const want = Array.from(model.predict(x, { batchSize: 10 }).data);
+    const blocks = heap().blockCount;
+    for (const b of [1, 2, 3, 4, 5, 6, 7, 9]) expect(Array.from(model.predict(x, { batchSize: b }).data)).toEqual(want);
+    expect(heap().blockCount).toBeLessThanOrEqual(blocks + 2 * 2);
+    expect(model.planBytes).toBeGreaterThan(0);
+  });
+});
+
+describe('garbage collection', () => {
+  test('a collected model and its layers give their wasm memory back', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const { x, y } = regressionData(32);
+    const train = async (): Promise<void> => {
+      const m = new Sequential([layers.dense({ units: 64, activation: 'relu', inputShape: [3] }), layers.batchNormalization(), layers.dense({ units: 1 })], { seed: 1 });
+      m.compile({ optimizer: optimizers.adam(), loss: 'meanSquaredError' });
+      await m.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+      m.predict(x, { batchSize: 5 });
+    };
+    await train(); // warm up the arena and the module-level state
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const before = heap().allocatedBytes;
+    for (let i = 0; i < 5; i++) await train();
+    const during = heap().allocatedBytes;
+    for (let i = 0; i < 10 && heap().allocatedBytes > before; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(during).toBeGreaterThan(before);
+    expect(heap().allocatedBytes).toBeLessThanOrEqual(before);
   });
 });
