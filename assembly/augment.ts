@@ -55,8 +55,9 @@ const STAGE = memory.data(96, 16);
   return r < len ? r : period - 1 - r;
 }
 
+/** Clamps to +-COORD_LIMIT with compares (f32.min/max cost NaN fix-ups; the result is the same). */
 @inline function clampCoord(v: f32): f32 {
-  return min(max(v, -COORD_LIMIT), COORD_LIMIT);
+  return v < -COORD_LIMIT ? -COORD_LIMIT : v > COORD_LIMIT ? COORD_LIMIT : v;
 }
 
 /** Value at mapped (mx, my) of a one-channel image, or the fill value for -1. */
@@ -76,11 +77,14 @@ const STAGE = memory.data(96, 16);
 
 /**
  * Bilinear (or nearest) sample of all c channels at (sx, sy) written to out[0..c).
- * `vector` uses f32x4 over channels (same arithmetic per element as the scalar loop).
+ * `vector` uses f32x4 over channels (same arithmetic per element as the scalar loop); for c == 3
+ * one f32x4 holds a pixel's channels plus the next pixel's first, which is read only when
+ * inside [.., inputEnd) and overwritten later (pixels are written in increasing order) when the
+ * store stays below outEnd.
  */
 @inline function samplePixel(
   out: usize, input: usize, sx: f32, sy: f32, w: i32, h: i32, c: i32,
-  mode: i32, nearest: bool, fill: f32, vector: bool,
+  mode: i32, nearest: bool, fill: f32, vector: bool, inputEnd: usize, outEnd: usize,
 ): void {
   sx = clampCoord(sx);
   sy = clampCoord(sy);
@@ -107,6 +111,15 @@ const STAGE = memory.data(96, 16);
   const b10 = cornerAddress(input, mx0, my1, w, c);
   const b11 = cornerAddress(input, mx1, my1, w, c);
   let ch = 0;
+  if (vector && c == 3 && out + 16 <= outEnd && b00 != 0 && b01 != 0 && b10 != 0 && b11 != 0
+      && max(max(b00, b01), max(b10, b11)) + 16 <= inputEnd) {
+    const wxv = f32x4.splat(wx);
+    const p00 = v128.load(b00), p01 = v128.load(b01), p10 = v128.load(b10), p11 = v128.load(b11);
+    const top = f32x4.add(p00, f32x4.mul(wxv, f32x4.sub(p01, p00)));
+    const bottom = f32x4.add(p10, f32x4.mul(wxv, f32x4.sub(p11, p10)));
+    v128.store(out, f32x4.add(top, f32x4.mul(f32x4.splat(wy), f32x4.sub(bottom, top))));
+    return;
+  }
   if (vector) {
     const fillv = f32x4.splat(fill);
     const wxv = f32x4.splat(wx);
@@ -160,6 +173,8 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
   const fill = geomFillValue(geom);
   const inImage = <usize>h * w * c << 2;
   const outImage = <usize>outH * outW * c << 2;
+  const inputEnd = input + <usize>n * inImage;
+  const outEnd = out + <usize>n * outImage;
   for (let i = 0; i < n; i++) {
     const m = params + (<usize>i * 24);
     const a0 = load<f32>(m, 0), a1 = load<f32>(m, 4), a2 = load<f32>(m, 8);
@@ -173,14 +188,49 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
       const dst = dstImage + (<usize>y * outW * c << 2);
       let x = 0;
       if (vector && c == 1) x = warpRowC1(dst, src, a0, a1y, a2, b0, b1y, b2, w, h, outW, mode, nearest, fill);
+      if (vector && c == 3) x = warpRowC3(dst, src, a0, a1y, a2, b0, b1y, b2, w, h, outW, mode, nearest, fill, inputEnd, outEnd);
       for (; x < outW; x++) {
         const fx = <f32>x;
         const sx = a0 * fx + a1y + a2;
         const sy = b0 * fx + b1y + b2;
-        samplePixel(dst + (<usize>x * c << 2), src, sx, sy, w, h, c, mode, nearest, fill, vector && c >= 4);
+        samplePixel(dst + (<usize>x * c << 2), src, sx, sy, w, h, c, mode, nearest, fill, vector && c >= 3, inputEnd, outEnd);
       }
     }
   }
+}
+
+/**
+ * Integer-valued floats in [-2^22, 2^22] to i32 lanes, exactly: adding 1.5 * 2^23 puts the
+ * integer in the low mantissa bits. Two instructions where trunc_sat needs a NaN/overflow fix-up
+ * sequence; the coordinates are clamped to +-COORD_LIMIT = 2^20 first, so it always applies.
+ * (The clamps use pmin/pmax, equal to min/max for the non-NaN values they see.)
+ */
+@inline function floorToInt(integral: v128): v128 {
+  return i32x4.sub(f32x4.add(integral, f32x4.splat(12582912.0)), i32x4.splat(0x4b400000));
+}
+
+/**
+ * mapIndex on four lanes: -1 for constant fill. For reflect and wrap the indices must lie in
+ * [-len, 2 len) (one period either side), which the caller checks.
+ */
+@inline function mapIndexV(i: v128, len: v128, lenMinus1: v128, twoLenMinus1: v128, mode: i32): v128 {
+  const below = i32x4.lt_s(i, i32x4.splat(0));
+  const above = i32x4.gt_s(i, lenMinus1);
+  if (mode == FILL_CONSTANT) return v128.or(i, v128.or(below, above)); // out of range -> all ones = -1
+  if (mode == FILL_NEAREST) return i32x4.min_s(i32x4.max_s(i, i32x4.splat(0)), lenMinus1);
+  if (mode == FILL_WRAP) return v128.bitselect(i32x4.add(i, len), v128.bitselect(i32x4.sub(i, len), i, above), below);
+  return v128.bitselect(i32x4.sub(i32x4.splat(-1), i), v128.bitselect(i32x4.sub(twoLenMinus1, i), i, above), below);
+}
+
+/** Four one-channel texels at mapped (mx, my) lanes; a -1 index gives the fill value. */
+@inline function gatherV(src: usize, mx: v128, my: v128, wv: v128, fillv: v128): v128 {
+  const invalid = v128.or(i32x4.lt_s(mx, i32x4.splat(0)), i32x4.lt_s(my, i32x4.splat(0)));
+  const address = i32x4.add(i32x4.shl(v128.andnot(i32x4.add(i32x4.mul(my, wv), mx), invalid), 2), i32x4.splat(<i32>src));
+  let v = v128.load32_zero(<usize><u32>i32x4.extract_lane(address, 0));
+  v = v128.load32_lane(<usize><u32>i32x4.extract_lane(address, 1), v, 1);
+  v = v128.load32_lane(<usize><u32>i32x4.extract_lane(address, 2), v, 2);
+  v = v128.load32_lane(<usize><u32>i32x4.extract_lane(address, 3), v, 3);
+  return v128.bitselect(fillv, v, invalid);
 }
 
 /** The c == 1 row loop, four output pixels at a time; returns the first x it did not write. */
@@ -195,14 +245,19 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
   const step = f32x4.splat(4);
   const zero = i32x4.splat(0);
   const wMax = i32x4.splat(w - 2), hMax = i32x4.splat(h - 2);
-  const wv = i32x4.splat(w);
+  const wv = i32x4.splat(w), hv = i32x4.splat(h);
+  const wm1 = i32x4.splat(w - 1), hm1 = i32x4.splat(h - 1);
+  const twoWm1 = i32x4.splat(2 * w - 1), twoHm1 = i32x4.splat(2 * h - 1);
+  const twoWm2 = i32x4.splat(2 * w - 2), twoHm2 = i32x4.splat(2 * h - 2);
+  const negW = i32x4.splat(-w), negH = i32x4.splat(-h);
+  const fillv = f32x4.splat(fill);
   const srcv = i32x4.splat(<i32>src);
   const rowBytes = <usize>w << 2;
   let xv = f32x4(0, 1, 2, 3);
   let x = 0;
   for (; x + 4 <= outW; x += 4) {
-    const sx = f32x4.min(f32x4.max(f32x4.add(f32x4.add(f32x4.mul(a0v, xv), a1yv), a2v), negLim), lim);
-    const sy = f32x4.min(f32x4.max(f32x4.add(f32x4.add(f32x4.mul(b0v, xv), b1yv), b2v), negLim), lim);
+    const sx = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.add(f32x4.mul(a0v, xv), a1yv), a2v), negLim), lim);
+    const sy = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.add(f32x4.mul(b0v, xv), b1yv), b2v), negLim), lim);
     xv = f32x4.add(xv, step);
     let fx: v128, fy: v128, wx: v128, wy: v128;
     if (nearest) {
@@ -216,8 +271,8 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
       wx = f32x4.sub(sx, fx);
       wy = f32x4.sub(sy, fy);
     }
-    const x0 = i32x4.trunc_sat_f32x4_s(fx);
-    const y0 = i32x4.trunc_sat_f32x4_s(fy);
+    const x0 = floorToInt(fx);
+    const y0 = floorToInt(fy);
     const inside = v128.and(
       v128.and(i32x4.ge_s(x0, zero), i32x4.le_s(x0, wMax)),
       v128.and(i32x4.ge_s(y0, zero), i32x4.le_s(y0, hMax)),
@@ -238,6 +293,21 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
       p01 = v128.shuffle<f32>(top01, top23, 1, 3, 5, 7);
       p10 = v128.shuffle<f32>(bottom01, bottom23, 0, 2, 4, 6);
       p11 = v128.shuffle<f32>(bottom01, bottom23, 1, 3, 5, 7);
+    } else if (mode == FILL_CONSTANT || mode == FILL_NEAREST || i32x4.all_true(v128.and(
+      v128.and(i32x4.ge_s(x0, negW), i32x4.le_s(x0, twoWm2)),
+      v128.and(i32x4.ge_s(y0, negH), i32x4.le_s(y0, twoHm2)),
+    ))) {
+      // Near the border: map the corner indices four lanes at a time (reflect and wrap need them
+      // within one period, checked above), then gather each corner with lane loads.
+      const one = i32x4.splat(1);
+      const mx0 = mapIndexV(x0, wv, wm1, twoWm1, mode);
+      const mx1 = mapIndexV(i32x4.add(x0, one), wv, wm1, twoWm1, mode);
+      const my0 = mapIndexV(y0, hv, hm1, twoHm1, mode);
+      const my1 = mapIndexV(i32x4.add(y0, one), hv, hm1, twoHm1, mode);
+      p00 = gatherV(src, mx0, my0, wv, fillv);
+      p01 = gatherV(src, mx1, my0, wv, fillv);
+      p10 = gatherV(src, mx0, my1, wv, fillv);
+      p11 = gatherV(src, mx1, my1, wv, fillv);
     } else {
       v128.store(STAGE, x0);
       v128.store(STAGE + 16, y0);
@@ -262,6 +332,72 @@ export function f32_affine_warp(out: usize, input: usize, params: usize, geom: u
     const top = f32x4.add(p00, f32x4.mul(wx, f32x4.sub(p01, p00)));
     const bottom = f32x4.add(p10, f32x4.mul(wx, f32x4.sub(p11, p10)));
     v128.store(dst + (<usize>x << 2), f32x4.add(top, f32x4.mul(wy, f32x4.sub(bottom, top))));
+  }
+  return x;
+}
+
+/** One c == 3 output pixel from its top-left corner address (all four corners inside). */
+@inline function lerpPixelC3(out: usize, a: usize, rowBytes: usize, wx: v128, wy: v128): void {
+  const p00 = v128.load(a), p01 = v128.load(a, 12);
+  const p10 = v128.load(a + rowBytes), p11 = v128.load(a + rowBytes, 12);
+  const top = f32x4.add(p00, f32x4.mul(wx, f32x4.sub(p01, p00)));
+  const bottom = f32x4.add(p10, f32x4.mul(wx, f32x4.sub(p11, p10)));
+  v128.store(out, f32x4.add(top, f32x4.mul(wy, f32x4.sub(bottom, top))));
+}
+
+/**
+ * The c == 3 row loop, four output pixels at a time: coordinates and weights in f32x4; when all
+ * four 2x2 neighbourhoods are inside, each pixel is one f32x4 of channels (its fourth lane is the
+ * next pixel's first channel, rewritten by that pixel). Returns the first x it did not write.
+ */
+@inline function warpRowC3(
+  dst: usize, src: usize, a0: f32, a1y: f32, a2: f32, b0: f32, b1y: f32, b2: f32,
+  w: i32, h: i32, outW: i32, mode: i32, nearest: bool, fill: f32, inputEnd: usize, outEnd: usize,
+): i32 {
+  const a0v = f32x4.splat(a0), a1yv = f32x4.splat(a1y), a2v = f32x4.splat(a2);
+  const b0v = f32x4.splat(b0), b1yv = f32x4.splat(b1y), b2v = f32x4.splat(b2);
+  const lim = f32x4.splat(COORD_LIMIT), negLim = f32x4.splat(-COORD_LIMIT);
+  const half = f32x4.splat(0.5);
+  const zero = i32x4.splat(0);
+  const wMax = i32x4.splat(w - 2), hMax = i32x4.splat(h - 2);
+  const wv = i32x4.splat(w);
+  const srcv = i32x4.splat(<i32>src);
+  const rowBytes = <usize>w * 12;
+  let xv = f32x4(0, 1, 2, 3);
+  let x = 0;
+  for (; x + 4 <= outW; x += 4) {
+    const sx = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.add(f32x4.mul(a0v, xv), a1yv), a2v), negLim), lim);
+    const sy = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.add(f32x4.mul(b0v, xv), b1yv), b2v), negLim), lim);
+    xv = f32x4.add(xv, f32x4.splat(4));
+    const fx = nearest ? f32x4.floor(f32x4.add(sx, half)) : f32x4.floor(sx);
+    const fy = nearest ? f32x4.floor(f32x4.add(sy, half)) : f32x4.floor(sy);
+    const wx = nearest ? f32x4.splat(0) : f32x4.sub(sx, fx);
+    const wy = nearest ? f32x4.splat(0) : f32x4.sub(sy, fy);
+    const x0 = floorToInt(fx);
+    const y0 = floorToInt(fy);
+    const inside = v128.and(
+      v128.and(i32x4.ge_s(x0, zero), i32x4.le_s(x0, wMax)),
+      v128.and(i32x4.ge_s(y0, zero), i32x4.le_s(y0, hMax)),
+    );
+    const o = dst + <usize>x * 12;
+    const address = i32x4.add(i32x4.mul(i32x4.add(i32x4.mul(y0, wv), x0), i32x4.splat(12)), srcv);
+    const p0 = <usize><u32>i32x4.extract_lane(address, 0);
+    const p1 = <usize><u32>i32x4.extract_lane(address, 1);
+    const p2 = <usize><u32>i32x4.extract_lane(address, 2);
+    const p3 = <usize><u32>i32x4.extract_lane(address, 3);
+    const reach = rowBytes + 28; // the bottom-right corner's f32x4 ends 28 bytes after its row start
+    if (i32x4.all_true(inside) && o + 52 <= outEnd
+        && max(max(p0, p1), max(p2, p3)) + reach <= inputEnd) {
+      lerpPixelC3(o, p0, rowBytes, v128.shuffle<f32>(wx, wx, 0, 0, 0, 0), v128.shuffle<f32>(wy, wy, 0, 0, 0, 0));
+      lerpPixelC3(o + 12, p1, rowBytes, v128.shuffle<f32>(wx, wx, 1, 1, 1, 1), v128.shuffle<f32>(wy, wy, 1, 1, 1, 1));
+      lerpPixelC3(o + 24, p2, rowBytes, v128.shuffle<f32>(wx, wx, 2, 2, 2, 2), v128.shuffle<f32>(wy, wy, 2, 2, 2, 2));
+      lerpPixelC3(o + 36, p3, rowBytes, v128.shuffle<f32>(wx, wx, 3, 3, 3, 3), v128.shuffle<f32>(wy, wy, 3, 3, 3, 3));
+    } else {
+      for (let k = 0; k < 4; k++) {
+        const fk = <f32>(x + k);
+        samplePixel(o + <usize>k * 12, src, a0 * fk + a1y + a2, b0 * fk + b1y + b2, w, h, 3, mode, nearest, fill, true, inputEnd, outEnd);
+      }
+    }
   }
   return x;
 }

@@ -10,7 +10,7 @@
 //     patch-element offsets for interior pixels of inputs with <= IMPLICIT_MAX_C channels (1- and
 //     3-channel images pay no copy); otherwise im2col of small chunks of output pixels (in L1).
 //     Outputs of <= DOT_MAX_N channels use 4-pixel SIMD dot products instead (a 1-channel output
-//     would use 1/16 of a panel);
+//     would use 1/16 of a panel), also reading x in place when inC is a multiple of 4;
 //   - otherwise im2col in tiles of output rows + the packed GEMM (f32_gemm), so scratch stays
 //     bounded (TILE_FLOATS floats of columns + the GEMM's packing buffers);
 //   - backward input: stride-1 convs (pads within the dilated span, kH*kW*outC <= DIRECT_MAX_K)
@@ -25,7 +25,7 @@
 // (in = the transpose's output, out = its input), forward = backward input, and its gradients
 // are the conv2d forward (input) and the conv2d filter gradient with x and dy swapped.
 import { Geometry, geometry, pixel, addRow, zeroRow, copyRow } from './geometry';
-import { f32_gemm, f32_gemm_scratch_bytes, GEMM_TRANS_A, GEMM_TRANS_B, GEMM_ACCUMULATE } from './gemm';
+import { f32_gemm, f32_gemm_scratch_bytes, GEMM_TRANS_B, GEMM_ACCUMULATE } from './gemm';
 
 /** Activation fused into a forward epilogue: 0 = linear, 1 = relu. */
 const ACTIVATION_LINEAR: i32 = 0;
@@ -215,29 +215,37 @@ const DOT_MAX_N: i32 = 4;
 
 /**
  * Four dot products of length k: y_r[0] = act(bias + a_r · wt) (or y_r[0] += a_r · wt) for the
- * rows a + r*rowBytes, r < rows (<= 4), output rows yStride bytes apart. SIMD along k.
+ * rows a + r*rowBytes, r < rows (<= 4), output rows yStride bytes apart. SIMD along k. With
+ * offsets (implicit im2col), a row is k/run runs of run floats (run % 4 == 0), run t starting
+ * at a_r + offsets[t*run] bytes.
  */
 @inline
-function dot4(y: usize, yStride: usize, a: usize, rowBytes: usize, rows: i32, wt: usize, k: i32, bias: f32, relu: bool, accumulate: bool): void {
+function dot4(y: usize, yStride: usize, a: usize, rowBytes: usize, rows: i32, wt: usize, k: i32, bias: f32, relu: bool, accumulate: bool, offsets: usize = 0, run: i32 = 0): void {
   const a0 = a;
   const a1 = rows > 1 ? a + rowBytes : a;
   const a2 = rows > 2 ? a + rowBytes * 2 : a;
   const a3 = rows > 3 ? a + rowBytes * 3 : a;
   let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
-  let p = 0;
-  for (; p + 4 <= k; p += 4) {
-    const o = <usize>p << 2;
-    const wv = v128.load(wt + o);
-    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a0 + o), wv));
-    acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a1 + o), wv));
-    acc2 = f32x4.add(acc2, f32x4.mul(v128.load(a2 + o), wv));
-    acc3 = f32x4.add(acc3, f32x4.mul(v128.load(a3 + o), wv));
+  // Contiguous rows are one run of the first k & ~3 floats (the rest is the scalar tail).
+  const end = offsets == 0 ? k & ~3 : k;
+  const step = offsets == 0 ? end : run;
+  for (let p = 0; p < end; p += step) {
+    const base: usize = offsets == 0 ? 0 : <usize>load<i32>(offsets + (<usize>p << 2));
+    const wp = wt + (<usize>p << 2);
+    for (let c = 0; c < step; c += 4) {
+      const o = base + (<usize>c << 2);
+      const wv = v128.load(wp + (<usize>c << 2));
+      acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a0 + o), wv));
+      acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a1 + o), wv));
+      acc2 = f32x4.add(acc2, f32x4.mul(v128.load(a2 + o), wv));
+      acc3 = f32x4.add(acc3, f32x4.mul(v128.load(a3 + o), wv));
+    }
   }
   for (let r = 0; r < rows; r++) {
     const acc = r == 0 ? acc0 : r == 1 ? acc1 : r == 2 ? acc2 : acc3;
     const ar = a + rowBytes * r;
     let sum = bias + ((f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)));
-    for (let q = p; q < k; q++) sum += load<f32>(ar + (<usize>q << 2)) * load<f32>(wt + (<usize>q << 2));
+    for (let q = end; q < k; q++) sum += load<f32>(ar + (<usize>q << 2)) * load<f32>(wt + (<usize>q << 2));
     const yr = y + yStride * r;
     if (accumulate) sum += load<f32>(yr);
     else if (relu) sum = max(sum, 0);
@@ -308,7 +316,8 @@ function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32,
   }
 }
 
-/** Inputs with at most this many channels skip im2col for interior pixels (implicit im2col). */
+/** Inputs with at most this many channels skip im2col for interior pixels (implicit im2col; the
+ * dot-product path does so for any multiple of 4 channels). */
 const IMPLICIT_MAX_C: i32 = 4;
 
 /** Bytes of scratch of the micro-kernel path: panels, padded bias, im2col chunk, offsets, tmp. */
@@ -351,7 +360,7 @@ function runTiles(d: Direct, r0: i32, rows: i32, a: usize, aStep: usize, offsets
       for (let c = 0; c < n; c++) {
         const yr = d.y + ((<usize>(r0 + r) * n + c) << 2);
         const b = load<f32>(d.bias16 + (<usize>c << 2));
-        dot4(yr, <usize>n << 2, ar, aStep, min(4, rows - r), d.packed + ((<usize>c * k) << 2), k, b, d.relu, d.accumulate);
+        dot4(yr, <usize>n << 2, ar, aStep, min(4, rows - r), d.packed + ((<usize>c * k) << 2), k, b, d.relu, d.accumulate, offsets, d.g.inC);
       }
     }
     return;
@@ -415,7 +424,9 @@ function conv2dDirect(y: usize, x: usize, w: usize, bias: usize, g: Geometry, ac
   packPanels(d.packed, w, k, n, flip, kH, kW, d.dot ? 1 : NR);
   zeroRow(d.bias16, <i32>padded);
   if (bias != 0) copyRow(d.bias16, bias, n);
-  if (d.dot || g.inC > IMPLICIT_MAX_C || isPointwise(g)) {
+  // Implicit im2col: tiles with few input channels; dot products over runs of 4k channels.
+  const implicit = !isPointwise(g) && (d.dot ? g.inC % 4 == 0 : g.inC <= IMPLICIT_MAX_C);
+  if (!implicit) {
     viaIm2col(d, 0, outputRows(g));
     return;
   }

@@ -4,9 +4,10 @@
 // scalar tail agree bit for bit. No fused multiply-add is used (wasm has none outside relaxed
 // SIMD), which is what keeps the two forms identical.
 //
-// Error bounds below are the maximum measured against an f64 reference over the stated range
-// (test/kernels/math.test.ts sweeps every range with a dense grid plus random points and asserts
-// these same bounds). "ulp" is relative to the f32 spacing at the true value.
+// The error bound above each function holds over all inputs against the f64 truth: it is what
+// test/kernels/math.test.ts asserts on a dense grid plus random points over the whole range, and
+// bench/RESULTS.md lists the maximum measured on a 1M-point sweep. "ulp" is the f32 spacing at
+// the true value (constant 2^-149 below the smallest normal).
 //
 // Helpers exported for other kernel files (names are stable):
 //   exp_f32x4 / exp_f32, log_f32x4 / log_f32, log1p_f32x4 / log1p_f32, expm1_f32x4 / expm1_f32,
@@ -125,13 +126,10 @@ const LOG_P8: f32 = 3.3333331174e-1;
   return f32x4.mul(f32x4.mul(p, f), z);
 }
 
-/** Natural logarithm in each lane (see the error bound above). */
+/** log of positive normal finite lanes xs, minus `adjust` ln 2 (the subnormal pre-scale). */
 // @ts-ignore: decorator
-@inline export function log_f32x4(x: v128): v128 {
-  const subnormal = f32x4.lt(x, f32x4.splat(F32_MIN_NORMAL));
-  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, subnormal);
-  let e = i32x4.sub(i32x4.shr_u(xs, 23), i32x4.splat(126));
-  e = i32x4.add(e, v128.and(subnormal, i32x4.splat(-23)));
+@inline function logCore_f32x4(xs: v128, adjust: v128): v128 {
+  let e = i32x4.sub(i32x4.sub(i32x4.shr_u(xs, 23), i32x4.splat(126)), adjust);
   const m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000)); // [0.5, 1)
   const small = f32x4.lt(m, f32x4.splat(SQRT_HALF));
   e = i32x4.add(e, small); // small lanes are -1: m doubles, e drops by one
@@ -141,8 +139,16 @@ const LOG_P8: f32 = 3.3333331174e-1;
   let y = logPoly_f32x4(f, z);
   y = f32x4.add(y, f32x4.mul(ef, f32x4.splat(LN2_LO)));
   y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
-  let r = f32x4.add(f, y);
-  r = f32x4.add(r, f32x4.mul(ef, f32x4.splat(LN2_HI)));
+  const r = f32x4.add(f, y);
+  return f32x4.add(r, f32x4.mul(ef, f32x4.splat(LN2_HI)));
+}
+
+/** Natural logarithm in each lane (see the error bound above). */
+// @ts-ignore: decorator
+@inline export function log_f32x4(x: v128): v128 {
+  const subnormal = f32x4.lt(x, f32x4.splat(F32_MIN_NORMAL));
+  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, subnormal);
+  const r = logCore_f32x4(xs, v128.and(subnormal, i32x4.splat(23)));
   // Outside (0, +Inf): 0 -> -Inf, +Inf -> +Inf, negative or NaN -> NaN.
   const inf = f32x4.splat(Infinity);
   const regular = v128.and(f32x4.gt(x, f32x4.splat(0)), f32x4.lt(x, inf));
@@ -151,16 +157,12 @@ const LOG_P8: f32 = 3.3333331174e-1;
   return v128.bitselect(r, special, regular);
 }
 
-/** Scalar twin of log_f32x4. */
+/** Scalar twin of logCore_f32x4. */
 // @ts-ignore: decorator
-@inline export function log_f32(x: f32): f32 {
-  if (!(x > 0)) return x == 0 ? -Infinity : NaN;
-  if (x == Infinity) return x;
-  const subnormal = x < F32_MIN_NORMAL;
-  const xs = subnormal ? x * 8388608.0 : x;
+@inline function logCore_f32(xs: f32, adjust: i32): f32 {
   const bits = reinterpret<i32>(xs);
-  let e = (bits >>> 23) - 126 + (subnormal ? -23 : 0);
-  let m = reinterpret<f32>((bits & 0x007fffff) | 0x3f000000);
+  let e = (bits >>> 23) - 126 - adjust;
+  const m = reinterpret<f32>((bits & 0x007fffff) | 0x3f000000);
   let f: f32;
   if (m < SQRT_HALF) {
     e -= 1;
@@ -182,6 +184,15 @@ const LOG_P8: f32 = 3.3333331174e-1;
   y = y + ef * LN2_LO;
   y = y - z * 0.5;
   return (f + y) + ef * LN2_HI;
+}
+
+/** Scalar twin of log_f32x4. */
+// @ts-ignore: decorator
+@inline export function log_f32(x: f32): f32 {
+  if (!(x > 0)) return x == 0 ? -Infinity : NaN;
+  if (x == Infinity) return x;
+  const subnormal = x < F32_MIN_NORMAL;
+  return logCore_f32(subnormal ? x * 8388608.0 : x, subnormal ? 23 : 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,32 +223,62 @@ const LOG_P8: f32 = 3.3333331174e-1;
 
 // ---------------------------------------------------------------------------------------------
 // expm1(x) = e^x - 1
-// Max error 3 ulp. expm1(±0) = ±0, expm1(-Inf) = -1, expm1(x > 88.72) = +Inf, expm1(NaN) = NaN.
-// Method (Kahan): u = e^x; if u == 1 the answer is x; if u - 1 == -1 it is -1; else
-// (u - 1) * (x / log(u)), which cancels the rounding error made in forming u.
+// Max error 2 ulp. expm1(±0) = ±0, expm1(x <= -17.4) = -1, expm1(-Inf) = -1,
+// expm1(x > 88.72) = +Inf, expm1(NaN) = NaN.
+// Method: exp's reduction x = n ln2 + r; with q = e^r - 1 (exp's polynomial before its + 1) and
+// s = 2^n, e^x - 1 = s q + (s - 1): exact q for n = 0 (no cancellation near 0), and s - 1 exact.
+// x is clamped to [-30, 89] (expm1(-30) is -1 in f32); above 40 the -1 is below half an ulp, so
+// the result is e^x = (q + 1) 2^(n - 64) 2^64, which overflows to +Inf where e^x does.
+
+const EXPM1_MIN: f32 = -30.0;
+const EXPM1_BIG: f32 = 40.0;
+const TWO_64: f32 = 18446744073709551616.0;
 
 /** e^x - 1 in each lane, accurate for tiny x. */
 // @ts-ignore: decorator
-@inline export function expm1_f32x4(x: v128): v128 {
-  const one = f32x4.splat(1);
-  const u = exp_f32x4(x);
-  const um1 = f32x4.sub(u, one);
-  const r = f32x4.mul(um1, f32x4.div(x, log_f32x4(u)));
-  // u == 1: x; u == +Inf: +Inf; u - 1 == -1 (u == 0 or rounds away): -1.
-  let out = v128.bitselect(x, r, f32x4.eq(u, one));
-  out = v128.bitselect(u, out, f32x4.eq(u, f32x4.splat(Infinity)));
-  return v128.bitselect(f32x4.splat(-1), out, f32x4.eq(um1, f32x4.splat(-1)));
+@inline export function expm1_f32x4(v: v128): v128 {
+  const x = f32x4.pmax(f32x4.pmin(v, f32x4.splat(EXP_MAX)), f32x4.splat(EXPM1_MIN)); // NaN passes
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUND_MAGIC));
+  const nf = f32x4.sub(t, f32x4.splat(ROUND_MAGIC));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(nf, f32x4.splat(LN2_HI))), f32x4.mul(nf, f32x4.splat(LN2_LO)));
+  let p = f32x4.add(f32x4.mul(f32x4.splat(EXP_P0), r), f32x4.splat(EXP_P1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(EXP_P2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(EXP_P3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(EXP_P4));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(EXP_P5));
+  const q = f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r);
+  const n = i32x4.sub(t, i32x4.splat(ROUND_MAGIC_BITS)); // [-44, 128]
+  const sc = i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23); // 2^n, valid for n <= 127
+  const small = f32x4.add(f32x4.mul(sc, q), f32x4.sub(sc, f32x4.splat(1)));
+  const shi = i32x4.shl(i32x4.add(n, i32x4.splat(127 - 64)), 23); // 2^(n - 64)
+  const big = f32x4.mul(f32x4.mul(f32x4.add(q, f32x4.splat(1)), shi), f32x4.splat(TWO_64));
+  const out = v128.bitselect(big, small, f32x4.gt(x, f32x4.splat(EXPM1_BIG)));
+  return v128.or(out, v128.and(x, i32x4.splat(0x80000000))); // the sign of x: expm1(-0) = -0
 }
 
 /** Scalar twin of expm1_f32x4. */
 // @ts-ignore: decorator
-@inline export function expm1_f32(x: f32): f32 {
-  const u = exp_f32(x);
-  const um1 = u - 1;
-  if (um1 == -1) return -1;
-  if (u == Infinity) return u;
-  if (u == 1) return x;
-  return um1 * (x / log_f32(u));
+@inline export function expm1_f32(v: f32): f32 {
+  if (v != v) return v;
+  const x = max<f32>(min<f32>(v, EXP_MAX), EXPM1_MIN);
+  const t = x * LOG2E + ROUND_MAGIC;
+  const nf = t - ROUND_MAGIC;
+  const r = (x - nf * LN2_HI) - nf * LN2_LO;
+  let p = EXP_P0 * r + EXP_P1;
+  p = p * r + EXP_P2;
+  p = p * r + EXP_P3;
+  p = p * r + EXP_P4;
+  p = p * r + EXP_P5;
+  const q = p * (r * r) + r;
+  const n = reinterpret<i32>(t) - ROUND_MAGIC_BITS;
+  let out: f32;
+  if (x > EXPM1_BIG) {
+    out = ((q + 1) * reinterpret<f32>((n + (127 - 64)) << 23)) * TWO_64;
+  } else {
+    const sc = reinterpret<f32>((n + 127) << 23);
+    out = sc * q + (sc - 1);
+  }
+  return reinterpret<f32>(reinterpret<i32>(out) | (reinterpret<i32>(x) & 0x80000000));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,7 +331,7 @@ const TANH_P4: f32 = -3.33332819422e-1;
 
 // ---------------------------------------------------------------------------------------------
 // erf(x)
-// Max absolute error 5e-7 (8 ulp of values near 1, worst near |x| = 3.3); 4 ulp for |x| < 1.
+// Max absolute error 5e-7 (8 ulp of values near 1, worst near |x| = 3.3-3.6); 4 ulp for |x| < 1.
 // erf(±0) = ±0, erf(±Inf) = ±1, |x| >= 4 -> ±1 (clamped), erf(NaN) = NaN.
 // Method: rational minimax x P(x^2) / Q(x^2) on [-4, 4] with a degree-13 odd numerator and a
 // degree-8 even denominator (the coefficients Eigen and TensorFlow use for float erf).
@@ -350,23 +391,22 @@ const ERF_B8: f32 = -1.45660718464996e-5;
 // ---------------------------------------------------------------------------------------------
 // sigmoid(x) = 1 / (1 + e^-x)
 // Max error 3 ulp over all of f32, the subnormal tail (x < -87.3) included: with e = e^-|x|,
-// sigmoid = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, so nothing overflows and tiny
+// sigmoid = (x >= 0 ? 1 : e) / (1 + e) (one rounding after exp), so nothing overflows and tiny
 // results keep their relative precision. sigmoid(±Inf) = 1 / 0, sigmoid(NaN) = NaN.
 
 /** Logistic sigmoid in each lane. */
 // @ts-ignore: decorator
 @inline export function sigmoid_f32x4(x: v128): v128 {
   const e = exp_f32x4(f32x4.neg(f32x4.abs(x)));
-  const s = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
-  return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, f32x4.splat(0)));
+  const num = v128.bitselect(f32x4.splat(1), e, f32x4.ge(x, f32x4.splat(0)));
+  return f32x4.div(num, f32x4.add(f32x4.splat(1), e));
 }
 
 /** Scalar twin of sigmoid_f32x4. */
 // @ts-ignore: decorator
 @inline export function sigmoid_f32(x: f32): f32 {
   const e = exp_f32(-abs<f32>(x));
-  const s: f32 = 1 / (1 + e);
-  return x >= 0 ? s : e * s;
+  return (x >= 0 ? <f32>1 : e) / (1 + e);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,17 +415,26 @@ const ERF_B8: f32 = -1.45660718464996e-5;
 // softplus(x) ~ e^x keeps its relative precision for very negative x.
 // softplus(-Inf) = 0, softplus(+Inf) = +Inf, softplus(NaN) = NaN.
 
-/** Softplus in each lane. */
+/** Softplus in each lane. log1p(e) for e = e^-|x| in [0, 1]: 1 + e is normal, so the core log serves. */
 // @ts-ignore: decorator
 @inline export function softplus_f32x4(x: v128): v128 {
-  const t = log1p_f32x4(exp_f32x4(f32x4.neg(f32x4.abs(x))));
+  const e = exp_f32x4(f32x4.neg(f32x4.abs(x)));
+  const u = f32x4.add(e, f32x4.splat(1));
+  const d = f32x4.sub(u, f32x4.splat(1));
+  const l = f32x4.mul(logCore_f32x4(u, f32x4.splat(0)), f32x4.div(e, d));
+  const t = v128.bitselect(e, l, f32x4.eq(d, f32x4.splat(0))); // log1p as log1p_f32x4 computes it
   return f32x4.add(f32x4.pmax(x, f32x4.splat(0)), t); // pmax keeps NaN; -0 vs +0 vanishes in the sum
 }
 
 /** Scalar twin of softplus_f32x4. */
 // @ts-ignore: decorator
 @inline export function softplus_f32(x: f32): f32 {
-  return max<f32>(x, 0) + log1p_f32(exp_f32(-abs<f32>(x)));
+  if (x != x) return x;
+  const e = exp_f32(-abs<f32>(x));
+  const u = e + 1;
+  const d = u - 1;
+  const t = d == 0 ? e : logCore_f32(u, 0) * (e / d);
+  return max<f32>(x, 0) + t;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,30 +451,53 @@ const ERF_B8: f32 = -1.45660718464996e-5;
   return max<f32>(max<f32>(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max<f32>(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
 }
 
-/** Maximum of one row of `cols` floats (-Inf for an empty row, NaN if any is NaN). */
+/**
+ * Maximum of one row of `cols` floats (-Inf for an empty row). pmax (one instruction) in two
+ * accumulators; a NaN may be skipped here, but it still turns the row's exp-sum into NaN.
+ */
 // @ts-ignore: decorator
 @inline export function rowMax(x: usize, cols: i32): f32 {
-  let vmax = f32x4.splat(-Infinity);
+  let m0 = f32x4.splat(-Infinity);
+  let m1 = m0;
   let c = 0;
-  for (; c + 4 <= cols; c += 4) vmax = f32x4.max(vmax, v128.load(x + (<usize>c << 2)));
-  let m = hmax_f32x4(vmax);
+  for (; c + 8 <= cols; c += 8) {
+    const o = <usize>c << 2;
+    m0 = f32x4.pmax(m0, v128.load(x + o));
+    m1 = f32x4.pmax(m1, v128.load(x + o, 16));
+  }
+  for (; c + 4 <= cols; c += 4) m0 = f32x4.pmax(m0, v128.load(x + (<usize>c << 2)));
+  let m = hmax_f32x4(f32x4.max(m0, m1));
   for (; c < cols; c++) m = max<f32>(m, load<f32>(x + (<usize>c << 2)));
   return m;
 }
 
-/** y[c] = exp(x[c] - shift) over one row; returns the sum of the y[c]. y may alias x. */
+/**
+ * y[c] = exp(x[c] - shift) over one row; returns the sum of the y[c]. y may alias x.
+ * Eight lanes per iteration in two accumulators (two independent exp chains), summed as
+ * hsum(acc0 + acc1), then a 4-wide step and the scalar tail: a fixed order, the same bits every run.
+ */
 // @ts-ignore: decorator
 @inline export function rowExpShifted(y: usize, x: usize, cols: i32, shift: f32): f32 {
   const s = f32x4.splat(shift);
-  let vsum = f32x4.splat(0);
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
   let c = 0;
+  for (; c + 8 <= cols; c += 8) {
+    const o = <usize>c << 2;
+    const e0 = exp_f32x4(f32x4.sub(v128.load(x + o), s));
+    const e1 = exp_f32x4(f32x4.sub(v128.load(x + o, 16), s));
+    v128.store(y + o, e0);
+    v128.store(y + o, e1, 16);
+    acc0 = f32x4.add(acc0, e0);
+    acc1 = f32x4.add(acc1, e1);
+  }
   for (; c + 4 <= cols; c += 4) {
     const o = <usize>c << 2;
     const e = exp_f32x4(f32x4.sub(v128.load(x + o), s));
     v128.store(y + o, e);
-    vsum = f32x4.add(vsum, e);
+    acc0 = f32x4.add(acc0, e);
   }
-  let sum = hsum_f32x4(vsum);
+  let sum = hsum_f32x4(f32x4.add(acc0, acc1));
   for (; c < cols; c++) {
     const o = <usize>c << 2;
     const e = expS(load<f32>(x + o) - shift);

@@ -5,6 +5,8 @@
 // Compares the default entry (wasm inlined as base64) with loading a separate tensorlane.wasm:
 // the same bundle with the base64 string emptied, plus the .wasm read from disk and passed as
 // `init({ bytes })`. Each run is a fresh `node` process; prints medians (and min) over the runs.
+// Also workerd: a fresh `workerd serve examples/edge/config.capnp` per run, timing start-to-listen
+// (loading the modules, compiling the wasm) and the first request (which runs `init()` + a matmul).
 // `--stand-in FILE.wasm` also times base64-decode + compile against read + compile for a bigger
 // module (e.g. tfjs-backend-wasm-simd.wasm, 415 KB), to see how the choice scales.
 import { execFileSync } from 'node:child_process';
@@ -12,6 +14,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { startWorkerd } from '../test/runtimes/workerd.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -46,23 +49,27 @@ console.log(`separate (bundle without bytes + tensorlane.wasm): ${kb(separateGzi
 const probes = {
   inline: `const t0 = performance.now();
 const tl = await import(${JSON.stringify(join(DIST, 'tensorlane.js'))});
+const t1 = performance.now();
 await tl.init();
-console.log(performance.now() - t0);`,
+console.log(performance.now() - t0, t1 - t0);`,
   separate: `const t0 = performance.now();
 const [tl, bytes] = await Promise.all([
   import(${JSON.stringify(separateJs)}),
   import('node:fs/promises').then((fs) => fs.readFile(${JSON.stringify(join(DIST, 'tensorlane.wasm'))})),
 ]);
+const t1 = performance.now();
 await tl.init({ bytes });
-console.log(performance.now() - t0);`,
+console.log(performance.now() - t0, t1 - t0);`,
 };
-const samples = { inline: { init: [], process: [] }, separate: { init: [], process: [] } };
+const samples = { inline: { init: [], imp: [], process: [] }, separate: { init: [], imp: [], process: [] } };
 for (let i = 0; i < RUNS; i++) {
   for (const [name, code] of Object.entries(probes)) {
     const t0 = performance.now();
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
     samples[name].process.push(performance.now() - t0);
-    samples[name].init.push(Number(out.trim()));
+    const [total, imported] = out.trim().split(' ').map(Number);
+    samples[name].init.push(total);
+    samples[name].imp.push(imported);
   }
 }
 function median(xs) {
@@ -72,12 +79,31 @@ function median(xs) {
 console.log(`\nNode ${process.version} cold start, ${RUNS} fresh processes each (median, min):`);
 for (const [name, s] of Object.entries(samples)) {
   console.log(
-    `  ${name.padEnd(8)} import + init ${median(s.init).toFixed(1)} ms (min ${Math.min(...s.init).toFixed(1)}),` +
+    `  ${name.padEnd(8)} import + init ${median(s.init).toFixed(1)} ms (min ${Math.min(...s.init).toFixed(1)};` +
+      ` import alone ${median(s.imp).toFixed(1)} ms),` +
       ` whole process ${median(s.process).toFixed(0)} ms (min ${Math.min(...s.process).toFixed(0)})`,
   );
 }
 
-// 4. Optional: the same comparison for a bigger stand-in module (decode/read + compile only).
+// 4. workerd: the edge example, from process start to listening, then its first response.
+const edge = { listen: [], first: [] };
+for (let i = 0; i < RUNS; i++) {
+  const t0 = performance.now();
+  const { port, stop } = await startWorkerd('examples/edge/config.capnp');
+  const t1 = performance.now();
+  try {
+    const body = await (await fetch(`http://127.0.0.1:${port}/`)).json();
+    if (body.data?.join(',') !== '58,64,139,154') throw new Error(`cold-start: the edge example answered ${JSON.stringify(body)}`);
+    edge.first.push(performance.now() - t1);
+    edge.listen.push(t1 - t0);
+  } finally {
+    stop();
+  }
+}
+console.log(`\nworkerd (examples/edge), ${RUNS} fresh processes (median, min):`);
+console.log(`  start to listening ${median(edge.listen).toFixed(0)} ms (min ${Math.min(...edge.listen).toFixed(0)}), first request (init + matmul) ${median(edge.first).toFixed(1)} ms (min ${Math.min(...edge.first).toFixed(1)})`);
+
+// 5. Optional: the same comparison for a bigger stand-in module (decode/read + compile only).
 const standInArg = process.argv.indexOf('--stand-in');
 if (standInArg > 0) {
   const file = process.argv[standInArg + 1];

@@ -1,5 +1,5 @@
-// npm test: build, run the vitest suites (Node), then the other runtimes (Deno, Chromium,
-// workerd) against the built dist/, and end with one plain line: `N passed, N failed`.
+// npm test: build, run the vitest suites (Node), type-check, then the built dist/ in every runtime
+// (Node, Deno, Chromium, workerd), and end with one plain line: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
@@ -27,6 +27,14 @@ if (existsSync(results)) {
   failed += 1;
 }
 if (vitestStatus !== 0 && failed === 0) failed += 1;
+
+// The type check of src/, test/, bench/, examples/ and scripts/ counts as one test.
+if (extra.length === 0) {
+  const typecheck = step('node_modules/.bin/tsc', ['--noEmit', '-p', '.']);
+  console.log(`typecheck (tsc --noEmit -p .): ${typecheck === 0 ? 'passed' : 'FAILED'}`);
+  if (typecheck === 0) passed += 1;
+  else failed += 1;
+}
 
 if (existsSync('test/runtimes/run-all.mjs') && extra.length === 0) {
   const runtimes = spawnSync('node', ['test/runtimes/run-all.mjs'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });

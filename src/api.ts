@@ -10,6 +10,7 @@ export * as callbacks from './callbacks/index.js';
 export * as data from './data/index.js';
 export * as augment from './augment/index.js';
 export { Rng, streamId, StreamPurpose } from './random.js';
+export * as tuning from './tuning.js';
 export { Model, type ModelConfig, type CompileOptions, type FitOptions, type EvaluateOptions, type PredictOptions, type BatchAugmenter } from './model/model.js';
 export { Sequential, type SequentialOptions } from './model/sequential.js';
 export { Input } from './layers/core.js';

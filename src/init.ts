@@ -85,6 +85,25 @@ async function compile(who: string, bytes: BufferSource, from: string): Promise<
   }
 }
 
+/**
+ * The module behind the worker entry's `import wasm from './tensorlane.wasm'`. workerd and wrangler
+ * give a compiled `WebAssembly.Module`; other bundlers that pick the `worker` condition may give
+ * the bytes (esbuild's `binary` loader) or a URL (asset loaders), which are loaded as such.
+ */
+export async function moduleFromImport(imported: unknown): Promise<WebAssembly.Module> {
+  if (imported instanceof WebAssembly.Module) return imported;
+  if (imported instanceof ArrayBuffer || ArrayBuffer.isView(imported)) return compile('init', imported as BufferSource, "the bytes imported from './tensorlane.wasm'");
+  if (typeof imported === 'string' || imported instanceof URL) {
+    const response = await fetch(imported);
+    if (!response.ok) throw new Error(`init: fetching ${String(imported)} (imported from './tensorlane.wasm') failed with HTTP ${response.status}`);
+    return compile('init', await response.arrayBuffer(), String(imported));
+  }
+  throw new ValueError(
+    `init: importing './tensorlane.wasm' gave ${describe(imported)}, not a WebAssembly.Module, bytes or a URL; ` +
+      "let your bundler import .wasm files as modules, or pass init({ module | bytes | url })",
+  );
+}
+
 /** Builds `init` for an entry point whose default module comes from `defaultModule`. */
 export function makeInit(defaultModule: () => WebAssembly.Module | Promise<WebAssembly.Module>) {
   /**

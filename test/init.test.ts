@@ -19,6 +19,29 @@ test('every API throws a clear error before init()', async () => {
   expect(Array.from(tl.ops.matmul(a, b).data)).toEqual([5]);
 });
 
+test('ops, models and fit all throw NotInitializedError before init(); pure constructors do not', async () => {
+  const tl = await fresh();
+  const x = tl.tensor(new Float32Array(6), [2, 3]);
+  const calls: Record<string, () => unknown> = {
+    'ops.relu': () => tl.ops.relu(x),
+    'ops.conv2d': () => tl.ops.conv2d(tl.tensor(new Float32Array(9), [1, 3, 3, 1]), tl.tensor(new Float32Array(1), [1, 1, 1, 1])),
+    'ops.randomNormal': () => tl.ops.randomNormal([3], 0, 1, { seed: 1 }),
+    'new Sequential': () => new tl.Sequential([tl.layers.dense({ units: 2, inputShape: [3] })]),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    expect(call, name).toThrow(tl.NotInitializedError);
+    expect(call, name).toThrow(/tensorlane is not initialised: call `await init\(\)`/);
+  }
+  // Layer and optimizer objects hold only options until a model is built, so they may be made early.
+  const dense = tl.layers.dense({ units: 2, inputShape: [3] });
+  expect(tl.optimizers.adam()).toBeDefined();
+  await tl.init();
+  const model = new tl.Sequential([dense], { seed: 1 });
+  model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+  const history = await model.fit(x, tl.tensor(new Float32Array(4), [2, 2]), { epochs: 1, verbose: 0 });
+  expect(history.history.loss).toHaveLength(1);
+});
+
 test('init() twice without options is a no-op; init({ bytes }) and init({ module }) replace the module', async () => {
   const tl = await fresh();
   await tl.init();
@@ -115,4 +138,24 @@ test('init() explains a runtime that cannot compile the module (no SIMD, or wasm
   }
   await tl.init();
   expect(tl.isInitialized()).toBe(true);
+});
+
+test("the worker entry accepts what bundlers make of './tensorlane.wasm': a module, bytes or a URL", async () => {
+  const { moduleFromImport } = await import('../src/init.js');
+  const module = new WebAssembly.Module(WASM());
+  expect(await moduleFromImport(module)).toBe(module);
+  expect(await moduleFromImport(WASM())).toBeInstanceOf(WebAssembly.Module);
+  expect(await moduleFromImport(new Uint8Array(WASM()).buffer)).toBeInstanceOf(WebAssembly.Module);
+  const server = createServer((req, res) => (req.url === '/assets/tensorlane.wasm' ? res.writeHead(200).end(WASM()) : res.writeHead(404).end()));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    expect(await moduleFromImport(`${base}/assets/tensorlane.wasm`)).toBeInstanceOf(WebAssembly.Module);
+    expect(await moduleFromImport(new URL(`${base}/assets/tensorlane.wasm`))).toBeInstanceOf(WebAssembly.Module);
+    await expect(moduleFromImport(`${base}/gone.wasm`)).rejects.toThrow(`init: fetching ${base}/gone.wasm (imported from './tensorlane.wasm') failed with HTTP 404`);
+  } finally {
+    server.close();
+  }
+  await expect(moduleFromImport({ memory: {} })).rejects.toThrow(/init: importing '.\/tensorlane.wasm' gave Object, not a WebAssembly.Module, bytes or a URL/);
+  await expect(moduleFromImport(new Uint8Array([1, 2]))).rejects.toThrow(/init: the bytes imported from '.\/tensorlane.wasm' is not a valid tensorlane.wasm/);
 });

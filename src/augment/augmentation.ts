@@ -112,9 +112,10 @@ interface Plan {
 
 /** Stage list for an input shape: consecutive affine ops with equal fills share one stage. */
 function makePlan(ops: readonly Augmentation[], shape: ImageShape): Plan {
-  const shapes: ImageShape[] = [shape];
+  // A copy: callers (fit) reuse and mutate their shape array, and plans are cached.
+  const shapes: ImageShape[] = [[shape[0], shape[1], shape[2], shape[3]]];
   const stages: Stage[] = [];
-  let maxImageFloats = size(shape);
+  let maxImageFloats = size(shapes[0]!);
   let maxParamFloats = shape[0] * 6;
   ops.forEach((op, k) => {
     const inShape = shapes[k]!;
@@ -145,7 +146,7 @@ function size(s: ImageShape): number {
 
 /** p_in = M(P(p_out)): composes two 2x3 affine maps (f64), writing into m at offset o. */
 function composeInto(m: Float64Array, p: Float32Array, o: number): void {
-  const [m0, m1, m2, m3, m4, m5] = m as unknown as number[] as [number, number, number, number, number, number];
+  const m0 = m[0]!, m1 = m[1]!, m2 = m[2]!, m3 = m[3]!, m4 = m[4]!, m5 = m[5]!;
   const p0 = p[o]!, p1 = p[o + 1]!, p2 = p[o + 2]!, p3 = p[o + 3]!, p4 = p[o + 4]!, p5 = p[o + 5]!;
   m[0] = m0 * p0 + m1 * p3;
   m[1] = m0 * p1 + m1 * p4;
@@ -168,7 +169,7 @@ function execute(plan: Plan, params: readonly Float32Array[], ptr: number, ptrFl
   for (const stage of plan.stages) {
     if (stage.kind === 'pixel') {
       f32().set(params[stage.index]!, ws.params >>> 2);
-      writeGeometry(ws.geometry, stage.shape, undefined, undefined, stage.op.valueRange);
+      writeGeometry(ws.geometry, stage.shape, stage.shape, undefined, stage.op.valueRange);
       stage.op.run(current, stage.shape, ws.params, ws.geometry);
       continue;
     }
@@ -176,7 +177,7 @@ function execute(plan: Plan, params: readonly Float32Array[], ptr: number, ptrFl
     const composed = ws.composed;
     for (let i = 0; i < n; i++) {
       scratchMatrix.set(IDENTITY);
-      stage.ops.forEach((op, j) => composeInto(scratchMatrix, params[stage.first + j]!, i * 6));
+      for (let j = 0; j < stage.ops.length; j++) composeInto(scratchMatrix, params[stage.first + j]!, i * 6);
       for (let e = 0; e < 6; e++) {
         const v = scratchMatrix[e]!;
         if (!(Math.abs(v) <= MATRIX_LIMIT)) {
@@ -189,22 +190,37 @@ function execute(plan: Plan, params: readonly Float32Array[], ptr: number, ptrFl
     f32().set(composed.subarray(0, n * 6), ws.params >>> 2);
     const outFloats = size(stage.outShape);
     const dst = current !== ptr && outFloats <= ptrFloats ? ptr : current === ws.spares[0] ? ws.spares[1] : ws.spares[0];
-    writeGeometry(ws.geometry, stage.inShape, [stage.outShape[1], stage.outShape[2]], stage.ops[0]!.fill);
+    writeGeometry(ws.geometry, stage.inShape, stage.outShape, stage.ops[0]!.fill);
     k.f32_affine_warp!(dst, current, ws.params, ws.geometry);
     current = dst;
   }
   return current;
 }
 
-/** Wasm buffers of a pipeline's in-place path, kept for one batch shape. */
-interface InPlaceState {
-  heap: Heap;
-  key: string;
+/** The plan and parameter views of one batch size within an in-place state. */
+interface SizedPlan {
   plan: Plan;
-  blocks: number[];
-  ws: Workspace;
   params: Float32Array[];
 }
+
+/**
+ * Wasm buffers of a pipeline's in-place path for one image size [h, w, c] and batches of up to
+ * `capacity` images; plans for each batch size seen (a full batch, the last smaller one) are
+ * kept, so alternating sizes allocate nothing.
+ */
+interface InPlaceState {
+  heap: Heap;
+  imageKey: string;
+  capacity: number;
+  blocks: number[];
+  ws: Workspace;
+  /** Parameter arrays for `capacity` images; sized plans use prefixes of them. */
+  params: Float32Array[];
+  sized: Map<number, SizedPlan>;
+}
+
+/** Sized plans kept per state; more distinct batch sizes than this start the cache afresh. */
+const MAX_SIZED_PLANS = 8;
 
 /**
  * A sequence of augmentations applied in order (`augment.sequence([...])`). Consecutive
@@ -276,42 +292,61 @@ export class Pipeline {
    * Augments a batch already in wasm memory, in place: draws parameters from `rng` and writes
    * the result over the input at `ptr`. The steps must keep the batch shape (a crop needs
    * `padding` or a resize). Buffers (parameters, geometry, two image-sized spares) are allocated
-   * on the first call for a shape and reused, so steady-state calls allocate nothing. This is
-   * what `fit({ augment })` calls for each training batch.
+   * on the first call for an image size and reused for every batch of up to that many images
+   * (a smaller last batch included), so steady-state calls allocate nothing. This is what
+   * `fit({ augment })` calls for each training batch.
    */
   applyInPlacePtr(ptr: number, shape: readonly number[], rng: RandomSource): void {
     const s = checkImageShape(shape, 'augment.applyInPlacePtr');
     if (!Number.isInteger(ptr) || ptr <= 0 || ptr % 4 !== 0 || ptr + size(s) * 4 > kernels().memory.buffer.byteLength) {
       throw new ValueError(`augment.applyInPlacePtr: ${ptr} is not a valid f32 buffer of ${size(s)} floats in wasm memory`);
     }
-    const state = this.stateFor(s);
-    this.ops.forEach((op, k) => op.sampleInto(state.plan.shapes[k]!, rng, state.params[k]!));
-    const at = execute(state.plan, state.params, ptr, size(s), state.ws);
+    const { plan, params } = this.sizedPlan(s);
+    for (let k = 0; k < this.ops.length; k++) this.ops[k]!.sampleInto(plan.shapes[k]!, rng, params[k]!);
+    const at = execute(plan, params, ptr, size(s), this.state!.ws);
     if (at !== ptr) kernels().f32_copy!(ptr, at, size(s));
   }
 
-  private stateFor(s: ImageShape): InPlaceState {
-    const key = s.join('x');
+  /** The plan for shape `s`, (re)allocating the buffers when the image size or capacity changes. */
+  private sizedPlan(s: ImageShape): SizedPlan {
     const h = heap();
-    if (this.state !== undefined && this.state.key === key && this.state.heap === h) return this.state;
+    const imageKey = s.slice(1).join('x');
+    let state = this.state;
+    if (state === undefined || state.heap !== h || state.imageKey !== imageKey || state.capacity < s[0]) {
+      state = this.allocate(s, h, imageKey);
+    }
+    let sized = state.sized.get(s[0]);
+    if (sized === undefined) {
+      const plan = makePlan(this.ops, s);
+      sized = { plan, params: this.ops.map((op, k) => state.params[k]!.subarray(0, s[0] * op.paramsPerImage(plan.shapes[k]!))) };
+      if (state.sized.size >= MAX_SIZED_PLANS) state.sized.clear();
+      state.sized.set(s[0], sized);
+    }
+    return sized;
+  }
+
+  private allocate(s: ImageShape, h: Heap, imageKey: string): InPlaceState {
     if (this.state !== undefined && this.state.heap === h) {
       for (const b of this.state.blocks) h.free(b);
       if (this.releaseToken) cancelRelease(this.releaseToken);
     }
+    this.state = undefined;
     const plan = makePlan(this.ops, s);
     const out = plan.shapes[plan.shapes.length - 1]!;
-    if (out.join('x') !== key) {
+    if (out.join('x') !== s.join('x')) {
       throw new ShapeError(`augment.applyInPlacePtr: the steps change the batch shape from ${formatShape(s)} to ${formatShape(out)}; in-place augmentation must keep it (give randomCrop a padding, or use augment.apply)`);
     }
     const blocks = [GEOMETRY_BYTES, plan.maxParamFloats * 4, plan.maxImageFloats * 4, plan.maxImageFloats * 4].map((b) => h.alloc(b));
     this.state = {
       heap: h,
-      key,
-      plan,
+      imageKey,
+      capacity: s[0],
       blocks,
       ws: { geometry: blocks[0]!, params: blocks[1]!, spares: [blocks[2]!, blocks[3]!], composed: new Float32Array(s[0] * 6) },
-      params: this.ops.map((op, k) => new Float32Array(plan.shapes[k]![0] * op.paramsPerImage(plan.shapes[k]!))),
+      params: this.ops.map((op, k) => new Float32Array(s[0] * op.paramsPerImage(plan.shapes[k]!))),
+      sized: new Map([[s[0], { plan, params: [] }]]),
     };
+    this.state.sized.get(s[0])!.params = this.state.params;
     this.releaseToken = releaseOnCollect(this, blocks);
     return this.state;
   }

@@ -140,16 +140,19 @@ export class RandomCrop extends AffineAugmentation {
   }
 
   override outputShape(shape: ImageShape): ImageShape {
-    const [n, h, w, c] = shape;
+    this.checkFits(shape);
+    return [shape[0], this.height, this.width, shape[3]];
+  }
+
+  private checkFits(shape: ImageShape): void {
     const p = 2 * this.padding;
-    if (this.height > h + p || this.width > w + p) {
+    if (this.height > shape[1] + p || this.width > shape[2] + p) {
       throw new ShapeError(`${this.name}: a ${this.height}x${this.width} crop does not fit images ${formatShape(shape)} with padding ${this.padding}`);
     }
-    return [n, this.height, this.width, c];
   }
 
   sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
-    this.outputShape(shape);
+    this.checkFits(shape);
     const [n, h, w] = shape;
     const p = this.padding;
     for (let i = 0; i < n; i++) {
@@ -194,28 +197,29 @@ export class RandomResizedCrop extends AffineAugmentation {
     const logLo = wasmMath.log(this.ratio[0]);
     const logHi = wasmMath.log(this.ratio[1]);
     for (let i = 0; i < n; i++) {
-      let window: [number, number, number, number] | undefined;
-      for (let attempt = 0; attempt < 10 && window === undefined; attempt++) {
+      let top = -1, left = 0, ch = 0, cw = 0;
+      for (let attempt = 0; attempt < 10 && top < 0; attempt++) {
         const target = area * rng.uniform(this.scale[0], this.scale[1]);
         const aspect = wasmMath.exp(rng.uniform(logLo, logHi));
-        const cw = Math.round(Math.sqrt(target * aspect));
-        const ch = Math.round(Math.sqrt(target / aspect));
-        if (cw > 0 && cw <= w && ch > 0 && ch <= h) window = [rng.int(h - ch + 1), rng.int(w - cw + 1), ch, cw];
+        cw = Math.round(Math.sqrt(target * aspect));
+        ch = Math.round(Math.sqrt(target / aspect));
+        if (cw > 0 && cw <= w && ch > 0 && ch <= h) {
+          top = rng.int(h - ch + 1);
+          left = rng.int(w - cw + 1);
+        }
       }
-      window ??= centreCrop(h, w, this.ratio);
-      const [top, left, ch, cw] = window;
+      if (top < 0) {
+        // torchvision's fallback: the largest centred window whose aspect ratio is within `ratio`.
+        cw = w;
+        ch = h;
+        if (w / h < this.ratio[0]) ch = Math.round(w / this.ratio[0]);
+        else if (w / h > this.ratio[1]) cw = Math.round(h * this.ratio[1]);
+        top = Math.floor((h - ch) / 2);
+        left = Math.floor((w - cw) / 2);
+      }
       const sx = cw / this.width;
       const sy = ch / this.height;
       setMatrix(out, i, sx, 0, left + 0.5 * sx - 0.5, 0, sy, top + 0.5 * sy - 0.5);
     }
   }
-}
-
-/** torchvision's fallback: the largest centred window whose aspect ratio is within `ratio`. */
-function centreCrop(h: number, w: number, [lo, hi]: [number, number]): [number, number, number, number] {
-  let cw = w;
-  let ch = h;
-  if (w / h < lo) ch = Math.round(w / lo);
-  else if (w / h > hi) cw = Math.round(h * hi);
-  return [Math.floor((h - ch) / 2), Math.floor((w - cw) / 2), ch, cw];
 }

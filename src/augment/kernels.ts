@@ -54,11 +54,11 @@ export function sameFill(a: Fill, b: Fill): boolean {
   return a.fillMode === b.fillMode && a.interpolation === b.interpolation && a.fillValue === b.fillValue;
 }
 
-/** Writes the geometry struct at `ptr` (see assembly/augment.ts). */
-export function writeGeometry(
-  ptr: number, shape: ImageShape, out: readonly [number, number] = [shape[1], shape[2]],
-  fill?: Fill, valueRange: readonly [number, number] = [0, 0],
-): void {
+/**
+ * Writes the geometry struct at `ptr` (see assembly/augment.ts): input batch shape, output
+ * height and width taken from `out` (a batch shape), fill settings and the clipping range.
+ */
+export function writeGeometry(ptr: number, shape: ImageShape, out: ImageShape = shape, fill?: Fill, valueRange?: readonly [number, number]): void {
   const ints = i32();
   const floats = f32();
   const at = ptr >>> 2;
@@ -66,13 +66,13 @@ export function writeGeometry(
   ints[at + 1] = shape[1];
   ints[at + 2] = shape[2];
   ints[at + 3] = shape[3];
-  ints[at + 4] = out[0];
-  ints[at + 5] = out[1];
+  ints[at + 4] = out[1];
+  ints[at + 5] = out[2];
   ints[at + 6] = fill ? FILL_MODES.indexOf(fill.fillMode) : 0;
   ints[at + 7] = fill ? INTERPOLATIONS.indexOf(fill.interpolation) : 0;
   floats[at + 8] = fill ? fill.fillValue : 0;
-  floats[at + 9] = valueRange[0];
-  floats[at + 10] = valueRange[1];
+  floats[at + 9] = valueRange ? valueRange[0] : 0;
+  floats[at + 10] = valueRange ? valueRange[1] : 0;
 }
 
 /** sin, cos, exp and log computed in wasm (deterministic in every runtime). */

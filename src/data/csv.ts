@@ -78,7 +78,7 @@ export class CsvSchema {
     if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"') {
       throw new ValueError(`${who}: delimiter must be one character other than '"', got ${JSON.stringify(delimiter)}`);
     }
-    const names = splitCsvLine(header, delimiter, `${who}: line 1`).map((s) => s.trim());
+    const names = splitCsvLine(header.replace(/^\uFEFF/, ''), delimiter, `${who}: line 1`).map((s) => s.trim()); // drop a UTF-8 BOM
     this.width = names.length;
     const label = options.labelColumn;
     if (label === undefined) {

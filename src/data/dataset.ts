@@ -94,6 +94,20 @@ export class Dataset implements AsyncIterable<Batch> {
     return new Dataset(() => takeIterator(this[Symbol.asyncIterator](), count));
   }
 
+  /**
+   * Shuffles rows across batches with a buffer of `bufferSize` rows (tf.data's `shuffle`, on
+   * rows): each output row is drawn at random from the buffer, which the stream refills; batches
+   * keep the input's batch size (the first batch's row count). Every pass draws a new order
+   * from one generator (`rng`, or `seed` on `StreamPurpose.shuffle`), so a buffer as large as
+   * the data is a full shuffle and a small one shuffles locally, holding only `bufferSize` rows.
+   */
+  shuffle(bufferSize: number, options: { rng?: RandomSource; seed?: number } = {}): Dataset {
+    const who = 'Dataset.shuffle';
+    if (!Number.isSafeInteger(bufferSize) || bufferSize < 1) throw new ValueError(`${who}: bufferSize must be a positive integer, got ${bufferSize}`);
+    const rng = resolveRng(options, who, StreamPurpose.shuffle);
+    return new Dataset(() => shuffleIterator(this[Symbol.asyncIterator](), bufferSize, rng));
+  }
+
   /** Collects one pass into an array (small datasets and tests). */
   async toArray(): Promise<Batch[]> {
     const out: Batch[] = [];
@@ -117,6 +131,66 @@ async function* takeIterator(it: AsyncIterator<Batch>, count: number): AsyncGene
       if (r.done) return;
       yield r.value;
     }
+  } finally {
+    await it.return?.();
+  }
+}
+
+/** One row of a batch: its features and target, with their per-row shapes. */
+interface Row {
+  x: Float32Array;
+  y: Float32Array;
+}
+
+async function* shuffleIterator(it: AsyncIterator<Batch>, bufferSize: number, rng: RandomSource): AsyncGenerator<Batch> {
+  const buffer: Row[] = [];
+  let batchSize = 0;
+  let xShape: readonly number[] = [];
+  let yShape: readonly number[] = [];
+  let pending: Row[] = [];
+  const emit = (): Batch => {
+    const rows = pending;
+    pending = [];
+    const x = new Float32Array(rows.length * rows[0]!.x.length);
+    const y = new Float32Array(rows.length * rows[0]!.y.length);
+    rows.forEach((r, i) => {
+      x.set(r.x, i * r.x.length);
+      y.set(r.y, i * r.y.length);
+    });
+    return { x: new Tensor(x, [rows.length, ...xShape]), y: new Tensor(y, [rows.length, ...yShape]) };
+  };
+  const take = (): Row => {
+    const i = rng.int(buffer.length);
+    const row = buffer[i]!;
+    buffer[i] = buffer[buffer.length - 1]!;
+    buffer.pop();
+    return row;
+  };
+  try {
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      const { x, y } = r.value;
+      if (batchSize === 0) {
+        batchSize = x.shape[0]!;
+        xShape = x.shape.slice(1);
+        yShape = y.shape.slice(1);
+      } else if (x.shape.slice(1).join() !== xShape.join() || y.shape.slice(1).join() !== yShape.join()) {
+        throw new ShapeError(`Dataset.shuffle: batches changed row shape from x ${formatShape(xShape)}, y ${formatShape(yShape)} to ${formatShape(x.shape.slice(1))}, ${formatShape(y.shape.slice(1))}`);
+      }
+      const xRow = x.size / x.shape[0]!;
+      const yRow = y.size / y.shape[0]!;
+      for (let i = 0; i < x.shape[0]!; i++) {
+        buffer.push({ x: x.data.slice(i * xRow, (i + 1) * xRow), y: y.data.slice(i * yRow, (i + 1) * yRow) });
+        if (buffer.length > bufferSize - 1) {
+          pending.push(take());
+          if (pending.length === batchSize) yield emit();
+        }
+      }
+    }
+    while (buffer.length > 0) {
+      pending.push(take());
+      if (pending.length === batchSize) yield emit();
+    }
+    if (pending.length > 0) yield emit();
   } finally {
     await it.return?.();
   }

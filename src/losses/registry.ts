@@ -188,16 +188,28 @@ class KernelLoss implements Loss {
     }
   }
 
+  /** The last sample shape seen and its geometry: a training loop passes the same array every step. */
+  private lastShape: readonly number[] | undefined;
+  private lastPositions = 0;
+  private lastWidth = 0;
+
   compute(call: LossCall): number {
     const { batch } = call;
     if (!Number.isSafeInteger(batch) || batch < 0) throw new ValueError(`${this.name}: batch must be a non-negative integer, got ${batch}`);
-    const [positions, width] = this.geometry(call.sampleShape);
+    if (call.sampleShape !== this.lastShape) {
+      [this.lastPositions, this.lastWidth] = this.geometry(call.sampleShape);
+      this.lastShape = call.sampleShape;
+    }
+    const positions = this.lastPositions;
+    const width = this.lastWidth;
     if (batch === 0 || positions === 0) return 0;
     const k = kernels();
     const layout = this.def.layout;
     if (layout === 'sparse') this.checkLabels(call.yTrue, batch * positions, width, positions);
     const a = this.def.hingeLabels ? k.f32_labels_are_binary!(call.yTrue, batch * positions * width) : this.a;
-    return k[this.symbol]!(call.sampleLosses ?? 0, call.dPred, call.yTrue, call.yPred, call.sampleWeights ?? 0, batch, positions, width, a, this.b);
+    // Narrow rows in runs (pixelwise segmentation with a few classes): four rows per SIMD vector.
+    const symbol = this.symbol === 'f32_sparse_cce_logits_loss__simd' && width < 8 && positions >= 4 ? 'f32_sparse_cce_logits_narrow_loss__simd' : this.symbol;
+    return k[symbol]!(call.sampleLosses ?? 0, call.dPred, call.yTrue, call.yPred, call.sampleWeights ?? 0, batch, positions, width, a, this.b);
   }
 
   private checkLabels(labels: number, rows: number, classes: number, positions: number): void {

@@ -66,6 +66,12 @@ const ACTIVATIONS: Record<ActivationName, Entry> = {
 /** The registered activation names, in a stable order. */
 export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as ActivationName[];
 
+/** Kernel export names per activation, built once (the pointer API runs every training step). */
+const SYMBOLS = new Map(ACTIVATION_NAMES.map((name) => {
+  const stem = ACTIVATIONS[name].stem;
+  return [name, { forward: `f32_${stem}_forward__simd`, backward: `f32_${stem}_backward__simd` }] as const;
+}));
+
 function entry(spec: ActivationSpec): Entry {
   const e = (ACTIVATIONS as Record<string, Entry | undefined>)[spec.name];
   if (e === undefined || !Object.prototype.hasOwnProperty.call(ACTIVATIONS, spec.name)) {
@@ -111,8 +117,7 @@ function rowsOf(spec: ActivationSpec, n: number, lastDim: number): number {
 /** y = f(x) over n floats; softmax/logSoftmax work over rows of `lastDim`. y may alias x. */
 export function activationForwardPtr(spec: ActivationSpec, y: number, x: number, n: number, lastDim: number): void {
   const e = entry(spec);
-  const k = kernels();
-  const fn = k[`f32_${e.stem}_forward__simd`]!;
+  const fn = kernels()[SYMBOLS.get(spec.name)!.forward]!;
   if (e.rows) fn(y, x, rowsOf(spec, n, lastDim), lastDim);
   else fn(y, x, n, spec.alpha ?? e.alpha ?? 0);
 }
@@ -121,7 +126,7 @@ export function activationForwardPtr(spec: ActivationSpec, y: number, x: number,
 export function activationBackwardPtr(spec: ActivationSpec, dx: number, dy: number, x: number, y: number, n: number, lastDim: number): void {
   const e = entry(spec);
   if (e.noGradient) return;
-  const fn = kernels()[`f32_${e.stem}_backward__simd`]!;
+  const fn = kernels()[SYMBOLS.get(spec.name)!.backward]!;
   if (e.rows) fn(dx, dy, y, rowsOf(spec, n, lastDim), lastDim);
   else fn(dx, dy, x, y, n, spec.alpha ?? e.alpha ?? 0);
 }

@@ -16,9 +16,10 @@
 // (output channel c*dm + m); transpose [kH, kW, outC, inC] (Keras).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { kernels } from '../backend/wasm.js';
+import { scratch } from '../backend/memory.js';
 import { Tensor, type Shape } from '../tensor.js';
 import {
-  Geometry, checkImageShape, checkPadding, expectImage, expectShape, pair, runOp, windowAxis, withKernelScratch,
+  Geometry, checkImageShape, checkPadding, expectImage, expectShape, pair, runOp, windowAxis,
   type Padding,
 } from './geometry.js';
 
@@ -156,22 +157,32 @@ const SYMBOLS: Record<ConvKind, Record<'forward' | 'input' | 'filter', readonly 
 const ACTIVATIONS: Record<ConvActivation, number> = { linear: 0, relu: 1 };
 
 function checkGeometry(g: ConvGeometry, who: string, kind?: ConvKind): void {
-  if (!(g instanceof Geometry) || !(g.kind in SYMBOLS)) {
+  if (!(g instanceof Geometry) || !Object.hasOwn(SYMBOLS, g.kind)) {
     throw new ValueError(`${who}: expected a convolution geometry (from conv2dGeometry, depthwiseConv2dGeometry or conv2dTransposeGeometry), got ${String(g)}`);
   }
   if (kind !== undefined && g.kind !== kind) throw new ValueError(`${who}: expected a ${kind} geometry, got a ${g.kind} geometry`);
 }
 
-/** Calls the kernel of `op` for this geometry with args (the geometry struct and scratch appended). */
-function callKernel(g: ConvGeometry, op: 'forward' | 'input' | 'filter', args: number[], extra: number[] = []): void {
+/**
+ * Calls the kernel of `op` for this geometry: kernel(a, b, c, d, struct, e, scratch) for the
+ * forward (d = bias, e = activation) and kernel(a, b, c, struct, scratch) for the gradients;
+ * wasm ignores the trailing scratch where a kernel takes none. No JS allocation per call.
+ */
+function callKernel(g: ConvGeometry, op: 'forward' | 'input' | 'filter', a: number, b: number, c: number, d = 0, e = 0): void {
   const k = kernels();
-  const [symbol, scratchSymbol] = SYMBOLS[g.kind][op];
+  const symbols = SYMBOLS[g.kind][op];
+  const symbol = symbols[0];
+  const scratchSymbol = symbols[1];
   const gp = g.ptr();
-  if (scratchSymbol === undefined) {
-    k[symbol]!(...args, gp, ...extra);
-    return;
+  const arena = scratch();
+  const mark = arena.mark();
+  try {
+    const work = scratchSymbol === undefined ? 0 : arena.alloc(k[scratchSymbol]!(gp));
+    if (op === 'forward') k[symbol]!(a, b, c, d, gp, e, work);
+    else k[symbol]!(a, b, c, gp, work);
+  } finally {
+    arena.reset(mark);
   }
-  withKernelScratch(k[scratchSymbol]!(gp), (scratch) => k[symbol]!(...args, gp, ...extra, scratch));
 }
 
 /** Pointer-level forward call: byte offsets in wasm memory. */
@@ -191,21 +202,22 @@ export interface ConvForwardCall {
 /** y = act(conv(x, w) + bias) on wasm buffers. */
 export function convForwardPtr(g: ConvGeometry, call: ConvForwardCall, who = 'convForwardPtr', kind?: ConvKind): void {
   checkGeometry(g, who, kind);
-  const act = ACTIVATIONS[call.activation ?? 'linear'];
+  const name = call.activation ?? 'linear';
+  const act = Object.hasOwn(ACTIVATIONS, name) ? ACTIVATIONS[name] : undefined;
   if (act === undefined) throw new ValueError(`${who}: activation must be 'linear' or 'relu', got ${JSON.stringify(call.activation)}`);
-  callKernel(g, 'forward', [call.y, call.x, call.w, call.bias ?? 0], [act]);
+  callKernel(g, 'forward', call.y, call.x, call.w, call.bias ?? 0, act);
 }
 
 /** dx += input gradient of the convolution (dy given, w the filter). */
 export function convBackwardInputPtr(g: ConvGeometry, call: { dx: number; dy: number; w: number }, who = 'convBackwardInputPtr', kind?: ConvKind): void {
   checkGeometry(g, who, kind);
-  callKernel(g, 'input', [call.dx, call.dy, call.w]);
+  callKernel(g, 'input', call.dx, call.dy, call.w);
 }
 
 /** dw += filter gradient of the convolution (dy given, x the saved input). */
 export function convBackwardFilterPtr(g: ConvGeometry, call: { dw: number; dy: number; x: number }, who = 'convBackwardFilterPtr', kind?: ConvKind): void {
   checkGeometry(g, who, kind);
-  callKernel(g, 'filter', [call.dw, call.dy, call.x]);
+  callKernel(g, 'filter', call.dw, call.dy, call.x);
 }
 
 /** db += sum over batch, height and width of dy (dy is the output gradient, [.., outC]). */
@@ -263,7 +275,7 @@ function forwardOp(kind: ConvKind, x: Tensor, filter: Tensor, options: ConvForwa
   const outC = g.outputShape[3]!;
   const bias = options?.bias === undefined ? undefined : expectShape(options.bias, [outC], 'bias', who);
   const activation = options?.activation ?? 'linear';
-  if (!(activation in ACTIVATIONS)) throw new ValueError(`${who}: activation must be 'linear' or 'relu', got ${JSON.stringify(activation)}`);
+  if (!Object.hasOwn(ACTIVATIONS, activation)) throw new ValueError(`${who}: activation must be 'linear' or 'relu', got ${JSON.stringify(activation)}`);
   const inputs = bias ? [x.data, filter.data, bias.data] : [x.data, filter.data];
   return runOp(g, inputs, g.outputSize, g.outputShape, (y, [px, pw, pb]) => convForwardPtr(g, { y, x: px!, w: pw!, bias: pb ?? 0, activation }, who));
 }

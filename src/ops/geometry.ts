@@ -147,15 +147,6 @@ export function checkPadding(padding: unknown, who: string, allowExplicit = true
   throw new ValueError(`${who}: padding must be ${allowed}, got ${JSON.stringify(padding)}`);
 }
 
-/** Runs a kernel with its scratch from the arena (0 bytes -> no allocation). */
-export function withKernelScratch(bytes: number, fn: (scratch: number) => void): void {
-  if (bytes === 0) {
-    fn(0);
-    return;
-  }
-  withScratch((alloc) => fn(alloc(bytes)));
-}
-
 /**
  * Tensor-level wrapper: copies `inputs` into scratch, zero-fills an output of `outSize` floats,
  * runs `body(outPtr, inputPtrs)`, copies the output out and releases the geometry's struct (if any).

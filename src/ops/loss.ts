@@ -29,8 +29,8 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 /**
  * Evaluates a loss (a Loss object or a registered name) on tensors. yPred is [batch, ...sample];
- * yTrue must be [batch, ...loss.targetSampleShape(sample)] (a trailing axis of 1 is accepted for
- * sparse labels, as Keras does).
+ * yTrue must be [batch, ...loss.targetSampleShape(sample)]; a trailing axis of 1 may be added or
+ * dropped (labels [N, 1] for sparse losses, targets [N] for predictions [N, 1]), as Keras allows.
  */
 export function evaluateLoss(loss: Loss | string, yTrue: Tensor, yPred: Tensor, options: LossEvalOptions = {}): LossEvaluation {
   const l = get(loss);
@@ -40,7 +40,9 @@ export function evaluateLoss(loss: Loss | string, yTrue: Tensor, yPred: Tensor, 
   const batch = yPred.shape[0]!;
   const sampleShape = yPred.shape.slice(1);
   const want = [batch, ...l.targetSampleShape(sampleShape)];
-  if (!sameShape(yTrue.shape, want) && !sameShape(yTrue.shape, [...want, 1])) {
+  // A trailing axis of 1 on either side is the same data (labels [N, 1], or [N] for predictions [N, 1]).
+  const squeezed = want.length > 1 && want[want.length - 1] === 1 ? want.slice(0, -1) : undefined;
+  if (!sameShape(yTrue.shape, want) && !sameShape(yTrue.shape, [...want, 1]) && !(squeezed && sameShape(yTrue.shape, squeezed))) {
     throw new ShapeError(`${who}: yTrue ${formatShape(yTrue.shape)} does not match yPred ${formatShape(yPred.shape)}; expected yTrue ${formatShape(want)}`);
   }
   const weights = options.sampleWeights;

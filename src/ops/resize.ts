@@ -78,7 +78,7 @@ const SYMBOLS: Record<ResizeKind, readonly [string, string]> = {
 };
 
 function checkGeometry(g: ResizeGeometry, who: string, kind?: ResizeKind): number {
-  if (!(g instanceof Geometry) || !(g.kind in SYMBOLS)) {
+  if (!(g instanceof Geometry) || !Object.hasOwn(SYMBOLS, g.kind)) {
     throw new ValueError(`${who}: expected a resize geometry (upSampling2dGeometry, zeroPadding2dGeometry or cropping2dGeometry), got ${g instanceof Geometry ? `a ${g.kind} geometry` : String(g)}`);
   }
   if (kind !== undefined && g.kind !== kind) throw new ValueError(`${who}: expected a ${kind} geometry, got a ${g.kind} geometry`);

@@ -81,6 +81,23 @@ describe('randomFlip', () => {
     expect([...flip.apply(wide, Float32Array.of(3)).data]).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
   });
 
+  test('matches a reference mirror for every width 1..33 (SIMD blocks and scalar middle) and channel counts', () => {
+    const flip = augment.randomFlip();
+    for (let w = 1; w <= 33; w++) {
+      for (const c of [1, 2, 3]) {
+        const h = 3;
+        const x = images(2, h, w, c, w * 7 + c);
+        const out = flip.apply(x, Float32Array.of(1, 3));
+        for (let i = 0; i < 2; i++) for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) for (let ch = 0; ch < c; ch++) {
+          const sy = i === 1 ? h - 1 - y : y;
+          const got = out.data[((i * h + y) * w + xx) * c + ch];
+          const want = x.data[((i * h + sy) * w + (w - 1 - xx)) * c + ch];
+          if (got !== want) throw new Error(`randomFlip w=${w} c=${c} image ${i} (${y}, ${xx}, ${ch}): got ${got} want ${want}`);
+        }
+      }
+    }
+  });
+
   test('only horizontal mode never flips rows, and flips about half of the images', () => {
     const params = augment.randomFlip('horizontal').sample([1000, 2, 2, 1], new Rng(3));
     expect(params.every((f) => f === 0 || f === 1)).toBe(true);
@@ -159,6 +176,15 @@ describe('randomResizedCrop', () => {
   });
 });
 
+describe('randomResizedCrop fallback', () => {
+  test('uses the centred window within the ratio when 10 draws do not fit', () => {
+    const m = augment.randomResizedCrop(4, 6, { scale: [1, 1], ratio: [3, 3] }).sample([2, 10, 12, 1], new Rng(1));
+    // w/h = 1.2 < 3: the window is 12 wide and round(12 / 3) = 4 high, starting at row 3.
+    expect([...m.subarray(0, 6)]).toEqual([2, 0, 0.5, 0, 1, 3]);
+    expect([...m.subarray(6, 12)]).toEqual([...m.subarray(0, 6)]);
+  });
+});
+
 describe('gaussianNoise', () => {
   test('has the requested mean and standard deviation over many samples', () => {
     const out = augment.apply(augment.gaussianNoise(0.5), tensor(new Float32Array(64 * 28 * 28), [64, 28, 28, 1]), { rng: new Rng(1) });
@@ -189,6 +215,41 @@ describe('randomBrightness and randomContrast', () => {
     const c1 = augment.randomContrast(1).apply(images(2, 5, 7, 1), Float32Array.of(3, 0));
     expect(c1.data.every((v) => v >= 0 && v <= 1)).toBe(true);
     expect(new Set(c1.data.subarray(35)).size).toBe(1); // factor 0: every pixel becomes the mean
+  });
+});
+
+describe('pixel kernels against TS references on odd sizes', () => {
+  test('brightness, contrast and erasing match plain loops (SIMD bodies and tails)', () => {
+    for (const [h, w, c] of [[1, 1, 1], [1, 3, 1], [3, 5, 1], [5, 7, 2], [7, 3, 3], [9, 11, 1], [4, 17, 5]] as const) {
+      const n = 3;
+      const x = images(n, h, w, c, h * 31 + w * 7 + c);
+      const size = h * w * c;
+      const deltas = Float32Array.of(0.3, -0.2, 0.05);
+      const bright = augment.randomBrightness(0.5).apply(x, deltas);
+      expectClose(bright.data, x.data.map((v, k) => Math.min(1, Math.max(0, v + deltas[Math.floor(k / size)]!))), `brightness ${h}x${w}x${c}`, 1e-6, 1e-7);
+      const factors = Float32Array.of(1.7, 0.4, 1);
+      const contrast = augment.randomContrast([0.6, 0.7]).apply(x, factors);
+      const want = new Float32Array(x.size);
+      for (let i = 0; i < n; i++) {
+        for (let ch = 0; ch < c; ch++) {
+          let mean = 0;
+          for (let p = 0; p < h * w; p++) mean += x.data[i * size + p * c + ch]! / (h * w);
+          for (let p = 0; p < h * w; p++) {
+            const k = i * size + p * c + ch;
+            want[k] = Math.min(1, Math.max(0, (x.data[k]! - mean) * factors[i]! + mean));
+          }
+        }
+      }
+      expectClose(contrast.data, want, `contrast ${h}x${w}x${c}`, 1e-5, 1e-6);
+      const rect = Float32Array.of(0, 0, h, w, -2, h > 1 ? 1 : 0, w > 2 ? 1 : 0, 1, 1, 5, 0, 0, 0, 0, 7);
+      const erased = augment.cutout(1).apply(x, rect);
+      for (let i = 0; i < n; i++) for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) for (let ch = 0; ch < c; ch++) {
+        const [top, left, rh, rw, value] = rect.subarray(i * 5, i * 5 + 5) as unknown as number[];
+        const inside = y >= top! && y < top! + rh! && xx >= left! && xx < left! + rw!;
+        const k = ((i * h + y) * w + xx) * c + ch;
+        expect(erased.data[k]).toBe(inside ? value : x.data[k]);
+      }
+    }
   });
 });
 
@@ -246,6 +307,18 @@ describe('augment.sequence', () => {
     expectClose(out.data, want, 'composed warp', 1e-5, 2e-6);
   });
 
+  test('runs geometric steps with different fill settings as separate warps, like applying them one by one', () => {
+    const x = images(3, 9, 7, 3, 8);
+    const steps = [augment.randomRotation(0.1), augment.randomTranslation(0.2, 0.2, { fillMode: 'constant', fillValue: 0.5 }), augment.randomFlip(), augment.randomZoom(0.2, { interpolation: 'nearest' })];
+    const pipeline = augment.sequence(steps);
+    const params = pipeline.sample(x.shape, new Rng(3));
+    let oneByOne = x;
+    steps.forEach((step, k) => {
+      oneByOne = step.apply(oneByOne, params[k]!);
+    });
+    expect(pipeline.apply(x, params).data).toEqual(oneByOne.data);
+  });
+
   test('mixes pixel and geometric steps and changes shape through crops', () => {
     const pipeline = augment.sequence([augment.randomFlip('horizontal'), augment.randomCrop(6, 6, { padding: 1 }), augment.randomResizedCrop(4, 4), augment.randomBrightness(0.1)]);
     expect(pipeline.outputShape([2, 6, 6, 3])).toEqual([2, 4, 4, 3]);
@@ -265,8 +338,15 @@ describe('augment.sequence', () => {
       const blocks = heap().blockCount;
       const bytes = heap().allocatedBytes;
       const memory = memoryBytes();
-      for (let step = 0; step < 5; step++) pipeline.applyInPlacePtr(ptr, [8, 28, 28, 1], rng);
+      // Full batches and a smaller last batch alternate, as in fit: nothing is allocated.
+      for (let step = 0; step < 6; step++) pipeline.applyInPlacePtr(ptr, [step % 3 === 2 ? 3 : 8, 28, 28, 1], rng);
       expect([heap().blockCount, heap().allocatedBytes, memoryBytes()]).toEqual([blocks, bytes, memory]);
+      // The smaller batch gives what apply gives for its first images.
+      const small = images(3, 28, 28, 1, 5);
+      const want3 = pipeline.apply(small, pipeline.sample(small.shape, new Rng(5)));
+      f32().set(small.data, ptr >>> 2);
+      pipeline.applyInPlacePtr(ptr, [3, 28, 28, 1], new Rng(5));
+      expect(fromWasm(ptr, small.size)).toEqual(want3.data);
       expect(f32().subarray(ptr >>> 2, (ptr >>> 2) + x.size).every(Number.isFinite)).toBe(true);
     } finally {
       heap().free(ptr);

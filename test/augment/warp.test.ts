@@ -30,7 +30,7 @@ function runWarp(symbol: 'f32_affine_warp' | 'f32_affine_warp__scalar', t: WarpC
   try {
     withScratch((alloc) => {
       const g = alloc(GEOMETRY_BYTES);
-      writeGeometry(g, t.shape, [t.outH, t.outW], fill);
+      writeGeometry(g, t.shape, [n, t.outH, t.outW, c], fill);
       k()[symbol]!(pout, pin, pm, g);
     });
     return fromWasm(pout, n * t.outH * t.outW * c);

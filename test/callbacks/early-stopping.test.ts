@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import * as callbacks from '../../src/callbacks/index.js';
 import { FakeModel, replay, series } from './replay.js';
+import { monitorDirection } from '../../src/callbacks/monitor.js';
 
 interface Row {
   name: string;
@@ -74,6 +75,16 @@ describe('EarlyStopping', () => {
     await expect(replay(new FakeModel(), [es], [{ loss: 1, accuracy: 0.5 }])).rejects.toThrow(
       /earlyStopping: monitor 'val_loss' is not in the logs of epoch 0; available: loss, accuracy \(val_ metrics need validation data in fit\)/,
     );
+  });
+
+  test("mode 'auto' knows the direction of the library's loss and metric names", () => {
+    const names = ['loss', 'val_loss', 'accuracy', 'val_binary_accuracy', 'sparse_categorical_accuracy', 'val_categorical_accuracy', 'mse', 'val_mae',
+      'mean_squared_error', 'val_mean_absolute_error', 'precision', 'val_recall', 'auc', 'val_categorical_crossentropy'];
+    expect(Object.fromEntries(names.map((n) => [n, monitorDirection('t', n, 'auto')]))).toEqual({
+      loss: 'min', val_loss: 'min', accuracy: 'max', val_binary_accuracy: 'max', sparse_categorical_accuracy: 'max', val_categorical_accuracy: 'max',
+      mse: 'min', val_mae: 'min', mean_squared_error: 'min', val_mean_absolute_error: 'min', precision: 'max', val_recall: 'max', auc: 'max',
+      val_categorical_crossentropy: 'min',
+    });
   });
 
   test("mode 'auto' refuses a name whose direction it cannot infer", () => {

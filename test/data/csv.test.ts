@@ -46,6 +46,10 @@ describe('data.parseCsv', () => {
     expect(() => data.parseCsv(42 as unknown as string)).toThrow(/expected the CSV text as a string, got number/);
   });
 
+  test('ignores a byte-order mark before the header', () => {
+    expect(data.parseCsv('\uFEFFa,b\n1,2\n', { labelColumn: 'a' }).columns).toEqual(['b']);
+  });
+
   test('treats empty and NaN feature cells as NaN', () => {
     const t = data.parseCsv('a,b,c\n,NaN,1\n');
     expect(Number.isNaN(t.x.data[0])).toBe(true);

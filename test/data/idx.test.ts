@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { data } from '../../src/index.js';
 
@@ -81,6 +82,31 @@ describe('data.mnist', () => {
     expect(ds.train.x.data).toEqual(fromDir.train.x.data);
   });
 
+  test('fetches the .gz files from { url } (browsers), and names a failed request', async () => {
+    const { createServer } = await import('node:http');
+    const { gzipSync } = await import('node:zlib');
+    // Serves mnist-tiny, gzipping on the fly the one file stored uncompressed; /missing/ is 404.
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '').replace(/^\/tiny\//, '');
+      const dir = fixtureDir('mnist-tiny');
+      if (!req.url?.startsWith('/tiny/')) return res.writeHead(404).end();
+      if (existsSync(new URL(path, dir))) return res.writeHead(200).end(readFileSync(new URL(path, dir)));
+      return res.writeHead(200).end(gzipSync(readFileSync(new URL(path.replace(/\.gz$/, ''), dir))));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const ds = await data.mnist({ url: `http://127.0.0.1:${port}/tiny/` });
+      expect(ds.train.x.data).toEqual((await data.mnist({ dir: fixtureDir('mnist-tiny') })).train.x.data);
+      expect([...ds.test.y.data]).toEqual([1, 7]);
+      await expect(data.mnist({ url: `http://127.0.0.1:${port}/missing/` })).rejects.toThrow(
+        /data.mnist: fetching http:\/\/127.0.0.1:\d+\/missing\/[a-z0-9-]+-ubyte.gz failed: HTTP 404/,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   test('rejects mismatched image and label counts, missing files and no source', async () => {
     await expect(data.mnist({ dir: fixtureDir('mnist-mismatch') })).rejects.toThrow(
       /data.mnist: wrong counts: 3 train images but 2 train labels/,
@@ -110,8 +136,19 @@ describe('data.fashionMnist', () => {
     expect(sum / ds.train.x.size).toBeLessThan(0.32);
   });
 
-  test('finds the committed subset directory from src/', async () => {
+  test('finds the committed subset directory from src/ and from the built dist/ bundles', async () => {
     const dir = await data.defaultFashionMnistDir();
     expect(dir.replaceAll('\\', '/')).toMatch(/data\/fashion-mnist$/);
+    const bundle = new URL('../../dist/tensorlane.js', import.meta.url);
+    if (!existsSync(bundle)) throw new Error('dist/ is missing: run `node scripts/build.mjs` first');
+    const built = (await import(/* @vite-ignore */ bundle.href)) as typeof import('../../src/api.js');
+    const cwd = process.cwd();
+    process.chdir(tmpdir()); // found from the module's own location, not the working directory
+    try {
+      expect(await data.defaultFashionMnistDir()).toBe(dir);
+      expect(await built.data.defaultFashionMnistDir()).toBe(dir);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });

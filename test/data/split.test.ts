@@ -95,6 +95,36 @@ describe('data.Dataset', () => {
   });
 });
 
+describe('Dataset.shuffle', () => {
+  const ids = (n: number) => tensor(Float32Array.from({ length: n }, (_, i) => i));
+  const rowsOf = async (ds: data.Dataset) => (await ds.toArray()).map((b) => {
+    for (let i = 0; i < b.y.size; i++) expect(b.x.data[2 * i]).toBe(b.y.data[i]); // x stays with y
+    return [...b.y.data];
+  });
+
+  test('with a buffer as large as the data permutes all rows, in batches of the input size, anew every epoch', async () => {
+    const ds = data.fromTensors(rows(23), ids(23), { batchSize: 5 }).shuffle(100, { seed: 3 });
+    const epoch1 = await rowsOf(ds);
+    const epoch2 = await rowsOf(ds);
+    expect(epoch1.map((b) => b.length)).toEqual([5, 5, 5, 5, 3]);
+    expect(epoch1.flat().sort((a, b) => a - b)).toEqual([...ids(23).data]);
+    expect(epoch1.flat()).not.toEqual([...ids(23).data]);
+    expect(epoch2.flat()).not.toEqual(epoch1.flat());
+    const again = data.fromTensors(rows(23), ids(23), { batchSize: 5 }).shuffle(100, { seed: 3 });
+    expect(await rowsOf(again)).toEqual(epoch1);
+  });
+
+  test('a buffer of b rows only moves a row up to b - 1 places earlier; a buffer of 1 keeps the order', async () => {
+    const order = (await rowsOf(data.fromTensors(rows(60), ids(60), { batchSize: 7 }).shuffle(4, { seed: 1 }))).flat();
+    expect([...order].sort((a, b) => a - b)).toEqual([...ids(60).data]);
+    order.forEach((row, position) => expect(position).toBeGreaterThanOrEqual(row - 3));
+    expect((await rowsOf(data.fromTensors(rows(9), ids(9), { batchSize: 4 }).shuffle(1))).flat()).toEqual([...ids(9).data]);
+    expect(() => data.fromTensors(rows(2), ids(2), { batchSize: 1 }).shuffle(0)).toThrow(/Dataset.shuffle: bufferSize must be a positive integer, got 0/);
+    const ragged = data.fromGenerator(() => [{ x: tensor([1, 2], [1, 2]), y: tensor([0]) }, { x: tensor([1, 2, 3], [1, 3]), y: tensor([1]) }]);
+    await expect(ragged.shuffle(4).toArray()).rejects.toThrow(/Dataset.shuffle: batches changed row shape from x \[2\], y \[\] to \[3\], \[\]/);
+  });
+});
+
 describe('data.csvDataset', () => {
   const path = new URL('../fixtures/data/small.csv', import.meta.url);
   const classNames = ['setosa', 'versicolor', 'virginica'];

@@ -178,6 +178,17 @@ describe.each([
 });
 
 describe('f32_prelu_forward__simd / f32_prelu_backward__simd', () => {
+  test('the reference gradients (dx and dalpha) agree with finite differences', () => {
+    const channels = 3;
+    const x = Array.from(randomArray(12, 21, -2, 2)).map((v) => (Math.abs(v) < 1e-3 ? 0.5 : v));
+    const alpha = [0.1, 0.25, 0.4];
+    const dy = Array.from(randomArray(12, 22));
+    const f = (xs: ArrayLike<number>, as: ArrayLike<number>) => Array.from(xs).reduce((s, v, i) => s + dy[i]! * (v > 0 ? v : as[i % channels]! * v), 0);
+    const dx = x.map((v, i) => dy[i]! * (v > 0 ? 1 : alpha[i % channels]!));
+    const da = alpha.map((_, c) => x.reduce((s, v, i) => s + (i % channels === c && v <= 0 ? dy[i]! * v : 0), 0));
+    expectClose(dx, numericGradient((p) => f(p, alpha), x), 'prelu dx vs finite differences', 1e-6, 1e-8);
+    expectClose(da, numericGradient((p) => f(x, p), alpha), 'prelu dalpha vs finite differences', 1e-6, 1e-8);
+  });
   test('match the reference for every channel count, with dalpha accumulated', () => {
     for (const channels of [1, 3, 4, 5, 17, 33]) {
       const rows = 7;

@@ -98,18 +98,20 @@ describe.each(KINDS)('%s kernels', (kind) => {
     const base = { batch: 3, h: 13, w: 13, stride: 1, dilation: 1, padding: 'valid', dm: 1 } as const;
     const shapes: ConvCase[] = [
       { ...base, c: 13, outC: 17, kernel: [1, 1] }, // pointwise: micro-kernel on x's rows, no im2col
-      { ...base, batch: 1, h: 5, w: 5, c: 5, outC: 520, kernel: [1, 1] }, // pointwise, backward input by GEMM
+      { ...base, batch: 1, h: 5, w: 5, c: 5, outC: 1030, kernel: [1, 1] }, // pointwise, backward input by one f32_gemm
       { ...base, c: 1, outC: 33, kernel: [3, 3], padding: 'same' }, // micro-kernel, 1 channel, 3 panels
       { ...base, c: 3, outC: 9, kernel: [3, 3], stride: 2, padding: 'same' }, // strided: col2im backward
-      { ...base, c: 24, outC: 17, kernel: [5, 5], padding: 'same' }, // K = 600: im2col + f32_gemm forward
-      { ...base, c: 3, outC: 65, kernel: [3, 3], padding: 'same' }, // rotated filter too big: GEMM + col2im
+      { ...base, c: 24, outC: 17, kernel: [5, 5], padding: 'same' }, // K = 600: micro-kernel path, im2col chunks
+      { ...base, batch: 1, h: 9, c: 24, outC: 17, kernel: [7, 7], padding: 'same' }, // K = 1176: im2col tiles + f32_gemm forward
+      { ...base, batch: 1, c: 3, outC: 120, kernel: [3, 3], padding: 'same' }, // rotated filter too big: f32_gemm + col2im
       { ...base, c: 4, outC: 7, kernel: [3, 3], padding: [3, 0, 0, 3] }, // pads beyond the span: col2im
       { ...base, batch: 1, h: 7, w: 5, c: 16, outC: 32, kernel: [2, 2], dilation: 2, padding: 'same' }, // full panels, odd rows
       { ...base, h: 25, w: 23, c: 1, outC: 3, kernel: [3, 3], padding: 'same' }, // dot path, several filter-gradient chunks
       { ...base, h: 25, w: 23, c: 1, outC: 16, kernel: [3, 3], stride: 2, padding: 'same' }, // filter gradient by patch rows (K <= outC)
       { ...base, h: 25, w: 23, c: 2, outC: 32, kernel: [3, 3], padding: [1, 0, 0, 1] }, // the same, several chunks
     ];
-    shapes.forEach((c, i) => checkKernels(kind, c, 500 + i));
+    // Two seeds per shape: with and without the fused bias (ReLU on every third seed).
+    shapes.forEach((c, i) => [0, 1].forEach((b) => checkKernels(kind, c, 500 + 2 * i + b)));
   });
 });
 

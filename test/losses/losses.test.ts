@@ -25,6 +25,17 @@ describe('course numbers', () => {
   });
 });
 
+describe('Keras documentation examples', () => {
+  test('sparseCategoricalCrossentropy gives [0.0513, 2.3026], mean 1.1769, and 0.8136 with sample weights [0.3, 0.7]', () => {
+    const yTrue = tensor([1, 2], [2]);
+    const yPred = tensor([0.05, 0.95, 0, 0.1, 0.8, 0.1], [2, 3]);
+    const { value, perSample } = losses.evaluateLoss('sparseCategoricalCrossentropy', yTrue, yPred);
+    expectClose(perSample.data, [0.05129344, 2.3025851], 'per-sample', 1e-6, 1e-7);
+    expect(value).toBeCloseTo(1.1769392, 6);
+    expect(losses.compute('sparseCategoricalCrossentropy', yTrue, yPred, { sampleWeights: tensor([0.3, 0.7], [2]) })).toBeCloseTo(0.8135988, 6);
+  });
+});
+
 describe('clipping and large magnitudes', () => {
   test('probability crossentropies clip to [1e-7, 1 - 1e-7] and give clipped entries no gradient', () => {
     const bce = losses.evaluateLoss('binaryCrossentropy', tensor([1, 0], [1, 2]), tensor([0, 1], [1, 2]));
@@ -138,6 +149,9 @@ describe('conventions', () => {
   test('sparse labels may come with a trailing axis of 1', () => {
     const pred = tensor([0.2, 0.8, 0.6, 0.4], [2, 2]);
     expect(losses.compute('sparseCategoricalCrossentropy', tensor([1, 0], [2, 1]), pred)).toBeCloseTo(losses.compute('sparseCategoricalCrossentropy', tensor([1, 0], [2]), pred), 7);
+  });
+  test('targets [N] are accepted for predictions [N, 1]', () => {
+    expect(losses.compute('mse', tensor([1, 2], [2]), tensor([1.5, 2.5], [2, 1]))).toBeCloseTo(0.25, 6);
   });
   test('pixelwiseCrossentropy averages over pixels per sample', () => {
     const logits = tensor(randomArray(2 * 3 * 2 * 4, 5, -3, 3), [2, 3, 2, 4]);

@@ -69,6 +69,7 @@ describe('ops.conv2d and its gradients', () => {
     expect(() => ops.conv2d(x, w, { dilationRate: 1.5 })).toThrow(/conv2d: dilationRate must be an integer >= 1, got 1.5/);
     expect(() => ops.conv2d(x, w, { padding: 'full' as never })).toThrow(/conv2d: padding must be 'valid', 'same' or \[top, bottom, left, right\]/);
     expect(() => ops.conv2d(x, w, { activation: 'tanh' as never })).toThrow(/conv2d: activation must be 'linear' or 'relu'/);
+    expect(() => ops.conv2d(x, w, { activation: 'toString' as never })).toThrow(/conv2d: activation must be 'linear' or 'relu'/);
     expect(() => ops.conv2d(x, w, { bias: rand([3], 1) })).toThrow(/conv2d: expected bias \[4\], got \[3\]/);
     expect(() => ops.conv2dBackpropInput(rand([2, 3, 3, 4], 1), w, x.shape, options)).toThrow(/conv2dBackpropInput: expected dy \[2, 4, 3, 4\], got \[2, 3, 3, 4\]/);
     expect(() => ops.conv2dBackpropFilter(x, rand([2, 4, 3, 4], 1), [3, 3, 3], options)).toThrow(/conv2dBackpropFilter: expected a filter of rank 4/);
@@ -83,6 +84,7 @@ describe('ops.conv2d and its gradients', () => {
     expect(() => conv2dForwardPtr(pool as never, { y: 0, x: 0, w: 0 })).toThrow(/conv2dForwardPtr: expected a convolution geometry/);
     const dw = depthwiseConv2dGeometry([1, 4, 4, 1], [3, 3, 1, 1]);
     expect(() => conv2dForwardPtr(dw, { y: 0, x: 0, w: 0 })).toThrow(/conv2dForwardPtr: expected a conv2d geometry, got a depthwiseConv2d geometry/);
+    expect(() => conv2dForwardPtr(conv2dGeometry([1, 4, 4, 1], [3, 3, 1, 1]), { y: 0, x: 0, w: 0, activation: 'constructor' as never })).toThrow(/conv2dForwardPtr: activation must be/);
     expect(() => conv2dGeometry([1, 2, 2, 1], [3, 3, 1, 1], {}, 'conv2d_3')).toThrow(/^conv2d_3: window height 3/);
   });
 

@@ -166,8 +166,12 @@ describe('optimizers.get', () => {
 });
 
 describe('Optimizer state', () => {
-  test.each(['sgd', 'adam', 'adamw'])('%s resumes from getState() with the same trajectory', (name) => {
-    const config = name === 'sgd' ? { momentum: 0.9 } : { amsgrad: true };
+  const RESUME: Record<string, Record<string, unknown>> = {
+    sgd: { momentum: 0.9 }, adam: { amsgrad: true }, adamw: { amsgrad: true }, adagrad: { lrDecay: 0.1 },
+    rmsprop: { centered: true, momentum: 0.5 }, adadelta: {}, adamax: {}, nadam: {},
+  };
+  test.each(Object.keys(RESUME))('%s resumes from getState() with the same trajectory', (name) => {
+    const config = RESUME[name]!;
     const init = [randomArray(5, 1), randomArray(33, 2)];
     const grads = (s: number) => [randomArray(5, 10 + s), randomArray(33, 20 + s)];
     const a = params(init);

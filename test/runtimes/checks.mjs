@@ -123,6 +123,22 @@ export const checks = [
     assert(y.shape.join(',') === '2,5,6,5', `shape is [${y.shape}], expected [2, 5, 6, 5]`);
     return digest(y.data);
   }),
+  check('tiny fit: dense-relu-dropout-dense, adam, 3 epochs on 64 seeded samples: weights and losses', async (tl) => {
+    const n = 64;
+    const x = tl.tensor(randomArray(n * 5, 11), [n, 5]);
+    const y = tl.tensor(Float32Array.from(x.data.filter((_, i) => i % 5 === 0), (v) => (v > 0.2 ? 2 : v > -0.3 ? 1 : 0)), [n]);
+    const model = new tl.Sequential(
+      [tl.layers.dense({ units: 16, activation: 'relu', inputShape: [5] }), tl.layers.dropout({ rate: 0.2 }), tl.layers.dense({ units: 3 })],
+      { seed: 3 },
+    );
+    model.compile({ optimizer: 'adam', loss: tl.losses.sparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+    const history = await model.fit(x, y, { epochs: 3, batchSize: 16, seed: 4, verbose: 0, validationSplit: 0.25 });
+    const losses = history.history.loss;
+    assert(losses.length === 3 && losses.every(Number.isFinite), `losses are ${losses}`);
+    assert(losses[2] < losses[0], `the loss did not go down: ${losses}`);
+    const weights = model.getWeights().map((w) => digest(w.data)).join(' ');
+    return `${weights} loss ${digest(losses)} val ${digest(history.history.val_loss)}`;
+  }),
 ];
 
 /**

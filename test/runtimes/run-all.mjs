@@ -5,10 +5,12 @@
 //
 //   node test/runtimes/run-all.mjs            (after node scripts/build.mjs)
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startWorkerd } from './workerd.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = (name) => join(ROOT, 'node_modules', '.bin', name);
@@ -16,7 +18,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TIMEOUT_MS = 45_000;
 const EXAMPLE_OUTPUT = 'matmul [2,2]: [58,64,139,154]';
 
-/** Every child process started here, killed on exit whatever happens (workerd above all). */
+/** Every child process started here, killed on exit whatever happens. */
 const children = new Set();
 process.on('exit', () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -27,10 +29,10 @@ function track(child) {
   return child;
 }
 
-/** Runs `cmd args` in ROOT; resolves with its stdout, rejects with its stderr on failure or timeout. */
-function exec(cmd, args, env = {}) {
+/** Runs `cmd args` in `cwd` (the repository root by default); resolves with its stdout, rejects with its stderr on failure or timeout. */
+function exec(cmd, args, env = {}, cwd = ROOT) {
   return new Promise((resolvePromise, reject) => {
-    const child = track(spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -69,7 +71,48 @@ async function deno() {
   const env = { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
   const results = lastJson(await exec(BIN('deno'), [...flags, 'test/runtimes/deno.mjs'], env));
   const example = await exec(BIN('deno'), [...flags, 'examples/deno/matmul.js'], env);
-  return { deno: [...results, exampleResult('examples/deno/matmul.js', example)] };
+  // The generator's golden values (test/runtimes/rng-deno.ts, also asserted in Node by vitest).
+  const golden = await exec(BIN('deno'), [...flags, '--allow-read=dist', 'test/runtimes/rng-deno.ts'], env).then(
+    (out) => ({ name: 'test/runtimes/rng-deno.ts: golden RNG, random fills, dropout, noise and norms', ok: lastJson(out).ok === true }),
+    (error) => ({ name: 'test/runtimes/rng-deno.ts: golden RNG, random fills, dropout, noise and norms', ok: false, error: error.message }),
+  );
+  return { deno: [...results, exampleResult('examples/deno/matmul.js', example), golden] };
+}
+
+/**
+ * The package as users get it: `npm pack`, installed offline into a fresh project in a temporary
+ * directory, then the Node example (ESM), a `require`, and the Deno example (`npm:tensorlane`
+ * from that project's node_modules) run there.
+ */
+async function packed() {
+  const dir = mkdtempSync(join(tmpdir(), 'tensorlane-packed-'));
+  try {
+    const tarball = (await exec('npm', ['pack', '--silent', '--pack-destination', dir])).trim().split('\n').pop();
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    await exec('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', `./${tarball}`], {}, dir);
+    copyFileSync(join(ROOT, 'examples', 'node', 'matmul.mjs'), join(dir, 'node.mjs'));
+    copyFileSync(join(ROOT, 'examples', 'deno', 'matmul.js'), join(dir, 'deno.js'));
+    const esm = await exec(process.execPath, ['node.mjs'], {}, dir);
+    const cjs = await exec(
+      process.execPath,
+      [
+        '-e',
+        "const t = require('tensorlane'); t.init().then(() => { const c = t.ops.matmul(t.tensor([1, 2, 3, 4, 5, 6], [2, 3]), t.tensor([7, 8, 9, 10, 11, 12], [3, 2])); console.log(`matmul ${JSON.stringify(c.shape)}: ${JSON.stringify(Array.from(c.data))}`); })",
+      ],
+      {},
+      dir,
+    );
+    const deno = await exec(BIN('deno'), ['run', '--no-remote', '--cached-only', '--no-lock', '--node-modules-dir=manual', '--no-prompt', 'deno.js'], { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }, dir);
+    return {
+      [`npm pack + install (${tarball})`]: [
+        exampleResult('examples/node/matmul.mjs in a fresh project', esm),
+        exampleResult("require('tensorlane') in a fresh project", cjs),
+        exampleResult('examples/deno/matmul.js (npm:tensorlane) in a fresh project', deno),
+      ],
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const CONTENT_TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.cjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
@@ -127,44 +170,8 @@ async function chromium() {
   }
 }
 
-/** Starts `workerd serve config` on a free port; resolves with the port and a stop function. */
-function startWorkerd(config) {
-  return new Promise((resolvePromise, reject) => {
-    const child = track(
-      spawn(BIN('workerd'), ['serve', config, '--socket-addr', 'http=127.0.0.1:0', '--control-fd', '3'], {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-      }),
-    );
-    let stderr = '';
-    let control = '';
-    const stop = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`workerd did not listen within ${TIMEOUT_MS} ms\n${stderr}`));
-    }, TIMEOUT_MS);
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdio[3].on('data', (d) => {
-      control += d;
-      const m = /"event":"listen","socket":"http","port":(\d+)/.exec(control);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({ port: Number(m[1]), stop });
-      }
-    });
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`workerd exited with ${code} before listening\n${stderr.trim()}`));
-    });
-  });
-}
-
 async function fetchFromWorkerd(config) {
-  const { port, stop } = await startWorkerd(config);
+  const { port, stop } = await startWorkerd(config, TIMEOUT_MS);
   try {
     const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
     const text = await response.text();
@@ -182,7 +189,7 @@ async function workerd() {
   return { workerd: [...results, exampleResult('examples/edge/worker.js', line)] };
 }
 
-const runtimes = { node, deno, chromium, workerd };
+const runtimes = { node, deno, chromium, workerd, packed };
 const started = Date.now();
 let passed = 0;
 let failed = 0;
