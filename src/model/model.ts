@@ -722,24 +722,29 @@ export class Model implements TrainingModel {
   evaluate(x: Tensor | readonly Tensor[], y: Tensor, options?: EvaluateOptions): Logs;
   evaluate(dataset: BatchSource, y?: undefined, options?: EvaluateOptions): Promise<Logs>;
   evaluate(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: EvaluateOptions = {}): Logs | Promise<Logs> {
+    if (isBatchSource(x)) return this.evaluateDataset(x, y, options);
     const c = this.requireCompiled('evaluate');
     const who = `${this.name}.evaluate`;
     if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object`);
-    if (isBatchSource(x)) {
-      if (y !== undefined) throw new ValueError(`${who}: with a dataset, the targets come from its { x, y } batches; pass undefined as y, got ${describeValue(y)}`);
-      if (options.batchSize !== undefined) throw new ValueError(`${who}: batchSize does not apply to a dataset (its batches are used as they come)`);
-      this.requireGraph('evaluate');
-      const steps = options.steps === undefined ? undefined : intOption(options.steps, 1, 1, `${who}: steps`);
-      this.ensureInitialized();
-      const feed = new StreamFeed(x, steps, this.feedSpec(who));
-      return drive(this.evaluateFeed(feed, 0)) as Promise<Logs>;
-    }
     if (options.steps !== undefined) throw new ValueError(`${who}: steps applies to datasets; with tensors every sample is evaluated`);
     const xs = this.checkInputs(x, 'evaluate');
     this.checkTargets(y as Tensor, xs[0]!.shape[0]!, this.compiled ?? c, 'evaluate');
     const batchSize = intOption(options.batchSize, 32, 1, `${who}: batchSize`);
     this.ensureInitialized();
     return drive(this.evaluateFeed(new TensorFeed(xs, y as Tensor, batchSize, false), 0)) as Logs;
+  }
+
+  /** `evaluate` on a stream (every error is a rejection, as for `fit`). */
+  private async evaluateDataset(x: BatchSource, y: Tensor | undefined, options: EvaluateOptions): Promise<Logs> {
+    this.requireCompiled('evaluate');
+    const who = `${this.name}.evaluate`;
+    if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object`);
+    if (y !== undefined) throw new ValueError(`${who}: with a dataset, the targets come from its { x, y } batches; pass undefined as y, got ${describeValue(y)}`);
+    if (options.batchSize !== undefined) throw new ValueError(`${who}: batchSize does not apply to a dataset (its batches are used as they come)`);
+    this.requireGraph('evaluate');
+    const steps = options.steps === undefined ? undefined : intOption(options.steps, 1, 1, `${who}: steps`);
+    this.ensureInitialized();
+    return drive(this.evaluateFeed(new StreamFeed(x, steps, this.feedSpec(who)), 0));
   }
 
   /**
