@@ -87,8 +87,6 @@ export class TensorFeed implements BatchFeed {
 
 /** What a stream's batches are checked against. */
 export interface FeedSpec {
-  /** `model.fit`, `model.evaluate`, `model.fit (validationData)`: starts every error message. */
-  who: string;
   /** Per-sample shape of each model input, and the layer that reads it (errors name it). */
   inputs: ReadonlyArray<{ shape: Shape; consumer: string }>;
   /** Per-sample target shape the loss needs, its size, the loss name and the output shape. */
@@ -113,25 +111,42 @@ export class StreamFeed implements BatchFeed {
   readonly cursor: Cursor;
   /** Samples in the first batch: the plan's size, the most any later batch may hold. */
   maxRows = 0;
+  /** What batches must look like; set before the first `next` (once the model knows its input shape). */
+  spec: FeedSpec | undefined;
   private it: AnyIterator | undefined;
+  /** The first batch, read ahead by `firstSampleShape`. */
+  private pending: IteratorResult<FitBatch> | undefined;
   private readonly one: Tensor[] = [];
 
+  /** `who` (`model.fit`, `model.evaluate`, ...) starts every error message. */
   constructor(
     private readonly source: BatchSource,
     private readonly stepsPerEpoch: number | undefined,
-    private readonly spec: FeedSpec,
+    private readonly who: string,
   ) {
     this.steps = stepsPerEpoch;
     this.cursor = { xs: this.one, y: undefined as unknown as Tensor, order: undefined, start: 0, count: 0 };
   }
 
+  /**
+   * Reads the first batch ahead (kept for the first step) and returns its per-sample input shape:
+   * a Sequential model without `inputShape` is built from it, as from tensors.
+   */
+  async firstSampleShape(): Promise<Shape | undefined> {
+    this.pending = await this.pull(0, 0);
+    const x = (this.pending.value as Partial<FitBatch> | undefined)?.x;
+    const t = x instanceof Tensor ? x : Array.isArray(x) ? x[0] : undefined;
+    return t instanceof Tensor && t.rank > 0 ? t.shape.slice(1) : undefined;
+  }
+
   begin(): void {
-    if (this.stepsPerEpoch === undefined) this.it = undefined; // a fresh pass per epoch
+    if (this.stepsPerEpoch === undefined && this.pending === undefined) this.it = undefined; // a fresh pass per epoch
   }
 
   async next(epoch: number, step: number): Promise<boolean> {
     if (this.stepsPerEpoch !== undefined && step >= this.stepsPerEpoch) return false;
-    let r = await this.pull(epoch, step);
+    let r = this.pending ?? (await this.pull(epoch, step));
+    this.pending = undefined;
     if (r.done) {
       this.it = undefined;
       if (this.stepsPerEpoch === undefined) {
@@ -153,12 +168,13 @@ export class StreamFeed implements BatchFeed {
   close(): Promise<unknown> | undefined {
     const it = this.it;
     this.it = undefined;
+    this.pending = undefined;
     const r = it?.return?.();
     return r !== undefined && typeof (r as Promise<unknown>).then === 'function' ? (r as Promise<unknown>) : undefined;
   }
 
   private where(epoch: number, step: number): string {
-    return `${this.spec.who}: epoch ${epoch + 1}, batch ${step + 1}`;
+    return `${this.who}: epoch ${epoch + 1}, batch ${step + 1}`;
   }
 
   /** The next item of the current pass (opening one if needed); the source's own errors get the epoch and batch. */
@@ -178,7 +194,8 @@ export class StreamFeed implements BatchFeed {
 
   /** Checks one batch and points the cursor at it. */
   private accept(b: FitBatch, epoch: number, step: number): void {
-    const { inputs, targetSize } = this.spec;
+    const spec = this.spec!;
+    const { inputs, targetSize } = spec;
     if (b === null || typeof b !== 'object' || !(b.y instanceof Tensor) || !(b.x instanceof Tensor || Array.isArray(b.x))) {
       throw new ValueError(`${this.where(epoch, step)}: expected a batch { x: Tensor, y: Tensor }, got ${describe(b)}`);
     }
@@ -207,7 +224,7 @@ export class StreamFeed implements BatchFeed {
     }
     if (y.size !== count * targetSize) {
       throw new ShapeError(
-        `${this.where(epoch, step)}: loss ${this.spec.lossName} on output ${formatSample(this.spec.outputShape)} needs targets ${formatSample(this.spec.targetShape)}, got y ${formatShape(y.shape)}`,
+        `${this.where(epoch, step)}: loss ${spec.lossName} on output ${formatSample(spec.outputShape)} needs targets ${formatSample(spec.targetShape)}, got y ${formatShape(y.shape)}`,
       );
     }
     if (count === 0) throw new ValueError(`${this.where(epoch, step)}: empty batch (x ${formatShape(xs[0]!.shape)})`);

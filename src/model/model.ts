@@ -19,7 +19,7 @@ import { buildGraph, type Graph } from './graph.js';
 import { Plan } from './plan.js';
 import { summarize, type SummaryOptions } from './summary.js';
 import { saveModel } from '../io/format.js';
-import { StreamFeed, TensorFeed, isBatchSource, type BatchFeed, type BatchSource, type FeedSpec } from './feed.js';
+import { StreamFeed, TensorFeed, isBatchSource, type BatchFeed, type BatchSource } from './feed.js';
 
 /** Options of `model.compile`. */
 export interface CompileOptions {
@@ -565,8 +565,7 @@ export class Model implements TrainingModel {
     const classWeight = options.classWeight;
     if (classWeight !== undefined && (classWeight === null || typeof classWeight !== 'object')) throw new ValueError(`${who}: classWeight must be an object { class: weight }`);
 
-    let train: { xs: Tensor[]; y: Tensor } | BatchSource;
-    let stepsPerEpoch: number | undefined;
+    let train: { xs: Tensor[]; y: Tensor } | StreamFeed;
     let batchSize: number | undefined;
     let val: BatchFeed | undefined;
     if (isBatchSource(x)) {
@@ -576,9 +575,9 @@ export class Model implements TrainingModel {
           throw new ValueError(`${who}: ${name} does not apply to a dataset (its batches are used as they come; batch and shuffle the dataset itself, and pass validationData instead of validationSplit)`);
         }
       }
-      this.requireGraph('fit');
-      stepsPerEpoch = options.stepsPerEpoch === undefined ? undefined : intOption(options.stepsPerEpoch, 1, 1, `${who}: stepsPerEpoch`);
-      train = x;
+      const stepsPerEpoch = options.stepsPerEpoch === undefined ? undefined : intOption(options.stepsPerEpoch, 1, 1, `${who}: stepsPerEpoch`);
+      train = await this.streamFeed(x, stepsPerEpoch, 'fit');
+      c = this.compiled!; // re-resolved if the first batch just built a deferred Sequential
     } else {
       if (options.stepsPerEpoch !== undefined) throw new ValueError(`${who}: stepsPerEpoch applies to datasets; with tensors every epoch covers all samples in batches of batchSize`);
       let xs = this.checkInputs(x, 'fit');
@@ -604,7 +603,7 @@ export class Model implements TrainingModel {
     if (options.validationData !== undefined) {
       const vd = options.validationData;
       if (isBatchSource(vd)) {
-        val = new StreamFeed(vd, undefined, this.feedSpec(`${who} (validationData)`));
+        val = await this.streamFeed(vd, undefined, 'fit (validationData)');
       } else {
         if (!Array.isArray(vd) || vd.length !== 2) throw new ValueError(`${who}: validationData must be [x, y] or a dataset of { x, y } batches`);
         const vxs = this.checkInputs(vd[0] as Tensor | Tensor[], 'fit (validationData)');
@@ -620,8 +619,8 @@ export class Model implements TrainingModel {
     } else {
       this.ensureInitialized();
     }
-    const feed: BatchFeed = isBatchSource(train)
-      ? new StreamFeed(train, stepsPerEpoch, this.feedSpec(who))
+    const feed: BatchFeed = train instanceof StreamFeed
+      ? train
       : new TensorFeed(train.xs, train.y, batchSize!, true, options.shuffle ?? true ? this.rngs.shuffle : undefined);
     const weighted = classWeight !== undefined;
     const metricNames = ['loss', ...c.metrics.map((m) => m.name)];
@@ -741,10 +740,10 @@ export class Model implements TrainingModel {
     if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object`);
     if (y !== undefined) throw new ValueError(`${who}: with a dataset, the targets come from its { x, y } batches; pass undefined as y, got ${describeValue(y)}`);
     if (options.batchSize !== undefined) throw new ValueError(`${who}: batchSize does not apply to a dataset (its batches are used as they come)`);
-    this.requireGraph('evaluate');
     const steps = options.steps === undefined ? undefined : intOption(options.steps, 1, 1, `${who}: steps`);
+    const feed = await this.streamFeed(x, steps, 'evaluate');
     this.ensureInitialized();
-    return drive(this.evaluateFeed(new StreamFeed(x, steps, this.feedSpec(who)), 0));
+    return drive(this.evaluateFeed(feed, 0));
   }
 
   /**
@@ -779,18 +778,22 @@ export class Model implements TrainingModel {
     return logs;
   }
 
-  /** What a stream's batches must look like for this (compiled) model. */
-  private feedSpec(who: string): FeedSpec {
-    const graph = this.graph!;
+  /**
+   * A feed over a stream, checked against this (compiled) model; a Sequential model without an
+   * input shape is built from the first batch (read ahead, and kept for the first step).
+   */
+  private async streamFeed(source: BatchSource, steps: number | undefined, who: string): Promise<StreamFeed> {
+    const feed = new StreamFeed(source, steps, `${this.name}.${who}`);
+    const graph = this.graph ?? this.requireGraph(who, await feed.firstSampleShape());
     const c = this.compiled!;
-    return {
-      who,
+    feed.spec = {
       inputs: graph.inputs.map((t) => ({ shape: t.shape, consumer: this.consumerName(t) })),
       targetShape: c.targetShape,
       targetSize: c.targetSize,
       lossName: c.loss.name,
       outputShape: graph.output.shape,
     };
+    return feed;
   }
 
   /** The model's output for every sample (inference mode), as one Tensor [n, ...outputShape]. */

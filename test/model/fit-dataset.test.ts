@@ -182,6 +182,27 @@ describe('Model.fit on a dataset', () => {
     expect(await two.evaluate(twoInputs)).toEqual(two.evaluate([xa, xb], y));
   });
 
+  test('a Sequential model without inputShape is built from the first batch (which is still trained on)', async () => {
+    const { x, y } = regression(40, 14);
+    const deferred = new Sequential([layers.dense({ units: 8, activation: 'relu' }), layers.dense({ units: 1 })], { seed: 3 });
+    deferred.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'meanSquaredError', metrics: ['mae'] });
+    const rec = new Recorder();
+    const oneShot = (async function* () {
+      yield* data.batches(x, y, { batchSize: 16 });
+    })();
+    const h = await deferred.fit(oneShot, undefined, { epochs: 1, verbose: 0, callbacks: [rec] });
+    expect(deferred.inputShapes).toEqual([[3]]);
+    expect(rec.batches).toEqual([0, 1, 2]);
+    const reference = mlp();
+    const h2 = await reference.fit(x, y, { epochs: 1, batchSize: 16, shuffle: false, verbose: 0 });
+    expect(h.history).toEqual(h2.history);
+    expect(bits(deferred.getWeights())).toEqual(bits(reference.getWeights()));
+    const fresh = new Sequential([layers.dense({ units: 1 })], { seed: 3 });
+    fresh.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    expect((await fresh.evaluate(data.fromTensors(x, y, { batchSize: 16 }))).loss).toBeGreaterThan(0);
+    expect(fresh.inputShapes).toEqual([[3]]);
+  });
+
   test('errors name the option, the epoch and the batch', async () => {
     const { x, y } = regression(32, 9);
     const ds = data.fromTensors(x, y, { batchSize: 8 });
