@@ -40,11 +40,11 @@ export interface BatchAugmenter {
 export interface FitOptions {
   /** Default 1. */
   epochs?: number;
-  /** Default 32; the last batch of an epoch may be smaller. */
+  /** Tensors only (a dataset brings its own batches). Default 32; the last batch of an epoch may be smaller. */
   batchSize?: number;
   /** 0 silent, 1 progress bar (per-epoch lines when not a TTY), 2 one line per epoch. Default 1. */
   verbose?: 0 | 1 | 2;
-  /** Fraction of the samples (taken from the end, before shuffling, as Keras) held out for validation. */
+  /** Tensors only: the fraction of the samples (taken from the end, before shuffling, as Keras) held out for validation. */
   validationSplit?: number;
   /** Validation inputs and targets, or a dataset of `{ x, y }` batches (wins over validationSplit). */
   validationData?: readonly [Tensor | readonly Tensor[], Tensor] | BatchSource;
@@ -54,7 +54,7 @@ export interface FitOptions {
    * when one ends (so an endless generator works). Not for tensors.
    */
   stepsPerEpoch?: number;
-  /** Reshuffle the training samples every epoch. Default true. */
+  /** Tensors only (shuffle a dataset itself): reshuffle the training samples every epoch. Default true. */
   shuffle?: boolean;
   /** Seeds initialisation (if the model is not initialised yet), shuffling, dropout and augmentation. */
   seed?: number;
