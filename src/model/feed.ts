@@ -14,14 +14,15 @@ export interface FitBatch {
 
 /**
  * Streaming training or evaluation data: a `data.Dataset`, or any `AsyncIterable`/`Iterable` of
- * `{ x, y }` batches. Each iteration is one epoch (unless `stepsPerEpoch` is given), so pass
+ * `{ x, y }` batches (an array of them included). Each iteration is one epoch (unless `stepsPerEpoch` is given), so pass
  * something that can be iterated again (a Dataset, an array, an object with a generator method).
  */
 export type BatchSource = AsyncIterable<FitBatch> | Iterable<FitBatch>;
 
-/** True for a stream of batches (an iterable that is not a Tensor or an array of Tensors). */
+/** True for a stream of batches: an iterable that is not a Tensor or an array of Tensors (an array of `{ x, y }` is one). */
 export function isBatchSource(x: unknown): x is BatchSource {
-  if (x === null || typeof x !== 'object' || x instanceof Tensor || Array.isArray(x)) return false;
+  if (x === null || typeof x !== 'object' || x instanceof Tensor) return false;
+  if (Array.isArray(x)) return x.length > 0 && x[0] !== null && typeof x[0] === 'object' && !(x[0] instanceof Tensor) && 'x' in x[0];
   return Symbol.asyncIterator in x || Symbol.iterator in x;
 }
 

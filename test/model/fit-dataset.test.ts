@@ -167,6 +167,9 @@ describe('Model.fit on a dataset', () => {
     );
     const reference = mlp();
     await reference.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 });
+    const array = mlp();
+    await array.fit(batchesOf(), undefined, { epochs: 2, verbose: 0 }); // an array of { x, y } is re-iterable
+    expect(bits(array.getWeights())).toEqual(bits(reference.getWeights()));
     expect(bits(sync.getWeights())).toEqual(bits(reference.getWeights()));
     expect(bits(viaAsync.getWeights())).toEqual(bits(reference.getWeights()));
 
