@@ -10,7 +10,7 @@
 // scratch arena, so nothing is allocated per step once it has grown.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { kernels } from '../backend/wasm.js';
-import { readF32, withScratch, writeF32 } from '../backend/memory.js';
+import { readF32, scratch, withScratch, writeF32 } from '../backend/memory.js';
 import { Tensor, expectRank, sizeOf } from '../tensor.js';
 
 /** Keras's BatchNormalization and LayerNormalization defaults. */
@@ -82,9 +82,34 @@ export interface LayerNormForwardCall extends NormForwardBase, SavedStats {}
 /** Layer norm backward. */
 export interface LayerNormBackwardCall extends NormBackwardBase, SavedStats {}
 
-/** Runs `fn` with the batch-norm kernels' scratch for `channels`. */
-function withNormScratch(channels: number, fn: (work: number) => void): void {
-  withScratch((alloc) => fn(alloc(kernels().f32_batch_norm_scratch_bytes!(channels))));
+/** The batch-norm kernels that take a scratch buffer of `f32_batch_norm_scratch_bytes(channels)`. */
+type ScratchOp = 'inferenceForward' | 'backward' | 'inferenceBackward';
+
+/**
+ * Runs one batch-norm kernel with its scratch reserved in the arena and released after, without
+ * a closure or array per call (these run every training step).
+ */
+function runWithScratch(op: ScratchOp, c: BatchNormInferenceForwardCall | BatchNormBackwardCall | BatchNormInferenceBackwardCall): void {
+  const k = kernels();
+  const arena = scratch();
+  const mark = arena.mark();
+  try {
+    const work = arena.alloc(k.f32_batch_norm_scratch_bytes!(c.channels));
+    if (op === 'inferenceForward') {
+      const f = c as BatchNormInferenceForwardCall;
+      k.f32_batch_norm_inference_forward!(f.y, f.x, f.gamma, f.beta, f.movingMean, f.movingVar, f.rows, f.channels, f.epsilon ?? NORM_DEFAULTS.epsilon, work);
+    } else if (op === 'backward') {
+      const b = c as BatchNormBackwardCall;
+      k.f32_batch_norm_backward!(b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.gamma, b.saveMean, b.saveInvStd, b.rows, b.channels, work);
+    } else {
+      const b = c as BatchNormInferenceBackwardCall;
+      k.f32_batch_norm_inference_backward!(
+        b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.gamma, b.movingMean, b.movingVar, b.rows, b.channels, b.epsilon ?? NORM_DEFAULTS.epsilon, work,
+      );
+    }
+  } finally {
+    arena.reset(mark);
+  }
 }
 
 /** Batch norm with batch statistics (training); updates the moving statistics. */
@@ -97,25 +122,17 @@ export function batchNormTrainForwardPtr(c: BatchNormTrainForwardCall): void {
 
 /** Batch norm with the moving statistics (inference). */
 export function batchNormInferenceForwardPtr(c: BatchNormInferenceForwardCall): void {
-  withNormScratch(c.channels, (work) =>
-    kernels().f32_batch_norm_inference_forward!(c.y, c.x, c.gamma, c.beta, c.movingMean, c.movingVar, c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon, work),
-  );
+  runWithScratch('inferenceForward', c);
 }
 
 /** dx, dgamma, dbeta += the gradients of the training forward (batch statistics depend on x). */
 export function batchNormBackwardPtr(c: BatchNormBackwardCall): void {
-  withNormScratch(c.channels, (work) =>
-    kernels().f32_batch_norm_backward!(c.dx, c.dgamma, c.dbeta, c.dy, c.x, c.gamma, c.saveMean, c.saveInvStd, c.rows, c.channels, work),
-  );
+  runWithScratch('backward', c);
 }
 
 /** dx, dgamma, dbeta += the gradients of the inference forward (statistics are constants). */
 export function batchNormInferenceBackwardPtr(c: BatchNormInferenceBackwardCall): void {
-  withNormScratch(c.channels, (work) =>
-    kernels().f32_batch_norm_inference_backward!(
-      c.dx, c.dgamma, c.dbeta, c.dy, c.x, c.gamma, c.movingMean, c.movingVar, c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon, work,
-    ),
-  );
+  runWithScratch('inferenceBackward', c);
 }
 
 /** Layer norm forward: each row normalised over its channels, then gamma and beta. */
