@@ -32,8 +32,9 @@ export class RandomRotation extends AffineAugmentation {
     this.fill = resolveFill(options, KERAS_FILL, this.name);
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
-    const [lo, hi] = this.range;
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
+    const lo = this.range[0], hi = this.range[1];
     for (let i = 0; i < n; i++) {
       const angle = rng.uniform(lo, hi) * 2 * Math.PI;
       const c = wasmMath.cos(angle);
@@ -59,7 +60,8 @@ export class RandomZoom extends AffineAugmentation {
     this.fill = resolveFill(options, KERAS_FILL, this.name);
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
     for (let i = 0; i < n; i++) {
       const zy = 1 + rng.uniform(this.heightRange[0], this.heightRange[1]);
       const zx = this.widthRange === undefined ? zy : 1 + rng.uniform(this.widthRange[0], this.widthRange[1]);
@@ -82,7 +84,8 @@ export class RandomTranslation extends AffineAugmentation {
     this.fill = resolveFill(options, KERAS_FILL, this.name);
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
     for (let i = 0; i < n; i++) {
       const dy = rng.uniform(this.heightRange[0], this.heightRange[1]) * h;
       const dx = rng.uniform(this.widthRange[0], this.widthRange[1]) * w;
@@ -105,7 +108,8 @@ export class RandomShear extends AffineAugmentation {
     this.fill = resolveFill(options, KERAS_FILL, this.name);
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
     const cx = (w - 1) / 2;
     const cy = (h - 1) / 2;
     for (let i = 0; i < n; i++) {
@@ -153,7 +157,7 @@ export class RandomCrop extends AffineAugmentation {
 
   sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
     this.checkFits(shape);
-    const [n, h, w] = shape;
+    const n = shape[0], h = shape[1], w = shape[2];
     const p = this.padding;
     for (let i = 0; i < n; i++) {
       const top = rng.int(h + 2 * p - this.height + 1);
@@ -192,7 +196,8 @@ export class RandomResizedCrop extends AffineAugmentation {
     return [n, this.height, this.width, c];
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
     const area = h * w;
     const logLo = wasmMath.log(this.ratio[0]);
     const logHi = wasmMath.log(this.ratio[1]);

@@ -1,6 +1,6 @@
 // Per-pixel augmentations, in place: flips, brightness, contrast, Gaussian noise, erasing.
 import { kernels } from '../backend/wasm.js';
-import { readF32, withScratch } from '../backend/memory.js';
+import { f32, scratch } from '../backend/memory.js';
 import { randomNormalPtr } from '../ops/random.js';
 import { Rng } from '../random.js';
 import { ValueError } from '../errors.js';
@@ -30,7 +30,8 @@ export class RandomFlip extends PixelAugmentation {
     return 1;
   }
 
-  sampleInto([n]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0];
     const horizontal = this.mode !== 'vertical';
     const vertical = this.mode !== 'horizontal';
     for (let i = 0; i < n; i++) {
@@ -75,7 +76,8 @@ export class RandomBrightness extends PixelAugmentation {
     return 1;
   }
 
-  sampleInto([n]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0];
     const span = this.valueRange[1] - this.valueRange[0];
     for (let i = 0; i < n; i++) out[i] = rng.uniform(this.range[0], this.range[1]) * span;
   }
@@ -109,7 +111,8 @@ export class RandomContrast extends PixelAugmentation {
     return 1;
   }
 
-  sampleInto([n]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0];
     for (let i = 0; i < n; i++) out[i] = rng.uniform(this.range[0], this.range[1]);
   }
 
@@ -130,26 +133,33 @@ export class GaussianNoise extends PixelAugmentation {
   }
 
   /** The noise itself: h * w * c floats per image. */
-  paramsPerImage([, h, w, c]: ImageShape): number {
-    return h * w * c;
+  paramsPerImage(shape: ImageShape): number {
+    return shape[1] * shape[2] * shape[3];
   }
 
   /** With an `Rng`, the noise is the wasm normal fill (`ops.randomNormal`'s values), 4 per block. */
   sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
     const count = shape[0] * this.paramsPerImage(shape);
     if (rng instanceof Rng) {
-      withScratch((alloc) => {
-        const ptr = alloc(count * 4);
+      // Runs every training step: the arena directly and a plain copy loop (no closure, no view).
+      const arena = scratch();
+      const mark = arena.mark();
+      try {
+        const ptr = arena.alloc(count * 4);
         randomNormalPtr(ptr, count, 0, this.stddev, rng);
-        readF32(ptr, count, out.subarray(0, count));
-      });
+        const view = f32();
+        const at = ptr >>> 2;
+        for (let k = 0; k < count; k++) out[k] = view[at + k]!;
+      } finally {
+        arena.reset(mark);
+      }
       return;
     }
     for (let k = 0; k < count; k++) out[k] = rng.normal(0, this.stddev);
   }
 
-  run(x: number, [n, h, w, c]: ImageShape, params: number): void {
-    kernels().f32_augment_add_noise!(x, params, n * h * w * c);
+  run(x: number, shape: ImageShape, params: number): void {
+    kernels().f32_augment_add_noise!(x, params, shape[0] * shape[1] * shape[2] * shape[3]);
   }
 }
 
@@ -205,7 +215,8 @@ export class RandomErasing extends EraseAugmentation {
     if (!Number.isFinite(this.value)) throw new ValueError(`${this.name}: value must be finite, got ${this.value}`);
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
     const logLo = wasmMath.log(this.ratio[0]);
     const logHi = wasmMath.log(this.ratio[1]);
     for (let i = 0; i < n; i++) {
@@ -243,7 +254,8 @@ export class Cutout extends EraseAugmentation {
     if (!Number.isFinite(this.value)) throw new ValueError(`${this.name}: value must be finite, got ${this.value}`);
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
     for (let i = 0; i < n; i++) {
       const cy = rng.int(h);
       const cx = rng.int(w);

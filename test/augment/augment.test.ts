@@ -353,6 +353,23 @@ describe('augment.sequence', () => {
     }
   });
 
+  test('applyInPlacePtr re-plans when the image size changes, even to one with as many floats', () => {
+    const pipeline = augment.sequence([augment.randomRotation(0.1), augment.randomFlip(), augment.gaussianNoise(0.02)]);
+    const ptr = toWasm(new Float32Array(2 * 6 * 5 * 2));
+    try {
+      // [6, 5, 2], [5, 6, 2] and [6, 10, 1] hold the same number of floats per image.
+      for (const [h, w, c] of [[6, 5, 2], [5, 6, 2], [6, 10, 1], [6, 5, 2]] as const) {
+        const x = images(2, h, w, c, h + w + c);
+        const want = pipeline.apply(x, pipeline.sample(x.shape, new Rng(9)));
+        f32().set(x.data, ptr >>> 2);
+        pipeline.applyInPlacePtr(ptr, [2, h, w, c], new Rng(9));
+        expect(fromWasm(ptr, x.size), `in place on [2, ${h}, ${w}, ${c}]`).toEqual(want.data);
+      }
+    } finally {
+      heap().free(ptr);
+    }
+  });
+
   test('applyInPlacePtr rejects steps that change the shape and bad pointers', () => {
     const ptr = toWasm(new Float32Array(2 * 8 * 8));
     try {
