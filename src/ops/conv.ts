@@ -19,7 +19,7 @@ import { kernels } from '../backend/wasm.js';
 import { scratch } from '../backend/memory.js';
 import { Tensor, type Shape } from '../tensor.js';
 import {
-  Geometry, checkImageShape, checkPadding, expectImage, expectShape, pair, runOp, windowAxis,
+  Geometry, checkImageShape, checkOptions, checkPadding, expectImage, expectShape, pair, runOp, windowAxis,
   type Padding,
 } from './geometry.js';
 
@@ -53,7 +53,7 @@ function checkFilter(filterShape: unknown, layout: string, who: string): [number
 }
 
 function windowOptions(options: ConvOptions, who: string) {
-  if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object, got ${String(options)}`);
+  checkOptions(options, who);
   return {
     strides: pair(options.strides ?? 1, 'strides', who),
     dilation: pair(options.dilationRate ?? 1, 'dilationRate', who),
@@ -223,8 +223,8 @@ export function convBackwardFilterPtr(g: ConvGeometry, call: { dw: number; dy: n
 /** db += sum over batch, height and width of dy (dy is the output gradient, [.., outC]). */
 export function convBackwardBiasPtr(g: ConvGeometry, call: { db: number; dy: number }, who = 'convBackwardBiasPtr', kind?: ConvKind): void {
   checkGeometry(g, who, kind);
-  const [batch, h, w, c] = g.outputShape as [number, number, number, number];
-  kernels().f32_conv2d_bias_backward!(call.db, call.dy, batch * h * w, c);
+  const shape = g.outputShape; // indexed, not destructured: this runs every training step
+  kernels().f32_conv2d_bias_backward!(call.db, call.dy, shape[0]! * shape[1]! * shape[2]!, shape[3]!);
 }
 
 type Fwd = (g: ConvGeometry, call: ConvForwardCall) => void;

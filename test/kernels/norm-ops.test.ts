@@ -140,6 +140,10 @@ describe('ops.batchNormalization* and ops.layerNormalization*', () => {
 
   test('reject bad input with errors that name the op, the expectation and the value', () => {
     const x = tensor(randomArray(12, 3), [2, 2, 3]);
+    expect(() => ops.batchNormalization(x, null as never)).toThrow(/batchNormalization: params \{ mean, variance \} must be an object, got null/);
+    expect(() => ops.batchNormalizationTraining(x, null as never)).toThrow(/batchNormalizationTraining: params must be an object, got null/);
+    expect(() => ops.layerNormalization(x, 0.001 as never)).toThrow(/layerNormalization: params must be an object, got 0.001/);
+    expect(() => ops.batchNormalizationGrad(x, x, null as never)).toThrow(/batchNormalizationGrad: params must be an object, got null/);
     expect(() => ops.batchNormalizationTraining(tensor([1, 2, 3]))).toThrow(/batchNormalizationTraining: x: expected rank 2 or 3 .* got shape \[3\]/);
     expect(() => ops.batchNormalizationTraining(x, { gamma: tensor([1, 2]) })).toThrow(/batchNormalizationTraining: gamma must have shape \[3\] \(the channels of x\), got \[2\]/);
     expect(() => ops.batchNormalizationTraining(x, { momentum: 1.5 })).toThrow(/batchNormalizationTraining: momentum must be a number in \[0, 1\], got 1.5/);
