@@ -31,6 +31,21 @@ export function monitorDirection(who: string, monitor: string, mode: MonitorMode
   );
 }
 
+/** Throws unless a callback's options are an object (not null, not an array); returns them. */
+export function checkOptions<T extends object>(who: string, options: T): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(`${who}: options must be an object, got ${Array.isArray(options) ? JSON.stringify(options) : String(options)}`);
+  }
+  return options;
+}
+
+/** A `print` option: a function (message) => void, or undefined for the console. */
+export function checkPrinter(who: string, print: unknown): Printer {
+  if (print === undefined) return consolePrinter;
+  if (typeof print !== 'function') throw new ValueError(`${who}: print must be a function (message) => void, got ${String(print)}`);
+  return print as Printer;
+}
+
 /** Checks a mode option. */
 export function checkMode(who: string, mode: unknown): MonitorMode {
   if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new ValueError(`${who}: mode must be 'auto', 'min' or 'max', got ${String(mode)}`);
@@ -92,12 +107,13 @@ export abstract class MonitorCallback extends Callback {
 
   protected constructor(protected readonly who: string, options: MonitorOptions, minDelta: number) {
     super();
+    checkOptions(who, options);
     this.monitor = options.monitor ?? 'val_loss';
     if (typeof this.monitor !== 'string' || this.monitor === '') throw new ValueError(`${who}: monitor must be a metric name, got ${String(this.monitor)}`);
     this.mode = checkMode(who, options.mode ?? 'auto');
     this.minDelta = Math.abs(checkFinite(who, 'minDelta', minDelta));
     this.verbose = checkCount(who, 'verbose', options.verbose ?? 0);
-    this.print = options.print ?? consolePrinter;
+    this.print = checkPrinter(who, options.print);
     // Resolve 'auto' now so a name it cannot place fails at construction, not mid-training.
     this.direction = monitorDirection(who, this.monitor, this.mode);
   }
