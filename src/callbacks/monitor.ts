@@ -3,6 +3,7 @@
 // test, validation, and messages.
 import { ValueError } from '../errors.js';
 import { Callback, type Logs, type TrainingModel } from './callback.js';
+import { checkOptions } from '../optimizers/base.js';
 
 /** Which way a monitored quantity improves. */
 export type MonitorMode = 'auto' | 'min' | 'max';
@@ -29,14 +30,6 @@ export function monitorDirection(who: string, monitor: string, mode: MonitorMode
   throw new ValueError(
     `${who}: cannot tell whether monitor '${monitor}' should be maximized or minimized; pass mode: 'max' to keep the highest value or mode: 'min' to keep the lowest`,
   );
-}
-
-/** Throws unless a callback's options are an object (not null, not an array); returns them. */
-export function checkOptions<T extends object>(who: string, options: T): T {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`${who}: options must be an object, got ${Array.isArray(options) ? JSON.stringify(options) : String(options)}`);
-  }
-  return options;
 }
 
 /** A `print` option: a function (message) => void, or undefined for the console. */

@@ -15,11 +15,12 @@
 // Layouts: x/y NHWC; conv2d filter [kH, kW, inC, outC]; depthwise [kH, kW, inC, depthMultiplier]
 // (output channel c*dm + m); transpose [kH, kW, outC, inC] (Keras).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import { kernels } from '../backend/wasm.js';
 import { scratch } from '../backend/memory.js';
 import { Tensor, type Shape } from '../tensor.js';
 import {
-  Geometry, checkImageShape, checkOptions, checkPadding, expectImage, expectShape, pair, runOp, windowAxis,
+  Geometry, checkImageShape, checkPadding, expectImage, expectShape, pair, runOp, windowAxis,
   type Padding,
 } from './geometry.js';
 
@@ -53,7 +54,7 @@ function checkFilter(filterShape: unknown, layout: string, who: string): [number
 }
 
 function windowOptions(options: ConvOptions, who: string) {
-  checkOptions(options, who);
+  checkOptions(who, options);
   return {
     strides: pair(options.strides ?? 1, 'strides', who),
     dilation: pair(options.dilationRate ?? 1, 'dilationRate', who),

@@ -70,14 +70,6 @@ export class Geometry<K extends string = string> {
   }
 }
 
-/** Throws unless `options` (named `what` in the error) is an object, not null or an array; returns it. */
-export function checkOptions<T extends object>(options: T, who: string, what = 'options'): T {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`${who}: ${what} must be an object, got ${Array.isArray(options) ? JSON.stringify(options) : String(options)}`);
-  }
-  return options;
-}
-
 /** Throws unless `v` is an integer >= min. */
 export function checkInt(v: unknown, what: string, who: string, min = 1): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {

@@ -9,10 +9,10 @@
 // Pointer level (what layers call): offsets are bytes in wasm memory; temporaries come from the
 // scratch arena, so nothing is allocated per step once it has grown.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import { kernels } from '../backend/wasm.js';
 import { readF32, scratch, withScratch, writeF32 } from '../backend/memory.js';
 import { Tensor, expectRank, sizeOf } from '../tensor.js';
-import { checkOptions } from './geometry.js';
 
 /** Keras's BatchNormalization and LayerNormalization defaults. */
 export const NORM_DEFAULTS = { momentum: 0.99, epsilon: 1e-3 } as const;
@@ -249,7 +249,7 @@ function inScratch(inputs: Float32Array[], outSizes: number[], fn: (ins: number[
 export function batchNormalization(x: Tensor, params: BatchNormParams): Tensor {
   const who = 'batchNormalization';
   const g = geometry(x, 2, who);
-  checkOptions(params, who, 'params { mean, variance }');
+  checkOptions(who, params, 'params { mean, variance }');
   const mean = channelParam(params.mean ?? missing(who, 'mean'), g.channels, 0, who, 'mean');
   const variance = channelParam(params.variance ?? missing(who, 'variance'), g.channels, 1, who, 'variance');
   const gamma = channelParam(params.gamma, g.channels, 1, who, 'gamma');
@@ -273,7 +273,7 @@ function missing(who: string, name: string): never {
 export function batchNormalizationTraining(x: Tensor, params: BatchNormTrainingParams = {}): BatchNormTrainingResult {
   const who = 'batchNormalizationTraining';
   const g = geometry(x, 2, who);
-  checkOptions(params, who, 'params');
+  checkOptions(who, params, 'params');
   const gamma = channelParam(params.gamma, g.channels, 1, who, 'gamma');
   const beta = channelParam(params.beta, g.channels, 0, who, 'beta');
   const movingMean = channelParam(params.movingMean, g.channels, 0, who, 'movingMean');
@@ -302,7 +302,7 @@ function normGradients(axis: 'batch' | 'layer', dy: Tensor, x: Tensor, params: N
   const who = axis === 'batch' ? 'batchNormalizationGrad' : 'layerNormalizationGrad';
   const g = geometry(x, axis === 'batch' ? 2 : 1, who);
   sameShape(dy, x, who);
-  checkOptions(params, who, 'params');
+  checkOptions(who, params, 'params');
   const gamma = channelParam(params.gamma, g.channels, 1, who, 'gamma');
   const epsilon = positive(params.epsilon, NORM_DEFAULTS.epsilon, who, 'epsilon');
   const c = g.channels;
@@ -340,7 +340,7 @@ export function batchNormalizationGrad(dy: Tensor, x: Tensor, params: NormParams
 export function layerNormalization(x: Tensor, params: NormParams = {}): Tensor {
   const who = 'layerNormalization';
   const g = geometry(x, 1, who);
-  checkOptions(params, who, 'params');
+  checkOptions(who, params, 'params');
   const gamma = channelParam(params.gamma, g.channels, 1, who, 'gamma');
   const beta = channelParam(params.beta, g.channels, 0, who, 'beta');
   const epsilon = positive(params.epsilon, NORM_DEFAULTS.epsilon, who, 'epsilon');

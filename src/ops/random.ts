@@ -9,11 +9,11 @@
 //
 // Tensor level (`ops.randomUniform`, `ops.dropout`, ...): validated, copies in and out.
 import { ValueError } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import { kernels } from '../backend/wasm.js';
 import { readF32, withScratch, writeF32 } from '../backend/memory.js';
 import { Rng } from '../random.js';
 import { Tensor, checkShape, sizeOf, type Shape } from '../tensor.js';
-import { checkOptions } from './geometry.js';
 
 const TWO32 = 4294967296;
 
@@ -111,7 +111,7 @@ let defaultRng: Rng | undefined;
 
 /** The generator of a tensor-level call: options.rng, a new Rng(options.seed), or a process-wide Rng(0). */
 function rngOf(options: RandomOptions, who: string): Rng {
-  checkOptions(options, who);
+  checkOptions(who, options);
   if (options.rng !== undefined) {
     if (!(options.rng instanceof Rng)) throw new ValueError(`${who}: options.rng must be an Rng, got ${typeof options.rng}`);
     return options.rng;

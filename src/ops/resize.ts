@@ -9,9 +9,10 @@
 //   resizeBackwardPtr(g, { dx, dy })  dx += the gradient (sums of dy blocks / the dy window)
 // with `upSampling2dForwardPtr`, `zeroPadding2dBackwardPtr`, ... as kind-checked aliases.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import { kernels } from '../backend/wasm.js';
 import { Tensor, type Shape } from '../tensor.js';
-import { Geometry, checkImageShape, checkInt, checkOptions, expectImage, expectShape, pair, runOp } from './geometry.js';
+import { Geometry, checkImageShape, checkInt, expectImage, expectShape, pair, runOp } from './geometry.js';
 
 /** The resize kinds. */
 export type ResizeKind = 'upSampling2d' | 'zeroPadding2d' | 'cropping2d';
@@ -45,7 +46,7 @@ function make(kind: ResizeKind, input: readonly number[], outH: number, outW: nu
 /** Geometry of nearest up-sampling by integer factors `size` (default 2): [n, h, w, c] -> [n, h*sH, w*sW, c]. */
 export function upSampling2dGeometry(inputShape: Shape, options: { size?: number | readonly [number, number]; interpolation?: 'nearest' } = {}, who = 'upSampling2d'): ResizeGeometry {
   const input = checkImageShape(inputShape, 'input', who);
-  checkOptions(options, who);
+  checkOptions(who, options);
   if (options.interpolation !== undefined && options.interpolation !== 'nearest') {
     throw new ValueError(`${who}: interpolation must be 'nearest', got ${JSON.stringify(options.interpolation)}`);
   }
@@ -56,14 +57,14 @@ export function upSampling2dGeometry(inputShape: Shape, options: { size?: number
 /** Geometry of zero padding (default 1 on every side): [n, h, w, c] -> [n, h+top+bottom, w+left+right, c]. */
 export function zeroPadding2dGeometry(inputShape: Shape, options: { padding?: Border2d } = {}, who = 'zeroPadding2d'): ResizeGeometry {
   const input = checkImageShape(inputShape, 'input', who);
-  const pads = border(checkOptions(options, who).padding ?? 1, 'padding', who);
+  const pads = border(checkOptions(who, options).padding ?? 1, 'padding', who);
   return make('zeroPadding2d', input, input[1] + pads[0] + pads[1], input[2] + pads[2] + pads[3], pads);
 }
 
 /** Geometry of cropping (default 0): [n, h, w, c] -> [n, h-top-bottom, w-left-right, c]. */
 export function cropping2dGeometry(inputShape: Shape, options: { cropping?: Border2d } = {}, who = 'cropping2d'): ResizeGeometry {
   const input = checkImageShape(inputShape, 'input', who);
-  const crops = border(checkOptions(options, who).cropping ?? 0, 'cropping', who);
+  const crops = border(checkOptions(who, options).cropping ?? 0, 'cropping', who);
   const outH = input[1] - crops[0] - crops[1];
   const outW = input[2] - crops[2] - crops[3];
   if (outH < 1 || outW < 1) {

@@ -49,9 +49,20 @@ export function checkFlag(who: string, name: string, value: unknown): boolean {
   return value;
 }
 
+/**
+ * Throws unless `options` (named `what` in the error) is an object, not null or an array;
+ * returns it. Shared by the option checks of optimizers, ops, callbacks and data.
+ */
+export function checkOptions<T>(who: string, options: T, what = 'options'): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(`${who}: ${what} must be an object, got ${Array.isArray(options) ? JSON.stringify(options) : String(options)}`);
+  }
+  return options;
+}
+
 /** Throws when `options` has keys outside `allowed`, naming the valid ones. */
 export function checkKeys(who: string, options: object, allowed: readonly string[]): void {
-  if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object, got ${String(options)}`);
+  checkOptions(who, options);
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) throw new ValueError(`${who}: unknown option '${key}'; valid options are ${allowed.join(', ')}`);
   }
