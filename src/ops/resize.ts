@@ -16,6 +16,7 @@ import { Geometry, checkImageShape, checkInt, expectImage, expectShape, pair, ru
 
 /** The resize kinds. */
 export type ResizeKind = 'upSampling2d' | 'zeroPadding2d' | 'cropping2d';
+/** The geometry of a resize (from upSampling2dGeometry, zeroPadding2dGeometry or cropping2dGeometry). */
 export type ResizeGeometry = Geometry<ResizeKind>;
 
 /** Keras's forms of a 2-D border: n, [h, w] (symmetric) or [[top, bottom], [left, right]]. */
@@ -106,9 +107,11 @@ const pointerPair = (kind: ResizeKind): [Fwd, Bwd] => [
   (g, c) => resizeBackwardPtr(g, c, `${kind}BackwardPtr`, kind),
 ];
 
-/** Pointer API of each resize (kind-checked). */
+/** Pointer API of upSampling2d (kind-checked): y = up-sampled x; dx += block sums of dy. */
 export const [upSampling2dForwardPtr, upSampling2dBackwardPtr] = pointerPair('upSampling2d');
+/** Pointer API of zeroPadding2d (kind-checked): y = padded x; dx += the interior of dy. */
 export const [zeroPadding2dForwardPtr, zeroPadding2dBackwardPtr] = pointerPair('zeroPadding2d');
+/** Pointer API of cropping2d (kind-checked): y = the window of x; dx += dy placed back. */
 export const [cropping2dForwardPtr, cropping2dBackwardPtr] = pointerPair('cropping2d');
 
 function forward(g: ResizeGeometry, x: Tensor): Tensor {

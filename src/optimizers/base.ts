@@ -158,6 +158,7 @@ export abstract class BaseOptimizer implements Optimizer {
     this.lrValue = checkOption(this.who, 'learningRate', value, 0);
   }
 
+  /** Steps applied so far (Keras's `optimizer.iterations`); schedules are evaluated at it. */
   get iterations(): number {
     return this.iterationCount;
   }
@@ -208,6 +209,7 @@ export abstract class BaseOptimizer implements Optimizer {
     this.iterationCount++;
   }
 
+  /** The options this optimizer was built with, defaults filled in (what `optimizers.get(name, config)` takes). */
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { learningRate: this.lrFn === undefined ? this.lrValue : this.lrConfig, ...this.ownConfig() };
     if (this.clip.value !== Infinity) config.clipValue = this.clip.value;
@@ -216,6 +218,7 @@ export abstract class BaseOptimizer implements Optimizer {
     return config;
   }
 
+  /** A copy of the step count and every built parameter's slots (for checkpoints). */
   getState(): OptimizerState {
     const slots: Record<string, Record<string, Float32Array>> = {};
     const names = this.slotNames();
@@ -227,6 +230,7 @@ export abstract class BaseOptimizer implements Optimizer {
     return { iterations: this.iterationCount, slots };
   }
 
+  /** Restores `getState()`'s result onto built parameters; validates everything before writing. */
   setState(state: OptimizerState): void {
     const who = `${this.who}.setState`;
     if (state === null || typeof state !== 'object' || typeof state.slots !== 'object' || state.slots === null) {
