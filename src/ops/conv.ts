@@ -234,11 +234,13 @@ type BwdW = (g: ConvGeometry, call: { dw: number; dy: number; x: number }) => vo
 type BwdB = (g: ConvGeometry, call: { db: number; dy: number }) => void;
 
 function pointerSet(kind: ConvKind): [Fwd, BwdIn, BwdW, BwdB] {
+  // The names are built once here, not in the closures: these run every training step.
+  const names = [`${kind}ForwardPtr`, `${kind}BackwardInputPtr`, `${kind}BackwardFilterPtr`, `${kind}BackwardBiasPtr`] as const;
   return [
-    (g, c) => convForwardPtr(g, c, `${kind}ForwardPtr`, kind),
-    (g, c) => convBackwardInputPtr(g, c, `${kind}BackwardInputPtr`, kind),
-    (g, c) => convBackwardFilterPtr(g, c, `${kind}BackwardFilterPtr`, kind),
-    (g, c) => convBackwardBiasPtr(g, c, `${kind}BackwardBiasPtr`, kind),
+    (g, c) => convForwardPtr(g, c, names[0], kind),
+    (g, c) => convBackwardInputPtr(g, c, names[1], kind),
+    (g, c) => convBackwardFilterPtr(g, c, names[2], kind),
+    (g, c) => convBackwardBiasPtr(g, c, names[3], kind),
   ];
 }
 

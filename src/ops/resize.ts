@@ -102,10 +102,12 @@ export function resizeBackwardPtr(g: ResizeGeometry, call: { dx: number; dy: num
 
 type Fwd = (g: ResizeGeometry, call: { y: number; x: number }) => void;
 type Bwd = (g: ResizeGeometry, call: { dx: number; dy: number }) => void;
-const pointerPair = (kind: ResizeKind): [Fwd, Bwd] => [
-  (g, c) => resizeForwardPtr(g, c, `${kind}ForwardPtr`, kind),
-  (g, c) => resizeBackwardPtr(g, c, `${kind}BackwardPtr`, kind),
-];
+const pointerPair = (kind: ResizeKind): [Fwd, Bwd] => {
+  // The names are built once here, not in the closures: these run every training step.
+  const forwardName = `${kind}ForwardPtr`;
+  const backwardName = `${kind}BackwardPtr`;
+  return [(g, c) => resizeForwardPtr(g, c, forwardName, kind), (g, c) => resizeBackwardPtr(g, c, backwardName, kind)];
+};
 
 /** Pointer API of upSampling2d (kind-checked): y = up-sampled x; dx += block sums of dy. */
 export const [upSampling2dForwardPtr, upSampling2dBackwardPtr] = pointerPair('upSampling2d');
