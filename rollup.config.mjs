@@ -2,7 +2,8 @@ import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 import { wasmBase64Plugin } from './scripts/wasm-plugin.mjs';
 
-const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false, outDir: 'dist' });
+// Comments are dropped from the JS (the TSDoc ships in the .d.ts).
+const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false, removeComments: true, outDir: 'dist' });
 
 export default [
   {

@@ -62,14 +62,14 @@ import {
   const a = splat(alpha);
   const zero = splat(0);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
+  for (; i + 8 <= n; i += 8) { // two vectors per iteration, as forward
     const o = <usize>i << 2;
-    const xv = op.readsX() ? v128.load(x + o) : zero;
-    const yv = op.readsY() ? v128.load(y + o) : zero;
-    const g = op.g(xv, yv, a);
-    v128.store(dx + o, f32x4.add(v128.load(dx + o), f32x4.mul(v128.load(dy + o), g)));
+    const g0 = op.g(op.readsX() ? v128.load(x + o) : zero, op.readsY() ? v128.load(y + o) : zero, a);
+    const g1 = op.g(op.readsX() ? v128.load(x + o, 16) : zero, op.readsY() ? v128.load(y + o, 16) : zero, a);
+    v128.store(dx + o, f32x4.add(v128.load(dx + o), f32x4.mul(v128.load(dy + o), g0)));
+    v128.store(dx + o, f32x4.add(v128.load(dx + o, 16), f32x4.mul(v128.load(dy + o, 16), g1)), 16);
   }
-  for (; i < n; i++) {
+  for (; i < n; i++) { // tail: 0-7 elements
     const o = <usize>i << 2;
     const xs: f32 = op.readsX() ? load<f32>(x + o) : 0;
     const ys: f32 = op.readsY() ? load<f32>(y + o) : 0;

@@ -15,8 +15,9 @@
 //
 // Packing performs every transpose; partial panels are zero-padded and partial tiles written back
 // through a small tile in scratch. When an operand would be reused by at most two panels of the
-// other (m <= 4 or n <= 32), a row-major operand is read in place instead of packed (the
-// micro-kernel takes strides). Bias is added on the first KC block only; later KC blocks
+// other (m <= 4 or n <= 32), it is read in place instead of packed (A in either layout, B when
+// row-major; the micro-kernels take strides); panels of at most 8 columns then run 4x8 tiles,
+// a lone row 1x16. Bias is added on the first KC block only; later KC blocks
 // accumulate into C. Blocks are split into equal parts (k = 784 runs as 4 x 196).
 //
 // Aliasing: C must not overlap A, B or bias (C is written while A and B are still being read).
@@ -154,6 +155,63 @@ export function f32_gemm_1x16__simd(
     acc0x89AB = f32x4.add(acc0x89AB, v128.load(c, 32)); acc0xCDEF = f32x4.add(acc0xCDEF, v128.load(c, 48));
   }
   v128.store(c, acc0x0123); v128.store(c, acc0x4567, 16); v128.store(c, acc0x89AB, 32); v128.store(c, acc0xCDEF, 48);
+}
+
+/**
+ * Micro-kernel for narrow panels (at most 8 columns of C): C[4 x 8] = (accumulate ? C : 0) +
+ * A[4 x kc] · B[kc x 8] (+ bias[8]); strides as in f32_gemm_2x16__simd (row r of A at
+ * a + r*aRow floats). 8 accumulators + 2 B vectors + 4 broadcasts + 1 temporary = 15 registers;
+ * where n <= 8 it replaces a 2x16 tile that would waste half its columns or more.
+ */
+export function f32_gemm_4x8__simd(
+  c: usize, ldc: i32, a: usize, aRow: i32, aStep: i32, b: usize, bStep: i32, kc: i32, bias: usize, accumulate: i32,
+): void {
+  let acc0x0123 = f32x4.splat(0), acc0x4567 = f32x4.splat(0);
+  let acc1x0123 = f32x4.splat(0), acc1x4567 = f32x4.splat(0);
+  let acc2x0123 = f32x4.splat(0), acc2x4567 = f32x4.splat(0);
+  let acc3x0123 = f32x4.splat(0), acc3x4567 = f32x4.splat(0);
+  const rowBytes = <usize>aRow << 2;
+  let a0p = a;
+  let bp = b;
+  const aBytes = <usize>aStep << 2;
+  const bBytes = <usize>bStep << 2;
+  for (let p = 0; p < kc; p++) {
+    const b0123 = v128.load(bp);
+    const b4567 = v128.load(bp, 16);
+    const a0 = v128.load32_splat(a0p);
+    acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(a0, b0123));
+    acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(a0, b4567));
+    const a1 = v128.load32_splat(a0p + rowBytes);
+    acc1x0123 = f32x4.add(acc1x0123, f32x4.mul(a1, b0123));
+    acc1x4567 = f32x4.add(acc1x4567, f32x4.mul(a1, b4567));
+    const a2 = v128.load32_splat(a0p + 2 * rowBytes);
+    acc2x0123 = f32x4.add(acc2x0123, f32x4.mul(a2, b0123));
+    acc2x4567 = f32x4.add(acc2x4567, f32x4.mul(a2, b4567));
+    const a3 = v128.load32_splat(a0p + 3 * rowBytes);
+    acc3x0123 = f32x4.add(acc3x0123, f32x4.mul(a3, b0123));
+    acc3x4567 = f32x4.add(acc3x4567, f32x4.mul(a3, b4567));
+    a0p += aBytes;
+    bp += bBytes;
+  }
+  if (bias != 0) {
+    const bias0123 = v128.load(bias), bias4567 = v128.load(bias, 16);
+    acc0x0123 = f32x4.add(acc0x0123, bias0123); acc0x4567 = f32x4.add(acc0x4567, bias4567);
+    acc1x0123 = f32x4.add(acc1x0123, bias0123); acc1x4567 = f32x4.add(acc1x4567, bias4567);
+    acc2x0123 = f32x4.add(acc2x0123, bias0123); acc2x4567 = f32x4.add(acc2x4567, bias4567);
+    acc3x0123 = f32x4.add(acc3x0123, bias0123); acc3x4567 = f32x4.add(acc3x4567, bias4567);
+  }
+  const stride = <usize>ldc << 2;
+  const c0 = c, c1 = c0 + stride, c2 = c1 + stride, c3 = c2 + stride;
+  if (accumulate != 0) {
+    acc0x0123 = f32x4.add(acc0x0123, v128.load(c0)); acc0x4567 = f32x4.add(acc0x4567, v128.load(c0, 16));
+    acc1x0123 = f32x4.add(acc1x0123, v128.load(c1)); acc1x4567 = f32x4.add(acc1x4567, v128.load(c1, 16));
+    acc2x0123 = f32x4.add(acc2x0123, v128.load(c2)); acc2x4567 = f32x4.add(acc2x4567, v128.load(c2, 16));
+    acc3x0123 = f32x4.add(acc3x0123, v128.load(c3)); acc3x4567 = f32x4.add(acc3x4567, v128.load(c3, 16));
+  }
+  v128.store(c0, acc0x0123); v128.store(c0, acc0x4567, 16);
+  v128.store(c1, acc1x0123); v128.store(c1, acc1x4567, 16);
+  v128.store(c2, acc2x0123); v128.store(c2, acc2x4567, 16);
+  v128.store(c3, acc3x0123); v128.store(c3, acc3x4567, 16);
 }
 
 // @ts-ignore: decorator
@@ -338,8 +396,12 @@ export function f32_gemm__simd(
   const packedB = packedA + (<usize>min(MC, roundUp(m, MR)) * min(KC, k) << 2);
   const tile = packedB + (<usize>min(NC, roundUp(n, NR)) * min(KC, k) << 2);
   // Packing pays for itself through reuse: B panels are reused by every A panel, A panels by
-  // every B panel. With at most two of the other kind, read row-major operands in place.
-  const directA = !transA && n <= 2 * NR;
+  // every B panel. With at most two of the other kind, read the operand in place (A in either
+  // layout; B only row-major: a step of Bᵀ in place would be 16 floats from 16 rows).
+  const directA = n <= 2 * NR;
+  // Element (i, p) of op(A) in place: a + i*aRowStride + p*aDepthStride floats.
+  const aRowStride = transA ? 1 : lda;
+  const aDepthStride = transA ? lda : 1;
   const directB = !transB && m <= 2 * MR;
   for (let jc = 0; jc < n; jc += ncStep) {
     const nc = min(ncStep, n - jc);
@@ -367,15 +429,29 @@ export function f32_gemm__simd(
             }
           }
           const biasTile = biasNow != 0 ? biasNow + (<usize>(jc + jr) << 2) : 0;
-          for (let ir = 0; ir < mc; ir += MR) {
+          let ir = 0;
+          if (directA && nr <= 8) {
+            // A narrow panel: 4 x 8 tiles instead of 2 x 16 ones that would waste half or more.
+            for (; ir + 4 <= mc; ir += 4) {
+              const ap = a + ((<usize>(ic + ir) * aRowStride + <usize>pc * aDepthStride) << 2);
+              const ct = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
+              if (nr == 8) {
+                f32_gemm_4x8__simd(ct, ldc, ap, aRowStride, aDepthStride, bp, bStep, kc, biasTile, accumulateNow);
+              } else {
+                f32_gemm_4x8__simd(tile, 8, ap, aRowStride, aDepthStride, bp, bStep, kc, 0, 0);
+                writeEdgeTile(ct, ldc, tile, 8, 4, nr, biasTile, accumulateNow);
+              }
+            }
+          }
+          for (; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             let ap = packedA + (<usize>ir * kc << 2);
             let aRow = 1;
             let aStep = MR;
             if (directA) {
-              ap = a + ((<usize>(ic + ir) * lda + pc) << 2);
-              aRow = lda;
-              aStep = 1;
+              ap = a + ((<usize>(ic + ir) * aRowStride + <usize>pc * aDepthStride) << 2);
+              aRow = aRowStride;
+              aStep = aDepthStride;
             }
             const ct = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
             if (mr == MR) {
@@ -383,13 +459,13 @@ export function f32_gemm__simd(
                 f32_gemm_2x16__simd(ct, ldc, ap, aRow, aStep, bp, bStep, kc, biasTile, accumulateNow);
               } else {
                 f32_gemm_2x16__simd(tile, NR, ap, aRow, aStep, bp, bStep, kc, 0, 0);
-                writeEdgeTile(ct, ldc, tile, mr, nr, biasTile, accumulateNow);
+                writeEdgeTile(ct, ldc, tile, NR, mr, nr, biasTile, accumulateNow);
               }
             } else if (nr == NR) {
               f32_gemm_1x16__simd(ct, ldc, ap, 0, aStep, bp, bStep, kc, biasTile, accumulateNow);
             } else {
               f32_gemm_1x16__simd(tile, NR, ap, 0, aStep, bp, bStep, kc, 0, 0);
-              writeEdgeTile(ct, ldc, tile, mr, nr, biasTile, accumulateNow);
+              writeEdgeTile(ct, ldc, tile, NR, mr, nr, biasTile, accumulateNow);
             }
           }
         }
@@ -398,11 +474,11 @@ export function f32_gemm__simd(
   }
 }
 
-/** C[mr x nr] = (accumulate ? C : 0) + tile (+ bias), for the partial tiles at the edges. */
-function writeEdgeTile(c: usize, ldc: i32, tile: usize, mr: i32, nr: i32, bias: usize, accumulate: i32): void {
+/** C[mr x nr] = (accumulate ? C : 0) + tile (+ bias), for the partial tiles at the edges; tile rows are ldt apart. */
+function writeEdgeTile(c: usize, ldc: i32, tile: usize, ldt: i32, mr: i32, nr: i32, bias: usize, accumulate: i32): void {
   for (let r = 0; r < mr; r++) {
     const row = c + (<usize>r * ldc << 2);
-    const t = tile + (<usize>r * NR << 2);
+    const t = tile + (<usize>r * ldt << 2);
     for (let j = 0; j < nr; j++) {
       const o = <usize>j << 2;
       let v = load<f32>(t + o);

@@ -17,7 +17,7 @@
 // Loss kernels run once per step over [batch, classes], so they call the transcendentals (the
 // non-inlined forms in math.ts: the same bits) instead of inlining copies: a much smaller module.
 import {
-  expS, expV, hsum_f32x4, log1pS, log1pV, logS, logV, rowLogSumExpS, rowMaxS, sigmoidS, sigmoidV,
+  exp_f32x4, log_f32x4, expS, expV, hsum_f32x4, log1pS, log1pV, logS, logV, rowLogSumExpS, rowMaxS, sigmoidS, sigmoidV,
   softplusS, softplusV, tanhS, tanhV,
 } from './math';
 
@@ -52,26 +52,41 @@ const LN2: f32 = 0.693147180559945309;
 // The batch loop, shared by every loss. R provides row(dp, t, p, width, g, a, b): f32 (the row
 // loss; accumulates g * d(row loss)/dp into dp when dp != 0) and sparse(): bool.
 
+/** The weight of sample s (1 without weights). */
+// @ts-ignore: decorator
+@inline function weightOf(weights: usize, s: i32): f32 {
+  return weights != 0 ? load<f32>(weights + (<usize>s << 2)) : 1;
+}
+
+/** Row r's loss (and gradient) through R.row, with dense or sparse targets. */
+// @ts-ignore: decorator
+@inline function rowLoss<R>(r: usize, dpred: usize, ytrue: usize, ypred: usize, width: i32, g: f32, a: f32, b: f32): f64 {
+  const op = changetype<R>(0);
+  const off = (r * width) << 2;
+  const t = op.sparse() ? ytrue + (r << 2) : ytrue + off;
+  return <f64>op.row(dpred != 0 ? dpred + off : 0, t, ypred + off, width, g, a, b);
+}
+
+/** Sample s's loss, the mean of its row losses `acc`, stored to sampleLoss unless it is 0. */
+// @ts-ignore: decorator
+@inline function sampleMean(sampleLoss: usize, s: i32, acc: f64, positions: i32): f64 {
+  const l = acc / <f64>positions;
+  if (sampleLoss != 0) store<f32>(sampleLoss + (<usize>s << 2), <f32>l);
+  return l;
+}
+
 // @ts-ignore: decorator
 @inline function lossDriver<R>(
   sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize,
   batch: i32, positions: i32, width: i32, a: f32, b: f32,
 ): f64 {
-  const op = changetype<R>(0);
   let total: f64 = 0;
   for (let s = 0; s < batch; s++) {
-    const w: f32 = weights != 0 ? load<f32>(weights + (<usize>s << 2)) : 1;
+    const w = weightOf(weights, s);
     const g: f32 = w / (<f32>batch * <f32>positions);
     let acc: f64 = 0;
-    for (let q = 0; q < positions; q++) {
-      const r = <usize>s * positions + q;
-      const off = (r * width) << 2;
-      const t = op.sparse() ? ytrue + (r << 2) : ytrue + off;
-      acc += <f64>op.row(dpred != 0 ? dpred + off : 0, t, ypred + off, width, g, a, b);
-    }
-    const l = acc / <f64>positions;
-    if (sampleLoss != 0) store<f32>(sampleLoss + (<usize>s << 2), <f32>l);
-    total += <f64>w * l;
+    for (let q = 0; q < positions; q++) acc += rowLoss<R>(<usize>s * positions + q, dpred, ytrue, ypred, width, g, a, b);
+    total += <f64>w * sampleMean(sampleLoss, s, acc, positions);
   }
   return total / <f64>batch;
 }
@@ -547,6 +562,91 @@ class SparseCceLogits {
   }
 }
 
+/** Lane j of a vector built from p[j * stride + c], j = 0..3: one class of four consecutive rows. */
+// @ts-ignore: decorator
+@inline function gather4(p: usize, stride: usize, c: i32): v128 {
+  const o = <usize>c << 2;
+  let v = f32x4.splat(load<f32>(p + o));
+  v = f32x4.replace_lane(v, 1, load<f32>(p + stride + o));
+  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * stride + o));
+  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * stride + o));
+}
+
+/**
+ * sparseCategoricalCrossentropy from logits for narrow rows (fewer than 8 classes, e.g. pixelwise
+ * segmentation): four consecutive rows at once, one per lane, so the exps and the log run in SIMD
+ * instead of scalar tails. The same formulas as SparseCceLogits; classes are summed in order.
+ */
+class SparseCceLogitsNarrow {
+  @inline sparse(): bool { return true; }
+  @inline row(dp: usize, t: usize, p: usize, width: i32, g: f32, a: f32, b: f32): f32 {
+    return changetype<SparseCceLogits>(0).row(dp, t, p, width, g, a, b);
+  }
+  /** Four rows starting at p (labels at t): returns the sum of their losses. */
+  @inline rows4(dp: usize, t: usize, p: usize, width: i32, g: f32): f32 {
+    const y0 = labelIndex(t, width);
+    const y1 = labelIndex(t + 4, width);
+    const y2 = labelIndex(t + 8, width);
+    const y3 = labelIndex(t + 12, width);
+    const stride = <usize>width << 2;
+    if ((y0 | y1 | y2 | y3) < 0) { // an invalid label (rejected by TS first): row by row, skipping it
+      let sum: f32 = 0;
+      for (let j = 0; j < 4; j++) sum += this.row(dp != 0 ? dp + j * stride : 0, t + (<usize>j << 2), p + j * stride, width, g, 0, 0);
+      return sum;
+    }
+    let m = f32x4.splat(-Infinity);
+    for (let c = 0; c < width; c++) m = f32x4.max(m, gather4(p, stride, c));
+    let sum = f32x4.splat(0);
+    for (let c = 0; c < width; c++) sum = f32x4.add(sum, exp_f32x4(f32x4.sub(gather4(p, stride, c), m)));
+    const ls = log_f32x4(sum);
+    let xy = f32x4.splat(load<f32>(p + (<usize>y0 << 2)));
+    xy = f32x4.replace_lane(xy, 1, load<f32>(p + stride + (<usize>y1 << 2)));
+    xy = f32x4.replace_lane(xy, 2, load<f32>(p + 2 * stride + (<usize>y2 << 2)));
+    xy = f32x4.replace_lane(xy, 3, load<f32>(p + 3 * stride + (<usize>y3 << 2)));
+    const loss = f32x4.sub(ls, f32x4.sub(xy, m));
+    if (dp != 0) {
+      const gv = f32x4.splat(g);
+      for (let c = 0; c < width; c++) {
+        const d = f32x4.mul(gv, exp_f32x4(f32x4.sub(f32x4.sub(gather4(p, stride, c), m), ls)));
+        const o = <usize>c << 2;
+        store<f32>(dp + o, load<f32>(dp + o) + f32x4.extract_lane(d, 0));
+        store<f32>(dp + stride + o, load<f32>(dp + stride + o) + f32x4.extract_lane(d, 1));
+        store<f32>(dp + 2 * stride + o, load<f32>(dp + 2 * stride + o) + f32x4.extract_lane(d, 2));
+        store<f32>(dp + 3 * stride + o, load<f32>(dp + 3 * stride + o) + f32x4.extract_lane(d, 3));
+      }
+      store<f32>(dp + (<usize>y0 << 2), load<f32>(dp + (<usize>y0 << 2)) - g);
+      store<f32>(dp + stride + (<usize>y1 << 2), load<f32>(dp + stride + (<usize>y1 << 2)) - g);
+      store<f32>(dp + 2 * stride + (<usize>y2 << 2), load<f32>(dp + 2 * stride + (<usize>y2 << 2)) - g);
+      store<f32>(dp + 3 * stride + (<usize>y3 << 2), load<f32>(dp + 3 * stride + (<usize>y3 << 2)) - g);
+    }
+    return hsum_f32x4(loss);
+  }
+}
+
+/** lossDriver for ops with rows4 (SparseCceLogitsNarrow): four rows of a sample per call, then one at a time. */
+// @ts-ignore: decorator
+@inline function lossDriverRows4<R>(
+  sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize,
+  batch: i32, positions: i32, width: i32, a: f32, b: f32,
+): f64 {
+  const op = changetype<R>(0);
+  let total: f64 = 0;
+  for (let s = 0; s < batch; s++) {
+    const w = weightOf(weights, s);
+    const g: f32 = w / (<f32>batch * <f32>positions);
+    let acc: f64 = 0;
+    let q = 0;
+    for (; q + 4 <= positions; q += 4) {
+      const r = <usize>s * positions + q;
+      const off = (r * width) << 2;
+      acc += <f64>op.rows4(dpred != 0 ? dpred + off : 0, ytrue + (r << 2), ypred + off, width, g);
+    }
+    for (; q < positions; q++) acc += rowLoss<R>(<usize>s * positions + q, dpred, ytrue, ypred, width, g, a, b);
+    total += <f64>w * sampleMean(sampleLoss, s, acc, positions);
+  }
+  return total / <f64>batch;
+}
+
 /**
  * categoricalCrossentropy on probabilities (labelSmoothing = b), Keras 3: q = p / sum(p), clipped
  * to [eps, 1 - eps], loss = -sum t' log q. Gradient through the normalisation:
@@ -883,6 +983,8 @@ export function f32_cce_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize
 export function f32_cce_logits_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<CceLogits>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
 export function f32_sparse_cce_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<SparseCce>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
 export function f32_sparse_cce_logits_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<SparseCceLogits>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
+/** The same loss for rows narrower than 8 classes (pixelwise segmentation): four rows per SIMD vector. */
+export function f32_sparse_cce_logits_narrow_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriverRows4<SparseCceLogitsNarrow>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
 export function f32_categorical_hinge_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<CategoricalHinge>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
 export function f32_multiclass_hinge_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<MulticlassHinge>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
 export function f32_triplet_margin_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<TripletMargin>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }

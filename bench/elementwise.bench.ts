@@ -75,16 +75,19 @@ for (const cols of [10, 1000]) {
 }
 
 // --- fused softmax + crossentropy (sparse labels, from logits): value and gradient ------------
-for (const cols of [10, 1000]) {
-  const batch = Math.min(N / cols | 0, 16384);
+for (const cols of [10, 1000, 3]) {
+  // 3 classes: pixelwise segmentation, [8, 128, 128, 3] logits as 131072 rows (the narrow kernel).
+  const batch = cols === 3 ? 8 * 128 * 128 : Math.min(N / cols | 0, 16384);
   const n = batch * cols;
-  const label = `softmax-xent ${batch}x${cols}`;
+  const label = cols === 3 ? 'pixelwise softmax-xent [8,128,128,3]' : `softmax-xent ${batch}x${cols}`;
   const labels = Float32Array.from(randomArray(batch, 3, 0, cols), Math.floor);
   const pl = heap().alloc(batch * 4);
   const pd = heap().alloc(n * 4);
   writeF32(pl, labels);
   const loss = losses.sparseCategoricalCrossentropy({ fromLogits: true });
-  const call = { yTrue: pl, yPred: px, dPred: pd, batch, sampleShape: [cols] };
+  const call = cols === 3
+    ? { yTrue: pl, yPred: px, dPred: pd, batch: 8, sampleShape: [128, 128, 3] }
+    : { yTrue: pl, yPred: px, dPred: pd, batch, sampleShape: [cols] };
   const t = await measure(`${label} tensorlane`, () => loss.compute(call));
   rows.push({ case: label, variant: 'tensorlane fused value+grad', ...rate(n, 12 * n, t, '; 12 B/elem (logits, dpred r+w)') });
   const logits = tf.tensor2d(x.subarray(0, n), [batch, cols]);

@@ -1,8 +1,9 @@
 // The peers we compare against, in this process and single-threaded:
 //   - TensorFlow.js with its `cpu` backend (plain JS) and its `wasm` backend (XNNPACK, SIMD),
 //   - onnxruntime-web's wasm backend (MLAS, SIMD), sessions built from ONNX bytes (bench/onnx.ts).
-// Everything loads from node_modules by file path: no network. `cpuPerWall` checks that a peer
-// really runs on one thread (CPU time / wall time ~ 1; a thread pool would push it above 1).
+// Everything loads from node_modules by file path: no network. Two checks that a peer really
+// runs on one thread: `osThreadCount` (a worker pool adds OS threads to this process) and
+// `cpuPerWall` (CPU time / wall time ~ 1 for one busy thread; compare with ours on a busy machine).
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';

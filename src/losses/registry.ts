@@ -207,7 +207,9 @@ class KernelLoss implements Loss {
     const layout = this.def.layout;
     if (layout === 'sparse') this.checkLabels(call.yTrue, batch * positions, width, positions);
     const a = this.def.hingeLabels ? k.f32_labels_are_binary!(call.yTrue, batch * positions * width) : this.a;
-    return k[this.symbol]!(call.sampleLosses ?? 0, call.dPred, call.yTrue, call.yPred, call.sampleWeights ?? 0, batch, positions, width, a, this.b);
+    // Narrow rows in runs (pixelwise segmentation with a few classes): four rows per SIMD vector.
+    const symbol = this.symbol === 'f32_sparse_cce_logits_loss__simd' && width < 8 && positions >= 4 ? 'f32_sparse_cce_logits_narrow_loss__simd' : this.symbol;
+    return k[symbol]!(call.sampleLosses ?? 0, call.dPred, call.yTrue, call.yPred, call.sampleWeights ?? 0, batch, positions, width, a, this.b);
   }
 
   private checkLabels(labels: number, rows: number, classes: number, positions: number): void {

@@ -131,10 +131,10 @@ describe('f32_gemm__simd across cache blocks', () => {
   test.each([0, 1, 2, 3, 5, 6])('crosses every block edge (m > MC, n > NC, k > KC), flags %i', (flags) => {
     check('f32_gemm__simd', { m: 259, n: 1041, k: 263, flags, bias: true, padC: 3, seed: 90 + flags });
   });
-  test('reads A or B in place when the other operand is narrow (m <= 4 or n <= 32)', () => {
+  test('reads A or B in place when the other operand is narrow (m <= 4 or n <= 32), with 4 x 8 tiles for n <= 8', () => {
     let seed = 300;
     for (const flags of [0, 1, 2, 3, 4, 5]) {
-      for (const [m, n, kk] of [[1, 50, 300], [3, 33, 17], [4, 16, 9], [2, 1040, 20], [77, 32, 9], [130, 17, 270], [5, 5, 70]] as const) {
+      for (const [m, n, kk] of [[1, 50, 300], [3, 33, 17], [4, 16, 9], [2, 1040, 20], [77, 32, 9], [130, 17, 270], [5, 5, 70], [67, 8, 33], [9, 3, 300], [261, 7, 9]] as const) {
         check('f32_gemm__simd', { m, n, k: kk, flags, bias: seed % 2 === 0, padA: 1, padB: 2, padC: 1, seed: seed++ });
       }
     }
@@ -146,25 +146,29 @@ describe('f32_gemm__simd across cache blocks', () => {
   });
 });
 
-describe.each([['f32_gemm_2x16__simd', 2], ['f32_gemm_1x16__simd', 1]] as const)('%s', (symbol, rows) => {
-  // The micro-kernel on packed panels (A kc x 2 interleaved, B kc x 16) and on row-major A and B
-  // read in place with leading dimensions.
-  test.each([0, 1, 2, 3, 5, 17, 256, 300])(`computes one ${rows} x 16 tile from packed panels and from strided rows, kc = %i`, (kc) => {
+describe.each([
+  ['f32_gemm_2x16__simd', 2, 16],
+  ['f32_gemm_1x16__simd', 1, 16],
+  ['f32_gemm_4x8__simd', 4, 8],
+] as const)('%s', (symbol, rows, cols) => {
+  // The micro-kernel on packed panels (A kc x rows interleaved, B kc x 16) and on row-major A and
+  // B read in place with leading dimensions.
+  test.each([0, 1, 2, 3, 5, 17, 256, 300])(`computes one ${rows} x ${cols} tile from packed panels and from strided rows, kc = %i`, (kc) => {
     for (const [ldc, withBias, accumulate] of [[16, false, 0], [21, true, 0], [16, true, 1], [33, false, 1]] as const) {
       for (const packed of [true, false]) {
-        const lda = packed ? 2 : kc + 3;
+        const lda = packed ? rows : kc + 3;
         const ldb = packed ? 16 : 19;
-        const aIn = randomArray(packed ? kc * 2 : rows * lda, kc + 1);
+        const aIn = randomArray(packed ? kc * rows : rows * lda, kc + 1);
         const bIn = randomArray(kc * ldb, kc + 2);
         const cIn = randomArray(rows * ldc, kc + 3);
-        const bias = withBias ? randomArray(16, kc + 4) : undefined;
+        const bias = withBias ? randomArray(cols, kc + 4) : undefined;
         const want = gemmReference({
-          m: rows, n: 16, k: kc, a: aIn, lda, transposeA: packed, b: bIn, ldb, transposeB: false,
+          m: rows, n: cols, k: kc, a: aIn, lda, transposeA: packed, b: bIn, ldb, transposeB: false,
           c: cIn, ldc, accumulate: accumulate === 1, bias,
         });
         const pa = toWasm(aIn), pb = toWasm(bIn), pc = toWasm(cIn), pbias = bias ? toWasm(bias) : 0;
         try {
-          const [aRow, aStep] = packed ? [1, 2] : [lda, 1];
+          const [aRow, aStep] = packed ? [1, rows] : [lda, 1];
           k()[symbol]!(pc, ldc, pa, aRow, aStep, pb, ldb, kc, pbias, accumulate);
           const tol = 2e-6 * Math.sqrt(kc + 1);
           const what = `${symbol} ${packed ? 'packed' : 'strided'} kc=${kc} ldc=${ldc} bias=${withBias} accumulate=${accumulate}`;

@@ -95,7 +95,10 @@ async function packed() {
     const esm = await exec(process.execPath, ['node.mjs'], {}, dir);
     const cjs = await exec(
       process.execPath,
-      ['-e', "const t = require('tensorlane'); t.init().then(() => console.log(`matmul [2,2]: ${JSON.stringify(Array.from(t.ops.matmul(t.tensor([1, 2, 3, 4, 5, 6], [2, 3]), t.tensor([7, 8, 9, 10, 11, 12], [3, 2])).data))}`))"],
+      [
+        '-e',
+        "const t = require('tensorlane'); t.init().then(() => { const c = t.ops.matmul(t.tensor([1, 2, 3, 4, 5, 6], [2, 3]), t.tensor([7, 8, 9, 10, 11, 12], [3, 2])); console.log(`matmul ${JSON.stringify(c.shape)}: ${JSON.stringify(Array.from(c.data))}`); })",
+      ],
       {},
       dir,
     );
