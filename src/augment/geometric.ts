@@ -3,6 +3,7 @@
 // b0 x + b1 y + b2), pixel indices with centres at integers. The one affine-warp kernel runs
 // them; sin/cos/exp/log for the matrices come from the wasm module (deterministic everywhere).
 import { ShapeError, formatShape } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import type { RandomSource } from '../data/random.js';
 import { AffineAugmentation } from './augmentation.js';
 import { interval, positiveInt, toRange, type Factor } from './factors.js';
@@ -136,7 +137,7 @@ export class RandomCrop extends AffineAugmentation {
     super();
     this.height = positiveInt(height, this.name, 'height');
     this.width = positiveInt(width, this.name, 'width');
-    this.padding = options.padding ?? 0;
+    this.padding = checkOptions(this.name, options).padding ?? 0;
     if (!Number.isSafeInteger(this.padding) || this.padding < 0) {
       throw new ShapeError(`${this.name}: padding must be an integer >= 0, got ${this.padding}`);
     }
@@ -187,7 +188,7 @@ export class RandomResizedCrop extends AffineAugmentation {
     super();
     this.height = positiveInt(height, this.name, 'height');
     this.width = positiveInt(width, this.name, 'width');
-    this.scale = interval(options.scale ?? [0.08, 1], this.name, 'scale', Number.MIN_VALUE, 1);
+    this.scale = interval(checkOptions(this.name, options).scale ?? [0.08, 1], this.name, 'scale', Number.MIN_VALUE, 1);
     this.ratio = interval(options.ratio ?? [3 / 4, 4 / 3], this.name, 'ratio', Number.MIN_VALUE, Infinity);
     this.fill = resolveFill({ fillMode: 'nearest', interpolation: options.interpolation }, KERAS_FILL, this.name);
   }

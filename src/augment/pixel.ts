@@ -4,6 +4,7 @@ import { f32, scratch } from '../backend/memory.js';
 import { randomNormalPtr } from '../ops/random.js';
 import { Rng } from '../random.js';
 import { ValueError } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import type { RandomSource } from '../data/random.js';
 import { PixelAugmentation } from './augmentation.js';
 import { interval, positiveInt, toRange, type Factor } from './factors.js';
@@ -68,7 +69,7 @@ export class RandomBrightness extends PixelAugmentation {
   constructor(factor: Factor, options: ValueRangeOptions = {}) {
     super();
     this.range = toRange(factor, this.name, 'factor', -1, 1);
-    this.valueRange = interval(options.valueRange ?? [0, 1], this.name, 'valueRange', -Infinity, Infinity);
+    this.valueRange = interval(checkOptions(this.name, options).valueRange ?? [0, 1], this.name, 'valueRange', -Infinity, Infinity);
   }
 
   /** One float per image: the delta added. */
@@ -103,7 +104,7 @@ export class RandomContrast extends PixelAugmentation {
       throw new ValueError(`${this.name}: factor must be f or [lower, upper] with 0 <= lower <= 1 and upper >= 0, got ${JSON.stringify(factor)}`);
     }
     this.range = [1 - lower!, 1 + upper!];
-    this.valueRange = interval(options.valueRange ?? [0, 1], this.name, 'valueRange', -Infinity, Infinity);
+    this.valueRange = interval(checkOptions(this.name, options).valueRange ?? [0, 1], this.name, 'valueRange', -Infinity, Infinity);
   }
 
   /** One float per image: the contrast factor. */
@@ -207,7 +208,7 @@ export class RandomErasing extends EraseAugmentation {
 
   constructor(options: ErasingOptions = {}) {
     super();
-    this.probability = options.probability ?? 0.5;
+    this.probability = checkOptions(this.name, options).probability ?? 0.5;
     if (!(this.probability >= 0 && this.probability <= 1)) throw new ValueError(`${this.name}: probability must be in [0, 1], got ${this.probability}`);
     this.scale = interval(options.scale ?? [0.02, 0.33], this.name, 'scale', 0, 1);
     this.ratio = interval(options.ratio ?? [0.3, 3.3], this.name, 'ratio', Number.MIN_VALUE, Infinity);
@@ -250,7 +251,7 @@ export class Cutout extends EraseAugmentation {
     super();
     this.height = positiveInt(height, this.name, 'height');
     this.width = positiveInt(width, this.name, 'width');
-    this.value = options.value ?? 0;
+    this.value = checkOptions(this.name, options).value ?? 0;
     if (!Number.isFinite(this.value)) throw new ValueError(`${this.name}: value must be finite, got ${this.value}`);
   }
 

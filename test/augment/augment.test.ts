@@ -384,6 +384,17 @@ describe('augment.sequence', () => {
 
 describe('augment validation', () => {
   test('rejects bad factors, options, parameters and inputs with the function name', () => {
+    const n = null as never;
+    expect(() => augment.randomRotation(0.1, n)).toThrow(/randomRotation: options must be an object, got null/);
+    expect(() => augment.randomZoom(0.1, n)).toThrow(/randomZoom: options must be an object, got null/);
+    expect(() => augment.randomShear(0.1, n)).toThrow(/randomShear: options must be an object, got null/);
+    expect(() => augment.randomCrop(4, 4, n)).toThrow(/randomCrop: options must be an object, got null/);
+    expect(() => augment.randomResizedCrop(4, 4, n)).toThrow(/randomResizedCrop: options must be an object, got null/);
+    expect(() => augment.randomBrightness(0.1, n)).toThrow(/randomBrightness: options must be an object, got null/);
+    expect(() => augment.randomContrast(0.1, [0, 1] as never)).toThrow(/randomContrast: options must be an object, got \[0,1\]/);
+    expect(() => augment.randomErasing(n)).toThrow(/randomErasing: options must be an object, got null/);
+    expect(() => augment.cutout(2, 2, n)).toThrow(/cutout: options must be an object, got null/);
+    expect(() => augment.apply(augment.randomFlip(), images(1, 2, 2, 1), n)).toThrow(/augment.apply: options must be an object, got null/);
     expect(() => augment.randomRotation(-1)).toThrow(/randomRotation: factor must be a finite number >= 0 or \[lo, hi\], got -1/);
     expect(() => augment.randomRotation([0.2, 0.1])).toThrow(/randomRotation: factor \[0.2, 0.1\] must have lo <= hi/);
     expect(() => augment.randomRotation(0.1, { fillMode: 'mirror' as never })).toThrow(/fillMode must be one of constant, reflect, wrap, nearest, got mirror/);
