@@ -427,6 +427,23 @@ describe('augment.previewPng', () => {
     const idatLength = view.getUint32(33);
     const raw = inflateSync(png.subarray(41, 41 + idatLength));
     expect(raw.length).toBe((width + 1) * height);
+    // Every chunk's CRC-32 against a bitwise reference (no table): IHDR, IDAT, IEND.
+    const crcRef = (bytes: Uint8Array) => {
+      let c = 0xffffffff;
+      for (const b of bytes) {
+        c ^= b;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const types: string[] = [];
+    for (let at = 8; at < png.length; ) {
+      const length = view.getUint32(at);
+      types.push(String.fromCharCode(...png.subarray(at + 4, at + 8)));
+      expect(view.getUint32(at + 8 + length), `CRC of chunk ${types[types.length - 1]}`).toBe(crcRef(png.subarray(at + 4, at + 8 + length)));
+      at += 12 + length;
+    }
+    expect(types).toEqual(['IHDR', 'IDAT', 'IEND']);
     const svg = augment.previewSvg(images(2, 2, 2, 3));
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="\d+" height="\d+".*data:image\/png;base64,iVBORw0KGgo/);
   });
