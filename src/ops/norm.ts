@@ -291,7 +291,10 @@ export function batchNormalizationTraining(x: Tensor, params: BatchNormTrainingP
   });
   const variance = new Float32Array(g.channels); // biased, from the kernel's mean, summed in f64
   const acc = new Float64Array(g.channels);
-  for (let i = 0; i < x.size; i++) acc[i % g.channels]! += (x.data[i]! - mean![i % g.channels]!) ** 2;
+  for (let i = 0; i < x.size; i++) {
+    const d = x.data[i]! - mean![i % g.channels]!;
+    acc[i % g.channels]! += d * d; // d * d, not d ** 2: the host's pow is not specified to the last bit
+  }
   for (let ch = 0; ch < g.channels; ch++) variance[ch] = acc[ch]! / g.rows;
   const c = [g.channels];
   return { y: new Tensor(y!, x.shape), mean: new Tensor(mean!, c), variance: new Tensor(variance, c), movingMean: new Tensor(mm!, c), movingVariance: new Tensor(mv!, c) };
