@@ -44,11 +44,12 @@ function checkBatchOptions(options: BatchOptions, who: string): void {
  * for (const { x, y } of data.batches(xTrain, yTrain, { batchSize: 32, shuffle: true, rng })) { ... }
  * ```
  */
-export function* batches(x: Tensor, y: Tensor, options: BatchOptions): Generator<Batch, void, undefined> {
+export function batches(x: Tensor, y: Tensor, options: BatchOptions): Generator<Batch, void, undefined> {
+  // A plain function around the generator, so bad arguments throw here, not at the first next().
   const who = 'data.batches';
   const n = rowCount(x, y, who);
   checkBatchOptions(options, who);
-  yield* batchesOf(x, y, n, options, options.shuffle ? resolveRng(options, who, StreamPurpose.shuffle) : undefined);
+  return batchesOf(x, y, n, options, options.shuffle ? resolveRng(options, who, StreamPurpose.shuffle) : undefined);
 }
 
 function* batchesOf(x: Tensor, y: Tensor, n: number, options: BatchOptions, rng: RandomSource | undefined): Generator<Batch, void, undefined> {

@@ -69,6 +69,9 @@ describe('data.batches and data.fromTensors', () => {
     expect(() => data.fromTensors(rows(2), tensor([0, 1]), null as never)).toThrow(/data.fromTensors: options must be an object, got null/);
     expect(() => data.fromTensors(rows(2), tensor([0, 1]), { batchSize: 1, shuffle: 'yes' as never })).toThrow(/data.fromTensors: shuffle must be true or false, got yes/);
     expect(() => [...data.batches(rows(2), tensor([0, 1]), { batchSize: 1, dropRemainder: 0 as never })]).toThrow(/data.batches: dropRemainder must be true or false, got 0/);
+    // Errors come from the call itself, before any batch is drawn.
+    expect(() => data.batches(rows(2), tensor([0, 1, 2]), { batchSize: 1 })).toThrow(/data.batches: x has 2 rows \[2, 2\] but y has 3 \[3\]/);
+    expect(() => data.batches(rows(2), tensor([0, 1]), { batchSize: 0 })).toThrow(/data.batches: batchSize must be a positive integer, got 0/);
     expect(() => [...data.batches(rows(2), tensor([0, 1]), { batchSize: 1, shuffle: true, seed: -2 })]).toThrow(/data.batches: seed must be an integer/);
   });
 
