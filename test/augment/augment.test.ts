@@ -195,6 +195,13 @@ describe('gaussianNoise', () => {
     expect(Math.abs(mean)).toBeLessThan(0.01);
     expect(Math.abs(Math.sqrt(variance) - 0.5)).toBeLessThan(0.01);
   });
+
+  test.each([1, 2, 3, 5, 7, 17, 33])('apply adds exactly the given noise, %i values per image (SIMD body and tail)', (w) => {
+    const x = images(2, 1, w, 1, w);
+    const noise = randomArray(2 * w, w + 100);
+    const out = augment.gaussianNoise(0.3).apply(x, noise);
+    expect(Array.from(out.data)).toEqual(Array.from(x.data, (v, i) => Math.fround(v + noise[i]!)));
+  });
 });
 
 describe('randomBrightness and randomContrast', () => {
