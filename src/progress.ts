@@ -68,7 +68,9 @@ export class ProgressBar extends Callback {
   private epochStart = 0;
   private lastDraw = 0;
   private epochs = 0;
+  /** Batches per epoch; 0 while unknown (a dataset without stepsPerEpoch, until its first epoch ends). */
   private steps = 0;
+  private done = 0;
 
   constructor(
     private readonly verbose: number,
@@ -95,18 +97,24 @@ export class ProgressBar extends Callback {
   }
 
   override onBatchEnd(batch: number, logs?: Logs): void {
+    const done = batch + 1;
+    this.done = done;
     if (!this.live) return;
     const t = now();
-    const done = batch + 1;
-    if (done < this.steps && t - this.lastDraw < this.interval) return;
+    if ((done < this.steps || this.steps === 0) && t - this.lastDraw < this.interval) return;
     this.lastDraw = t;
     const elapsed = t - this.epochStart;
+    if (this.steps === 0) {
+      this.sink.write(`\r${done}/Unknown - ${formatDuration(elapsed)}${formatLogs(logs ?? {})}\x1b[K`);
+      return;
+    }
     const eta = done > 0 ? (elapsed / done) * (this.steps - done) : 0;
     const width = String(this.steps).length;
     this.sink.write(`\r${String(done).padStart(width)}/${this.steps} ${bar(done, this.steps)} - ETA: ${formatDuration(eta)}${formatLogs(logs ?? {})}\x1b[K`);
   }
 
   override onEpochEnd(epoch: number, logs?: Logs): void {
+    if (this.steps === 0) this.steps = this.done; // as Keras: the first pass over a dataset tells its length
     const elapsed = now() - this.epochStart;
     const perStep = this.steps > 0 ? elapsed / this.steps : 0;
     const timing = `${formatDuration(elapsed)} ${formatDuration(perStep)}/step`;

@@ -22,10 +22,12 @@ export interface TrainingModel {
 /** What `fit` was asked to do, handed to callbacks before training starts. */
 export interface TrainingParams {
   epochs: number;
-  /** Batches per epoch. */
-  steps: number;
-  samples: number;
-  batchSize: number;
+  /** Batches per epoch; undefined when `fit` trains on a dataset without `stepsPerEpoch` (Keras passes None). */
+  steps: number | undefined;
+  /** Training samples per epoch; undefined for a dataset. */
+  samples: number | undefined;
+  /** `fit`'s batchSize; undefined for a dataset (its batches come as they are). */
+  batchSize: number | undefined;
   verbose: number;
   /** Names that will appear in the epoch logs, e.g. ['loss', 'accuracy', 'val_loss', 'val_accuracy']. */
   metrics: string[];

@@ -19,6 +19,7 @@ import { buildGraph, type Graph } from './graph.js';
 import { Plan } from './plan.js';
 import { summarize, type SummaryOptions } from './summary.js';
 import { saveModel } from '../io/format.js';
+import { StreamFeed, TensorFeed, isBatchSource, type BatchFeed, type BatchSource } from './feed.js';
 
 /** Options of `model.compile`. */
 export interface CompileOptions {
@@ -39,15 +40,21 @@ export interface BatchAugmenter {
 export interface FitOptions {
   /** Default 1. */
   epochs?: number;
-  /** Default 32; the last batch of an epoch may be smaller. */
+  /** Tensors only (a dataset brings its own batches). Default 32; the last batch of an epoch may be smaller. */
   batchSize?: number;
   /** 0 silent, 1 progress bar (per-epoch lines when not a TTY), 2 one line per epoch. Default 1. */
   verbose?: 0 | 1 | 2;
-  /** Fraction of the samples (taken from the end, before shuffling, as Keras) held out for validation. */
+  /** Tensors only: the fraction of the samples (taken from the end, before shuffling, as Keras) held out for validation. */
   validationSplit?: number;
-  /** Validation inputs and targets (wins over validationSplit). */
-  validationData?: readonly [Tensor | readonly Tensor[], Tensor];
-  /** Reshuffle the training samples every epoch. Default true. */
+  /** Validation inputs and targets, or a dataset of `{ x, y }` batches (wins over validationSplit). */
+  validationData?: readonly [Tensor | readonly Tensor[], Tensor] | BatchSource;
+  /**
+   * Training on a dataset: batches per epoch (Keras's steps_per_epoch). Without it an epoch is one
+   * full pass over the dataset; with it the iteration goes on across epochs, starting a new pass
+   * when one ends (so an endless generator works). Not for tensors.
+   */
+  stepsPerEpoch?: number;
+  /** Tensors only (shuffle a dataset itself): reshuffle the training samples every epoch. Default true. */
   shuffle?: boolean;
   /** Seeds initialisation (if the model is not initialised yet), shuffling, dropout and augmentation. */
   seed?: number;
@@ -70,7 +77,10 @@ export interface FitOptions {
 
 /** Options of `evaluate`. */
 export interface EvaluateOptions {
+  /** Tensors only: samples per batch (default 32). */
   batchSize?: number;
+  /** Datasets only: evaluate this many batches instead of one full pass. */
+  steps?: number;
 }
 
 /** Options of `predict`. */
@@ -523,17 +533,23 @@ export class Model implements TrainingModel {
     for (let i = 0; i < metrics.length; i++) metrics[i]!.update(call);
   }
 
-  /** Trains for a number of epochs and returns the History (its `history` holds every epoch's logs). */
-  async fit(x: Tensor | readonly Tensor[], y: Tensor, options: FitOptions = {}): Promise<History> {
+  /**
+   * Trains for a number of epochs and returns the History (its `history` holds every epoch's logs).
+   *
+   * `x` is the inputs (a Tensor, or one per model input) with targets `y`, or a stream of batches
+   * with `y` undefined: a `data.Dataset` or any `AsyncIterable`/`Iterable` of `{ x, y }`, e.g.
+   * `model.fit(ds, undefined, { epochs: 5, validationData: valDs })`. As in Keras, each full
+   * iteration of a stream is one epoch unless `stepsPerEpoch` is given; the model is compiled for
+   * the first batch's size and later batches may be smaller (not larger). Callbacks then see
+   * `params.steps` = `stepsPerEpoch` (undefined without it, as Keras's None) and `params.samples`
+   * and `params.batchSize` undefined. `batchSize`, `shuffle` and `validationSplit` do not apply to
+   * a stream (shuffle the dataset itself) and throw.
+   */
+  async fit(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: FitOptions = {}): Promise<History> {
     let c = this.requireCompiled('fit');
     if (options === null || typeof options !== 'object') throw new ValueError(`${this.name}.fit: options must be an object`);
     const who = `${this.name}.fit`;
-    let xs = this.checkInputs(x, 'fit');
-    let n = xs[0]!.shape[0]!;
-    c = this.compiled!; // re-resolved if checkInputs just built a deferred Sequential
-    this.checkTargets(y, n, c, 'fit');
     const epochs = intOption(options.epochs, 1, 1, `${who}: epochs`);
-    const batchSize = intOption(options.batchSize, 32, 1, `${who}: batchSize`);
     const initialEpoch = intOption(options.initialEpoch, 0, 0, `${who}: initialEpoch`);
     const verbose = options.verbose ?? 1;
     if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ValueError(`${who}: verbose must be 0, 1 or 2, got ${String(verbose)}`);
@@ -549,25 +565,52 @@ export class Model implements TrainingModel {
     const classWeight = options.classWeight;
     if (classWeight !== undefined && (classWeight === null || typeof classWeight !== 'object')) throw new ValueError(`${who}: classWeight must be an object { class: weight }`);
 
-    // Validation data: explicit, or the last fraction of the samples (before shuffling).
-    let val: { xs: Tensor[]; y: Tensor } | undefined;
+    let train: { xs: Tensor[]; y: Tensor } | StreamFeed;
+    let batchSize: number | undefined;
+    let val: BatchFeed | undefined;
+    if (isBatchSource(x)) {
+      if (y !== undefined) throw new ValueError(`${who}: with a dataset, the targets come from its { x, y } batches; pass undefined as y, got ${describeValue(y)}`);
+      for (const name of ['batchSize', 'validationSplit', 'shuffle'] as const) {
+        if (options[name] !== undefined) {
+          throw new ValueError(`${who}: ${name} does not apply to a dataset (its batches are used as they come; batch and shuffle the dataset itself, and pass validationData instead of validationSplit)`);
+        }
+      }
+      const stepsPerEpoch = options.stepsPerEpoch === undefined ? undefined : intOption(options.stepsPerEpoch, 1, 1, `${who}: stepsPerEpoch`);
+      train = await this.streamFeed(x, stepsPerEpoch, 'fit');
+      c = this.compiled!; // re-resolved if the first batch just built a deferred Sequential
+    } else {
+      if (options.stepsPerEpoch !== undefined) throw new ValueError(`${who}: stepsPerEpoch applies to datasets; with tensors every epoch covers all samples in batches of batchSize`);
+      let xs = this.checkInputs(x, 'fit');
+      let n = xs[0]!.shape[0]!;
+      c = this.compiled!; // re-resolved if checkInputs just built a deferred Sequential
+      this.checkTargets(y as Tensor, n, c, 'fit');
+      let ys = y as Tensor;
+      batchSize = intOption(options.batchSize, 32, 1, `${who}: batchSize`);
+      // Validation data: explicit (below), or the last fraction of the samples (before shuffling).
+      if (options.validationData === undefined && options.validationSplit !== undefined && options.validationSplit !== 0) {
+        const split = options.validationSplit;
+        if (typeof split !== 'number' || !(split > 0 && split < 1)) throw new ValueError(`${who}: validationSplit must be in [0, 1), got ${String(split)}`);
+        const at = Math.floor(n * (1 - split));
+        if (at < 1 || at >= n) throw new ValueError(`${who}: validationSplit ${split} of ${n} samples leaves an empty training or validation set`);
+        val = new TensorFeed(xs.map((t) => sliceRows(t, at, n)), sliceRows(ys, at, n), batchSize, false);
+        xs = xs.map((t) => sliceRows(t, 0, at));
+        ys = sliceRows(ys, 0, at);
+        n = at;
+      }
+      if (n === 0) throw new ValueError(`${who}: no training samples`);
+      train = { xs, y: ys };
+    }
     if (options.validationData !== undefined) {
       const vd = options.validationData;
-      if (!Array.isArray(vd) || vd.length !== 2) throw new ValueError(`${who}: validationData must be [x, y]`);
-      const vxs = this.checkInputs(vd[0] as Tensor | Tensor[], 'fit (validationData)');
-      this.checkTargets(vd[1] as Tensor, vxs[0]!.shape[0]!, c, 'fit (validationData)');
-      val = { xs: vxs, y: vd[1] as Tensor };
-    } else if (options.validationSplit !== undefined && options.validationSplit !== 0) {
-      const split = options.validationSplit;
-      if (typeof split !== 'number' || !(split > 0 && split < 1)) throw new ValueError(`${who}: validationSplit must be in [0, 1), got ${String(split)}`);
-      const at = Math.floor(n * (1 - split));
-      if (at < 1 || at >= n) throw new ValueError(`${who}: validationSplit ${split} of ${n} samples leaves an empty training or validation set`);
-      val = { xs: xs.map((t) => sliceRows(t, at, n)), y: sliceRows(y, at, n) };
-      xs = xs.map((t) => sliceRows(t, 0, at));
-      y = sliceRows(y, 0, at);
-      n = at;
+      if (isBatchSource(vd)) {
+        val = await this.streamFeed(vd, undefined, 'fit (validationData)');
+      } else {
+        if (!Array.isArray(vd) || vd.length !== 2) throw new ValueError(`${who}: validationData must be [x, y] or a dataset of { x, y } batches`);
+        const vxs = this.checkInputs(vd[0] as Tensor | Tensor[], 'fit (validationData)');
+        this.checkTargets(vd[1] as Tensor, vxs[0]!.shape[0]!, c, 'fit (validationData)');
+        val = new TensorFeed(vxs, vd[1] as Tensor, batchSize ?? 32, false);
+      }
     }
-    if (n === 0) throw new ValueError(`${who}: no training samples`);
 
     if (options.seed !== undefined) {
       const seed = checkSeed(options.seed, who);
@@ -576,116 +619,181 @@ export class Model implements TrainingModel {
     } else {
       this.ensureInitialized();
     }
-    const plan = this.plan(Math.min(batchSize, n), true);
+    const feed: BatchFeed = train instanceof StreamFeed
+      ? train
+      : new TensorFeed(train.xs, train.y, batchSize!, true, options.shuffle ?? true ? this.rngs.shuffle : undefined);
     const weighted = classWeight !== undefined;
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    const steps = Math.ceil(n / batchSize);
     const metricNames = ['loss', ...c.metrics.map((m) => m.name)];
     const params: TrainingParams = {
       epochs,
-      steps,
-      samples: n,
+      steps: feed.steps,
+      samples: feed.samples,
       batchSize,
       verbose,
       metrics: [...metricNames, ...(val ? metricNames.map((k) => `val_${k}`) : [])],
     };
+    // History goes after the user's callbacks (Keras 3), so what they write into the epoch logs
+    // (learning_rate from reduceLROnPlateau and learningRateScheduler) is recorded.
     const history = new History();
-    const all: Callback[] = [history, ...callbacks];
+    const all: Callback[] = [...callbacks, history];
     if (verbose > 0) all.push(new ProgressBar(verbose));
     for (const cb of all) {
       cb.setModel(this);
       cb.setParams(params);
     }
-    const inputShape = xs.length === 1 && xs[0]!.rank === 4 ? xs[0]!.shape : undefined;
-    const augShape: [number, number, number, number] | undefined = inputShape ? [plan.maxBatch, inputShape[1]!, inputShape[2]!, inputShape[3]!] : undefined;
-    if (options.augment !== undefined && augShape === undefined) throw new ValueError(`${who}: augment needs one image input [n, h, w, c], got ${xs.map((t) => formatShape(t.shape)).join(', ')}`);
+    const inputShape = this.graph!.inputs.length === 1 && this.graph!.inputs[0]!.shape.length === 3 ? this.graph!.inputs[0]!.shape : undefined;
+    const augShape: [number, number, number, number] | undefined = inputShape ? [0, inputShape[0]!, inputShape[1]!, inputShape[2]!] : undefined;
+    if (options.augment !== undefined && augShape === undefined) {
+      throw new ValueError(`${who}: augment needs one image input [n, h, w, c], got ${this.graph!.inputs.map((t) => formatShape([-1, ...t.shape]).replace('-1', 'n')).join(', ')}`);
+    }
 
     const batchLogs: Logs = {};
     const metricCall: MetricCall = { yTrue: 0, yPred: 0, batch: 0, predShape: [], targetSize: 0, sampleWeights: 0 };
+    const cur = feed.cursor;
+    let plan: Plan | undefined;
     let epochLogs: Logs = {};
     this.stopTraining = false;
-    await runHooks(all, 'onTrainBegin');
-    for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
-      await runHooks(all, 'onEpochBegin', epoch);
-      for (const m of c.metrics) m.reset();
-      if (options.shuffle ?? true) this.rngs.shuffle.shuffle(order);
-      let lossSum = 0;
-      let seen = 0;
-      for (let s = 0; s < steps; s++) {
-        const begun = runHooks(all, 'onBatchBegin', s, batchLogs); // no promise unless a hook is async
-        if (begun !== undefined) await begun;
-        const start = s * batchSize;
-        const count = Math.min(batchSize, n - start);
-        this.loadBatch(plan, xs, y, order, start, count, classWeight);
-        if (options.augment !== undefined) {
-          augShape![0] = count;
-          options.augment.applyInPlacePtr(plan.inputs[0]!.ptr, augShape!, this.rngs.augment);
-        }
-        const loss = this.step(plan, count, weighted);
-        if (Number.isFinite(loss)) {
-          lossSum += loss * count;
-          seen += count;
-          this.updateMetrics(plan, count, weighted, metricCall);
-          batchLogs.loss = lossSum / seen;
-        } else {
-          // The update was not applied. Callbacks see the bad loss; one that sets stopTraining
-          // (callbacks.terminateOnNaN) ends training gracefully instead of the error.
-          batchLogs.loss = onNonFinite === 'skip' ? (seen > 0 ? lossSum / seen : NaN) : loss;
-        }
-        for (const m of c.metrics) batchLogs[m.name] = m.result();
-        const ended = runHooks(all, 'onBatchEnd', s, batchLogs);
-        if (ended !== undefined) await ended;
-        if (!Number.isFinite(loss) && onNonFinite !== 'skip') {
-          if (onNonFinite === 'stop') this.stopTraining = true;
-          if (!this.stopTraining) {
-            throw new ValueError(
-              `${who}: the loss became ${loss} at epoch ${epoch + 1}, batch ${s + 1} of ${steps}; the update was not applied ` +
-                `(lower the learning rate, check the data, or pass onNonFiniteLoss: 'stop' | 'skip', or a terminateOnNaN callback)`,
-            );
+    try {
+      await runHooks(all, 'onTrainBegin');
+      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+        await runHooks(all, 'onEpochBegin', epoch);
+        for (const m of c.metrics) m.reset();
+        feed.begin();
+        let lossSum = 0;
+        let seen = 0;
+        for (let s = 0; ; s++) {
+          const more = feed.next(epoch, s); // a promise only for streams
+          if (!(typeof more === 'boolean' ? more : await more)) break;
+          const count = cur.count;
+          plan ??= this.plan(count, true); // sized by the first batch, reused for every later one
+          const begun = runHooks(all, 'onBatchBegin', s, batchLogs); // no promise unless a hook is async
+          if (begun !== undefined) await begun;
+          this.loadBatch(plan, cur.xs, cur.y, cur.order, cur.start, count, classWeight);
+          if (options.augment !== undefined) {
+            augShape![0] = count;
+            options.augment.applyInPlacePtr(plan.inputs[0]!.ptr, augShape!, this.rngs.augment);
           }
+          const loss = this.step(plan, count, weighted);
+          if (Number.isFinite(loss)) {
+            lossSum += loss * count;
+            seen += count;
+            this.updateMetrics(plan, count, weighted, metricCall);
+            batchLogs.loss = lossSum / seen;
+          } else {
+            // The update was not applied. Callbacks see the bad loss; one that sets stopTraining
+            // (callbacks.terminateOnNaN) ends training gracefully instead of the error.
+            batchLogs.loss = onNonFinite === 'skip' ? (seen > 0 ? lossSum / seen : NaN) : loss;
+          }
+          for (const m of c.metrics) batchLogs[m.name] = m.result();
+          const ended = runHooks(all, 'onBatchEnd', s, batchLogs);
+          if (ended !== undefined) await ended;
+          if (!Number.isFinite(loss) && onNonFinite !== 'skip') {
+            if (onNonFinite === 'stop') this.stopTraining = true;
+            if (!this.stopTraining) {
+              throw new ValueError(
+                `${who}: the loss became ${loss} at epoch ${epoch + 1}, batch ${s + 1}${feed.steps === undefined ? '' : ` of ${feed.steps}`}; the update was not applied ` +
+                  `(lower the learning rate, check the data, or pass onNonFiniteLoss: 'stop' | 'skip', or a terminateOnNaN callback)`,
+              );
+            }
+          }
+          if (this.stopTraining) break;
         }
-        if (this.stopTraining) break;
+        epochLogs = { loss: seen > 0 ? lossSum / seen : NaN };
+        for (const m of c.metrics) epochLogs[m.name] = m.result();
+        if (val !== undefined) {
+          const v = await drive(this.evaluateFeed(val, epoch));
+          for (const [k, value] of Object.entries(v)) epochLogs[`val_${k}`] = value;
+        }
+        await runHooks(all, 'onEpochEnd', epoch, epochLogs);
       }
-      epochLogs = { loss: seen > 0 ? lossSum / seen : NaN };
-      for (const m of c.metrics) epochLogs[m.name] = m.result();
-      if (val !== undefined) {
-        const v = this.evaluateWith(val.xs, val.y, batchSize);
-        for (const [k, value] of Object.entries(v)) epochLogs[`val_${k}`] = value;
-      }
-      await runHooks(all, 'onEpochEnd', epoch, epochLogs);
+    } finally {
+      await feed.close();
     }
     await runHooks(all, 'onTrainEnd', epochLogs);
     return history;
   }
 
-  /** Loss and metrics over all samples, in inference mode: `{ loss, accuracy, ... }`. */
-  evaluate(x: Tensor | readonly Tensor[], y: Tensor, options: EvaluateOptions = {}): Logs {
-    this.requireCompiled('evaluate');
+  /**
+   * Loss and metrics over all samples, in inference mode: `{ loss, accuracy, ... }`. Given a
+   * dataset (a `data.Dataset` or any async/sync iterable of `{ x, y }` batches, with `y`
+   * undefined) it runs one full pass, or `options.steps` batches, and returns a promise.
+   */
+  evaluate(x: Tensor | readonly Tensor[], y: Tensor, options?: EvaluateOptions): Logs;
+  evaluate(dataset: BatchSource, y?: undefined, options?: EvaluateOptions): Promise<Logs>;
+  evaluate(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: EvaluateOptions = {}): Logs | Promise<Logs> {
+    if (isBatchSource(x)) return this.evaluateDataset(x, y, options);
+    const c = this.requireCompiled('evaluate');
+    const who = `${this.name}.evaluate`;
+    if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object`);
+    if (options.steps !== undefined) throw new ValueError(`${who}: steps applies to datasets; with tensors every sample is evaluated`);
     const xs = this.checkInputs(x, 'evaluate');
-    const c = this.compiled!;
-    this.checkTargets(y, xs[0]!.shape[0]!, c, 'evaluate');
-    const batchSize = intOption(options.batchSize, 32, 1, `${this.name}.evaluate: batchSize`);
+    this.checkTargets(y as Tensor, xs[0]!.shape[0]!, this.compiled ?? c, 'evaluate');
+    const batchSize = intOption(options.batchSize, 32, 1, `${who}: batchSize`);
     this.ensureInitialized();
-    return this.evaluateWith(xs, y, batchSize);
+    return drive(this.evaluateFeed(new TensorFeed(xs, y as Tensor, batchSize, false), 0)) as Logs;
   }
 
-  private evaluateWith(xs: readonly Tensor[], y: Tensor, batchSize: number): Logs {
+  /** `evaluate` on a stream (every error is a rejection, as for `fit`). */
+  private async evaluateDataset(x: BatchSource, y: Tensor | undefined, options: EvaluateOptions): Promise<Logs> {
+    this.requireCompiled('evaluate');
+    const who = `${this.name}.evaluate`;
+    if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object`);
+    if (y !== undefined) throw new ValueError(`${who}: with a dataset, the targets come from its { x, y } batches; pass undefined as y, got ${describeValue(y)}`);
+    if (options.batchSize !== undefined) throw new ValueError(`${who}: batchSize does not apply to a dataset (its batches are used as they come)`);
+    const steps = options.steps === undefined ? undefined : intOption(options.steps, 1, 1, `${who}: steps`);
+    const feed = await this.streamFeed(x, steps, 'evaluate');
+    this.ensureInitialized();
+    return drive(this.evaluateFeed(feed, 0));
+  }
+
+  /**
+   * The evaluation loop over any feed, as a generator that yields only the promises of a stream:
+   * `drive` runs it synchronously for tensors and asynchronously for streams.
+   */
+  private *evaluateFeed(feed: BatchFeed, epoch: number): Generator<Promise<unknown>, Logs, unknown> {
     const c = this.compiled!;
-    const n = xs[0]!.shape[0]!;
-    const plan = this.plan(Math.max(1, Math.min(batchSize, n)), false);
+    const cur = feed.cursor;
     const call: MetricCall = { yTrue: 0, yPred: 0, batch: 0, predShape: [], targetSize: 0, sampleWeights: 0 };
     for (const m of c.metrics) m.reset();
+    feed.begin();
+    let plan: Plan | undefined;
     let lossSum = 0;
-    for (let start = 0; start < n; start += plan.maxBatch) {
-      const count = Math.min(plan.maxBatch, n - start);
-      this.loadBatch(plan, xs, y, undefined, start, count);
-      lossSum += this.infer(plan, count, true) * count;
-      this.updateMetrics(plan, count, false, call);
+    let n = 0;
+    try {
+      for (let s = 0; ; s++) {
+        const more = feed.next(epoch, s);
+        if (!(typeof more === 'boolean' ? more : yield more)) break;
+        plan ??= this.plan(cur.count, false);
+        this.loadBatch(plan, cur.xs, cur.y, cur.order, cur.start, cur.count);
+        lossSum += this.infer(plan, cur.count, true) * cur.count;
+        this.updateMetrics(plan, cur.count, false, call);
+        n += cur.count;
+      }
+    } finally {
+      const closed = feed.close();
+      if (closed !== undefined) yield closed;
     }
     const logs: Logs = { loss: n > 0 ? lossSum / n : NaN };
     for (const m of c.metrics) logs[m.name] = m.result();
     return logs;
+  }
+
+  /**
+   * A feed over a stream, checked against this (compiled) model; a Sequential model without an
+   * input shape is built from the first batch (read ahead, and kept for the first step).
+   */
+  private async streamFeed(source: BatchSource, steps: number | undefined, who: string): Promise<StreamFeed> {
+    const feed = new StreamFeed(source, steps, `${this.name}.${who}`);
+    const graph = this.graph ?? this.requireGraph(who, await feed.firstSampleShape());
+    const c = this.compiled!;
+    feed.spec = {
+      inputs: graph.inputs.map((t) => ({ shape: t.shape, consumer: this.consumerName(t) })),
+      targetShape: c.targetShape,
+      targetSize: c.targetSize,
+      lossName: c.loss.name,
+      outputShape: graph.output.shape,
+    };
+    return feed;
   }
 
   /** The model's output for every sample (inference mode), as one Tensor [n, ...outputShape]. */
@@ -825,6 +933,24 @@ function runHooks(callbacks: readonly Callback[], hook: Hook, arg?: number | Log
     }
   }
   return undefined;
+}
+
+/**
+ * Runs a loop written as a generator that yields only promises (of a stream): synchronously to its
+ * result when it yields none, otherwise as a promise of it.
+ */
+function drive<T>(gen: Generator<Promise<unknown>, T, unknown>, at: IteratorResult<Promise<unknown>, T> = gen.next()): T | Promise<T> {
+  if (at.done) return at.value;
+  return at.value.then(
+    (v) => drive(gen, gen.next(v)),
+    (err: unknown) => drive(gen, gen.throw(err)),
+  );
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v instanceof Tensor) return `a Tensor ${formatShape(v.shape)}`;
+  return typeof v;
 }
 
 /** Copies rows (samples) from a JS array into wasm memory, in `order` or contiguously. */
