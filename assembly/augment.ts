@@ -9,6 +9,7 @@
 //   32 fillValue (f32)   36 lo (f32)   40 hi (f32)
 // fillMode: 0 constant, 1 reflect, 2 wrap, 3 nearest (Keras's names and meanings);
 // interpolation: 0 bilinear, 1 nearest.
+import { addRow } from './geometry';
 
 export const AUGMENT_GEOMETRY_BYTES: i32 = 48;
 export const FILL_CONSTANT: i32 = 0;
@@ -516,15 +517,7 @@ export function f32_contrast(x: usize, factors: usize, geom: usize): void {
 
 /** In place: x[k] += noise[k] for k < count (additive Gaussian noise drawn by the caller). */
 export function f32_augment_add_noise(x: usize, noise: usize, count: i32): void {
-  let k = 0;
-  for (; k + 4 <= count; k += 4) {
-    const o = <usize>k << 2;
-    v128.store(x + o, f32x4.add(v128.load(x + o), v128.load(noise + o)));
-  }
-  for (; k < count; k++) {
-    const o = <usize>k << 2;
-    store<f32>(x + o, load<f32>(x + o) + load<f32>(noise + o));
-  }
+  addRow(x, noise, count);
 }
 
 /**

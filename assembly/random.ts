@@ -30,6 +30,7 @@
 // depend on n's remainder.
 
 import { log_f32x4 } from './math';
+import { addRow } from './geometry';
 
 // Philox4x32 constants (Random123 philox.h).
 const M0: u32 = 0xd2511f53;
@@ -337,13 +338,5 @@ export function f32_gaussian_noise_forward(y: usize, x: usize, n: i32, stddev: f
 
 /** Gaussian noise backward (the noise does not depend on x): dx[i] += dy[i]. */
 export function f32_gaussian_noise_backward(dx: usize, dy: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dx + o, f32x4.add(v128.load(dx + o), v128.load(dy + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dx + o, load<f32>(dx + o) + load<f32>(dy + o));
-  }
+  addRow(dx, dy, n);
 }

@@ -5,7 +5,7 @@
 // counter from an `Rng`, so a whole training run follows from one seed.
 import { ValueError } from './errors.js';
 import { kernels } from './backend/wasm.js';
-import { readF32, withScratch } from './backend/memory.js';
+import { f32, scratch } from './backend/memory.js';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -166,11 +166,16 @@ export class Rng {
     if (this.normalsUsed === 4) {
       const c = this.reserve(1);
       const k = kernels();
-      withScratch((alloc) => {
-        const ptr = alloc(16);
+      const arena = scratch(); // mark/reset directly: no closure per block of four draws
+      const mark = arena.mark();
+      try {
+        const ptr = arena.alloc(16);
         k.f32_random_normal!(ptr, 4, 0, 1, this.seedLo, this.seedHi, this.stream, c % TWO32, Math.floor(c / TWO32));
-        readF32(ptr, 4, this.normals);
-      });
+        const view = f32();
+        for (let i = 0; i < 4; i++) this.normals[i] = view[(ptr >>> 2) + i]!;
+      } finally {
+        arena.reset(mark);
+      }
       this.normalsUsed = 0;
     }
     return mean + std * this.normals[this.normalsUsed++]!;

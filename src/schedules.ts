@@ -42,15 +42,31 @@ export function serialize(lr: LearningRate): unknown {
 
 /** Rebuilds a schedule from its saved form `{ className, config }`. */
 export function deserialize(saved: SerializedSchedule): Schedule {
-  const make = REGISTRY[saved.className];
-  if (make === undefined) {
+  if (!isSerialized(saved)) {
+    throw new ValueError(`schedules.deserialize: expected { className, config }, got ${saved === null || typeof saved !== 'object' ? String(saved) : JSON.stringify(saved)}`);
+  }
+  // Own keys only: 'toString' or 'constructor' must not reach Object.prototype.
+  if (!Object.hasOwn(REGISTRY, saved.className)) {
     throw new ValueError(`schedules.deserialize: unknown schedule '${saved.className}'; known: ${Object.keys(REGISTRY).join(', ')}`);
   }
-  return make(saved.config as never);
+  return REGISTRY[saved.className]!(saved.config as never);
 }
 
 function make<C extends object>(className: string, config: C, fn: LearningRateFn): Schedule {
   return Object.assign((step: number) => fn(step), { className, config: Object.freeze({ ...config }) }) as Schedule;
+}
+
+/** Throws unless a schedule's options are an object; returns them. */
+function optionsOf<T>(who: string, options: T): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(`schedules.${who}: options must be an object, got ${Array.isArray(options) ? JSON.stringify(options) : String(options)}`);
+  }
+  return options;
+}
+
+function flag(who: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new ValueError(`schedules.${who}: ${name} must be true or false, got ${String(v)}`);
+  return v;
 }
 
 function positive(who: string, name: string, v: unknown, allowZero = false): number {
@@ -77,10 +93,11 @@ export interface ExponentialDecayOptions {
 /** `initialLearningRate · decayRate^(step / decaySteps)` (the exponent floored with staircase). */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
   const who = 'exponentialDecay';
+  optionsOf(who, options);
   const initial = positive(who, 'initialLearningRate', options.initialLearningRate, true);
   const decaySteps = positive(who, 'decaySteps', options.decaySteps);
   const decayRate = positive(who, 'decayRate', options.decayRate);
-  const staircase = options.staircase ?? false;
+  const staircase = flag(who, 'staircase', options.staircase ?? false);
   return make(who, { initialLearningRate: initial, decaySteps, decayRate, staircase }, (step) =>
     staircase ? initial * powInt(decayRate, Math.floor(step / decaySteps)) : initial * pow(decayRate, step / decaySteps),
   );
@@ -99,7 +116,7 @@ export interface StepDecayOptions {
  * `values[i]` while boundaries[i-1] < step <= boundaries[i], the last value after the last boundary.
  */
 export function stepDecay(options: StepDecayOptions): Schedule {
-  const { boundaries, values } = options;
+  const { boundaries, values } = optionsOf('stepDecay', options);
   if (!Array.isArray(boundaries) || !Array.isArray(values) || values.length !== boundaries.length + 1) {
     throw new ValueError(`schedules.stepDecay: expected values to have one more entry than boundaries, got ${String(boundaries?.length)} boundaries and ${String(values?.length)} values`);
   }
@@ -131,11 +148,12 @@ export interface PolynomialDecayOptions {
 /** `(initial - end) · (1 - step / decaySteps)^power + end`, step clamped to decaySteps (Keras). */
 export function polynomialDecay(options: PolynomialDecayOptions): Schedule {
   const who = 'polynomialDecay';
+  optionsOf(who, options);
   const initial = positive(who, 'initialLearningRate', options.initialLearningRate, true);
   const decaySteps = positive(who, 'decaySteps', options.decaySteps);
   const end = positive(who, 'endLearningRate', options.endLearningRate ?? 1e-4, true);
   const power = positive(who, 'power', options.power ?? 1, true);
-  const cycle = options.cycle ?? false;
+  const cycle = flag(who, 'cycle', options.cycle ?? false);
   return make(who, { initialLearningRate: initial, decaySteps, endLearningRate: end, power, cycle }, (step) => {
     let steps = decaySteps;
     let s = step;
@@ -164,6 +182,7 @@ export interface CosineDecayOptions {
  */
 export function cosineDecay(options: CosineDecayOptions): Schedule {
   const who = 'cosineDecay';
+  optionsOf(who, options);
   const initial = positive(who, 'initialLearningRate', options.initialLearningRate, true);
   const decaySteps = positive(who, 'decaySteps', options.decaySteps);
   const alpha = inUnit(who, 'alpha', options.alpha ?? 0);
@@ -194,6 +213,7 @@ export interface CosineDecayRestartsOptions {
 /** Keras's CosineDecayRestarts (SGDR): cosine decay periods, each tMul longer and mMul lower. */
 export function cosineDecayRestarts(options: CosineDecayRestartsOptions): Schedule {
   const who = 'cosineDecayRestarts';
+  optionsOf(who, options);
   const initial = positive(who, 'initialLearningRate', options.initialLearningRate, true);
   const first = positive(who, 'firstDecaySteps', options.firstDecaySteps);
   const tMul = positive(who, 'tMul', options.tMul ?? 2);
@@ -229,6 +249,7 @@ export interface LinearWarmupOptions {
 /** A linear rise from initialLearningRate to warmupTarget over warmupSteps, then `after` (or the target). */
 export function linearWarmup(options: LinearWarmupOptions): Schedule {
   const who = 'linearWarmup';
+  optionsOf(who, options);
   const target = positive(who, 'warmupTarget', options.warmupTarget, true);
   const warmupSteps = positive(who, 'warmupSteps', options.warmupSteps);
   const initial = positive(who, 'initialLearningRate', options.initialLearningRate ?? 0, true);

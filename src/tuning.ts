@@ -3,6 +3,7 @@
 // same seed, and is scored by the best epoch value of a monitored metric ('val_loss' by default),
 // as Keras Tuner scores trials.
 import { ValueError } from './errors.js';
+import { checkOptions } from './optimizers/base.js';
 import { Rng, StreamPurpose, streamId } from './random.js';
 import type { Tensor } from './tensor.js';
 import { wasmMath } from './augment/kernels.js';
@@ -117,7 +118,7 @@ export interface SearchOptions<M extends TunableModel> {
  */
 export async function gridSearch<M extends TunableModel>(options: SearchOptions<M> & { space: GridSpace }): Promise<SearchResult<M>> {
   const who = 'tuning.gridSearch';
-  const names = checkSpace(options?.space, who, false);
+  const names = checkSpace(checkOptions(who, options).space, who, false);
   const total = gridSize(options.space, names);
   if (total > MAX_GRID) throw new ValueError(`${who}: the grid has ${total} combinations (more than ${MAX_GRID}); use tuning.randomSearch with a trial budget`);
   const combos = gridOf(options.space, names);
@@ -131,7 +132,7 @@ export async function gridSearch<M extends TunableModel>(options: SearchOptions<
  */
 export async function randomSearch<M extends TunableModel>(options: SearchOptions<M> & { space: RandomSpace; trials: number }): Promise<SearchResult<M>> {
   const who = 'tuning.randomSearch';
-  const names = checkSpace(options?.space, who, true);
+  const names = checkSpace(checkOptions(who, options).space, who, true);
   const budget = options.trials;
   if (!Number.isSafeInteger(budget) || budget < 1) throw new ValueError(`${who}: trials must be a positive integer, got ${budget}`);
   const rng = new Rng(checkSeed(options.seed, who), streamId(StreamPurpose.search));
@@ -179,7 +180,7 @@ function checkSeed(seed: unknown, who: string): number {
 
 function checkSpace(space: unknown, who: string, ranges: boolean): string[] {
   if (space === null || typeof space !== 'object' || Array.isArray(space)) {
-    throw new ValueError(`${who}: space must be an object of parameter names to candidate lists, got ${Array.isArray(space) ? 'an array' : typeof space}`);
+    throw new ValueError(`${who}: space must be an object of parameter names to candidate lists, got ${Array.isArray(space) ? 'an array' : space === null ? 'null' : typeof space}`);
   }
   const names = Object.keys(space);
   if (names.length === 0) throw new ValueError(`${who}: space has no parameters`);
@@ -227,7 +228,13 @@ async function runSearch<M extends TunableModel>(options: SearchOptions<M>, comb
   if (data === null || typeof data !== 'object' || data.x === undefined || data.y === undefined) {
     throw new ValueError(`${who}: data must be { x, y, validationData? }`);
   }
+  for (const hook of ['callbacks', 'onTrial'] as const) {
+    if (options[hook] !== undefined && typeof options[hook] !== 'function') {
+      throw new ValueError(`${who}: ${hook} must be a function, got ${String(options[hook])}`);
+    }
+  }
   const metric = options.metric ?? 'val_loss';
+  if (typeof metric !== 'string' || metric === '') throw new ValueError(`${who}: metric must be a History key such as 'val_loss', got ${String(metric)}`);
   const mode = options.mode ?? autoMode(metric);
   if (mode !== 'min' && mode !== 'max') throw new ValueError(`${who}: mode must be 'min' or 'max', got ${String(mode)}`);
   const seed = checkSeed(options.seed, who);

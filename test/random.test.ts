@@ -237,6 +237,10 @@ describe('ops.dropout and ops.gaussianNoise', () => {
     expect(() => ops.dropout(x, -0.1)).toThrow(/dropout: rate must be a number in \[0, 1\), got -0.1/);
     expect(() => ops.dropout([1, 2] as never, 0.5)).toThrow(/dropout: expected a Tensor, got object/);
     expect(() => ops.gaussianNoise(x, NaN)).toThrow(/gaussianNoise: stddev must be a finite number >= 0, got NaN/);
+    expect(() => ops.dropout(x, 0.5, null as never)).toThrow(/dropout: options must be an object, got null/);
+    expect(() => ops.randomUniform([2], 0, 1, null as never)).toThrow(/randomUniform: options must be an object, got null/);
+    expect(() => ops.dropout(x, 0.5, { training: 'no' as never })).toThrow(/dropout: options.training must be true or false, got no/);
+    expect(() => ops.gaussianNoise(x, 0.5, { training: 0 as never })).toThrow(/gaussianNoise: options.training must be true or false, got 0/);
   });
 });
 

@@ -46,5 +46,13 @@ describe('schedules', () => {
     expect(() => schedules.stepDecay({ boundaries: [10], values: [1] })).toThrow(/one more entry than boundaries, got 1 boundaries and 1 values/);
     expect(() => schedules.cosineDecay({ initialLearningRate: 0.1, decaySteps: 10, alpha: 2 })).toThrow(/alpha must be in \[0, 1\]/);
     expect(() => schedules.deserialize({ className: 'warmCosine', config: {} })).toThrow(/unknown schedule 'warmCosine'; known: exponentialDecay, stepDecay/);
+    expect(() => schedules.deserialize({ className: 'toString', config: {} })).toThrow(/schedules.deserialize: unknown schedule 'toString'/);
+    expect(() => schedules.deserialize({ className: 'constructor', config: {} })).toThrow(/schedules.deserialize: unknown schedule 'constructor'/);
+    expect(() => schedules.deserialize(null as never)).toThrow(/schedules.deserialize: expected \{ className, config \}, got null/);
+    expect(() => schedules.exponentialDecay(null as never)).toThrow(/schedules.exponentialDecay: options must be an object, got null/);
+    expect(() => schedules.stepDecay(undefined as never)).toThrow(/schedules.stepDecay: options must be an object, got undefined/);
+    expect(() => schedules.cosineDecay([0.1, 10] as never)).toThrow(/schedules.cosineDecay: options must be an object, got \[0.1,10\]/);
+    expect(() => schedules.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5, staircase: 'yes' as never })).toThrow(/schedules.exponentialDecay: staircase must be true or false, got yes/);
+    expect(() => schedules.polynomialDecay({ initialLearningRate: 0.1, decaySteps: 10, cycle: 1 as never })).toThrow(/schedules.polynomialDecay: cycle must be true or false, got 1/);
   });
 });

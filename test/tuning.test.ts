@@ -90,6 +90,11 @@ describe('tuning.gridSearch', () => {
     await expect(tuning.gridSearch({ space: { lr: [1] }, build, data, metric: 'val_auc' })).rejects.toThrow(/the History has no 'val_auc'; it has loss, val_loss/);
     await expect(tuning.gridSearch({ space: { lr: [1] }, build: () => null as never, data })).rejects.toThrow(/build returned null/);
     await expect(tuning.gridSearch({ space: { lr: [1] }, build, data, fit: 5 as never })).rejects.toThrow(/tuning.gridSearch: fit must be fit options or a function/);
+    await expect(tuning.gridSearch(null as never)).rejects.toThrow(/tuning.gridSearch: options must be an object, got null/);
+    await expect(tuning.randomSearch({ space: null as never, trials: 1, build, data })).rejects.toThrow(/tuning.randomSearch: space must be an object of parameter names to candidate lists, got null/);
+    await expect(tuning.gridSearch({ space: { lr: [1] }, build, data, metric: 3 as never })).rejects.toThrow(/tuning.gridSearch: metric must be a History key such as 'val_loss', got 3/);
+    await expect(tuning.gridSearch({ space: { lr: [1] }, build, data, callbacks: [] as never })).rejects.toThrow(/tuning.gridSearch: callbacks must be a function, got/);
+    await expect(tuning.gridSearch({ space: { lr: [1] }, build, data, onTrial: 'log' as never })).rejects.toThrow(/tuning.gridSearch: onTrial must be a function, got log/);
   });
 });
 

@@ -99,8 +99,6 @@ interface Workspace {
   geometry: number;
   params: number;
   spares: [number, number];
-  /** Per-image composed matrices (JS side, reused). */
-  composed: Float32Array;
 }
 
 interface Plan {
@@ -166,7 +164,8 @@ const scratchMatrix = new Float64Array(6);
 function execute(plan: Plan, params: readonly Float32Array[], ptr: number, ptrFloats: number, ws: Workspace): number {
   const k = kernels();
   let current = ptr;
-  for (const stage of plan.stages) {
+  for (let st = 0; st < plan.stages.length; st++) {
+    const stage = plan.stages[st]!;
     if (stage.kind === 'pixel') {
       f32().set(params[stage.index]!, ws.params >>> 2);
       writeGeometry(ws.geometry, stage.shape, stage.shape, undefined, stage.op.valueRange);
@@ -174,7 +173,9 @@ function execute(plan: Plan, params: readonly Float32Array[], ptr: number, ptrFl
       continue;
     }
     const n = stage.inShape[0];
-    const composed = ws.composed;
+    // The composed matrices go straight into the parameter buffer (no JS copy, no subarray).
+    const composed = f32();
+    const base = ws.params >>> 2;
     for (let i = 0; i < n; i++) {
       scratchMatrix.set(IDENTITY);
       for (let j = 0; j < stage.ops.length; j++) composeInto(scratchMatrix, params[stage.first + j]!, i * 6);
@@ -184,10 +185,9 @@ function execute(plan: Plan, params: readonly Float32Array[], ptr: number, ptrFl
           const names = stage.ops.map((op) => op.name).join(' + ');
           throw new ValueError(`${names}: matrix entry ${e} of image ${i} is ${v}; expected finite values within +-${MATRIX_LIMIT}`);
         }
-        composed[i * 6 + e] = v;
+        composed[base + i * 6 + e] = v;
       }
     }
-    f32().set(composed.subarray(0, n * 6), ws.params >>> 2);
     const outFloats = size(stage.outShape);
     const dst = current !== ptr && outFloats <= ptrFloats ? ptr : current === ws.spares[0] ? ws.spares[1] : ws.spares[0];
     writeGeometry(ws.geometry, stage.inShape, stage.outShape, stage.ops[0]!.fill);
@@ -210,7 +210,10 @@ interface SizedPlan {
  */
 interface InPlaceState {
   heap: Heap;
-  imageKey: string;
+  /** The image size [h, w, c] the buffers were made for. */
+  height: number;
+  width: number;
+  channels: number;
   capacity: number;
   blocks: number[];
   ws: Workspace;
@@ -281,7 +284,6 @@ export class Pipeline {
         geometry: alloc(GEOMETRY_BYTES),
         params: alloc(plan.maxParamFloats * 4),
         spares: [alloc(plan.maxImageFloats * 4), alloc(plan.maxImageFloats * 4)],
-        composed: new Float32Array(shape[0] * 6),
       };
       const at = execute(plan, params, ptr, plan.maxImageFloats, ws);
       return new Tensor(readF32(at, size(outShape)), outShape);
@@ -310,10 +312,9 @@ export class Pipeline {
   /** The plan for shape `s`, (re)allocating the buffers when the image size or capacity changes. */
   private sizedPlan(s: ImageShape): SizedPlan {
     const h = heap();
-    const imageKey = s.slice(1).join('x');
     let state = this.state;
-    if (state === undefined || state.heap !== h || state.imageKey !== imageKey || state.capacity < s[0]) {
-      state = this.allocate(s, h, imageKey);
+    if (state === undefined || state.heap !== h || state.height !== s[1] || state.width !== s[2] || state.channels !== s[3] || state.capacity < s[0]) {
+      state = this.allocate(s, h);
     }
     let sized = state.sized.get(s[0]);
     if (sized === undefined) {
@@ -325,7 +326,7 @@ export class Pipeline {
     return sized;
   }
 
-  private allocate(s: ImageShape, h: Heap, imageKey: string): InPlaceState {
+  private allocate(s: ImageShape, h: Heap): InPlaceState {
     if (this.state !== undefined && this.state.heap === h) {
       for (const b of this.state.blocks) h.free(b);
       if (this.releaseToken) cancelRelease(this.releaseToken);
@@ -339,10 +340,12 @@ export class Pipeline {
     const blocks = [GEOMETRY_BYTES, plan.maxParamFloats * 4, plan.maxImageFloats * 4, plan.maxImageFloats * 4].map((b) => h.alloc(b));
     this.state = {
       heap: h,
-      imageKey,
+      height: s[1],
+      width: s[2],
+      channels: s[3],
       capacity: s[0],
       blocks,
-      ws: { geometry: blocks[0]!, params: blocks[1]!, spares: [blocks[2]!, blocks[3]!], composed: new Float32Array(s[0] * 6) },
+      ws: { geometry: blocks[0]!, params: blocks[1]!, spares: [blocks[2]!, blocks[3]!] },
       params: this.ops.map((op, k) => new Float32Array(s[0] * op.paramsPerImage(plan.shapes[k]!))),
       sized: new Map([[s[0], { plan, params: [] }]]),
     };

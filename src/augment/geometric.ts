@@ -3,6 +3,7 @@
 // b0 x + b1 y + b2), pixel indices with centres at integers. The one affine-warp kernel runs
 // them; sin/cos/exp/log for the matrices come from the wasm module (deterministic everywhere).
 import { ShapeError, formatShape } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import type { RandomSource } from '../data/random.js';
 import { AffineAugmentation } from './augmentation.js';
 import { interval, positiveInt, toRange, type Factor } from './factors.js';
@@ -32,8 +33,9 @@ export class RandomRotation extends AffineAugmentation {
     this.fill = resolveFill(options, KERAS_FILL, this.name);
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
-    const [lo, hi] = this.range;
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
+    const lo = this.range[0], hi = this.range[1];
     for (let i = 0; i < n; i++) {
       const angle = rng.uniform(lo, hi) * 2 * Math.PI;
       const c = wasmMath.cos(angle);
@@ -59,7 +61,8 @@ export class RandomZoom extends AffineAugmentation {
     this.fill = resolveFill(options, KERAS_FILL, this.name);
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
     for (let i = 0; i < n; i++) {
       const zy = 1 + rng.uniform(this.heightRange[0], this.heightRange[1]);
       const zx = this.widthRange === undefined ? zy : 1 + rng.uniform(this.widthRange[0], this.widthRange[1]);
@@ -82,7 +85,8 @@ export class RandomTranslation extends AffineAugmentation {
     this.fill = resolveFill(options, KERAS_FILL, this.name);
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
     for (let i = 0; i < n; i++) {
       const dy = rng.uniform(this.heightRange[0], this.heightRange[1]) * h;
       const dx = rng.uniform(this.widthRange[0], this.widthRange[1]) * w;
@@ -105,7 +109,8 @@ export class RandomShear extends AffineAugmentation {
     this.fill = resolveFill(options, KERAS_FILL, this.name);
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
     const cx = (w - 1) / 2;
     const cy = (h - 1) / 2;
     for (let i = 0; i < n; i++) {
@@ -132,7 +137,7 @@ export class RandomCrop extends AffineAugmentation {
     super();
     this.height = positiveInt(height, this.name, 'height');
     this.width = positiveInt(width, this.name, 'width');
-    this.padding = options.padding ?? 0;
+    this.padding = checkOptions(this.name, options).padding ?? 0;
     if (!Number.isSafeInteger(this.padding) || this.padding < 0) {
       throw new ShapeError(`${this.name}: padding must be an integer >= 0, got ${this.padding}`);
     }
@@ -153,7 +158,7 @@ export class RandomCrop extends AffineAugmentation {
 
   sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
     this.checkFits(shape);
-    const [n, h, w] = shape;
+    const n = shape[0], h = shape[1], w = shape[2];
     const p = this.padding;
     for (let i = 0; i < n; i++) {
       const top = rng.int(h + 2 * p - this.height + 1);
@@ -183,7 +188,7 @@ export class RandomResizedCrop extends AffineAugmentation {
     super();
     this.height = positiveInt(height, this.name, 'height');
     this.width = positiveInt(width, this.name, 'width');
-    this.scale = interval(options.scale ?? [0.08, 1], this.name, 'scale', Number.MIN_VALUE, 1);
+    this.scale = interval(checkOptions(this.name, options).scale ?? [0.08, 1], this.name, 'scale', Number.MIN_VALUE, 1);
     this.ratio = interval(options.ratio ?? [3 / 4, 4 / 3], this.name, 'ratio', Number.MIN_VALUE, Infinity);
     this.fill = resolveFill({ fillMode: 'nearest', interpolation: options.interpolation }, KERAS_FILL, this.name);
   }
@@ -192,7 +197,8 @@ export class RandomResizedCrop extends AffineAugmentation {
     return [n, this.height, this.width, c];
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
     const area = h * w;
     const logLo = wasmMath.log(this.ratio[0]);
     const logHi = wasmMath.log(this.ratio[1]);

@@ -1,5 +1,6 @@
 // The `augment` namespace: seeded, batch-wise image augmentation running in wasm.
 import { ValueError } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import { type Tensor, expectRank } from '../tensor.js';
 import { type RandomSource, resolveRng } from '../data/random.js';
 import { StreamPurpose } from '../random.js';
@@ -43,7 +44,7 @@ export function randomRotation(factor: Factor, options?: FillOptions): RandomRot
  * (Keras). Without `widthFactor` the aspect ratio is kept.
  */
 export function randomZoom(heightFactor: Factor, options: FillOptions & { widthFactor?: Factor } = {}): RandomZoom {
-  return new RandomZoom(heightFactor, options.widthFactor, options);
+  return new RandomZoom(heightFactor, checkOptions('randomZoom', options).widthFactor, options);
 }
 
 /** Shifts each image by `uniform(-f, f)` of its height and width (Keras's RandomTranslation). */
@@ -53,7 +54,7 @@ export function randomTranslation(heightFactor: Factor, widthFactor: Factor, opt
 
 /** Shears each image about its centre by `uniform(-xFactor, xFactor)` (and `yFactor`). */
 export function randomShear(xFactor: Factor, options: FillOptions & { yFactor?: Factor } = {}): RandomShear {
-  return new RandomShear(xFactor, options.yFactor ?? 0, options);
+  return new RandomShear(xFactor, checkOptions('randomShear', options).yFactor ?? 0, options);
 }
 
 /** Crops a random `height` x `width` window, after optional zero `padding` on every side. */
@@ -114,5 +115,5 @@ export function apply(augmentation: Augmentation | Pipeline, images: Tensor, opt
   const pipeline = augmentation instanceof Pipeline ? augmentation : augmentation instanceof Augmentation ? new Pipeline([augmentation]) : undefined;
   if (pipeline === undefined) throw new ValueError(`augment.apply: expected an augmentation or augment.sequence([...]), got ${typeof augmentation}`);
   const shape = expectRank(images, 4, 'augment.apply');
-  return pipeline.apply(images, pipeline.sample(shape, resolveRng(options, 'augment.apply', StreamPurpose.augment)));
+  return pipeline.apply(images, pipeline.sample(shape, resolveRng(checkOptions('augment.apply', options), 'augment.apply', StreamPurpose.augment)));
 }

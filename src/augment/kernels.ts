@@ -3,6 +3,7 @@
 import { kernels } from '../backend/wasm.js';
 import { f32, i32 } from '../backend/memory.js';
 import { ValueError } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 
 /** How points outside the input are filled (Keras's names): see `FillOptions`. */
 export type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
@@ -40,6 +41,7 @@ export interface Fill {
 
 /** Validates fill options against defaults. */
 export function resolveFill(options: FillOptions | undefined, defaults: Fill, who: string): Fill {
+  if (options !== undefined) checkOptions(who, options);
   const fillMode = options?.fillMode ?? defaults.fillMode;
   const interpolation = options?.interpolation ?? defaults.interpolation;
   const fillValue = options?.fillValue ?? defaults.fillValue;

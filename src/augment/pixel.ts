@@ -1,9 +1,10 @@
 // Per-pixel augmentations, in place: flips, brightness, contrast, Gaussian noise, erasing.
 import { kernels } from '../backend/wasm.js';
-import { readF32, withScratch } from '../backend/memory.js';
+import { f32, scratch } from '../backend/memory.js';
 import { randomNormalPtr } from '../ops/random.js';
 import { Rng } from '../random.js';
 import { ValueError } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import type { RandomSource } from '../data/random.js';
 import { PixelAugmentation } from './augmentation.js';
 import { interval, positiveInt, toRange, type Factor } from './factors.js';
@@ -30,7 +31,8 @@ export class RandomFlip extends PixelAugmentation {
     return 1;
   }
 
-  sampleInto([n]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0];
     const horizontal = this.mode !== 'vertical';
     const vertical = this.mode !== 'horizontal';
     for (let i = 0; i < n; i++) {
@@ -67,7 +69,7 @@ export class RandomBrightness extends PixelAugmentation {
   constructor(factor: Factor, options: ValueRangeOptions = {}) {
     super();
     this.range = toRange(factor, this.name, 'factor', -1, 1);
-    this.valueRange = interval(options.valueRange ?? [0, 1], this.name, 'valueRange', -Infinity, Infinity);
+    this.valueRange = interval(checkOptions(this.name, options).valueRange ?? [0, 1], this.name, 'valueRange', -Infinity, Infinity);
   }
 
   /** One float per image: the delta added. */
@@ -75,7 +77,8 @@ export class RandomBrightness extends PixelAugmentation {
     return 1;
   }
 
-  sampleInto([n]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0];
     const span = this.valueRange[1] - this.valueRange[0];
     for (let i = 0; i < n; i++) out[i] = rng.uniform(this.range[0], this.range[1]) * span;
   }
@@ -101,7 +104,7 @@ export class RandomContrast extends PixelAugmentation {
       throw new ValueError(`${this.name}: factor must be f or [lower, upper] with 0 <= lower <= 1 and upper >= 0, got ${JSON.stringify(factor)}`);
     }
     this.range = [1 - lower!, 1 + upper!];
-    this.valueRange = interval(options.valueRange ?? [0, 1], this.name, 'valueRange', -Infinity, Infinity);
+    this.valueRange = interval(checkOptions(this.name, options).valueRange ?? [0, 1], this.name, 'valueRange', -Infinity, Infinity);
   }
 
   /** One float per image: the contrast factor. */
@@ -109,7 +112,8 @@ export class RandomContrast extends PixelAugmentation {
     return 1;
   }
 
-  sampleInto([n]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0];
     for (let i = 0; i < n; i++) out[i] = rng.uniform(this.range[0], this.range[1]);
   }
 
@@ -130,26 +134,33 @@ export class GaussianNoise extends PixelAugmentation {
   }
 
   /** The noise itself: h * w * c floats per image. */
-  paramsPerImage([, h, w, c]: ImageShape): number {
-    return h * w * c;
+  paramsPerImage(shape: ImageShape): number {
+    return shape[1] * shape[2] * shape[3];
   }
 
   /** With an `Rng`, the noise is the wasm normal fill (`ops.randomNormal`'s values), 4 per block. */
   sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
     const count = shape[0] * this.paramsPerImage(shape);
     if (rng instanceof Rng) {
-      withScratch((alloc) => {
-        const ptr = alloc(count * 4);
+      // Runs every training step: the arena directly and a plain copy loop (no closure, no view).
+      const arena = scratch();
+      const mark = arena.mark();
+      try {
+        const ptr = arena.alloc(count * 4);
         randomNormalPtr(ptr, count, 0, this.stddev, rng);
-        readF32(ptr, count, out.subarray(0, count));
-      });
+        const view = f32();
+        const at = ptr >>> 2;
+        for (let k = 0; k < count; k++) out[k] = view[at + k]!;
+      } finally {
+        arena.reset(mark);
+      }
       return;
     }
     for (let k = 0; k < count; k++) out[k] = rng.normal(0, this.stddev);
   }
 
-  run(x: number, [n, h, w, c]: ImageShape, params: number): void {
-    kernels().f32_augment_add_noise!(x, params, n * h * w * c);
+  run(x: number, shape: ImageShape, params: number): void {
+    kernels().f32_augment_add_noise!(x, params, shape[0] * shape[1] * shape[2] * shape[3]);
   }
 }
 
@@ -197,7 +208,7 @@ export class RandomErasing extends EraseAugmentation {
 
   constructor(options: ErasingOptions = {}) {
     super();
-    this.probability = options.probability ?? 0.5;
+    this.probability = checkOptions(this.name, options).probability ?? 0.5;
     if (!(this.probability >= 0 && this.probability <= 1)) throw new ValueError(`${this.name}: probability must be in [0, 1], got ${this.probability}`);
     this.scale = interval(options.scale ?? [0.02, 0.33], this.name, 'scale', 0, 1);
     this.ratio = interval(options.ratio ?? [0.3, 3.3], this.name, 'ratio', Number.MIN_VALUE, Infinity);
@@ -205,7 +216,8 @@ export class RandomErasing extends EraseAugmentation {
     if (!Number.isFinite(this.value)) throw new ValueError(`${this.name}: value must be finite, got ${this.value}`);
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
     const logLo = wasmMath.log(this.ratio[0]);
     const logHi = wasmMath.log(this.ratio[1]);
     for (let i = 0; i < n; i++) {
@@ -239,11 +251,12 @@ export class Cutout extends EraseAugmentation {
     super();
     this.height = positiveInt(height, this.name, 'height');
     this.width = positiveInt(width, this.name, 'width');
-    this.value = options.value ?? 0;
+    this.value = checkOptions(this.name, options).value ?? 0;
     if (!Number.isFinite(this.value)) throw new ValueError(`${this.name}: value must be finite, got ${this.value}`);
   }
 
-  sampleInto([n, h, w]: ImageShape, rng: RandomSource, out: Float32Array): void {
+  sampleInto(shape: ImageShape, rng: RandomSource, out: Float32Array): void {
+    const n = shape[0], h = shape[1], w = shape[2];
     for (let i = 0; i < n; i++) {
       const cy = rng.int(h);
       const cx = rng.int(w);

@@ -2,6 +2,7 @@
 // as an SVG that embeds that PNG. For looking at what an augmentation pipeline does.
 import { ValueError } from '../errors.js';
 import { Tensor, expectRank } from '../tensor.js';
+import { crc32 } from '../io/format.js';
 import { interval, positiveInt } from './factors.js';
 
 /** Options of `previewPng` and `previewSvg`. */
@@ -14,22 +15,6 @@ export interface PreviewOptions {
   gap?: number;
   /** The value range mapped to black..white (default [0, 1]); values outside are clipped. */
   valueRange?: readonly [number, number];
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 function adler32(bytes: Uint8Array): number {

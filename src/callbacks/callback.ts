@@ -13,6 +13,7 @@ export interface TrainingModel {
   readonly optimizer: Optimizer | undefined;
   /** All weights (trainable and not) in Keras order, copied out. */
   getWeights(): Tensor[];
+  /** Puts back weights in `getWeights()`'s order and shapes. */
   setWeights(weights: readonly Tensor[]): void;
   /** The model as bytes (what `io.save(model)` returns). */
   save(): Uint8Array;
@@ -32,20 +33,30 @@ export interface TrainingParams {
 
 /** Base class of every callback; each hook may be async, and `fit` awaits it. */
 export abstract class Callback {
+  /** The model being trained (set by `fit` before onTrainBegin). */
   model: TrainingModel | undefined;
+  /** What `fit` was asked to do (set by `fit` before onTrainBegin). */
   params: TrainingParams | undefined;
 
+  /** Called by `fit` with the model being trained. */
   setModel(model: TrainingModel): void {
     this.model = model;
   }
+  /** Called by `fit` with its epochs, steps, batch size and metric names. */
   setParams(params: TrainingParams): void {
     this.params = params;
   }
+  /** Before the first epoch. */
   onTrainBegin(_logs?: Logs): void | Promise<void> {}
+  /** After the last epoch (also after an early stop). */
   onTrainEnd(_logs?: Logs): void | Promise<void> {}
+  /** Before each epoch (0-based). */
   onEpochBegin(_epoch: number, _logs?: Logs): void | Promise<void> {}
+  /** After each epoch, with its logs (`loss`, metrics, `val_*`); callbacks may add entries. */
   onEpochEnd(_epoch: number, _logs?: Logs): void | Promise<void> {}
+  /** Before each training batch (0-based within the epoch). */
   onBatchBegin(_batch: number, _logs?: Logs): void | Promise<void> {}
+  /** After each training batch, with its logs (`loss` and metrics so far). */
   onBatchEnd(_batch: number, _logs?: Logs): void | Promise<void> {}
 }
 

@@ -49,7 +49,7 @@ export class EarlyStopping extends MonitorCallback {
   private bestWeights: Tensor[] | undefined;
 
   constructor(options: EarlyStoppingOptions = {}) {
-    super('earlyStopping', options, options.minDelta ?? 0);
+    super('earlyStopping', options, options?.minDelta ?? 0);
     this.patience = checkCount('earlyStopping', 'patience', options.patience ?? 0);
     this.baseline = options.baseline === undefined ? undefined : checkFinite('earlyStopping', 'baseline', options.baseline);
     this.restoreBestWeights = checkFlag('earlyStopping', 'restoreBestWeights', options.restoreBestWeights ?? false);

@@ -1,9 +1,10 @@
 // Callbacks that set the optimizer's learning rate between epochs (Keras 3's ReduceLROnPlateau
 // and LearningRateScheduler).
 import { ValueError } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Callback, type Logs } from './callback.js';
-import { MonitorCallback, checkCount, checkFinite, consolePrinter, requireModel, type MonitorOptions, type Printer } from './monitor.js';
+import { MonitorCallback, checkCount, checkFinite, checkPrinter, requireModel, type MonitorOptions, type Printer } from './monitor.js';
 
 function optimizerOf(callback: Callback, who: string): Optimizer {
   const optimizer = requireModel(callback, who).optimizer;
@@ -44,7 +45,7 @@ export class ReduceLROnPlateau extends MonitorCallback {
   best: number;
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
-    super('reduceLROnPlateau', options, options.minDelta ?? 1e-4);
+    super('reduceLROnPlateau', options, options?.minDelta ?? 1e-4);
     const who = 'reduceLROnPlateau';
     this.factor = checkFinite(who, 'factor', options.factor ?? 0.1);
     if (!(this.factor >= 0 && this.factor < 1)) throw new ValueError(`${who}: factor must be in [0, 1), got ${this.factor}`);
@@ -109,8 +110,9 @@ export class LearningRateScheduler extends Callback {
   constructor(readonly schedule: EpochSchedule, options: LearningRateSchedulerOptions = {}) {
     super();
     if (typeof schedule !== 'function') throw new ValueError(`learningRateScheduler: expected a function (epoch, lr) => lr, got ${String(schedule)}`);
+    checkOptions('learningRateScheduler', options);
     this.verbose = checkCount('learningRateScheduler', 'verbose', options.verbose ?? 0);
-    this.print = options.print ?? consolePrinter;
+    this.print = checkPrinter('learningRateScheduler', options.print);
   }
 
   override onEpochBegin(epoch: number): void {

@@ -1,7 +1,7 @@
 // Epoch logs as rows and CSV text (Keras's CSVLogger without the file), and LambdaCallback.
 import { ValueError } from '../errors.js';
 import { Callback, type Logs } from './callback.js';
-import { checkFlag } from '../optimizers/base.js';
+import { checkFlag, checkOptions } from '../optimizers/base.js';
 
 /** One logged epoch: `epoch` and every log value ('NA' where a later epoch lacks a key). */
 export type LogRow = Record<string, number | string>;
@@ -29,9 +29,13 @@ export class Logger extends Callback {
 
   constructor(options: LoggerOptions = {}) {
     super();
+    checkOptions('logger', options);
     this.separator = options.separator ?? ',';
     if (typeof this.separator !== 'string' || this.separator.length === 0) throw new ValueError(`logger: separator must be a non-empty string, got ${String(options.separator)}`);
     this.append = checkFlag('logger', 'append', options.append ?? false);
+    if (options.onRow !== undefined && typeof options.onRow !== 'function') {
+      throw new ValueError(`logger: onRow must be a function (row) => void, got ${String(options.onRow)}`);
+    }
     this.onRow = options.onRow;
   }
 
@@ -94,6 +98,7 @@ const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBa
 export class LambdaCallback extends Callback {
   constructor(private readonly hooks: LambdaCallbackOptions = {}) {
     super();
+    checkOptions('lambdaCallback', hooks);
     for (const key of Object.keys(hooks)) {
       const hook = (hooks as Record<string, unknown>)[key];
       if (!(HOOKS as readonly string[]).includes(key)) throw new ValueError(`lambdaCallback: unknown hook '${key}'; valid hooks are ${HOOKS.join(', ')}`);

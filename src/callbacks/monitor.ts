@@ -3,6 +3,7 @@
 // test, validation, and messages.
 import { ValueError } from '../errors.js';
 import { Callback, type Logs, type TrainingModel } from './callback.js';
+import { checkOptions } from '../optimizers/base.js';
 
 /** Which way a monitored quantity improves. */
 export type MonitorMode = 'auto' | 'min' | 'max';
@@ -29,6 +30,13 @@ export function monitorDirection(who: string, monitor: string, mode: MonitorMode
   throw new ValueError(
     `${who}: cannot tell whether monitor '${monitor}' should be maximized or minimized; pass mode: 'max' to keep the highest value or mode: 'min' to keep the lowest`,
   );
+}
+
+/** A `print` option: a function (message) => void, or undefined for the console. */
+export function checkPrinter(who: string, print: unknown): Printer {
+  if (print === undefined) return consolePrinter;
+  if (typeof print !== 'function') throw new ValueError(`${who}: print must be a function (message) => void, got ${String(print)}`);
+  return print as Printer;
 }
 
 /** Checks a mode option. */
@@ -92,12 +100,13 @@ export abstract class MonitorCallback extends Callback {
 
   protected constructor(protected readonly who: string, options: MonitorOptions, minDelta: number) {
     super();
+    checkOptions(who, options);
     this.monitor = options.monitor ?? 'val_loss';
     if (typeof this.monitor !== 'string' || this.monitor === '') throw new ValueError(`${who}: monitor must be a metric name, got ${String(this.monitor)}`);
     this.mode = checkMode(who, options.mode ?? 'auto');
     this.minDelta = Math.abs(checkFinite(who, 'minDelta', minDelta));
     this.verbose = checkCount(who, 'verbose', options.verbose ?? 0);
-    this.print = options.print ?? consolePrinter;
+    this.print = checkPrinter(who, options.print);
     // Resolve 'auto' now so a name it cannot place fails at construction, not mid-training.
     this.direction = monitorDirection(who, this.monitor, this.mode);
   }

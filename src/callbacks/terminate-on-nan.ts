@@ -1,7 +1,7 @@
 // TerminateOnNaN (Keras 3): stop when a batch's loss is NaN or infinite.
 import { Callback, type Logs } from './callback.js';
-import { consolePrinter, requireModel, type Printer } from './monitor.js';
-import { checkFlag } from '../optimizers/base.js';
+import { checkPrinter, requireModel, type Printer } from './monitor.js';
+import { checkFlag, checkOptions } from '../optimizers/base.js';
 
 /** Options of `callbacks.terminateOnNaN`. */
 export interface TerminateOnNaNOptions {
@@ -23,8 +23,9 @@ export class TerminateOnNaN extends Callback {
 
   constructor(options: TerminateOnNaNOptions = {}) {
     super();
+    checkOptions('terminateOnNaN', options);
     this.raiseError = checkFlag('terminateOnNaN', 'raiseError', options.raiseError ?? false);
-    this.print = options.print ?? consolePrinter;
+    this.print = checkPrinter('terminateOnNaN', options.print);
   }
 
   override onTrainBegin(): void {

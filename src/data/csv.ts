@@ -1,6 +1,7 @@
 // Numeric CSV tables with a header row: features -> x [n, features], an optional label column
 // -> y [n]. Fields may be quoted ("a,b" and "" escapes); a quoted field cannot span lines.
 import { ValueError } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import { Tensor } from '../tensor.js';
 
 /** Options of `parseCsv` and `csvDataset`. */
@@ -74,6 +75,7 @@ export class CsvSchema {
   private readonly width: number;
 
   constructor(header: string, readonly options: CsvOptions, readonly who: string) {
+    checkOptions(who, options);
     const delimiter = options.delimiter ?? ',';
     if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"') {
       throw new ValueError(`${who}: delimiter must be one character other than '"', got ${JSON.stringify(delimiter)}`);

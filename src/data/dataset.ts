@@ -6,6 +6,7 @@ import { Tensor } from '../tensor.js';
 import { CsvSchema, labelValue, type CsvOptions } from './csv.js';
 import { StreamPurpose } from '../random.js';
 import { type RandomSource, resolveRng, shuffleInPlace } from './random.js';
+import { checkFlag, checkOptions } from '../optimizers/base.js';
 import { gatherRows, rowCount } from './split.js';
 
 /** One batch: features and targets with the same first dimension. */
@@ -29,8 +30,10 @@ export interface BatchOptions {
 }
 
 function checkBatchOptions(options: BatchOptions, who: string): void {
-  const batchSize = options?.batchSize;
+  const { batchSize } = checkOptions(who, options);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`${who}: batchSize must be a positive integer, got ${batchSize}`);
+  checkFlag(who, 'shuffle', options.shuffle ?? false);
+  checkFlag(who, 'dropRemainder', options.dropRemainder ?? false);
 }
 
 /**
@@ -41,11 +44,12 @@ function checkBatchOptions(options: BatchOptions, who: string): void {
  * for (const { x, y } of data.batches(xTrain, yTrain, { batchSize: 32, shuffle: true, rng })) { ... }
  * ```
  */
-export function* batches(x: Tensor, y: Tensor, options: BatchOptions): Generator<Batch, void, undefined> {
+export function batches(x: Tensor, y: Tensor, options: BatchOptions): Generator<Batch, void, undefined> {
+  // A plain function around the generator, so bad arguments throw here, not at the first next().
   const who = 'data.batches';
   const n = rowCount(x, y, who);
   checkBatchOptions(options, who);
-  yield* batchesOf(x, y, n, options, options.shuffle ? resolveRng(options, who, StreamPurpose.shuffle) : undefined);
+  return batchesOf(x, y, n, options, options.shuffle ? resolveRng(options, who, StreamPurpose.shuffle) : undefined);
 }
 
 function* batchesOf(x: Tensor, y: Tensor, n: number, options: BatchOptions, rng: RandomSource | undefined): Generator<Batch, void, undefined> {
@@ -66,7 +70,9 @@ function* batchesOf(x: Tensor, y: Tensor, n: number, options: BatchOptions, rng:
  */
 export class Dataset implements AsyncIterable<Batch> {
   /** `open` starts one pass over the data. */
-  constructor(private readonly open: () => AsyncIterator<Batch> | Iterator<Batch>) {}
+  constructor(private readonly open: () => AsyncIterator<Batch> | Iterator<Batch>) {
+    if (typeof open !== 'function') throw new ValueError(`Dataset: expected a function that starts one pass (returns an iterator of batches), got ${String(open)}`);
+  }
 
   [Symbol.asyncIterator](): AsyncIterator<Batch> {
     const it = this.open();
@@ -85,6 +91,7 @@ export class Dataset implements AsyncIterable<Batch> {
 
   /** A dataset whose batches are `fn(batch)`. */
   map(fn: (batch: Batch) => Batch | Promise<Batch>): Dataset {
+    if (typeof fn !== 'function') throw new ValueError(`Dataset.map: expected a function (batch) => batch, got ${String(fn)}`);
     return new Dataset(() => mapIterator(this[Symbol.asyncIterator](), fn));
   }
 
@@ -104,7 +111,7 @@ export class Dataset implements AsyncIterable<Batch> {
   shuffle(bufferSize: number, options: { rng?: RandomSource; seed?: number } = {}): Dataset {
     const who = 'Dataset.shuffle';
     if (!Number.isSafeInteger(bufferSize) || bufferSize < 1) throw new ValueError(`${who}: bufferSize must be a positive integer, got ${bufferSize}`);
-    const rng = resolveRng(options, who, StreamPurpose.shuffle);
+    const rng = resolveRng(checkOptions(who, options), who, StreamPurpose.shuffle);
     return new Dataset(() => shuffleIterator(this[Symbol.asyncIterator](), bufferSize, rng));
   }
 

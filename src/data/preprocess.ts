@@ -1,6 +1,7 @@
 // Label encoding and feature scaling. Scalers are fitted on training data and then applied,
 // unchanged, to validation and test data (fit on train, apply to test).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import { Tensor, expectRank } from '../tensor.js';
 
 /**
@@ -137,9 +138,11 @@ export function standardize(x: Tensor): Scaler {
  */
 export function normalize(x: Tensor, options: { range?: readonly [number, number] } = {}): Scaler {
   const who = 'data.normalize';
-  const [lo, hi] = options.range ?? [0, 1];
+  const range: unknown = checkOptions(who, options).range ?? [0, 1];
+  const lo = Array.isArray(range) && range.length === 2 ? range[0] : NaN;
+  const hi = Array.isArray(range) && range.length === 2 ? range[1] : NaN;
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) {
-    throw new ValueError(`${who}: range must be [lo, hi] with lo < hi, got [${lo}, ${hi}]`);
+    throw new ValueError(`${who}: range must be [lo, hi] with lo < hi, got ${Array.isArray(range) ? `[${range.join(', ')}]` : JSON.stringify(range)}`);
   }
   const { d, min, max } = featureStats(x, who);
   const offset = new Float32Array(d);

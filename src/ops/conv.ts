@@ -15,6 +15,7 @@
 // Layouts: x/y NHWC; conv2d filter [kH, kW, inC, outC]; depthwise [kH, kW, inC, depthMultiplier]
 // (output channel c*dm + m); transpose [kH, kW, outC, inC] (Keras).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import { kernels } from '../backend/wasm.js';
 import { scratch } from '../backend/memory.js';
 import { Tensor, type Shape } from '../tensor.js';
@@ -53,7 +54,7 @@ function checkFilter(filterShape: unknown, layout: string, who: string): [number
 }
 
 function windowOptions(options: ConvOptions, who: string) {
-  if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object, got ${String(options)}`);
+  checkOptions(who, options);
   return {
     strides: pair(options.strides ?? 1, 'strides', who),
     dilation: pair(options.dilationRate ?? 1, 'dilationRate', who),
@@ -223,8 +224,8 @@ export function convBackwardFilterPtr(g: ConvGeometry, call: { dw: number; dy: n
 /** db += sum over batch, height and width of dy (dy is the output gradient, [.., outC]). */
 export function convBackwardBiasPtr(g: ConvGeometry, call: { db: number; dy: number }, who = 'convBackwardBiasPtr', kind?: ConvKind): void {
   checkGeometry(g, who, kind);
-  const [batch, h, w, c] = g.outputShape as [number, number, number, number];
-  kernels().f32_conv2d_bias_backward!(call.db, call.dy, batch * h * w, c);
+  const shape = g.outputShape; // indexed, not destructured: this runs every training step
+  kernels().f32_conv2d_bias_backward!(call.db, call.dy, shape[0]! * shape[1]! * shape[2]!, shape[3]!);
 }
 
 type Fwd = (g: ConvGeometry, call: ConvForwardCall) => void;
@@ -233,11 +234,13 @@ type BwdW = (g: ConvGeometry, call: { dw: number; dy: number; x: number }) => vo
 type BwdB = (g: ConvGeometry, call: { db: number; dy: number }) => void;
 
 function pointerSet(kind: ConvKind): [Fwd, BwdIn, BwdW, BwdB] {
+  // The names are built once here, not in the closures: these run every training step.
+  const names = [`${kind}ForwardPtr`, `${kind}BackwardInputPtr`, `${kind}BackwardFilterPtr`, `${kind}BackwardBiasPtr`] as const;
   return [
-    (g, c) => convForwardPtr(g, c, `${kind}ForwardPtr`, kind),
-    (g, c) => convBackwardInputPtr(g, c, `${kind}BackwardInputPtr`, kind),
-    (g, c) => convBackwardFilterPtr(g, c, `${kind}BackwardFilterPtr`, kind),
-    (g, c) => convBackwardBiasPtr(g, c, `${kind}BackwardBiasPtr`, kind),
+    (g, c) => convForwardPtr(g, c, names[0], kind),
+    (g, c) => convBackwardInputPtr(g, c, names[1], kind),
+    (g, c) => convBackwardFilterPtr(g, c, names[2], kind),
+    (g, c) => convBackwardBiasPtr(g, c, names[3], kind),
   ];
 }
 

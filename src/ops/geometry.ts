@@ -60,11 +60,12 @@ export class Geometry<K extends string = string> {
     this.owner = undefined;
   }
 
-  /** Number of elements of the input / output. */
+  /** Number of elements of the input. */
   get inputSize(): number {
     return this.inputShape.reduce((a, b) => a * b, 1);
   }
 
+  /** Number of elements of the output. */
   get outputSize(): number {
     return this.outputShape.reduce((a, b) => a * b, 1);
   }

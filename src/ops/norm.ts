@@ -9,8 +9,9 @@
 // Pointer level (what layers call): offsets are bytes in wasm memory; temporaries come from the
 // scratch arena, so nothing is allocated per step once it has grown.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import { kernels } from '../backend/wasm.js';
-import { readF32, withScratch, writeF32 } from '../backend/memory.js';
+import { readF32, scratch, withScratch, writeF32 } from '../backend/memory.js';
 import { Tensor, expectRank, sizeOf } from '../tensor.js';
 
 /** Keras's BatchNormalization and LayerNormalization defaults. */
@@ -82,9 +83,34 @@ export interface LayerNormForwardCall extends NormForwardBase, SavedStats {}
 /** Layer norm backward. */
 export interface LayerNormBackwardCall extends NormBackwardBase, SavedStats {}
 
-/** Runs `fn` with the batch-norm kernels' scratch for `channels`. */
-function withNormScratch(channels: number, fn: (work: number) => void): void {
-  withScratch((alloc) => fn(alloc(kernels().f32_batch_norm_scratch_bytes!(channels))));
+/** The batch-norm kernels that take a scratch buffer of `f32_batch_norm_scratch_bytes(channels)`. */
+type ScratchOp = 'inferenceForward' | 'backward' | 'inferenceBackward';
+
+/**
+ * Runs one batch-norm kernel with its scratch reserved in the arena and released after, without
+ * a closure or array per call (these run every training step).
+ */
+function runWithScratch(op: ScratchOp, c: BatchNormInferenceForwardCall | BatchNormBackwardCall | BatchNormInferenceBackwardCall): void {
+  const k = kernels();
+  const arena = scratch();
+  const mark = arena.mark();
+  try {
+    const work = arena.alloc(k.f32_batch_norm_scratch_bytes!(c.channels));
+    if (op === 'inferenceForward') {
+      const f = c as BatchNormInferenceForwardCall;
+      k.f32_batch_norm_inference_forward!(f.y, f.x, f.gamma, f.beta, f.movingMean, f.movingVar, f.rows, f.channels, f.epsilon ?? NORM_DEFAULTS.epsilon, work);
+    } else if (op === 'backward') {
+      const b = c as BatchNormBackwardCall;
+      k.f32_batch_norm_backward!(b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.gamma, b.saveMean, b.saveInvStd, b.rows, b.channels, work);
+    } else {
+      const b = c as BatchNormInferenceBackwardCall;
+      k.f32_batch_norm_inference_backward!(
+        b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.gamma, b.movingMean, b.movingVar, b.rows, b.channels, b.epsilon ?? NORM_DEFAULTS.epsilon, work,
+      );
+    }
+  } finally {
+    arena.reset(mark);
+  }
 }
 
 /** Batch norm with batch statistics (training); updates the moving statistics. */
@@ -97,25 +123,17 @@ export function batchNormTrainForwardPtr(c: BatchNormTrainForwardCall): void {
 
 /** Batch norm with the moving statistics (inference). */
 export function batchNormInferenceForwardPtr(c: BatchNormInferenceForwardCall): void {
-  withNormScratch(c.channels, (work) =>
-    kernels().f32_batch_norm_inference_forward!(c.y, c.x, c.gamma, c.beta, c.movingMean, c.movingVar, c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon, work),
-  );
+  runWithScratch('inferenceForward', c);
 }
 
 /** dx, dgamma, dbeta += the gradients of the training forward (batch statistics depend on x). */
 export function batchNormBackwardPtr(c: BatchNormBackwardCall): void {
-  withNormScratch(c.channels, (work) =>
-    kernels().f32_batch_norm_backward!(c.dx, c.dgamma, c.dbeta, c.dy, c.x, c.gamma, c.saveMean, c.saveInvStd, c.rows, c.channels, work),
-  );
+  runWithScratch('backward', c);
 }
 
 /** dx, dgamma, dbeta += the gradients of the inference forward (statistics are constants). */
 export function batchNormInferenceBackwardPtr(c: BatchNormInferenceBackwardCall): void {
-  withNormScratch(c.channels, (work) =>
-    kernels().f32_batch_norm_inference_backward!(
-      c.dx, c.dgamma, c.dbeta, c.dy, c.x, c.gamma, c.movingMean, c.movingVar, c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon, work,
-    ),
-  );
+  runWithScratch('inferenceBackward', c);
 }
 
 /** Layer norm forward: each row normalised over its channels, then gamma and beta. */
@@ -231,7 +249,7 @@ function inScratch(inputs: Float32Array[], outSizes: number[], fn: (ins: number[
 export function batchNormalization(x: Tensor, params: BatchNormParams): Tensor {
   const who = 'batchNormalization';
   const g = geometry(x, 2, who);
-  if (params === null || typeof params !== 'object') throw new ValueError(`${who}: params { mean, variance } are required`);
+  checkOptions(who, params, 'params { mean, variance }');
   const mean = channelParam(params.mean ?? missing(who, 'mean'), g.channels, 0, who, 'mean');
   const variance = channelParam(params.variance ?? missing(who, 'variance'), g.channels, 1, who, 'variance');
   const gamma = channelParam(params.gamma, g.channels, 1, who, 'gamma');
@@ -255,6 +273,7 @@ function missing(who: string, name: string): never {
 export function batchNormalizationTraining(x: Tensor, params: BatchNormTrainingParams = {}): BatchNormTrainingResult {
   const who = 'batchNormalizationTraining';
   const g = geometry(x, 2, who);
+  checkOptions(who, params, 'params');
   const gamma = channelParam(params.gamma, g.channels, 1, who, 'gamma');
   const beta = channelParam(params.beta, g.channels, 0, who, 'beta');
   const movingMean = channelParam(params.movingMean, g.channels, 0, who, 'movingMean');
@@ -272,7 +291,10 @@ export function batchNormalizationTraining(x: Tensor, params: BatchNormTrainingP
   });
   const variance = new Float32Array(g.channels); // biased, from the kernel's mean, summed in f64
   const acc = new Float64Array(g.channels);
-  for (let i = 0; i < x.size; i++) acc[i % g.channels]! += (x.data[i]! - mean![i % g.channels]!) ** 2;
+  for (let i = 0; i < x.size; i++) {
+    const d = x.data[i]! - mean![i % g.channels]!;
+    acc[i % g.channels]! += d * d; // d * d, not d ** 2: the host's pow is not specified to the last bit
+  }
   for (let ch = 0; ch < g.channels; ch++) variance[ch] = acc[ch]! / g.rows;
   const c = [g.channels];
   return { y: new Tensor(y!, x.shape), mean: new Tensor(mean!, c), variance: new Tensor(variance, c), movingMean: new Tensor(mm!, c), movingVariance: new Tensor(mv!, c) };
@@ -283,6 +305,7 @@ function normGradients(axis: 'batch' | 'layer', dy: Tensor, x: Tensor, params: N
   const who = axis === 'batch' ? 'batchNormalizationGrad' : 'layerNormalizationGrad';
   const g = geometry(x, axis === 'batch' ? 2 : 1, who);
   sameShape(dy, x, who);
+  checkOptions(who, params, 'params');
   const gamma = channelParam(params.gamma, g.channels, 1, who, 'gamma');
   const epsilon = positive(params.epsilon, NORM_DEFAULTS.epsilon, who, 'epsilon');
   const c = g.channels;
@@ -320,6 +343,7 @@ export function batchNormalizationGrad(dy: Tensor, x: Tensor, params: NormParams
 export function layerNormalization(x: Tensor, params: NormParams = {}): Tensor {
   const who = 'layerNormalization';
   const g = geometry(x, 1, who);
+  checkOptions(who, params, 'params');
   const gamma = channelParam(params.gamma, g.channels, 1, who, 'gamma');
   const beta = channelParam(params.beta, g.channels, 0, who, 'beta');
   const epsilon = positive(params.epsilon, NORM_DEFAULTS.epsilon, who, 'epsilon');

@@ -12,6 +12,7 @@
 // 'same' windows never count padded cells (TensorFlow's divisor). The global pools use the same
 // functions with a global geometry. Tensor-level ops (`ops.maxPool2d`, ...) wrap them.
 import { ValueError } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import { kernels } from '../backend/wasm.js';
 import { Tensor, type Shape } from '../tensor.js';
 import { Geometry, checkImageShape, checkPadding, expectImage, expectShape, pair, runOp, windowAxis } from './geometry.js';
@@ -32,7 +33,7 @@ export interface Pool2dOptions {
 /** Geometry of a windowed 2-D pool on an NHWC input. */
 export function pool2dGeometry(inputShape: Shape, options: Pool2dOptions = {}, who = 'pool2d'): PoolGeometry {
   const [batch, inH, inW, c] = checkImageShape(inputShape, 'input', who);
-  if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object, got ${String(options)}`);
+  checkOptions(who, options);
   const [kH, kW] = pair(options.poolSize ?? 2, 'poolSize', who);
   const [sH, sW] = pair(options.strides ?? [kH, kW], 'strides', who);
   const padding = checkPadding(options.padding ?? 'valid', who, false);

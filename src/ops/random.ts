@@ -9,6 +9,7 @@
 //
 // Tensor level (`ops.randomUniform`, `ops.dropout`, ...): validated, copies in and out.
 import { ValueError } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import { kernels } from '../backend/wasm.js';
 import { readF32, withScratch, writeF32 } from '../backend/memory.js';
 import { Rng } from '../random.js';
@@ -110,6 +111,7 @@ let defaultRng: Rng | undefined;
 
 /** The generator of a tensor-level call: options.rng, a new Rng(options.seed), or a process-wide Rng(0). */
 function rngOf(options: RandomOptions, who: string): Rng {
+  checkOptions(who, options);
   if (options.rng !== undefined) {
     if (!(options.rng instanceof Rng)) throw new ValueError(`${who}: options.rng must be an Rng, got ${typeof options.rng}`);
     return options.rng;
@@ -122,6 +124,13 @@ function rngOf(options: RandomOptions, who: string): Rng {
   }
   defaultRng ??= new Rng(0);
   return defaultRng;
+}
+
+/** options.training (default true); anything but a boolean is an error. */
+function training(options: DropoutOptions, who: string): boolean {
+  const t = options.training ?? true;
+  if (typeof t !== 'boolean') throw new ValueError(`${who}: options.training must be true or false, got ${String(t)}`);
+  return t;
 }
 
 function expectTensor(x: unknown, who: string): Tensor {
@@ -158,7 +167,7 @@ export function dropout(x: Tensor, rate: number, options: DropoutOptions = {}): 
     throw new ValueError(`dropout: rate must be a number in [0, 1), got ${String(rate)}`);
   }
   const rng = rngOf(options, 'dropout');
-  if (options.training === false) return new Tensor(x.data.slice(), x.shape);
+  if (!training(options, 'dropout')) return new Tensor(x.data.slice(), x.shape);
   return mapInScratch(x, x.size, (ptr, mask) => dropoutForwardPtr({ y: ptr, mask, x: ptr, n: x.size, rate, rng }));
 }
 
@@ -211,6 +220,6 @@ export function gaussianNoise(x: Tensor, stddev: number, options: DropoutOptions
     throw new ValueError(`gaussianNoise: stddev must be a finite number >= 0, got ${String(stddev)}`);
   }
   const rng = rngOf(options, 'gaussianNoise');
-  if (options.training === false) return new Tensor(x.data.slice(), x.shape);
+  if (!training(options, 'gaussianNoise')) return new Tensor(x.data.slice(), x.shape);
   return mapInScratch(x, 0, (ptr) => gaussianNoiseForwardPtr({ y: ptr, x: ptr, n: x.size, stddev, rng }));
 }

@@ -9,12 +9,14 @@
 //   resizeBackwardPtr(g, { dx, dy })  dx += the gradient (sums of dy blocks / the dy window)
 // with `upSampling2dForwardPtr`, `zeroPadding2dBackwardPtr`, ... as kind-checked aliases.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { checkOptions } from '../optimizers/base.js';
 import { kernels } from '../backend/wasm.js';
 import { Tensor, type Shape } from '../tensor.js';
 import { Geometry, checkImageShape, checkInt, expectImage, expectShape, pair, runOp } from './geometry.js';
 
 /** The resize kinds. */
 export type ResizeKind = 'upSampling2d' | 'zeroPadding2d' | 'cropping2d';
+/** The geometry of a resize (from upSampling2dGeometry, zeroPadding2dGeometry or cropping2dGeometry). */
 export type ResizeGeometry = Geometry<ResizeKind>;
 
 /** Keras's forms of a 2-D border: n, [h, w] (symmetric) or [[top, bottom], [left, right]]. */
@@ -45,6 +47,7 @@ function make(kind: ResizeKind, input: readonly number[], outH: number, outW: nu
 /** Geometry of nearest up-sampling by integer factors `size` (default 2): [n, h, w, c] -> [n, h*sH, w*sW, c]. */
 export function upSampling2dGeometry(inputShape: Shape, options: { size?: number | readonly [number, number]; interpolation?: 'nearest' } = {}, who = 'upSampling2d'): ResizeGeometry {
   const input = checkImageShape(inputShape, 'input', who);
+  checkOptions(who, options);
   if (options.interpolation !== undefined && options.interpolation !== 'nearest') {
     throw new ValueError(`${who}: interpolation must be 'nearest', got ${JSON.stringify(options.interpolation)}`);
   }
@@ -55,14 +58,14 @@ export function upSampling2dGeometry(inputShape: Shape, options: { size?: number
 /** Geometry of zero padding (default 1 on every side): [n, h, w, c] -> [n, h+top+bottom, w+left+right, c]. */
 export function zeroPadding2dGeometry(inputShape: Shape, options: { padding?: Border2d } = {}, who = 'zeroPadding2d'): ResizeGeometry {
   const input = checkImageShape(inputShape, 'input', who);
-  const pads = border(options.padding ?? 1, 'padding', who);
+  const pads = border(checkOptions(who, options).padding ?? 1, 'padding', who);
   return make('zeroPadding2d', input, input[1] + pads[0] + pads[1], input[2] + pads[2] + pads[3], pads);
 }
 
 /** Geometry of cropping (default 0): [n, h, w, c] -> [n, h-top-bottom, w-left-right, c]. */
 export function cropping2dGeometry(inputShape: Shape, options: { cropping?: Border2d } = {}, who = 'cropping2d'): ResizeGeometry {
   const input = checkImageShape(inputShape, 'input', who);
-  const crops = border(options.cropping ?? 0, 'cropping', who);
+  const crops = border(checkOptions(who, options).cropping ?? 0, 'cropping', who);
   const outH = input[1] - crops[0] - crops[1];
   const outW = input[2] - crops[2] - crops[3];
   if (outH < 1 || outW < 1) {
@@ -99,14 +102,18 @@ export function resizeBackwardPtr(g: ResizeGeometry, call: { dx: number; dy: num
 
 type Fwd = (g: ResizeGeometry, call: { y: number; x: number }) => void;
 type Bwd = (g: ResizeGeometry, call: { dx: number; dy: number }) => void;
-const pointerPair = (kind: ResizeKind): [Fwd, Bwd] => [
-  (g, c) => resizeForwardPtr(g, c, `${kind}ForwardPtr`, kind),
-  (g, c) => resizeBackwardPtr(g, c, `${kind}BackwardPtr`, kind),
-];
+const pointerPair = (kind: ResizeKind): [Fwd, Bwd] => {
+  // The names are built once here, not in the closures: these run every training step.
+  const forwardName = `${kind}ForwardPtr`;
+  const backwardName = `${kind}BackwardPtr`;
+  return [(g, c) => resizeForwardPtr(g, c, forwardName, kind), (g, c) => resizeBackwardPtr(g, c, backwardName, kind)];
+};
 
-/** Pointer API of each resize (kind-checked). */
+/** Pointer API of upSampling2d (kind-checked): y = up-sampled x; dx += block sums of dy. */
 export const [upSampling2dForwardPtr, upSampling2dBackwardPtr] = pointerPair('upSampling2d');
+/** Pointer API of zeroPadding2d (kind-checked): y = padded x; dx += the interior of dy. */
 export const [zeroPadding2dForwardPtr, zeroPadding2dBackwardPtr] = pointerPair('zeroPadding2d');
+/** Pointer API of cropping2d (kind-checked): y = the window of x; dx += dy placed back. */
 export const [cropping2dForwardPtr, cropping2dBackwardPtr] = pointerPair('cropping2d');
 
 function forward(g: ResizeGeometry, x: Tensor): Tensor {

@@ -49,9 +49,20 @@ export function checkFlag(who: string, name: string, value: unknown): boolean {
   return value;
 }
 
+/**
+ * Throws unless `options` (named `what` in the error) is an object, not null or an array;
+ * returns it. Shared by the option checks of optimizers, ops, callbacks and data.
+ */
+export function checkOptions<T>(who: string, options: T, what = 'options'): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(`${who}: ${what} must be an object, got ${Array.isArray(options) ? JSON.stringify(options) : String(options)}`);
+  }
+  return options;
+}
+
 /** Throws when `options` has keys outside `allowed`, naming the valid ones. */
 export function checkKeys(who: string, options: object, allowed: readonly string[]): void {
-  if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object, got ${String(options)}`);
+  checkOptions(who, options);
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) throw new ValueError(`${who}: unknown option '${key}'; valid options are ${allowed.join(', ')}`);
   }
@@ -147,6 +158,7 @@ export abstract class BaseOptimizer implements Optimizer {
     this.lrValue = checkOption(this.who, 'learningRate', value, 0);
   }
 
+  /** Steps applied so far (Keras's `optimizer.iterations`); schedules are evaluated at it. */
   get iterations(): number {
     return this.iterationCount;
   }
@@ -197,6 +209,7 @@ export abstract class BaseOptimizer implements Optimizer {
     this.iterationCount++;
   }
 
+  /** The options this optimizer was built with, defaults filled in (what `optimizers.get(name, config)` takes). */
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { learningRate: this.lrFn === undefined ? this.lrValue : this.lrConfig, ...this.ownConfig() };
     if (this.clip.value !== Infinity) config.clipValue = this.clip.value;
@@ -205,6 +218,7 @@ export abstract class BaseOptimizer implements Optimizer {
     return config;
   }
 
+  /** A copy of the step count and every built parameter's slots (for checkpoints). */
   getState(): OptimizerState {
     const slots: Record<string, Record<string, Float32Array>> = {};
     const names = this.slotNames();
@@ -216,6 +230,7 @@ export abstract class BaseOptimizer implements Optimizer {
     return { iterations: this.iterationCount, slots };
   }
 
+  /** Restores `getState()`'s result onto built parameters; validates everything before writing. */
   setState(state: OptimizerState): void {
     const who = `${this.who}.setState`;
     if (state === null || typeof state !== 'object' || typeof state.slots !== 'object' || state.slots === null) {

@@ -195,6 +195,13 @@ describe('gaussianNoise', () => {
     expect(Math.abs(mean)).toBeLessThan(0.01);
     expect(Math.abs(Math.sqrt(variance) - 0.5)).toBeLessThan(0.01);
   });
+
+  test.each([1, 2, 3, 5, 7, 17, 33])('apply adds exactly the given noise, %i values per image (SIMD body and tail)', (w) => {
+    const x = images(2, 1, w, 1, w);
+    const noise = randomArray(2 * w, w + 100);
+    const out = augment.gaussianNoise(0.3).apply(x, noise);
+    expect(Array.from(out.data)).toEqual(Array.from(x.data, (v, i) => Math.fround(v + noise[i]!)));
+  });
 });
 
 describe('randomBrightness and randomContrast', () => {
@@ -353,6 +360,23 @@ describe('augment.sequence', () => {
     }
   });
 
+  test('applyInPlacePtr re-plans when the image size changes, even to one with as many floats', () => {
+    const pipeline = augment.sequence([augment.randomRotation(0.1), augment.randomFlip(), augment.gaussianNoise(0.02)]);
+    const ptr = toWasm(new Float32Array(2 * 6 * 5 * 2));
+    try {
+      // [6, 5, 2], [5, 6, 2] and [6, 10, 1] hold the same number of floats per image.
+      for (const [h, w, c] of [[6, 5, 2], [5, 6, 2], [6, 10, 1], [6, 5, 2]] as const) {
+        const x = images(2, h, w, c, h + w + c);
+        const want = pipeline.apply(x, pipeline.sample(x.shape, new Rng(9)));
+        f32().set(x.data, ptr >>> 2);
+        pipeline.applyInPlacePtr(ptr, [2, h, w, c], new Rng(9));
+        expect(fromWasm(ptr, x.size), `in place on [2, ${h}, ${w}, ${c}]`).toEqual(want.data);
+      }
+    } finally {
+      heap().free(ptr);
+    }
+  });
+
   test('applyInPlacePtr rejects steps that change the shape and bad pointers', () => {
     const ptr = toWasm(new Float32Array(2 * 8 * 8));
     try {
@@ -367,6 +391,17 @@ describe('augment.sequence', () => {
 
 describe('augment validation', () => {
   test('rejects bad factors, options, parameters and inputs with the function name', () => {
+    const n = null as never;
+    expect(() => augment.randomRotation(0.1, n)).toThrow(/randomRotation: options must be an object, got null/);
+    expect(() => augment.randomZoom(0.1, n)).toThrow(/randomZoom: options must be an object, got null/);
+    expect(() => augment.randomShear(0.1, n)).toThrow(/randomShear: options must be an object, got null/);
+    expect(() => augment.randomCrop(4, 4, n)).toThrow(/randomCrop: options must be an object, got null/);
+    expect(() => augment.randomResizedCrop(4, 4, n)).toThrow(/randomResizedCrop: options must be an object, got null/);
+    expect(() => augment.randomBrightness(0.1, n)).toThrow(/randomBrightness: options must be an object, got null/);
+    expect(() => augment.randomContrast(0.1, [0, 1] as never)).toThrow(/randomContrast: options must be an object, got \[0,1\]/);
+    expect(() => augment.randomErasing(n)).toThrow(/randomErasing: options must be an object, got null/);
+    expect(() => augment.cutout(2, 2, n)).toThrow(/cutout: options must be an object, got null/);
+    expect(() => augment.apply(augment.randomFlip(), images(1, 2, 2, 1), n)).toThrow(/augment.apply: options must be an object, got null/);
     expect(() => augment.randomRotation(-1)).toThrow(/randomRotation: factor must be a finite number >= 0 or \[lo, hi\], got -1/);
     expect(() => augment.randomRotation([0.2, 0.1])).toThrow(/randomRotation: factor \[0.2, 0.1\] must have lo <= hi/);
     expect(() => augment.randomRotation(0.1, { fillMode: 'mirror' as never })).toThrow(/fillMode must be one of constant, reflect, wrap, nearest, got mirror/);
@@ -399,6 +434,23 @@ describe('augment.previewPng', () => {
     const idatLength = view.getUint32(33);
     const raw = inflateSync(png.subarray(41, 41 + idatLength));
     expect(raw.length).toBe((width + 1) * height);
+    // Every chunk's CRC-32 against a bitwise reference (no table): IHDR, IDAT, IEND.
+    const crcRef = (bytes: Uint8Array) => {
+      let c = 0xffffffff;
+      for (const b of bytes) {
+        c ^= b;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const types: string[] = [];
+    for (let at = 8; at < png.length; ) {
+      const length = view.getUint32(at);
+      types.push(String.fromCharCode(...png.subarray(at + 4, at + 8)));
+      expect(view.getUint32(at + 8 + length), `CRC of chunk ${types[types.length - 1]}`).toBe(crcRef(png.subarray(at + 4, at + 8 + length)));
+      at += 12 + length;
+    }
+    expect(types).toEqual(['IHDR', 'IDAT', 'IEND']);
     const svg = augment.previewSvg(images(2, 2, 2, 3));
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="\d+" height="\d+".*data:image\/png;base64,iVBORw0KGgo/);
   });

@@ -167,3 +167,25 @@ describe('LambdaCallback and History', () => {
     expect(() => callbacks.lambdaCallback({ onEpochEnded: () => {} } as never)).toThrow(/lambdaCallback: unknown hook 'onEpochEnded'; valid hooks are onTrainBegin/);
   });
 });
+
+describe('callback options are validated up front, naming the callback', () => {
+  test('options that are not objects, and print / onRow that are not functions', () => {
+    expect(() => callbacks.earlyStopping(null as never)).toThrow(/earlyStopping: options must be an object, got null/);
+    expect(() => callbacks.reduceLROnPlateau([3] as never)).toThrow(/reduceLROnPlateau: options must be an object, got \[3\]/);
+    expect(() => callbacks.terminateOnNaN(null as never)).toThrow(/terminateOnNaN: options must be an object, got null/);
+    expect(() => callbacks.logger(null as never)).toThrow(/logger: options must be an object, got null/);
+    expect(() => callbacks.lambdaCallback(null as never)).toThrow(/lambdaCallback: options must be an object, got null/);
+    expect(() => callbacks.learningRateScheduler((_, lr) => lr, null as never)).toThrow(/learningRateScheduler: options must be an object, got null/);
+    expect(() => callbacks.earlyStopping({ verbose: 1, print: 'console' as never })).toThrow(/earlyStopping: print must be a function \(message\) => void, got console/);
+    expect(() => callbacks.terminateOnNaN({ print: 1 as never })).toThrow(/terminateOnNaN: print must be a function/);
+    expect(() => callbacks.learningRateScheduler((_, lr) => lr, { print: {} as never })).toThrow(/learningRateScheduler: print must be a function/);
+    expect(() => callbacks.logger({ onRow: 'rows' as never })).toThrow(/logger: onRow must be a function \(row\) => void, got rows/);
+  });
+
+  test('a given print receives the messages', async () => {
+    const messages: string[] = [];
+    const model = new FakeModel();
+    await replay(model, [callbacks.earlyStopping({ monitor: 'val_loss', patience: 0, verbose: 1, print: (m) => messages.push(m) })], series('val_loss', [1, 2, 3]));
+    expect(messages).toEqual(['Epoch 2: early stopping']);
+  });
+});

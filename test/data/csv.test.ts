@@ -40,6 +40,7 @@ describe('data.parseCsv', () => {
     expect(() => data.parseCsv('a,b\n1,\n', { labelColumn: 'b' })).toThrow(/line 2: the label 'b' is empty/);
     expect(() => data.parseCsv('a,b\n1,2\n', { labelColumn: 'c' })).toThrow(/labelColumn 'c' is not in the header \[a, b\]/);
     expect(() => data.parseCsv('a,b\n1,2\n', { labelColumn: 5 })).toThrow(/labelColumn 5 is out of range/);
+    expect(() => data.parseCsv('a,b\n1,2\n', null as never)).toThrow(/data.parseCsv: options must be an object, got null/);
     expect(() => data.parseCsv('a,b\n"1,2\n')).toThrow(/line 2: unterminated quoted field/);
     expect(() => data.parseCsv('a,b\n1,cat\n', { labelColumn: 'b', classNames: ['dog'] })).toThrow(/"cat" is not one of classNames \[dog\]/);
     expect(() => data.parseCsv('')).toThrow(/expected a header row/);

@@ -64,5 +64,8 @@ describe('data.normalize', () => {
     const m = data.normalize(x, { range: [-1, 1] });
     expect([...m.apply(tensor([5, 40], [1, 2])).data]).toEqual([0, 2]);
     expect(() => data.normalize(x, { range: [1, 1] })).toThrow(/data.normalize: range must be \[lo, hi\] with lo < hi, got \[1, 1\]/);
+    expect(() => data.normalize(x, { range: 5 as never })).toThrow(/data.normalize: range must be \[lo, hi\] with lo < hi, got 5/);
+    expect(() => data.normalize(x, { range: [0, 1, 2] as never })).toThrow(/data.normalize: range must be \[lo, hi\] with lo < hi, got \[0, 1, 2\]/);
+    expect(() => data.normalize(x, null as never)).toThrow(/data.normalize: options must be an object, got null/);
   });
 });

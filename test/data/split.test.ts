@@ -39,6 +39,10 @@ describe('data.trainTestSplit', () => {
     expect(() => data.trainTestSplit(rows(3), y, { testSize: 1.5, rng: new Rng(0) })).toThrow(/testSize must be a fraction/);
     expect(() => data.trainTestSplit(rows(4), y, { rng: new Rng(0) })).toThrow(/x has 4 rows \[4, 2\] but y has 3 \[3\]/);
     expect(() => data.trainTestSplit(rows(3), y, { seed: 1.5 })).toThrow(/data.trainTestSplit: seed must be an integer/);
+    expect(() => data.trainTestSplit(rows(3), y, null as never)).toThrow(/data.trainTestSplit: options must be an object, got null/);
+    expect(() => data.trainTestSplit(rows(3), y, { testSize: '0.5' as never })).toThrow(/data.trainTestSplit: testSize must be a fraction in \(0, 1\) or a row count >= 1, got "0.5"/);
+    expect(() => data.trainTestSplit(rows(3), y, { shuffle: 'no' as never })).toThrow(/data.trainTestSplit: shuffle must be true or false, got no/);
+    expect(() => data.trainTestSplit(rows(3), y, { stratify: 1 as never })).toThrow(/data.trainTestSplit: stratify must be true or false, got 1/);
   });
 });
 
@@ -62,6 +66,12 @@ describe('data.batches and data.fromTensors', () => {
 
   test('reject a bad batch size and a bad seed', () => {
     expect(() => data.fromTensors(rows(2), tensor([0, 1]), { batchSize: 0 })).toThrow(/batchSize must be a positive integer, got 0/);
+    expect(() => data.fromTensors(rows(2), tensor([0, 1]), null as never)).toThrow(/data.fromTensors: options must be an object, got null/);
+    expect(() => data.fromTensors(rows(2), tensor([0, 1]), { batchSize: 1, shuffle: 'yes' as never })).toThrow(/data.fromTensors: shuffle must be true or false, got yes/);
+    expect(() => [...data.batches(rows(2), tensor([0, 1]), { batchSize: 1, dropRemainder: 0 as never })]).toThrow(/data.batches: dropRemainder must be true or false, got 0/);
+    // Errors come from the call itself, before any batch is drawn.
+    expect(() => data.batches(rows(2), tensor([0, 1, 2]), { batchSize: 1 })).toThrow(/data.batches: x has 2 rows \[2, 2\] but y has 3 \[3\]/);
+    expect(() => data.batches(rows(2), tensor([0, 1]), { batchSize: 0 })).toThrow(/data.batches: batchSize must be a positive integer, got 0/);
     expect(() => [...data.batches(rows(2), tensor([0, 1]), { batchSize: 1, shuffle: true, seed: -2 })]).toThrow(/data.batches: seed must be an integer/);
   });
 
@@ -120,6 +130,9 @@ describe('Dataset.shuffle', () => {
     order.forEach((row, position) => expect(position).toBeGreaterThanOrEqual(row - 3));
     expect((await rowsOf(data.fromTensors(rows(9), ids(9), { batchSize: 4 }).shuffle(1))).flat()).toEqual([...ids(9).data]);
     expect(() => data.fromTensors(rows(2), ids(2), { batchSize: 1 }).shuffle(0)).toThrow(/Dataset.shuffle: bufferSize must be a positive integer, got 0/);
+    expect(() => data.fromTensors(rows(2), ids(2), { batchSize: 1 }).shuffle(4, null as never)).toThrow(/Dataset.shuffle: options must be an object, got null/);
+    expect(() => data.fromTensors(rows(2), ids(2), { batchSize: 1 }).map('double' as never)).toThrow(/Dataset.map: expected a function \(batch\) => batch, got double/);
+    expect(() => new data.Dataset(undefined as never)).toThrow(/Dataset: expected a function that starts one pass/);
     const ragged = data.fromGenerator(() => [{ x: tensor([1, 2], [1, 2]), y: tensor([0]) }, { x: tensor([1, 2, 3], [1, 3]), y: tensor([1]) }]);
     await expect(ragged.shuffle(4).toArray()).rejects.toThrow(/Dataset.shuffle: batches changed row shape from x \[2\], y \[\] to \[3\], \[\]/);
   });

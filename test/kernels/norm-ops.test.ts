@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ops, tensor, Tensor } from '../../src/api.js';
-import { batchNormInferenceBackwardPtr, batchNormInferenceForwardPtr } from '../../src/ops/norm.js';
-import { heap } from '../../src/backend/memory.js';
+import { batchNormBackwardPtr, batchNormInferenceBackwardPtr, batchNormInferenceForwardPtr, batchNormTrainForwardPtr } from '../../src/ops/norm.js';
+import { heap, scratch } from '../../src/backend/memory.js';
 import { expectClose, fromWasm, randomArray, toWasm } from '../util.js';
 
 interface Case {
@@ -72,6 +72,41 @@ describe('PyTorch fixtures (test/fixtures/norm/norm.json, scripts/fixtures/norm.
   });
 });
 
+describe('batch-norm pointer functions and the scratch arena', () => {
+  test('each call releases its scratch, and the arena stops growing after the first step', () => {
+    const rows = 7;
+    const channels = 5;
+    const x = randomArray(rows * channels, 3);
+    const p = {
+      x: toWasm(x), y: toWasm(new Float32Array(rows * channels)), gamma: toWasm(new Float32Array(channels).fill(1)), beta: toWasm(new Float32Array(channels)),
+      mm: toWasm(new Float32Array(channels)), mv: toWasm(new Float32Array(channels).fill(1)), sm: toWasm(new Float32Array(channels)), si: toWasm(new Float32Array(channels)),
+      dy: toWasm(randomArray(rows * channels, 4)), dx: toWasm(new Float32Array(rows * channels)), dgamma: toWasm(new Float32Array(channels)), dbeta: toWasm(new Float32Array(channels)),
+    };
+    const step = () => {
+      batchNormTrainForwardPtr({ y: p.y, x: p.x, gamma: p.gamma, beta: p.beta, movingMean: p.mm, movingVar: p.mv, saveMean: p.sm, saveInvStd: p.si, rows, channels });
+      batchNormBackwardPtr({ dx: p.dx, dgamma: p.dgamma, dbeta: p.dbeta, dy: p.dy, x: p.x, gamma: p.gamma, saveMean: p.sm, saveInvStd: p.si, rows, channels });
+      batchNormInferenceForwardPtr({ y: p.y, x: p.x, gamma: p.gamma, beta: p.beta, movingMean: p.mm, movingVar: p.mv, rows, channels });
+      batchNormInferenceBackwardPtr({ dx: p.dx, dgamma: p.dgamma, dbeta: p.dbeta, dy: p.dy, x: p.x, gamma: p.gamma, movingMean: p.mm, movingVar: p.mv, rows, channels });
+    };
+    try {
+      const mark = scratch().mark();
+      step();
+      expect(scratch().mark(), 'scratch position after one step').toBe(mark);
+      const reserved = scratch().reservedBytes;
+      for (let i = 0; i < 3; i++) step();
+      expect(scratch().mark()).toBe(mark);
+      expect(scratch().reservedBytes, 'arena size after more identical steps').toBe(reserved);
+      // The backward ran 4 times with the same dy: dbeta holds 4 * (column sums of dy) from
+      // the training backward and as much again from the inference backward.
+      const dy = fromWasm(p.dy, rows * channels);
+      const sums = Array.from({ length: channels }, (_, c) => Array.from({ length: rows }, (_, r) => dy[r * channels + c]!).reduce((a, b) => a + b, 0));
+      expectClose(fromWasm(p.dbeta, channels), sums.map((v) => 8 * v), 'dbeta accumulated over 8 backward calls', 1e-5, 1e-5);
+    } finally {
+      for (const ptr of Object.values(p)) heap().free(ptr);
+    }
+  });
+});
+
 describe('ops.batchNormalization* and ops.layerNormalization*', () => {
   test('use Keras defaults: gamma 1, beta 0, epsilon 1e-3, moving mean 0 and variance 1, momentum 0.99', () => {
     const x = tensor(randomArray(4 * 3, 1, -2, 2), [4, 3]);
@@ -105,6 +140,10 @@ describe('ops.batchNormalization* and ops.layerNormalization*', () => {
 
   test('reject bad input with errors that name the op, the expectation and the value', () => {
     const x = tensor(randomArray(12, 3), [2, 2, 3]);
+    expect(() => ops.batchNormalization(x, null as never)).toThrow(/batchNormalization: params \{ mean, variance \} must be an object, got null/);
+    expect(() => ops.batchNormalizationTraining(x, null as never)).toThrow(/batchNormalizationTraining: params must be an object, got null/);
+    expect(() => ops.layerNormalization(x, 0.001 as never)).toThrow(/layerNormalization: params must be an object, got 0.001/);
+    expect(() => ops.batchNormalizationGrad(x, x, null as never)).toThrow(/batchNormalizationGrad: params must be an object, got null/);
     expect(() => ops.batchNormalizationTraining(tensor([1, 2, 3]))).toThrow(/batchNormalizationTraining: x: expected rank 2 or 3 .* got shape \[3\]/);
     expect(() => ops.batchNormalizationTraining(x, { gamma: tensor([1, 2]) })).toThrow(/batchNormalizationTraining: gamma must have shape \[3\] \(the channels of x\), got \[2\]/);
     expect(() => ops.batchNormalizationTraining(x, { momentum: 1.5 })).toThrow(/batchNormalizationTraining: momentum must be a number in \[0, 1\], got 1.5/);

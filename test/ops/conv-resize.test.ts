@@ -27,6 +27,9 @@ describe('ops.upSampling2d, ops.zeroPadding2d, ops.cropping2d', () => {
   });
 
   test('errors name the function and what was wrong', () => {
+    expect(() => ops.upSampling2d(x, null as never)).toThrow(/upSampling2d: options must be an object, got null/);
+    expect(() => ops.zeroPadding2dBackward(x, x.shape, null as never)).toThrow(/zeroPadding2dBackward: options must be an object, got null/);
+    expect(() => ops.cropping2d(x, [1, 1] as never)).toThrow(/cropping2d: options must be an object, got \[1,1\]/);
     expect(() => ops.cropping2d(x, { cropping: [1, 0] })).toThrow(/cropping2d: cropping \[\[1, 1\], \[0, 0\]\] leaves nothing of the input \[1, 2, 3, 1\]/);
     expect(() => ops.zeroPadding2d(x, { padding: -1 })).toThrow(/zeroPadding2d: padding must be an integer >= 0, got -1/);
     expect(() => ops.zeroPadding2d(x, { padding: [1, 2, 3] as never })).toThrow(/zeroPadding2d: padding must be n, \[height, width\]/);

@@ -74,6 +74,8 @@ describe('ops.conv2d and its gradients', () => {
     expect(() => ops.conv2dBackpropInput(rand([2, 3, 3, 4], 1), w, x.shape, options)).toThrow(/conv2dBackpropInput: expected dy \[2, 4, 3, 4\], got \[2, 3, 3, 4\]/);
     expect(() => ops.conv2dBackpropFilter(x, rand([2, 4, 3, 4], 1), [3, 3, 3], options)).toThrow(/conv2dBackpropFilter: expected a filter of rank 4/);
     expect(() => depthwiseConv2dGeometry([1, 4, 4, 2], [3, 3, 3, 1], {}, 'depthwise_1')).toThrow(/depthwise_1: filter \[3, 3, 3, 1\] expects 3 input channels/);
+    expect(() => conv2dGeometry([1, 4, 4, 2], [3, 3, 2, 1], [1, 1] as never, 'conv_1')).toThrow(/conv_1: options must be an object, got \[1,1\]/);
+    expect(() => conv2dTransposeGeometry([1, 4, 4, 2], [3, 3, 1, 2], null as never)).toThrow(/conv2dTranspose: options must be an object, got null/);
     expect(() => ops.conv2dTranspose(x, rand([3, 3, 6, 2], 1))).toThrow(/conv2dTranspose: filter \[3, 3, 6, 2\] expects 2 input channels \(its last axis\)/);
     expect(() => ops.conv2d(x, w, { dilationRate: 3 })).toThrow(/dilated to 7/);
     expect(() => ops.conv2d({} as Tensor, w)).toThrow(/conv2d: input must be a Tensor/);
@@ -131,6 +133,8 @@ describe('ops pooling', () => {
   });
 
   test('errors name the function and the problem', () => {
+    expect(() => ops.maxPool2d(x, null as never)).toThrow(/maxPool2d: options must be an object, got null/);
+    expect(() => ops.avgPool2d(x, [3, 3] as never)).toThrow(/avgPool2d: options must be an object, got \[3,3\]/);
     expect(() => ops.maxPool2d(x, { poolSize: 6 })).toThrow(/maxPool2d: window height 6 is larger than the padded input height 5/);
     expect(() => ops.avgPool2d(x, { padding: [1, 1, 1, 1] as never })).toThrow(/avgPool2d: padding must be 'valid' or 'same'/);
     expect(() => ops.maxPool2d(x, { poolSize: 0 })).toThrow(/maxPool2d: poolSize must be an integer >= 1, got 0/);

@@ -89,6 +89,8 @@ describe('optimizers.sgd', () => {
     expect(() => optimizers.sgd({ nesterov: true })).toThrow(/sgd: nesterov needs momentum > 0/);
     expect(() => optimizers.sgd({ learningRate: NaN })).toThrow(/sgd: learningRate/);
     expect(() => optimizers.sgd({ lr: 0.1 } as never)).toThrow(/sgd: unknown option 'lr'; valid options are learningRate/);
+    expect(() => optimizers.adam(null as never)).toThrow(/adam: options must be an object, got null/);
+    expect(() => optimizers.rmsprop([] as never)).toThrow(/rmsprop: options must be an object, got \[\]/);
   });
 });
 
