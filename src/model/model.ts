@@ -684,7 +684,7 @@ export class Model implements TrainingModel {
             // (callbacks.terminateOnNaN) ends training gracefully instead of the error.
             batchLogs.loss = onNonFinite === 'skip' ? (seen > 0 ? lossSum / seen : NaN) : loss;
           }
-          for (const m of c.metrics) batchLogs[m.name] = m.result();
+          for (let i = 0; i < c.metrics.length; i++) batchLogs[c.metrics[i]!.name] = c.metrics[i]!.result(); // no iterator per batch
           const ended = runHooks(all, 'onBatchEnd', s, batchLogs);
           if (ended !== undefined) await ended;
           if (!Number.isFinite(loss) && onNonFinite !== 'skip') {
