@@ -245,11 +245,11 @@ export class Model implements TrainingModel {
 
   /** Initialises every layer that has no values yet, from `seed` (stream per layer index). */
   protected ensureInitialized(seed = this.seed): void {
-    const graph = this.graph!;
-    const root = new Rng(seed);
-    graph.layers.forEach((layer, i) => {
-      if (!layer.weightsInitialized) layer.initializeWeights(root.split(streamId(StreamPurpose.initializer, i)));
-    });
+    const layers = this.graph!.layers;
+    let root: Rng | undefined; // made only when a layer needs it: trainStep calls this every step
+    for (let i = 0; i < layers.length; i++) {
+      if (!layers[i]!.weightsInitialized) layers[i]!.initializeWeights((root ??= new Rng(seed)).split(streamId(StreamPurpose.initializer, i)));
+    }
   }
 
   // ---- weights ------------------------------------------------------------------------------
@@ -358,17 +358,17 @@ export class Model implements TrainingModel {
     if (xs === undefined || xs.length === 0 || !xs.every((t) => t instanceof Tensor)) {
       throw new ValueError(`${this.name}.${who}: x must be a Tensor (or an array of Tensors, one per input), got ${x === null ? 'null' : typeof x}`);
     }
-    const graph = this.requireGraph(who, xs[0]!.shape.slice(1));
+    const graph = this.graph ?? this.requireGraph(who, xs[0]!.shape.slice(1));
     if (xs.length !== graph.inputs.length) throw new ValueError(`${this.name}.${who}: the model has ${graph.inputs.length} inputs, got ${xs.length} tensors`);
     const n = xs[0]!.shape[0];
-    xs.forEach((t, i) => {
+    for (let i = 0; i < xs.length; i++) {
+      const t = xs[i]!;
       const input = graph.inputs[i]!;
-      const sample = t.shape.slice(1);
-      if (t.rank < 1 || sample.length !== input.shape.length || sample.some((d, j) => d !== input.shape[j])) {
+      if (!matchesSample(t.shape, input.shape)) {
         throw new ShapeError(`${this.consumerName(input)}: expected input ${formatSample(input.shape)}, got ${formatShape(t.shape)}`);
       }
       if (t.shape[0] !== n) throw new ShapeError(`${this.name}.${who}: inputs have different numbers of samples: ${formatShape(xs[0]!.shape)} and ${formatShape(t.shape)}`);
-    });
+    }
     return xs;
   }
 
@@ -914,6 +914,13 @@ export class Model implements TrainingModel {
   get inputLayers(): InputLayer[] {
     return (this.graph?.inputs ?? []).map((t) => t.node.layer as InputLayer);
   }
+}
+
+/** Whether `shape` is [batch, ...sample] (compared in place: trainStep checks this every step). */
+function matchesSample(shape: Shape, sample: Shape): boolean {
+  if (shape.length !== sample.length + 1) return false;
+  for (let j = 0; j < sample.length; j++) if (shape[j + 1] !== sample[j]) return false;
+  return true;
 }
 
 const NO_GRADS: readonly number[] = [];
