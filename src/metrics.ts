@@ -24,8 +24,11 @@ export interface MetricCall {
 export interface Metric {
   /** The name logs use (`accuracy`, `val_accuracy`, ...). */
   readonly name: string;
+  /** Starts over (fit calls it at the start of every epoch and of every evaluation). */
   reset(): void;
+  /** Accumulates one batch, reading it in place in wasm memory; must not allocate (runs every step). */
   update(call: MetricCall): void;
+  /** The value over every batch since the last `reset`. */
   result(): number;
 }
 
