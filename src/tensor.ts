@@ -50,8 +50,15 @@ export class Tensor {
 /** Product of the dimensions (1 for a scalar shape `[]`). */
 export function sizeOf(shape: Shape): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
+}
+
+/** Whether two shapes are equal, dimension by dimension. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Throws unless every dimension is a non-negative safe integer. */

@@ -8,7 +8,7 @@
 import { heap, f32, readF32, writeF32 } from '../backend/memory.js';
 import { kernels } from '../backend/wasm.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { Tensor, sizeOf, type Shape } from '../tensor.js';
+import { Tensor, sameShape, sizeOf, type Shape } from '../tensor.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
@@ -408,10 +408,6 @@ export function checkSampleShape(shape: readonly number[], who: string): void {
   }
 }
 
-/** Equal shapes. */
-export function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
 
 /** `[*, 28, 28, 1]`: a per-sample shape as the error messages show it. */
 export function formatSample(shape: Shape): string {

@@ -1,8 +1,8 @@
 // Merge layers for residual and U-Net graphs: add and concatenate.
 import { kernels } from '../backend/wasm.js';
 import { ShapeError, ValueError } from '../errors.js';
-import { type Shape } from '../tensor.js';
-import { Layer, formatSample, sameShape, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { sameShape, type Shape } from '../tensor.js';
+import { Layer, formatSample, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
 
 /** Elementwise sum of two or more inputs of the same shape (residual connections). */
 export class Add extends Layer<BaseLayerConfig> {

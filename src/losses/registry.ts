@@ -4,6 +4,7 @@ import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { kernels } from '../backend/wasm.js';
 import { f32 } from '../backend/memory.js';
 import type { Loss, LossCall } from './loss.js';
+import { sizeOf } from '../tensor.js';
 
 /**
  * How a loss reads its sample:
@@ -121,12 +122,6 @@ function readConfig(name: LossName, def: LossDefinition, config: object | undefi
   return out;
 }
 
-function product(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
 /** A loss computed by one fused wasm kernel. */
 class KernelLoss implements Loss {
   private readonly def: LossDefinition;
@@ -160,7 +155,7 @@ class KernelLoss implements Loss {
   /** Rows per sample and row width for this sample shape. */
   private geometry(sampleShape: readonly number[]): [positions: number, width: number] {
     this.checkSampleShape(sampleShape);
-    const size = product(sampleShape);
+    const size = sizeOf(sampleShape);
     const layout = this.def.layout;
     if (layout === 'sample' || layout === 'triplet') return [1, size];
     const width = sampleShape.length === 0 ? 1 : sampleShape[sampleShape.length - 1]!;
@@ -183,7 +178,7 @@ class KernelLoss implements Loss {
     if (layout === 'ranking' && last !== 2) {
       throw new ShapeError(`${this.name}: the last axis of the predictions holds the pair (x1, x2) and must be 2, got sample shape ${formatShape(sampleShape)}`);
     }
-    if (layout === 'triplet' && product(sampleShape) % 3 !== 0) {
+    if (layout === 'triplet' && sizeOf(sampleShape) % 3 !== 0) {
       throw new ShapeError(`${this.name}: a sample holds anchor | positive | negative, so its size must be a multiple of 3, got sample shape ${formatShape(sampleShape)}`);
     }
   }

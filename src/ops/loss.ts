@@ -3,7 +3,7 @@
 // `Loss.compute` on buffers already in wasm memory instead.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { readF32, withScratch, writeF32 } from '../backend/memory.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, sameShape } from '../tensor.js';
 import type { Loss } from '../losses/loss.js';
 import { get } from '../losses/registry.js';
 
@@ -21,10 +21,6 @@ export interface LossEvaluation {
   perSample: Tensor;
   /** d(value)/d(yPred), the shape of yPred. */
   gradient: Tensor;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /**
