@@ -95,10 +95,11 @@ export type LossName = keyof typeof DEFINITIONS;
 /** The registered loss names, in a stable order. */
 export const LOSS_NAMES = Object.keys(DEFINITIONS) as LossName[];
 
-/** Keras's short names, accepted by `get`. */
+/** Keras's short names, accepted by `get` (snake_case forms of every name are accepted too). */
 const ALIASES: Record<string, LossName> = {
   mse: 'meanSquaredError', mae: 'meanAbsoluteError', rmse: 'rootMeanSquaredError', mape: 'meanAbsolutePercentageError',
   msle: 'meanSquaredLogarithmicError', kld: 'kullbackLeiblerDivergence', kl: 'kullbackLeiblerDivergence', logcosh: 'logCosh',
+  klDivergence: 'kullbackLeiblerDivergence', // Keras 3's kl_divergence
 };
 
 function readConfig(name: LossName, def: LossDefinition, config: object | undefined): Config {
@@ -317,9 +318,11 @@ export function get(nameOrLoss: string | Loss, config?: Record<string, unknown>)
     return nameOrLoss;
   }
   if (typeof nameOrLoss !== 'string') throw new ValueError(`losses.get: expected a loss name or a Loss object, got ${nameOrLoss === null ? 'null' : typeof nameOrLoss}`);
-  const name = (Object.prototype.hasOwnProperty.call(DEFINITIONS, nameOrLoss) ? nameOrLoss : ALIASES[nameOrLoss]) as LossName | undefined;
-  if (name === undefined || !Object.prototype.hasOwnProperty.call(DEFINITIONS, name)) {
-    throw new ValueError(`losses.get: unknown loss '${nameOrLoss}'; valid names are ${LOSS_NAMES.join(', ')} (aliases: ${Object.keys(ALIASES).join(', ')})`);
+  // Keras's snake_case names ('categorical_crossentropy') are the camelCase ones.
+  const camel = nameOrLoss.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const name = [nameOrLoss, camel].map((n) => (Object.hasOwn(DEFINITIONS, n) ? n : Object.hasOwn(ALIASES, n) ? ALIASES[n] : undefined)).find((n) => n !== undefined) as LossName | undefined;
+  if (name === undefined) {
+    throw new ValueError(`losses.get: unknown loss '${nameOrLoss}'; valid names are ${LOSS_NAMES.join(', ')} or their snake_case forms (aliases: ${Object.keys(ALIASES).join(', ')})`);
   }
   return new KernelLoss(name, readConfig(name, DEFINITIONS[name], config));
 }

@@ -72,6 +72,16 @@ describe('losses.get', () => {
     expect(losses.get('mse').name).toBe('meanSquaredError');
     expect(losses.get('kld').name).toBe('kullbackLeiblerDivergence');
   });
+  test('accepts Keras snake_case names, with options', () => {
+    expect(losses.get('categorical_crossentropy').name).toBe('categoricalCrossentropy');
+    expect(losses.get('sparse_categorical_crossentropy', { fromLogits: true }).getConfig()).toEqual({ fromLogits: true });
+    expect(losses.get('mean_squared_logarithmic_error').name).toBe('meanSquaredLogarithmicError');
+    expect(losses.get('kl_divergence').name).toBe('kullbackLeiblerDivergence');
+    expect(losses.get('log_cosh').name).toBe('logCosh');
+    expect(() => losses.get('categorical_crossentropyy')).toThrow(/losses\.get: unknown loss 'categorical_crossentropyy'; valid names are .* or their snake_case forms/);
+    expect(() => losses.get('constructor')).toThrow(/unknown loss 'constructor'/);
+    expect(() => losses.get('__proto__')).toThrow(/unknown loss '__proto__'/);
+  });
   test('passes a Loss object through and round-trips getConfig', () => {
     const l = losses.binaryCrossentropy({ fromLogits: true, posWeight: 3 });
     expect(losses.get(l)).toBe(l);
