@@ -12,7 +12,7 @@ import type { Optimizer, ParamRef } from '../optimizers/optimizer.js';
 import { get as getOptimizer } from '../optimizers/index.js';
 import { ProgressBar } from '../progress.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
-import { Tensor, sizeOf, type Shape } from '../tensor.js';
+import { Tensor, describeValue, sizeOf, type Shape } from '../tensor.js';
 import { InputLayer } from '../layers/core.js';
 import { formatSample, trainableVersion, type CallContext, type Layer, type SymbolicTensor } from '../layers/layer.js';
 import { buildGraph, type Graph } from './graph.js';
@@ -954,11 +954,6 @@ function drive<T>(gen: Generator<Promise<unknown>, T, unknown>, at: IteratorResu
   );
 }
 
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (v instanceof Tensor) return `a Tensor ${formatShape(v.shape)}`;
-  return typeof v;
-}
 
 /** Copies rows (samples) from a JS array into wasm memory, in `order` or contiguously. */
 function copyRows(mem: Float32Array, dst: number, src: Float32Array, size: number, order: Int32Array | undefined, start: number, count: number): void {

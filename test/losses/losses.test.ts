@@ -108,6 +108,12 @@ describe('errors', () => {
     expect(() => losses.compute('sparseCategoricalCrossentropy', tensor(new Float32Array(6), [2, 3]), tensor(new Float32Array(6), [2, 3])))
       .toThrow(/yTrue \[2, 3\] does not match yPred \[2, 3\]; expected yTrue \[2\]/);
   });
+  test('non-tensor arguments and non-object options are named with what was received', () => {
+    const t = tensor([1, 2], [2, 1]);
+    expect(() => losses.evaluateLoss('mse', [1, 2] as never, t)).toThrow('meanSquaredError: yTrue and yPred must be Tensors, got an array and a Tensor [2, 1]');
+    expect(() => losses.evaluateLoss('mse', t, null as never)).toThrow('got a Tensor [2, 1] and null');
+    expect(() => losses.evaluateLoss('mse', t, t, null as never)).toThrow('meanSquaredError: options must be an object, got null');
+  });
   test('a sparse label out of range names the bad value and row', () => {
     const pred = tensor(new Float32Array(12).fill(0.25), [3, 4]);
     expect(() => losses.compute('sparseCategoricalCrossentropy', tensor([0, 4, 1], [3]), pred))
