@@ -84,12 +84,17 @@ async function loadMnistFormat(who: string, options: MnistOptions, classNames: r
   const given = [options.dir, options.files, options.url].filter((v) => v !== undefined).length;
   if (given > 1) throw new ValueError(`${who}: give one of { dir }, { files } or { url }, got ${given}`);
   const keys = Object.keys(FILE_NAMES) as Array<keyof MnistFiles>;
-  const arrays = await Promise.all(
+  // Read in parallel, but report the first failure in file order, not in completion order, so
+  // the same bad directory always gives the same error.
+  const settled = await Promise.allSettled(
     keys.map(async (key) => {
       const { bytes, name } = await fetchFile(who, options, key);
       return readIdx(bytes, name);
     }),
   );
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  const arrays = settled.map((r) => (r as PromiseFulfilledResult<IdxArray>).value);
   const [trainImages, trainLabels, testImages, testLabels] = arrays as [IdxArray, IdxArray, IdxArray, IdxArray];
   return {
     train: toSplit(who, 'train', trainImages, trainLabels, classNames.length),

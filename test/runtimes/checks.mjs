@@ -139,6 +139,12 @@ export const checks = [
     const weights = model.getWeights().map((w) => digest(w.data)).join(' ');
     return `${weights} loss ${digest(losses)} val ${digest(history.history.val_loss)}`;
   }),
+  check('checksum: seeded augmentation pipeline (flip, rotation, zoom, translation, noise, contrast, erasing, resized crop)', (tl) => {
+    const a = tl.augment;
+    const pipeline = a.sequence([a.randomFlip(), a.randomRotation(0.1), a.randomZoom(0.2), a.randomTranslation(0.1, 0.1),
+      a.gaussianNoise(0.05), a.randomContrast(0.3), a.randomErasing({ probability: 1 }), a.randomResizedCrop(24, 24)]);
+    return digest(a.apply(pipeline, tl.tensor(randomArray(4 * 28 * 28 * 3, 11), [4, 28, 28, 3]), { seed: 7 }).data);
+  }),
 ];
 
 /**
