@@ -935,11 +935,17 @@ function runHooks(callbacks: readonly Callback[], hook: Hook, arg?: number | Log
   for (let i = from; i < callbacks.length; i++) {
     const cb = callbacks[i]!;
     const r = (cb[hook] as (a?: unknown, b?: unknown) => void | Promise<void>).call(cb, arg, logs);
-    if (r !== undefined && typeof (r as Promise<void>).then === 'function') {
-      return (r as Promise<void>).then(() => runHooks(callbacks, hook, arg, logs, i + 1));
-    }
+    if (r !== undefined && typeof (r as Promise<void>).then === 'function') return continueHooks(r as Promise<void>, callbacks, hook, arg, logs, i + 1);
   }
   return undefined;
+}
+
+/**
+ * The rest of runHooks after a hook returned a promise. Kept out of runHooks so its synchronous
+ * path (every batch) captures nothing: a closure there makes V8 allocate its context on every call.
+ */
+function continueHooks(pending: Promise<void>, callbacks: readonly Callback[], hook: Hook, arg: number | Logs | undefined, logs: Logs | undefined, next: number): Promise<void> {
+  return pending.then(() => runHooks(callbacks, hook, arg, logs, next));
 }
 
 /**

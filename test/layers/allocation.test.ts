@@ -44,7 +44,7 @@ async function sampleAllocations(run: () => Promise<unknown>): Promise<Map<strin
 // one can box it in V8, e.g. a loss value or a dropout rate: a few bytes per step, not counted.)
 const STEP_FILES = /src\/(ops\/(matmul|activation)|layers\/(core|normalization|merge|activations|layer)|model\/plan)\.ts/;
 
-test('2,000 training steps of dense, batch/layer norm, activation, add and concatenate layers allocate nothing in their step paths', async () => {
+test('2,000 training steps of dense, batch/layer norm, activation, add and concatenate layers allocate nothing in their step paths or callback dispatch', async () => {
   const input = Input({ shape: [6] });
   const a = layers.dense({ units: 8, activation: 'relu' }).apply(input) as SymbolicTensor;
   const b = layers.batchNormalization().apply(layers.dense({ units: 8 }).apply(input)) as SymbolicTensor;
@@ -65,4 +65,7 @@ test('2,000 training steps of dense, batch/layer norm, activation, add and conca
   // Under 128 B per step (sampling and a boxed number here and there). Before these paths were
   // made allocation-free, gemm alone took about 5 KiB per call and batch norm 2.5 KiB per step.
   expect(total, `allocations in step paths: ${inStep.map(([w, b]) => `${w} ${b} B`).join('; ')}`).toBeLessThan(256 * 1024);
+  // fit's per-batch callback dispatch: a closure in runHooks once cost ~280 B per batch (a context per call).
+  const hooks = [...bytes].filter(([where]) => /model\/model\.ts:\d+ (runHooks|continueHooks)$/.test(where)).reduce((s, [, b]) => s + b, 0);
+  expect(hooks, 'bytes allocated by runHooks over 2,000 batches').toBeLessThan(64 * 1024);
 });
