@@ -355,7 +355,7 @@ export class Model implements TrainingModel {
   /** Validates model inputs (a Tensor or one per input) and returns them as a list. */
   private checkInputs(x: Tensor | readonly Tensor[], who: string): Tensor[] {
     const xs = x instanceof Tensor ? [x] : Array.isArray(x) ? [...x] : undefined;
-    if (xs === undefined || xs.length === 0 || !xs.every((t) => t instanceof Tensor)) {
+    if (xs === undefined || xs.length === 0 || !allTensors(xs)) {
       throw new ValueError(`${this.name}.${who}: x must be a Tensor (or an array of Tensors, one per input), got ${x === null ? 'null' : typeof x}`);
     }
     const graph = this.graph ?? this.requireGraph(who, xs[0]!.shape.slice(1));
@@ -416,9 +416,14 @@ export class Model implements TrainingModel {
 
   /** Gradient buffers of the trainable weights, registered with the optimizer; rebuilt when `trainable` flags change. */
   private trainState(): TrainState {
+    const t = this.train;
+    return t !== undefined && t.version === trainableVersion && t.layers === this.graph!.layers ? t : this.buildTrainState();
+  }
+
+  /** Frees the training plans and gradients and makes them again (the trainable set or the graph changed). */
+  private buildTrainState(): TrainState {
     const graph = this.graph!;
     const c = this.compiled!;
-    if (this.train !== undefined && this.train.version === trainableVersion && this.train.layers === graph.layers) return this.train;
     for (const [key, p] of [...this.resources.plans]) {
       if (key.startsWith('t')) {
         p.free();
@@ -916,6 +921,12 @@ export class Model implements TrainingModel {
   }
 }
 
+/** Whether every element is a Tensor (a loop, not `every` with a closure: trainStep checks this every step). */
+function allTensors(xs: readonly unknown[]): boolean {
+  for (let i = 0; i < xs.length; i++) if (!(xs[i] instanceof Tensor)) return false;
+  return true;
+}
+
 /** Whether `shape` is [batch, ...sample] (compared in place: trainStep checks this every step). */
 function matchesSample(shape: Shape, sample: Shape): boolean {
   if (shape.length !== sample.length + 1) return false;
@@ -964,7 +975,8 @@ function drive<T>(gen: Generator<Promise<unknown>, T, unknown>, at: IteratorResu
 /** Copies rows (samples) from a JS array into wasm memory, in `order` or contiguously. */
 function copyRows(mem: Float32Array, dst: number, src: Float32Array, size: number, order: Int32Array | undefined, start: number, count: number): void {
   if (order === undefined) {
-    mem.set(src.subarray(start * size, (start + count) * size), dst);
+    // The whole array (trainStep, predict on one batch) needs no subarray view.
+    mem.set(start === 0 && count * size === src.length ? src : src.subarray(start * size, (start + count) * size), dst);
     return;
   }
   for (let i = 0; i < count; i++) {
