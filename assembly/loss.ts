@@ -591,7 +591,7 @@ class SparseCceLogitsNarrow {
     const stride = <usize>width << 2;
     if ((y0 | y1 | y2 | y3) < 0) { // an invalid label (rejected by TS first): row by row, skipping it
       let sum: f32 = 0;
-      for (let j = 0; j < 4; j++) sum += this.row(dp != 0 ? dp + j * stride : 0, t + (<usize>j << 2), p + j * stride, width, g, 0, 0);
+      for (let j = 0; j < 4; j++) sum += this.row(dp != 0 ? dp + <usize>j * stride : 0, t + (<usize>j << 2), p + <usize>j * stride, width, g, 0, 0);
       return sum;
     }
     let m = f32x4.splat(-Infinity);

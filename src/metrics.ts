@@ -24,8 +24,11 @@ export interface MetricCall {
 export interface Metric {
   /** The name logs use (`accuracy`, `val_accuracy`, ...). */
   readonly name: string;
+  /** Starts over (fit calls it at the start of every epoch and of every evaluation). */
   reset(): void;
+  /** Accumulates one batch, reading it in place in wasm memory; must not allocate (runs every step). */
   update(call: MetricCall): void;
+  /** The value over every batch since the last `reset`. */
   result(): number;
 }
 
@@ -69,9 +72,16 @@ function argmax(mem: Float32Array, start: number, n: number): number {
   return best;
 }
 
+/** The `threshold` option (default 0.5): a finite number, or a ValueError naming the metric. */
+function thresholdOption(options: { threshold?: number }, who: string): number {
+  const t = options.threshold ?? 0.5;
+  if (typeof t !== 'number' || !Number.isFinite(t)) throw new ValueError(`metrics.${who}: threshold must be a finite number, got ${String(t)}`);
+  return t;
+}
+
 /** Fraction of elements where (pred > threshold) equals (target > 0.5). */
 export function binaryAccuracy(options: { threshold?: number; name?: string } = {}): Metric {
-  const threshold = options.threshold ?? 0.5;
+  const threshold = thresholdOption(options, 'binaryAccuracy');
   return new MeanMetric(options.name ?? 'binary_accuracy', (mem, t, p, n) => {
     let hit = 0;
     for (let j = 0; j < n; j++) hit += (mem[p + j]! > threshold) === (mem[t + j]! > 0.5) ? 1 : 0;
@@ -106,7 +116,10 @@ export function topKCategoricalAccuracy(options: { k?: number; sparse?: boolean;
 export function meanSquaredError(options: { name?: string } = {}): Metric {
   return new MeanMetric(options.name ?? 'mean_squared_error', (mem, t, p, n) => {
     let s = 0;
-    for (let j = 0; j < n; j++) s += (mem[p + j]! - mem[t + j]!) ** 2;
+    for (let j = 0; j < n; j++) {
+      const d = mem[p + j]! - mem[t + j]!;
+      s += d * d; // not the host's ** (pow is not bit-specified across engines)
+    }
     return s / n;
   });
 }
@@ -154,12 +167,12 @@ class Confusion implements Metric {
 
 /** tp / (tp + fp) of binary predictions at `threshold` (default 0.5). */
 export function precision(options: { threshold?: number; name?: string } = {}): Metric {
-  return new Confusion(options.name ?? 'precision', 'precision', options.threshold ?? 0.5);
+  return new Confusion(options.name ?? 'precision', 'precision', thresholdOption(options, 'precision'));
 }
 
 /** tp / (tp + fn) of binary predictions at `threshold` (default 0.5). */
 export function recall(options: { threshold?: number; name?: string } = {}): Metric {
-  return new Confusion(options.name ?? 'recall', 'recall', options.threshold ?? 0.5);
+  return new Confusion(options.name ?? 'recall', 'recall', thresholdOption(options, 'recall'));
 }
 
 /**

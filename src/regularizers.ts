@@ -29,21 +29,28 @@ class L1L2 implements Regularizer {
   }
 }
 
+/** The factor `key` of a number or an options object (default 0.01, as Keras); anything else throws naming `who`. */
+function factor(who: string, options: unknown, key: 'l1' | 'l2', allowNumber: boolean): number {
+  if (allowNumber && typeof options === 'number') return options;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(`regularizers.${who}: expected ${allowNumber ? 'a number or ' : ''}an options object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+  }
+  return (options as Record<string, number | undefined>)[key] ?? 0.01;
+}
+
 /** L1 penalty `l1 · Σ|w|` (Keras default 0.01). */
 export function l1(options: { l1?: number } | number = {}): Regularizer {
-  const v = typeof options === 'number' ? options : (options.l1 ?? 0.01);
-  return new L1L2('l1', v, 0);
+  return new L1L2('l1', factor('l1', options, 'l1', true), 0);
 }
 
 /** L2 penalty `l2 · Σw²` (Keras default 0.01). */
 export function l2(options: { l2?: number } | number = {}): Regularizer {
-  const v = typeof options === 'number' ? options : (options.l2 ?? 0.01);
-  return new L1L2('l2', 0, v);
+  return new L1L2('l2', 0, factor('l2', options, 'l2', true));
 }
 
 /** Both penalties `l1 · Σ|w| + l2 · Σw²` (defaults 0.01 each, as Keras). */
 export function l1l2(options: { l1?: number; l2?: number } = {}): Regularizer {
-  return new L1L2('l1l2', options.l1 ?? 0.01, options.l2 ?? 0.01);
+  return new L1L2('l1l2', factor('l1l2', options, 'l1', false), factor('l1l2', options, 'l2', false));
 }
 
 /** A regulariser object, a registered name, or a saved `{ name, config }`. */

@@ -50,8 +50,15 @@ export class Tensor {
 /** Product of the dimensions (1 for a scalar shape `[]`). */
 export function sizeOf(shape: Shape): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
+}
+
+/** Whether two shapes are equal, dimension by dimension. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Throws unless every dimension is a non-negative safe integer. */
@@ -97,7 +104,7 @@ export function fill(shape: Shape, value: number): Tensor {
 
 /** Throws a ShapeError unless `t` is a Tensor of rank `rank`; returns its shape. */
 export function expectRank(t: Tensor, rank: number | readonly number[], who: string): Shape {
-  if (!(t instanceof Tensor)) throw new ValueError(`${who}: expected a Tensor, got ${describe(t)}`);
+  if (!(t instanceof Tensor)) throw new ValueError(`${who}: expected a Tensor, got ${describeValue(t)}`);
   const ranks = typeof rank === 'number' ? [rank] : rank;
   if (!ranks.includes(t.rank)) {
     throw new ShapeError(`${who}: expected rank ${ranks.join(' or ')}, got shape ${formatShape(t.shape)}`);
@@ -105,7 +112,9 @@ export function expectRank(t: Tensor, rank: number | readonly number[], who: str
   return t.shape;
 }
 
-function describe(v: unknown): string {
+/** What a value is, for error messages: `a Tensor [2, 3]`, `null`, `an array`, `Float32Array`, `number`. */
+export function describeValue(v: unknown): string {
+  if (v instanceof Tensor) return `a Tensor ${formatShape(v.shape)}`;
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? (v as object).constructor?.name ?? 'an object' : typeof v;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { tensor, Tensor, zeros, ShapeError } from '../src/index.js';
+import { sameShape, sizeOf } from '../src/tensor.js';
 
 describe('tensor', () => {
   test('keeps a Float32Array and the shape', () => {
@@ -26,5 +27,18 @@ describe('tensor', () => {
   });
   test('rejects data that is not numeric', () => {
     expect(() => tensor('abc' as never)).toThrow(/tensor: data must be/);
+  });
+});
+
+describe('shape helpers', () => {
+  test('sizeOf multiplies the dimensions (1 for a scalar); sameShape compares dimension by dimension', () => {
+    expect(sizeOf([])).toBe(1);
+    expect(sizeOf([2, 3, 5])).toBe(30);
+    expect(sizeOf([4, 0, 7])).toBe(0);
+    expect(sameShape([2, 3], [2, 3])).toBe(true);
+    expect(sameShape([], [])).toBe(true);
+    expect(sameShape([2, 3], [3, 2])).toBe(false);
+    expect(sameShape([2, 3], [2, 3, 1])).toBe(false);
+    expect(sameShape([2], [])).toBe(false);
   });
 });

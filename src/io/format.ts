@@ -10,7 +10,9 @@ import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import type { OptimizerState } from '../optimizers/optimizer.js';
 
-export const MAGIC = [0x54, 0x4c, 0x4e, 0x4d]; // "TLNM"
+/** The first four bytes of every saved model: "TLNM". */
+export const MAGIC = [0x54, 0x4c, 0x4e, 0x4d];
+/** The format version this build writes and the only one it reads. */
 export const FORMAT_VERSION = 1;
 
 /** Thrown for bytes that are not a valid saved model. */

@@ -25,6 +25,12 @@ export function save(model: Model, options: SaveOptions = {}): Uint8Array {
   return model.save(options);
 }
 
+function isTensorEntry(e: unknown): e is { name: string; shape: number[]; offset: number } {
+  if (e === null || typeof e !== 'object') return false;
+  const t = e as { name?: unknown; shape?: unknown; offset?: unknown };
+  return typeof t.name === 'string' && Array.isArray(t.shape) && t.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0) && typeof t.offset === 'number';
+}
+
 interface NodeEntry {
   layer: string;
   inbound: Array<[string, number]>;
@@ -49,6 +55,7 @@ export interface LoadOptions {
  * saved) optimizer state. Corrupt or truncated bytes throw a ModelFormatError.
  */
 export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promise<Model> {
+  if (options === null || typeof options !== 'object') throw new ValueError(`io.load: options must be an object, got ${options === null ? 'null' : typeof options}`);
   const { header, floats } = decodeModel(bytes);
   const cfg = header.model as Record<string, unknown> | undefined;
   if (cfg === undefined || typeof cfg !== 'object') fail('the header has no model config');
@@ -92,12 +99,14 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
   const expected = model.layers.flatMap((l) => l.weights.map((w) => ({ name: `${l.name}/${w.name}`, shape: w.shape })));
   if (!Array.isArray(entries) || entries.length !== expected.length) fail(`the model needs ${expected.length} weights, the file has ${Array.isArray(entries) ? entries.length : 'none'}`);
   const take = (e: { name: string; shape: number[]; offset: number }): Float32Array => {
+    if (!isTensorEntry(e)) fail(`a tensor entry is malformed: ${JSON.stringify(e)} (expected { name, shape: non-negative integers, offset })`);
     const n = e.shape.reduce((a, b) => a * b, 1);
     if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset + n > floats.length) fail(`weight ${e.name} lies outside the payload`);
     return floats.slice(e.offset, e.offset + n);
   };
   const weights = entries.map((e, i) => {
     const want = expected[i]!;
+    if (!isTensorEntry(e)) fail(`weight ${i} has a malformed entry: ${JSON.stringify(e)} (expected { name, shape: non-negative integers, offset })`);
     if (e.name !== want.name || e.shape.join(',') !== want.shape.join(',')) {
       fail(`weight ${i} is ${e.name} [${e.shape.join(', ')}] but the architecture needs ${want.name} [${want.shape.join(', ')}]`);
     }
@@ -114,6 +123,7 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
     }
     const opt = header.optimizer as { iterations: number; slots: Array<{ param: string; slot: string }>; tensors: Array<{ name: string; shape: number[]; offset: number }> } | undefined;
     if (opt !== undefined) {
+      if (opt === null || typeof opt !== 'object' || !Array.isArray(opt.slots) || !Array.isArray(opt.tensors)) fail('the optimizer state is malformed (expected { iterations, slots: [...], tensors: [...] })');
       model.prepareOptimizer();
       const slots: Record<string, Record<string, Float32Array>> = {};
       opt.slots.forEach(({ param, slot }, i) => {

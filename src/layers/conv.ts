@@ -11,6 +11,7 @@ import {
   convBackwardInputPtr,
   convForwardPtr,
   depthwiseConv2dGeometry,
+  type ConvForwardCall,
   type ConvGeometry,
   type ConvOptions,
   type Padding,
@@ -90,18 +91,34 @@ abstract class ConvBase<C extends ConvBaseConfig> extends Layer<C> {
     return this.geometry([1, ...s]).outputShape.slice(1);
   }
 
+  /** This step's pointers, one object per layer refilled each step (the conv ops read it synchronously). */
+  private readonly call: ConvForwardCall & { dx: number; dy: number; dw: number; db: number } = {
+    y: 0, x: 0, w: 0, bias: 0, activation: 'linear', dx: 0, dy: 0, dw: 0, db: 0,
+  };
+
   forward(io: NodeIO, ctx: CallContext): void {
-    const g = this.geometries.get(ctx.batch);
-    convForwardPtr(g, { y: io.z, x: io.inputs[0]!.ptr, w: this.weights[0]!.ptr, bias: this.weights[1]?.ptr ?? 0, activation: this.fusedActivation ? 'relu' : 'linear' });
+    const c = this.call;
+    c.y = io.z;
+    c.x = io.inputs[0]!.ptr;
+    c.w = this.weights[0]!.ptr;
+    c.bias = this.weights[1]?.ptr ?? 0;
+    c.activation = this.fusedActivation ? 'relu' : 'linear';
+    convForwardPtr(this.geometries.get(ctx.batch), c);
   }
 
   backward(io: NodeIO, ctx: CallContext): void {
     const g = this.geometries.get(ctx.batch);
     const x = io.inputs[0]!;
-    const [dw = 0, db = 0] = io.weightGrads;
-    if (dw !== 0) convBackwardFilterPtr(g, { dw, dy: io.dz, x: x.ptr });
-    if (db !== 0) convBackwardBiasPtr(g, { db, dy: io.dz });
-    if (x.grad !== 0) convBackwardInputPtr(g, { dx: x.grad, dy: io.dz, w: this.weights[0]!.ptr });
+    const c = this.call;
+    c.x = x.ptr;
+    c.w = this.weights[0]!.ptr;
+    c.dy = io.dz;
+    c.dx = x.grad;
+    c.dw = io.weightGrads[0] ?? 0;
+    c.db = io.weightGrads[1] ?? 0;
+    if (c.dw !== 0) convBackwardFilterPtr(g, c);
+    if (c.db !== 0) convBackwardBiasPtr(g, c);
+    if (c.dx !== 0) convBackwardInputPtr(g, c);
   }
 }
 

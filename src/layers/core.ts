@@ -115,7 +115,8 @@ export class Dense extends Layer<DenseConfig> {
     const k = x.shape[x.shape.length - 1]!;
     const n = this.config.units;
     const m = (ctx.batch * x.size) / k;
-    const [dW = 0, db = 0] = io.weightGrads;
+    const dW = io.weightGrads[0] ?? 0;
+    const db = io.weightGrads[1] ?? 0;
     if (dW !== 0) runGemm(k, n, m, x.ptr, io.dz, dW, true, false, true, 0);
     if (db !== 0) kernels().f32_bias_backward!(db, io.dz, m, n);
     if (x.grad !== 0) runGemm(m, k, n, io.dz, this.weights[0]!.ptr, x.grad, false, true, true, 0);

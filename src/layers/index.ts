@@ -104,6 +104,8 @@ const CLASSES: Record<string, (config: Record<string, unknown>) => Layer> = {
 
 /** Registers a layer class for io (custom layers). */
 export function registerLayer(className: string, make: (config: Record<string, unknown>) => Layer): void {
+  if (typeof className !== 'string' || className === '') throw new ValueError(`layers.registerLayer: className must be a non-empty string, got ${JSON.stringify(className)}`);
+  if (typeof make !== 'function') throw new ValueError(`layers.registerLayer: make must be a function (config) => Layer, got ${make === null ? 'null' : typeof make}`);
   CLASSES[className] = make;
 }
 

@@ -8,7 +8,7 @@
 import { heap, f32, readF32, writeF32 } from '../backend/memory.js';
 import { kernels } from '../backend/wasm.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { Tensor, sizeOf, type Shape } from '../tensor.js';
+import { Tensor, sameShape, sizeOf, type Shape } from '../tensor.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
@@ -174,8 +174,15 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
       throw new ValueError(`${defaultPrefix}: name must be a non-empty string, got ${String(config.name)}`);
     }
     this.name = config.name ?? uniqueName(defaultPrefix);
+    if (config.trainable !== undefined && typeof config.trainable !== 'boolean') throw new ValueError(`${this.name}: trainable must be a boolean, got ${String(config.trainable)}`);
     this.trainableFlag = config.trainable ?? true;
     if (config.inputShape !== undefined) checkSampleShape(config.inputShape, `${this.name}: inputShape`);
+    if (config.batchInputShape !== undefined) {
+      if (!Array.isArray(config.batchInputShape) || config.batchInputShape.length < 2) {
+        throw new ShapeError(`${this.name}: batchInputShape must be [batch or null, ...sample shape], got ${JSON.stringify(config.batchInputShape)}`);
+      }
+      checkSampleShape(config.batchInputShape.slice(1) as number[], `${this.name}: batchInputShape (after the batch size)`);
+    }
   }
 
   /** Whether the layer's weights are trained (Keras's `layer.trainable`). */
@@ -406,11 +413,6 @@ export function checkSampleShape(shape: readonly number[], who: string): void {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d <= 0)) {
     throw new ShapeError(`${who}: expected a list of positive integers (the shape of one sample, without the batch axis), got ${JSON.stringify(shape)}`);
   }
-}
-
-/** Equal shapes. */
-export function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** `[*, 28, 28, 1]`: a per-sample shape as the error messages show it. */

@@ -1,8 +1,8 @@
 // Merge layers for residual and U-Net graphs: add and concatenate.
 import { kernels } from '../backend/wasm.js';
 import { ShapeError, ValueError } from '../errors.js';
-import { sizeOf, type Shape } from '../tensor.js';
-import { Layer, formatSample, sameShape, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { sameShape, type Shape } from '../tensor.js';
+import { Layer, formatSample, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
 
 /** Elementwise sum of two or more inputs of the same shape (residual connections). */
 export class Add extends Layer<BaseLayerConfig> {
@@ -30,7 +30,10 @@ export class Add extends Layer<BaseLayerConfig> {
   backward(io: NodeIO, ctx: CallContext): void {
     const k = kernels();
     const n = ctx.batch * io.output.size;
-    for (const x of io.inputs) if (x.grad !== 0) k.f32_accumulate!(x.grad, io.dz, n);
+    for (let i = 0; i < io.inputs.length; i++) {
+      const grad = io.inputs[i]!.grad;
+      if (grad !== 0) k.f32_accumulate!(grad, io.dz, n);
+    }
   }
 }
 
@@ -82,8 +85,8 @@ export class Concatenate extends Layer<ConcatenateConfig> {
     const k = kernels();
     const out = io.output.shape;
     const a = this.sampleAxis(out.length);
-    const rows = ctx.batch * sizeOf(out.slice(0, a));
-    const inner = sizeOf(out.slice(a + 1));
+    const rows = ctx.batch * productOf(out, 0, a);
+    const inner = productOf(out, a + 1, out.length);
     const yWidth = out[a]! * inner;
     let offset = 0;
     for (let i = 0; i < io.inputs.length; i++) {
@@ -94,4 +97,11 @@ export class Concatenate extends Layer<ConcatenateConfig> {
       offset += width;
     }
   }
+}
+
+/** Product of shape[from..to) without slicing (this runs every step). */
+function productOf(shape: Shape, from: number, to: number): number {
+  let n = 1;
+  for (let i = from; i < to; i++) n *= shape[i]!;
+  return n;
 }

@@ -9,6 +9,10 @@ import {
   batchNormTrainForwardPtr,
   layerNormBackwardPtr,
   layerNormForwardPtr,
+  type BatchNormBackwardCall,
+  type BatchNormInferenceBackwardCall,
+  type BatchNormTrainForwardCall,
+  type LayerNormBackwardCall,
 } from '../ops/norm.js';
 import { sizeOf, type Shape } from '../tensor.js';
 import { Layer, fillPtr, formatSample, singleInput, type BaseLayerConfig, type CallContext, type NodeIO, type StateRequest, type Weight } from './layer.js';
@@ -27,10 +31,17 @@ interface NormConfig extends BaseLayerConfig {
   gammaRegularizer?: RegularizerLike;
 }
 
+/** Every field any norm op reads: one object per layer, refilled each step (the ops read it synchronously). */
+type NormCall = BatchNormTrainForwardCall & BatchNormInferenceBackwardCall & BatchNormBackwardCall & LayerNormBackwardCall & { beta: number; epsilon: number };
+
 /** Shared by both: gamma/beta weights (or constant ones/zeros when not learned), channel checks. */
 abstract class Normalization<C extends NormConfig> extends Layer<C> {
   protected gamma!: { ptr: number; weightIndex: number };
   protected beta!: { ptr: number; weightIndex: number };
+  private readonly call: NormCall = {
+    rows: 0, channels: 0, y: 0, x: 0, gamma: 0, beta: 0, epsilon: 0, momentum: 0, movingMean: 0, movingVar: 0,
+    saveMean: 0, saveInvStd: 0, dx: 0, dgamma: 0, dbeta: 0, dy: 0,
+  };
 
   protected checkAxis(): void {
     const axis = this.config.axis ?? -1;
@@ -63,11 +74,30 @@ abstract class Normalization<C extends NormConfig> extends Layer<C> {
     }
   }
 
-  /** Gradient buffers of gamma and beta, or the plan's sink when not learned or frozen. */
-  protected paramGrads(io: NodeIO): [number, number] {
-    const g = this.gamma.weightIndex >= 0 ? io.weightGrads[this.gamma.weightIndex] ?? 0 : 0;
-    const b = this.beta.weightIndex >= 0 ? io.weightGrads[this.beta.weightIndex] ?? 0 : 0;
-    return [g || io.sink, b || io.sink];
+  /**
+   * The layer's call object filled for this step: geometry (rows of the last axis), x, gamma, beta,
+   * epsilon and the saved statistics; for `backward` also dx, dy and the gamma/beta gradients
+   * (the plan's sink when not learned, frozen or not needed). Allocates nothing.
+   */
+  protected prepare(io: NodeIO, ctx: CallContext, backward: boolean): NormCall {
+    const c = this.call;
+    const x = io.inputs[0]!;
+    c.channels = io.output.shape[io.output.shape.length - 1]!;
+    c.rows = (ctx.batch * io.output.size) / c.channels;
+    c.y = io.z;
+    c.x = x.ptr;
+    c.gamma = this.gamma.ptr;
+    c.beta = this.beta.ptr;
+    c.epsilon = this.epsilon;
+    c.saveMean = io.state.saveMean ?? 0;
+    c.saveInvStd = io.state.saveInvStd ?? 0;
+    if (backward) {
+      c.dx = x.grad || io.sink;
+      c.dy = io.dz;
+      c.dgamma = (this.gamma.weightIndex >= 0 ? io.weightGrads[this.gamma.weightIndex] ?? 0 : 0) || io.sink;
+      c.dbeta = (this.beta.weightIndex >= 0 ? io.weightGrads[this.beta.weightIndex] ?? 0 : 0) || io.sink;
+    }
+    return c;
   }
 
   protected get epsilon(): number {
@@ -112,31 +142,24 @@ export class BatchNormalization extends Normalization<BatchNormalizationConfig> 
     return { saveMean: { floats: channels }, saveInvStd: { floats: channels } };
   }
 
-  private geometry(io: NodeIO, ctx: CallContext): { rows: number; channels: number } {
-    const channels = io.output.shape[io.output.shape.length - 1]!;
-    return { rows: (ctx.batch * io.output.size) / channels, channels };
+  private prepareStats(io: NodeIO, ctx: CallContext, backward: boolean): NormCall {
+    const c = this.prepare(io, ctx, backward);
+    c.movingMean = this.movingMean.ptr;
+    c.movingVar = this.movingVariance.ptr;
+    c.momentum = this.config.momentum ?? 0.99;
+    return c;
   }
 
   forward(io: NodeIO, ctx: CallContext): void {
-    const x = io.inputs[0]!.ptr;
-    const g = this.geometry(io, ctx);
-    const common = { ...g, y: io.z, x, gamma: this.gamma.ptr, beta: this.beta.ptr, movingMean: this.movingMean.ptr, movingVar: this.movingVariance.ptr, epsilon: this.epsilon };
-    if (ctx.training && this.trainable) {
-      batchNormTrainForwardPtr({ ...common, saveMean: io.state.saveMean!, saveInvStd: io.state.saveInvStd!, momentum: this.config.momentum ?? 0.99 });
-    } else {
-      batchNormInferenceForwardPtr(common);
-    }
+    const c = this.prepareStats(io, ctx, false);
+    if (ctx.training && this.trainable) batchNormTrainForwardPtr(c);
+    else batchNormInferenceForwardPtr(c);
   }
 
   backward(io: NodeIO, ctx: CallContext): void {
-    const x = io.inputs[0]!;
-    const [dgamma, dbeta] = this.paramGrads(io);
-    const common = { ...this.geometry(io, ctx), dx: x.grad || io.sink, dgamma, dbeta, dy: io.dz, x: x.ptr, gamma: this.gamma.ptr };
-    if (ctx.training && this.trainable) {
-      batchNormBackwardPtr({ ...common, saveMean: io.state.saveMean!, saveInvStd: io.state.saveInvStd! });
-    } else {
-      batchNormInferenceBackwardPtr({ ...common, movingMean: this.movingMean.ptr, movingVar: this.movingVariance.ptr, epsilon: this.epsilon });
-    }
+    const c = this.prepareStats(io, ctx, true);
+    if (ctx.training && this.trainable) batchNormBackwardPtr(c);
+    else batchNormInferenceBackwardPtr(c);
   }
 }
 
@@ -163,16 +186,10 @@ export class LayerNormalization extends Normalization<LayerNormalizationConfig> 
   }
 
   forward(io: NodeIO, ctx: CallContext): void {
-    const channels = io.output.shape[io.output.shape.length - 1]!;
-    const rows = (ctx.batch * io.output.size) / channels;
-    layerNormForwardPtr({ rows, channels, y: io.z, x: io.inputs[0]!.ptr, gamma: this.gamma.ptr, beta: this.beta.ptr, saveMean: io.state.saveMean!, saveInvStd: io.state.saveInvStd!, epsilon: this.epsilon });
+    layerNormForwardPtr(this.prepare(io, ctx, false));
   }
 
   backward(io: NodeIO, ctx: CallContext): void {
-    const x = io.inputs[0]!;
-    const channels = io.output.shape[io.output.shape.length - 1]!;
-    const rows = (ctx.batch * io.output.size) / channels;
-    const [dgamma, dbeta] = this.paramGrads(io);
-    layerNormBackwardPtr({ rows, channels, dx: x.grad || io.sink, dgamma, dbeta, dy: io.dz, x: x.ptr, gamma: this.gamma.ptr, saveMean: io.state.saveMean!, saveInvStd: io.state.saveInvStd! });
+    layerNormBackwardPtr(this.prepare(io, ctx, true));
   }
 }

@@ -25,6 +25,20 @@ abstract class Windowed<C extends BaseLayerConfig, G extends Releasable & { outp
   protected geom(ctx: CallContext): G {
     return this.cache.get(ctx.batch);
   }
+  /** This step's pointers, in one object per layer (the pool and resize ops read it synchronously). */
+  private readonly ptrs = { y: 0, x: 0, dx: 0, dy: 0 };
+  protected forwardPtrs(io: NodeIO): { y: number; x: number } {
+    this.ptrs.y = io.z;
+    this.ptrs.x = io.inputs[0]!.ptr;
+    return this.ptrs;
+  }
+  protected backwardPtrs(io: NodeIO): { dx: number; dy: number; x: number } {
+    const x = io.inputs[0]!;
+    this.ptrs.dx = x.grad;
+    this.ptrs.dy = io.dz;
+    this.ptrs.x = x.ptr;
+    return this.ptrs;
+  }
 }
 
 /** Options of the windowed pooling layers (Keras names). */
@@ -47,11 +61,11 @@ export class MaxPooling2D extends Windowed<Pooling2DConfig, PoolGeometry> {
     return pool2dGeometry(inputShape, { poolSize: this.config.poolSize ?? 2, strides: this.config.strides, padding: this.config.padding }, this.name);
   }
   forward(io: NodeIO, ctx: CallContext): void {
-    maxPool2dForwardPtr(this.geom(ctx), { y: io.z, x: io.inputs[0]!.ptr });
+    maxPool2dForwardPtr(this.geom(ctx), this.forwardPtrs(io));
   }
   backward(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;
-    if (x.grad !== 0) maxPool2dBackwardPtr(this.geom(ctx), { dx: x.grad, dy: io.dz, x: x.ptr });
+    if (x.grad !== 0) maxPool2dBackwardPtr(this.geom(ctx), this.backwardPtrs(io));
   }
 }
 
@@ -65,11 +79,11 @@ export class AveragePooling2D extends Windowed<Pooling2DConfig, PoolGeometry> {
     return pool2dGeometry(inputShape, { poolSize: this.config.poolSize ?? 2, strides: this.config.strides, padding: this.config.padding }, this.name);
   }
   forward(io: NodeIO, ctx: CallContext): void {
-    avgPool2dForwardPtr(this.geom(ctx), { y: io.z, x: io.inputs[0]!.ptr });
+    avgPool2dForwardPtr(this.geom(ctx), this.forwardPtrs(io));
   }
   backward(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;
-    if (x.grad !== 0) avgPool2dBackwardPtr(this.geom(ctx), { dx: x.grad, dy: io.dz });
+    if (x.grad !== 0) avgPool2dBackwardPtr(this.geom(ctx), this.backwardPtrs(io));
   }
 }
 
@@ -83,11 +97,11 @@ export class GlobalAveragePooling2D extends Windowed<BaseLayerConfig, PoolGeomet
     return globalPool2dGeometry(inputShape, this.name);
   }
   forward(io: NodeIO, ctx: CallContext): void {
-    avgPool2dForwardPtr(this.geom(ctx), { y: io.z, x: io.inputs[0]!.ptr });
+    avgPool2dForwardPtr(this.geom(ctx), this.forwardPtrs(io));
   }
   backward(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;
-    if (x.grad !== 0) avgPool2dBackwardPtr(this.geom(ctx), { dx: x.grad, dy: io.dz });
+    if (x.grad !== 0) avgPool2dBackwardPtr(this.geom(ctx), this.backwardPtrs(io));
   }
 }
 
@@ -101,22 +115,22 @@ export class GlobalMaxPooling2D extends Windowed<BaseLayerConfig, PoolGeometry> 
     return globalPool2dGeometry(inputShape, this.name);
   }
   forward(io: NodeIO, ctx: CallContext): void {
-    maxPool2dForwardPtr(this.geom(ctx), { y: io.z, x: io.inputs[0]!.ptr });
+    maxPool2dForwardPtr(this.geom(ctx), this.forwardPtrs(io));
   }
   backward(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;
-    if (x.grad !== 0) maxPool2dBackwardPtr(this.geom(ctx), { dx: x.grad, dy: io.dz, x: x.ptr });
+    if (x.grad !== 0) maxPool2dBackwardPtr(this.geom(ctx), this.backwardPtrs(io));
   }
 }
 
 /** Shared by the resizing layers: forward copies, backward accumulates. */
 abstract class Resize<C extends BaseLayerConfig> extends Windowed<C, ResizeGeometry> {
   forward(io: NodeIO, ctx: CallContext): void {
-    resizeForwardPtr(this.geom(ctx), { y: io.z, x: io.inputs[0]!.ptr }, this.name);
+    resizeForwardPtr(this.geom(ctx), this.forwardPtrs(io), this.name);
   }
   backward(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;
-    if (x.grad !== 0) resizeBackwardPtr(this.geom(ctx), { dx: x.grad, dy: io.dz }, this.name);
+    if (x.grad !== 0) resizeBackwardPtr(this.geom(ctx), this.backwardPtrs(io), this.name);
   }
 }
 

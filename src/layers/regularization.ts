@@ -2,7 +2,7 @@
 // they copy their input through.
 import { kernels } from '../backend/wasm.js';
 import { ValueError } from '../errors.js';
-import { dropoutBackwardPtr, dropoutForwardPtr, gaussianNoiseForwardPtr } from '../ops/random.js';
+import { dropoutBackwardPtr, dropoutForwardPtr, gaussianNoiseForwardPtr, type DropoutBackwardCall, type DropoutForwardCall, type GaussianNoiseForwardCall } from '../ops/random.js';
 import type { Shape } from '../tensor.js';
 import { Layer, singleInput, type BaseLayerConfig, type CallContext, type NodeIO, type StateRequest } from './layer.js';
 
@@ -25,18 +25,30 @@ export class Dropout extends Layer<DropoutConfig> {
   override stateRequests(_inputs: readonly Shape[], output: Shape, maxBatch: number): Record<string, StateRequest> {
     return { mask: { floats: maxBatch * output.reduce((a, b) => a * b, 1) } };
   }
-  forward(io: NodeIO, ctx: CallContext): void {
-    const n = ctx.batch * io.output.size;
+  /** One call object per layer, refilled each training step (the dropout ops read it synchronously). */
+  private call: (DropoutForwardCall & DropoutBackwardCall) | undefined;
+  private prepare(io: NodeIO, ctx: CallContext): DropoutForwardCall & DropoutBackwardCall {
+    const c = (this.call ??= { y: 0, x: 0, dx: 0, dy: 0, mask: 0, n: 0, rate: 0, rng: ctx.rng });
     const x = io.inputs[0]!;
-    if (ctx.training && this.config.rate > 0) dropoutForwardPtr({ y: io.z, mask: io.state.mask!, x: x.ptr, n, rate: this.config.rate, rng: ctx.rng });
-    else kernels().f32_copy!(io.z, x.ptr, n);
+    c.y = io.z;
+    c.x = x.ptr;
+    c.dx = x.grad;
+    c.dy = io.dz;
+    c.mask = io.state.mask!;
+    c.n = ctx.batch * io.output.size;
+    c.rate = this.config.rate;
+    c.rng = ctx.rng;
+    return c;
+  }
+  forward(io: NodeIO, ctx: CallContext): void {
+    if (ctx.training && this.config.rate > 0) dropoutForwardPtr(this.prepare(io, ctx));
+    else kernels().f32_copy!(io.z, io.inputs[0]!.ptr, ctx.batch * io.output.size);
   }
   backward(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;
     if (x.grad === 0) return;
-    const n = ctx.batch * io.output.size;
-    if (ctx.training && this.config.rate > 0) dropoutBackwardPtr({ dx: x.grad, dy: io.dz, mask: io.state.mask!, n });
-    else kernels().f32_accumulate!(x.grad, io.dz, n);
+    if (ctx.training && this.config.rate > 0) dropoutBackwardPtr(this.prepare(io, ctx));
+    else kernels().f32_accumulate!(x.grad, io.dz, ctx.batch * io.output.size);
   }
 }
 
@@ -58,11 +70,22 @@ export class GaussianNoise extends Layer<GaussianNoiseConfig> {
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     return singleInput(this, inputShapes);
   }
+  /** One call object per layer, refilled each training step (the noise op reads it synchronously). */
+  private call: GaussianNoiseForwardCall | undefined;
   forward(io: NodeIO, ctx: CallContext): void {
     const n = ctx.batch * io.output.size;
     const x = io.inputs[0]!;
-    if (ctx.training) gaussianNoiseForwardPtr({ y: io.z, x: x.ptr, n, stddev: this.config.stddev, rng: ctx.rng });
-    else kernels().f32_copy!(io.z, x.ptr, n);
+    if (!ctx.training) {
+      kernels().f32_copy!(io.z, x.ptr, n);
+      return;
+    }
+    const c = (this.call ??= { y: 0, x: 0, n: 0, stddev: 0, rng: ctx.rng });
+    c.y = io.z;
+    c.x = x.ptr;
+    c.n = n;
+    c.stddev = this.config.stddev;
+    c.rng = ctx.rng;
+    gaussianNoiseForwardPtr(c);
   }
   backward(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;

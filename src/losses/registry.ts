@@ -4,6 +4,7 @@ import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { kernels } from '../backend/wasm.js';
 import { f32 } from '../backend/memory.js';
 import type { Loss, LossCall } from './loss.js';
+import { sizeOf } from '../tensor.js';
 
 /**
  * How a loss reads its sample:
@@ -94,10 +95,11 @@ export type LossName = keyof typeof DEFINITIONS;
 /** The registered loss names, in a stable order. */
 export const LOSS_NAMES = Object.keys(DEFINITIONS) as LossName[];
 
-/** Keras's short names, accepted by `get`. */
+/** Keras's short names, accepted by `get` (snake_case forms of every name are accepted too). */
 const ALIASES: Record<string, LossName> = {
   mse: 'meanSquaredError', mae: 'meanAbsoluteError', rmse: 'rootMeanSquaredError', mape: 'meanAbsolutePercentageError',
   msle: 'meanSquaredLogarithmicError', kld: 'kullbackLeiblerDivergence', kl: 'kullbackLeiblerDivergence', logcosh: 'logCosh',
+  klDivergence: 'kullbackLeiblerDivergence', // Keras 3's kl_divergence
 };
 
 function readConfig(name: LossName, def: LossDefinition, config: object | undefined): Config {
@@ -119,12 +121,6 @@ function readConfig(name: LossName, def: LossDefinition, config: object | undefi
   }
   def.check?.(out, name);
   return out;
-}
-
-function product(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
 }
 
 /** A loss computed by one fused wasm kernel. */
@@ -160,7 +156,7 @@ class KernelLoss implements Loss {
   /** Rows per sample and row width for this sample shape. */
   private geometry(sampleShape: readonly number[]): [positions: number, width: number] {
     this.checkSampleShape(sampleShape);
-    const size = product(sampleShape);
+    const size = sizeOf(sampleShape);
     const layout = this.def.layout;
     if (layout === 'sample' || layout === 'triplet') return [1, size];
     const width = sampleShape.length === 0 ? 1 : sampleShape[sampleShape.length - 1]!;
@@ -183,7 +179,7 @@ class KernelLoss implements Loss {
     if (layout === 'ranking' && last !== 2) {
       throw new ShapeError(`${this.name}: the last axis of the predictions holds the pair (x1, x2) and must be 2, got sample shape ${formatShape(sampleShape)}`);
     }
-    if (layout === 'triplet' && product(sampleShape) % 3 !== 0) {
+    if (layout === 'triplet' && sizeOf(sampleShape) % 3 !== 0) {
       throw new ShapeError(`${this.name}: a sample holds anchor | positive | negative, so its size must be a multiple of 3, got sample shape ${formatShape(sampleShape)}`);
     }
   }
@@ -322,9 +318,11 @@ export function get(nameOrLoss: string | Loss, config?: Record<string, unknown>)
     return nameOrLoss;
   }
   if (typeof nameOrLoss !== 'string') throw new ValueError(`losses.get: expected a loss name or a Loss object, got ${nameOrLoss === null ? 'null' : typeof nameOrLoss}`);
-  const name = (Object.prototype.hasOwnProperty.call(DEFINITIONS, nameOrLoss) ? nameOrLoss : ALIASES[nameOrLoss]) as LossName | undefined;
-  if (name === undefined || !Object.prototype.hasOwnProperty.call(DEFINITIONS, name)) {
-    throw new ValueError(`losses.get: unknown loss '${nameOrLoss}'; valid names are ${LOSS_NAMES.join(', ')} (aliases: ${Object.keys(ALIASES).join(', ')})`);
+  // Keras's snake_case names ('categorical_crossentropy') are the camelCase ones.
+  const camel = nameOrLoss.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const name = [nameOrLoss, camel].map((n) => (Object.hasOwn(DEFINITIONS, n) ? n : Object.hasOwn(ALIASES, n) ? ALIASES[n] : undefined)).find((n) => n !== undefined) as LossName | undefined;
+  if (name === undefined) {
+    throw new ValueError(`losses.get: unknown loss '${nameOrLoss}'; valid names are ${LOSS_NAMES.join(', ')} or their snake_case forms (aliases: ${Object.keys(ALIASES).join(', ')})`);
   }
   return new KernelLoss(name, readConfig(name, DEFINITIONS[name], config));
 }

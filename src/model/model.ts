@@ -12,7 +12,7 @@ import type { Optimizer, ParamRef } from '../optimizers/optimizer.js';
 import { get as getOptimizer } from '../optimizers/index.js';
 import { ProgressBar } from '../progress.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
-import { Tensor, sizeOf, type Shape } from '../tensor.js';
+import { Tensor, describeValue, sizeOf, type Shape } from '../tensor.js';
 import { InputLayer } from '../layers/core.js';
 import { formatSample, trainableVersion, type CallContext, type Layer, type SymbolicTensor } from '../layers/layer.js';
 import { buildGraph, type Graph } from './graph.js';
@@ -245,11 +245,11 @@ export class Model implements TrainingModel {
 
   /** Initialises every layer that has no values yet, from `seed` (stream per layer index). */
   protected ensureInitialized(seed = this.seed): void {
-    const graph = this.graph!;
-    const root = new Rng(seed);
-    graph.layers.forEach((layer, i) => {
-      if (!layer.weightsInitialized) layer.initializeWeights(root.split(streamId(StreamPurpose.initializer, i)));
-    });
+    const layers = this.graph!.layers;
+    let root: Rng | undefined; // made only when a layer needs it: trainStep calls this every step
+    for (let i = 0; i < layers.length; i++) {
+      if (!layers[i]!.weightsInitialized) layers[i]!.initializeWeights((root ??= new Rng(seed)).split(streamId(StreamPurpose.initializer, i)));
+    }
   }
 
   // ---- weights ------------------------------------------------------------------------------
@@ -355,20 +355,20 @@ export class Model implements TrainingModel {
   /** Validates model inputs (a Tensor or one per input) and returns them as a list. */
   private checkInputs(x: Tensor | readonly Tensor[], who: string): Tensor[] {
     const xs = x instanceof Tensor ? [x] : Array.isArray(x) ? [...x] : undefined;
-    if (xs === undefined || xs.length === 0 || !xs.every((t) => t instanceof Tensor)) {
+    if (xs === undefined || xs.length === 0 || !allTensors(xs)) {
       throw new ValueError(`${this.name}.${who}: x must be a Tensor (or an array of Tensors, one per input), got ${x === null ? 'null' : typeof x}`);
     }
-    const graph = this.requireGraph(who, xs[0]!.shape.slice(1));
+    const graph = this.graph ?? this.requireGraph(who, xs[0]!.shape.slice(1));
     if (xs.length !== graph.inputs.length) throw new ValueError(`${this.name}.${who}: the model has ${graph.inputs.length} inputs, got ${xs.length} tensors`);
     const n = xs[0]!.shape[0];
-    xs.forEach((t, i) => {
+    for (let i = 0; i < xs.length; i++) {
+      const t = xs[i]!;
       const input = graph.inputs[i]!;
-      const sample = t.shape.slice(1);
-      if (t.rank < 1 || sample.length !== input.shape.length || sample.some((d, j) => d !== input.shape[j])) {
+      if (!matchesSample(t.shape, input.shape)) {
         throw new ShapeError(`${this.consumerName(input)}: expected input ${formatSample(input.shape)}, got ${formatShape(t.shape)}`);
       }
       if (t.shape[0] !== n) throw new ShapeError(`${this.name}.${who}: inputs have different numbers of samples: ${formatShape(xs[0]!.shape)} and ${formatShape(t.shape)}`);
-    });
+    }
     return xs;
   }
 
@@ -416,9 +416,14 @@ export class Model implements TrainingModel {
 
   /** Gradient buffers of the trainable weights, registered with the optimizer; rebuilt when `trainable` flags change. */
   private trainState(): TrainState {
+    const t = this.train;
+    return t !== undefined && t.version === trainableVersion && t.layers === this.graph!.layers ? t : this.buildTrainState();
+  }
+
+  /** Frees the training plans and gradients and makes them again (the trainable set or the graph changed). */
+  private buildTrainState(): TrainState {
     const graph = this.graph!;
     const c = this.compiled!;
-    if (this.train !== undefined && this.train.version === trainableVersion && this.train.layers === graph.layers) return this.train;
     for (const [key, p] of [...this.resources.plans]) {
       if (key.startsWith('t')) {
         p.free();
@@ -684,7 +689,7 @@ export class Model implements TrainingModel {
             // (callbacks.terminateOnNaN) ends training gracefully instead of the error.
             batchLogs.loss = onNonFinite === 'skip' ? (seen > 0 ? lossSum / seen : NaN) : loss;
           }
-          for (const m of c.metrics) batchLogs[m.name] = m.result();
+          for (let i = 0; i < c.metrics.length; i++) batchLogs[c.metrics[i]!.name] = c.metrics[i]!.result(); // no iterator per batch
           const ended = runHooks(all, 'onBatchEnd', s, batchLogs);
           if (ended !== undefined) await ended;
           if (!Number.isFinite(loss) && onNonFinite !== 'skip') {
@@ -916,6 +921,19 @@ export class Model implements TrainingModel {
   }
 }
 
+/** Whether every element is a Tensor (a loop, not `every` with a closure: trainStep checks this every step). */
+function allTensors(xs: readonly unknown[]): boolean {
+  for (let i = 0; i < xs.length; i++) if (!(xs[i] instanceof Tensor)) return false;
+  return true;
+}
+
+/** Whether `shape` is [batch, ...sample] (compared in place: trainStep checks this every step). */
+function matchesSample(shape: Shape, sample: Shape): boolean {
+  if (shape.length !== sample.length + 1) return false;
+  for (let j = 0; j < sample.length; j++) if (shape[j + 1] !== sample[j]) return false;
+  return true;
+}
+
 const NO_GRADS: readonly number[] = [];
 
 type Hook = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd';
@@ -928,11 +946,17 @@ function runHooks(callbacks: readonly Callback[], hook: Hook, arg?: number | Log
   for (let i = from; i < callbacks.length; i++) {
     const cb = callbacks[i]!;
     const r = (cb[hook] as (a?: unknown, b?: unknown) => void | Promise<void>).call(cb, arg, logs);
-    if (r !== undefined && typeof (r as Promise<void>).then === 'function') {
-      return (r as Promise<void>).then(() => runHooks(callbacks, hook, arg, logs, i + 1));
-    }
+    if (r !== undefined && typeof (r as Promise<void>).then === 'function') return continueHooks(r as Promise<void>, callbacks, hook, arg, logs, i + 1);
   }
   return undefined;
+}
+
+/**
+ * The rest of runHooks after a hook returned a promise. Kept out of runHooks so its synchronous
+ * path (every batch) captures nothing: a closure there makes V8 allocate its context on every call.
+ */
+function continueHooks(pending: Promise<void>, callbacks: readonly Callback[], hook: Hook, arg: number | Logs | undefined, logs: Logs | undefined, next: number): Promise<void> {
+  return pending.then(() => runHooks(callbacks, hook, arg, logs, next));
 }
 
 /**
@@ -947,16 +971,12 @@ function drive<T>(gen: Generator<Promise<unknown>, T, unknown>, at: IteratorResu
   );
 }
 
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (v instanceof Tensor) return `a Tensor ${formatShape(v.shape)}`;
-  return typeof v;
-}
 
 /** Copies rows (samples) from a JS array into wasm memory, in `order` or contiguously. */
 function copyRows(mem: Float32Array, dst: number, src: Float32Array, size: number, order: Int32Array | undefined, start: number, count: number): void {
   if (order === undefined) {
-    mem.set(src.subarray(start * size, (start + count) * size), dst);
+    // The whole array (trainStep, predict on one batch) needs no subarray view.
+    mem.set(start === 0 && count * size === src.length ? src : src.subarray(start * size, (start + count) * size), dst);
     return;
   }
   for (let i = 0; i < count; i++) {

@@ -3,7 +3,7 @@
 // `Loss.compute` on buffers already in wasm memory instead.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { readF32, withScratch, writeF32 } from '../backend/memory.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, describeValue, sameShape } from '../tensor.js';
 import type { Loss } from '../losses/loss.js';
 import { get } from '../losses/registry.js';
 
@@ -23,10 +23,6 @@ export interface LossEvaluation {
   gradient: Tensor;
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
 /**
  * Evaluates a loss (a Loss object or a registered name) on tensors. yPred is [batch, ...sample];
  * yTrue must be [batch, ...loss.targetSampleShape(sample)]; a trailing axis of 1 may be added or
@@ -35,7 +31,10 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 export function evaluateLoss(loss: Loss | string, yTrue: Tensor, yPred: Tensor, options: LossEvalOptions = {}): LossEvaluation {
   const l = get(loss);
   const who = l.name;
-  if (!(yPred instanceof Tensor) || !(yTrue instanceof Tensor)) throw new ValueError(`${who}: yTrue and yPred must be Tensors`);
+  if (!(yPred instanceof Tensor) || !(yTrue instanceof Tensor)) {
+    throw new ValueError(`${who}: yTrue and yPred must be Tensors, got ${describeValue(yTrue)} and ${describeValue(yPred)}`);
+  }
+  if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object, got ${options === null ? 'null' : typeof options}`);
   if (yPred.rank === 0) throw new ShapeError(`${who}: yPred must have a batch axis, got shape ${formatShape(yPred.shape)}`);
   const batch = yPred.shape[0]!;
   const sampleShape = yPred.shape.slice(1);

@@ -1,6 +1,6 @@
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { kernels } from '../backend/wasm.js';
-import { withScratch, writeF32, readF32 } from '../backend/memory.js';
+import { scratch, withScratch, writeF32, readF32 } from '../backend/memory.js';
 import { Tensor, expectRank } from '../tensor.js';
 
 /** Flag bits of the wasm GEMM driver (mirrors assembly/gemm.ts). */
@@ -26,51 +26,65 @@ export interface GemmCall {
   ldc?: number;
 }
 
-/** Byte range [start, end) of a row-major rows x cols block with leading dimension ld; empty if no elements. */
-function span(ptr: number, rows: number, cols: number, ld: number): [number, number] {
-  return rows > 0 && cols > 0 ? [ptr, ptr + ((rows - 1) * ld + cols) * 4] : [ptr, ptr];
+/** End byte (exclusive) of a row-major rows x cols block at `ptr` with leading dimension ld; `ptr` if empty. */
+function spanEnd(ptr: number, rows: number, cols: number, ld: number): number {
+  return rows > 0 && cols > 0 ? ptr + ((rows - 1) * ld + cols) * 4 : ptr;
 }
 
-function overlaps([s0, e0]: [number, number], [s1, e1]: [number, number]): boolean {
-  return s0 < e1 && s1 < e0;
+function checkLeading(name: string, ld: number, cols: number): void {
+  if (!(ld >= cols)) throw new ValueError(`gemm: ${name} must be at least the row length ${cols}, got ${ld}`);
+}
+
+/** Throws if C's byte range [c0, c1) overlaps the operand's [s, e) (plain numbers: nothing allocated unless it throws). */
+function checkDisjoint(c0: number, c1: number, name: string, s: number, e: number): void {
+  if (c0 < e && s < c1) {
+    throw new ValueError(`gemm: C (bytes ${c0}..${c1}) overlaps ${name} (bytes ${s}..${e}); C must not alias A, B or the bias`);
+  }
 }
 
 /**
- * Runs the GEMM driver on buffers already in wasm memory (what layers call).
+ * Runs the GEMM driver on buffers already in wasm memory (what layers call every step).
  * Aliasing: C must not overlap A, B or the bias (the driver reads A and B after writing parts of
- * C); A and B may be the same buffer. Throws a ValueError for overlapping C or a leading
- * dimension shorter than its row. Scratch for packing comes from the arena.
+ * C); A and B may be the same buffer. Throws a ValueError for sizes that are not non-negative
+ * integers, overlapping C or a leading dimension shorter than its row. Scratch for packing comes
+ * from the arena. Allocates nothing on the JS heap (it runs every training step).
  */
 export function gemm(call: GemmCall): void {
-  const k = kernels();
-  const transposeA = call.transposeA ?? false;
-  const transposeB = call.transposeB ?? false;
+  const { m, n, k: kk } = call;
+  if (!(Number.isSafeInteger(m) && m >= 0 && Number.isSafeInteger(n) && n >= 0 && Number.isSafeInteger(kk) && kk >= 0)) {
+    throw new ValueError(`gemm: m, n and k must be non-negative integers, got m=${m}, n=${n}, k=${kk}`);
+  }
+  const transposeA = call.transposeA === true;
+  const transposeB = call.transposeB === true;
   const flags =
     (transposeA ? GemmFlags.transposeA : 0) |
     (transposeB ? GemmFlags.transposeB : 0) |
     (call.accumulate ? GemmFlags.accumulate : 0);
-  const [aRows, aCols] = transposeA ? [call.k, call.m] : [call.m, call.k];
-  const [bRows, bCols] = transposeB ? [call.n, call.k] : [call.k, call.n];
+  const aRows = transposeA ? kk : m;
+  const aCols = transposeA ? m : kk;
+  const bRows = transposeB ? n : kk;
+  const bCols = transposeB ? kk : n;
   const lda = call.lda ?? aCols;
   const ldb = call.ldb ?? bCols;
-  const ldc = call.ldc ?? call.n;
-  for (const [name, ld, cols] of [['lda', lda, aCols], ['ldb', ldb, bCols], ['ldc', ldc, call.n]] as const) {
-    if (!(ld >= cols)) throw new ValueError(`gemm: ${name} must be at least the row length ${cols}, got ${ld}`);
+  const ldc = call.ldc ?? n;
+  checkLeading('lda', lda, aCols);
+  checkLeading('ldb', ldb, bCols);
+  checkLeading('ldc', ldc, n);
+  const bias = call.bias ?? 0;
+  const c0 = call.c;
+  const c1 = spanEnd(c0, m, n, ldc);
+  checkDisjoint(c0, c1, 'A', call.a, spanEnd(call.a, aRows, aCols, lda));
+  checkDisjoint(c0, c1, 'B', call.b, spanEnd(call.b, bRows, bCols, ldb));
+  checkDisjoint(c0, c1, 'bias', bias, bias !== 0 ? bias + n * 4 : bias);
+  const k = kernels();
+  const arena = scratch();
+  const mark = arena.mark();
+  try {
+    const work = arena.alloc(k.f32_gemm_scratch_bytes!(m, n, kk));
+    k.f32_gemm!(flags, m, n, kk, call.a, lda, call.b, ldb, c0, ldc, bias, work);
+  } finally {
+    arena.reset(mark);
   }
-  const c = span(call.c, call.m, call.n, ldc);
-  for (const [name, range] of [
-    ['A', span(call.a, aRows, aCols, lda)],
-    ['B', span(call.b, bRows, bCols, ldb)],
-    ['bias', span(call.bias ?? 0, 1, call.bias ? call.n : 0, call.n)],
-  ] as const) {
-    if (overlaps(c, range)) {
-      throw new ValueError(`gemm: C (bytes ${c[0]}..${c[1]}) overlaps ${name} (bytes ${range[0]}..${range[1]}); C must not alias A, B or the bias`);
-    }
-  }
-  withScratch((alloc) => {
-    const work = alloc(k.f32_gemm_scratch_bytes!(call.m, call.n, call.k));
-    k.f32_gemm!(flags, call.m, call.n, call.k, call.a, lda, call.b, ldb, call.c, ldc, call.bias ?? 0, work);
-  });
 }
 
 /** Options of `ops.matmul`. */

@@ -88,6 +88,34 @@ describe('io.save / io.load', () => {
     await expect(io.load('nope' as unknown as Uint8Array)).rejects.toThrow(/expected a Uint8Array/);
   });
 
+  test('rejects a well-formed file whose header lists malformed tensors, and bad options', async () => {
+    const bytes = io.save(cnn());
+    // Re-pack the bytes with an edited header (valid magic, version and checksum).
+    const repack = (edit: (header: Record<string, unknown>) => void): Uint8Array => {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const headerLength = view.getUint32(8, true);
+      const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as Record<string, unknown>;
+      edit(header);
+      const text = new TextEncoder().encode(JSON.stringify(header));
+      const padded = Math.ceil(text.length / 4) * 4;
+      const payload = bytes.subarray(12 + Math.ceil(headerLength / 4) * 4, bytes.length - 4);
+      const out = new Uint8Array(12 + padded + payload.length + 4);
+      const w = new DataView(out.buffer);
+      out.set(bytes.subarray(0, 8), 0);
+      w.setUint32(8, text.length, true);
+      out.set(text, 12);
+      out.set(payload, 12 + padded);
+      w.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+      return out;
+    };
+    expect((await io.load(repack(() => {}))).layers.length).toBeGreaterThan(0); // the repacking itself is sound
+    const badShape = repack((h) => ((h.weights as Array<Record<string, unknown>>)[0]!.shape = 'x'));
+    await expect(io.load(badShape)).rejects.toThrow(/io\.load: weight 0 has a malformed entry: .*"shape":"x"/);
+    const badSlots = repack((h) => ((h.optimizer as Record<string, unknown>).slots = 3));
+    await expect(io.load(badSlots)).rejects.toThrow(/io\.load: the optimizer state is malformed/);
+    await expect(io.load(bytes, null as never)).rejects.toThrow('io.load: options must be an object, got null');
+  });
+
   test('crc32 matches the standard check value', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { gemmReference } from '../reference/gemm.js';
 import { expectClose, fromWasm, randomArray, toWasm, k } from '../util.js';
-import { heap } from '../../src/backend/memory.js';
+import { heap, scratch } from '../../src/backend/memory.js';
 import { GemmFlags, gemm } from '../../src/ops/matmul.js';
 import { ValueError } from '../../src/errors.js';
 
@@ -217,6 +217,27 @@ describe('gemm (pointer-level binding of f32_gemm)', () => {
       expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 64, c: buf + 512, bias: buf + 520 })).toThrow(/overlaps bias/);
       expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 64, c: buf + 512, lda: 3 })).toThrow(/gemm: lda must be at least the row length 4, got 3/);
       expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 64, c: buf + 512, ldc: 2 })).toThrow(ValueError);
+      expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 64, c: buf + 512, ldb: 3, transposeB: true })).toThrow(/gemm: ldb must be at least the row length 4, got 3/);
+      // Aᵀ stored [k=4, m=2] with lda 8 ends at byte 104; C at 100 overlaps it (it would not if A were [2, 4]).
+      expect(() => gemm({ m: 2, n: 2, k: 4, a: buf, lda: 8, b: buf + 1024, c: buf + 100, transposeA: true })).toThrow(/overlaps A \(bytes \d+\.\.\d+\)/);
+      expect(() => gemm({ m: 2, n: 2, k: 4, a: buf, lda: 8, b: buf + 1024, c: buf + 100 })).not.toThrow();
+      expect(() => gemm({ m: 2.5, n: 4, k: 4, a: buf, b: buf + 64, c: buf + 512 })).toThrow(/gemm: m, n and k must be non-negative integers, got m=2.5, n=4, k=4/);
+      expect(() => gemm({ m: 4, n: -1, k: 4, a: buf, b: buf + 64, c: buf + 512 })).toThrow(/got m=4, n=-1, k=4/);
+      expect(() => gemm({ m: 4, n: 4, k: Number.NaN, a: buf, b: buf + 64, c: buf + 512 })).toThrow(/k=NaN/);
+    } finally {
+      heap().free(buf);
+    }
+  });
+
+  test('releases its packing scratch on return and on throw', () => {
+    const buf = heap().alloc(4096);
+    const arena = scratch();
+    const mark = arena.mark();
+    try {
+      gemm({ m: 5, n: 7, k: 3, a: buf, b: buf + 256, c: buf + 1024 });
+      expect(arena.mark()).toBe(mark);
+      expect(() => gemm({ m: 4, n: 4, k: 4, a: buf, b: buf + 256, c: buf + 32 })).toThrow(/overlaps A/);
+      expect(arena.mark()).toBe(mark);
     } finally {
       heap().free(buf);
     }

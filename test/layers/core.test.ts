@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { layers, Input, Model, Sequential, tensor, ShapeError } from '../../src/index.js';
 import { expectClose, randomArray } from '../util.js';
 import { gradCheck } from './gradcheck.js';
-import { fromConfig as layersFromConfig } from '../../src/layers/index.js';
+import { fromConfig as layersFromConfig, registerLayer } from '../../src/layers/index.js';
 import { serializeValue } from '../../src/io/format.js';
 
 describe('Dense', () => {
@@ -169,4 +169,21 @@ describe('layer configs', () => {
       expect(again.weights.map((w) => w.shape)).toEqual(layer.weights.map((w) => w.shape));
     });
   }
+});
+
+describe('base layer options', () => {
+  test('trainable must be a boolean and batchInputShape a batch size plus a sample shape', () => {
+    expect(() => layers.dense({ units: 2, trainable: 'no' as never, name: 'd_opts' })).toThrow('d_opts: trainable must be a boolean, got no');
+    expect(() => layers.dense({ units: 2, batchInputShape: [8] })).toThrow(/batchInputShape must be \[batch or null, \.\.\.sample shape\], got \[8\]/);
+    expect(() => layers.dense({ units: 2, batchInputShape: [null, 0] })).toThrow(/batchInputShape \(after the batch size\): expected a list of positive integers .* got \[0\]/);
+    expect(layers.dense({ units: 2, batchInputShape: [null, 3] }).declaredInputShape).toEqual([3]);
+    expect(layers.dense({ units: 2, trainable: false }).trainable).toBe(false);
+  });
+
+  test('registerLayer validates its arguments and fromConfig then knows the class', () => {
+    expect(() => registerLayer('', () => layers.flatten())).toThrow('layers.registerLayer: className must be a non-empty string, got ""');
+    expect(() => registerLayer('MyFlatten', null as never)).toThrow('layers.registerLayer: make must be a function (config) => Layer, got null');
+    registerLayer('MyFlatten', (c) => layers.flatten(c));
+    expect(layersFromConfig('MyFlatten', { name: 'mine' }).name).toBe('mine');
+  });
 });

@@ -112,6 +112,10 @@ describe('regularizers', () => {
     expect(regularizers.getRegularizer('l1').getConfig()).toEqual({ l1: 0.01, l2: 0 });
     expect(regularizers.l1l2({ l1: 0.1 }).getConfig()).toEqual({ l1: 0.1, l2: 0.01 });
     expect(() => regularizers.l2({ l2: -1 })).toThrow(/l2 must be a finite number >= 0/);
+    expect(regularizers.l2(0.3).getConfig()).toEqual({ l1: 0, l2: 0.3 });
+    expect(() => regularizers.l1(null as never)).toThrow('regularizers.l1: expected a number or an options object, got null');
+    expect(() => regularizers.l2('0.1' as never)).toThrow('regularizers.l2: expected a number or an options object, got string');
+    expect(() => regularizers.l1l2(0.1 as never)).toThrow('regularizers.l1l2: expected an options object, got number');
     expect(() => regularizers.getRegularizer('l3' as never)).toThrow(/unknown regularizer "l3"; valid names: l1, l2, l1l2/);
     const d = layers.dense({ units: 2, kernelRegularizer: 'l1' });
     d.apply(Input({ shape: [3] }));

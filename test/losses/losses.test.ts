@@ -72,6 +72,16 @@ describe('losses.get', () => {
     expect(losses.get('mse').name).toBe('meanSquaredError');
     expect(losses.get('kld').name).toBe('kullbackLeiblerDivergence');
   });
+  test('accepts Keras snake_case names, with options', () => {
+    expect(losses.get('categorical_crossentropy').name).toBe('categoricalCrossentropy');
+    expect(losses.get('sparse_categorical_crossentropy', { fromLogits: true }).getConfig()).toEqual({ fromLogits: true });
+    expect(losses.get('mean_squared_logarithmic_error').name).toBe('meanSquaredLogarithmicError');
+    expect(losses.get('kl_divergence').name).toBe('kullbackLeiblerDivergence');
+    expect(losses.get('log_cosh').name).toBe('logCosh');
+    expect(() => losses.get('categorical_crossentropyy')).toThrow(/losses\.get: unknown loss 'categorical_crossentropyy'; valid names are .* or their snake_case forms/);
+    expect(() => losses.get('constructor')).toThrow(/unknown loss 'constructor'/);
+    expect(() => losses.get('__proto__')).toThrow(/unknown loss '__proto__'/);
+  });
   test('passes a Loss object through and round-trips getConfig', () => {
     const l = losses.binaryCrossentropy({ fromLogits: true, posWeight: 3 });
     expect(losses.get(l)).toBe(l);
@@ -97,6 +107,12 @@ describe('errors', () => {
       .toThrow(/meanSquaredError: yTrue \[2, 3\] does not match yPred \[2, 4\]; expected yTrue \[2, 4\]/);
     expect(() => losses.compute('sparseCategoricalCrossentropy', tensor(new Float32Array(6), [2, 3]), tensor(new Float32Array(6), [2, 3])))
       .toThrow(/yTrue \[2, 3\] does not match yPred \[2, 3\]; expected yTrue \[2\]/);
+  });
+  test('non-tensor arguments and non-object options are named with what was received', () => {
+    const t = tensor([1, 2], [2, 1]);
+    expect(() => losses.evaluateLoss('mse', [1, 2] as never, t)).toThrow('meanSquaredError: yTrue and yPred must be Tensors, got an array and a Tensor [2, 1]');
+    expect(() => losses.evaluateLoss('mse', t, null as never)).toThrow('got a Tensor [2, 1] and null');
+    expect(() => losses.evaluateLoss('mse', t, t, null as never)).toThrow('meanSquaredError: options must be an object, got null');
   });
   test('a sparse label out of range names the bad value and row', () => {
     const pred = tensor(new Float32Array(12).fill(0.25), [3, 4]);

@@ -53,6 +53,21 @@ describe('metrics', () => {
     expect(run(metrics.auc(), [{ t: [1, 0, 1, 0], p: [0.9, 0.1, 0.8, 0.3], predShape: [1], targetSize: 1 }])).toBeCloseTo(1, 3);
   });
 
+  test('thresholds: used by precision and recall, and validated with the metric named', () => {
+    const b = [{ t: [1, 1, 0, 0], p: [0.9, 0.4, 0.6, 0.1], predShape: [1], targetSize: 1 }];
+    expect(run(metrics.precision({ threshold: 0.3 }), b)).toBeCloseTo(2 / 3, 12);
+    expect(run(metrics.recall({ threshold: 0.3 }), b)).toBe(1);
+    expect(() => metrics.binaryAccuracy({ threshold: Number.NaN })).toThrow('metrics.binaryAccuracy: threshold must be a finite number, got NaN');
+    expect(() => metrics.precision({ threshold: '0.5' as unknown as number })).toThrow('metrics.precision: threshold must be a finite number, got 0.5');
+    expect(() => metrics.recall({ threshold: Infinity })).toThrow('metrics.recall: threshold must be a finite number, got Infinity');
+  });
+
+  test('mean squared error sums exact squares', () => {
+    // (3 - 0)^2 + (0.1 - 0)^2 in f32 then f64, as d * d: no pow rounding.
+    const d = Math.fround(0.1);
+    expect(run(metrics.meanSquaredError(), [{ t: [0, 0], p: [3, 0.1], predShape: [2], targetSize: 2 }])).toBe((9 + d * d) / 2);
+  });
+
   test('accuracy is resolved from the loss like Keras and keeps its name', () => {
     const ctx = { fromLogits: false, predSize: 10, targetSize: 1 };
     expect(metrics.getMetric('accuracy', { ...ctx, lossName: 'sparseCategoricalCrossentropy' }).name).toBe('accuracy');

@@ -181,3 +181,32 @@ describe('transfer learning', () => {
     expect(Array.from(b.getWeights()[0]!.data)).toEqual(Array.from(wa));
   });
 });
+
+describe('trainStep checks every call', () => {
+  test('rejects inputs whose sample shape or rank does not match, naming the layer', () => {
+    const model = new Sequential([layers.dense({ units: 2, inputShape: [3], name: 'head' })], { seed: 3 });
+    model.compile({ optimizer: optimizers.sgd(), loss: losses.meanSquaredError() });
+    const y = tensor(new Float32Array(4), [2, 2]);
+    expect(() => model.trainStep(tensor(new Float32Array(8), [2, 4]), y)).toThrow('head: expected input [*, 3], got [2, 4]');
+    expect(() => model.trainStep(tensor(new Float32Array(6), [2, 3, 1]), y)).toThrow('head: expected input [*, 3], got [2, 3, 1]');
+    expect(() => model.trainStep(tensor(new Float32Array(3), [3]), y)).toThrow('head: expected input [*, 3], got [3]');
+    expect(Number.isFinite(model.trainStep(tensor(new Float32Array(6), [2, 3]), y))).toBe(true);
+  });
+
+  test('repeated steps are the same as fit one batch at a time (initialisation happens once)', async () => {
+    const make = () => {
+      const m = new Sequential([layers.dense({ units: 4, activation: 'tanh', inputShape: [3] }), layers.dense({ units: 1 })], { seed: 9 });
+      m.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: losses.meanSquaredError() });
+      return m;
+    };
+    const x = tensor(randomArray(12, 4), [4, 3]);
+    const y = tensor(randomArray(4, 5), [4, 1]);
+    const a = make();
+    for (let i = 0; i < 3; i++) a.trainStep(x, y);
+    const b = make();
+    await b.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
+    const wa = a.getWeights().map((w) => Array.from(w.data));
+    const wb = b.getWeights().map((w) => Array.from(w.data));
+    expect(wa).toEqual(wb);
+  });
+});
