@@ -1,18 +1,11 @@
 // Small kernels the layer graph needs that belong to no other family: elementwise accumulation
 // (residual adds, gradient fan-in), strided row copies (concatenation), bias gradients and the
 // weight-regulariser penalty. Plain loops with SIMD bodies; scalar tails.
+import { addRow } from './geometry';
 
 /** dst[0..n) += src[0..n). Used by `add` (forward and backward) and gradient fan-in. */
 export function f32_accumulate(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
-  }
+  addRow(dst, src, n);
 }
 
 /**
