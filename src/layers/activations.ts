@@ -3,7 +3,7 @@
 import { resolveActivation, activationForwardPtr, activationBackwardPtr, preluForwardPtr, preluBackwardPtr } from '../ops/activation.js';
 import { ValueError } from '../errors.js';
 import type { Shape } from '../tensor.js';
-import { Layer, singleInput, type ActivationStage, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { Layer, layerOptions, singleInput, type ActivationStage, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
 import type { InitializerLike } from '../initializers.js';
 import type { RegularizerLike } from '../regularizers.js';
 
@@ -45,6 +45,8 @@ export interface ActivationConfig extends BaseLayerConfig {
 /** Applies an activation function elementwise (softmax over the last axis). */
 export class Activation extends Layer<ActivationConfig> {
   readonly className = 'Activation';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<ActivationConfig>()('activation');
   private readonly stage: ActivationStage | undefined;
   constructor(config: ActivationConfig, prefix = 'activation') {
     super(config, prefix);
@@ -76,6 +78,8 @@ export interface PReLUConfig extends BaseLayerConfig {
 /** Parametric ReLU: y = x for x > 0, alpha·x otherwise, with a learned alpha per (unshared) position. */
 export class PReLU extends Layer<PReLUConfig> {
   readonly className = 'PReLU';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<PReLUConfig>()('alphaInitializer', 'alphaRegularizer', 'sharedAxes');
   constructor(config: PReLUConfig = {}) {
     super(config, 'p_re_lu');
   }

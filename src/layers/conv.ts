@@ -19,7 +19,7 @@ import {
 import type { Shape } from '../tensor.js';
 import { activationStage, type ActivationLike } from './activations.js';
 import { GeometryCache } from './geometry-cache.js';
-import { Layer, formatSample, singleInput, type ActivationStage, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { Layer, layerOptions, formatSample, singleInput, type ActivationStage, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
 
 /** Options shared by the convolution layers (Keras names). */
 export interface ConvBaseConfig extends BaseLayerConfig {
@@ -140,6 +140,8 @@ function kernelDims(size: number | readonly [number, number]): [number, number] 
 /** 2-D convolution over NHWC images; kernel [kh, kw, inChannels, filters], bias [filters]. */
 export class Conv2D extends ConvBase<Conv2DConfig> {
   readonly className = 'Conv2D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<Conv2DConfig>()('filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'biasInitializer', 'biasRegularizer', 'dataFormat', 'kernelInitializer', 'kernelRegularizer');
   protected readonly kind = 'conv2d';
   constructor(config: Conv2DConfig) {
     super(config, 'conv2d');
@@ -165,6 +167,8 @@ export interface DepthwiseConv2DConfig extends ConvBaseConfig {
 /** Depthwise 2-D convolution: each input channel convolved with its own depthMultiplier filters. */
 export class DepthwiseConv2D extends ConvBase<DepthwiseConv2DConfig> {
   readonly className = 'DepthwiseConv2D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<DepthwiseConv2DConfig>()('depthMultiplier', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'biasInitializer', 'biasRegularizer', 'dataFormat', 'depthwiseInitializer', 'depthwiseRegularizer');
   protected readonly kind = 'depthwiseConv2d';
   constructor(config: DepthwiseConv2DConfig) {
     super(config, 'depthwise_conv2d');
@@ -191,6 +195,8 @@ export interface Conv2DTransposeConfig extends ConvBaseConfig {
 /** Transposed 2-D convolution (learned upsampling); kernel [kh, kw, filters, inChannels]. */
 export class Conv2DTranspose extends ConvBase<Conv2DTransposeConfig> {
   readonly className = 'Conv2DTranspose';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<Conv2DTransposeConfig>()('filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'biasInitializer', 'biasRegularizer', 'dataFormat', 'kernelInitializer', 'kernelRegularizer');
   protected readonly kind = 'conv2dTranspose';
   constructor(config: Conv2DTransposeConfig) {
     super(config, 'conv2d_transpose');

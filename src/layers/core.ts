@@ -6,7 +6,7 @@ import { sizeOf, type Shape } from '../tensor.js';
 import type { InitializerLike } from '../initializers.js';
 import type { RegularizerLike } from '../regularizers.js';
 import { activationStage, type ActivationLike } from './activations.js';
-import { Layer, checkSampleShape, formatSample, singleInput, GraphNode, type ActivationStage, type BaseLayerConfig, type CallContext, type NodeIO, SymbolicTensor } from './layer.js';
+import { Layer, layerOptions, checkSampleShape, formatSample, singleInput, GraphNode, type ActivationStage, type BaseLayerConfig, type CallContext, type NodeIO, SymbolicTensor } from './layer.js';
 
 /** Options of `layers.input` / `Input()`. */
 export interface InputConfig extends BaseLayerConfig {
@@ -17,6 +17,8 @@ export interface InputConfig extends BaseLayerConfig {
 /** The source of a functional graph: holds the batch copied in by fit/predict. */
 export class InputLayer extends Layer<InputConfig> {
   readonly className = 'InputLayer';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<InputConfig>()('shape');
   readonly shape: Shape;
   constructor(config: InputConfig) {
     super(config, 'input');
@@ -79,6 +81,8 @@ export interface DenseConfig extends BaseLayerConfig {
 /** y = activation(x·W + b) over the last axis; kernel [inUnits, units], bias [units]. */
 export class Dense extends Layer<DenseConfig> {
   readonly className = 'Dense';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<DenseConfig>()('units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer');
   private readonly stage: ActivationStage | undefined;
   constructor(config: DenseConfig) {
     super(config, 'dense');
@@ -126,6 +130,8 @@ export class Dense extends Layer<DenseConfig> {
 /** Flattens each sample to one axis (no copy: the output is the input buffer). */
 export class Flatten extends Layer<BaseLayerConfig> {
   readonly className = 'Flatten';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<BaseLayerConfig>()();
   constructor(config: BaseLayerConfig = {}) {
     super(config, 'flatten');
   }
@@ -148,6 +154,8 @@ export interface ReshapeConfig extends BaseLayerConfig {
 /** Reshapes each sample (no copy: the output is the input buffer). */
 export class Reshape extends Layer<ReshapeConfig> {
   readonly className = 'Reshape';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<ReshapeConfig>()('targetShape');
   constructor(config: ReshapeConfig) {
     super(config, 'reshape');
     const t = config.targetShape;

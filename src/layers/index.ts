@@ -33,11 +33,11 @@ export const activation = (config: ActivationConfig): Activation => new Activati
 /** ReLU. */
 export const relu = (config: BaseLayerConfig = {}): Activation => new Activation({ ...config, activation: 'relu' }, 're_lu');
 /** Leaky ReLU with slope `alpha` (Keras default 0.3) for negative inputs. */
-export const leakyRelu = (config: BaseLayerConfig & { alpha?: number } = {}): Activation =>
-  new Activation({ ...config, activation: { name: 'leakyRelu', alpha: config.alpha ?? 0.3 } as never }, 'leaky_re_lu');
+export const leakyRelu = ({ alpha = 0.3, ...config }: BaseLayerConfig & { alpha?: number } = {}): Activation =>
+  new Activation({ ...config, activation: { name: 'leakyRelu', alpha } as never }, 'leaky_re_lu');
 /** ELU with `alpha` (default 1). */
-export const elu = (config: BaseLayerConfig & { alpha?: number } = {}): Activation =>
-  new Activation({ ...config, activation: { name: 'elu', alpha: config.alpha ?? 1 } as never }, 'elu');
+export const elu = ({ alpha = 1, ...config }: BaseLayerConfig & { alpha?: number } = {}): Activation =>
+  new Activation({ ...config, activation: { name: 'elu', alpha } as never }, 'elu');
 /** Softmax over the last axis. */
 export const softmax = (config: BaseLayerConfig = {}): Activation => new Activation({ ...config, activation: 'softmax' }, 'softmax');
 /** Parametric ReLU with learned slopes. */

@@ -25,6 +25,20 @@ export interface BaseLayerConfig {
   batchInputShape?: readonly (number | null)[];
 }
 
+/** The option names every layer accepts (`BaseLayerConfig`). */
+export const BASE_LAYER_OPTIONS: readonly string[] = ['name', 'trainable', 'inputShape', 'batchInputShape'] satisfies readonly (keyof BaseLayerConfig)[];
+
+type OwnOptions<C> = Exclude<keyof C, keyof BaseLayerConfig> & string;
+
+/**
+ * The option names of a layer config beyond `BaseLayerConfig`, for a layer class's static
+ * `options` list; the compiler rejects a list that misses or misspells one of the config's keys:
+ * `static readonly options = layerOptions<DenseConfig>()('units', 'activation', ...)`.
+ */
+export function layerOptions<C extends BaseLayerConfig>() {
+  return <const K extends readonly OwnOptions<C>[]>(...keys: K & ([OwnOptions<C>] extends [K[number]] ? unknown : { missing: Exclude<OwnOptions<C>, K[number]> })): readonly string[] => keys;
+}
+
 /** One buffer of an execution plan: a batch of values and, when training, their gradient. */
 export interface Slot {
   /** Byte offset of `maxBatch` samples of `shape`. */
@@ -167,8 +181,16 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
   private readonly ownedPtrs: number[] = [];
   private readonly cleanups: Array<{ release(): void }> = [];
 
+  /**
+   * Option names this layer class accepts besides `BASE_LAYER_OPTIONS` (built-in layers declare
+   * them with `layerOptions`); an unknown key throws. A class without the list (a custom layer)
+   * is not checked.
+   */
+  static readonly options: readonly string[] | undefined = undefined;
+
   constructor(config: C, defaultPrefix: string) {
     if (config === null || typeof config !== 'object') throw new ValueError(`${defaultPrefix}: config must be an object, got ${String(config)}`);
+    checkOptionNames(config, (new.target as unknown as { options?: readonly string[] }).options, defaultPrefix);
     this.config = { ...config };
     if (config.name !== undefined && (typeof config.name !== 'string' || config.name === '')) {
       throw new ValueError(`${defaultPrefix}: name must be a non-empty string, got ${String(config.name)}`);
@@ -443,4 +465,13 @@ export function accumulatePtr(dst: number, src: number, n: number): void {
 /** A JS view of n floats at ptr, valid until memory next grows; never keep it. */
 export function viewF32(ptr: number, n: number): Float32Array {
   return f32().subarray(ptr >>> 2, (ptr >>> 2) + n);
+}
+
+/** Throws naming the layer type, the unknown key(s) and the accepted ones (Keras: "Unrecognized keyword arguments"). */
+function checkOptionNames(config: object, options: readonly string[] | undefined, who: string): void {
+  if (options === undefined) return;
+  const unknown = Object.keys(config).filter((key) => !BASE_LAYER_OPTIONS.includes(key) && !options.includes(key));
+  if (unknown.length === 0) return;
+  const names = unknown.map((key) => `'${key}'`).join(', ');
+  throw new ValueError(`${who}: unknown option${unknown.length > 1 ? 's' : ''} ${names}; expected one of ${[...options, ...BASE_LAYER_OPTIONS].join(', ')}`);
 }

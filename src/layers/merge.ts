@@ -2,11 +2,13 @@
 import { kernels } from '../backend/wasm.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { sameShape, type Shape } from '../tensor.js';
-import { Layer, formatSample, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { Layer, layerOptions, formatSample, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
 
 /** Elementwise sum of two or more inputs of the same shape (residual connections). */
 export class Add extends Layer<BaseLayerConfig> {
   readonly className = 'Add';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<BaseLayerConfig>()();
   constructor(config: BaseLayerConfig = {}) {
     super(config, 'add');
   }
@@ -46,6 +48,8 @@ export interface ConcatenateConfig extends BaseLayerConfig {
 /** Joins inputs along one axis; every other axis must match. */
 export class Concatenate extends Layer<ConcatenateConfig> {
   readonly className = 'Concatenate';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<ConcatenateConfig>()('axis');
   constructor(config: ConcatenateConfig = {}) {
     super(config, 'concatenate');
     const axis = config.axis ?? -1;

@@ -15,7 +15,7 @@ import {
   type LayerNormBackwardCall,
 } from '../ops/norm.js';
 import { sizeOf, type Shape } from '../tensor.js';
-import { Layer, fillPtr, formatSample, singleInput, type BaseLayerConfig, type CallContext, type NodeIO, type StateRequest, type Weight } from './layer.js';
+import { Layer, layerOptions, fillPtr, formatSample, singleInput, type BaseLayerConfig, type CallContext, type NodeIO, type StateRequest, type Weight } from './layer.js';
 
 interface NormConfig extends BaseLayerConfig {
   /** Only the last axis (-1, the channels) is supported. */
@@ -120,6 +120,8 @@ export interface BatchNormalizationConfig extends NormConfig {
  */
 export class BatchNormalization extends Normalization<BatchNormalizationConfig> {
   readonly className = 'BatchNormalization';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<BatchNormalizationConfig>()('axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'betaRegularizer', 'gammaRegularizer', 'momentum', 'movingMeanInitializer', 'movingVarianceInitializer');
   private movingMean!: Weight;
   private movingVariance!: Weight;
 
@@ -169,6 +171,8 @@ export type LayerNormalizationConfig = NormConfig;
 /** Layer normalisation: each sample's last axis normalised to zero mean and unit variance, then gamma and beta. */
 export class LayerNormalization extends Normalization<LayerNormalizationConfig> {
   readonly className = 'LayerNormalization';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<LayerNormalizationConfig>()('axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'betaRegularizer', 'gammaRegularizer');
 
   constructor(config: LayerNormalizationConfig = {}) {
     super(config, 'layer_normalization');

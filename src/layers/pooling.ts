@@ -5,7 +5,7 @@ import { avgPool2dBackwardPtr, avgPool2dForwardPtr, globalPool2dGeometry, maxPoo
 import { resizeBackwardPtr, resizeForwardPtr, upSampling2dGeometry, zeroPadding2dGeometry, cropping2dGeometry, type Border2d, type ResizeGeometry } from '../ops/resize.js';
 import type { Shape } from '../tensor.js';
 import { GeometryCache, type Releasable } from './geometry-cache.js';
-import { Layer, singleInput, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { Layer, layerOptions, singleInput, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
 
 /** A single-input NHWC layer with a geometry per batch size. */
 abstract class Windowed<C extends BaseLayerConfig, G extends Releasable & { outputShape: Shape }> extends Layer<C> {
@@ -54,6 +54,8 @@ export interface Pooling2DConfig extends BaseLayerConfig {
 /** Max over each window; the gradient goes to the first maximum. */
 export class MaxPooling2D extends Windowed<Pooling2DConfig, PoolGeometry> {
   readonly className = 'MaxPooling2D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<Pooling2DConfig>()('poolSize', 'strides', 'padding');
   constructor(config: Pooling2DConfig = {}) {
     super(config, 'max_pooling2d');
   }
@@ -72,6 +74,8 @@ export class MaxPooling2D extends Windowed<Pooling2DConfig, PoolGeometry> {
 /** Mean over each window (padded cells not counted, as TensorFlow). */
 export class AveragePooling2D extends Windowed<Pooling2DConfig, PoolGeometry> {
   readonly className = 'AveragePooling2D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<Pooling2DConfig>()('poolSize', 'strides', 'padding');
   constructor(config: Pooling2DConfig = {}) {
     super(config, 'average_pooling2d');
   }
@@ -90,6 +94,8 @@ export class AveragePooling2D extends Windowed<Pooling2DConfig, PoolGeometry> {
 /** Mean over height and width: [*, h, w, c] -> [*, c]. */
 export class GlobalAveragePooling2D extends Windowed<BaseLayerConfig, PoolGeometry> {
   readonly className = 'GlobalAveragePooling2D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<BaseLayerConfig>()();
   constructor(config: BaseLayerConfig = {}) {
     super(config, 'global_average_pooling2d');
   }
@@ -108,6 +114,8 @@ export class GlobalAveragePooling2D extends Windowed<BaseLayerConfig, PoolGeomet
 /** Max over height and width: [*, h, w, c] -> [*, c]. */
 export class GlobalMaxPooling2D extends Windowed<BaseLayerConfig, PoolGeometry> {
   readonly className = 'GlobalMaxPooling2D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<BaseLayerConfig>()();
   constructor(config: BaseLayerConfig = {}) {
     super(config, 'global_max_pooling2d');
   }
@@ -145,6 +153,8 @@ export interface UpSampling2DConfig extends BaseLayerConfig {
 /** Nearest-neighbour upsampling: each pixel repeated size times along height and width. */
 export class UpSampling2D extends Resize<UpSampling2DConfig> {
   readonly className = 'UpSampling2D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<UpSampling2DConfig>()('size', 'interpolation');
   constructor(config: UpSampling2DConfig = {}) {
     super(config, 'up_sampling2d');
     if (config.interpolation !== undefined && config.interpolation !== 'nearest') {
@@ -165,6 +175,8 @@ export interface ZeroPadding2DConfig extends BaseLayerConfig {
 /** Adds rows and columns of zeros around each image. */
 export class ZeroPadding2D extends Resize<ZeroPadding2DConfig> {
   readonly className = 'ZeroPadding2D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<ZeroPadding2DConfig>()('padding');
   constructor(config: ZeroPadding2DConfig = {}) {
     super(config, 'zero_padding2d');
   }
@@ -182,6 +194,8 @@ export interface Cropping2DConfig extends BaseLayerConfig {
 /** Removes rows and columns at the borders of each image. */
 export class Cropping2D extends Resize<Cropping2DConfig> {
   readonly className = 'Cropping2D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<Cropping2DConfig>()('cropping');
   constructor(config: Cropping2DConfig = {}) {
     super(config, 'cropping2d');
   }

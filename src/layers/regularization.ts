@@ -4,7 +4,7 @@ import { kernels } from '../backend/wasm.js';
 import { ValueError } from '../errors.js';
 import { dropoutBackwardPtr, dropoutForwardPtr, gaussianNoiseForwardPtr, type DropoutBackwardCall, type DropoutForwardCall, type GaussianNoiseForwardCall } from '../ops/random.js';
 import type { Shape } from '../tensor.js';
-import { Layer, singleInput, type BaseLayerConfig, type CallContext, type NodeIO, type StateRequest } from './layer.js';
+import { Layer, layerOptions, singleInput, type BaseLayerConfig, type CallContext, type NodeIO, type StateRequest } from './layer.js';
 
 /** Options of `layers.dropout`. */
 export interface DropoutConfig extends BaseLayerConfig {
@@ -15,6 +15,8 @@ export interface DropoutConfig extends BaseLayerConfig {
 /** Inverted dropout: in training, zeroes each value with probability `rate` and scales the rest by 1/(1-rate). */
 export class Dropout extends Layer<DropoutConfig> {
   readonly className = 'Dropout';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<DropoutConfig>()('rate');
   constructor(config: DropoutConfig) {
     super(config, 'dropout');
     if (typeof config.rate !== 'number' || !(config.rate >= 0 && config.rate < 1)) throw new ValueError(`${this.name}: rate must be a number in [0, 1), got ${String(config.rate)}`);
@@ -61,6 +63,8 @@ export interface GaussianNoiseConfig extends BaseLayerConfig {
 /** Adds zero-mean Gaussian noise in training (a regulariser); the identity in inference. */
 export class GaussianNoise extends Layer<GaussianNoiseConfig> {
   readonly className = 'GaussianNoise';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<GaussianNoiseConfig>()('stddev');
   constructor(config: GaussianNoiseConfig) {
     super(config, 'gaussian_noise');
     if (typeof config.stddev !== 'number' || !(config.stddev >= 0) || !Number.isFinite(config.stddev)) {

@@ -49,7 +49,8 @@ export class Geometry<K extends string = string> {
     this.cached = heap().alloc(GEOMETRY_FIELDS.length * 4);
     this.owner = k;
     const view = i32();
-    GEOMETRY_FIELDS.forEach((field, i) => (view[(this.cached >>> 2) + i] = this.struct[field]));
+    const base = this.cached >>> 2;
+    for (let i = 0; i < GEOMETRY_FIELDS.length; i++) view[base + i] = this.struct[GEOMETRY_FIELDS[i]!];
     return this.cached;
   }
 

@@ -17,22 +17,37 @@ import { Tensor, checkShape, sizeOf, type Shape } from '../tensor.js';
 
 const TWO32 = 4294967296;
 
+/** Blocks of four draws covering n floats: ceil(n / 4) without a fractional intermediate (n < 2^32). */
+function blocksOf(n: number): number {
+  return (n + 3 - ((n + 3) % 4)) / 4;
+}
+
+/** Low 32 bits of a block counter (plain integer arithmetic: no fraction is ever formed). */
+function counterLo(c: number): number {
+  return c < TWO32 ? c : c % TWO32;
+}
+
+/** High bits of a block counter: floor(c / 2^32), 0 (no division) below 2^32. */
+function counterHi(c: number): number {
+  return c < TWO32 ? 0 : (c - (c % TWO32)) / TWO32;
+}
+
 /** dst[0..n) = uniform floats in [lo, hi) (f32: may round up to hi) from `rng`. */
 export function randomUniformPtr(dst: number, n: number, lo: number, hi: number, rng: Rng): void {
-  const c = rng.reserve(Math.ceil(n / 4));
-  kernels().f32_random_uniform!(dst, n, lo, hi, rng.seedLo, rng.seedHi, rng.stream, c % TWO32, Math.floor(c / TWO32));
+  const c = rng.reserve(blocksOf(n));
+  kernels().f32_random_uniform!(dst, n, lo, hi, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
 }
 
 /** dst[0..n) = mean + std * z with z standard normal (Box-Muller) from `rng`. */
 export function randomNormalPtr(dst: number, n: number, mean: number, std: number, rng: Rng): void {
-  const c = rng.reserve(Math.ceil(n / 4));
-  kernels().f32_random_normal!(dst, n, mean, std, rng.seedLo, rng.seedHi, rng.stream, c % TWO32, Math.floor(c / TWO32));
+  const c = rng.reserve(blocksOf(n));
+  kernels().f32_random_normal!(dst, n, mean, std, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
 }
 
 /** Like randomNormalPtr, but draws beyond 2 std are redrawn (Keras `TruncatedNormal`). */
 export function truncatedNormalPtr(dst: number, n: number, mean: number, std: number, rng: Rng): void {
-  const c = rng.reserve(Math.ceil(n / 4));
-  kernels().f32_random_truncated_normal!(dst, n, mean, std, rng.seedLo, rng.seedHi, rng.stream, c % TWO32, Math.floor(c / TWO32));
+  const c = rng.reserve(blocksOf(n));
+  kernels().f32_random_truncated_normal!(dst, n, mean, std, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
 }
 
 /** Pointer-level inverted dropout, training mode (see `dropoutForwardPtr`). */
@@ -54,8 +69,8 @@ export interface DropoutForwardCall {
  */
 export function dropoutForwardPtr(call: DropoutForwardCall): void {
   const { rng, n } = call;
-  const c = rng.reserve(Math.ceil(n / 4));
-  kernels().f32_dropout_forward!(call.y, call.mask, call.x, n, call.rate, rng.seedLo, rng.seedHi, rng.stream, c % TWO32, Math.floor(c / TWO32));
+  const c = rng.reserve(blocksOf(n));
+  kernels().f32_dropout_forward!(call.y, call.mask, call.x, n, call.rate, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
 }
 
 /** Pointer-level dropout backward: dx += dy * mask. */
@@ -84,8 +99,8 @@ export interface GaussianNoiseForwardCall {
 /** Gaussian noise in training (Keras `GaussianNoise`); in inference it is the identity. */
 export function gaussianNoiseForwardPtr(call: GaussianNoiseForwardCall): void {
   const { rng, n } = call;
-  const c = rng.reserve(Math.ceil(n / 4));
-  kernels().f32_gaussian_noise_forward!(call.y, call.x, n, call.stddev, rng.seedLo, rng.seedHi, rng.stream, c % TWO32, Math.floor(c / TWO32));
+  const c = rng.reserve(blocksOf(n));
+  kernels().f32_gaussian_noise_forward!(call.y, call.x, n, call.stddev, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
 }
 
 /** Gaussian noise backward, accumulating: dx += dy. */

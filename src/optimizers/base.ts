@@ -72,6 +72,14 @@ const CLIP_KEYS = ['clipValue', 'clipNorm', 'globalClipNorm'] as const;
 /** The option names of OptimizerOptions, for subclasses' `checkKeys`. */
 export const BASE_KEYS = ['learningRate', ...CLIP_KEYS] as const;
 
+/** The clipping an optimizer applies (at most one kind). */
+const enum ClipMode {
+  None = 0,
+  Value = 1,
+  Norm = 2,
+  GlobalNorm = 3,
+}
+
 /** torch.nn.utils.clip_grad_norm_ adds this to the norm before dividing. */
 const CLIP_NORM_EPS = 1e-6;
 
@@ -115,6 +123,13 @@ export abstract class BaseOptimizer implements Optimizer {
   private readonly entries = new Map<string, ParamEntry>();
   private active: ParamEntry[] = [];
   private readonly clip: { value: number; norm: number; globalNorm: number };
+  /**
+   * Which clipping `step()` applies (a small integer, so the hot path reads no double field: a
+   * double-valued field like `Infinity` is boxed on every load by V8's unoptimised tiers) and its
+   * limit (read only when clipping).
+   */
+  private readonly clipMode: ClipMode;
+  private readonly clipLimit: number;
   /** Slot blocks, freed when this optimizer is garbage-collected. */
   protected readonly blocks: SlotBlocks = { heap: undefined, ptrs: [] };
 
@@ -130,6 +145,9 @@ export abstract class BaseOptimizer implements Optimizer {
       norm: options.clipNorm === undefined ? Infinity : checkOption(who, 'clipNorm', options.clipNorm, 0, Infinity, true),
       globalNorm: options.globalClipNorm === undefined ? Infinity : checkOption(who, 'globalClipNorm', options.globalClipNorm, 0, Infinity, true),
     };
+    const clip = this.clip;
+    this.clipMode = clip.globalNorm !== Infinity ? ClipMode.GlobalNorm : clip.norm !== Infinity ? ClipMode.Norm : clip.value !== Infinity ? ClipMode.Value : ClipMode.None;
+    this.clipLimit = [0, clip.value, clip.norm, clip.globalNorm][this.clipMode]!;
   }
 
   /** Names of the slots each parameter gets, in the order `update` reads `entry.slots`. */
@@ -273,21 +291,23 @@ export abstract class BaseOptimizer implements Optimizer {
   }
 
   private clipGradients(k: Kernels): void {
+    const mode = this.clipMode;
+    if (mode === ClipMode.None) return;
     const active = this.active;
-    const { value, norm, globalNorm } = this.clip;
-    if (globalNorm !== Infinity) {
+    const limit = this.clipLimit;
+    if (mode === ClipMode.GlobalNorm) {
       let sum = 0;
       for (let i = 0; i < active.length; i++) sum += k.f32_sum_squares!(active[i]!.ref.gradPtr, active[i]!.ref.size);
-      const coef = globalNorm / (Math.sqrt(sum) + CLIP_NORM_EPS);
+      const coef = limit / (Math.sqrt(sum) + CLIP_NORM_EPS);
       if (coef < 1) for (let i = 0; i < active.length; i++) k.f32_clip_scale!(active[i]!.ref.gradPtr, active[i]!.ref.size, coef, Infinity);
-    } else if (norm !== Infinity) {
+    } else if (mode === ClipMode.Norm) {
       for (let i = 0; i < active.length; i++) {
-        const { gradPtr, size } = active[i]!.ref;
-        const coef = norm / (Math.sqrt(k.f32_sum_squares!(gradPtr, size)) + CLIP_NORM_EPS);
-        if (coef < 1) k.f32_clip_scale!(gradPtr, size, coef, Infinity);
+        const ref = active[i]!.ref;
+        const coef = limit / (Math.sqrt(k.f32_sum_squares!(ref.gradPtr, ref.size)) + CLIP_NORM_EPS);
+        if (coef < 1) k.f32_clip_scale!(ref.gradPtr, ref.size, coef, Infinity);
       }
-    } else if (value !== Infinity) {
-      for (let i = 0; i < active.length; i++) k.f32_clip_scale!(active[i]!.ref.gradPtr, active[i]!.ref.size, 1, value);
+    } else {
+      for (let i = 0; i < active.length; i++) k.f32_clip_scale!(active[i]!.ref.gradPtr, active[i]!.ref.size, 1, limit);
     }
   }
 }

@@ -69,3 +69,24 @@ test('2,000 training steps of dense, batch/layer norm, activation, add and conca
   const hooks = [...bytes].filter(([where]) => /model\/model\.ts:\d+ (runHooks|continueHooks)$/.test(where)).reduce((s, [, b]) => s + b, 0);
   expect(hooks, 'bytes allocated by runHooks over 2,000 batches').toBeLessThan(64 * 1024);
 });
+
+test('2,000 training steps of a conv/pool/dropout model allocate nothing in Geometry.ptr()', async () => {
+  const input = Input({ shape: [6, 6, 1] });
+  let h = layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu' }).apply(input) as SymbolicTensor;
+  h = layers.maxPooling2d().apply(h) as SymbolicTensor;
+  h = layers.dropout({ rate: 0.25 }).apply(layers.flatten().apply(h)) as SymbolicTensor;
+  const model = new Model({ inputs: input, outputs: layers.dense({ units: 2 }).apply(h) as SymbolicTensor, seed: 5 });
+  model.compile({ optimizer: optimizers.sgd({ learningRate: 0.01 }), loss: losses.meanSquaredError() });
+  const x = tensor(randomArray(2 * 36, 2), [2, 6, 6, 1]);
+  const y = tensor(randomArray(2 * 2, 3), [2, 2]);
+  const steps = async (): Promise<void> => {
+    for (let i = 0; i < 2000; i++) model.trainStep(x, y);
+  };
+  await steps(); // warm up
+  const bytes = await sampleAllocations(steps);
+  const sum = (re: RegExp): number => [...bytes].filter(([where]) => re.test(where)).reduce((s, [, b]) => s + b, 0);
+  // Before, ptr() built a closure context on every call (its write loop was a forEach closure
+  // capturing `this`): ~47 B/step here. (clipGradients' boxed Infinity limits showed only in the
+  // bundled build, so node test/layers/alloc-profile.mjs covers it, not this test.)
+  expect(sum(/ops\/geometry\.ts:\d+ ptr$/), 'bytes allocated by Geometry.ptr() over 2,000 steps').toBeLessThan(16 * 1024);
+});
