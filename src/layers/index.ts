@@ -3,7 +3,7 @@
 import { ValueError } from '../errors.js';
 import { Activation, PReLU, type ActivationConfig, type PReLUConfig } from './activations.js';
 import { Dense, Flatten, Input, InputLayer, Reshape, type DenseConfig, type InputConfig, type ReshapeConfig } from './core.js';
-import type { BaseLayerConfig, Layer } from './layer.js';
+import { checkOptionNames, type BaseLayerConfig, type Layer } from './layer.js';
 import { Add, Concatenate, type ConcatenateConfig } from './merge.js';
 import { Conv2D, Conv2DTranspose, DepthwiseConv2D, type Conv2DConfig, type Conv2DTransposeConfig, type DepthwiseConv2DConfig } from './conv.js';
 import {
@@ -33,11 +33,16 @@ export const activation = (config: ActivationConfig): Activation => new Activati
 /** ReLU. */
 export const relu = (config: BaseLayerConfig = {}): Activation => new Activation({ ...config, activation: 'relu' }, 're_lu');
 /** Leaky ReLU with slope `alpha` (Keras default 0.3) for negative inputs. */
-export const leakyRelu = ({ alpha = 0.3, ...config }: BaseLayerConfig & { alpha?: number } = {}): Activation =>
-  new Activation({ ...config, activation: { name: 'leakyRelu', alpha } as never }, 'leaky_re_lu');
+export const leakyRelu = (config: BaseLayerConfig & { alpha?: number } = {}): Activation => alphaActivation(config, 'leakyRelu', 0.3, 'leaky_re_lu');
 /** ELU with `alpha` (default 1). */
-export const elu = ({ alpha = 1, ...config }: BaseLayerConfig & { alpha?: number } = {}): Activation =>
-  new Activation({ ...config, activation: { name: 'elu', alpha } as never }, 'elu');
+export const elu = (config: BaseLayerConfig & { alpha?: number } = {}): Activation => alphaActivation(config, 'elu', 1, 'elu');
+
+/** An Activation layer for an activation with an `alpha` option; unknown options name `alpha` among the accepted ones. */
+function alphaActivation(config: BaseLayerConfig & { alpha?: number }, name: 'leakyRelu' | 'elu', alphaDefault: number, prefix: string): Activation {
+  if (config !== null && typeof config === 'object') checkOptionNames(config, ['alpha'], prefix);
+  const { alpha = alphaDefault, ...rest } = config ?? {};
+  return new Activation({ ...rest, activation: { name, alpha } as never }, prefix);
+}
 /** Softmax over the last axis. */
 export const softmax = (config: BaseLayerConfig = {}): Activation => new Activation({ ...config, activation: 'softmax' }, 'softmax');
 /** Parametric ReLU with learned slopes. */

@@ -468,7 +468,7 @@ export function viewF32(ptr: number, n: number): Float32Array {
 }
 
 /** Throws naming the layer type, the unknown key(s) and the accepted ones (Keras: "Unrecognized keyword arguments"). */
-function checkOptionNames(config: object, options: readonly string[] | undefined, who: string): void {
+export function checkOptionNames(config: object, options: readonly string[] | undefined, who: string): void {
   if (options === undefined) return;
   const unknown = Object.keys(config).filter((key) => !BASE_LAYER_OPTIONS.includes(key) && !options.includes(key));
   if (unknown.length === 0) return;

@@ -61,6 +61,8 @@ describe('unknown layer options', () => {
       `batch_normalization: unknown option 'momentun'; expected one of axis, epsilon, center, scale, betaInitializer, gammaInitializer, betaRegularizer, gammaRegularizer, momentum, movingMeanInitializer, movingVarianceInitializer, ${BASE}`,
     );
     expect(() => layers.dropout({ rate: 0.5, seed: 1 } as never)).toThrow(`dropout: unknown option 'seed'; expected one of rate, ${BASE}`);
+    expect(() => layers.leakyRelu({ alpa: 0.1 } as never)).toThrow(`leaky_re_lu: unknown option 'alpa'; expected one of alpha, ${BASE}`);
+    expect(() => layers.elu({ alfa: 1 } as never)).toThrow(`elu: unknown option 'alfa'; expected one of alpha, ${BASE}`);
   });
 
   test('fromConfig (what io.load calls) checks the keys too', () => {
