@@ -109,6 +109,8 @@ describe.each(cases)('%s', (name, make, cell, gates) => {
   test('matches finite differences (input and every weight), both output modes', () => {
     gradCheck(make({}), [[T, F]], { batch: B, rtol: 3e-2, atol: 3e-3 });
     gradCheck(make({ returnSequences: true }), [[T, F]], { batch: B, rtol: 3e-2, atol: 3e-3 });
+    // No bias, another activation, batch 3 of a longer sequence.
+    gradCheck(make({ useBias: false, activation: 'softsign', returnSequences: true }), [[5, 2]], { batch: 3, rtol: 3e-2, atol: 3e-3 });
   });
 
   test('round-trips its config and saves/loads through io', async () => {
