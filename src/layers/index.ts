@@ -12,11 +12,13 @@ import {
 } from './pooling.js';
 import { BatchNormalization, LayerNormalization, type BatchNormalizationConfig, type LayerNormalizationConfig } from './normalization.js';
 import { Dropout, GaussianNoise, type DropoutConfig, type GaussianNoiseConfig } from './regularization.js';
+import { GRU, LSTM, SimpleRNN, type GRUConfig, type LSTMConfig, type RecurrentConfig } from './recurrent.js';
 
 export { Layer, SymbolicTensor, Weight, type BaseLayerConfig, type CallContext, type NodeIO, type Slot } from './layer.js';
 export { Activation, PReLU, Dense, Flatten, Input, InputLayer, Reshape, Add, Concatenate, Conv2D, Conv2DTranspose, DepthwiseConv2D };
 export { AveragePooling2D, Cropping2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, UpSampling2D, ZeroPadding2D };
 export { BatchNormalization, LayerNormalization, Dropout, GaussianNoise };
+export { SimpleRNN, LSTM, GRU, type RecurrentConfig, type LSTMConfig, type GRUConfig };
 export type { ActivationConfig, PReLUConfig, DenseConfig, InputConfig, ReshapeConfig, ConcatenateConfig, Conv2DConfig, Conv2DTransposeConfig, DepthwiseConv2DConfig };
 export type { Cropping2DConfig, Pooling2DConfig, UpSampling2DConfig, ZeroPadding2DConfig, BatchNormalizationConfig, LayerNormalizationConfig, DropoutConfig, GaussianNoiseConfig };
 
@@ -80,6 +82,12 @@ export const layerNormalization = (config: LayerNormalizationConfig = {}): Layer
 export const dropout = (config: DropoutConfig): Dropout => new Dropout(config);
 /** Additive Gaussian noise (training only). */
 export const gaussianNoise = (config: GaussianNoiseConfig): GaussianNoise => new GaussianNoise(config);
+/** Fully connected RNN over [batch, time, features]: h_t = activation(x_t·kernel + h_{t-1}·recurrent_kernel + bias). */
+export const simpleRnn = (config: RecurrentConfig): SimpleRNN => new SimpleRNN(config);
+/** Long short-term memory over [batch, time, features] (Keras gate order i, f, c, o). */
+export const lstm = (config: LSTMConfig): LSTM => new LSTM(config);
+/** Gated recurrent unit over [batch, time, features] (Keras gate order z, r, h; resetAfter only). */
+export const gru = (config: GRUConfig): GRU => new GRU(config);
 
 /** Constructors by saved class name. */
 const CLASSES: Record<string, (config: Record<string, unknown>) => Layer> = {
@@ -105,6 +113,9 @@ const CLASSES: Record<string, (config: Record<string, unknown>) => Layer> = {
   LayerNormalization: (c) => new LayerNormalization(c),
   Dropout: (c) => new Dropout(c as unknown as DropoutConfig),
   GaussianNoise: (c) => new GaussianNoise(c as unknown as GaussianNoiseConfig),
+  SimpleRNN: (c) => new SimpleRNN(c as unknown as RecurrentConfig),
+  LSTM: (c) => new LSTM(c as unknown as LSTMConfig),
+  GRU: (c) => new GRU(c as unknown as GRUConfig),
 };
 
 /** Registers a layer class for io (custom layers). */

@@ -1,0 +1,221 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { heap, readF32, writeF32 } from '../../src/backend/memory.js';
+import { buildGraph } from '../../src/model/graph.js';
+import { Plan } from '../../src/model/plan.js';
+import { Rng } from '../../src/random.js';
+import { io, layers, Input, Model, Sequential, tensor, Tensor, ShapeError, ValueError } from '../../src/index.js';
+import * as optimizers from '../../src/optimizers/index.js';
+import { fromConfig } from '../../src/layers/index.js';
+import type { Layer } from '../../src/layers/layer.js';
+import { expectClose, randomArray } from '../util.js';
+import { gradCheck } from './gradcheck.js';
+
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+
+type Cell = (x: Float64Array, h: Float64Array, c: Float64Array, w: Float32Array[], F: number, u: number) => void;
+
+/** x_t·W (+ row `row` of the bias) for one sample, gate width g. */
+function project(x: ArrayLike<number>, W: Float32Array, F: number, g: number, bias: Float32Array | undefined, biasOffset: number): Float64Array {
+  const out = new Float64Array(g);
+  for (let j = 0; j < g; j++) {
+    let s = bias === undefined ? 0 : bias[biasOffset + j]!;
+    for (let k = 0; k < F; k++) s += x[k]! * W[k * g + j]!;
+    out[j] = s;
+  }
+  return out;
+}
+
+/** Keras SimpleRNN with tanh, in f64. */
+const rnnCell: Cell = (x, h, _c, [W, U, b], F, u) => {
+  const p = project(x, W!, F, u, b, 0);
+  const r = project(h, U!, u, u, undefined, 0);
+  for (let j = 0; j < u; j++) h[j] = Math.tanh(p[j]! + r[j]!);
+};
+
+/** Keras LSTM (i, f, c, o), tanh / sigmoid, in f64. */
+const lstmCell: Cell = (x, h, c, [W, U, b], F, u) => {
+  const p = project(x, W!, F, 4 * u, b, 0);
+  const r = project(h, U!, u, 4 * u, undefined, 0);
+  for (let j = 0; j < u; j++) {
+    const i = sigmoid(p[j]! + r[j]!), f = sigmoid(p[u + j]! + r[u + j]!), cc = Math.tanh(p[2 * u + j]! + r[2 * u + j]!), o = sigmoid(p[3 * u + j]! + r[3 * u + j]!);
+    c[j] = f * c[j]! + i * cc;
+    h[j] = o * Math.tanh(c[j]!);
+  }
+};
+
+/** Keras GRU with resetAfter (z, r, h; bias [2, 3u]), in f64. */
+const gruCell: Cell = (x, h, _c, [W, U, b], F, u) => {
+  const p = project(x, W!, F, 3 * u, b, 0);
+  const r = project(h, U!, u, 3 * u, b, 3 * u);
+  for (let j = 0; j < u; j++) {
+    const z = sigmoid(p[j]! + r[j]!), rr = sigmoid(p[u + j]! + r[u + j]!), hh = Math.tanh(p[2 * u + j]! + rr * r[2 * u + j]!);
+    h[j] = z * h[j]! + (1 - z) * hh;
+  }
+};
+
+/** Runs a reference cell over [batch, T, F]; returns every state [batch, T, u]. */
+function reference(cell: Cell, x: Float32Array, batch: number, T: number, F: number, u: number, w: Float32Array[]): Float64Array {
+  const out = new Float64Array(batch * T * u);
+  for (let i = 0; i < batch; i++) {
+    const h = new Float64Array(u), c = new Float64Array(u);
+    for (let t = 0; t < T; t++) {
+      cell(x.subarray((i * T + t) * F, (i * T + t + 1) * F) as unknown as Float64Array, h, c, w, F, u);
+      out.set(h, (i * T + t) * u);
+    }
+  }
+  return out;
+}
+
+const B = 2, T = 3, F = 3, U = 5;
+
+const cases: Array<[string, (c: Record<string, unknown>) => Layer, Cell, number]> = [
+  ['SimpleRNN', (c) => layers.simpleRnn({ units: U, ...c }), rnnCell, 1],
+  ['LSTM', (c) => layers.lstm({ units: U, ...c }), lstmCell, 4],
+  ['GRU', (c) => layers.gru({ units: U, ...c }), gruCell, 3],
+];
+
+describe.each(cases)('%s', (name, make, cell, gates) => {
+  test('output shapes with and without returnSequences; Keras weight layout', () => {
+    const a = make({});
+    expect(a.apply(Input({ shape: [T, F] })).shape).toEqual([U]);
+    const s = make({ returnSequences: true });
+    expect(s.apply(Input({ shape: [7, F] })).shape).toEqual([7, U]);
+    expect(a.weights.map((w) => [w.name, w.shape])).toEqual([
+      ['kernel', [F, gates * U]],
+      ['recurrent_kernel', [U, gates * U]],
+      ['bias', name === 'GRU' ? [2, gates * U] : [gates * U]],
+    ]);
+    const noBias = make({ useBias: false });
+    noBias.apply(Input({ shape: [T, F] }));
+    expect(noBias.weights.map((w) => w.name)).toEqual(['kernel', 'recurrent_kernel']);
+  });
+
+  test('matches an f64 reference forward with random (Keras-layout) weights, both output modes', () => {
+    for (const returnSequences of [false, true]) {
+      const layer = make({ returnSequences, inputShape: [T, F] });
+      const model = new Sequential([layer], { seed: 2 });
+      const w = layer.weights.map((wt, i) => tensor(randomArray(wt.size, 40 + i, -0.6, 0.6), wt.shape));
+      layer.setWeights(w);
+      const x = randomArray(B * T * F, 3, -1, 1);
+      const y = model.predict(tensor(x, [B, T, F]));
+      const all = reference(cell, x, B, T, F, U, w.map((t) => t.data));
+      const want = returnSequences ? all : Float64Array.from({ length: B * U }, (_, k) => all[(Math.floor(k / U) * T + T - 1) * U + (k % U)]!);
+      expect(y.shape).toEqual(returnSequences ? [B, T, U] : [B, U]);
+      expectClose(y.data, want, `${name} forward (returnSequences ${returnSequences})`, 1e-4, 1e-5);
+    }
+  });
+
+  test('matches finite differences (input and every weight), both output modes', () => {
+    gradCheck(make({}), [[T, F]], { batch: B, rtol: 3e-2, atol: 3e-3 });
+    gradCheck(make({ returnSequences: true }), [[T, F]], { batch: B, rtol: 3e-2, atol: 3e-3 });
+    // No bias, another activation, batch 3 of a longer sequence.
+    gradCheck(make({ useBias: false, activation: 'softsign', returnSequences: true }), [[5, 2]], { batch: 3, rtol: 3e-2, atol: 3e-3 });
+  });
+
+  test('round-trips its config and saves/loads through io', async () => {
+    const layer = make({ returnSequences: true, name: `${name}_cfg` });
+    const cfg = layer.getConfig();
+    expect(cfg).toMatchObject({ units: U, returnSequences: true, name: `${name}_cfg`, trainable: true });
+    expect(fromConfig(name, cfg).getConfig()).toEqual(cfg);
+    const model = new Sequential([make({ returnSequences: true, inputShape: [T, F] }), make({}), layers.dense({ units: 2 })], { seed: 5 });
+    const again = await io.load(io.save(model));
+    expect(again.layers.map((l) => l.className)).toEqual([name, name, 'Dense']);
+    const x = tensor(randomArray(B * T * F, 9), [B, T, F]);
+    expect(Array.from(again.predict(x).data)).toEqual(Array.from(model.predict(x).data));
+  });
+
+  test('rejects input that is not [batch, time, features], naming the layer and the shape', () => {
+    expect(() => make({ name: 'rec_bad' }).apply(Input({ shape: [4] }))).toThrow(ShapeError);
+    expect(() => make({ name: 'rec_bad2' }).apply(Input({ shape: [2, 3, 4] }))).toThrow(/rec_bad2: expected input of rank 3 \(\[batch, time, features\]\), got \[\*, 2, 3, 4\]/);
+    expect(() => make({ units: 0 })).toThrow(/units must be a positive integer/);
+    expect(() => make({ unknownOption: 1 })).toThrow(/unknown option 'unknownOption'/);
+  });
+});
+
+describe('recurrent specifics', () => {
+  test('LSTM initialises the forget-gate bias to 1 (unitForgetBias) unless disabled', () => {
+    const a = layers.lstm({ units: 3, inputShape: [2, 2] });
+    new Sequential([a], { seed: 1 });
+    expect(Array.from(a.getWeights()[2]!.data)).toEqual([0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    const b = layers.lstm({ units: 3, unitForgetBias: false, inputShape: [2, 2] });
+    new Sequential([b], { seed: 1 });
+    expect(Array.from(b.getWeights()[2]!.data)).toEqual(new Array(12).fill(0));
+  });
+
+  test('GRU rejects resetAfter false with a clear error', () => {
+    expect(() => layers.gru({ units: 2, resetAfter: false, name: 'gru_ra' })).toThrow(ValueError);
+    expect(() => layers.gru({ units: 2, resetAfter: false, name: 'gru_ra' })).toThrow(/gru_ra: only resetAfter: true is supported/);
+  });
+
+  test.each(['simpleRnn', 'lstm', 'gru'] as const)('%s learns "is the first element positive" in a few epochs', async (kind) => {
+    const n = 64, steps = 5;
+    const xs = randomArray(n * steps, 11, -1, 1);
+    const ys = new Float32Array(n);
+    for (let i = 0; i < n; i++) ys[i] = xs[i * steps]! > 0 ? 1 : 0;
+    const model = new Sequential([layers[kind]({ units: 8, inputShape: [steps, 1] }), layers.dense({ units: 1, activation: 'sigmoid' })], { seed: 3 });
+    model.compile({ optimizer: optimizers.adam({ learningRate: 0.03 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const x = tensor(xs, [n, steps, 1]), y = tensor(ys, [n, 1]);
+    const h = await model.fit(x, y, { epochs: 30, batchSize: 16, verbose: 0, seed: 1 });
+    const loss = h.history.loss as number[];
+    expect(loss[loss.length - 1]!).toBeLessThan(0.5 * loss[0]!);
+    const acc = h.history.accuracy as number[];
+    expect(acc[acc.length - 1]!).toBeGreaterThan(0.9);
+  });
+
+  test('a functional model of an LSTM over a GRU trains with no NaN', async () => {
+    const input = Input({ shape: [4, 2] });
+    const out = layers.dense({ units: 1 }).apply(layers.lstm({ units: 3 }).apply(layers.gru({ units: 4, returnSequences: true }).apply(input)));
+    const model = new Model({ inputs: input, outputs: out, seed: 8 });
+    model.compile({ optimizer: optimizers.sgd({ learningRate: 0.05 }), loss: 'meanSquaredError' });
+    const x = tensor(randomArray(24 * 8, 2), [24, 4, 2]);
+    const y = new Tensor(randomArray(24, 4), [24, 1]);
+    const h = await model.fit(x, y, { epochs: 3, batchSize: 5, verbose: 0 });
+    expect((h.history.loss as number[]).every(Number.isFinite)).toBe(true);
+  });
+});
+
+// PyTorch 1.13 (test/fixtures/recurrent/recurrent.json, from scripts/fixtures/recurrent.py): torch's
+// LSTM / GRU driven by Keras-layout weights; forward of every step and the gradients of
+// loss = Σ y·dy for the input and each weight (Keras layout).
+interface TorchCase {
+  units: number;
+  x: number[];
+  xShape: [number, number, number];
+  weights: number[][];
+  weightShapes: number[][];
+  y: number[];
+  dy: number[];
+  dx: number[];
+  dweights: number[][];
+}
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/recurrent/recurrent.json', import.meta.url), 'utf8')) as { format: number; cases: Record<'lstm' | 'gru', TorchCase> };
+
+describe.each(['lstm', 'gru'] as const)('%s against PyTorch', (kind) => {
+  test('forward of every step and the input/weight gradients match', () => {
+    expect(fixture.format).toBe(1);
+    const c = fixture.cases[kind];
+    const [batch, steps, features] = c.xShape;
+    const layer = layers[kind]({ units: c.units, returnSequences: true });
+    const input = Input({ shape: [steps, features] });
+    const graph = buildGraph([input], layer.apply(input), 'torchCheck');
+    layer.setWeights(c.weights.map((w, i) => tensor(Float32Array.from(w), c.weightShapes[i]!)));
+    const grads = layer.weights.map((w) => heap().alloc(w.size * 4));
+    grads.forEach((g, i) => writeF32(g, new Float32Array(layer.weights[i]!.size)));
+    const plan = new Plan(graph, batch, 0, new Map([[layer as Layer, grads]]), true);
+    try {
+      const ctx = { training: true, batch, rng: new Rng(1) };
+      writeF32(plan.inputs[0]!.ptr, Float32Array.from(c.x));
+      plan.forward(ctx);
+      expectClose(readF32(plan.output.ptr, c.y.length), c.y, `${kind} forward vs torch`, 1e-4, 1e-5);
+      plan.zeroGrads();
+      writeF32(plan.output.grad, Float32Array.from(c.dy));
+      plan.backward(ctx);
+      expectClose(readF32(plan.inputs[0]!.grad, c.dx.length), c.dx, `${kind} dx vs torch`, 1e-4, 1e-5);
+      layer.weights.forEach((w, i) => expectClose(readF32(grads[i]!, w.size), c.dweights[i]!, `${kind} d${w.name} vs torch`, 1e-4, 1e-5));
+    } finally {
+      plan.free();
+      for (const g of grads) heap().free(g);
+    }
+  });
+});
