@@ -73,11 +73,18 @@ function runGemm(m: number, n: number, k: number, a: number, lda: number, b: num
 }
 
 function resolveFor(layer: string, a: ActivationLike | undefined, fallback: ActivationLike): ActivationSpec {
+  let spec: ActivationSpec;
   try {
-    return resolveActivation(a ?? fallback);
+    spec = resolveActivation(a ?? fallback);
   } catch (err) {
     throw new ValueError(`${layer}: ${(err as Error).message}`);
   }
+  // Gates run one activation call over all gate columns at once, so only elementwise
+  // activations fit; a row-wise one would mix the gates.
+  if (spec.name === 'softmax' || spec.name === 'logSoftmax') {
+    throw new ValueError(`${layer}: activation '${spec.name}' works over rows, not elementwise; recurrent layers take elementwise activations (tanh, sigmoid, relu, ...)`);
+  }
+  return spec;
 }
 
 const COMMON = ['units', 'activation', 'useBias', 'returnSequences', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer'] as const;

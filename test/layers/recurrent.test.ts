@@ -148,6 +148,11 @@ describe('recurrent specifics', () => {
     expect(() => layers.gru({ units: 2, resetAfter: false, name: 'gru_ra' })).toThrow(/gru_ra: only resetAfter: true is supported/);
   });
 
+  test('rejects row-wise activations (softmax) with a clear error', () => {
+    expect(() => layers.lstm({ units: 2, activation: 'softmax', name: 'lstm_sm' })).toThrow(/lstm_sm: activation 'softmax' works over rows, not elementwise/);
+    expect(() => layers.simpleRnn({ units: 2, activation: 'logSoftmax', name: 'rnn_sm' })).toThrow(ValueError);
+  });
+
   test.each(['simpleRnn', 'lstm', 'gru'] as const)('%s learns "is the first element positive" in a few epochs', async (kind) => {
     const n = 64, steps = 5;
     const xs = randomArray(n * steps, 11, -1, 1);
