@@ -1,6 +1,8 @@
 // Test helpers: seeded data and comparisons whose failures say where.
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { kernels } from '../src/backend/wasm.js';
-import { heap, f32 } from '../src/backend/memory.js';
+import { heap, f32, memoryBytes } from '../src/backend/memory.js';
 
 /** Deterministic pseudo-random floats in [lo, hi) (mulberry32): test data, not library numerics. */
 export function randomArray(n: number, seed = 1, lo = -1, hi = 1): Float32Array {
@@ -54,3 +56,41 @@ export function fromWasm(ptr: number, n: number): Float32Array {
 
 /** The raw kernels, for tests that call exports directly. */
 export const k = () => kernels();
+
+/** V8's `gc()` (a full collection), exposed for this process. */
+export function fullGc(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+/** What `measureRetention` saw: wasm memory and heap blocks before/after, JS heap growth per round. */
+export interface Retention {
+  wasmBefore: number;
+  wasmAfter: number;
+  blocksBefore: number;
+  blocksAfter: number;
+  /** JS heap growth of each round after a full gc, in bytes. */
+  growth: number[];
+  /** The smallest round's growth: anything kept per step grows every round. */
+  minGrowth: number;
+}
+
+/**
+ * Runs `round` (e.g. 2,000 training steps) three times after a full gc each and reports what was
+ * retained. The smallest round counts because V8's own bookkeeping (feedback, code) makes single
+ * readings noisy by a few hundred KB on a busy machine. Warm up (plans, slots, JIT) before calling.
+ */
+export async function measureRetention(round: () => unknown, rounds = 3): Promise<Retention> {
+  const gc = fullGc();
+  const wasmBefore = memoryBytes();
+  const blocksBefore = heap().blockCount;
+  const growth: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    await round();
+    gc();
+    growth.push(process.memoryUsage().heapUsed - before);
+  }
+  return { wasmBefore, wasmAfter: memoryBytes(), blocksBefore, blocksAfter: heap().blockCount, growth, minGrowth: Math.min(...growth) };
+}

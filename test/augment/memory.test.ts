@@ -1,11 +1,9 @@
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { expect, test } from 'vitest';
 import { augment, Rng } from '../../src/index.js';
-import { heap, memoryBytes } from '../../src/backend/memory.js';
-import { randomArray, toWasm } from '../util.js';
+import { heap } from '../../src/backend/memory.js';
+import { measureRetention, randomArray, toWasm } from '../util.js';
 
-test('applyInPlacePtr keeps wasm memory and the JS heap flat over 2,000 steps of every step kind', () => {
+test('applyInPlacePtr keeps wasm memory and the JS heap flat over 2,000 steps of every step kind', async () => {
   const pipeline = augment.sequence([
     augment.randomFlip(), augment.randomRotation(0.1), augment.randomZoom(0.1), augment.randomTranslation(0.1, 0.1),
     augment.randomShear(0.1, { fillMode: 'constant' }), augment.randomCrop(8, 8, { padding: 2 }), augment.gaussianNoise(0.05),
@@ -19,23 +17,10 @@ test('applyInPlacePtr keeps wasm memory and the JS heap flat over 2,000 steps of
   };
   try {
     steps(200); // warm up: buffers, plans, JIT tiers
-    const wasmBefore = memoryBytes();
-    const blocksBefore = heap().blockCount;
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    // Smallest growth of three rounds: V8's own bookkeeping makes single readings noisy, while
-    // anything kept per step (2,000 x arrays or closures) would grow every round.
-    const growth: number[] = [];
-    for (let round = 0; round < 3; round++) {
-      gc();
-      const before = process.memoryUsage().heapUsed;
-      steps(2000);
-      gc();
-      growth.push(process.memoryUsage().heapUsed - before);
-    }
-    expect(memoryBytes()).toBe(wasmBefore);
-    expect(heap().blockCount).toBe(blocksBefore);
-    expect(Math.min(...growth), `JS heap growth per round: ${growth.join(", ")} bytes`).toBeLessThan(64 * 1024);
+    const r = await measureRetention(() => steps(2000));
+    expect(r.wasmAfter).toBe(r.wasmBefore);
+    expect(r.blocksAfter).toBe(r.blocksBefore);
+    expect(r.minGrowth, `JS heap growth per round: ${r.growth.join(', ')} bytes`).toBeLessThan(64 * 1024);
   } finally {
     heap().free(ptr);
   }

@@ -1,13 +1,11 @@
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { describe, expect, test } from 'vitest';
 import { layers, Sequential, tensor, ShapeError, ValueError, type Tensor } from '../../src/index.js';
 import * as optimizers from '../../src/optimizers/index.js';
 import * as callbacks from '../../src/callbacks/index.js';
 import { augment, losses } from '../../src/index.js';
 import { Callback, type Logs } from '../../src/callbacks/callback.js';
-import { heap, memoryBytes } from '../../src/backend/memory.js';
-import { randomArray } from '../util.js';
+import { heap } from '../../src/backend/memory.js';
+import { fullGc, measureRetention, randomArray } from '../util.js';
 
 /** y = x·w + 0.5 + noise for a fixed w: a linear regression a Dense layer can fit. */
 function regressionData(n: number, seed = 1): { x: Tensor; y: Tensor } {
@@ -69,27 +67,13 @@ describe('Model.fit', () => {
     const model = new Sequential([layers.dense({ units: 16, inputShape: [3] }), layers.dense({ units: 1 })], { seed: 2 });
     model.compile({ optimizer: optimizers.adam({ learningRate: 1e-3 }), loss: 'meanSquaredError' });
     await model.fit(x, y, { epochs: 100, batchSize: 6, verbose: 0 }); // warm up: plans, slots, JIT tiers
-    const wasmBefore = memoryBytes();
-    const blocksBefore = heap().blockCount;
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
     // 64 samples / batch 6 = 11 steps per epoch (the last one partial): 182 epochs ≈ 2,000 steps.
-    // The JS heap is measured over three such rounds and the smallest growth counts: V8's own
-    // bookkeeping (feedback, code) makes single readings noisy by a few hundred KB on a busy
-    // machine, while anything kept per step (2,000 x arrays or closures) grows every round.
-    const growth: number[] = [];
-    for (let round = 0; round < 3; round++) {
-      gc();
-      const jsBefore = process.memoryUsage().heapUsed;
-      await model.fit(x, y, { epochs: 182, batchSize: 6, verbose: 0 });
-      gc();
-      growth.push(process.memoryUsage().heapUsed - jsBefore);
-    }
-    expect(memoryBytes()).toBe(wasmBefore);
-    expect(heap().blockCount).toBe(blocksBefore);
+    const r = await measureRetention(() => model.fit(x, y, { epochs: 182, batchSize: 6, verbose: 0 }));
+    expect(r.wasmAfter).toBe(r.wasmBefore);
+    expect(r.blocksAfter).toBe(r.blocksBefore);
     expect(heap().allocatedBytes).toBeGreaterThan(0);
     // History keeps 182 small records per round.
-    expect(Math.min(...growth)).toBeLessThan(128 * 1024);
+    expect(r.minGrowth, `JS heap growth per round: ${r.growth.join(', ')} bytes`).toBeLessThan(128 * 1024);
   });
 
   test('awaits async callbacks and stops when stopTraining is set', async () => {
@@ -251,8 +235,7 @@ describe('plans', () => {
 
 describe('garbage collection', () => {
   test('a collected model and its layers give their wasm memory back', async () => {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
+    const gc = fullGc();
     const { x, y } = regressionData(32);
     const train = async (): Promise<void> => {
       const m = new Sequential([layers.dense({ units: 64, activation: 'relu', inputShape: [3] }), layers.batchNormalization(), layers.dense({ units: 1 })], { seed: 1 });
