@@ -223,25 +223,33 @@ export function memoryBytes(): number {
 }
 
 /**
- * Frees heap blocks once `owner` is garbage collected, so objects that keep wasm buffers (plans,
- * pipelines) need no `dispose()`. Blocks of a heap that a later `init()` replaced are left alone.
- * Runtimes without FinalizationRegistry (workerd) keep the blocks until the isolate ends.
- * Returns the token to pass to `cancelRelease` when the owner frees the blocks itself.
+ * Runs `release(held)` once `owner` is garbage collected: how objects that keep wasm buffers
+ * (models, layers, optimizer slots, augmentation pipelines) free them without `dispose()`.
+ * `held` must not reference `owner`, and `release` should be a module-level function (a closure
+ * made in a method can keep `owner` alive). Runtimes without FinalizationRegistry (workerd) keep
+ * the memory until the isolate ends. Returns the token for `cancelRelease`.
  */
-export function releaseOnCollect(owner: object, blocks: readonly number[]): object {
+export function onCollect<T>(owner: object, held: T, release: (held: T) => void): object {
   const token = {};
-  registry?.register(owner, { heap: heap(), blocks: [...blocks] }, token);
+  registry?.register(owner, { held, release: release as (held: unknown) => void }, token);
   return token;
 }
 
-/** Cancels a `releaseOnCollect` registration (the owner freed or replaced its blocks). */
+/** Frees heap `blocks` once `owner` is collected, unless a later `init()` replaced that heap. */
+export function releaseOnCollect(owner: object, blocks: readonly number[]): object {
+  return onCollect(owner, { heap: heap(), blocks: [...blocks] }, freeBlocks);
+}
+
+/** Cancels an `onCollect`/`releaseOnCollect` registration (the owner freed its memory itself). */
 export function cancelRelease(token: object): void {
   registry?.unregister(token);
 }
 
+function freeBlocks({ heap: owner, blocks }: { heap: Heap; blocks: number[] }): void {
+  if (owner === heapInstance) for (const b of blocks) owner.free(b);
+}
+
 const registry =
   typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<{ heap: Heap; blocks: number[] }>(({ heap: owner, blocks }) => {
-        if (owner === heapInstance) for (const b of blocks) owner.free(b);
-      })
+    ? new FinalizationRegistry<{ held: unknown; release: (held: unknown) => void }>(({ held, release }) => release(held))
     : undefined;

@@ -5,7 +5,7 @@
 // Buffers live in wasm memory: a layer's weights are allocated when it is built and belong to the
 // layer (so a layer moves between models with its weights); activations, gradients and per-call
 // state belong to a model's execution plan and reach the layer as a `NodeIO`.
-import { heap, f32, readF32, writeF32 } from '../backend/memory.js';
+import { heap, f32, onCollect, readF32, writeF32 } from '../backend/memory.js';
 import { kernels } from '../backend/wasm.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, sameShape, sizeOf, type Shape } from '../tensor.js';
@@ -150,16 +150,19 @@ let standaloneCount = 0;
 /** Bumped whenever any layer's `trainable` changes, so models know to rebuild their training state. */
 export let trainableVersion = 0;
 
-// Weights are freed when their layer is garbage collected (users never call dispose). Runtimes
-// without FinalizationRegistry (workerd) keep them for the life of the module.
-const weightRegistry =
-  typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<{ heap: ReturnType<typeof heap>; ptrs: number[]; cleanups: Array<{ release(): void }> }>(({ heap: h, ptrs, cleanups }) => {
-        if (h !== heap()) return; // the module was re-initialised: that memory is gone anyway
-        for (const p of ptrs) h.free(p);
-        for (const c of cleanups) c.release();
-      })
-    : undefined;
+/** What a collected layer gives back: its weight blocks and cached geometries (see `onCollect`). */
+interface LayerMemory {
+  heap: ReturnType<typeof heap>;
+  ptrs: number[];
+  cleanups: Array<{ release(): void }>;
+}
+
+// Weights are freed when their layer is garbage collected (users never call dispose).
+function freeLayerMemory({ heap: h, ptrs, cleanups }: LayerMemory): void {
+  if (h !== heap()) return; // the module was re-initialised: that memory is gone anyway
+  for (const p of ptrs) h.free(p);
+  for (const c of cleanups) c.release();
+}
 
 /**
  * Base class of every layer. Subclasses implement `computeOutputShape` (validating their inputs),
@@ -300,7 +303,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
     this.computeOutputShape(inputShapes);
     this.build(inputShapes);
     this.inputShapes = inputShapes.map((s) => [...s]);
-    weightRegistry?.register(this, { heap: heap(), ptrs: this.ownedPtrs, cleanups: this.cleanups });
+    onCollect(this, { heap: heap(), ptrs: this.ownedPtrs, cleanups: this.cleanups }, freeLayerMemory);
   }
 
   /**

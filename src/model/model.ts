@@ -1,7 +1,7 @@
 // The functional Model (and, in sequential.ts, its linear special case): graph, weights, summary,
 // compile, and the training/inference entry points. The numerics run on an execution plan
 // (plan.ts) in wasm memory; this file moves batches in and out and drives the loop.
-import { f32, heap } from '../backend/memory.js';
+import { f32, heap, onCollect } from '../backend/memory.js';
 import { kernels } from '../backend/wasm.js';
 import { History, type Callback, type Logs, type TrainingModel, type TrainingParams } from '../callbacks/callback.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
@@ -107,7 +107,7 @@ interface TrainState {
   floats: number;
 }
 
-/** Wasm memory a model owns; freed by the FinalizationRegistry when the model is collected. */
+/** Wasm memory a model owns; freed through `onCollect` when the model is collected. */
 class Resources {
   readonly plans = new Map<string, Plan>();
   gradBlock = 0;
@@ -127,8 +127,10 @@ class Resources {
   }
 }
 
-// Plans are freed when their model is garbage collected (not in runtimes without FinalizationRegistry).
-const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Resources>((r) => r.free()) : undefined;
+/** Frees a collected model's plans and gradients (see `onCollect`). */
+function freeResources(r: Resources): void {
+  r.free();
+}
 
 let modelCounter = 0;
 let defaultSeedCounter = 0;
@@ -181,7 +183,7 @@ export class Model implements TrainingModel {
     this.seed = config.seed === undefined ? 0x5eed + 7919 * defaultSeedCounter++ : checkSeed(config.seed, this.name);
     this.rngs = Model.makeRngs(this.seed);
     this.ctx = { training: false, batch: 0, rng: this.rngs.dropout };
-    registry?.register(this, this.resources);
+    onCollect(this, this.resources, freeResources);
     this.explicitSeed = config.seed !== undefined;
     if (config.outputs !== undefined || config.inputs !== undefined) {
       const inputs = config.inputs instanceof Array ? config.inputs : [config.inputs as SymbolicTensor];

@@ -4,7 +4,7 @@
 // their fused kernel once per parameter buffer.
 import { ValueError } from '../errors.js';
 import { isInitialized, kernels, type Kernels } from '../backend/wasm.js';
-import { heap, readF32, writeF32, type Heap } from '../backend/memory.js';
+import { heap, onCollect, readF32, writeF32, type Heap } from '../backend/memory.js';
 import { deserialize, isSerialized, serialize, type LearningRate, type LearningRateFn } from '../schedules.js';
 import type { Optimizer, OptimizerState, ParamRef } from './optimizer.js';
 
@@ -90,7 +90,7 @@ export interface SlotBlocks {
 }
 
 /**
- * Frees slot blocks (what the finalizer below runs when an optimizer is garbage-collected, since
+ * Frees slot blocks (what `onCollect` runs when an optimizer is garbage-collected, since
  * users never call dispose). Blocks of a heap that a later `init` replaced are left alone.
  */
 export function releaseSlots(blocks: SlotBlocks): void {
@@ -100,7 +100,6 @@ export function releaseSlots(blocks: SlotBlocks): void {
   blocks.ptrs.length = 0;
 }
 
-const slotFinalizer = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<SlotBlocks>(releaseSlots) : undefined;
 
 /** Splits a learning-rate option into a constant or a function of the step; validates. */
 function resolveLearningRate(who: string, lr: unknown): { fn: LearningRateFn | undefined; value: number } {
@@ -282,7 +281,7 @@ export abstract class BaseOptimizer implements Optimizer {
   private allocSlot(slot: string, size: number): number {
     if (this.blocks.heap === undefined) {
       this.blocks.heap = heap();
-      slotFinalizer?.register(this, this.blocks);
+      onCollect(this, this.blocks, releaseSlots);
     }
     const ptr = this.blocks.heap.alloc(size * 4);
     this.blocks.ptrs.push(ptr);
