@@ -17,3 +17,20 @@ export class NotInitializedError extends Error {
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/** A boolean option; returns it, or throws naming the function and the value received. */
+export function checkFlag(who: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ValueError(`${who}: ${name} must be true or false, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * Throws unless `options` (named `what` in the error) is an object, not null or an array;
+ * returns it. Shared by the option checks of optimizers, schedules, ops, callbacks and data.
+ */
+export function checkOptions<T>(who: string, options: T, what = 'options'): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(`${who}: ${what} must be an object, got ${Array.isArray(options) ? JSON.stringify(options) : String(options)}`);
+  }
+  return options;
+}

@@ -7,7 +7,7 @@
 // from the library's deterministic scalar math (src/optimizers/math.ts: only correctly rounded
 // IEEE operations), not the host's Math.cos/pow, so a schedule gives the same bits in every
 // runtime; they agree with Math.* to about 1e-15 relative.
-import { ValueError } from './errors.js';
+import { ValueError, checkFlag, checkOptions } from './errors.js';
 import { cos, log, pow, powInt } from './optimizers/math.js';
 
 /** A learning rate as a function of the 0-based optimizer step. */
@@ -56,18 +56,6 @@ function make<C extends object>(className: string, config: C, fn: LearningRateFn
   return Object.assign((step: number) => fn(step), { className, config: Object.freeze({ ...config }) }) as Schedule;
 }
 
-/** Throws unless a schedule's options are an object; returns them. */
-function optionsOf<T>(who: string, options: T): T {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`schedules.${who}: options must be an object, got ${Array.isArray(options) ? JSON.stringify(options) : String(options)}`);
-  }
-  return options;
-}
-
-function flag(who: string, name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new ValueError(`schedules.${who}: ${name} must be true or false, got ${String(v)}`);
-  return v;
-}
 
 function positive(who: string, name: string, v: unknown, allowZero = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || (allowZero ? v < 0 : v <= 0)) {
@@ -93,11 +81,11 @@ export interface ExponentialDecayOptions {
 /** `initialLearningRate · decayRate^(step / decaySteps)` (the exponent floored with staircase). */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
   const who = 'exponentialDecay';
-  optionsOf(who, options);
+  checkOptions(`schedules.${who}`, options);
   const initial = positive(who, 'initialLearningRate', options.initialLearningRate, true);
   const decaySteps = positive(who, 'decaySteps', options.decaySteps);
   const decayRate = positive(who, 'decayRate', options.decayRate);
-  const staircase = flag(who, 'staircase', options.staircase ?? false);
+  const staircase = checkFlag(`schedules.${who}`, 'staircase', options.staircase ?? false);
   return make(who, { initialLearningRate: initial, decaySteps, decayRate, staircase }, (step) =>
     staircase ? initial * powInt(decayRate, Math.floor(step / decaySteps)) : initial * pow(decayRate, step / decaySteps),
   );
@@ -116,7 +104,7 @@ export interface StepDecayOptions {
  * `values[i]` while boundaries[i-1] < step <= boundaries[i], the last value after the last boundary.
  */
 export function stepDecay(options: StepDecayOptions): Schedule {
-  const { boundaries, values } = optionsOf('stepDecay', options);
+  const { boundaries, values } = checkOptions('schedules.stepDecay', options);
   if (!Array.isArray(boundaries) || !Array.isArray(values) || values.length !== boundaries.length + 1) {
     throw new ValueError(`schedules.stepDecay: expected values to have one more entry than boundaries, got ${String(boundaries?.length)} boundaries and ${String(values?.length)} values`);
   }
@@ -148,12 +136,12 @@ export interface PolynomialDecayOptions {
 /** `(initial - end) · (1 - step / decaySteps)^power + end`, step clamped to decaySteps (Keras). */
 export function polynomialDecay(options: PolynomialDecayOptions): Schedule {
   const who = 'polynomialDecay';
-  optionsOf(who, options);
+  checkOptions(`schedules.${who}`, options);
   const initial = positive(who, 'initialLearningRate', options.initialLearningRate, true);
   const decaySteps = positive(who, 'decaySteps', options.decaySteps);
   const end = positive(who, 'endLearningRate', options.endLearningRate ?? 1e-4, true);
   const power = positive(who, 'power', options.power ?? 1, true);
-  const cycle = flag(who, 'cycle', options.cycle ?? false);
+  const cycle = checkFlag(`schedules.${who}`, 'cycle', options.cycle ?? false);
   return make(who, { initialLearningRate: initial, decaySteps, endLearningRate: end, power, cycle }, (step) => {
     let steps = decaySteps;
     let s = step;
@@ -182,7 +170,7 @@ export interface CosineDecayOptions {
  */
 export function cosineDecay(options: CosineDecayOptions): Schedule {
   const who = 'cosineDecay';
-  optionsOf(who, options);
+  checkOptions(`schedules.${who}`, options);
   const initial = positive(who, 'initialLearningRate', options.initialLearningRate, true);
   const decaySteps = positive(who, 'decaySteps', options.decaySteps);
   const alpha = inUnit(who, 'alpha', options.alpha ?? 0);
@@ -213,7 +201,7 @@ export interface CosineDecayRestartsOptions {
 /** Keras's CosineDecayRestarts (SGDR): cosine decay periods, each tMul longer and mMul lower. */
 export function cosineDecayRestarts(options: CosineDecayRestartsOptions): Schedule {
   const who = 'cosineDecayRestarts';
-  optionsOf(who, options);
+  checkOptions(`schedules.${who}`, options);
   const initial = positive(who, 'initialLearningRate', options.initialLearningRate, true);
   const first = positive(who, 'firstDecaySteps', options.firstDecaySteps);
   const tMul = positive(who, 'tMul', options.tMul ?? 2);
@@ -249,7 +237,7 @@ export interface LinearWarmupOptions {
 /** A linear rise from initialLearningRate to warmupTarget over warmupSteps, then `after` (or the target). */
 export function linearWarmup(options: LinearWarmupOptions): Schedule {
   const who = 'linearWarmup';
-  optionsOf(who, options);
+  checkOptions(`schedules.${who}`, options);
   const target = positive(who, 'warmupTarget', options.warmupTarget, true);
   const warmupSteps = positive(who, 'warmupSteps', options.warmupSteps);
   const initial = positive(who, 'initialLearningRate', options.initialLearningRate ?? 0, true);

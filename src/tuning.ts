@@ -3,7 +3,7 @@
 // same seed, and is scored by the best epoch value of a monitored metric ('val_loss' by default),
 // as Keras Tuner scores trials.
 import { ValueError } from './errors.js';
-import { checkOptions } from './optimizers/base.js';
+import { checkOptions } from './errors.js';
 import { Rng, StreamPurpose, streamId } from './random.js';
 import type { Tensor } from './tensor.js';
 import { wasmMath } from './augment/kernels.js';

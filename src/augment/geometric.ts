@@ -3,7 +3,7 @@
 // b0 x + b1 y + b2), pixel indices with centres at integers. The one affine-warp kernel runs
 // them; sin/cos/exp/log for the matrices come from the wasm module (deterministic everywhere).
 import { ShapeError, formatShape } from '../errors.js';
-import { checkOptions } from '../optimizers/base.js';
+import { checkOptions } from '../errors.js';
 import type { RandomSource } from '../data/random.js';
 import { AffineAugmentation } from './augmentation.js';
 import { interval, positiveInt, toRange, type Factor } from './factors.js';

@@ -1,6 +1,6 @@
 // The `augment` namespace: seeded, batch-wise image augmentation running in wasm.
 import { ValueError } from '../errors.js';
-import { checkOptions } from '../optimizers/base.js';
+import { checkOptions } from '../errors.js';
 import { type Tensor, expectRank } from '../tensor.js';
 import { type RandomSource, resolveRng } from '../data/random.js';
 import { StreamPurpose } from '../random.js';

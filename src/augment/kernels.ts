@@ -3,7 +3,7 @@
 import { kernels } from '../backend/wasm.js';
 import { f32, i32 } from '../backend/memory.js';
 import { ValueError } from '../errors.js';
-import { checkOptions } from '../optimizers/base.js';
+import { checkOptions } from '../errors.js';
 
 /** How points outside the input are filled (Keras's names): see `FillOptions`. */
 export type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';

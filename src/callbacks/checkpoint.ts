@@ -2,7 +2,7 @@
 import { ValueError } from '../errors.js';
 import type { Logs } from './callback.js';
 import { MonitorCallback, checkFinite, type MonitorOptions } from './monitor.js';
-import { checkFlag } from '../optimizers/base.js';
+import { checkFlag } from '../errors.js';
 
 /** Receives a checkpoint: the model's bytes (as `io.save(model)` returns), the 0-based epoch, the logs. */
 export type CheckpointSink = (bytes: Uint8Array, epoch: number, logs: Logs) => void | Promise<void>;

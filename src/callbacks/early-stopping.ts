@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Logs } from './callback.js';
 import { MonitorCallback, checkCount, checkFinite, type MonitorOptions } from './monitor.js';
-import { checkFlag } from '../optimizers/base.js';
+import { checkFlag } from '../errors.js';
 
 /** Options of `callbacks.earlyStopping` (Keras 3's, camelCase). */
 export interface EarlyStoppingOptions extends MonitorOptions {

@@ -1,7 +1,7 @@
 // Callbacks that set the optimizer's learning rate between epochs (Keras 3's ReduceLROnPlateau
 // and LearningRateScheduler).
 import { ValueError } from '../errors.js';
-import { checkOptions } from '../optimizers/base.js';
+import { checkOptions } from '../errors.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Callback, type Logs } from './callback.js';
 import { MonitorCallback, checkCount, checkFinite, checkPrinter, requireModel, type MonitorOptions, type Printer } from './monitor.js';

@@ -3,7 +3,7 @@
 // test, validation, and messages.
 import { ValueError } from '../errors.js';
 import { Callback, type Logs, type TrainingModel } from './callback.js';
-import { checkOptions } from '../optimizers/base.js';
+import { checkOptions } from '../errors.js';
 
 /** Which way a monitored quantity improves. */
 export type MonitorMode = 'auto' | 'min' | 'max';

@@ -1,7 +1,7 @@
 // TerminateOnNaN (Keras 3): stop when a batch's loss is NaN or infinite.
 import { Callback, type Logs } from './callback.js';
 import { checkPrinter, requireModel, type Printer } from './monitor.js';
-import { checkFlag, checkOptions } from '../optimizers/base.js';
+import { checkFlag, checkOptions } from '../errors.js';
 
 /** Options of `callbacks.terminateOnNaN`. */
 export interface TerminateOnNaNOptions {

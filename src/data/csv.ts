@@ -1,7 +1,7 @@
 // Numeric CSV tables with a header row: features -> x [n, features], an optional label column
 // -> y [n]. Fields may be quoted ("a,b" and "" escapes); a quoted field cannot span lines.
 import { ValueError } from '../errors.js';
-import { checkOptions } from '../optimizers/base.js';
+import { checkOptions } from '../errors.js';
 import { Tensor } from '../tensor.js';
 
 /** Options of `parseCsv` and `csvDataset`. */

@@ -6,7 +6,7 @@ import { Tensor } from '../tensor.js';
 import { CsvSchema, labelValue, type CsvOptions } from './csv.js';
 import { StreamPurpose } from '../random.js';
 import { type RandomSource, resolveRng, shuffleInPlace } from './random.js';
-import { checkFlag, checkOptions } from '../optimizers/base.js';
+import { checkFlag, checkOptions } from '../errors.js';
 import { gatherRows, rowCount } from './split.js';
 
 /** One batch: features and targets with the same first dimension. */

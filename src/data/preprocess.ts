@@ -1,7 +1,7 @@
 // Label encoding and feature scaling. Scalers are fitted on training data and then applied,
 // unchanged, to validation and test data (fit on train, apply to test).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { checkOptions } from '../optimizers/base.js';
+import { checkOptions } from '../errors.js';
 import { Tensor, expectRank } from '../tensor.js';
 
 /**

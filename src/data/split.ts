@@ -3,7 +3,7 @@ import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, expectRank, sizeOf } from '../tensor.js';
 import { StreamPurpose } from '../random.js';
 import { type RandomSource, resolveRng, shuffleInPlace } from './random.js';
-import { checkFlag, checkOptions } from '../optimizers/base.js';
+import { checkFlag, checkOptions } from '../errors.js';
 
 /** The rows `indices` of `t` (along axis 0), as a new tensor. */
 export function gatherRows(t: Tensor, indices: ArrayLike<number>, out?: Float32Array): Tensor {

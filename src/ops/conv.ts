@@ -15,7 +15,7 @@
 // Layouts: x/y NHWC; conv2d filter [kH, kW, inC, outC]; depthwise [kH, kW, inC, depthMultiplier]
 // (output channel c*dm + m); transpose [kH, kW, outC, inC] (Keras).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { checkOptions } from '../optimizers/base.js';
+import { checkOptions } from '../errors.js';
 import { kernels } from '../backend/wasm.js';
 import { scratch } from '../backend/memory.js';
 import { Tensor, type Shape } from '../tensor.js';

@@ -9,7 +9,7 @@
 // Pointer level (what layers call): offsets are bytes in wasm memory; temporaries come from the
 // scratch arena, so nothing is allocated per step once it has grown.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { checkOptions } from '../optimizers/base.js';
+import { checkOptions } from '../errors.js';
 import { kernels } from '../backend/wasm.js';
 import { readF32, scratch, withScratch, writeF32 } from '../backend/memory.js';
 import { Tensor, expectRank, sizeOf } from '../tensor.js';

@@ -12,7 +12,7 @@
 // 'same' windows never count padded cells (TensorFlow's divisor). The global pools use the same
 // functions with a global geometry. Tensor-level ops (`ops.maxPool2d`, ...) wrap them.
 import { ValueError } from '../errors.js';
-import { checkOptions } from '../optimizers/base.js';
+import { checkOptions } from '../errors.js';
 import { kernels } from '../backend/wasm.js';
 import { Tensor, type Shape } from '../tensor.js';
 import { Geometry, checkImageShape, checkPadding, expectImage, expectShape, pair, runOp, windowAxis } from './geometry.js';

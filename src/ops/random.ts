@@ -9,7 +9,7 @@
 //
 // Tensor level (`ops.randomUniform`, `ops.dropout`, ...): validated, copies in and out.
 import { ValueError } from '../errors.js';
-import { checkOptions } from '../optimizers/base.js';
+import { checkOptions } from '../errors.js';
 import { kernels } from '../backend/wasm.js';
 import { readF32, withScratch, writeF32 } from '../backend/memory.js';
 import { Rng } from '../random.js';

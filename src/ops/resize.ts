@@ -9,7 +9,7 @@
 //   resizeBackwardPtr(g, { dx, dy })  dx += the gradient (sums of dy blocks / the dy window)
 // with `upSampling2dForwardPtr`, `zeroPadding2dBackwardPtr`, ... as kind-checked aliases.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { checkOptions } from '../optimizers/base.js';
+import { checkOptions } from '../errors.js';
 import { kernels } from '../backend/wasm.js';
 import { Tensor, type Shape } from '../tensor.js';
 import { Geometry, checkImageShape, checkInt, expectImage, expectShape, pair, runOp } from './geometry.js';

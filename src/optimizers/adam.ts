@@ -1,6 +1,7 @@
 // Adam and AdamW (torch.optim.Adam, torch.optim.AdamW): one fused kernel, `f32_adam_update`.
 import type { Kernels } from '../backend/wasm.js';
-import { BASE_KEYS, BaseOptimizer, checkFlag, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
+import { checkFlag } from '../errors.js';
+import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
 import { powInt } from './math.js';
 
 /** Flag bits of `f32_adam_update` (mirror assembly/optim.ts). */

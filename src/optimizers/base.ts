@@ -2,7 +2,7 @@
 // memory, the learning rate (a number or a schedule evaluated at `iterations`), gradient
 // clipping before the update, and state save/restore. Subclasses only name their slots and call
 // their fused kernel once per parameter buffer.
-import { ValueError } from '../errors.js';
+import { ValueError, checkOptions } from '../errors.js';
 import { isInitialized, kernels, type Kernels } from '../backend/wasm.js';
 import { heap, onCollect, readF32, writeF32, type Heap } from '../backend/memory.js';
 import { deserialize, isSerialized, serialize, type LearningRate, type LearningRateFn } from '../schedules.js';
@@ -41,23 +41,6 @@ export function checkOption(who: string, name: string, value: unknown, min: numb
     throw new ValueError(`${who}: ${name} must be a finite number in ${lo}, ${hi}, got ${String(value)}`);
   }
   return value;
-}
-
-/** A boolean option; returns it. */
-export function checkFlag(who: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ValueError(`${who}: ${name} must be true or false, got ${String(value)}`);
-  return value;
-}
-
-/**
- * Throws unless `options` (named `what` in the error) is an object, not null or an array;
- * returns it. Shared by the option checks of optimizers, ops, callbacks and data.
- */
-export function checkOptions<T>(who: string, options: T, what = 'options'): T {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`${who}: ${what} must be an object, got ${Array.isArray(options) ? JSON.stringify(options) : String(options)}`);
-  }
-  return options;
 }
 
 /** Throws when `options` has keys outside `allowed`, naming the valid ones. */

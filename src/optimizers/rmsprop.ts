@@ -1,6 +1,7 @@
 // RMSprop (torch.optim.RMSprop): one fused kernel, `f32_rmsprop_update`.
 import type { Kernels } from '../backend/wasm.js';
-import { BASE_KEYS, BaseOptimizer, checkFlag, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
+import { checkFlag } from '../errors.js';
+import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
 
 /** Flag bits of `f32_rmsprop_update` (mirror assembly/optim.ts). */
 const RMSPROP_CENTERED = 1;

@@ -1,7 +1,7 @@
 // SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD).
-import { ValueError } from '../errors.js';
+import { ValueError, checkFlag } from '../errors.js';
 import type { Kernels } from '../backend/wasm.js';
-import { BASE_KEYS, BaseOptimizer, checkFlag, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
+import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
 
 /** Flag bits of `f32_sgd_update` (mirror assembly/optim.ts). */
 const SGD_MOMENTUM = 1;
