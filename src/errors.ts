@@ -1,3 +1,5 @@
+import { didYouMean } from './core/suggest.js';
+
 /** Thrown when a function is given arguments of the wrong shape, rank or size. */
 export class ShapeError extends Error {
   override name = 'ShapeError';
@@ -25,12 +27,21 @@ export function checkFlag(who: string, name: string, value: unknown): boolean {
 }
 
 /**
- * Throws unless `options` (named `what` in the error) is an object, not null or an array;
- * returns it. Shared by the option checks of optimizers, schedules, ops, callbacks and data.
+ * Throws unless `options` (named `what` in the error) is an object, not null or an array, and,
+ * when `accepted` is given, has no key outside it (the error names the closest accepted key and
+ * lists them all); returns it. The one check behind every options object: `core/options.ts`
+ * builds its schemas on it, and optimizers, ops, callbacks and data call it directly.
  */
-export function checkOptions<T>(who: string, options: T, what = 'options'): T {
+export function checkOptions<T>(who: string, options: T, what = 'options', accepted?: readonly string[]): T {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ValueError(`${who}: ${what} must be an object, got ${Array.isArray(options) ? JSON.stringify(options) : String(options)}`);
+  }
+  if (accepted !== undefined) {
+    for (const key in options) {
+      if (!Object.prototype.hasOwnProperty.call(options, key) || accepted.includes(key)) continue;
+      const noun = what === 'options' ? 'option' : `${what} key`;
+      throw new ValueError(`${who}: unknown ${noun} '${key}'${didYouMean(key, accepted)}; accepted: ${accepted.join(', ') || '(none)'}`);
+    }
   }
   return options;
 }
