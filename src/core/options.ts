@@ -31,11 +31,11 @@ export class OptionsSchema<O, S extends Fields<O>> {
   }
 
   /**
-   * Checks `options` (undefined reads as `{}`): an object, no unknown key, every value of the
-   * right type; returns a new object with the defaults filled in. `who` starts every error.
+   * Checks `options`: an object (give optional options a `= {}` default), no unknown key, every
+   * value of the right type; returns a new object with the defaults filled in. `who` starts every error.
    */
   parse(who: string, options: unknown): Resolved<O, S> {
-    const given = checkOptions(who, (options === undefined ? {} : options) as Record<string, unknown>, 'options', this.keys);
+    const given = checkOptions(who, options as Record<string, unknown>, 'options', this.keys);
     const out: Record<string, unknown> = {};
     for (const key of this.keys) {
       const field = (this.fields as Record<string, Option<unknown>>)[key]!;
