@@ -66,7 +66,8 @@ export interface FitOptions {
   /** In-place batch augmentation (e.g. `augment.sequence([...])`), for image inputs [n, h, w, c]. */
   augment?: BatchAugmenter;
   /**
-   * What a NaN or infinite loss does. The bad batch's update is never applied. `'throw'` (default)
+   * What a NaN or infinite loss does, and equally NaN/Inf targets or gradients (checked every
+   * step, since some losses stay finite on NaN data). The bad batch's update is never applied. `'throw'` (default)
    * throws an error naming the epoch and batch, unless a callback sets `model.stopTraining` in
    * that batch's `onBatchEnd` (which sees `logs.loss` = NaN; `callbacks.terminateOnNaN()` does):
    * then training ends gracefully. `'stop'` always ends gracefully; `'skip'` drops the batch and
@@ -176,6 +177,8 @@ export class Model implements TrainingModel {
   private lastPlan: Plan | undefined;
   /** Reused for every loss evaluation (no object per step). */
   private readonly lossCall: LossCall = { yTrue: 0, yPred: 0, dPred: 0, batch: 0, sampleShape: [], sampleWeights: 0 };
+  /** What the last `step` found non-finite when it returned NaN: the loss, the targets or the gradients. */
+  private nonFinite: 'loss' | 'targets' | 'gradients' = 'loss';
 
   constructor(config: ModelConfig, namePrefix = 'model') {
     if (config === null || typeof config !== 'object') throw new ValueError(`${namePrefix}: config must be an object`);
@@ -480,12 +483,15 @@ export class Model implements TrainingModel {
 
   /**
    * One optimisation step on the batch already in the plan: forward, loss (+ regularisers),
-   * backward, optimizer update. Returns the loss; a non-finite loss returns before the update.
+   * backward, optimizer update. Returns the loss; a non-finite loss returns before the update,
+   * and so do NaN/Inf targets or gradients (returning NaN; `nonFinite` says which).
    */
   private step(plan: Plan, batch: number, weighted: boolean): number {
     const c = this.compiled!;
     const state = this.train!;
     const ctx = this.ctx;
+    const k = kernels();
+    this.nonFinite = 'loss';
     ctx.training = true;
     ctx.batch = batch;
     ctx.rng = this.rngs.dropout;
@@ -503,9 +509,24 @@ export class Model implements TrainingModel {
     const layers = this.graph!.layers;
     for (let i = 0; i < layers.length; i++) loss += layers[i]!.regularize(state.weightGrads.get(layers[i]!)!);
     if (!Number.isFinite(loss)) return loss;
+    // Hinge and margin losses clamp NaN away, so a finite loss can hide NaN targets, and NaN
+    // gradients: one pass over the targets, and one over the whole gradient block after backward.
+    if (plan.targetSize > 0 && k.f32_all_finite!(plan.yTrue, batch * plan.targetSize) === 0) {
+      this.nonFinite = 'targets';
+      return Number.NaN;
+    }
     plan.backward(ctx);
+    if (state.floats > 0 && k.f32_all_finite!(state.block, state.floats) === 0) {
+      this.nonFinite = 'gradients';
+      return Number.NaN;
+    }
     c.optimizer.step();
     return loss;
+  }
+
+  private nonFiniteCause(loss: number): string {
+    if (this.nonFinite === 'targets') return `the loss became NaN (the batch's targets contain NaN or Inf)`;
+    return this.nonFinite === 'loss' ? `the loss became ${loss}` : `the gradients of the batch contain NaN or Inf`;
   }
 
   /** Forward in inference mode on the batch in the plan; returns the loss if targets are loaded. */
@@ -698,7 +719,7 @@ export class Model implements TrainingModel {
             if (onNonFinite === 'stop') this.stopTraining = true;
             if (!this.stopTraining) {
               throw new ValueError(
-                `${who}: the loss became ${loss} at epoch ${epoch + 1}, batch ${s + 1}${feed.steps === undefined ? '' : ` of ${feed.steps}`}; the update was not applied ` +
+                `${who}: ${this.nonFiniteCause(loss)} at epoch ${epoch + 1}, batch ${s + 1}${feed.steps === undefined ? '' : ` of ${feed.steps}`}; the update was not applied ` +
                   `(lower the learning rate, check the data, or pass onNonFiniteLoss: 'stop' | 'skip', or a terminateOnNaN callback)`,
               );
             }
@@ -839,7 +860,7 @@ export class Model implements TrainingModel {
     const plan = this.plan(n, true);
     this.loadBatch(plan, xs, y, undefined, 0, n);
     const loss = this.step(plan, n, false);
-    if (!Number.isFinite(loss)) throw new ValueError(`${this.name}.trainStep: the loss is ${loss}; the update was not applied`);
+    if (!Number.isFinite(loss)) throw new ValueError(`${this.name}.trainStep: ${this.nonFiniteCause(loss)}; the update was not applied`);
     this.lastPlan = plan;
     return loss;
   }
