@@ -177,6 +177,8 @@ export class Model implements TrainingModel {
   private lastPlan: Plan | undefined;
   /** Reused for every loss evaluation (no object per step). */
   private readonly lossCall: LossCall = { yTrue: 0, yPred: 0, dPred: 0, batch: 0, sampleShape: [], sampleWeights: 0 };
+  /** What this model is running (fit, or evaluate on a dataset), so a second call is refused. */
+  private running: 'fit' | 'evaluate' | undefined;
   /** What the last `step` found non-finite when it returned NaN: the loss, the targets or the gradients. */
   private nonFinite: 'loss' | 'targets' | 'gradients' = 'loss';
 
@@ -303,6 +305,7 @@ export class Model implements TrainingModel {
 
   /** Sets the optimizer, loss and metrics used by fit/evaluate/trainOnBatch. */
   compile(options: CompileOptions): void {
+    this.refuseWhileRunning('compile');
     if (options === null || typeof options !== 'object') throw new ValueError(`${this.name}.compile: pass { optimizer, loss, metrics? }`);
     if (options.optimizer === undefined) throw new ValueError(`${this.name}.compile: optimizer is required (e.g. 'adam')`);
     if (options.loss === undefined) throw new ValueError(`${this.name}.compile: loss is required (e.g. 'sparseCategoricalCrossentropy')`);
@@ -573,7 +576,35 @@ export class Model implements TrainingModel {
    * and `params.batchSize` undefined. `batchSize`, `shuffle` and `validationSplit` do not apply to
    * a stream (shuffle the dataset itself) and throw.
    */
-  async fit(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: FitOptions = {}): Promise<History> {
+  fit(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: FitOptions = {}): Promise<History> {
+    return this.exclusive('fit', () => this.runFit(x, y, options));
+  }
+
+  /**
+   * Runs `run` as this model's one fit or dataset evaluate: their plans, gradients, optimizer
+   * state and metrics are shared, so interleaving two would corrupt both. A second call, and a
+   * compile/trainStep meanwhile, are refused; predict and evaluate on tensors (synchronous, so
+   * they cannot interleave with a step) stay allowed, e.g. from callbacks.
+   */
+  private async exclusive<T>(what: 'fit' | 'evaluate', run: () => Promise<T>): Promise<T> {
+    this.refuseWhileRunning(what);
+    this.running = what;
+    try {
+      return await run();
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private refuseWhileRunning(who: string): void {
+    if (this.running === undefined) return;
+    throw new ValueError(
+      `${this.name}.${who}: ${this.name} is already running ${this.running}(); await it first ` +
+        '(a model runs one fit or dataset evaluate at a time; predict and evaluate on tensors may be called meanwhile)',
+    );
+  }
+
+  private async runFit(x: Tensor | readonly Tensor[] | BatchSource, y: Tensor | undefined, options: FitOptions): Promise<History> {
     let c = this.requireCompiled('fit');
     if (options === null || typeof options !== 'object') throw new ValueError(`${this.name}.fit: options must be an object`);
     const who = `${this.name}.fit`;
@@ -749,7 +780,7 @@ export class Model implements TrainingModel {
   evaluate(x: Tensor | readonly Tensor[], y: Tensor, options?: EvaluateOptions): Logs;
   evaluate(dataset: BatchSource, y?: undefined, options?: EvaluateOptions): Promise<Logs>;
   evaluate(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: EvaluateOptions = {}): Logs | Promise<Logs> {
-    if (isBatchSource(x)) return this.evaluateDataset(x, y, options);
+    if (isBatchSource(x)) return this.exclusive('evaluate', () => this.evaluateDataset(x, y, options));
     const c = this.requireCompiled('evaluate');
     const who = `${this.name}.evaluate`;
     if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object`);
@@ -850,6 +881,7 @@ export class Model implements TrainingModel {
    * on this batch. Returns the loss (with regularisers); a non-finite loss throws and is not applied.
    */
   trainStep(x: Tensor | readonly Tensor[], y: Tensor): number {
+    this.refuseWhileRunning('trainStep');
     this.requireCompiled('trainStep');
     const xs = this.checkInputs(x, 'trainStep');
     const c = this.compiled!;
@@ -867,6 +899,7 @@ export class Model implements TrainingModel {
 
   /** trainStep plus this batch's metrics: `{ loss, accuracy, ... }`. */
   trainOnBatch(x: Tensor | readonly Tensor[], y: Tensor): Logs {
+    this.refuseWhileRunning('trainOnBatch');
     const loss = this.trainStep(x, y);
     const c = this.compiled!;
     const plan = this.lastPlan!;
