@@ -371,6 +371,26 @@ export function f32_sum_squares(x: usize, n: i32): f64 {
 }
 
 /**
+ * 1 when every x[0..n) is finite, 0 when any is NaN or ±Inf: x - x is exactly 0 for a finite x
+ * and NaN otherwise, and a NaN survives the running sum. One branch-free pass (the training
+ * loop's check of the whole gradient block before an optimizer step).
+ */
+export function f32_all_finite(x: usize, n: i32): i32 {
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const xi = v128.load(x + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.sub(xi, xi));
+  }
+  let sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; i < n; i++) {
+    const xi = load<f32>(x + (<usize>i << 2));
+    sum += xi - xi;
+  }
+  return sum == 0 ? 1 : 0;
+}
+
+/**
  * Gradient clipping in place: x = clamp(x·scale, -clipValue, clipValue). scale = 1 and
  * clipValue = +inf leave x unchanged; clip_grad_norm_ passes its coefficient as scale.
  */

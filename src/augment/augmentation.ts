@@ -287,7 +287,7 @@ export class Pipeline {
       };
       const at = execute(plan, params, ptr, plan.maxImageFloats, ws);
       return new Tensor(readF32(at, size(outShape)), outShape);
-    });
+    }, 'augment.apply');
   }
 
   /**

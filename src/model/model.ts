@@ -66,7 +66,8 @@ export interface FitOptions {
   /** In-place batch augmentation (e.g. `augment.sequence([...])`), for image inputs [n, h, w, c]. */
   augment?: BatchAugmenter;
   /**
-   * What a NaN or infinite loss does. The bad batch's update is never applied. `'throw'` (default)
+   * What a NaN or infinite loss does, and equally NaN/Inf targets or gradients (checked every
+   * step, since some losses stay finite on NaN data). The bad batch's update is never applied. `'throw'` (default)
    * throws an error naming the epoch and batch, unless a callback sets `model.stopTraining` in
    * that batch's `onBatchEnd` (which sees `logs.loss` = NaN; `callbacks.terminateOnNaN()` does):
    * then training ends gracefully. `'stop'` always ends gracefully; `'skip'` drops the batch and
@@ -176,6 +177,10 @@ export class Model implements TrainingModel {
   private lastPlan: Plan | undefined;
   /** Reused for every loss evaluation (no object per step). */
   private readonly lossCall: LossCall = { yTrue: 0, yPred: 0, dPred: 0, batch: 0, sampleShape: [], sampleWeights: 0 };
+  /** What this model is running (fit, or evaluate on a dataset), so a second call is refused. */
+  private running: 'fit' | 'evaluate' | undefined;
+  /** What the last `step` found non-finite when it returned NaN: the loss, the targets or the gradients. */
+  private nonFinite: 'loss' | 'targets' | 'gradients' = 'loss';
 
   constructor(config: ModelConfig, namePrefix = 'model') {
     if (config === null || typeof config !== 'object') throw new ValueError(`${namePrefix}: config must be an object`);
@@ -300,6 +305,7 @@ export class Model implements TrainingModel {
 
   /** Sets the optimizer, loss and metrics used by fit/evaluate/trainOnBatch. */
   compile(options: CompileOptions): void {
+    this.refuseWhileRunning('compile');
     if (options === null || typeof options !== 'object') throw new ValueError(`${this.name}.compile: pass { optimizer, loss, metrics? }`);
     if (options.optimizer === undefined) throw new ValueError(`${this.name}.compile: optimizer is required (e.g. 'adam')`);
     if (options.loss === undefined) throw new ValueError(`${this.name}.compile: loss is required (e.g. 'sparseCategoricalCrossentropy')`);
@@ -480,12 +486,15 @@ export class Model implements TrainingModel {
 
   /**
    * One optimisation step on the batch already in the plan: forward, loss (+ regularisers),
-   * backward, optimizer update. Returns the loss; a non-finite loss returns before the update.
+   * backward, optimizer update. Returns the loss; a non-finite loss returns before the update,
+   * and so do NaN/Inf targets or gradients (returning NaN; `nonFinite` says which).
    */
   private step(plan: Plan, batch: number, weighted: boolean): number {
     const c = this.compiled!;
     const state = this.train!;
     const ctx = this.ctx;
+    const k = kernels();
+    this.nonFinite = 'loss';
     ctx.training = true;
     ctx.batch = batch;
     ctx.rng = this.rngs.dropout;
@@ -503,9 +512,24 @@ export class Model implements TrainingModel {
     const layers = this.graph!.layers;
     for (let i = 0; i < layers.length; i++) loss += layers[i]!.regularize(state.weightGrads.get(layers[i]!)!);
     if (!Number.isFinite(loss)) return loss;
+    // Hinge and margin losses clamp NaN away, so a finite loss can hide NaN targets, and NaN
+    // gradients: one pass over the targets, and one over the whole gradient block after backward.
+    if (plan.targetSize > 0 && k.f32_all_finite!(plan.yTrue, batch * plan.targetSize) === 0) {
+      this.nonFinite = 'targets';
+      return Number.NaN;
+    }
     plan.backward(ctx);
+    if (state.floats > 0 && k.f32_all_finite!(state.block, state.floats) === 0) {
+      this.nonFinite = 'gradients';
+      return Number.NaN;
+    }
     c.optimizer.step();
     return loss;
+  }
+
+  private nonFiniteCause(loss: number): string {
+    if (this.nonFinite === 'targets') return `the loss became NaN (the batch's targets contain NaN or Inf)`;
+    return this.nonFinite === 'loss' ? `the loss became ${loss}` : `the gradients of the batch contain NaN or Inf`;
   }
 
   /** Forward in inference mode on the batch in the plan; returns the loss if targets are loaded. */
@@ -552,7 +576,35 @@ export class Model implements TrainingModel {
    * and `params.batchSize` undefined. `batchSize`, `shuffle` and `validationSplit` do not apply to
    * a stream (shuffle the dataset itself) and throw.
    */
-  async fit(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: FitOptions = {}): Promise<History> {
+  fit(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: FitOptions = {}): Promise<History> {
+    return this.exclusive('fit', () => this.runFit(x, y, options));
+  }
+
+  /**
+   * Runs `run` as this model's one fit or dataset evaluate: their plans, gradients, optimizer
+   * state and metrics are shared, so interleaving two would corrupt both. A second call, and a
+   * compile/trainStep meanwhile, are refused; predict and evaluate on tensors (synchronous, so
+   * they cannot interleave with a step) stay allowed, e.g. from callbacks.
+   */
+  private async exclusive<T>(what: 'fit' | 'evaluate', run: () => Promise<T>): Promise<T> {
+    this.refuseWhileRunning(what);
+    this.running = what;
+    try {
+      return await run();
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private refuseWhileRunning(who: string): void {
+    if (this.running === undefined) return;
+    throw new ValueError(
+      `${this.name}.${who}: ${this.name} is already running ${this.running}(); await it first ` +
+        '(a model runs one fit or dataset evaluate at a time; predict and evaluate on tensors may be called meanwhile)',
+    );
+  }
+
+  private async runFit(x: Tensor | readonly Tensor[] | BatchSource, y: Tensor | undefined, options: FitOptions): Promise<History> {
     let c = this.requireCompiled('fit');
     if (options === null || typeof options !== 'object') throw new ValueError(`${this.name}.fit: options must be an object`);
     const who = `${this.name}.fit`;
@@ -698,7 +750,7 @@ export class Model implements TrainingModel {
             if (onNonFinite === 'stop') this.stopTraining = true;
             if (!this.stopTraining) {
               throw new ValueError(
-                `${who}: the loss became ${loss} at epoch ${epoch + 1}, batch ${s + 1}${feed.steps === undefined ? '' : ` of ${feed.steps}`}; the update was not applied ` +
+                `${who}: ${this.nonFiniteCause(loss)} at epoch ${epoch + 1}, batch ${s + 1}${feed.steps === undefined ? '' : ` of ${feed.steps}`}; the update was not applied ` +
                   `(lower the learning rate, check the data, or pass onNonFiniteLoss: 'stop' | 'skip', or a terminateOnNaN callback)`,
               );
             }
@@ -728,7 +780,7 @@ export class Model implements TrainingModel {
   evaluate(x: Tensor | readonly Tensor[], y: Tensor, options?: EvaluateOptions): Logs;
   evaluate(dataset: BatchSource, y?: undefined, options?: EvaluateOptions): Promise<Logs>;
   evaluate(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: EvaluateOptions = {}): Logs | Promise<Logs> {
-    if (isBatchSource(x)) return this.evaluateDataset(x, y, options);
+    if (isBatchSource(x)) return this.exclusive('evaluate', () => this.evaluateDataset(x, y, options));
     const c = this.requireCompiled('evaluate');
     const who = `${this.name}.evaluate`;
     if (options === null || typeof options !== 'object') throw new ValueError(`${who}: options must be an object`);
@@ -829,6 +881,7 @@ export class Model implements TrainingModel {
    * on this batch. Returns the loss (with regularisers); a non-finite loss throws and is not applied.
    */
   trainStep(x: Tensor | readonly Tensor[], y: Tensor): number {
+    this.refuseWhileRunning('trainStep');
     this.requireCompiled('trainStep');
     const xs = this.checkInputs(x, 'trainStep');
     const c = this.compiled!;
@@ -839,13 +892,14 @@ export class Model implements TrainingModel {
     const plan = this.plan(n, true);
     this.loadBatch(plan, xs, y, undefined, 0, n);
     const loss = this.step(plan, n, false);
-    if (!Number.isFinite(loss)) throw new ValueError(`${this.name}.trainStep: the loss is ${loss}; the update was not applied`);
+    if (!Number.isFinite(loss)) throw new ValueError(`${this.name}.trainStep: ${this.nonFiniteCause(loss)}; the update was not applied`);
     this.lastPlan = plan;
     return loss;
   }
 
   /** trainStep plus this batch's metrics: `{ loss, accuracy, ... }`. */
   trainOnBatch(x: Tensor | readonly Tensor[], y: Tensor): Logs {
+    this.refuseWhileRunning('trainOnBatch');
     const loss = this.trainStep(x, y);
     const c = this.compiled!;
     const plan = this.lastPlan!;
