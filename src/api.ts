@@ -13,7 +13,7 @@ export { Rng, streamId, StreamPurpose } from './random.js';
 export * as tuning from './tuning.js';
 export { Model, type ModelConfig, type CompileOptions, type FitOptions, type EvaluateOptions, type PredictOptions, type BatchAugmenter } from './model/model.js';
 export { Sequential, type SequentialOptions } from './model/sequential.js';
-export type { BatchSource, FitBatch } from './model/feed.js';
+export type { BatchSource, FitBatch } from './data/feed.js';
 export { Input } from './layers/core.js';
 export * as layers from './layers/index.js';
 export * as initializers from './initializers.js';

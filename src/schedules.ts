@@ -4,12 +4,12 @@
 // `getConfig()` stays serialisable and `schedules.deserialize` rebuilds it.
 //
 // Formulas are Keras 3's (keras.optimizers.schedules), evaluated in f64. cos, pow and log come
-// from the library's deterministic scalar math (src/optimizers/math.ts: only correctly rounded
+// from the library's deterministic scalar math (src/core/math.ts: only correctly rounded
 // IEEE operations), not the host's Math.cos/pow, so a schedule gives the same bits in every
 // runtime; they agree with Math.* to about 1e-15 relative.
 import { ValueError } from './errors.js';
 import { flag, given, optionsSchema } from './core/options.js';
-import { cos, log, pow, powInt } from './optimizers/math.js';
+import { cos, log, pow, powInt } from './core/math.js';
 
 /** A learning rate as a function of the 0-based optimizer step. */
 export type LearningRateFn = (step: number) => number;

@@ -10,9 +10,10 @@ import { Sequential } from '../model/sequential.js';
 import { get as getOptimizer } from '../optimizers/index.js';
 import { get as getLoss } from '../losses/index.js';
 import { Tensor } from '../tensor.js';
-import { ModelFormatError, decodeModel, saveModel } from './format.js';
+import { ModelFormatError, decodeModel, saveModel } from '../model/format.js';
 
-export { ModelFormatError, crc32, FORMAT_VERSION } from './format.js';
+export { ModelFormatError, FORMAT_VERSION } from '../model/format.js';
+export { crc32 } from '../core/crc32.js';
 
 /** Options of `io.save`. */
 export interface SaveOptions {

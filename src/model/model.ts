@@ -10,16 +10,16 @@ import { get as getLoss } from '../losses/index.js';
 import { getMetric, type Metric, type MetricCall } from '../metrics.js';
 import type { Optimizer, ParamRef } from '../optimizers/optimizer.js';
 import { get as getOptimizer } from '../optimizers/index.js';
-import { ProgressBar } from '../progress.js';
+import { ProgressBar } from '../callbacks/progress-bar.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
 import { Tensor, describeValue, sizeOf, type Shape } from '../tensor.js';
 import { InputLayer } from '../layers/core.js';
 import { formatSample, trainableVersion, type CallContext, type Layer, type SymbolicTensor } from '../layers/layer.js';
 import { buildGraph, type Graph } from './graph.js';
-import { Plan } from './plan.js';
+import { Plan } from '../train/plan.js';
 import { summarize, type SummaryOptions } from './summary.js';
-import { saveModel } from '../io/format.js';
-import { StreamFeed, TensorFeed, isBatchSource, type BatchFeed, type BatchSource } from './feed.js';
+import { saveModel } from './format.js';
+import { StreamFeed, TensorFeed, isBatchSource, type BatchFeed, type BatchSource } from '../data/feed.js';
 
 /** Options of `model.compile`. */
 export interface CompileOptions {
