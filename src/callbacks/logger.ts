@@ -1,8 +1,7 @@
 // Epoch logs as rows and CSV text (Keras's CSVLogger without the file), and LambdaCallback.
-import { ValueError } from '../errors.js';
+import { ValueError, didYouMean } from '../errors.js';
 import { Callback, type Logs } from './callback.js';
 import { flag, func, optionsSchema, text } from '../core/options.js';
-import { didYouMean } from '../core/suggest.js';
 
 /** One logged epoch: `epoch` and every log value ('NA' where a later epoch lacks a key). */
 export type LogRow = Record<string, number | string>;

@@ -5,7 +5,8 @@ import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { CsvSchema, labelValue, type CsvOptions } from './csv.js';
 import { StreamPurpose } from '../random.js';
-import { type RandomSource, resolveRng, shuffleInPlace } from './random.js';
+import { type RandomSource, resolveRng } from './random.js';
+import { BatchOrder } from './feed.js';
 import { flag, given, integer, optionError, optionsSchema } from '../core/options.js';
 import { gatherRows, rowCount } from './split.js';
 
@@ -69,13 +70,11 @@ export function batches(x: Tensor, y: Tensor, options: BatchOptions): Generator<
 }
 
 function* batchesOf(x: Tensor, y: Tensor, n: number, options: BatchOptions, rng: RandomSource | undefined): Generator<Batch, void, undefined> {
-  const { batchSize, dropRemainder = false } = options;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  if (rng !== undefined) shuffleInPlace(order, rng);
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(n, start + batchSize);
-    if (dropRemainder && end - start < batchSize) return;
-    const rows = order.subarray(start, end);
+  const batches = new BatchOrder(n, options.batchSize, { ordered: true, rng, fresh: true, dropRemainder: options.dropRemainder });
+  batches.begin();
+  const order = batches.order!;
+  for (let step = 0; step < batches.steps; step++) {
+    const rows = order.subarray(batches.start(step), batches.start(step) + batches.count(step));
     yield { x: gatherRows(x, rows), y: gatherRows(y, rows) };
   }
 }

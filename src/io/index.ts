@@ -1,5 +1,5 @@
 // `io.save(model) -> Uint8Array` and `io.load(bytes) -> Promise<Model>`: one self-checking binary
-// format (format.ts) that works in every runtime (no files, no fetch: bytes in, bytes out).
+// format (model/format.ts) that works in every runtime (no files, no fetch: bytes in, bytes out).
 import { ValueError } from '../errors.js';
 import { flag, optionsSchema } from '../core/options.js';
 import { fromConfig } from '../layers/index.js';
@@ -10,9 +10,9 @@ import { Sequential } from '../model/sequential.js';
 import { get as getOptimizer } from '../optimizers/index.js';
 import { get as getLoss } from '../losses/index.js';
 import { Tensor } from '../tensor.js';
-import { ModelFormatError, decodeModel, saveModel } from '../model/format.js';
+import { ModelFormatError, decodeModel } from '../model/format.js';
 
-export { ModelFormatError, FORMAT_VERSION } from '../model/format.js';
+export { ModelFormatError, FORMAT_VERSION, saveModel } from '../model/format.js';
 export { crc32 } from '../core/crc32.js';
 
 /** Options of `io.save`. */
@@ -141,4 +141,3 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
   return model;
 }
 
-export { saveModel };
