@@ -5,7 +5,7 @@ import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { CsvSchema, labelValue, type CsvOptions } from './csv.js';
 import { StreamPurpose } from '../random.js';
-import { type RandomSource, resolveRng } from './random.js';
+import { type RandomSource, resolveRng } from './random-source.js';
 import { BatchOrder } from './feed.js';
 import { flag, given, integer, optionError, optionsSchema } from '../core/options.js';
 import { gatherRows, rowCount } from './split.js';

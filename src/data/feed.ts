@@ -5,7 +5,7 @@
 // from: one batching mechanism for the library.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, type Shape } from '../tensor.js';
-import { shuffleInPlace, type RandomSource } from './random.js';
+import { shuffleInPlace, type RandomSource } from './random-source.js';
 
 /** One batch of a stream given to `fit`/`evaluate`: inputs (one Tensor per model input) and targets. */
 export interface FitBatch {

@@ -2,7 +2,7 @@
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, expectRank, sizeOf } from '../tensor.js';
 import { StreamPurpose } from '../random.js';
-import { type RandomSource, resolveRng, shuffleInPlace } from './random.js';
+import { type RandomSource, resolveRng, shuffleInPlace } from './random-source.js';
 import { flag, given, optionsSchema } from '../core/options.js';
 
 /** The rows `indices` of `t` (along axis 0), as a new tensor. */
