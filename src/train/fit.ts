@@ -117,6 +117,7 @@ export async function fit(trainer: Trainer, x: Tensor | readonly Tensor[] | Batc
         executor ??= trainer.executor(count, true); // sized by the first batch, reused for every later one
         const begun = runHooks(all, 'onBatchBegin', s, batchLogs); // no promise unless a hook is async
         if (begun !== undefined) await begun;
+        // One step on the feed's batch; a user-defined trainStep(batch) (issue 11) would take its place here.
         const loss = executor.trainStep(cur, settings);
         if (Number.isFinite(loss)) {
           lossSum += loss * count;
