@@ -20,8 +20,11 @@ describe('bad-input suite', () => {
     const failures: string[] = [];
     const known = new Set(KNOWN_FAILURES.map((row) => knownKey(row.entry, row.kind)));
     let cases = 0;
+    const untested: string[] = [];
     for (const e of ENTRIES) {
       const drawn = fc.sample(e.cases, { seed: SEED, numRuns: RUNS_PER_ENTRY }) as Case[];
+      // Each entry must be drawn both ways, or its generators are broken.
+      if (!drawn.some((c) => c.kind === 'valid') || drawn.every((c) => c.kind === 'valid')) untested.push(e.entry);
       for (const c of drawn) {
         cases++;
         if (process.env.BAD_INPUT_TRACE) process.stderr.write(`${c.entry} [${c.kind}]\n`);
@@ -35,6 +38,8 @@ describe('bad-input suite', () => {
       }
     }
     console.log(`bad-input suite: ${cases} cases: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+    expect(untested, 'entries drawn without valid or without bad calls').toEqual([]);
+    expect(counts['correct result'], 'valid calls that came out right').toBeGreaterThan(0);
     expect([...new Set(failures)]).toEqual([]);
   });
 

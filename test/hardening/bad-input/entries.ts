@@ -1,7 +1,7 @@
 // The public entries under test: for each, valid calls with an oracle and bad calls, one argument
 // made bad at a time, each labelled with its kind ('options:typo', 'units:bad', ...).
 import fc from 'fast-check';
-import { Sequential, augment, data, io, layers, losses, metrics, ops, optimizers, tensor, zeros, type Tensor } from '../../../src/index.js';
+import { Sequential, augment, callbacks, data, io, layers, losses, metrics, ops, optimizers, tensor, zeros, type Tensor } from '../../../src/index.js';
 import type { Case } from './classify.js';
 import {
   badBoolean, badDim, badNumber, badPositiveInt, badRate, expectNear, expectShape, makeTensor, notAnObject, notATensor, smallShape, withTypo,
@@ -320,8 +320,52 @@ const augmentEntry = (() => {
   });
 })();
 
+const softmaxEntry = entry('ops.softmax', /softmax|activation/, fc.tuple(smallShape(1, 3, 6), seed).map(([shape, s]) => {
+  const x = makeTensor(shape, s);
+  const c = shape[shape.length - 1]!;
+  const want = new Float32Array(x.size);
+  for (let r = 0; r < x.size / c; r++) {
+    const row = Array.from(x.data.subarray(r * c, r * c + c));
+    const m = Math.max(...row);
+    const e = row.map((v) => Math.exp(v - m));
+    const sum = e.reduce((a, b) => a + b, 0);
+    e.forEach((v, j) => (want[r * c + j] = v / sum));
+  }
+  return { call: () => ops.softmax(x), check: (r: unknown) => expectNear(asTensor(r).data, want, 1e-5, 'softmax') };
+}), {
+  'x:notATensor': notATensor.map((bad) => () => ops.softmax(bad as Tensor)),
+});
+
+const earlyStoppingEntry = entry('callbacks.earlyStopping', /earlyStopping/, fc.record({ patience: fc.integer({ min: 0, max: 5 }), minDelta: fc.double({ min: 0, max: 1, noNaN: true }) }).map((o) => ({
+  call: () => callbacks.earlyStopping(o),
+})), {
+  'patience:bad': fc.constantFrom<unknown>(-1, 1.5, Number.NaN, '3', true, 2n).map((v) => () => callbacks.earlyStopping({ patience: v as number })),
+  'restoreBestWeights:badBoolean': badBoolean.map((v) => () => callbacks.earlyStopping({ restoreBestWeights: v as boolean })),
+  'mode:bad': fc.constantFrom<unknown>('minimum', 'MAX', 3, true).map((v) => () => callbacks.earlyStopping({ mode: v as 'min' })),
+  'options:typo': withTypo({ patience: 2 }, ['patience', 'minDelta', 'monitor', 'restoreBestWeights', 'baseline']).map((o) => () => callbacks.earlyStopping(o)),
+  'options:notAnObject': notAnObject.map((v) => () => callbacks.earlyStopping(v as never)),
+});
+
+const batchesEntry = (() => {
+  const xy = fc.tuple(fc.integer({ min: 1, max: 9 }), seed).map(([n, s]) => ({ x: makeTensor([n, 2], s), y: makeTensor([n], s + 1) }));
+  return entry('data.batches', /data\.batches|batches/, fc.tuple(xy, fc.integer({ min: 1, max: 10 })).map(([{ x, y }, batchSize]) => ({
+    call: () => [...data.batches(x, y, { batchSize })],
+    check: (r: unknown) => {
+      const got = r as Array<{ x: Tensor; y: Tensor }>;
+      if (got.length !== Math.ceil(x.shape[0]! / batchSize)) throw new Error(`data.batches: ${got.length} batches`);
+      expectNear(got.flatMap((b) => Array.from(b.x.data)), x.data, 0, 'data.batches x');
+      expectNear(got.flatMap((b) => Array.from(b.y.data)), y.data, 0, 'data.batches y');
+    },
+  })), {
+    'batchSize:bad': fc.tuple(xy, badPositiveInt.filter((v) => v !== 1e12)).map(([{ x, y }, v]) => () => [...data.batches(x, y, { batchSize: v as number })]),
+    'rows:mismatch': xy.map(({ x }) => () => [...data.batches(x, makeTensor([x.shape[0]! + 1], 1), { batchSize: 2 })]),
+    'x:notATensor': fc.tuple(xy, notATensor).map(([{ y }, bad]) => () => [...data.batches(bad as Tensor, y, { batchSize: 2 })]),
+    'options:typo': fc.tuple(xy, withTypo({ batchSize: 2 }, ['batchSize', 'shuffle', 'dropRemainder', 'seed'])).map(([{ x, y }, o]) => () => [...data.batches(x, y, o as never)]),
+  });
+})();
+
 /** Every entry the suite exercises. */
 export const ENTRIES: readonly Entry[] = [
   tensorEntry, zerosEntry, matmul, reluEntry, conv2dEntry, maxPoolEntry, randomUniformEntry, dropoutEntry, denseEntry, conv2dLayerEntry,
-  adamEntry, lossesEntry, aucEntry, csvEntry, fitEntry, ioLoadEntry, augmentEntry,
+  adamEntry, lossesEntry, aucEntry, csvEntry, fitEntry, ioLoadEntry, augmentEntry, softmaxEntry, earlyStoppingEntry, batchesEntry,
 ];
