@@ -10,11 +10,11 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findChromium, launchChromium } from './chromium.mjs';
 import { startWorkerd } from './workerd.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = (name) => join(ROOT, 'node_modules', '.bin', name);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TIMEOUT_MS = 45_000;
 const EXAMPLE_OUTPUT = 'matmul [2,2]: [58,64,139,154]';
 
@@ -135,17 +135,12 @@ async function serveRoot() {
 }
 
 async function chromium() {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-  const { chromium: launcher } = await import('playwright-core');
+  const found = await findChromium();
   const server = await serveRoot();
   const base = `http://127.0.0.1:${server.address().port}`;
   let browser;
   try {
-    browser = await launcher.launch({
-      executablePath: CHROMIUM,
-      timeout: TIMEOUT_MS,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium(found, TIMEOUT_MS);
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(String(error)));
@@ -163,7 +158,7 @@ async function chromium() {
       const text = document.getElementById('out')?.textContent ?? '';
       return text.startsWith('matmul') && text;
     });
-    return { chromium: [...results.main, exampleResult('examples/browser/index.html', example)], 'chromium (worker, init({ url }))': results.worker };
+    return { chromium: [{ name: `headless Chromium from ${found.source}`, ok: true }, ...results.main, exampleResult('examples/browser/index.html', example)], 'chromium (worker, init({ url }))': results.worker };
   } finally {
     await browser?.close();
     server.close();
