@@ -76,7 +76,59 @@ async function deno() {
     (out) => ({ name: 'test/runtimes/rng-deno.ts: golden RNG, random fills, dropout, noise and norms', ok: lastJson(out).ok === true }),
     (error) => ({ name: 'test/runtimes/rng-deno.ts: golden RNG, random fills, dropout, noise and norms', ok: false, error: error.message }),
   );
-  return { deno: [...results, exampleResult('examples/deno/matmul.js', example), golden] };
+  return { deno: [...results, exampleResult('examples/deno/matmul.js', example), golden, ...(await denoTraining(flags, env))] };
+}
+
+/** A result that passes when `run` resolves, failing with its error otherwise. */
+async function outcome(name, run) {
+  try {
+    await run();
+    return { name, ok: true };
+  } catch (error) {
+    return { name, ok: false, error: String(error?.message ?? error) };
+  }
+}
+
+/**
+ * examples/deno/train.ts under exactly the permissions its first comment documents (the output
+ * directory a temporary one), its model loaded back in Node with the same test accuracy; then the
+ * same script without permissions, whose errors must name the missing flag.
+ */
+async function denoTraining(flags, env) {
+  const dir = mkdtempSync(join(tmpdir(), 'tensorlane-deno-train-'));
+  const script = 'examples/deno/train.ts';
+  const failure = async (args) => {
+    const ran = await exec(BIN('deno'), [...flags, ...args, script, dir], env).then(
+      () => undefined,
+      (error) => error.message,
+    );
+    if (ran === undefined) throw new Error(`${script} succeeded with ${args.join(' ') || 'no permissions'}`);
+    return ran;
+  };
+  try {
+    return [
+      await outcome(`${script} with --allow-read=data/fashion-mnist --allow-write=<dir>: trains, saves; Node loads the same model`, async () => {
+        const out = await exec(BIN('deno'), [...flags, '--allow-read=data/fashion-mnist', `--allow-write=${dir}`, script, dir], env);
+        const m = /trained (\d+) parameters .* test accuracy ([\d.]+) %; wrote (\S+) /.exec(out);
+        if (!m) throw new Error(`unexpected output: ${out.trim()}`);
+        if (Number(m[2]) < 70) throw new Error(`test accuracy ${m[2]} % < 70 %`);
+        const loaded = lastJson(await exec(process.execPath, ['test/runtimes/load-model.mjs', m[3]]));
+        if (loaded.params !== Number(m[1]) || (loaded.accuracy * 100).toFixed(1) !== m[2]) {
+          throw new Error(`Node loaded ${loaded.params} parameters with test accuracy ${loaded.accuracy * 100} %; Deno had ${m[1]} and ${m[2]} %`);
+        }
+      }),
+      await outcome(`${script} without permissions: data.fashionMnist names --allow-read`, async () => {
+        const message = await failure([]);
+        if (!/data\.fashionMnist: no permission .*--allow-read=/.test(message)) throw new Error(`the error does not name the permission:\n${message}`);
+      }),
+      await outcome(`${script} without --allow-write: the error names --allow-write`, async () => {
+        const message = await failure(['--allow-read=data/fashion-mnist']);
+        if (!/--allow-write/.test(message)) throw new Error(`the error does not name the permission:\n${message}`);
+      }),
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
