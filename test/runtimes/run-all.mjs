@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium, launchChromium } from './chromium.mjs';
+import { edgePredictions } from './edge-predict.mjs';
 import { startWorkerd } from './workerd.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -233,7 +234,7 @@ async function workerd() {
   const results = await fetchFromWorkerd('test/runtimes/worker.capnp');
   const example = await fetchFromWorkerd('examples/edge/config.capnp');
   const line = `matmul ${JSON.stringify(example.shape)}: ${JSON.stringify(example.data)}`;
-  return { workerd: [...results, exampleResult('examples/edge/worker.js', line)] };
+  return { workerd: [...results, exampleResult('examples/edge/worker.js (GET /)', line)], 'workerd (examples/edge, POST /predict)': await edgePredictions(TIMEOUT_MS) };
 }
 
 const runtimes = { node, deno, chromium, workerd, packed };
