@@ -5,11 +5,12 @@
 //
 //   node test/runtimes/run-all.mjs            (after node scripts/build.mjs)
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createStaticServer } from '../../examples/browser/serve.mjs';
+import { checkBrowserPage } from './browser-page.mjs';
 import { findChromium, launchChromium } from './chromium.mjs';
 import { edgePredictions } from './edge-predict.mjs';
 import { startWorkerd } from './workerd.mjs';
@@ -168,28 +169,10 @@ async function packed() {
   }
 }
 
-const CONTENT_TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.cjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
-
-/** A static server for dist/, examples/ and test/runtimes/ on 127.0.0.1, a free port. */
-async function serveRoot() {
-  const allowed = ['dist', 'examples', join('test', 'runtimes')].map((d) => join(ROOT, d) + sep);
-  const server = createServer((req, res) => {
-    const path = resolve(ROOT, '.' + decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    const file = path.endsWith(sep) || existsSync(join(path, 'index.html')) ? join(path, 'index.html') : path;
-    if (!allowed.some((dir) => file.startsWith(dir)) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return server;
-}
-
 async function chromium() {
   const found = await findChromium();
-  const server = await serveRoot();
+  const server = createStaticServer(['dist', 'examples', 'data', join('test', 'runtimes')]);
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${server.address().port}`;
   let browser;
   try {
@@ -207,11 +190,15 @@ async function chromium() {
       }
     };
     const results = await waitFor('/test/runtimes/browser/', () => window.__results);
-    const example = await waitFor('/examples/browser/', () => {
+    const example = await waitFor('/examples/browser/matmul.html', () => {
       const text = document.getElementById('out')?.textContent ?? '';
       return text.startsWith('matmul') && text;
     });
-    return { chromium: [{ name: `headless Chromium from ${found.source}`, ok: true }, ...results.main, exampleResult('examples/browser/index.html', example)], 'chromium (worker, init({ url }))': results.worker };
+    const pageResults = await checkBrowserPage(browser, base, { timeoutMs: TIMEOUT_MS });
+    return {
+      chromium: [{ name: `headless Chromium from ${found.source}`, ok: true }, ...results.main, exampleResult('examples/browser/matmul.html', example), ...pageResults],
+      'chromium (worker, init({ url }))': results.worker,
+    };
   } finally {
     await browser?.close();
     server.close();
