@@ -64,7 +64,13 @@ function exampleResult(name, output) {
 async function node() {
   const { esm, cjs } = lastJson(await exec(process.execPath, ['test/runtimes/node.mjs']));
   const example = await exec(process.execPath, ['examples/node/matmul.mjs']);
-  return { 'node (import)': esm, 'node (require, init({ bytes }))': cjs, node: [exampleResult('examples/node/matmul.mjs', example)] };
+  // Node's permission model: reading only the package, data.fashionMnist must name the flag.
+  const permission = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+  const probe = "import('tensorlane').then(async (t) => { await t.init(); await t.data.fashionMnist(); }).catch((e) => { console.log(e.message); })";
+  const denied = await exec(process.execPath, [permission, `--allow-fs-read=${join(ROOT, 'dist')}`, `--allow-fs-read=${join(ROOT, 'package.json')}`, '--input-type=module', '-e', probe]);
+  const named = /data\.fashionMnist: no permission .*--allow-fs-read=/.test(denied);
+  const permissionResult = { name: `data.fashionMnist under ${permission} without read access to data/: the error names --allow-fs-read`, ok: named, ...(named ? {} : { error: `printed ${JSON.stringify(denied.trim())}` }) };
+  return { 'node (import)': esm, 'node (require, init({ bytes }))': cjs, node: [exampleResult('examples/node/matmul.mjs', example), permissionResult] };
 }
 
 async function deno() {
