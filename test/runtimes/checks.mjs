@@ -1,5 +1,7 @@
 // The checks every runtime runs against the BUILT package (Node ESM and CJS, Deno, Chromium,
-// workerd). Plain JavaScript with no imports, so the same file loads everywhere.
+// workerd). Plain JavaScript whose one import (the examples' CNN, itself import-free) every
+// runtime resolves by relative path (workerd: a module of that name in worker.capnp).
+import { fashionCnn } from '../../examples/shared/fashion-cnn.mjs';
 //
 // To add a check, append ONE entry to `checks` below:
 //
@@ -140,27 +142,13 @@ export const checks = [
     return `${weights} loss ${digest(losses)} val ${digest(history.history.val_loss)}`;
   }),
   check('demo fit: conv-BN-ReLU-pool x2, dropout, dense; adam + cosine decay; flip + translation augmentation; 2 epochs on 48 seeded 28x28 images: weights, moving statistics, losses', async (tl) => {
-    // What `npm run demo` (examples/fashion-mnist.ts) does, at a size every runtime runs in a blink.
-    const { layers, augment } = tl;
+    // What `npm run demo` (examples/fashion-mnist.ts) does, with its CNN at [4, 8] filters, at a
+    // size every runtime runs in a blink.
+    const { augment } = tl;
     const n = 48;
     const x = tl.tensor(randomArray(n * 28 * 28, 12).map((v) => (v + 1) / 2), [n, 28, 28, 1]);
     const y = tl.tensor(Float32Array.from({ length: n }, (_, i) => (x.data[i * 784 + 400] * 10) | 0), [n]);
-    const model = new tl.Sequential(
-      [
-        layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false, inputShape: [28, 28, 1] }),
-        layers.batchNormalization({ momentum: 0.9 }),
-        layers.relu(),
-        layers.maxPooling2d(),
-        layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false }),
-        layers.batchNormalization({ momentum: 0.9 }),
-        layers.relu(),
-        layers.maxPooling2d(),
-        layers.flatten(),
-        layers.dropout({ rate: 0.3 }),
-        layers.dense({ units: 10 }),
-      ],
-      { seed: 5 },
-    );
+    const model = fashionCnn(tl, { seed: 5, filters: [4, 8] });
     const epochs = 2;
     const batchSize = 16;
     const steps = epochs * Math.ceil((n * 0.75) / batchSize);
