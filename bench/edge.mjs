@@ -1,7 +1,7 @@
 // The edge example's cold start and request latency, on loopback (examples/edge/: workerd serving
 // the Fashion-MNIST worker with its embedded model):
 //
-//   npm run build && npm run bench:edge [-- --runs 10 --requests 1000]
+//   npm run build && node bench/edge.mjs [--runs 10] [--requests 1000]
 //
 // Cold start: a fresh `workerd serve examples/edge/config.capnp` per run, timed from spawning the
 // process to the first answer of POST /predict (workerd start, module load, wasm compile, init,
