@@ -175,7 +175,26 @@ async function packed() {
   }
 }
 
+/**
+ * The finder's order, each in a child process with its own environment: a CHROMIUM_PATH naming
+ * no file is an error that names it; a `chromium` on PATH comes before the packaged one.
+ */
+async function chromiumFinderOrder() {
+  const dir = mkdtempSync(join(tmpdir(), 'tensorlane-path-'));
+  const find = "import('./test/runtimes/chromium.mjs').then((m) => m.findChromium()).then((f) => console.log(f.source), (e) => console.log(e.message))";
+  try {
+    writeFileSync(join(dir, 'chromium'), '#!/bin/sh\n', { mode: 0o755 });
+    const missing = await exec(process.execPath, ['--input-type=module', '-e', find], { CHROMIUM_PATH: join(dir, 'nothing-here') });
+    const onPath = await exec(process.execPath, ['--input-type=module', '-e', find], { CHROMIUM_PATH: '', PATH: `${dir}:${process.env.PATH}` });
+    const ok = missing.includes(`CHROMIUM_PATH=${join(dir, 'nothing-here')} is not an executable file`) && onPath.trim() === `system (${join(dir, 'chromium')})`;
+    return { name: 'Chromium finder: a bad CHROMIUM_PATH is an error naming it; `chromium` on PATH comes before the packaged one', ok, ...(ok ? {} : { error: `printed ${JSON.stringify(missing.trim())} and ${JSON.stringify(onPath.trim())}` }) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function chromium() {
+  const order = await chromiumFinderOrder();
   const found = await findChromium();
   const server = createStaticServer(['dist', 'examples', 'data', join('test', 'runtimes')]);
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -202,7 +221,7 @@ async function chromium() {
     });
     const pageResults = await checkBrowserPage(browser, base, { timeoutMs: TIMEOUT_MS });
     return {
-      chromium: [{ name: `headless Chromium from ${found.source}`, ok: true }, ...results.main, exampleResult('examples/browser/matmul.html', example), ...pageResults],
+      chromium: [order, { name: `headless Chromium from ${found.source}`, ok: true }, ...results.main, exampleResult('examples/browser/matmul.html', example), ...pageResults],
       'chromium (worker, init({ url }))': results.worker,
     };
   } finally {
