@@ -2,11 +2,12 @@
 // Everything numeric happens in train-worker.js.
 const CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const params = new URLSearchParams(location.search);
-const config = {
-  samples: Number(params.get('samples') ?? 10000),
-  epochs: Number(params.get('epochs') ?? 3),
-  batchSize: Number(params.get('batch') ?? 64),
-};
+/** A positive integer from the query, else `fallback`. */
+function count(name, fallback) {
+  const value = Number(params.get(name) ?? fallback);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+const config = { samples: count('samples', 10000), epochs: count('epochs', 3), batchSize: count('batch', 64) };
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
 
