@@ -30,7 +30,7 @@
 // Gradient conventions follow torch 1.13: maximum/minimum split dy evenly on ties; pow's base
 // gradient is 0 where b == 0 and its exponent gradient 0 where a == 0 and b >= 0; abs'(0) = 0;
 // clip passes dy where lo <= x <= hi (inclusive, read as x == y).
-import { exp_f32x4, log_f32x4, log1p_f32x4, expS, logS, log1pS } from './math';
+import { exp_f32x4, log_f32x4, log1p_f32x4, expS, logS, log1pS, logV } from './math';
 import { walk, Add, Store } from './strided';
 
 // @ts-ignore: decorator
@@ -195,7 +195,7 @@ class PowGradA {
 /** (a == 0 and b >= 0) ? 0 : dy a^b log(a): pow's gradient for the exponent. */
 class PowGradB {
   @inline f(dy: v128, a: v128, b: v128, p: v128): v128 {
-    const g = f32x4.mul(f32x4.mul(dy, pow_f32x4(a, b)), log_f32x4(a));
+    const g = f32x4.mul(f32x4.mul(dy, pow_f32x4(a, b)), logV(a)); // called log: a rare, long kernel
     return v128.andnot(g, v128.and(f32x4.eq(a, splat(0)), f32x4.ge(b, splat(0))));
   }
   @inline f1(dy: f32, a: f32, b: f32, p: f32): f32 { return a == 0 && b >= 0 ? 0 : (dy * pow_f32(a, b)) * logS(a); }

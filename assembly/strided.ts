@@ -126,6 +126,26 @@ const BLOCK: i32 = 1024;
   return !used ? splat : stride != 0 ? v128.load(ptr + o) : splat;
 }
 
+/**
+ * The map loop for one pattern of input strides known at compile time (l1..l3: stride 1, else
+ * splat c1..c3): after inlining, a straight SIMD loop with no branch on strides. Returns the
+ * index reached (the tail is the caller's).
+ */
+// @ts-ignore: decorator
+@inline function mapLoop<Op, C>(
+  p0: usize, p1: usize, p2: usize, p3: usize, n: i32, c1: v128, c2: v128, c3: v128, pv: v128, l1: bool, l2: bool, l3: bool,
+): i32 {
+  const op = changetype<Op>(0);
+  const comb = changetype<C>(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const x = op.f(l1 ? v128.load(p1 + o) : c1, l2 ? v128.load(p2 + o) : c2, l3 ? v128.load(p3 + o) : c3, pv);
+    v128.store(p0 + o, comb.stores() ? x : comb.v(v128.load(p0 + o), x));
+  }
+  return i;
+}
+
 // @ts-ignore: decorator
 @inline function row<Op, C>(
   p0: usize, p1: usize, p2: usize, p3: usize, s0: i32, s1: i32, s2: i32, s3: i32, n: i32, param: f32,
@@ -139,18 +159,29 @@ const BLOCK: i32 = 1024;
   const pv = f32x4.splat(param);
   let i = 0;
   if (unit && (s0 == 1 || (s0 == 0 && !comb.stores()))) {
-    // Inputs with stride 0 are splatted once; `lane` loads the others.
+    // Inputs with stride 0 are splatted once.
     const c1 = v128.load32_splat(p1);
     const c2 = use2 ? v128.load32_splat(p2) : pv;
     const c3 = use3 ? v128.load32_splat(p3) : pv;
     if (s0 == 1) { // map: four target lanes per iteration
-      for (; i + 4 <= n; i += 4) {
-        const o1 = (<usize>(i * s1)) << 2;
-        const o2 = (<usize>(i * s2)) << 2;
-        const o3 = (<usize>(i * s3)) << 2;
-        const x = op.f(lane(p1, s1, o1, c1, true), lane(p2, s2, o2, c2, use2), lane(p3, s3, o3, c3, use3), pv);
-        const o = <usize>i << 2;
-        v128.store(p0 + o, comb.stores() ? x : comb.v(v128.load(p0 + o), x));
+      // Straight loops for the common stride patterns (full, a row or a column broadcast, clip's
+      // two scalars); any other pattern of three inputs (where with a scalar a, a column cond)
+      // takes the loop that tests each input's stride. Two-input patterns are all covered but
+      // (0, 0), which a target of stride 1 never meets (one input spans the output's axis).
+      const all = s1 == 1 && (!use2 || s2 == 1) && (!use3 || s3 == 1);
+      if (all) i = mapLoop<Op, C>(p0, p1, p2, p3, n, c1, c2, c3, pv, true, use2, use3);
+      else if (k == 1 && !comb.stores()) i = mapLoop<Op, C>(p0, p1, p2, p3, n, c1, c2, c3, pv, false, false, false); // dy broadcast back
+      else if (s1 == 1 && s2 == 0 && (!use3 || s3 == 0)) i = mapLoop<Op, C>(p0, p1, p2, p3, n, c1, c2, c3, pv, true, false, false);
+      else if (k == 2 && s1 == 0) i = mapLoop<Op, C>(p0, p1, p2, p3, n, c1, c2, c3, pv, false, true, false);
+      else if (use3) {
+        for (; i + 4 <= n; i += 4) {
+          const o1 = (<usize>(i * s1)) << 2;
+          const o2 = (<usize>(i * s2)) << 2;
+          const o3 = (<usize>(i * s3)) << 2;
+          const x = op.f(lane(p1, s1, o1, c1, true), lane(p2, s2, o2, c2, use2), lane(p3, s3, o3, c3, use3), pv);
+          const o = <usize>i << 2;
+          v128.store(p0 + o, comb.stores() ? x : comb.v(v128.load(p0 + o), x));
+        }
       }
     } else if (!comb.stores()) { // reduce: the row combines into one target element
       let total = load<f32>(p0);
