@@ -14,7 +14,10 @@ function size(shape: Shape): number {
   return shape.reduce((p, d) => p * d, 1);
 }
 
-/** Flat index into `shape` of the element that output index `flat` of `outShape` reads (broadcasting). */
+/**
+ * Flat index into `shape` of the element that index `flat` of `outShape` reads (broadcasting); with
+ * `shape` = `outShape` with reduced axes as 1, the output a reduction sends input `flat` to.
+ */
 export function sourceIndex(flat: number, outShape: Shape, shape: Shape): number {
   let index = 0;
   let stride = 1;
@@ -127,13 +130,13 @@ export const UNARY_REF: Record<string, UnaryRef> = {
   clip: { f: (x, lo, hi) => Math.min(Math.max(x, lo), hi), df: (x, lo, hi) => (x >= lo && x <= hi ? 1 : 0), domain: [-3, 3] },
 };
 
-/** Reductions over sorted `axes` of `shape`, in f64; [result, count per output]. */
+/** The reduction `op` of x over sorted `axes` of `shape`, in f64 (kept axes in order). */
 export function reduceRef(op: string, x: ArrayLike<number>, shape: Shape, axes: readonly number[]): Float64Array {
   const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const n = size(kept);
   const count = size(shape) / n;
   const groups: number[][] = Array.from({ length: n }, () => []);
-  for (let i = 0; i < size(shape); i++) groups[outputIndex(i, shape, kept)]!.push(x[i]!);
+  for (let i = 0; i < size(shape); i++) groups[sourceIndex(i, shape, kept)]!.push(x[i]!);
   return Float64Array.from(groups, (g) => {
     const s = g.reduce((p, v) => p + v, 0);
     if (op === 'sum') return s;
@@ -145,20 +148,6 @@ export function reduceRef(op: string, x: ArrayLike<number>, shape: Shape, axes: 
   });
 }
 
-/** Output index of input element `flat` when reducing `shape` to `kept` (reduced axes as 1). */
-export function outputIndex(flat: number, shape: Shape, kept: Shape): number {
-  let index = 0;
-  let stride = 1;
-  let rest = flat;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const coord = rest % shape[i]!;
-    rest = Math.floor(rest / shape[i]!);
-    if (kept[i] !== 1) index += coord * stride;
-    stride *= kept[i]!;
-  }
-  return index;
-}
-
 /** dx of sum(dy * reduce(op, x)) in f64; max/min split dy evenly among the ties of the extreme. */
 export function reduceGradRef(op: string, x: ArrayLike<number>, shape: Shape, axes: readonly number[], dy: ArrayLike<number>): Float64Array {
   const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -166,9 +155,9 @@ export function reduceGradRef(op: string, x: ArrayLike<number>, shape: Shape, ax
   const y = reduceRef(op, x, shape, axes);
   const mean = reduceRef('mean', x, shape, axes);
   const ties = new Float64Array(y.length);
-  for (let i = 0; i < x.length; i++) if (x[i] === y[outputIndex(i, shape, kept)]) ties[outputIndex(i, shape, kept)]! += 1;
+  for (let i = 0; i < x.length; i++) if (x[i] === y[sourceIndex(i, shape, kept)]) ties[sourceIndex(i, shape, kept)]! += 1;
   return Float64Array.from({ length: x.length }, (_, i) => {
-    const o = outputIndex(i, shape, kept);
+    const o = sourceIndex(i, shape, kept);
     if (op === 'sum') return dy[o]!;
     if (op === 'mean') return dy[o]! / count;
     if (op === 'variance') return (dy[o]! * 2 * (x[i]! - mean[o]!)) / count;
