@@ -21,8 +21,14 @@ const BINARY_KERNEL: Record<BinaryOpName, string> = {
   add: 'add', sub: 'sub', mul: 'mul', div: 'div', pow: 'pow', maximum: 'maximum', minimum: 'minimum',
   greater: 'greater', greaterEqual: 'greater_equal', less: 'less', lessEqual: 'less_equal', equal: 'equal', notEqual: 'not_equal',
 };
+// Export names, built once: the pointer-level calls below run every step of a plan and must not
+// build strings.
+const BINARY_FORWARD = Object.fromEntries(Object.entries(BINARY_KERNEL).map(([op, stem]) => [op, `f32_${stem}_forward`])) as Record<BinaryOpName, string>;
+const BINARY_BACKWARD = Object.fromEntries(Object.entries(BINARY_KERNEL).map(([op, stem]) => [op, `f32_${stem}_backward`])) as Record<BinaryOpName, string>;
 const COMPARISONS: readonly BinaryOpName[] = ['greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual'];
 const UNARY: readonly UnaryOpName[] = ['neg', 'abs', 'square', 'sqrt', 'rsqrt', 'exp', 'log', 'log1p', 'clip'];
+const UNARY_FORWARD = Object.fromEntries(UNARY.map((op) => [op, `f32_${op}_forward`])) as Record<UnaryOpName, string>;
+const UNARY_BACKWARD = Object.fromEntries(UNARY.map((op) => [op, `f32_${op}_backward`])) as Record<UnaryOpName, string>;
 
 // ---------------------------------------------------------------------------------------------
 // Shape inference (pure)
@@ -42,7 +48,7 @@ export function elementwiseLayout(op: string, outShape: Shape, inputs: readonly 
 
 /** y = op(a, b) over the struct at `shape`. */
 export function binaryForwardPtr(op: BinaryOpName, y: number, a: number, b: number, shape: number): void {
-  kernels()[`f32_${BINARY_KERNEL[op]}_forward`]!(y, a, b, shape);
+  kernels()[BINARY_FORWARD[op]]!(y, a, b, shape);
 }
 
 /**
@@ -51,7 +57,7 @@ export function binaryForwardPtr(op: BinaryOpName, y: number, a: number, b: numb
  */
 export function binaryBackwardPtr(op: BinaryOpName, dx: number, dy: number, a: number, b: number, shape: number, operand: 0 | 1): void {
   if (op === 'add' || op === 'sub') sumBackwardPtr(dx, dy, shape, op === 'sub' && operand === 1 ? -1 : 1, 1 + operand);
-  else if (!COMPARISONS.includes(op)) kernels()[`f32_${op}_backward`]!(dx, dy, a, b, shape, operand);
+  else if (!COMPARISONS.includes(op)) kernels()[BINARY_BACKWARD[op]]!(dx, dy, a, b, shape, operand);
 }
 
 /** y = cond != 0 ? a : b over the struct at `shape` (streams 0 y, 1 cond, 2 a, 3 b). */
@@ -67,12 +73,12 @@ export function whereBackwardPtr(dx: number, dy: number, cond: number, shape: nu
 /** y = op(x) over the struct at `shape` (streams 0 y, 1 x; clip: 2 lo, 3 hi, one float each, stride 0). */
 export function unaryForwardPtr(op: UnaryOpName, y: number, x: number, shape: number, lo = 0, hi = 0): void {
   if (op === 'clip') kernels().f32_clip_forward!(y, x, lo, hi, shape);
-  else kernels()[`f32_${op}_forward`]!(y, x, shape);
+  else kernels()[UNARY_FORWARD[op]]!(y, x, shape);
 }
 
 /** dx += dy * op'(x), from the saved input x and output y. */
 export function unaryBackwardPtr(op: UnaryOpName, dx: number, dy: number, x: number, y: number, shape: number): void {
-  kernels()[`f32_${op}_backward`]!(dx, dy, x, y, shape);
+  kernels()[UNARY_BACKWARD[op]]!(dx, dy, x, y, shape);
 }
 
 // ---------------------------------------------------------------------------------------------

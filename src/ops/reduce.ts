@@ -35,7 +35,8 @@ export function reduceForwardPtr(op: ReduceOpName, y: number, x: number, shape: 
   const k = kernels();
   if (op === 'sum' || op === 'mean') k.f32_sum_forward!(y, x, shape, op === 'mean' ? 1 / count : 1);
   else if (op === 'variance') k.f32_variance_forward!(y, mean, x, shape);
-  else k[`f32_${op}_forward`]!(y, x, shape);
+  else if (op === 'max') k.f32_max_forward!(y, x, shape);
+  else k.f32_min_forward!(y, x, shape);
 }
 
 /**

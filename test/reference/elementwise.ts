@@ -83,8 +83,8 @@ export function binaryGradRef(op: string, a: ArrayLike<number>, aShape: Shape, b
   for (let i = 0; i < size(out); i++) {
     const ia = sourceIndex(i, out, aShape);
     const ib = sourceIndex(i, out, bShape);
-    if (fa) da[ia] += dy[i]! * fa(a[ia]!, b[ib]!);
-    if (fb) db[ib] += dy[i]! * fb(a[ia]!, b[ib]!);
+    if (fa) da[ia]! += dy[i]! * fa(a[ia]!, b[ib]!);
+    if (fb) db[ib]! += dy[i]! * fb(a[ia]!, b[ib]!);
   }
   return [da, db];
 }
@@ -105,8 +105,8 @@ export function whereGradRef(c: ArrayLike<number>, cShape: Shape, aShape: Shape,
   const da = new Float64Array(size(aShape));
   const db = new Float64Array(size(bShape));
   for (let i = 0; i < size(out); i++) {
-    if (c[sourceIndex(i, out, cShape)] !== 0) da[sourceIndex(i, out, aShape)] += dy[i]!;
-    else db[sourceIndex(i, out, bShape)] += dy[i]!;
+    if (c[sourceIndex(i, out, cShape)] !== 0) da[sourceIndex(i, out, aShape)]! += dy[i]!;
+    else db[sourceIndex(i, out, bShape)]! += dy[i]!;
   }
   return [da, db];
 }
