@@ -8,7 +8,8 @@
 // moves 12 B per element with both operands full and 8 B with a broadcast one (the broadcast
 // operand stays in L1); sum reads 4 B per element. One core streams roughly 10-30 GB/s from L3 or
 // DRAM, so the expectation is 1-3 G elements/s for add and 3-7 for sum; the SIMD loop itself (two
-// loads, one add, one store per four lanes) would run 8-12 G elements/s from L1.
+// loads, one add, one store per four lanes) would run 8-12 G elements/s from L1. The table's
+// 'napkin' rows are that ceiling measured in the same run: a 4 MB copy's GB/s.
 //
 // Run: npm run bench -- elementwise-broadcast
 import { gbps, heap, initLibrary, measureInterleaved, measure, printTable, writeF32, type Row } from './harness.js';
@@ -33,6 +34,11 @@ const py = heap().alloc(N * 4);
 const pg = heap().alloc(STRIDED_BYTES);
 writeF32(px, x);
 
+// The napkin ceiling measured here: a 4 MB copy (f32_copy, memory.copy) moves 8 B per element at
+// this machine's streaming bandwidth; a bandwidth-bound add or sum should come close to it.
+const copy = await measure('copy 4 MB', () => k.f32_copy!(py, px, N));
+const copyGbps = gbps(8 * N, copy.seconds);
+
 const rate = (elements: number, bytes: number, seconds: number, note = '') => ({
   value: gbps(bytes, seconds), unit: 'GB/s', note: `${(elements / seconds / 1e9).toFixed(2)} G elem/s${note}`,
 });
@@ -52,6 +58,7 @@ for (const c of ADD_CASES) {
   const out = new Float64Array(N);
   const ref = await measure(`${c.label} reference`, () => out.set(binaryRef('add', x, [R, C], c.data, c.shape)), { maxTime: 0.3 });
   rows.push({ case: c.label, variant: 'reference TS (f64, index math)', ...rate(N, c.bytes, ref.seconds) });
+  rows.push({ case: c.label, variant: 'napkin: copy bandwidth', ...rate(N, c.bytes, c.bytes / (copyGbps * 1e9), '; bandwidth-bound ceiling') });
   const [ours, eager, peer] = await measureInterleaved(c.label, [
     () => k.f32_add_forward!(py, px, pother, pg),
     () => ops.add(xt, bt),
@@ -71,6 +78,7 @@ for (const axis of [1, 0]) {
   const txa = tf.tensor2d(x, [R, C]);
   const ref = await measure(`${label} reference`, () => reduceRef('sum', x, [R, C], [axis]), { maxTime: 0.3 });
   rows.push({ case: label, variant: 'reference TS (f64, index math)', ...rate(N, 4 * N, ref.seconds) });
+  rows.push({ case: label, variant: 'napkin: copy bandwidth', ...rate(N, 4 * N, (4 * N) / (copyGbps * 1e9), '; bandwidth-bound ceiling') });
   const [ours, eager, peer] = await measureInterleaved(label, [
     () => k.f32_sum_forward!(py, px, pg, 1),
     () => ops.sum(xt, axis),

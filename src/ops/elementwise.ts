@@ -5,7 +5,7 @@
 // call, copy out, scratch released).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { kernels } from '../backend/wasm.js';
-import { withScratch, writeF32, readF32 } from '../backend/memory.js';
+import { withScratch, writeF32, readF32, f32 } from '../backend/memory.js';
 import { Tensor, sizeOf, sameShape, describeValue, type Shape } from '../tensor.js';
 import { STRIDED_BYTES, broadcastLayout, broadcastShapes, writeStrided, type StridedLayout } from './strided.js';
 import { sumBackwardPtr } from './reduce.js';
@@ -90,8 +90,11 @@ function operand(op: string, name: string, v: Tensor | number): Tensor {
   throw new ValueError(`${op}: ${name} must be a Tensor or a number, got ${describeValue(v)}`);
 }
 
-/** Runs `fn` with the inputs copied into scratch, a struct for `layout` and `outputs` zeroed result buffers; returns them read back. */
-function run(layout: StridedLayout, inputs: readonly Float32Array[], outputs: readonly number[],
+/**
+ * Runs `fn` with the inputs copied into scratch, a struct for `layout` and result buffers of
+ * `outputs` floats (zeroed when `accumulate`: backward kernels add into them); returns them read back.
+ */
+function run(layout: StridedLayout, inputs: readonly Float32Array[], outputs: readonly number[], accumulate: boolean,
   fn: (shape: number, ins: number[], outs: number[]) => void): Float32Array[] {
   return withScratch((alloc) => {
     const shape = alloc(STRIDED_BYTES);
@@ -99,7 +102,7 @@ function run(layout: StridedLayout, inputs: readonly Float32Array[], outputs: re
     const outs = outputs.map((n) => alloc(n * 4));
     writeStrided(shape, layout);
     inputs.forEach((d, i) => writeF32(ins[i]!, d));
-    outputs.forEach((n, i) => writeF32(outs[i]!, new Float32Array(n)));
+    if (accumulate) outputs.forEach((n, i) => f32().fill(0, outs[i]! >>> 2, (outs[i]! >>> 2) + n));
     fn(shape, ins, outs);
     return outputs.map((n, i) => readF32(outs[i]!, n));
   });
@@ -113,7 +116,7 @@ export function binary(op: BinaryOpName, a: Tensor | number, b: Tensor | number)
   const shape = binaryShape(op, ta.shape, tb.shape);
   const size = sizeOf(shape);
   if (size === 0) return new Tensor(new Float32Array(0), shape);
-  const [y] = run(elementwiseLayout(op, shape, [ta.shape, tb.shape]), [ta.data, tb.data], [size], (g, [pa, pb], [py]) =>
+  const [y] = run(elementwiseLayout(op, shape, [ta.shape, tb.shape]), [ta.data, tb.data], [size], false, (g, [pa, pb], [py]) =>
     binaryForwardPtr(op, py!, pa!, pb!, g));
   return new Tensor(y!, shape);
 }
@@ -136,7 +139,7 @@ export function binaryBackward(op: BinaryOpName, a: Tensor | number, b: Tensor |
   const shape = binaryShape(who, ta.shape, tb.shape);
   expectGradient(who, dy, shape);
   if (dy.size === 0) return [new Tensor(new Float32Array(ta.size), ta.shape), new Tensor(new Float32Array(tb.size), tb.shape)];
-  const [da, db] = run(elementwiseLayout(who, shape, [ta.shape, tb.shape]), [ta.data, tb.data, dy.data], [ta.size, tb.size],
+  const [da, db] = run(elementwiseLayout(who, shape, [ta.shape, tb.shape]), [ta.data, tb.data, dy.data], [ta.size, tb.size], true,
     (g, [pa, pb, pdy], [pda, pdb]) => {
       binaryBackwardPtr(op, pda!, pdy!, pa!, pb!, g, 0);
       binaryBackwardPtr(op, pdb!, pdy!, pa!, pb!, g, 1);
@@ -150,7 +153,7 @@ export function where(cond: Tensor | number, a: Tensor | number, b: Tensor | num
   const shape = broadcastShapes('where', [tc.shape, ta.shape, tb.shape]);
   const size = sizeOf(shape);
   if (size === 0) return new Tensor(new Float32Array(0), shape);
-  const [y] = run(elementwiseLayout('where', shape, [tc.shape, ta.shape, tb.shape]), [tc.data, ta.data, tb.data], [size],
+  const [y] = run(elementwiseLayout('where', shape, [tc.shape, ta.shape, tb.shape]), [tc.data, ta.data, tb.data], [size], false,
     (g, [pc, pa, pb], [py]) => whereForwardPtr(py!, pc!, pa!, pb!, g));
   return new Tensor(y!, shape);
 }
@@ -162,7 +165,7 @@ export function whereBackward(cond: Tensor | number, a: Tensor | number, b: Tens
   const shape = broadcastShapes(who, [tc.shape, ta.shape, tb.shape]);
   expectGradient(who, dy, shape);
   if (dy.size === 0) return [new Tensor(new Float32Array(ta.size), ta.shape), new Tensor(new Float32Array(tb.size), tb.shape)];
-  const [da, db] = run(elementwiseLayout(who, shape, [tc.shape, ta.shape, tb.shape]), [tc.data, dy.data], [ta.size, tb.size],
+  const [da, db] = run(elementwiseLayout(who, shape, [tc.shape, ta.shape, tb.shape]), [tc.data, dy.data], [ta.size, tb.size], true,
     (g, [pc, pdy], [pda, pdb]) => {
       whereBackwardPtr(pda!, pdy!, pc!, g, 0);
       whereBackwardPtr(pdb!, pdy!, pc!, g, 1);
@@ -187,7 +190,7 @@ function unaryLayout(n: number): StridedLayout {
 export function unary(op: UnaryOpName, x: Tensor, lo = 0, hi = 0): Tensor {
   checkUnary(op, x, lo, hi);
   if (x.size === 0) return new Tensor(new Float32Array(0), x.shape);
-  const [y] = run(unaryLayout(x.size), [x.data, Float32Array.of(lo), Float32Array.of(hi)], [x.size], (g, [px, plo, phi], [py]) =>
+  const [y] = run(unaryLayout(x.size), [x.data, Float32Array.of(lo), Float32Array.of(hi)], [x.size], false, (g, [px, plo, phi], [py]) =>
     unaryForwardPtr(op, py!, px!, g, plo!, phi!));
   return new Tensor(y!, x.shape);
 }
@@ -197,7 +200,7 @@ export function unaryBackward(op: UnaryOpName, x: Tensor, dy: Tensor, lo = 0, hi
   checkUnary(op, x, lo, hi);
   expectGradient(`${op} backward`, dy, x.shape);
   if (x.size === 0) return new Tensor(new Float32Array(0), x.shape);
-  const [dx] = run(unaryLayout(x.size), [x.data, dy.data, Float32Array.of(lo), Float32Array.of(hi)], [x.size, x.size],
+  const [dx] = run(unaryLayout(x.size), [x.data, dy.data, Float32Array.of(lo), Float32Array.of(hi)], [x.size, x.size], true,
     (g, [px, pdy, plo, phi], [pdx, py]) => {
       unaryForwardPtr(op, py!, px!, g, plo!, phi!);
       unaryBackwardPtr(op, pdx!, pdy!, px!, py!, g);
