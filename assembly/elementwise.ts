@@ -31,7 +31,7 @@
 // gradient is 0 where b == 0 and its exponent gradient 0 where a == 0 and b >= 0; abs'(0) = 0;
 // clip passes dy where lo <= x <= hi (inclusive, read as x == y).
 import { exp_f32x4, log_f32x4, log1p_f32x4, expS, logS, log1pS, logV } from './math';
-import { walk, Add, Store } from './strided';
+import { walk, Add, AddFlat, Store } from './strided';
 
 // @ts-ignore: decorator
 @inline function splat(v: f32): v128 {
@@ -365,7 +365,8 @@ class ClipGrad {
   @inline inputs(): i32 { return 3; }
 }
 
-// Streams of the unary struct: 0 y, 1 x. Gradients walk dx with x's strides, dy and y with y's.
+// Streams of the unary struct: 0 y, 1 x. Gradients walk dx with x's strides, dy and y with y's
+// (AddFlat: the struct is one contiguous axis, so no broadcast loops are generated).
 
 export function f32_neg_forward(y: usize, x: usize, shape: usize): void { walk<NegOp, Store>(shape, y, x, 0, 0, 0, 1, 0, 0, 0); }
 export function f32_abs_forward(y: usize, x: usize, shape: usize): void { walk<AbsOp, Store>(shape, y, x, 0, 0, 0, 1, 0, 0, 0); }
@@ -380,12 +381,12 @@ export function f32_clip_forward(y: usize, x: usize, lo: usize, hi: usize, shape
   walk<ClipOp, Store>(shape, y, x, lo, hi, 0, 1, 2, 3, 0);
 }
 
-export function f32_neg_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<NegGrad, Add>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
-export function f32_abs_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<AbsGrad, Add>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
-export function f32_square_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<SquareGrad, Add>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
-export function f32_sqrt_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<SqrtGrad, Add>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
-export function f32_rsqrt_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<RsqrtGrad, Add>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
-export function f32_exp_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<ExpGrad, Add>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
-export function f32_log_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<LogGrad, Add>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
-export function f32_log1p_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<Log1pGrad, Add>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
-export function f32_clip_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<ClipGrad, Add>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
+export function f32_neg_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<NegGrad, AddFlat>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
+export function f32_abs_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<AbsGrad, AddFlat>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
+export function f32_square_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<SquareGrad, AddFlat>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
+export function f32_sqrt_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<SqrtGrad, AddFlat>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
+export function f32_rsqrt_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<RsqrtGrad, AddFlat>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
+export function f32_exp_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<ExpGrad, AddFlat>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
+export function f32_log_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<LogGrad, AddFlat>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
+export function f32_log1p_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<Log1pGrad, AddFlat>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }
+export function f32_clip_backward(dx: usize, dy: usize, x: usize, y: usize, shape: usize): void { walk<ClipGrad, AddFlat>(shape, dx, dy, x, y, 1, 0, 1, 0, 0); }

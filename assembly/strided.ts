@@ -76,6 +76,7 @@ export function walkSize(g: usize): i32 {
 // used with a target stride of 0); Add, Max, Min combine and have an identity for reductions.
 
 export class Store {
+  @inline broadcasts(): bool { return true; }
   @inline v(t: v128, x: v128): v128 { return x; }
   @inline s(t: f32, x: f32): f32 { return x; }
   @inline stores(): bool { return true; }
@@ -84,6 +85,7 @@ export class Store {
 }
 
 export class Add {
+  @inline broadcasts(): bool { return true; }
   @inline v(t: v128, x: v128): v128 { return f32x4.add(t, x); }
   @inline s(t: f32, x: f32): f32 { return t + x; }
   @inline stores(): bool { return false; }
@@ -93,8 +95,23 @@ export class Add {
   }
 }
 
+/**
+ * Add for kernels whose streams are always contiguous (unary gradients over a flat buffer): only
+ * the all-stride-1 loop and the scalar loop are generated, which keeps the module small. (A
+ * standalone class: a subclass would turn the functor calls into virtual calls on address 0.)
+ */
+export class AddFlat {
+  @inline broadcasts(): bool { return false; }
+  @inline v(t: v128, x: v128): v128 { return f32x4.add(t, x); }
+  @inline s(t: f32, x: f32): f32 { return t + x; }
+  @inline stores(): bool { return false; }
+  @inline identity(): f32 { return 0; }
+  @inline h(v: v128): f32 { return 0; } // never reduces
+}
+
 /** max that propagates NaN (wasm f32.max / f32x4.max), as torch.amax and np.max do. */
 export class Max {
+  @inline broadcasts(): bool { return true; }
   @inline v(t: v128, x: v128): v128 { return f32x4.max(t, x); }
   @inline s(t: f32, x: f32): f32 { return max<f32>(t, x); }
   @inline stores(): bool { return false; }
@@ -105,6 +122,7 @@ export class Max {
 }
 
 export class Min {
+  @inline broadcasts(): bool { return true; }
   @inline v(t: v128, x: v128): v128 { return f32x4.min(t, x); }
   @inline s(t: f32, x: f32): f32 { return min<f32>(t, x); }
   @inline stores(): bool { return false; }
@@ -158,7 +176,7 @@ const BLOCK: i32 = 1024;
   const unit = (<u32>s1 <= 1) && (!use2 || <u32>s2 <= 1) && (!use3 || <u32>s3 <= 1);
   const pv = f32x4.splat(param);
   let i = 0;
-  if (unit && (s0 == 1 || (s0 == 0 && !comb.stores()))) {
+  if (unit && (s0 == 1 || (s0 == 0 && !comb.stores() && comb.broadcasts()))) {
     // Inputs with stride 0 are splatted once.
     const c1 = v128.load32_splat(p1);
     const c2 = use2 ? v128.load32_splat(p2) : pv;
@@ -166,13 +184,15 @@ const BLOCK: i32 = 1024;
     if (s0 == 1) { // map: four target lanes per iteration
       // Straight loops for the common stride patterns (full, a row or a column broadcast, clip's
       // two scalars); any other pattern of three inputs (where with a scalar a, a column cond)
-      // takes the loop that tests each input's stride. Two-input patterns are all covered but
-      // (0, 0), which a target of stride 1 never meets (one input spans the output's axis).
+      // takes the loop that tests each input's stride. Two-input forward patterns are all covered
+      // but (0, 0), which a target of stride 1 never meets (one input spans the output's axis);
+      // two-input gradients read dy (stride 1) first, so (0, 1) is forward-only.
       const all = s1 == 1 && (!use2 || s2 == 1) && (!use3 || s3 == 1);
       if (all) i = mapLoop<Op, C>(p0, p1, p2, p3, n, c1, c2, c3, pv, true, use2, use3);
+      else if (!comb.broadcasts()) i = 0; // flat kernels: the scalar loop serves any other strides
       else if (k == 1 && !comb.stores()) i = mapLoop<Op, C>(p0, p1, p2, p3, n, c1, c2, c3, pv, false, false, false); // dy broadcast back
       else if (s1 == 1 && s2 == 0 && (!use3 || s3 == 0)) i = mapLoop<Op, C>(p0, p1, p2, p3, n, c1, c2, c3, pv, true, false, false);
-      else if (k == 2 && s1 == 0) i = mapLoop<Op, C>(p0, p1, p2, p3, n, c1, c2, c3, pv, false, true, false);
+      else if (k == 2 && s1 == 0 && comb.stores()) i = mapLoop<Op, C>(p0, p1, p2, p3, n, c1, c2, c3, pv, false, true, false);
       else if (use3) {
         for (; i + 4 <= n; i += 4) {
           const o1 = (<usize>(i * s1)) << 2;
@@ -183,7 +203,7 @@ const BLOCK: i32 = 1024;
           v128.store(p0 + o, comb.stores() ? x : comb.v(v128.load(p0 + o), x));
         }
       }
-    } else if (!comb.stores()) { // reduce: the row combines into one target element
+    } else if (!comb.stores() && comb.broadcasts()) { // reduce: the row combines into one target element
       let total = load<f32>(p0);
       const lastVector = n & ~3;
       while (i < lastVector) {

@@ -264,3 +264,13 @@ describe('the f64 references against central finite differences', () => {
     expectClose(db, numericGradient((p) => weightedSum(whereRef(c, [3, 1], a, [1, 4], p, [3, 1]), dy), b), 'where db', 1e-6, 1e-7);
   });
 });
+
+test('unary gradients (flat kernels) take the scalar loop for other strides', () => {
+  // dx and x every other float of 14, dy and y contiguous 7: the square gradient dx += 2 x dy.
+  const x = randomArray(14, 61);
+  const dy = randomArray(7, 62);
+  const layout: StridedLayout = { dims: [7], strides: [[1], [2], [0], [0]] };
+  const [dx] = onWasm(layout, [new Float32Array(14), dy, x, new Float32Array(7)], (g, pdx, pdy, px, py) => k().f32_square_backward!(pdx, pdy, px, py, g));
+  const want = Array.from({ length: 14 }, (_, i) => (i % 2 === 0 ? 2 * x[i]! * dy[i / 2]! : 0));
+  expectClose(dx!, want, 'f32_square_backward strided dx, x (stride 2)', 1e-7, 0);
+});
