@@ -14,3 +14,5 @@ export * from './conv';
 export * from './pool';
 export * from './resize';
 export * from './layers';
+export * from './elementwise';
+export * from './reduce';

@@ -376,8 +376,18 @@ export function f32_sum_squares(x: usize, n: i32): f64 {
  * loop's check of the whole gradient block before an optimizer step).
  */
 export function f32_all_finite(x: usize, n: i32): i32 {
-  let acc = f32x4.splat(0);
+  // Four independent sums hide the add latency (16 floats per iteration), then 4, then scalars.
+  let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
   let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const p = x + (<usize>i << 2);
+    const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
+    acc0 = f32x4.add(acc0, f32x4.sub(x0, x0));
+    acc1 = f32x4.add(acc1, f32x4.sub(x1, x1));
+    acc2 = f32x4.add(acc2, f32x4.sub(x2, x2));
+    acc3 = f32x4.add(acc3, f32x4.sub(x3, x3));
+  }
+  let acc = f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3));
   for (; i + 4 <= n; i += 4) {
     const xi = v128.load(x + (<usize>i << 2));
     acc = f32x4.add(acc, f32x4.sub(xi, xi));

@@ -112,14 +112,30 @@ export function tensor(data: Float32Array | ArrayLike<number> | number, shape?: 
   if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number') {
     throw new ValueError(`tensor: data must be a Float32Array or an array of numbers, got ${typeof data}`);
   }
-  const values = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
-  const dims = shape ?? [values.length];
+  const values = data instanceof Float32Array ? data : toFloat32(data as ArrayLike<unknown>);
+  const dims = shape === undefined ? [values.length] : shape;
   checkShape(dims, 'tensor');
   const expected = sizeOf(dims);
   if (expected !== values.length) {
     throw new ShapeError(`tensor: shape ${formatShape(dims)} needs ${expected} values, got ${values.length}`);
   }
   return new Tensor(values, dims);
+}
+
+/** Copies array-like `data` into a Float32Array; every entry must be a number (no silent NaN or 0). */
+function toFloat32(data: ArrayLike<unknown>): Float32Array {
+  const n = data.length;
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_TENSOR_ELEMENTS) {
+    throw new ValueError(`tensor: data has length ${String(n)}; expected an integer from 0 to ${MAX_TENSOR_ELEMENTS}`);
+  }
+  if (ArrayBuffer.isView(data) && !(data instanceof BigInt64Array || data instanceof BigUint64Array)) return Float32Array.from(data as ArrayLike<number>);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (typeof v !== 'number') throw new ValueError(`tensor: data[${i}] is ${v === null ? 'null' : typeof v}; every value must be a number`);
+    out[i] = v;
+  }
+  return out;
 }
 
 /** A tensor of zeros. */

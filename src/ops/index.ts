@@ -15,3 +15,9 @@ export {
 export * from './conv.js';
 export * from './pool.js';
 export * from './resize.js';
+export {
+  add, sub, mul, div, pow, maximum, minimum, greater, greaterEqual, less, lessEqual, equal, notEqual, where,
+  neg, abs, square, sqrt, rsqrt, exp, log, log1p, clip, binary, binaryBackward, whereBackward, unary, unaryBackward,
+  binaryShape, type BinaryOpName, type UnaryOpName,
+} from './elementwise.js';
+export { sum, mean, max, min, variance, reduce, reduceBackward, reduceShape, type ReduceOpName, type ReduceShape } from './reduce.js';

@@ -36,6 +36,14 @@ describe('new Tensor validates its arguments', () => {
     expect(() => tensor(new Float32Array(0), [2 ** 31, 0])).not.toThrow(); // zero elements
   });
 
+  test('tensor() refuses values that are not numbers and a null shape instead of coercing them', () => {
+    expect(() => tensor([1, 'x', null] as never)).toThrow("tensor: data[1] is string; every value must be a number");
+    expect(() => tensor([1, null] as never)).toThrow('tensor: data[1] is null; every value must be a number');
+    expect(() => tensor({ length: 1e12 } as never)).toThrow('tensor: data has length 1000000000000; expected an integer from 0 to 1073741824');
+    expect(() => tensor(new Float32Array(6), null as never)).toThrow('tensor: shape must be an array of integers, got null');
+    expect(Array.from(tensor(new Int32Array([1, -2])).data)).toEqual([1, -2]);
+  });
+
   test('a tensor is frozen: data and shape cannot be swapped after the check', () => {
     const t = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
     expect(() => {
