@@ -7,7 +7,7 @@ import { kernels } from '../backend/wasm.js';
 import { cancelRelease, f32, heap, readF32, releaseOnCollect, withScratch, type Heap } from '../backend/memory.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, expectRank } from '../tensor.js';
-import type { RandomSource } from '../data/random.js';
+import type { RandomSource } from '../data/random-source.js';
 import { GEOMETRY_BYTES, sameFill, writeGeometry, type Fill, type ImageShape } from './kernels.js';
 
 /** Matrix entries beyond this are rejected (they would only sample far outside the image). */

@@ -2,7 +2,7 @@
 import type { Kernels } from '../backend/wasm.js';
 import { checkFlag } from '../errors.js';
 import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
-import { powInt } from './math.js';
+import { powInt } from '../core/math.js';
 
 /** Flag bits of `f32_adam_update` (mirror assembly/optim.ts). */
 const ADAM_AMSGRAD = 1;
