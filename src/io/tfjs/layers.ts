@@ -62,7 +62,8 @@ export function layerToKeras(className: string, config: Record<string, unknown>,
     const alpha = typeof a === 'object' ? a.alpha : undefined;
     const base = { name: config.name, trainable: config.trainable };
     if (name === 'leakyRelu') return { class_name: 'LeakyReLU', config: { ...base, alpha: alpha ?? 0.2 } };
-    if (name === 'elu' && alpha !== undefined && alpha !== 1) return { class_name: 'ELU', config: { ...base, alpha } };
+    // TF.js's ELU layer refuses any alpha but 1 (NotImplementedError), so only that one exports.
+    if (name === 'elu' && alpha !== undefined && alpha !== 1) formatError(at, `elu alpha ${alpha} cannot be loaded by TF.js (its ELU layer supports alpha 1 only)`);
   }
   if (!Object.hasOwn(SHARED, className)) formatError(at, `has no TF.js layers equivalent; exportable types: ${Object.keys(SHARED).join(', ')}`);
   const full: Record<string, unknown> = { ...TO_KERAS_DEFAULTS[className], ...config };

@@ -17,11 +17,14 @@ export function camelToSnake(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** tensorlane activation name -> Keras/TF.js identifier (only those TF.js can deserialize). */
+/**
+ * tensorlane activation name -> Keras/TF.js identifier (only those TF.js can deserialize: TF.js
+ * 4.22 writes 'gelu_new' but cannot read it back, so geluTanh is import-only).
+ */
 const ACTIVATION_TO_KERAS: Record<string, string> = {
   linear: 'linear', relu: 'relu', relu6: 'relu6', elu: 'elu', selu: 'selu', sigmoid: 'sigmoid',
   hardSigmoid: 'hard_sigmoid', softmax: 'softmax', logSoftmax: 'log_softmax', softplus: 'softplus',
-  softsign: 'softsign', tanh: 'tanh', swish: 'swish', silu: 'swish', mish: 'mish', gelu: 'gelu', geluTanh: 'gelu_new',
+  softsign: 'softsign', tanh: 'tanh', swish: 'swish', silu: 'swish', mish: 'mish', gelu: 'gelu',
 };
 
 /** Keras/TF.js identifier (either spelling) -> tensorlane activation name. */
