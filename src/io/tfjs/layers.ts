@@ -6,6 +6,7 @@ import {
   Reshape, SimpleRNN, UpSampling2D, ZeroPadding2D,
 } from '../../layers/index.js';
 import type { Shape } from '../../tensor.js';
+import { ModelFormatError } from '../format.js';
 import {
   activationFromKeras, activationToKeras, camelToSnake, formatError, initializerFromKeras, initializerToKeras,
   regularizerFromKeras, regularizerToKeras, snakeToCamel,
@@ -65,7 +66,7 @@ export function layerToKeras(className: string, config: Record<string, unknown>,
     // TF.js's ELU layer refuses any alpha but 1 (NotImplementedError), so only that one exports.
     if (name === 'elu' && alpha !== undefined && alpha !== 1) formatError(at, `elu alpha ${alpha} cannot be loaded by TF.js (its ELU layer supports alpha 1 only)`);
   }
-  if (!Object.hasOwn(SHARED, className)) formatError(at, `has no TF.js layers equivalent; exportable types: ${Object.keys(SHARED).join(', ')}`);
+  if (!Object.hasOwn(SHARED, className)) throw new ModelFormatError(`${at} has no TF.js layers equivalent; exportable types: ${Object.keys(SHARED).join(', ')}`);
   const full: Record<string, unknown> = { ...TO_KERAS_DEFAULTS[className], ...config };
   if ((className === 'MaxPooling2D' || className === 'AveragePooling2D') && full.strides === undefined) full.strides = full.poolSize;
   const out: Record<string, unknown> = {};
@@ -138,7 +139,7 @@ export function layerFromKeras(layer: KerasLayer, inputShapes: readonly Shape[],
     lastAxis(cfg.axis, rank, at);
     return { className: 'Activation', config: { ...base, activation: 'softmax' } };
   }
-  if (!Object.hasOwn(SHARED, cls)) formatError(at, `is not supported; supported types: ${TFJS_LAYER_TYPES.join(', ')}`);
+  if (!Object.hasOwn(SHARED, cls)) throw new ModelFormatError(`${at} is not supported; supported types: ${TFJS_LAYER_TYPES.join(', ')}`);
   for (const [key, ok, expected] of MUST_BE_DEFAULT) {
     if (!ok(cfg[key])) formatError(at, `${key} ${JSON.stringify(cfg[key])} is not supported (expected ${expected})`);
   }
