@@ -85,10 +85,10 @@ describe('TF.js model files', () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 6, activation: 'relu', inputShape: [4] }), tf.layers.dense({ units: 2 })] });
     let form: FormData | undefined;
     await model.save(tf.io.http('http://capture/upload', {
-      fetchFunc: async (_url: string, init: { body: FormData }) => {
+      fetchFunc: (async (_url: string, init: { body: FormData }) => {
         form = init.body;
         return new Response('{}', { status: 200 });
-      },
+      }) as never,
     }));
     const modelJson = await (form!.get('model.json') as Blob).text();
     const manifest = (JSON.parse(modelJson) as { weightsManifest: Array<{ paths: string[] }> }).weightsManifest;

@@ -21,7 +21,7 @@ afterAll(() => {
   console.log(`TF.js round trips (max abs difference of predictions after training)\n${'layer type'.padEnd(width)} | tl->tfjs  | tfjs->tl\n${lines.join('\n')}`);
 });
 
-type TfLayer = ReturnType<typeof tf.layers.dense>;
+type TfLayer = NonNullable<NonNullable<Parameters<typeof tf.sequential>[0]>['layers']>[number];
 type TfSymbolic = ReturnType<typeof tf.input>;
 
 interface Case {
