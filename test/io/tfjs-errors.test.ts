@@ -149,6 +149,7 @@ describe('io.toTfjs: what TF.js cannot express', () => {
     expect(() => io.toTfjs({} as never)).toThrow(/io.toTfjs: expected a Model or Sequential, got object/);
     const model = new Sequential([layers.dense({ units: 1, inputShape: [2] })]);
     expect(() => io.toTfjs(model, { shardBytes: 0 })).toThrow(/shardBytes must be an integer >= 4, got 0/);
+    expect(() => io.toTfjs(new Sequential([layers.input({ shape: [2] })], { name: 'bare' }))).toThrow(/bare.* has no layers/);
   });
 
   test('options and layers without a TF.js equivalent name the layer', () => {

@@ -61,7 +61,13 @@ export function toTfjs(model: Model, options: ToTfjsOptions = {}): TfjsArtifacts
   const shardBytes = options.shardBytes ?? DEFAULT_SHARD_BYTES;
   if (!Number.isSafeInteger(shardBytes) || shardBytes < 4) throw new ValueError(`${who}: shardBytes must be an integer >= 4, got ${String(shardBytes)}`);
   const cfg = serializeValue(model.toConfig()) as SavedConfig;
-  const layers = cfg.layers.map((l) => layerToKeras(l.className, l.config, who));
+  if (cfg.layers.length === 0) throw new ValueError(`${who}: ${cfg.name} has no layers to export`);
+  // Input shapes travel on the first layer (Sequential) or on the InputLayers (functional) only.
+  const layers = cfg.layers.map((l) => {
+    const k = layerToKeras(l.className, l.config, who);
+    delete k.config.batch_input_shape;
+    return k;
+  });
   const inputLayers = cfg.inputs.map((i) => ({ class_name: 'InputLayer', name: i.name, config: { batch_input_shape: [null, ...i.config.shape], dtype: 'float32', sparse: false, name: i.name }, inbound_nodes: [] }));
   let topology: Record<string, unknown>;
   if (cfg.className === 'Sequential') {
