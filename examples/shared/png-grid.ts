@@ -118,6 +118,7 @@ function drawText(out: GridPixels, text: string, x0: number, y0: number, textSca
         if ((bits & (4 >> gx)) === 0) continue;
         for (let sy = 0; sy < textScale; sy++) {
           const y = y0 + gy * textScale + sy;
+          if (y >= out.height) break; // a row label taller than tiny images: cut at the bottom
           const x = x0 + (k * GLYPH_ADVANCE + gx) * textScale;
           const start = (y * out.width + x) * out.channels;
           out.data.fill(255, start, start + textScale * out.channels);
@@ -151,13 +152,9 @@ export function renderGrid(images: ImageBatch, options: GridOptions = {}): GridP
   const imageH = h * scale;
   const cellH = imageH + (labels ? LABEL_BAND * textScale : 0);
   const left = rowLabels ? Math.max(...rowLabels.map((t) => textWidth(t, textScale))) + gap : 0;
-  const out: GridPixels = {
-    width: left + columns * cellW + (columns + 1) * gap,
-    height: rows * cellH + (rows + 1) * gap,
-    channels: c,
-    data: new Uint8Array(0),
-  };
-  out.data = new Uint8Array(out.width * out.height * c).fill(background);
+  const width = left + columns * cellW + (columns + 1) * gap;
+  const height = rows * cellH + (rows + 1) * gap;
+  const out: GridPixels = { width, height, channels: c, data: new Uint8Array(width * height * c).fill(background) };
   const toByte = 255 / (hi - lo);
   for (let i = 0; i < n; i++) {
     const x0 = left + gap + (i % columns) * (cellW + gap);
