@@ -141,3 +141,4 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
   return model;
 }
 
+export { toOnnx, ONNX_OPSET, type ToOnnxOptions, type ProtobufModule } from './onnx/index.js';
