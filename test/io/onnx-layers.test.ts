@@ -14,7 +14,7 @@ const TOLERANCE = 1e-5;
 const table = new Map<string, { cases: number; diff: number }>();
 
 const input = (shape: number[], seed: number, scale = 1): Tensor => tensor(randomArray(BATCH * shape.reduce((a, b) => a * b, 1), seed, -scale, scale), [BATCH, ...shape]);
-const seq = (shape: number[], ...stack: ReturnType<typeof layers.dense>[]) => new Sequential([layers.input({ shape }), ...stack], { seed: 5 });
+const seq = (shape: number[], ...stack: layers.Layer[]) => new Sequential([layers.input({ shape }), ...stack], { seed: 5 });
 
 interface Case {
   name: string;

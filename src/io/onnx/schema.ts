@@ -1,11 +1,12 @@
 // The part of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto) that an inference export
 // writes, as a protobufjs JSON descriptor (`Root.fromJSON`, so no .proto parser is needed).
 // Field numbers are onnx.proto's; field names are camelCase (protobufjs's convention; the wire
-// format only carries the numbers). Enums are written as int32 (same varint on the wire).
+// format only carries the numbers). Enums are written as int32 (same varint on the wire). Only
+// the fields the exporter writes are declared; tensor data always goes to raw_data.
 const str = (id: number) => ({ type: 'string', id });
 const i64 = (id: number) => ({ type: 'int64', id });
 const i32 = (id: number) => ({ type: 'int32', id });
-const many = (type: string, id: number, packed?: boolean) => ({ rule: 'repeated', type, id, ...(packed === undefined ? {} : { options: { packed } }) });
+const many = (type: string, id: number) => ({ rule: 'repeated', type, id });
 
 /** The ONNX messages as a protobufjs JSON descriptor; the root type is `onnx.ModelProto`. */
 export const ONNX_SCHEMA = {
@@ -14,39 +15,35 @@ export const ONNX_SCHEMA = {
       nested: {
         ModelProto: {
           fields: {
-            irVersion: i64(1), producerName: str(2), producerVersion: str(3), domain: str(4), modelVersion: i64(5),
-            docString: str(6), graph: { type: 'GraphProto', id: 7 }, opsetImport: many('OperatorSetIdProto', 8),
+            irVersion: i64(1), producerName: str(2), graph: { type: 'GraphProto', id: 7 }, opsetImport: many('OperatorSetIdProto', 8),
           },
         },
         OperatorSetIdProto: { fields: { domain: str(1), version: i64(2) } },
         GraphProto: {
           fields: {
-            node: many('NodeProto', 1), name: str(2), initializer: many('TensorProto', 5), docString: str(10),
-            input: many('ValueInfoProto', 11), output: many('ValueInfoProto', 12), valueInfo: many('ValueInfoProto', 13),
+            node: many('NodeProto', 1), name: str(2), initializer: many('TensorProto', 5),
+            input: many('ValueInfoProto', 11), output: many('ValueInfoProto', 12),
           },
         },
         NodeProto: {
           fields: {
-            input: many('string', 1), output: many('string', 2), name: str(3), opType: str(4),
-            attribute: many('AttributeProto', 5), docString: str(6), domain: str(7),
+            input: many('string', 1), output: many('string', 2), name: str(3), opType: str(4), attribute: many('AttributeProto', 5),
           },
         },
         AttributeProto: {
           fields: {
-            name: str(1), f: { type: 'float', id: 2 }, i: i64(3), s: { type: 'bytes', id: 4 }, t: { type: 'TensorProto', id: 5 },
-            floats: many('float', 7, false), ints: many('int64', 8, false), strings: many('bytes', 9),
-            docString: str(13), type: i32(20),
+            name: str(1), f: { type: 'float', id: 2 }, i: i64(3), s: { type: 'bytes', id: 4 },
+            floats: many('float', 7), ints: many('int64', 8), strings: many('bytes', 9), type: i32(20),
           },
         },
         TensorProto: {
           fields: {
-            dims: many('int64', 1, false), dataType: i32(2), floatData: many('float', 4, true), int32Data: many('int32', 5, true),
-            int64Data: many('int64', 7, true), name: str(8), rawData: { type: 'bytes', id: 9 }, docString: str(12),
+            dims: many('int64', 1), dataType: i32(2), name: str(8), rawData: { type: 'bytes', id: 9 },
           },
         },
-        ValueInfoProto: { fields: { name: str(1), type: { type: 'TypeProto', id: 2 }, docString: str(3) } },
+        ValueInfoProto: { fields: { name: str(1), type: { type: 'TypeProto', id: 2 } } },
         TypeProto: {
-          fields: { tensorType: { type: 'Tensor', id: 1 }, denotation: str(6) },
+          fields: { tensorType: { type: 'Tensor', id: 1 } },
           nested: { Tensor: { fields: { elemType: i32(1), shape: { type: 'TensorShapeProto', id: 2 } } } },
         },
         TensorShapeProto: {
@@ -54,7 +51,7 @@ export const ONNX_SCHEMA = {
           nested: {
             Dimension: {
               oneofs: { value: { oneof: ['dimValue', 'dimParam'] } },
-              fields: { dimValue: i64(1), dimParam: str(2), denotation: str(3) },
+              fields: { dimValue: i64(1), dimParam: str(2) },
             },
           },
         },
