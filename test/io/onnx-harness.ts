@@ -10,7 +10,8 @@ import { randomArray } from '../util.js';
 const require = createRequire(import.meta.url);
 let ortModule: typeof Ort | undefined;
 
-async function ort(): Promise<typeof Ort> {
+/** onnxruntime-web, configured once: wasm backend, one thread, its .wasm files from node_modules. */
+export async function ort(): Promise<typeof Ort> {
   if (ortModule === undefined) {
     ortModule = (await import('onnxruntime-web')) as typeof Ort;
     ortModule.env.wasm.numThreads = 1;
