@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import * as protobuf from 'protobufjs';
 import ts from 'typescript';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { compileFashionCnn, fashionCnn } from '../../examples/shared/fashion-cnn.mjs';
+import * as tl from '../../src/index.js';
 import { io, layers, Sequential, Tensor, tensor } from '../../src/index.js';
 import { permute } from '../../src/io/onnx/graph.js';
 import { randomArray } from '../util.js';
@@ -58,23 +60,6 @@ function decode(bytes: Uint8Array): Decoded {
 const dims = (v: Decoded['graph']['input'][number]) => v.type.tensor_type.shape.dim.map((d) => d.dim_param ?? d.dim_value);
 const floatsOf = (raw: Uint8Array) => new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
 
-/** examples/fashion-mnist.ts's model with fewer filters. */
-function demoCnn(): Sequential {
-  return new Sequential([
-    layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false, inputShape: [28, 28, 1] }),
-    layers.batchNormalization({ momentum: 0.9 }),
-    layers.relu(),
-    layers.maxPooling2d(),
-    layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', useBias: false }),
-    layers.batchNormalization({ momentum: 0.9 }),
-    layers.relu(),
-    layers.maxPooling2d(),
-    layers.flatten(),
-    layers.dropout({ rate: 0.3 }),
-    layers.dense({ units: 10 }),
-  ], { seed: 42, name: 'demo_cnn' });
-}
-
 const images = (n: number, seed: number): Tensor => tensor(randomArray(n * 784, seed, 0, 1), [n, 28, 28, 1]);
 
 describe('io.toOnnx: the demo CNN end to end', () => {
@@ -82,8 +67,9 @@ describe('io.toOnnx: the demo CNN end to end', () => {
   let bytes: Uint8Array;
   let x: Tensor;
   beforeAll(async () => {
-    model = demoCnn();
-    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    // The demo's model, with the edge example's narrower convolutions (its types name the built package: cast).
+    const built = fashionCnn(tl as never, { filters: [8, 16], name: 'demo_cnn' });
+    model = compileFashionCnn(tl as never, built) as unknown as Sequential;
     const labels = tensor(Float32Array.from({ length: 64 }, (_, i) => (i * 7) % 10), [64]);
     await model.fit(images(64, 3), labels, { epochs: 2, batchSize: 16, verbose: 0, seed: 1 });
     bytes = await io.toOnnx(model);
