@@ -67,7 +67,7 @@ function valueInfo(name: string, shape: readonly number[]): object {
 }
 
 /** The ModelProto of `model` as a plain object (what protobufjs encodes). */
-export function onnxModel(model: Model): object {
+function onnxModel(model: Model): object {
   let topology: Topology;
   let weights: Tensor[];
   try {
