@@ -30,11 +30,14 @@ export interface ConvKernelTable {
 }
 
 function table(w: WasmExports): ConvKernelTable {
+  // conv2dTranspose's forward and filter gradient are a conv2d's input and filter gradients.
+  const inputScratch = w.f32_conv2d_backward_input_scratch_bytes;
+  const filterScratch = w.f32_conv2d_backward_filter_scratch_bytes;
   return {
     conv2d: {
       forward: { kernel: w.f32_conv2d_forward, scratchBytes: w.f32_conv2d_forward_scratch_bytes },
-      input: { kernel: w.f32_conv2d_backward_input, scratchBytes: w.f32_conv2d_backward_input_scratch_bytes },
-      filter: { kernel: w.f32_conv2d_backward_filter, scratchBytes: w.f32_conv2d_backward_filter_scratch_bytes },
+      input: { kernel: w.f32_conv2d_backward_input, scratchBytes: inputScratch },
+      filter: { kernel: w.f32_conv2d_backward_filter, scratchBytes: filterScratch },
     },
     depthwiseConv2d: {
       forward: { kernel: w.f32_depthwise_conv2d_forward, scratchBytes: undefined },
@@ -42,9 +45,9 @@ function table(w: WasmExports): ConvKernelTable {
       filter: { kernel: w.f32_depthwise_conv2d_backward_filter, scratchBytes: undefined },
     },
     conv2dTranspose: {
-      forward: { kernel: w.f32_conv2d_transpose_forward, scratchBytes: w.f32_conv2d_backward_input_scratch_bytes },
+      forward: { kernel: w.f32_conv2d_transpose_forward, scratchBytes: inputScratch },
       input: { kernel: w.f32_conv2d_transpose_backward_input, scratchBytes: w.f32_conv2d_transpose_backward_input_scratch_bytes },
-      filter: { kernel: w.f32_conv2d_transpose_backward_filter, scratchBytes: w.f32_conv2d_backward_filter_scratch_bytes },
+      filter: { kernel: w.f32_conv2d_transpose_backward_filter, scratchBytes: filterScratch },
     },
   };
 }

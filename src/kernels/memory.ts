@@ -1,10 +1,6 @@
-// Bindings of assembly/memory.ts: where the heap starts, fill and copy.
+// Bindings of assembly/memory.ts: fill and copy (heap_base is read by src/backend/memory.ts,
+// which installs the allocator).
 import { wasm } from './exports.js';
-
-/** First byte that the module's static data does not use (the allocator starts there). */
-export function heapBase(): number {
-  return wasm().heap_base();
-}
 
 /** dst[0..n) = value (floats at byte offset dst). */
 export function fill(dst: number, value: number, n: number): void {

@@ -9,6 +9,7 @@ import { deserialize, isSerialized, serialize, type LearningRate, type LearningR
 import { fill } from '../kernels/memory.js';
 import { clipScale, sumSquares } from '../kernels/optim.js';
 import { allocStruct, freeStructs } from '../kernels/structs.js';
+import { checkFloats } from '../kernels/bounds.js';
 import type { Optimizer, OptimizerState, ParamRef } from './optimizer.js';
 
 /** Options every optimizer accepts. At most one of the three clipping options may be set. */
@@ -202,6 +203,8 @@ export abstract class BaseOptimizer implements Optimizer {
         }
       }
       if (seen.has(ref.name)) throw new ValueError(`${this.who}.build: parameter name '${ref.name}' appears twice`);
+      checkFloats(`${this.who}.build`, `parameter '${ref.name}'`, ref.ptr, ref.size);
+      checkFloats(`${this.who}.build`, `gradient of '${ref.name}'`, ref.gradPtr, ref.size);
       seen.add(ref.name);
       let entry = this.entries.get(ref.name);
       if (entry === undefined) {
