@@ -263,60 +263,65 @@ export interface WasmExports {
   f32_log_softmax_forward__simd(y: number, x: number, rows: number, cols: number): void;
   /** assembly/activation/f32_log_softmax_backward__simd (dx: usize, dy: usize, y: usize, rows: i32, cols: i32) */
   f32_log_softmax_backward__simd(dx: number, dy: number, y: number, rows: number, cols: number): void;
-  /** assembly/loss/f32_mse_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_mse_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_mae_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_mae_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_mbe_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_mbe_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_huber_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_huber_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_smooth_l1_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_smooth_l1_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_log_cosh_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_log_cosh_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_msle_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_msle_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_mape_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_mape_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_poisson_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_poisson_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_quantile_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_quantile_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_hinge_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_hinge_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_squared_hinge_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_squared_hinge_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_contrastive_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_contrastive_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_bce_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_bce_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_bce_logits_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_bce_logits_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_kld_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_kld_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_rmse_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_rmse_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_cce_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_cce_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_cce_logits_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_cce_logits_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_sparse_cce_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_sparse_cce_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_sparse_cce_logits_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_sparse_cce_logits_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_sparse_cce_logits_narrow_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_sparse_cce_logits_narrow_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_categorical_hinge_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_categorical_hinge_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_multiclass_hinge_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_multiclass_hinge_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_triplet_margin_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_triplet_margin_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_margin_ranking_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_margin_ranking_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
-  /** assembly/loss/f32_dice_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32) -> f64 */
-  f32_dice_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, positions: number, width: number, a: number, b: number): number;
+  readonly LOSS_SHAPE_BYTES: WebAssembly.Global; // assembly/loss, i32
+  readonly LOSS_SHAPE_POSITIONS: WebAssembly.Global; // assembly/loss, i32
+  readonly LOSS_SHAPE_WIDTH: WebAssembly.Global; // assembly/loss, i32
+  readonly LOSS_SHAPE_A: WebAssembly.Global; // assembly/loss, i32
+  readonly LOSS_SHAPE_B: WebAssembly.Global; // assembly/loss, i32
+  /** assembly/loss/f32_mse_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_mse_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_mae_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_mae_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_mbe_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_mbe_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_huber_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_huber_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_smooth_l1_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_smooth_l1_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_log_cosh_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_log_cosh_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_msle_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_msle_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_mape_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_mape_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_poisson_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_poisson_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_quantile_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_quantile_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_hinge_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_hinge_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_squared_hinge_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_squared_hinge_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_contrastive_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_contrastive_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_bce_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_bce_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_bce_logits_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_bce_logits_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_kld_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_kld_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_rmse_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_rmse_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_cce_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_cce_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_cce_logits_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_cce_logits_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_sparse_cce_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_sparse_cce_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_sparse_cce_logits_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_sparse_cce_logits_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_sparse_cce_logits_narrow_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_sparse_cce_logits_narrow_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_categorical_hinge_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_categorical_hinge_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_multiclass_hinge_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_multiclass_hinge_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_triplet_margin_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_triplet_margin_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_margin_ranking_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_margin_ranking_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_dice_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_dice_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
   /** assembly/loss/f32_sparse_labels_check (labels: usize, n: i32, classes: i32) -> i32 */
   f32_sparse_labels_check(labels: number, n: number, classes: number): number;
   /** assembly/loss/f32_labels_are_binary (labels: usize, n: i32) -> i32 */
@@ -451,6 +456,11 @@ export const WASM_CONSTANTS = {
   GEOMETRY_STRIDE_W: 40,
   INTERPOLATION_BILINEAR: 0,
   INTERPOLATION_NEAREST: 1,
+  LOSS_SHAPE_A: 8,
+  LOSS_SHAPE_B: 12,
+  LOSS_SHAPE_BYTES: 16,
+  LOSS_SHAPE_POSITIONS: 0,
+  LOSS_SHAPE_WIDTH: 4,
   NADAM_HYPER_BETA1: 0,
   NADAM_HYPER_BETA2: 8,
   NADAM_HYPER_BYTES: 24,

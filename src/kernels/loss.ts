@@ -1,16 +1,23 @@
 // Bindings of assembly/loss.ts: one fused value + per-sample + gradient kernel per loss, and the
 // label checks. Every kernel name is written once, in the table below; src/losses/registry.ts
 // names its kernel by the table's key.
-import { wasm, type WasmExports } from './exports.js';
+import { CONSTANTS, wasm, type WasmExports } from './exports.js';
+import { heap, onCollect, type Heap } from '../backend/memory.js';
+import { allocStruct, freeStructs, writeStruct, type StructLayout } from './structs.js';
 
 /**
  * A fused loss kernel: returns the batch's mean loss and writes per-sample losses (if sampleLoss
- * != 0) and dPred (if != 0); a and b are the loss's parameters (margin, delta, smoothing, ...).
+ * != 0) and dPred (if != 0); `shape` points to a LOSS_SHAPE struct (rows per sample, floats per
+ * row, and the loss's parameters a and b: margin, delta, smoothing, ...).
  */
-export type LossKernel = (
-  sampleLoss: number, dPred: number, yTrue: number, yPred: number, weights: number,
-  batch: number, positions: number, width: number, a: number, b: number,
-) => number;
+export type LossKernel = (sampleLoss: number, dPred: number, yTrue: number, yPred: number, weights: number, batch: number, shape: number) => number;
+
+/** The layout of a loss call's LossShape struct (assembly/loss.ts). */
+export const LOSS_SHAPE: StructLayout<'a' | 'b', 'positions' | 'width'> = {
+  bytes: CONSTANTS.LOSS_SHAPE_BYTES,
+  f32: { a: CONSTANTS.LOSS_SHAPE_A, b: CONSTANTS.LOSS_SHAPE_B },
+  i32: { positions: CONSTANTS.LOSS_SHAPE_POSITIONS, width: CONSTANTS.LOSS_SHAPE_WIDTH },
+};
 
 function table(w: WasmExports) {
   return {
@@ -66,4 +73,48 @@ export function sparseLabelsCheck(labels: number, n: number, classes: number): n
 /** 1 if every one of n labels is 0 or 1 (hinge losses then map them to -1/1), else 0. */
 export function labelsAreBinary(labels: number, n: number): number {
   return wasm().f32_labels_are_binary(labels, n);
+}
+
+interface HeldShape {
+  heap: Heap;
+  ptr: number;
+}
+
+function releaseShape(held: HeldShape): void {
+  freeStructs(held.heap, [held.ptr]);
+}
+
+/**
+ * One loss's LossShape struct: allocated from the struct pool on first use, rewritten only when
+ * a value changes (a new sample shape, or hinge labels switching between {0, 1} and {-1, 1}),
+ * so a training step writes nothing. Returned to the pool when the binding is collected.
+ */
+export class LossShapeBinding {
+  private ptr = 0;
+  private owner: Heap | undefined;
+  private positions = -1;
+  private width = -1;
+  private a = 0;
+  private b = 0;
+
+  constructor(private readonly who: string) {}
+
+  /** Byte offset of the struct holding these values. */
+  bind(positions: number, width: number, a: number, b: number): number {
+    const h = heap();
+    if (this.ptr === 0 || this.owner !== h) {
+      this.ptr = allocStruct(LOSS_SHAPE.bytes, this.who);
+      this.owner = h;
+      this.positions = -1;
+      onCollect(this, { heap: h, ptr: this.ptr }, releaseShape);
+    }
+    if (positions !== this.positions || width !== this.width || a !== this.a || b !== this.b) {
+      writeStruct(this.ptr, LOSS_SHAPE, { positions, width, a, b });
+      this.positions = positions;
+      this.width = width;
+      this.a = a;
+      this.b = b;
+    }
+    return this.ptr;
+  }
 }

@@ -2,7 +2,7 @@
 // (`losses.meanSquaredError()`, ...) and `get(name, config)`.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { checkFloats, pointerChecksEnabled } from '../kernels/bounds.js';
-import { labelsAreBinary, lossKernels, sparseLabelsCheck, type LossKernelName } from '../kernels/loss.js';
+import { LossShapeBinding, labelsAreBinary, lossKernels, sparseLabelsCheck, type LossKernelName } from '../kernels/loss.js';
 import { f32 } from '../backend/memory.js';
 import type { Loss, LossCall } from './loss.js';
 import { sizeOf } from '../tensor.js';
@@ -130,9 +130,11 @@ class KernelLoss implements Loss {
   private readonly kernel: LossKernelName;
   private readonly a: number;
   private readonly b: number;
+  private readonly shape: LossShapeBinding;
 
   constructor(readonly name: LossName, private readonly config: Config) {
     this.def = DEFINITIONS[name];
+    this.shape = new LossShapeBinding(name);
     this.kernel = this.def.stem(config);
     [this.a, this.b] = this.def.params?.(config) ?? [0, 0];
   }
@@ -206,7 +208,8 @@ class KernelLoss implements Loss {
     const a = this.def.hingeLabels ? labelsAreBinary(call.yTrue, batch * positions * width) : this.a;
     // Narrow rows in runs (pixelwise segmentation with a few classes): four rows per SIMD vector.
     const kernel = this.kernel === 'sparse_cce_logits' && width < 8 && positions >= 4 ? 'sparse_cce_logits_narrow' : this.kernel;
-    return lossKernels()[kernel](call.sampleLosses ?? 0, call.dPred, call.yTrue, call.yPred, call.sampleWeights ?? 0, batch, positions, width, a, this.b);
+    const shape = this.shape.bind(positions, width, a, this.b);
+    return lossKernels()[kernel](call.sampleLosses ?? 0, call.dPred, call.yTrue, call.yPred, call.sampleWeights ?? 0, batch, shape);
   }
 
   private checkBuffers(call: LossCall, predFloats: number, targetFloats: number): void {

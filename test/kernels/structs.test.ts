@@ -7,12 +7,13 @@ import { CONSTANTS } from '../../src/kernels/exports.js';
 import { GEOMETRY_BYTES, GEOMETRY_OFFSETS } from '../../src/kernels/geometry.js';
 import { ADADELTA_HYPER, ADAM_BINDING, ADAM_HYPER, ADAMAX_HYPER, NADAM_HYPER, RMSPROP_HYPER } from '../../src/kernels/optim.js';
 import { AUGMENT_GEOMETRY } from '../../src/kernels/augment.js';
+import { LOSS_SHAPE, LossShapeBinding } from '../../src/kernels/loss.js';
 import { STRUCT_RECORD_BYTES, allocStruct, freeStructs, writeStruct, type StructLayout } from '../../src/kernels/structs.js';
 import { GEOMETRY_FIELDS } from '../../src/ops/geometry.js';
 import * as optimizers from '../../src/optimizers/index.js';
 import { FakeParams } from '../optimizers/helpers.js';
 
-const LAYOUTS: Record<string, StructLayout<string, string>> = { ADAM_HYPER, ADAM_BINDING, RMSPROP_HYPER, ADADELTA_HYPER, ADAMAX_HYPER, NADAM_HYPER };
+const LAYOUTS: Record<string, StructLayout<string, string>> = { ADAM_HYPER, ADAM_BINDING, RMSPROP_HYPER, ADADELTA_HYPER, ADAMAX_HYPER, NADAM_HYPER, LOSS_SHAPE };
 
 describe('layouts', () => {
   test.each(Object.entries(LAYOUTS))('%s: fields are distinct, 4-byte aligned, inside the struct, and fit a pool record', (_, layout) => {
@@ -99,5 +100,18 @@ describe('optimizers write their structs once, at build', () => {
     } finally {
       fp.free();
     }
+  });
+});
+
+describe('a loss writes its LossShape struct when its values change, not per call', () => {
+  test('bind returns the same struct and rewrites it only for new values', () => {
+    const binding = new LossShapeBinding('test');
+    const p = binding.bind(4, 10, 0.5, 0);
+    expect([i32()[(p + LOSS_SHAPE.i32.positions) >>> 2], i32()[(p + LOSS_SHAPE.i32.width) >>> 2], f32()[(p + LOSS_SHAPE.f32.a) >>> 2]]).toEqual([4, 10, 0.5]);
+    i32()[(p + LOSS_SHAPE.i32.width) >>> 2] = 99; // a per-call write would undo this
+    expect(binding.bind(4, 10, 0.5, 0)).toBe(p);
+    expect(i32()[(p + LOSS_SHAPE.i32.width) >>> 2]).toBe(99);
+    expect(binding.bind(4, 12, 0.5, 0)).toBe(p);
+    expect(i32()[(p + LOSS_SHAPE.i32.width) >>> 2]).toBe(12);
   });
 });
