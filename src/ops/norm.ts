@@ -6,194 +6,20 @@
 // moving statistic kept, epsilon 1e-3) with PyTorch's unbiased moving variance; see
 // assembly/norm.ts for the formulas.
 //
-// Pointer level (what layers call): offsets are bytes in wasm memory; temporaries come from the
-// scratch arena, so nothing is allocated per step once it has grown.
+// The pointer level (what layers call) is in norm-pointer.ts, re-exported here; this file holds
+// the tensor-level ops.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { checkOptions } from '../errors.js';
-import {
-  batchNormBackward, batchNormInferenceBackward, batchNormInferenceForward, batchNormScratchBytes, batchNormTrainForward,
-  layerNormBackward, layerNormForward,
-} from '../kernels/norm.js';
 import { fill } from '../kernels/memory.js';
-import { checkFloats, pointerChecksEnabled } from '../kernels/bounds.js';
-import { readF32, scratch, withScratch, writeF32 } from '../backend/memory.js';
+import { readF32, withScratch, writeF32 } from '../backend/memory.js';
 import { Tensor, expectRank, sizeOf } from '../tensor.js';
 
-/** Keras's BatchNormalization and LayerNormalization defaults. */
-export const NORM_DEFAULTS = { momentum: 0.99, epsilon: 1e-3 } as const;
+import {
+  NORM_DEFAULTS, batchNormBackwardPtr, batchNormInferenceBackwardPtr, batchNormInferenceForwardPtr, batchNormTrainForwardPtr,
+  layerNormBackwardPtr, layerNormForwardPtr, type NormGeometry,
+} from './norm-pointer.js';
 
-interface Geometry {
-  /** Rows: the product of every axis but the last. */
-  rows: number;
-  /** Channels: the last axis. */
-  channels: number;
-}
-
-/** What every forward call has: buffers of floats at byte offsets, and the geometry. */
-interface NormForwardBase extends Geometry {
-  /** Output [rows, channels]; may be x. */
-  y: number;
-  x: number;
-  /** [channels] */
-  gamma: number;
-  beta: number;
-  /** Added to the variance; default 1e-3. */
-  epsilon?: number;
-}
-
-/** What every backward call has; dx, dgamma and dbeta are accumulated into. */
-interface NormBackwardBase extends Geometry {
-  /** [rows, channels]; must not be dy or x. */
-  dx: number;
-  dgamma: number;
-  dbeta: number;
-  dy: number;
-  x: number;
-  gamma: number;
-}
-
-/** The moving statistics of a batch norm layer, [channels] each. */
-interface MovingStats {
-  movingMean: number;
-  movingVar: number;
-}
-
-/** Saved by a training forward for its backward: mean and 1 / sqrt(var + epsilon). */
-interface SavedStats {
-  /** [channels] for batch norm, [rows] for layer norm. */
-  saveMean: number;
-  saveInvStd: number;
-}
-
-/** Batch norm training forward; the moving statistics are updated in place. */
-export interface BatchNormTrainForwardCall extends NormForwardBase, MovingStats, SavedStats {
-  /** Fraction of the old moving statistic kept; default 0.99. */
-  momentum?: number;
-}
-
-/** Batch norm inference forward (moving statistics). */
-export interface BatchNormInferenceForwardCall extends NormForwardBase, MovingStats {}
-
-/** Batch norm backward after a training forward. */
-export interface BatchNormBackwardCall extends NormBackwardBase, SavedStats {}
-
-/** Batch norm backward after an inference forward (a frozen layer being fine-tuned). */
-export interface BatchNormInferenceBackwardCall extends NormBackwardBase, MovingStats {
-  epsilon?: number;
-}
-
-/** Layer norm forward over the last axis; saves per-row statistics. */
-export interface LayerNormForwardCall extends NormForwardBase, SavedStats {}
-
-/** Layer norm backward. */
-export interface LayerNormBackwardCall extends NormBackwardBase, SavedStats {}
-
-/** The batch-norm kernels that take a scratch buffer of `batchNormScratchBytes(channels)`. */
-type ScratchOp = 'inferenceForward' | 'backward' | 'inferenceBackward';
-
-/**
- * Checks (when pointer checks are on) that every buffer of a call lies in a live allocation:
- * rows x channels floats for the activations, `channels` for the per-channel vectors and
- * `stats` (channels for batch norm, rows for layer norm) for the saved statistics.
- */
-type NormBuffer = keyof (NormForwardBase & NormBackwardBase & MovingStats & SavedStats);
-/** A buffer a kernel reads or writes, and what its length counts: 0 rows·channels, 1 channels, 2 statistics. */
-type BufferUse = readonly [NormBuffer, 0 | 1 | 2];
-const X: BufferUse = ['x', 0];
-const GAMMA: BufferUse = ['gamma', 1];
-const FORWARD: readonly BufferUse[] = [['y', 0], X, GAMMA, ['beta', 1]];
-const BACKWARD: readonly BufferUse[] = [['dx', 0], ['dy', 0], X, GAMMA, ['dgamma', 1], ['dbeta', 1]];
-const MOVING: readonly BufferUse[] = [['movingMean', 1], ['movingVar', 1]];
-const SAVED: readonly BufferUse[] = [['saveMean', 2], ['saveInvStd', 2]];
-const BUFFERS = {
-  batchNormTrainForwardPtr: [...FORWARD, ...MOVING, ...SAVED],
-  batchNormInferenceForwardPtr: [...FORWARD, ...MOVING],
-  batchNormBackwardPtr: [...BACKWARD, ...SAVED],
-  batchNormInferenceBackwardPtr: [...BACKWARD, ...MOVING],
-  layerNormForwardPtr: [...FORWARD, ...SAVED],
-  layerNormBackwardPtr: [...BACKWARD, ...SAVED],
-} as const;
-
-/**
- * Checks (when pointer checks are on) that every buffer the kernel of `who` uses lies in a live
- * allocation: rows x channels floats for activations, `channels` for per-channel vectors and
- * `stats` (channels for batch norm, rows for layer norm) for the saved statistics.
- */
-function checkCall(who: keyof typeof BUFFERS, c: NormForwardBase | NormBackwardBase, stats: number): void {
-  if (!pointerChecksEnabled()) return;
-  const f = c as unknown as Record<NormBuffer, number>;
-  const uses = BUFFERS[who];
-  for (let i = 0; i < uses.length; i++) {
-    const use = uses[i]!;
-    const kind = use[1];
-    checkFloats(who, use[0], f[use[0]], kind === 0 ? c.rows * c.channels : kind === 1 ? c.channels : stats);
-  }
-}
-
-/**
- * Runs one batch-norm kernel with its scratch reserved in the arena and released after, without
- * a closure or array per call (these run every training step).
- */
-function runWithScratch(op: ScratchOp, c: BatchNormInferenceForwardCall | BatchNormBackwardCall | BatchNormInferenceBackwardCall): void {
-  const arena = scratch();
-  const mark = arena.mark();
-  try {
-    const work = arena.alloc(batchNormScratchBytes(c.channels));
-    if (op === 'inferenceForward') {
-      const f = c as BatchNormInferenceForwardCall;
-      batchNormInferenceForward(f.y, f.x, f.gamma, f.beta, f.movingMean, f.movingVar, f.rows, f.channels, f.epsilon ?? NORM_DEFAULTS.epsilon, work);
-    } else if (op === 'backward') {
-      const b = c as BatchNormBackwardCall;
-      batchNormBackward(b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.gamma, b.saveMean, b.saveInvStd, b.rows, b.channels, work);
-    } else {
-      const b = c as BatchNormInferenceBackwardCall;
-      batchNormInferenceBackward(
-        b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.gamma, b.movingMean, b.movingVar, b.rows, b.channels, b.epsilon ?? NORM_DEFAULTS.epsilon, work,
-      );
-    }
-  } finally {
-    arena.reset(mark);
-  }
-}
-
-/** Batch norm with batch statistics (training); updates the moving statistics. */
-export function batchNormTrainForwardPtr(c: BatchNormTrainForwardCall): void {
-  checkCall('batchNormTrainForwardPtr', c, c.channels);
-  batchNormTrainForward(
-    c.y, c.saveMean, c.saveInvStd, c.movingMean, c.movingVar, c.x, c.gamma, c.beta,
-    c.rows, c.channels, c.momentum ?? NORM_DEFAULTS.momentum, c.epsilon ?? NORM_DEFAULTS.epsilon,
-  );
-}
-
-/** Batch norm with the moving statistics (inference). */
-export function batchNormInferenceForwardPtr(c: BatchNormInferenceForwardCall): void {
-  checkCall('batchNormInferenceForwardPtr', c, c.channels);
-  runWithScratch('inferenceForward', c);
-}
-
-/** dx, dgamma, dbeta += the gradients of the training forward (batch statistics depend on x). */
-export function batchNormBackwardPtr(c: BatchNormBackwardCall): void {
-  checkCall('batchNormBackwardPtr', c, c.channels);
-  runWithScratch('backward', c);
-}
-
-/** dx, dgamma, dbeta += the gradients of the inference forward (statistics are constants). */
-export function batchNormInferenceBackwardPtr(c: BatchNormInferenceBackwardCall): void {
-  checkCall('batchNormInferenceBackwardPtr', c, c.channels);
-  runWithScratch('inferenceBackward', c);
-}
-
-/** Layer norm forward: each row normalised over its channels, then gamma and beta. */
-export function layerNormForwardPtr(c: LayerNormForwardCall): void {
-  checkCall('layerNormForwardPtr', c, c.rows);
-  layerNormForward(c.y, c.saveMean, c.saveInvStd, c.x, c.gamma, c.beta, c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon);
-}
-
-/** dx, dgamma, dbeta += the gradients of layerNormForwardPtr. */
-export function layerNormBackwardPtr(c: LayerNormBackwardCall): void {
-  checkCall('layerNormBackwardPtr', c, c.rows);
-  layerNormBackward(c.dx, c.dgamma, c.dbeta, c.dy, c.x, c.gamma, c.saveMean, c.saveInvStd, c.rows, c.channels);
-}
+export * from './norm-pointer.js';
 
 // ---- Tensor level ----
 
@@ -243,7 +69,7 @@ export interface NormGradients {
   dbeta: Tensor;
 }
 
-function geometry(x: Tensor, minRank: number, who: string): Geometry {
+function geometry(x: Tensor, minRank: number, who: string): NormGeometry {
   const shape = expectRank(x, Array.from({ length: 8 - minRank + 1 }, (_, i) => minRank + i), `${who}: x`);
   const channels = shape[shape.length - 1]!;
   if (channels === 0) throw new ShapeError(`${who}: x ${formatShape(shape)} has no channels (last axis is 0)`);
