@@ -1,16 +1,26 @@
 // Bounds checks of the pointer-level functions: a range a kernel will read or write must lie
 // inside one live block of the memory manager's heap (the scratch arena is a heap block too), so
 // a wrong pointer or size throws a ValueError naming the function instead of corrupting memory.
-// On in tests (vitest sets VITEST) and when TENSORLANE_CHECK_POINTERS=1; off otherwise, because
-// the lookup walks every live block. `setPointerChecks` overrides both.
+// On in tests (vitest sets VITEST) and when TENSORLANE_CHECK_POINTERS=1 (Node); off otherwise,
+// because the lookup walks every live block. `setPointerChecks` overrides both.
 import { ValueError } from '../errors.js';
 import { heap } from '../backend/memory.js';
 
 let enabled: boolean | undefined;
 
+/**
+ * Node's environment only: Deno asks for (or, without a prompt, refuses) permission to read an
+ * environment variable, even through its `process` shim, so a library must not touch it there.
+ */
 function fromEnvironment(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env !== undefined && (env.VITEST !== undefined || env.TENSORLANE_CHECK_POINTERS === '1');
+  const host = globalThis as { Deno?: unknown; process?: { env?: Record<string, string | undefined> } };
+  if (host.Deno !== undefined) return false;
+  try {
+    const env = host.process?.env;
+    return env !== undefined && (env.VITEST !== undefined || env.TENSORLANE_CHECK_POINTERS === '1');
+  } catch {
+    return false;
+  }
 }
 
 /** True when the pointer-level functions check their ranges. */
