@@ -1,64 +1,55 @@
 // Bindings of assembly/conv.ts: conv2d, depthwise conv2d and conv2d transpose, each with the
 // geometry struct (src/kernels/geometry.ts) and, where it needs one, a scratch-size export.
-import { wasm, type WasmExports } from './exports.js';
+// `runConv` branches on kind and pass, so each call site calls one export directly (a table of
+// export functions made V8 allocate on every call).
+import { scratch } from '../backend/memory.js';
+import { wasm } from './exports.js';
 
-/** Forward kernel: y = act(conv(x, w) + bias) (activation 0 linear, 1 relu). */
-export type ConvForwardKernel = (y: number, x: number, w: number, bias: number, g: number, activation: number, scratch: number) => void;
-/** Gradient kernel: out += gradient from (dy, operand). */
-export type ConvGradientKernel = (out: number, dy: number, operand: number, g: number, scratch: number) => void;
-/** Scratch bytes a kernel needs for a geometry. */
-export type ScratchBytes = (g: number) => number;
+/** The convolution kinds. */
+export type ConvKernelKind = 'conv2d' | 'depthwiseConv2d' | 'conv2dTranspose';
+/** The passes of a convolution. */
+export type ConvPass = 'forward' | 'input' | 'filter';
 
-/** One pass of one convolution kind: its kernel and its scratch size (undefined: none). */
-export interface ConvPass<K> {
-  kernel: K;
-  scratchBytes: ScratchBytes | undefined;
-}
-
-/** The three passes of a convolution kind. */
-export interface ConvKernels {
-  forward: ConvPass<ConvForwardKernel>;
-  input: ConvPass<ConvGradientKernel>;
-  filter: ConvPass<ConvGradientKernel>;
-}
-
-/** Every convolution kind's kernels (a conv2d transpose's forward is a conv2d input gradient). */
-export interface ConvKernelTable {
-  conv2d: ConvKernels;
-  depthwiseConv2d: ConvKernels;
-  conv2dTranspose: ConvKernels;
-}
-
-function table(w: WasmExports): ConvKernelTable {
-  // conv2dTranspose's forward and filter gradient are a conv2d's input and filter gradients.
-  const inputScratch = w.f32_conv2d_backward_input_scratch_bytes;
-  const filterScratch = w.f32_conv2d_backward_filter_scratch_bytes;
-  return {
-    conv2d: {
-      forward: { kernel: w.f32_conv2d_forward, scratchBytes: w.f32_conv2d_forward_scratch_bytes },
-      input: { kernel: w.f32_conv2d_backward_input, scratchBytes: inputScratch },
-      filter: { kernel: w.f32_conv2d_backward_filter, scratchBytes: filterScratch },
-    },
-    depthwiseConv2d: {
-      forward: { kernel: w.f32_depthwise_conv2d_forward, scratchBytes: undefined },
-      input: { kernel: w.f32_depthwise_conv2d_backward_input, scratchBytes: undefined },
-      filter: { kernel: w.f32_depthwise_conv2d_backward_filter, scratchBytes: undefined },
-    },
-    conv2dTranspose: {
-      forward: { kernel: w.f32_conv2d_transpose_forward, scratchBytes: inputScratch },
-      input: { kernel: w.f32_conv2d_transpose_backward_input, scratchBytes: w.f32_conv2d_transpose_backward_input_scratch_bytes },
-      filter: { kernel: w.f32_conv2d_transpose_backward_filter, scratchBytes: filterScratch },
-    },
-  };
-}
-
-let resolved: { owner: WasmExports; table: ConvKernelTable } | undefined;
-
-/** The convolution kernels of the installed module, by kind and pass. */
-export function convKernels(): ConvKernelTable {
+/**
+ * Scratch bytes the kernel of `pass` needs for the geometry at `g` (0: it takes none). A conv2d
+ * transpose's forward and filter gradient are a conv2d's input and filter gradients.
+ */
+export function convScratchBytes(kind: ConvKernelKind, pass: ConvPass, g: number): number {
+  if (kind === 'depthwiseConv2d') return 0;
   const w = wasm();
-  if (resolved === undefined || resolved.owner !== w) resolved = { owner: w, table: table(w) };
-  return resolved.table;
+  if (pass === 'forward' && kind === 'conv2d') return w.f32_conv2d_forward_scratch_bytes(g);
+  if (pass === 'input' && kind === 'conv2dTranspose') return w.f32_conv2d_transpose_backward_input_scratch_bytes(g);
+  if (pass === 'filter') return w.f32_conv2d_backward_filter_scratch_bytes(g);
+  return w.f32_conv2d_backward_input_scratch_bytes(g);
+}
+
+/**
+ * Runs one pass of a convolution with its scratch reserved in the arena and released after:
+ * forward y = act(conv(x, w) + bias) as (a, b, c, d, e) = (y, x, w, bias, activation 0|1),
+ * input gradient dx += (a, b, c) = (dx, dy, w), filter gradient dw += (a, b, c) = (dw, dy, x).
+ * One frame around the export call: an extra JS frame per call made V8 allocate per step.
+ */
+export function runConv(kind: ConvKernelKind, pass: ConvPass, a: number, b: number, c: number, d: number, e: number, g: number): void {
+  const arena = scratch();
+  const mark = arena.mark();
+  try {
+    const bytes = convScratchBytes(kind, pass, g);
+    const work = bytes === 0 ? 0 : arena.alloc(bytes);
+    const w = wasm();
+    if (pass === 'forward') {
+      if (kind === 'conv2d') w.f32_conv2d_forward(a, b, c, d, g, e, work);
+      else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_forward(a, b, c, d, g, e);
+      else w.f32_conv2d_transpose_forward(a, b, c, d, g, e, work);
+    } else if (pass === 'input') {
+      if (kind === 'conv2d') w.f32_conv2d_backward_input(a, b, c, g, work);
+      else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_backward_input(a, b, c, g);
+      else w.f32_conv2d_transpose_backward_input(a, b, c, g, work);
+    } else if (kind === 'conv2d') w.f32_conv2d_backward_filter(a, b, c, g, work);
+    else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_backward_filter(a, b, c, g);
+    else w.f32_conv2d_transpose_backward_filter(a, b, c, g, work);
+  } finally {
+    arena.reset(mark);
+  }
 }
 
 /** db[j] += Σ over the m rows of dy[r, j] (bias gradient of every convolution). */

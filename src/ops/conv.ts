@@ -16,9 +16,8 @@
 // (output channel c*dm + m); transpose [kH, kW, outC, inC] (Keras).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { checkOptions } from '../errors.js';
-import { convBiasBackward, convKernels } from '../kernels/conv.js';
+import { convBiasBackward, runConv } from '../kernels/conv.js';
 import { checkFloats } from '../kernels/bounds.js';
-import { scratch } from '../backend/memory.js';
 import { Tensor, type Shape } from '../tensor.js';
 import {
   Geometry, checkImageShape, checkPadding, expectImage, expectShape, pair, runOp, windowAxis,
@@ -155,18 +154,7 @@ function checkGeometry(g: ConvGeometry, who: string, kind?: ConvKind): void {
  * wasm ignores the trailing scratch where a kernel takes none. No JS allocation per call.
  */
 function callKernel(g: ConvGeometry, op: 'forward' | 'input' | 'filter', a: number, b: number, c: number, d = 0, e = 0): void {
-  const passes = convKernels()[g.kind];
-  const pass = passes[op];
-  const gp = g.ptr();
-  const arena = scratch();
-  const mark = arena.mark();
-  try {
-    const work = pass.scratchBytes === undefined ? 0 : arena.alloc(pass.scratchBytes(gp));
-    if (op === 'forward') passes.forward.kernel(a, b, c, d, gp, e, work);
-    else passes[op].kernel(a, b, c, gp, work);
-  } finally {
-    arena.reset(mark);
-  }
+  runConv(g.kind, op, a, b, c, d, e, g.ptr());
 }
 
 /** Pointer-level forward call: byte offsets in wasm memory. */

@@ -2,11 +2,10 @@
 // are bytes; temporaries come from the scratch arena, so nothing is allocated per step once it
 // has grown. With pointer checks on, every buffer must lie in a live allocation.
 import {
-  batchNormBackward, batchNormInferenceBackward, batchNormInferenceForward, batchNormScratchBytes, batchNormTrainForward,
+  batchNormBackward, batchNormInferenceBackward, batchNormInferenceForward, batchNormTrainForward,
   layerNormBackward, layerNormForward,
 } from '../kernels/norm.js';
 import { checkFloats, pointerChecksEnabled } from '../kernels/bounds.js';
-import { scratch } from '../backend/memory.js';
 
 /** Keras's BatchNormalization and LayerNormalization defaults. */
 export const NORM_DEFAULTS = { momentum: 0.99, epsilon: 1e-3 } as const;
@@ -77,14 +76,6 @@ export interface LayerNormForwardCall extends NormForwardBase, SavedStats {}
 /** Layer norm backward. */
 export interface LayerNormBackwardCall extends NormBackwardBase, SavedStats {}
 
-/** The batch-norm kernels that take a scratch buffer of `batchNormScratchBytes(channels)`. */
-type ScratchOp = 'inferenceForward' | 'backward' | 'inferenceBackward';
-
-/**
- * Checks (when pointer checks are on) that every buffer of a call lies in a live allocation:
- * rows x channels floats for the activations, `channels` for the per-channel vectors and
- * `stats` (channels for batch norm, rows for layer norm) for the saved statistics.
- */
 type NormBuffer = keyof (NormForwardBase & NormBackwardBase & MovingStats & SavedStats);
 /** A buffer a kernel reads or writes, and what its length counts: 0 rows·channels, 1 channels, 2 statistics. */
 type BufferUse = readonly [NormBuffer, 0 | 1 | 2];
@@ -119,32 +110,6 @@ function checkCall(who: keyof typeof BUFFERS, c: NormForwardBase | NormBackwardB
   }
 }
 
-/**
- * Runs one batch-norm kernel with its scratch reserved in the arena and released after, without
- * a closure or array per call (these run every training step).
- */
-function runWithScratch(op: ScratchOp, c: BatchNormInferenceForwardCall | BatchNormBackwardCall | BatchNormInferenceBackwardCall): void {
-  const arena = scratch();
-  const mark = arena.mark();
-  try {
-    const work = arena.alloc(batchNormScratchBytes(c.channels));
-    if (op === 'inferenceForward') {
-      const f = c as BatchNormInferenceForwardCall;
-      batchNormInferenceForward(f.y, f.x, f.gamma, f.beta, f.movingMean, f.movingVar, f.rows, f.channels, f.epsilon ?? NORM_DEFAULTS.epsilon, work);
-    } else if (op === 'backward') {
-      const b = c as BatchNormBackwardCall;
-      batchNormBackward(b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.gamma, b.saveMean, b.saveInvStd, b.rows, b.channels, work);
-    } else {
-      const b = c as BatchNormInferenceBackwardCall;
-      batchNormInferenceBackward(
-        b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.gamma, b.movingMean, b.movingVar, b.rows, b.channels, b.epsilon ?? NORM_DEFAULTS.epsilon, work,
-      );
-    }
-  } finally {
-    arena.reset(mark);
-  }
-}
-
 /** Batch norm with batch statistics (training); updates the moving statistics. */
 export function batchNormTrainForwardPtr(c: BatchNormTrainForwardCall): void {
   checkCall('batchNormTrainForwardPtr', c, c.channels);
@@ -157,19 +122,19 @@ export function batchNormTrainForwardPtr(c: BatchNormTrainForwardCall): void {
 /** Batch norm with the moving statistics (inference). */
 export function batchNormInferenceForwardPtr(c: BatchNormInferenceForwardCall): void {
   checkCall('batchNormInferenceForwardPtr', c, c.channels);
-  runWithScratch('inferenceForward', c);
+  batchNormInferenceForward(c.y, c.x, c.gamma, c.beta, c.movingMean, c.movingVar, c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon);
 }
 
 /** dx, dgamma, dbeta += the gradients of the training forward (batch statistics depend on x). */
 export function batchNormBackwardPtr(c: BatchNormBackwardCall): void {
   checkCall('batchNormBackwardPtr', c, c.channels);
-  runWithScratch('backward', c);
+  batchNormBackward(c.dx, c.dgamma, c.dbeta, c.dy, c.x, c.gamma, c.saveMean, c.saveInvStd, c.rows, c.channels);
 }
 
 /** dx, dgamma, dbeta += the gradients of the inference forward (statistics are constants). */
 export function batchNormInferenceBackwardPtr(c: BatchNormInferenceBackwardCall): void {
   checkCall('batchNormInferenceBackwardPtr', c, c.channels);
-  runWithScratch('inferenceBackward', c);
+  batchNormInferenceBackward(c.dx, c.dgamma, c.dbeta, c.dy, c.x, c.gamma, c.movingMean, c.movingVar, c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon);
 }
 
 /** Layer norm forward: each row normalised over its channels, then gamma and beta. */
