@@ -22,3 +22,5 @@ export {
   GEOMETRY_DILATION_H, GEOMETRY_DILATION_W, GEOMETRY_PAD_TOP, GEOMETRY_PAD_BOTTOM,
   GEOMETRY_PAD_LEFT, GEOMETRY_PAD_RIGHT, GEOMETRY_DEPTH_MULTIPLIER,
 } from './geometry';
+export * from './elementwise';
+export * from './reduce';

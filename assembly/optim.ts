@@ -486,6 +486,36 @@ export function f32_sum_squares(x: usize, n: i32): f64 {
 }
 
 /**
+ * 1 when every x[0..n) is finite, 0 when any is NaN or ±Inf: x - x is exactly 0 for a finite x
+ * and NaN otherwise, and a NaN survives the running sum. One branch-free pass (the training
+ * loop's check of the whole gradient block before an optimizer step).
+ */
+export function f32_all_finite(x: usize, n: i32): i32 {
+  // Four independent sums hide the add latency (16 floats per iteration), then 4, then scalars.
+  let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const p = x + (<usize>i << 2);
+    const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
+    acc0 = f32x4.add(acc0, f32x4.sub(x0, x0));
+    acc1 = f32x4.add(acc1, f32x4.sub(x1, x1));
+    acc2 = f32x4.add(acc2, f32x4.sub(x2, x2));
+    acc3 = f32x4.add(acc3, f32x4.sub(x3, x3));
+  }
+  let acc = f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3));
+  for (; i + 4 <= n; i += 4) {
+    const xi = v128.load(x + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.sub(xi, xi));
+  }
+  let sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; i < n; i++) {
+    const xi = load<f32>(x + (<usize>i << 2));
+    sum += xi - xi;
+  }
+  return sum == 0 ? 1 : 0;
+}
+
+/**
  * Gradient clipping in place: x = clamp(x·scale, -clipValue, clipValue). scale = 1 and
  * clipValue = +inf leave x unchanged; clip_grad_norm_ passes its coefficient as scale.
  */

@@ -9,6 +9,7 @@ export { initSync, type InitOptions, type InitSyncOptions } from './init.js';
 /**
  * Loads and instantiates the wasm module: `await init()` once, before any other call.
  * With no options it uses the module inlined in this bundle (no file access, no configuration); `{ module }`, `{ bytes }` or `{ url }`
- * load another copy of `tensorlane.wasm` instead. Without options, later calls return at once.
+ * load another copy of `tensorlane.wasm` instead. Without options, later calls return at once; with a source they
+ * only check it: the first module installed stays, so models built before keep working.
  */
 export const init = makeInit(() => WebAssembly.compile(decodeBase64(wasmBase64)));

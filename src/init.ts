@@ -107,9 +107,11 @@ export async function moduleFromImport(imported: unknown): Promise<WebAssembly.M
 /** Builds `init` for an entry point whose default module comes from `defaultModule`. */
 export function makeInit(defaultModule: () => WebAssembly.Module | Promise<WebAssembly.Module>) {
   /**
-   * Loads and instantiates the wasm module; call it once before anything else. Without options
-   * a second call returns at once; with a source it replaces the module (and resets wasm memory,
-   * so tensors stay valid but compiled models must be rebuilt).
+   * Loads and instantiates the wasm module; call it once before anything else. The first module
+   * installed stays for the life of the process, because every model, layer and optimizer keeps
+   * its buffers in its memory: a later call without options returns at once, and a later call
+   * with a source checks that source (a module that is not tensorlane.wasm is an error) and keeps
+   * the running module, so models built before keep working.
    */
   return async function init(options: InitOptions = {}): Promise<void> {
     const opts = checkOptions('init', options, SOURCES, false);
@@ -143,6 +145,8 @@ export function makeInit(defaultModule: () => WebAssembly.Module | Promise<WebAs
 /**
  * Initialises synchronously from a compiled module or its bytes. Browsers limit synchronous
  * compilation to small modules on the main thread, and workerd refuses bytes: prefer `init()`.
+ * As with `init`, a module that is not tensorlane.wasm is refused with a clear error, and once a
+ * module is installed a later call only checks its argument and keeps the running module.
  */
 export function initSync(options: InitSyncOptions): void {
   const opts = checkOptions('initSync', options, ['module', 'bytes'], true);

@@ -4,11 +4,12 @@
 // `getConfig()` stays serialisable and `schedules.deserialize` rebuilds it.
 //
 // Formulas are Keras 3's (keras.optimizers.schedules), evaluated in f64. cos, pow and log come
-// from the library's deterministic scalar math (src/optimizers/math.ts: only correctly rounded
+// from the library's deterministic scalar math (src/core/math.ts: only correctly rounded
 // IEEE operations), not the host's Math.cos/pow, so a schedule gives the same bits in every
 // runtime; they agree with Math.* to about 1e-15 relative.
-import { ValueError, checkFlag, checkOptions } from './errors.js';
-import { cos, log, pow, powInt } from './optimizers/math.js';
+import { ValueError } from './errors.js';
+import { flag, given, optionsSchema } from './core/options.js';
+import { cos, log, pow, powInt } from './core/math.js';
 
 /** A learning rate as a function of the 0-based optimizer step. */
 export type LearningRateFn = (step: number) => number;
@@ -78,14 +79,17 @@ export interface ExponentialDecayOptions {
   staircase?: boolean;
 }
 
+// Numbers are checked below with the schedule's own ranges; the schema rejects unknown keys and non-booleans.
+const exponentialDecaySchema = optionsSchema<ExponentialDecayOptions>()({ initialLearningRate: given<number>(), decaySteps: given<number>(), decayRate: given<number>(), staircase: flag(false) });
+
 /** `initialLearningRate · decayRate^(step / decaySteps)` (the exponent floored with staircase). */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
   const who = 'exponentialDecay';
-  checkOptions(`schedules.${who}`, options);
-  const initial = positive(who, 'initialLearningRate', options.initialLearningRate, true);
-  const decaySteps = positive(who, 'decaySteps', options.decaySteps);
-  const decayRate = positive(who, 'decayRate', options.decayRate);
-  const staircase = checkFlag(`schedules.${who}`, 'staircase', options.staircase ?? false);
+  const o = exponentialDecaySchema.parse(`schedules.${who}`, options);
+  const initial = positive(who, 'initialLearningRate', o.initialLearningRate, true);
+  const decaySteps = positive(who, 'decaySteps', o.decaySteps);
+  const decayRate = positive(who, 'decayRate', o.decayRate);
+  const staircase = o.staircase;
   return make(who, { initialLearningRate: initial, decaySteps, decayRate, staircase }, (step) =>
     staircase ? initial * powInt(decayRate, Math.floor(step / decaySteps)) : initial * pow(decayRate, step / decaySteps),
   );
@@ -103,8 +107,10 @@ export interface StepDecayOptions {
  * Piecewise constant (Keras's PiecewiseConstantDecay): `values[0]` while step <= boundaries[0],
  * `values[i]` while boundaries[i-1] < step <= boundaries[i], the last value after the last boundary.
  */
+const stepDecaySchema = optionsSchema<StepDecayOptions>()({ boundaries: given<number[]>(), values: given<number[]>() });
+
 export function stepDecay(options: StepDecayOptions): Schedule {
-  const { boundaries, values } = checkOptions('schedules.stepDecay', options);
+  const { boundaries, values } = stepDecaySchema.parse('schedules.stepDecay', options);
   if (!Array.isArray(boundaries) || !Array.isArray(values) || values.length !== boundaries.length + 1) {
     throw new ValueError(`schedules.stepDecay: expected values to have one more entry than boundaries, got ${String(boundaries?.length)} boundaries and ${String(values?.length)} values`);
   }
@@ -133,15 +139,17 @@ export interface PolynomialDecayOptions {
   cycle?: boolean;
 }
 
+const polynomialDecaySchema = optionsSchema<PolynomialDecayOptions>()({ initialLearningRate: given<number>(), decaySteps: given<number>(), endLearningRate: given<number>(), power: given<number>(), cycle: flag(false) });
+
 /** `(initial - end) · (1 - step / decaySteps)^power + end`, step clamped to decaySteps (Keras). */
 export function polynomialDecay(options: PolynomialDecayOptions): Schedule {
   const who = 'polynomialDecay';
-  checkOptions(`schedules.${who}`, options);
-  const initial = positive(who, 'initialLearningRate', options.initialLearningRate, true);
-  const decaySteps = positive(who, 'decaySteps', options.decaySteps);
-  const end = positive(who, 'endLearningRate', options.endLearningRate ?? 1e-4, true);
-  const power = positive(who, 'power', options.power ?? 1, true);
-  const cycle = checkFlag(`schedules.${who}`, 'cycle', options.cycle ?? false);
+  const o = polynomialDecaySchema.parse(`schedules.${who}`, options);
+  const initial = positive(who, 'initialLearningRate', o.initialLearningRate, true);
+  const decaySteps = positive(who, 'decaySteps', o.decaySteps);
+  const end = positive(who, 'endLearningRate', o.endLearningRate ?? 1e-4, true);
+  const power = positive(who, 'power', o.power ?? 1, true);
+  const cycle = o.cycle;
   return make(who, { initialLearningRate: initial, decaySteps, endLearningRate: end, power, cycle }, (step) => {
     let steps = decaySteps;
     let s = step;
@@ -168,14 +176,16 @@ export interface CosineDecayOptions {
  * warmupSteps, then `from · ((1 - alpha) · 0.5 · (1 + cos(π · s / decaySteps)) + alpha)` with
  * s clamped to decaySteps and `from` the warmup target (or initialLearningRate without warmup).
  */
+const cosineDecaySchema = optionsSchema<CosineDecayOptions>()({ initialLearningRate: given<number>(), decaySteps: given<number>(), alpha: given<number>(), warmupTarget: given<number>(), warmupSteps: given<number>() });
+
 export function cosineDecay(options: CosineDecayOptions): Schedule {
   const who = 'cosineDecay';
-  checkOptions(`schedules.${who}`, options);
-  const initial = positive(who, 'initialLearningRate', options.initialLearningRate, true);
-  const decaySteps = positive(who, 'decaySteps', options.decaySteps);
-  const alpha = inUnit(who, 'alpha', options.alpha ?? 0);
-  const warmupSteps = positive(who, 'warmupSteps', options.warmupSteps ?? 0, true);
-  const target = options.warmupTarget === undefined ? undefined : positive(who, 'warmupTarget', options.warmupTarget, true);
+  const o = cosineDecaySchema.parse(`schedules.${who}`, options);
+  const initial = positive(who, 'initialLearningRate', o.initialLearningRate, true);
+  const decaySteps = positive(who, 'decaySteps', o.decaySteps);
+  const alpha = inUnit(who, 'alpha', o.alpha ?? 0);
+  const warmupSteps = positive(who, 'warmupSteps', o.warmupSteps ?? 0, true);
+  const target = o.warmupTarget === undefined ? undefined : positive(who, 'warmupTarget', o.warmupTarget, true);
   const decay = (s: number, from: number) => from * ((1 - alpha) * (0.5 * (1 + cos(Math.PI * (s / decaySteps)))) + alpha);
   const config = { initialLearningRate: initial, decaySteps, alpha, warmupSteps, ...(target === undefined ? {} : { warmupTarget: target }) };
   return make(who, config, (step) => {
@@ -198,15 +208,17 @@ export interface CosineDecayRestartsOptions {
   alpha?: number;
 }
 
+const cosineDecayRestartsSchema = optionsSchema<CosineDecayRestartsOptions>()({ initialLearningRate: given<number>(), firstDecaySteps: given<number>(), tMul: given<number>(), mMul: given<number>(), alpha: given<number>() });
+
 /** Keras's CosineDecayRestarts (SGDR): cosine decay periods, each tMul longer and mMul lower. */
 export function cosineDecayRestarts(options: CosineDecayRestartsOptions): Schedule {
   const who = 'cosineDecayRestarts';
-  checkOptions(`schedules.${who}`, options);
-  const initial = positive(who, 'initialLearningRate', options.initialLearningRate, true);
-  const first = positive(who, 'firstDecaySteps', options.firstDecaySteps);
-  const tMul = positive(who, 'tMul', options.tMul ?? 2);
-  const mMul = positive(who, 'mMul', options.mMul ?? 1, true);
-  const alpha = inUnit(who, 'alpha', options.alpha ?? 0);
+  const o = cosineDecayRestartsSchema.parse(`schedules.${who}`, options);
+  const initial = positive(who, 'initialLearningRate', o.initialLearningRate, true);
+  const first = positive(who, 'firstDecaySteps', o.firstDecaySteps);
+  const tMul = positive(who, 'tMul', o.tMul ?? 2);
+  const mMul = positive(who, 'mMul', o.mMul ?? 1, true);
+  const alpha = inUnit(who, 'alpha', o.alpha ?? 0);
   return make(who, { initialLearningRate: initial, firstDecaySteps: first, tMul, mMul, alpha }, (step) => {
     let fraction = step / first;
     let restart: number;
@@ -234,18 +246,20 @@ export interface LinearWarmupOptions {
   after?: Schedule | SerializedSchedule;
 }
 
+const linearWarmupSchema = optionsSchema<LinearWarmupOptions>()({ warmupTarget: given<number>(), warmupSteps: given<number>(), initialLearningRate: given<number>(), after: given<Schedule | SerializedSchedule>() });
+
 /** A linear rise from initialLearningRate to warmupTarget over warmupSteps, then `after` (or the target). */
 export function linearWarmup(options: LinearWarmupOptions): Schedule {
   const who = 'linearWarmup';
-  checkOptions(`schedules.${who}`, options);
-  const target = positive(who, 'warmupTarget', options.warmupTarget, true);
-  const warmupSteps = positive(who, 'warmupSteps', options.warmupSteps);
-  const initial = positive(who, 'initialLearningRate', options.initialLearningRate ?? 0, true);
+  const o = linearWarmupSchema.parse(`schedules.${who}`, options);
+  const target = positive(who, 'warmupTarget', o.warmupTarget, true);
+  const warmupSteps = positive(who, 'warmupSteps', o.warmupSteps);
+  const initial = positive(who, 'initialLearningRate', o.initialLearningRate ?? 0, true);
   let after: Schedule | undefined;
-  if (options.after !== undefined) {
-    after = typeof options.after === 'function' ? options.after : isSerialized(options.after) ? deserialize(options.after) : undefined;
+  if (o.after !== undefined) {
+    after = typeof o.after === 'function' ? o.after : isSerialized(o.after) ? deserialize(o.after) : undefined;
     if (after === undefined || typeof after.className !== 'string') {
-      throw new ValueError(`schedules.linearWarmup: after must be a schedule from schedules.*, got ${String(options.after)}`);
+      throw new ValueError(`schedules.linearWarmup: after must be a schedule from schedules.*, got ${String(o.after)}`);
     }
   }
   const config = { warmupTarget: target, warmupSteps, initialLearningRate: initial, ...(after ? { after: serialize(after) } : {}) };

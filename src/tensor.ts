@@ -4,17 +4,35 @@ import { ShapeError, ValueError, formatShape } from './errors.js';
 export type Shape = readonly number[];
 
 /**
+ * The most elements one tensor may have: a float32 tensor must fit in wasm32 memory (4 GiB), and
+ * every element count must fit the kernels' i32 sizes.
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 30;
+
+/**
  * A float32 tensor: a shape and a JS-owned `Float32Array` in row-major order.
- * It owns nothing in wasm memory, so it never needs `dispose()`.
+ * It owns nothing in wasm memory, so it never needs `dispose()`. A tensor is frozen: its shape
+ * and data never go out of step, so ops can trust `data.length === product(shape)`.
  */
 export class Tensor {
   readonly shape: Shape;
   readonly data: Float32Array;
 
-  /** Prefer `tensor(data, shape)`, which validates; this constructor trusts its arguments. */
+  /**
+   * Wraps `data` (used as is, not copied) with `shape`. Throws a `ShapeError` unless every
+   * dimension is a non-negative integer and `data.length` is the product of the dimensions.
+   * `tensor(data, shape)` also accepts plain arrays.
+   */
   constructor(data: Float32Array, shape: Shape) {
+    if (!(data instanceof Float32Array)) throw new ValueError(`Tensor: data must be a Float32Array, got ${describeValue(data)}`);
+    checkShape(shape, 'Tensor');
+    const expected = sizeOf(shape);
+    if (data.length !== expected) {
+      throw new ShapeError(`Tensor: shape ${formatShape(shape)} needs ${expected} values, got a Float32Array of ${data.length}`);
+    }
     this.data = data;
     this.shape = Object.freeze([...shape]);
+    Object.freeze(this);
   }
 
   /** Number of dimensions. */
@@ -61,14 +79,28 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** Throws unless every dimension is a non-negative safe integer. */
+/**
+ * Throws a `ShapeError` naming `who` unless every dimension is a non-negative integer and the
+ * element count is at most `MAX_TENSOR_ELEMENTS` (what wasm32 memory can hold).
+ */
 export function checkShape(shape: Shape, who: string): void {
-  if (!Array.isArray(shape)) throw new ShapeError(`${who}: shape must be an array of integers, got ${String(shape)}`);
+  if (!Array.isArray(shape)) throw new ShapeError(`${who}: shape must be an array of integers, got ${describeValue(shape)}`);
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) {
-      throw new ShapeError(`${who}: shape ${formatShape(shape)} has dimension ${String(d)}; dimensions must be non-negative integers`);
+      throw new ShapeError(`${who}: shape ${`[${shape.map((d) => String(d)).join(', ')}]`} has dimension ${describeDim(d)}; dimensions must be non-negative integers`);
     }
   }
+  const n = sizeOf(shape);
+  if (n > MAX_TENSOR_ELEMENTS) {
+    throw new ShapeError(
+      `${who}: shape ${formatShape(shape)} has ${n} elements (${n * 4} bytes of float32); ` +
+        `a tensor holds at most ${MAX_TENSOR_ELEMENTS} elements (4 GiB, the wasm32 memory limit)`,
+    );
+  }
+}
+
+function describeDim(d: unknown): string {
+  return typeof d === 'number' ? String(d) : `${String(d)} (${typeof d})`;
 }
 
 /**
@@ -80,14 +112,30 @@ export function tensor(data: Float32Array | ArrayLike<number> | number, shape?: 
   if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number') {
     throw new ValueError(`tensor: data must be a Float32Array or an array of numbers, got ${typeof data}`);
   }
-  const values = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
-  const dims = shape ?? [values.length];
+  const values = data instanceof Float32Array ? data : toFloat32(data as ArrayLike<unknown>);
+  const dims = shape === undefined ? [values.length] : shape;
   checkShape(dims, 'tensor');
   const expected = sizeOf(dims);
   if (expected !== values.length) {
     throw new ShapeError(`tensor: shape ${formatShape(dims)} needs ${expected} values, got ${values.length}`);
   }
   return new Tensor(values, dims);
+}
+
+/** Copies array-like `data` into a Float32Array; every entry must be a number (no silent NaN or 0). */
+function toFloat32(data: ArrayLike<unknown>): Float32Array {
+  const n = data.length;
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_TENSOR_ELEMENTS) {
+    throw new ValueError(`tensor: data has length ${String(n)}; expected an integer from 0 to ${MAX_TENSOR_ELEMENTS}`);
+  }
+  if (ArrayBuffer.isView(data) && !(data instanceof BigInt64Array || data instanceof BigUint64Array)) return Float32Array.from(data as ArrayLike<number>);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (typeof v !== 'number') throw new ValueError(`tensor: data[${i}] is ${v === null ? 'null' : typeof v}; every value must be a number`);
+    out[i] = v;
+  }
+  return out;
 }
 
 /** A tensor of zeros. */

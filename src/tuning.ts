@@ -3,7 +3,7 @@
 // same seed, and is scored by the best epoch value of a monitored metric ('val_loss' by default),
 // as Keras Tuner scores trials.
 import { ValueError } from './errors.js';
-import { checkOptions } from './errors.js';
+import { given, optionsSchema } from './core/options.js';
 import { Rng, StreamPurpose, streamId } from './random.js';
 import type { Tensor } from './tensor.js';
 import { wasmMath } from './augment/kernels.js';
@@ -102,6 +102,22 @@ export interface SearchOptions<M extends TunableModel> {
   onTrial?: (trial: TrialResult, done: number, total: number) => void | Promise<void>;
 }
 
+// The search's values are checked in runSearch and checkSpace (their messages name the trial
+// context); the schema rejects non-objects and unknown keys.
+const searchFields = {
+  build: given<SearchOptions<TunableModel>['build']>(),
+  fit: given<NonNullable<SearchOptions<TunableModel>['fit']>>(),
+  data: given<SearchOptions<TunableModel>['data']>(),
+  metric: given<string>(),
+  mode: given<'min' | 'max'>(),
+  seed: given<number>(),
+  callbacks: given<() => readonly unknown[]>(),
+  onTrial: given<NonNullable<SearchOptions<TunableModel>['onTrial']>>(),
+  space: given<GridSpace>(),
+};
+const gridSchema = optionsSchema<SearchOptions<TunableModel> & { space: GridSpace }>()(searchFields);
+const randomSchema = optionsSchema<SearchOptions<TunableModel> & { space: RandomSpace; trials: number }>()({ ...searchFields, space: given<RandomSpace>(), trials: given<number>() });
+
 /**
  * Trains every combination of `space` (the first name varies slowest) and returns the trials
  * sorted by the validation metric, with the best parameters and model.
@@ -118,7 +134,7 @@ export interface SearchOptions<M extends TunableModel> {
  */
 export async function gridSearch<M extends TunableModel>(options: SearchOptions<M> & { space: GridSpace }): Promise<SearchResult<M>> {
   const who = 'tuning.gridSearch';
-  const names = checkSpace(checkOptions(who, options).space, who, false);
+  const names = checkSpace(gridSchema.parse(who, options).space, who, false);
   const total = gridSize(options.space, names);
   if (total > MAX_GRID) throw new ValueError(`${who}: the grid has ${total} combinations (more than ${MAX_GRID}); use tuning.randomSearch with a trial budget`);
   const combos = gridOf(options.space, names);
@@ -132,7 +148,7 @@ export async function gridSearch<M extends TunableModel>(options: SearchOptions<
  */
 export async function randomSearch<M extends TunableModel>(options: SearchOptions<M> & { space: RandomSpace; trials: number }): Promise<SearchResult<M>> {
   const who = 'tuning.randomSearch';
-  const names = checkSpace(checkOptions(who, options).space, who, true);
+  const names = checkSpace(randomSchema.parse(who, options).space, who, true);
   const budget = options.trials;
   if (!Number.isSafeInteger(budget) || budget < 1) throw new ValueError(`${who}: trials must be a positive integer, got ${budget}`);
   const rng = new Rng(checkSeed(options.seed, who), streamId(StreamPurpose.search));

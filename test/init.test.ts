@@ -42,7 +42,7 @@ test('ops, models and fit all throw NotInitializedError before init(); pure cons
   expect(history.history.loss).toHaveLength(1);
 });
 
-test('init() twice without options is a no-op; init({ bytes }) and init({ module }) replace the module', async () => {
+test('init() twice without options is a no-op; init({ bytes }) and init({ module }) are checked and keep the running module', async () => {
   const tl = await fresh();
   await tl.init();
   await tl.init();

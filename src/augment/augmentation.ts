@@ -8,7 +8,7 @@ import { copy } from '../kernels/memory.js';
 import { cancelRelease, f32, heap, memoryBytes, readF32, releaseOnCollect, withScratch, type Heap } from '../backend/memory.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, expectRank } from '../tensor.js';
-import type { RandomSource } from '../data/random.js';
+import type { RandomSource } from '../data/random-source.js';
 import { GEOMETRY_BYTES, sameFill, writeGeometry, type Fill, type ImageShape } from './kernels.js';
 
 /** Matrix entries beyond this are rejected (they would only sample far outside the image). */
@@ -287,7 +287,7 @@ export class Pipeline {
       };
       const at = execute(plan, params, ptr, plan.maxImageFloats, ws);
       return new Tensor(readF32(at, size(outShape)), outShape);
-    });
+    }, 'augment.apply');
   }
 
   /**

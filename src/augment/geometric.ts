@@ -4,7 +4,7 @@
 // them; sin/cos/exp/log for the matrices come from the wasm module (deterministic everywhere).
 import { ShapeError, formatShape } from '../errors.js';
 import { checkOptions } from '../errors.js';
-import type { RandomSource } from '../data/random.js';
+import type { RandomSource } from '../data/random-source.js';
 import { AffineAugmentation } from './augmentation.js';
 import { interval, positiveInt, toRange, type Factor } from './factors.js';
 import { resolveFill, wasmMath, type Fill, type FillOptions, type ImageShape } from './kernels.js';

@@ -2,7 +2,7 @@
 import { ValueError } from '../errors.js';
 import { checkOptions } from '../errors.js';
 import { type Tensor, expectRank } from '../tensor.js';
-import { type RandomSource, resolveRng } from '../data/random.js';
+import { type RandomSource, resolveRng } from '../data/random-source.js';
 import { StreamPurpose } from '../random.js';
 import { Augmentation, Pipeline } from './augmentation.js';
 import type { Factor } from './factors.js';

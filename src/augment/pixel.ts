@@ -5,7 +5,7 @@ import { randomNormalPtr } from '../ops/random.js';
 import { Rng } from '../random.js';
 import { ValueError } from '../errors.js';
 import { checkOptions } from '../errors.js';
-import type { RandomSource } from '../data/random.js';
+import type { RandomSource } from '../data/random-source.js';
 import { PixelAugmentation } from './augmentation.js';
 import { interval, positiveInt, toRange, type Factor } from './factors.js';
 import { wasmMath, type ImageShape } from './kernels.js';

@@ -2,7 +2,7 @@
 // as an SVG that embeds that PNG. For looking at what an augmentation pipeline does.
 import { ValueError } from '../errors.js';
 import { Tensor, expectRank } from '../tensor.js';
-import { crc32 } from '../io/format.js';
+import { crc32 } from '../core/crc32.js';
 import { interval, positiveInt } from './factors.js';
 
 /** Options of `previewPng` and `previewSvg`. */

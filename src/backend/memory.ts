@@ -10,6 +10,32 @@ import { kernels, onInstall, type Kernels } from './wasm.js';
 /** Every allocation starts on a 16-byte boundary (one v128). */
 export const ALIGN = 16;
 const PAGE = 65536;
+/** The most linear memory a wasm32 module can address: 65536 pages of 64 KiB (4 GiB). */
+export const WASM32_MAX_BYTES = 65536 * PAGE;
+
+/**
+ * An allocation that cannot be served: more than the wasm32 limit, or more than the runtime lets
+ * memory grow to. Thrown before anything changes, so every live buffer stays intact.
+ */
+export class AllocationError extends RangeError {
+  override name = 'AllocationError';
+
+  constructor(
+    /** The op or layer that asked, or 'memory' when the caller gave no name. */
+    readonly who: string,
+    /** The bytes asked for. */
+    readonly bytes: number,
+    /** Why it failed: the limit that was hit. */
+    reason: string,
+  ) {
+    super(`${who}: cannot allocate ${formatBytes(bytes)} of wasm memory: ${reason}`);
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (!(bytes >= 2 ** 20)) return `${bytes} bytes`;
+  return `${bytes} bytes (${(bytes / 2 ** 20).toFixed(1)} MiB)`;
+}
 
 function alignUp(n: number, a = ALIGN): number {
   return Math.ceil(n / a) * a;
@@ -26,9 +52,18 @@ export class Heap {
     this.top = alignUp(base);
   }
 
-  /** Allocates `bytes` (rounded up to 16) and returns the byte offset. Grows memory if needed. */
-  alloc(bytes: number): number {
-    if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`memory: cannot allocate ${bytes} bytes`);
+  /**
+   * Allocates `bytes` (rounded up to 16) and returns the byte offset; grows memory if needed.
+   * `who` (the op or layer asking) names the caller in the error. On failure it throws an
+   * `AllocationError` and leaves the heap exactly as it was.
+   */
+  alloc(bytes: number, who = 'memory'): number {
+    if (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes < 0) {
+      throw new AllocationError(who, bytes, 'the size must be a finite, non-negative number');
+    }
+    if (bytes > WASM32_MAX_BYTES) {
+      throw new AllocationError(who, bytes, `that is more than the ${formatBytes(WASM32_MAX_BYTES)} a wasm32 module can address`);
+    }
     const size = Math.max(ALIGN, alignUp(bytes));
     for (let i = 0; i < this.freeStarts.length; i++) {
       const free = this.freeSizes[i]!;
@@ -45,7 +80,7 @@ export class Heap {
       return ptr;
     }
     const ptr = this.top;
-    this.ensure(ptr + size);
+    this.ensure(ptr + size, bytes, who);
     this.top = ptr + size;
     this.sizes.set(ptr, size);
     return ptr;
@@ -94,15 +129,19 @@ export class Heap {
     return this.sizes.size;
   }
 
-  /** Makes linear memory at least `end` bytes long. */
-  private ensure(end: number): void {
+  /** Makes linear memory at least `end` bytes long (for a request of `bytes` by `who`). */
+  private ensure(end: number, bytes: number, who: string): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
+    const live = `${formatBytes(this.allocatedBytes)} are in use`;
+    if (end > WASM32_MAX_BYTES) {
+      throw new AllocationError(who, bytes, `memory would have to grow to ${formatBytes(end)}, over the wasm32 limit of ${formatBytes(WASM32_MAX_BYTES)} (${live})`);
+    }
     const pages = Math.ceil((end - have) / PAGE);
     try {
       this.memory.grow(pages);
     } catch {
-      throw new RangeError(`memory: cannot grow WebAssembly memory to ${end} bytes (${pages} more pages refused)`);
+      throw new AllocationError(who, bytes, `the runtime refused to grow memory from ${formatBytes(have)} to ${formatBytes(end)} (wasm32 limit ${formatBytes(WASM32_MAX_BYTES)}; ${live})`);
     }
   }
 }
@@ -126,28 +165,51 @@ export class Scratch {
     return this.offset;
   }
 
-  /** A 16-byte-aligned temporary of `bytes` bytes, valid until `reset` to an earlier mark. */
-  alloc(bytes: number): number {
-    const size = alignUp(Math.max(bytes, 0));
+  /**
+   * A 16-byte-aligned temporary of `bytes` bytes, valid until `reset` to an earlier mark. A
+   * request that cannot be served throws `AllocationError` (naming `who`) and changes nothing.
+   */
+  alloc(bytes: number, who = 'memory'): number {
+    if (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes < 0) {
+      throw new AllocationError(who, bytes, 'the size must be a finite, non-negative number');
+    }
+    const size = alignUp(bytes);
     const at = this.offset;
-    this.offset += size;
-    this.highWater = Math.max(this.highWater, this.offset);
-    if (this.offset <= this.capacity) return this.base + at;
-    const ptr = this.heap.alloc(size);
-    this.overflow.push({ at, ptr });
+    const end = at + size;
+    // Nothing is recorded until the block exists: a failed request must not raise the high-water
+    // mark, or the next reset would try (and fail) to grow the arena to it.
+    const ptr = end <= this.capacity ? this.base + at : this.heap.alloc(size, who);
+    if (end > this.capacity) this.overflow.push({ at, ptr });
+    this.offset = end;
+    this.highWater = Math.max(this.highWater, end);
     return ptr;
   }
 
-  /** Frees everything allocated after `mark`. */
+  /** Frees everything allocated after `mark`. Never throws for lack of memory. */
   reset(mark: number): void {
     while (this.overflow.length > 0 && this.overflow[this.overflow.length - 1]!.at >= mark) {
       this.heap.free(this.overflow.pop()!.ptr);
     }
     this.offset = mark;
-    if (mark === 0 && this.highWater > this.capacity) {
-      this.heap.free(this.base);
-      this.capacity = alignUp(this.highWater, 4096);
-      this.base = this.heap.alloc(this.capacity);
+    if (mark === 0 && this.highWater > this.capacity) this.regrow();
+  }
+
+  /**
+   * Replaces the arena's block with one of the high-water size, freeing the old one first so it
+   * can merge into the new one. If memory cannot hold it, a block of the old size is taken back
+   * (the space just freed holds it, so that cannot fail) and oversized requests keep overflowing
+   * to the heap. Runs only at mark 0, when nothing lives in the arena.
+   */
+  private regrow(): void {
+    const capacity = alignUp(this.highWater, 4096);
+    this.heap.free(this.base);
+    try {
+      this.base = this.heap.alloc(capacity);
+      this.capacity = capacity;
+    } catch (error) {
+      if (!(error instanceof AllocationError)) throw error;
+      this.base = this.capacity > 0 ? this.heap.alloc(this.capacity) : 0;
+      this.highWater = this.capacity;
     }
   }
 
@@ -181,12 +243,15 @@ export function scratch(): Scratch {
   return scratchInstance!;
 }
 
-/** Runs `fn` with scratch allocations that are all released when it returns or throws. */
-export function withScratch<T>(fn: (alloc: (bytes: number) => number) => T): T {
+/**
+ * Runs `fn` with scratch allocations that are all released when it returns or throws; `who`
+ * (the op asking) names the caller if an allocation fails.
+ */
+export function withScratch<T>(fn: (alloc: (bytes: number) => number) => T, who?: string): T {
   const arena = scratch();
   const mark = arena.mark();
   try {
-    return fn((bytes) => arena.alloc(bytes));
+    return fn((bytes) => arena.alloc(bytes, who));
   } finally {
     arena.reset(mark);
   }

@@ -29,21 +29,56 @@ export function onInstall(fn: (k: Kernels) => void): void {
 
 const imports: WebAssembly.Imports = {};
 
-/** Instantiates a compiled module synchronously and installs it. */
-export function installModule(module: WebAssembly.Module): void {
-  install(new WebAssembly.Instance(module, imports));
+/**
+ * Exports that identify tensorlane.wasm: the memory, the allocator's base and one kernel of each
+ * family. A module lacking any of them is another program (or a stale build) and is refused
+ * before it is instantiated.
+ */
+const REQUIRED_EXPORTS = [
+  'memory', 'heap_base', 'f32_fill', 'f32_copy', 'f32_gemm', 'f32_conv2d_forward', 'f32_max_pool2d_forward',
+  'f32_batch_norm_train_forward', 'f32_adam_update', 'f32_random_uniform', 'f32_affine_warp', 'f32_all_finite',
+] as const;
+
+/** Throws a clear error naming `who` unless `module` is tensorlane.wasm (checked without instantiating it). */
+function checkModule(module: WebAssembly.Module, who: string): void {
+  const exports = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
+  const missing = REQUIRED_EXPORTS.filter((name) => exports.get(name) !== (name === 'memory' ? 'memory' : 'function'));
+  const wanted = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}`);
+  if (missing.length === 0 && wanted.length === 0) return;
+  const why =
+    missing.length > 0
+      ? `${missing.includes('memory') ? 'it does not export its memory; ' : ''}it lacks the exports ${missing.join(', ')}`
+      : `it imports ${wanted.slice(0, 3).join(', ')}${wanted.length > 3 ? ', ...' : ''}, and tensorlane.wasm imports nothing`;
+  throw new Error(
+    `${who}: the WebAssembly module is not tensorlane.wasm (or is a build of another version): ${why}. ` +
+      (instance === undefined ? 'Nothing was installed.' : 'The module already installed stays in use.'),
+  );
 }
 
-/** Instantiates a compiled module asynchronously and installs it. */
-export async function installModuleAsync(module: WebAssembly.Module): Promise<void> {
-  install(await WebAssembly.instantiate(module, imports));
+/**
+ * Checks `module` and instantiates it synchronously, unless a module is already installed: then
+ * the running one is kept (see `install`).
+ */
+export function installModule(module: WebAssembly.Module, who = 'initSync'): void {
+  checkModule(module, who);
+  if (instance === undefined) install(new WebAssembly.Instance(module, imports));
 }
 
+/** Checks `module` and instantiates it asynchronously, unless a module is already installed. */
+export async function installModuleAsync(module: WebAssembly.Module, who = 'init'): Promise<void> {
+  checkModule(module, who);
+  if (instance === undefined) install(await WebAssembly.instantiate(module, imports));
+}
+
+/**
+ * Installs the first checked instance. A module is installed once per process: every model, layer
+ * and optimizer keeps its buffers in that instance's memory, so replacing it would leave them
+ * pointing into a memory nobody writes (they would predict zeros with no error). A later `init`
+ * with a source is therefore checked and then ignored.
+ */
 function install(wasm: WebAssembly.Instance): void {
+  if (instance !== undefined) return; // a concurrent init() finished first
   const exports = wasm.exports as unknown as Kernels;
-  if (!(exports.memory instanceof WebAssembly.Memory)) {
-    throw new Error('init: the WebAssembly module does not export its memory; is it tensorlane.wasm?');
-  }
   instance = exports;
   for (const fn of initListeners) fn(exports);
 }

@@ -1,8 +1,7 @@
 // ModelCheckpoint (Keras 3) without a file system: hands `model.save()` bytes to a function.
-import { ValueError } from '../errors.js';
 import type { Logs } from './callback.js';
-import { MonitorCallback, checkFinite, type MonitorOptions } from './monitor.js';
-import { checkFlag } from '../errors.js';
+import { MonitorCallback, monitorFields, type MonitorOptions } from './monitor.js';
+import { custom, finite, flag, func, optionError, optionsSchema } from '../core/options.js';
 
 /** Receives a checkpoint: the model's bytes (as `io.save(model)` returns), the 0-based epoch, the logs. */
 export type CheckpointSink = (bytes: Uint8Array, epoch: number, logs: Logs) => void | Promise<void>;
@@ -19,6 +18,14 @@ export interface ModelCheckpointOptions extends MonitorOptions {
   saveFreq?: 'epoch' | number;
 }
 
+const schema = optionsSchema<ModelCheckpointOptions>()({
+  ...monitorFields,
+  onSave: func<CheckpointSink>('(bytes, epoch, logs) => void'),
+  saveBestOnly: flag(false),
+  initialValueThreshold: finite(),
+  saveFreq: custom((v, who, key): 'epoch' | number => (v === 'epoch' || (Number.isSafeInteger(v) && (v as number) > 0) ? (v as 'epoch' | number) : optionError(who, key, "'epoch' or a positive integer", v, String)), 'epoch'),
+});
+
 /**
  * Saves the model at the end of every epoch (or every `saveFreq` batches), or with saveBestOnly
  * only when the monitored quantity improves (Keras 3's ModelCheckpoint). The best value persists
@@ -34,15 +41,13 @@ export class ModelCheckpoint extends MonitorCallback {
   private batchesSinceSave = 0;
 
   constructor(options: ModelCheckpointOptions) {
-    super('modelCheckpoint', options ?? {}, 0);
-    if (typeof options?.onSave !== 'function') throw new ValueError(`modelCheckpoint: onSave must be a function (bytes, epoch, logs) => void, got ${String(options?.onSave)}`);
-    this.onSave = options.onSave;
-    this.saveBestOnly = checkFlag('modelCheckpoint', 'saveBestOnly', options.saveBestOnly ?? false);
-    this.saveFreq = options.saveFreq ?? 'epoch';
-    if (this.saveFreq !== 'epoch' && !(Number.isSafeInteger(this.saveFreq) && this.saveFreq > 0)) {
-      throw new ValueError(`modelCheckpoint: saveFreq must be 'epoch' or a positive integer, got ${String(this.saveFreq)}`);
-    }
-    this.best = options.initialValueThreshold === undefined ? this.worst() : checkFinite('modelCheckpoint', 'initialValueThreshold', options.initialValueThreshold);
+    const o = schema.parse('modelCheckpoint', options);
+    super('modelCheckpoint', o, 0);
+    if (o.onSave === undefined) optionError('modelCheckpoint', 'onSave', 'a function (bytes, epoch, logs) => void', undefined, String);
+    this.onSave = o.onSave;
+    this.saveBestOnly = o.saveBestOnly;
+    this.saveFreq = o.saveFreq;
+    this.best = o.initialValueThreshold ?? this.worst();
   }
 
   override onEpochBegin(epoch: number): void {

@@ -1,8 +1,8 @@
 // EarlyStopping with Keras 3's semantics (keras.callbacks.EarlyStopping).
 import type { Tensor } from '../tensor.js';
 import type { Logs } from './callback.js';
-import { MonitorCallback, checkCount, checkFinite, type MonitorOptions } from './monitor.js';
-import { checkFlag } from '../errors.js';
+import { MonitorCallback, monitorFields, type MonitorOptions } from './monitor.js';
+import { finite, flag, integer, optionsSchema } from '../core/options.js';
 
 /** Options of `callbacks.earlyStopping` (Keras 3's, camelCase). */
 export interface EarlyStoppingOptions extends MonitorOptions {
@@ -17,6 +17,15 @@ export interface EarlyStoppingOptions extends MonitorOptions {
   /** Epochs to wait before monitoring starts (warm-up). Default 0. */
   startFromEpoch?: number;
 }
+
+const schema = optionsSchema<EarlyStoppingOptions>()({
+  ...monitorFields,
+  minDelta: finite({ fallback: 0 }),
+  patience: integer({ fallback: 0 }),
+  baseline: finite(),
+  restoreBestWeights: flag(false),
+  startFromEpoch: integer({ fallback: 0 }),
+});
 
 /**
  * Stops training when the monitored quantity stops improving, exactly as Keras 3 does:
@@ -49,11 +58,12 @@ export class EarlyStopping extends MonitorCallback {
   private bestWeights: Tensor[] | undefined;
 
   constructor(options: EarlyStoppingOptions = {}) {
-    super('earlyStopping', options, options?.minDelta ?? 0);
-    this.patience = checkCount('earlyStopping', 'patience', options.patience ?? 0);
-    this.baseline = options.baseline === undefined ? undefined : checkFinite('earlyStopping', 'baseline', options.baseline);
-    this.restoreBestWeights = checkFlag('earlyStopping', 'restoreBestWeights', options.restoreBestWeights ?? false);
-    this.startFromEpoch = checkCount('earlyStopping', 'startFromEpoch', options.startFromEpoch ?? 0);
+    const o = schema.parse('earlyStopping', options);
+    super('earlyStopping', o, o.minDelta);
+    this.patience = o.patience;
+    this.baseline = o.baseline;
+    this.restoreBestWeights = o.restoreBestWeights;
+    this.startFromEpoch = o.startFromEpoch;
     this.best = this.worst();
   }
 

@@ -1,10 +1,10 @@
 // Callbacks that set the optimizer's learning rate between epochs (Keras 3's ReduceLROnPlateau
 // and LearningRateScheduler).
 import { ValueError } from '../errors.js';
-import { checkOptions } from '../errors.js';
+import { finite, integer, optionsSchema } from '../core/options.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Callback, type Logs } from './callback.js';
-import { MonitorCallback, checkCount, checkFinite, checkPrinter, requireModel, type MonitorOptions, type Printer } from './monitor.js';
+import { MonitorCallback, monitorFields, printOption, requireModel, verboseOption, type MonitorOptions, type Printer } from './monitor.js';
 
 function optimizerOf(callback: Callback, who: string): Optimizer {
   const optimizer = requireModel(callback, who).optimizer;
@@ -26,6 +26,15 @@ export interface ReduceLROnPlateauOptions extends MonitorOptions {
   minLr?: number;
 }
 
+const plateauSchema = optionsSchema<ReduceLROnPlateauOptions>()({
+  ...monitorFields,
+  factor: finite({ test: (f) => f >= 0 && f < 1, expected: 'in [0, 1)', fallback: 0.1 }),
+  patience: integer({ fallback: 10 }),
+  minDelta: finite({ fallback: 1e-4 }),
+  cooldown: integer({ fallback: 0 }),
+  minLr: finite({ fallback: 0 }),
+});
+
 /**
  * Multiplies the learning rate by `factor` when the monitored quantity has not improved (by more
  * than minDelta) for `patience` epochs, as Keras 3 does: during `cooldown` epochs after a
@@ -45,13 +54,12 @@ export class ReduceLROnPlateau extends MonitorCallback {
   best: number;
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
-    super('reduceLROnPlateau', options, options?.minDelta ?? 1e-4);
-    const who = 'reduceLROnPlateau';
-    this.factor = checkFinite(who, 'factor', options.factor ?? 0.1);
-    if (!(this.factor >= 0 && this.factor < 1)) throw new ValueError(`${who}: factor must be in [0, 1), got ${this.factor}`);
-    this.patience = checkCount(who, 'patience', options.patience ?? 10);
-    this.cooldown = checkCount(who, 'cooldown', options.cooldown ?? 0);
-    this.minLr = checkFinite(who, 'minLr', options.minLr ?? 0);
+    const o = plateauSchema.parse('reduceLROnPlateau', options);
+    super('reduceLROnPlateau', o, o.minDelta);
+    this.factor = o.factor;
+    this.patience = o.patience;
+    this.cooldown = o.cooldown;
+    this.minLr = o.minLr;
     this.best = this.worst();
   }
 
@@ -98,6 +106,8 @@ export interface LearningRateSchedulerOptions {
   print?: Printer;
 }
 
+const schedulerSchema = optionsSchema<LearningRateSchedulerOptions>()({ verbose: verboseOption, print: printOption });
+
 /**
  * Sets the learning rate at the start of every epoch to `schedule(epoch, lr)` and logs it as
  * `learning_rate` at the end (Keras 3's LearningRateScheduler). For per-step schedules, pass a
@@ -110,9 +120,9 @@ export class LearningRateScheduler extends Callback {
   constructor(readonly schedule: EpochSchedule, options: LearningRateSchedulerOptions = {}) {
     super();
     if (typeof schedule !== 'function') throw new ValueError(`learningRateScheduler: expected a function (epoch, lr) => lr, got ${String(schedule)}`);
-    checkOptions('learningRateScheduler', options);
-    this.verbose = checkCount('learningRateScheduler', 'verbose', options.verbose ?? 0);
-    this.print = checkPrinter('learningRateScheduler', options.print);
+    const o = schedulerSchema.parse('learningRateScheduler', options);
+    this.verbose = o.verbose;
+    this.print = o.print;
   }
 
   override onEpochBegin(epoch: number): void {

@@ -1,7 +1,7 @@
 // Epoch logs as rows and CSV text (Keras's CSVLogger without the file), and LambdaCallback.
-import { ValueError } from '../errors.js';
+import { ValueError, didYouMean } from '../errors.js';
 import { Callback, type Logs } from './callback.js';
-import { checkFlag, checkOptions } from '../errors.js';
+import { flag, func, optionsSchema, text } from '../core/options.js';
 
 /** One logged epoch: `epoch` and every log value ('NA' where a later epoch lacks a key). */
 export type LogRow = Record<string, number | string>;
@@ -16,6 +16,12 @@ export interface LoggerOptions {
   onRow?: (row: LogRow | undefined, line: string) => void;
 }
 
+const loggerSchema = optionsSchema<LoggerOptions>()({
+  separator: text(','),
+  append: flag(false),
+  onRow: func<NonNullable<LoggerOptions['onRow']>>('(row) => void'),
+});
+
 /**
  * Records one row per epoch: `epoch` then the log names sorted, fixed by the first epoch as
  * Keras's CSVLogger does. `rows` holds them; `toCSV()` formats header and rows as CSV text.
@@ -29,14 +35,10 @@ export class Logger extends Callback {
 
   constructor(options: LoggerOptions = {}) {
     super();
-    checkOptions('logger', options);
-    this.separator = options.separator ?? ',';
-    if (typeof this.separator !== 'string' || this.separator.length === 0) throw new ValueError(`logger: separator must be a non-empty string, got ${String(options.separator)}`);
-    this.append = checkFlag('logger', 'append', options.append ?? false);
-    if (options.onRow !== undefined && typeof options.onRow !== 'function') {
-      throw new ValueError(`logger: onRow must be a function (row) => void, got ${String(options.onRow)}`);
-    }
-    this.onRow = options.onRow;
+    const o = loggerSchema.parse('logger', options);
+    this.separator = o.separator;
+    this.append = o.append;
+    this.onRow = o.onRow;
   }
 
   override onTrainBegin(): void {
@@ -92,18 +94,26 @@ export interface LambdaCallbackOptions {
   onBatchEnd?: (batch: number, logs?: Logs) => void | Promise<void>;
 }
 
-const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const;
+const lambdaSchema = optionsSchema<LambdaCallbackOptions>()({
+  onTrainBegin: func('(logs) => void'),
+  onTrainEnd: func('(logs) => void'),
+  onEpochBegin: func('(epoch, logs) => void'),
+  onEpochEnd: func('(epoch, logs) => void'),
+  onBatchBegin: func('(batch, logs) => void'),
+  onBatchEnd: func('(batch, logs) => void'),
+});
 
 /** A callback from plain functions (Keras's LambdaCallback); missing hooks do nothing. */
 export class LambdaCallback extends Callback {
   constructor(private readonly hooks: LambdaCallbackOptions = {}) {
     super();
-    checkOptions('lambdaCallback', hooks);
-    for (const key of Object.keys(hooks)) {
-      const hook = (hooks as Record<string, unknown>)[key];
-      if (!(HOOKS as readonly string[]).includes(key)) throw new ValueError(`lambdaCallback: unknown hook '${key}'; valid hooks are ${HOOKS.join(', ')}`);
-      if (hook !== undefined && typeof hook !== 'function') throw new ValueError(`lambdaCallback: ${key} must be a function, got ${String(hook)}`);
+    // Hooks are named in their own words ("unknown hook"), then checked by the schema.
+    if (hooks !== null && typeof hooks === 'object' && !Array.isArray(hooks)) {
+      for (const key of Object.keys(hooks)) {
+        if (!(lambdaSchema.keys as readonly string[]).includes(key)) throw new ValueError(`lambdaCallback: unknown hook '${key}'; valid hooks are ${lambdaSchema.keys.join(', ')}${didYouMean(key, lambdaSchema.keys)}`);
+      }
     }
+    lambdaSchema.parse('lambdaCallback', hooks);
   }
   override onTrainBegin(logs?: Logs): void | Promise<void> {
     return this.hooks.onTrainBegin?.(logs);

@@ -2,8 +2,8 @@
 // name, the direction ('min' | 'max', or inferred from the name), min_delta, the improvement
 // test, validation, and messages.
 import { ValueError } from '../errors.js';
+import { custom, integer, oneOf, optionError } from '../core/options.js';
 import { Callback, type Logs, type TrainingModel } from './callback.js';
-import { checkOptions } from '../errors.js';
 
 /** Which way a monitored quantity improves. */
 export type MonitorMode = 'auto' | 'min' | 'max';
@@ -32,29 +32,26 @@ export function monitorDirection(who: string, monitor: string, mode: MonitorMode
   );
 }
 
-/** A `print` option: a function (message) => void, or undefined for the console. */
-export function checkPrinter(who: string, print: unknown): Printer {
-  if (print === undefined) return consolePrinter;
-  if (typeof print !== 'function') throw new ValueError(`${who}: print must be a function (message) => void, got ${String(print)}`);
-  return print as Printer;
-}
+/** The `print` option: a function (message) => void; the console when not given. */
+export const printOption = custom((v, who, key): Printer => (typeof v === 'function' ? (v as Printer) : optionError(who, key, 'a function (message) => void', v, String)), consolePrinter);
 
-/** Checks a mode option. */
-export function checkMode(who: string, mode: unknown): MonitorMode {
-  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new ValueError(`${who}: mode must be 'auto', 'min' or 'max', got ${String(mode)}`);
-  return mode;
-}
+/** The `verbose` option of callbacks: an integer >= 0 (0 quiet). */
+export const verboseOption = integer({ fallback: 0 });
 
-/** A non-negative integer option. */
-export function checkCount(who: string, name: string, value: unknown): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 0) throw new ValueError(`${who}: ${name} must be an integer >= 0, got ${String(value)}`);
-  return value as number;
-}
+/** The options every monitoring callback takes (spread into each callback's schema). */
+export const monitorFields = {
+  monitor: custom((v, who): string => (typeof v === 'string' && v !== '' ? v : optionError(who, 'monitor', 'a metric name', v, String)), 'val_loss'),
+  mode: oneOf(['auto', 'min', 'max'], 'auto'),
+  verbose: verboseOption,
+  print: printOption,
+};
 
-/** A finite number option. */
-export function checkFinite(who: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ValueError(`${who}: ${name} must be a finite number, got ${String(value)}`);
-  return value;
+/** The monitoring options after their schema's `parse`. */
+export interface MonitorSettings {
+  monitor: string;
+  mode: MonitorMode;
+  verbose: number;
+  print: Printer;
 }
 
 /** The monitored value from `logs`; a missing one is an error naming the available keys. */
@@ -98,15 +95,14 @@ export abstract class MonitorCallback extends Callback {
   /** 'min' or 'max' ('auto' resolved from the monitor's name at construction). */
   readonly direction: 'min' | 'max';
 
-  protected constructor(protected readonly who: string, options: MonitorOptions, minDelta: number) {
+  /** `settings` come from the subclass's schema (`monitorFields` and its own); `minDelta` is checked there. */
+  protected constructor(protected readonly who: string, settings: MonitorSettings, minDelta: number) {
     super();
-    checkOptions(who, options);
-    this.monitor = options.monitor ?? 'val_loss';
-    if (typeof this.monitor !== 'string' || this.monitor === '') throw new ValueError(`${who}: monitor must be a metric name, got ${String(this.monitor)}`);
-    this.mode = checkMode(who, options.mode ?? 'auto');
-    this.minDelta = Math.abs(checkFinite(who, 'minDelta', minDelta));
-    this.verbose = checkCount(who, 'verbose', options.verbose ?? 0);
-    this.print = checkPrinter(who, options.print);
+    this.monitor = settings.monitor;
+    this.mode = settings.mode;
+    this.minDelta = Math.abs(minDelta);
+    this.verbose = settings.verbose;
+    this.print = settings.print;
     // Resolve 'auto' now so a name it cannot place fails at construction, not mid-training.
     this.direction = monitorDirection(who, this.monitor, this.mode);
   }

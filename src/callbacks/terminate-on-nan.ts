@@ -1,7 +1,7 @@
 // TerminateOnNaN (Keras 3): stop when a batch's loss is NaN or infinite.
 import { Callback, type Logs } from './callback.js';
-import { checkPrinter, requireModel, type Printer } from './monitor.js';
-import { checkFlag, checkOptions } from '../errors.js';
+import { printOption, requireModel, type Printer } from './monitor.js';
+import { flag, optionsSchema } from '../core/options.js';
 
 /** Options of `callbacks.terminateOnNaN`. */
 export interface TerminateOnNaNOptions {
@@ -10,6 +10,8 @@ export interface TerminateOnNaNOptions {
   /** Where the "Invalid loss" message goes. Default: the console. */
   print?: Printer;
 }
+
+const schema = optionsSchema<TerminateOnNaNOptions>()({ raiseError: flag(false), print: printOption });
 
 /**
  * After each batch, a NaN or ±Infinity `loss` sets `model.stopTraining` (training ends after
@@ -23,9 +25,9 @@ export class TerminateOnNaN extends Callback {
 
   constructor(options: TerminateOnNaNOptions = {}) {
     super();
-    checkOptions('terminateOnNaN', options);
-    this.raiseError = checkFlag('terminateOnNaN', 'raiseError', options.raiseError ?? false);
-    this.print = checkPrinter('terminateOnNaN', options.print);
+    const o = schema.parse('terminateOnNaN', options);
+    this.raiseError = o.raiseError;
+    this.print = o.print;
   }
 
   override onTrainBegin(): void {

@@ -1,7 +1,7 @@
 // Numeric CSV tables with a header row: features -> x [n, features], an optional label column
 // -> y [n]. Fields may be quoted ("a,b" and "" escapes); a quoted field cannot span lines.
 import { ValueError } from '../errors.js';
-import { checkOptions } from '../errors.js';
+import { given, optionsSchema } from '../core/options.js';
 import { Tensor } from '../tensor.js';
 
 /** Options of `parseCsv` and `csvDataset`. */
@@ -16,6 +16,8 @@ export interface CsvOptions {
    */
   classNames?: readonly string[];
 }
+
+const csvSchema = optionsSchema<CsvOptions>()({ labelColumn: given<string | number>(), delimiter: given<string>(), classNames: given<readonly string[]>() });
 
 /** A parsed table: features, labels if a label column was named, and the names. */
 export interface CsvTable {
@@ -74,8 +76,8 @@ export class CsvSchema {
   readonly labelName: string | undefined;
   private readonly width: number;
 
+  /** `options` have been through a schema's `parse` (parseCsv, csvDataset); their values are checked here. */
   constructor(header: string, readonly options: CsvOptions, readonly who: string) {
-    checkOptions(who, options);
     const delimiter = options.delimiter ?? ',';
     if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"') {
       throw new ValueError(`${who}: delimiter must be one character other than '"', got ${JSON.stringify(delimiter)}`);
@@ -167,6 +169,7 @@ function dataLines(text: string): Array<[string, number]> {
 export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   const who = 'data.parseCsv';
   if (typeof text !== 'string') throw new ValueError(`${who}: expected the CSV text as a string, got ${typeof text}`);
+  options = csvSchema.parse(who, options);
   const lines = dataLines(text);
   if (lines.length === 0) throw new ValueError(`${who}: expected a header row, got an empty text`);
   const schema = new CsvSchema(lines[0]![0], options, who);

@@ -5,8 +5,9 @@ import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { CsvSchema, labelValue, type CsvOptions } from './csv.js';
 import { StreamPurpose } from '../random.js';
-import { type RandomSource, resolveRng, shuffleInPlace } from './random.js';
-import { checkFlag, checkOptions } from '../errors.js';
+import { type RandomSource, resolveRng } from './random-source.js';
+import { BatchOrder } from './feed.js';
+import { flag, given, integer, optionError, optionsSchema } from '../core/options.js';
 import { gatherRows, rowCount } from './split.js';
 
 /** One batch: features and targets with the same first dimension. */
@@ -29,11 +30,27 @@ export interface BatchOptions {
   dropRemainder?: boolean;
 }
 
-function checkBatchOptions(options: BatchOptions, who: string): void {
-  const { batchSize } = checkOptions(who, options);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`${who}: batchSize must be a positive integer, got ${batchSize}`);
-  checkFlag(who, 'shuffle', options.shuffle ?? false);
-  checkFlag(who, 'dropRemainder', options.dropRemainder ?? false);
+const batchSizeOption = integer({ min: 1, expected: 'a positive integer' });
+const batchSchema = optionsSchema<BatchOptions>()({
+  batchSize: batchSizeOption,
+  shuffle: flag(false),
+  rng: given<RandomSource>(),
+  seed: given<number>(),
+  dropRemainder: flag(false),
+});
+const shuffleSchema = optionsSchema<{ rng?: RandomSource; seed?: number }>()({ rng: given<RandomSource>(), seed: given<number>() });
+const csvDatasetSchema = optionsSchema<CsvOptions & { batchSize: number }>()({
+  batchSize: batchSizeOption,
+  labelColumn: given<string | number>(),
+  delimiter: given<string>(),
+  classNames: given<readonly string[]>(),
+});
+
+/** The batch options with their defaults; batchSize is required. */
+function parseBatchOptions(options: BatchOptions, who: string): Required<Pick<BatchOptions, 'batchSize' | 'shuffle' | 'dropRemainder'>> & BatchOptions {
+  const o = batchSchema.parse(who, options);
+  if (o.batchSize === undefined) optionError(who, 'batchSize', 'a positive integer', undefined, String);
+  return { ...o, batchSize: o.batchSize };
 }
 
 /**
@@ -48,18 +65,16 @@ export function batches(x: Tensor, y: Tensor, options: BatchOptions): Generator<
   // A plain function around the generator, so bad arguments throw here, not at the first next().
   const who = 'data.batches';
   const n = rowCount(x, y, who);
-  checkBatchOptions(options, who);
-  return batchesOf(x, y, n, options, options.shuffle ? resolveRng(options, who, StreamPurpose.shuffle) : undefined);
+  const o = parseBatchOptions(options, who);
+  return batchesOf(x, y, n, o, o.shuffle ? resolveRng(o, who, StreamPurpose.shuffle) : undefined);
 }
 
 function* batchesOf(x: Tensor, y: Tensor, n: number, options: BatchOptions, rng: RandomSource | undefined): Generator<Batch, void, undefined> {
-  const { batchSize, dropRemainder = false } = options;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  if (rng !== undefined) shuffleInPlace(order, rng);
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(n, start + batchSize);
-    if (dropRemainder && end - start < batchSize) return;
-    const rows = order.subarray(start, end);
+  const batches = new BatchOrder(n, options.batchSize, { ordered: true, rng, fresh: true, dropRemainder: options.dropRemainder });
+  batches.begin();
+  const order = batches.order!;
+  for (let step = 0; step < batches.steps; step++) {
+    const rows = order.subarray(batches.start(step), batches.start(step) + batches.count(step));
     yield { x: gatherRows(x, rows), y: gatherRows(y, rows) };
   }
 }
@@ -111,7 +126,7 @@ export class Dataset implements AsyncIterable<Batch> {
   shuffle(bufferSize: number, options: { rng?: RandomSource; seed?: number } = {}): Dataset {
     const who = 'Dataset.shuffle';
     if (!Number.isSafeInteger(bufferSize) || bufferSize < 1) throw new ValueError(`${who}: bufferSize must be a positive integer, got ${bufferSize}`);
-    const rng = resolveRng(checkOptions(who, options), who, StreamPurpose.shuffle);
+    const rng = resolveRng(shuffleSchema.parse(who, options), who, StreamPurpose.shuffle);
     return new Dataset(() => shuffleIterator(this[Symbol.asyncIterator](), bufferSize, rng));
   }
 
@@ -220,9 +235,9 @@ export function checkBatch(b: Batch, who: string): void {
 export function fromTensors(x: Tensor, y: Tensor, options: BatchOptions): Dataset {
   const who = 'data.fromTensors';
   const n = rowCount(x, y, who);
-  checkBatchOptions(options, who);
-  const rng = options.shuffle ? resolveRng(options, who, StreamPurpose.shuffle) : undefined;
-  return new Dataset(() => batchesOf(x, y, n, options, rng));
+  const o = parseBatchOptions(options, who);
+  const rng = o.shuffle ? resolveRng(o, who, StreamPurpose.shuffle) : undefined;
+  return new Dataset(() => batchesOf(x, y, n, o, rng));
 }
 
 /**
@@ -287,8 +302,9 @@ export function csvDataset(
 ): Dataset {
   const who = 'data.csvDataset';
   if (typeof open !== 'function') throw new ValueError(`${who}: expected a function that opens the CSV source for each epoch, got ${typeof open}`);
-  checkBatchOptions(options, who);
-  const { batchSize, classNames } = options;
+  const o = csvDatasetSchema.parse(who, options);
+  if (o.batchSize === undefined) optionError(who, 'batchSize', 'a positive integer', undefined, String);
+  const { batchSize, classNames } = o;
   return new Dataset(async function* () {
     let schema: CsvSchema | undefined;
     let x = new Float32Array(0);
@@ -308,7 +324,7 @@ export function csvDataset(
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (line.trim() === '') continue;
       if (schema === undefined) {
-        schema = new CsvSchema(line, options, who);
+        schema = new CsvSchema(line, o, who);
         if (schema.labelIndex < 0) throw new ValueError(`${who}: labelColumn is required to make { x, y } batches`);
         x = new Float32Array(batchSize * schema.columns.length);
         y = new Float32Array(batchSize);

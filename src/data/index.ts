@@ -12,4 +12,4 @@ export {
   batches, fromTensors, fromGenerator, csvDataset, Dataset,
   type Batch, type BatchOptions, type ChunkSource,
 } from './dataset.js';
-export type { RandomSource } from './random.js';
+export type { RandomSource } from './random-source.js';

@@ -112,7 +112,15 @@ async function fetchFile(who: string, options: MnistOptions, key: keyof MnistFil
   }
   if (options.url !== undefined) {
     const url = new URL(`${base}.gz`, options.url);
-    const response = await fetch(url);
+    let response: Response;
+    try {
+      response = await fetch(url);
+    } catch (error) {
+      if (isPermissionError(error)) {
+        throw new ValueError(`${who}: no permission to fetch ${url.href} (${describe(error)}); in Deno run with --allow-net=${url.host}`);
+      }
+      throw error;
+    }
     if (!response.ok) throw new ValueError(`${who}: fetching ${url.href} failed: HTTP ${response.status}`);
     return { bytes: new Uint8Array(await response.arrayBuffer()), name: url.href };
   }
@@ -125,6 +133,11 @@ async function fetchFile(who: string, options: MnistOptions, key: keyof MnistFil
     try {
       return { bytes: new Uint8Array(await fs.readFile(file)), name };
     } catch (error) {
+      if (isPermissionError(error)) {
+        throw new ValueError(
+          `${who}: no permission to read ${file} (${describe(error)}); in Deno run with --allow-read=${dir} (Node with its permission model: --allow-fs-read=${dir})`,
+        );
+      }
       if ((error as { code?: string }).code !== 'ENOENT') throw error;
     }
   }
@@ -170,22 +183,51 @@ export async function defaultFashionMnistDir(who = 'data.fashionMnist'): Promise
   if (typeof here === 'string' && here.startsWith('file:')) starts.push(path.dirname(fileURLToPath(here)));
   if (typeof process === 'object' && typeof process.cwd === 'function') starts.push(process.cwd());
   const tried: string[] = [];
+  const denied: string[] = [];
+  let deniedBy: unknown;
   for (const start of starts) {
     for (let dir = start, up = 0; up < 8; up++) {
       const candidate = path.join(dir, MARKER);
       tried.push(candidate);
       try {
-        await fs.access(candidate);
+        // stat, not access: Deno's node:fs access() asks for --allow-sys=uid and throws that
+        // outside the returned promise.
+        await fs.stat(candidate);
         return path.dirname(candidate);
-      } catch {
-        // not here: look one level up
+      } catch (error) {
+        // Not here, or not readable here: look one level up (a narrower --allow-read may cover it).
+        if (isPermissionError(error)) {
+          denied.push(candidate);
+          deniedBy ??= error;
+        }
       }
       const parent = path.dirname(dir);
       if (parent === dir) break;
       dir = parent;
     }
   }
+  if (denied.length > 0) {
+    throw new ValueError(
+      `${who}: no permission to look for the committed Fashion-MNIST subset (denied: ${denied.slice(0, 3).join(', ')}${denied.length > 3 ? ', ...' : ''}; ${describe(deniedBy)}); ` +
+        `in Deno run with --allow-read=<...>/data/fashion-mnist (Node with its permission model: --allow-fs-read=<the same>), or pass { dir }`,
+    );
+  }
   throw new ValueError(
     `${who}: the committed Fashion-MNIST subset was not found (looked for ${tried.slice(0, 3).join(', ')}, ...); pass { dir }, { files } or { url }`,
   );
 }
+
+/**
+ * A runtime permission that is missing, as opposed to a missing file: Deno's `NotCapable` (Deno 2)
+ * or `PermissionDenied` (Deno 1), Node's `ERR_ACCESS_DENIED` under `--permission`.
+ */
+function isPermissionError(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === 'NotCapable' || name === 'PermissionDenied' || code === 'ERR_ACCESS_DENIED';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+

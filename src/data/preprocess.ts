@@ -1,7 +1,7 @@
 // Label encoding and feature scaling. Scalers are fitted on training data and then applied,
 // unchanged, to validation and test data (fit on train, apply to test).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { checkOptions } from '../errors.js';
+import { given, optionsSchema } from '../core/options.js';
 import { Tensor, expectRank } from '../tensor.js';
 
 /**
@@ -132,13 +132,15 @@ export function standardize(x: Tensor): Scaler {
   return new Scaler('standardize', Float32Array.from(mean), Float32Array.from(std, (s) => (s > 0 ? s : 1)));
 }
 
+const normalizeSchema = optionsSchema<{ range?: readonly [number, number] }>()({ range: given<readonly [number, number]>() });
+
 /**
  * Fits a min-max normaliser on `x` (rank >= 2, features on the last axis) mapping each feature's
  * training range onto `range` (default [0, 1]). Constant features map to `range[0]`.
  */
 export function normalize(x: Tensor, options: { range?: readonly [number, number] } = {}): Scaler {
   const who = 'data.normalize';
-  const range: unknown = checkOptions(who, options).range ?? [0, 1];
+  const range: unknown = normalizeSchema.parse(who, options).range ?? [0, 1];
   const lo = Array.isArray(range) && range.length === 2 ? range[0] : NaN;
   const hi = Array.isArray(range) && range.length === 2 ? range[1] : NaN;
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) {

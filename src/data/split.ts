@@ -2,8 +2,8 @@
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, expectRank, sizeOf } from '../tensor.js';
 import { StreamPurpose } from '../random.js';
-import { type RandomSource, resolveRng, shuffleInPlace } from './random.js';
-import { checkFlag, checkOptions } from '../errors.js';
+import { type RandomSource, resolveRng, shuffleInPlace } from './random-source.js';
+import { flag, given, optionsSchema } from '../core/options.js';
 
 /** The rows `indices` of `t` (along axis 0), as a new tensor. */
 export function gatherRows(t: Tensor, indices: ArrayLike<number>, out?: Float32Array): Tensor {
@@ -47,6 +47,14 @@ export interface SplitOptions {
   seed?: number;
 }
 
+const splitSchema = optionsSchema<SplitOptions>()({
+  testSize: given<number>(),
+  shuffle: flag(true),
+  stratify: flag(false),
+  rng: given<RandomSource>(),
+  seed: given<number>(),
+});
+
 /** A split of features and labels. */
 export interface Split {
   train: { x: Tensor; y: Tensor };
@@ -65,15 +73,14 @@ export interface Split {
 export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions = {}): Split {
   const who = 'data.trainTestSplit';
   const n = rowCount(x, y, who);
-  const { testSize = 0.2 } = checkOptions(who, options);
-  const shuffle = checkFlag(who, 'shuffle', options.shuffle ?? true);
-  const stratify = checkFlag(who, 'stratify', options.stratify ?? false);
+  const o = splitSchema.parse(who, options);
+  const { testSize = 0.2, shuffle, stratify } = o;
   let nTest = NaN;
   if (typeof testSize === 'number' && testSize > 0 && testSize < 1) nTest = Math.ceil(testSize * n);
   else if (Number.isInteger(testSize) && testSize >= 1) nTest = testSize;
   if (Number.isNaN(nTest)) throw new ValueError(`${who}: testSize must be a fraction in (0, 1) or a row count >= 1, got ${JSON.stringify(testSize)}`);
   if (nTest >= n) throw new ValueError(`${who}: testSize ${testSize} leaves no training rows out of ${n}`);
-  const rng = resolveRng(options, who, StreamPurpose.split);
+  const rng = resolveRng(o, who, StreamPurpose.split);
   if (stratify && !shuffle) throw new ValueError(`${who}: stratify needs shuffle: true`);
   let testIdx: Int32Array;
   let trainIdx: Int32Array;

@@ -1,6 +1,7 @@
 // `io.save(model) -> Uint8Array` and `io.load(bytes) -> Promise<Model>`: one self-checking binary
-// format (format.ts) that works in every runtime (no files, no fetch: bytes in, bytes out).
+// format (model/format.ts) that works in every runtime (no files, no fetch: bytes in, bytes out).
 import { ValueError } from '../errors.js';
+import { flag, optionsSchema } from '../core/options.js';
 import { fromConfig } from '../layers/index.js';
 import { InputLayer } from '../layers/core.js';
 import type { Layer, SymbolicTensor } from '../layers/layer.js';
@@ -9,9 +10,10 @@ import { Sequential } from '../model/sequential.js';
 import { get as getOptimizer } from '../optimizers/index.js';
 import { get as getLoss } from '../losses/index.js';
 import { Tensor } from '../tensor.js';
-import { ModelFormatError, decodeModel, saveModel } from './format.js';
+import { ModelFormatError, decodeModel } from '../model/format.js';
 
-export { ModelFormatError, crc32, FORMAT_VERSION } from './format.js';
+export { ModelFormatError, FORMAT_VERSION, saveModel } from '../model/format.js';
+export { crc32 } from '../core/crc32.js';
 
 /** Options of `io.save`. */
 export interface SaveOptions {
@@ -19,10 +21,12 @@ export interface SaveOptions {
   includeOptimizer?: boolean;
 }
 
+const saveSchema = optionsSchema<SaveOptions>()({ includeOptimizer: flag(true) });
+
 /** The model as bytes: architecture (JSON), weights (f32), optionally optimizer state; checksummed. */
 export function save(model: Model, options: SaveOptions = {}): Uint8Array {
   if (!(model instanceof Model)) throw new ValueError(`io.save: expected a Model or Sequential, got ${model === null ? 'null' : typeof model}`);
-  return model.save(options);
+  return model.save(saveSchema.parse('io.save', options));
 }
 
 function isTensorEntry(e: unknown): e is { name: string; shape: number[]; offset: number } {
@@ -50,12 +54,14 @@ export interface LoadOptions {
   compile?: boolean;
 }
 
+const loadSchema = optionsSchema<LoadOptions>()({ compile: flag(true) });
+
 /**
  * Rebuilds a model from `io.save` bytes: same architecture, weights, compile settings and (if
  * saved) optimizer state. Corrupt or truncated bytes throw a ModelFormatError.
  */
 export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promise<Model> {
-  if (options === null || typeof options !== 'object') throw new ValueError(`io.load: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  const o = loadSchema.parse('io.load', options);
   const { header, floats } = decodeModel(bytes);
   const cfg = header.model as Record<string, unknown> | undefined;
   if (cfg === undefined || typeof cfg !== 'object') fail('the header has no model config');
@@ -115,7 +121,7 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
   model.setWeights(weights);
   // Compile settings and optimizer state.
   const compile = cfg.compile as { optimizer: { name: string; config: Record<string, unknown> }; loss: { name: string; config: Record<string, unknown> }; metrics: string[] } | undefined;
-  if (compile !== undefined && options.compile !== false) {
+  if (compile !== undefined && o.compile) {
     try {
       model.compile({ optimizer: getOptimizer(compile.optimizer.name, compile.optimizer.config), loss: getLoss(compile.loss.name, compile.loss.config), metrics: compile.metrics });
     } catch (err) {
@@ -135,4 +141,3 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
   return model;
 }
 
-export { saveModel };

@@ -115,6 +115,8 @@ export interface WasmExports {
   f32_nadam_update(param: number, grad: number, m: number, v: number, n: number, hyper: number, gradCoef: number, momentumCoef: number, biasCorrection2: number): void;
   /** assembly/optim/f32_sum_squares (x: usize, n: i32) -> f64 */
   f32_sum_squares(x: number, n: number): number;
+  /** assembly/optim/f32_all_finite (x: usize, n: i32) -> i32 */
+  f32_all_finite(x: number, n: number): number;
   /** assembly/optim/f32_clip_scale (x: usize, n: i32, scale: f32, clipValue: f32) */
   f32_clip_scale(x: number, n: number, scale: number, clipValue: number): void;
   readonly AUGMENT_GEOMETRY_BYTES: WebAssembly.Global; // assembly/augment, i32
@@ -384,6 +386,96 @@ export interface WasmExports {
   f32_bias_backward(db: number, dy: number, rows: number, n: number): void;
   /** assembly/graph/f32_l1l2_penalty (dw: usize, w: usize, n: i32, l1: f32, l2: f32) -> f64 */
   f32_l1l2_penalty(dw: number, w: number, n: number, l1: number, l2: number): number;
+  /** assembly/elementwise/f32_add_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_add_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_sub_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_sub_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_mul_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_mul_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_div_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_div_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_pow_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_pow_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_maximum_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_maximum_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_minimum_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_minimum_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_greater_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_greater_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_greater_equal_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_greater_equal_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_less_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_less_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_less_equal_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_less_equal_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_equal_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_equal_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_not_equal_forward (y: usize, a: usize, b: usize, shape: usize) */
+  f32_not_equal_forward(y: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_where_forward (y: usize, cond: usize, a: usize, b: usize, shape: usize) */
+  f32_where_forward(y: number, cond: number, a: number, b: number, shape: number): void;
+  /** assembly/elementwise/f32_mul_backward (dx: usize, dy: usize, a: usize, b: usize, shape: usize, operand: i32) */
+  f32_mul_backward(dx: number, dy: number, a: number, b: number, shape: number, operand: number): void;
+  /** assembly/elementwise/f32_div_backward (dx: usize, dy: usize, a: usize, b: usize, shape: usize, operand: i32) */
+  f32_div_backward(dx: number, dy: number, a: number, b: number, shape: number, operand: number): void;
+  /** assembly/elementwise/f32_pow_backward (dx: usize, dy: usize, a: usize, b: usize, shape: usize, operand: i32) */
+  f32_pow_backward(dx: number, dy: number, a: number, b: number, shape: number, operand: number): void;
+  /** assembly/elementwise/f32_maximum_backward (dx: usize, dy: usize, a: usize, b: usize, shape: usize, operand: i32) */
+  f32_maximum_backward(dx: number, dy: number, a: number, b: number, shape: number, operand: number): void;
+  /** assembly/elementwise/f32_minimum_backward (dx: usize, dy: usize, a: usize, b: usize, shape: usize, operand: i32) */
+  f32_minimum_backward(dx: number, dy: number, a: number, b: number, shape: number, operand: number): void;
+  /** assembly/elementwise/f32_where_backward (dx: usize, dy: usize, cond: usize, shape: usize, operand: i32) */
+  f32_where_backward(dx: number, dy: number, cond: number, shape: number, operand: number): void;
+  /** assembly/elementwise/f32_neg_forward (y: usize, x: usize, shape: usize) */
+  f32_neg_forward(y: number, x: number, shape: number): void;
+  /** assembly/elementwise/f32_abs_forward (y: usize, x: usize, shape: usize) */
+  f32_abs_forward(y: number, x: number, shape: number): void;
+  /** assembly/elementwise/f32_square_forward (y: usize, x: usize, shape: usize) */
+  f32_square_forward(y: number, x: number, shape: number): void;
+  /** assembly/elementwise/f32_sqrt_forward (y: usize, x: usize, shape: usize) */
+  f32_sqrt_forward(y: number, x: number, shape: number): void;
+  /** assembly/elementwise/f32_rsqrt_forward (y: usize, x: usize, shape: usize) */
+  f32_rsqrt_forward(y: number, x: number, shape: number): void;
+  /** assembly/elementwise/f32_exp_forward (y: usize, x: usize, shape: usize) */
+  f32_exp_forward(y: number, x: number, shape: number): void;
+  /** assembly/elementwise/f32_log_forward (y: usize, x: usize, shape: usize) */
+  f32_log_forward(y: number, x: number, shape: number): void;
+  /** assembly/elementwise/f32_log1p_forward (y: usize, x: usize, shape: usize) */
+  f32_log1p_forward(y: number, x: number, shape: number): void;
+  /** assembly/elementwise/f32_clip_forward (y: usize, x: usize, lo: usize, hi: usize, shape: usize) */
+  f32_clip_forward(y: number, x: number, lo: number, hi: number, shape: number): void;
+  /** assembly/elementwise/f32_neg_backward (dx: usize, dy: usize, x: usize, y: usize, shape: usize) */
+  f32_neg_backward(dx: number, dy: number, x: number, y: number, shape: number): void;
+  /** assembly/elementwise/f32_abs_backward (dx: usize, dy: usize, x: usize, y: usize, shape: usize) */
+  f32_abs_backward(dx: number, dy: number, x: number, y: number, shape: number): void;
+  /** assembly/elementwise/f32_square_backward (dx: usize, dy: usize, x: usize, y: usize, shape: usize) */
+  f32_square_backward(dx: number, dy: number, x: number, y: number, shape: number): void;
+  /** assembly/elementwise/f32_sqrt_backward (dx: usize, dy: usize, x: usize, y: usize, shape: usize) */
+  f32_sqrt_backward(dx: number, dy: number, x: number, y: number, shape: number): void;
+  /** assembly/elementwise/f32_rsqrt_backward (dx: usize, dy: usize, x: usize, y: usize, shape: usize) */
+  f32_rsqrt_backward(dx: number, dy: number, x: number, y: number, shape: number): void;
+  /** assembly/elementwise/f32_exp_backward (dx: usize, dy: usize, x: usize, y: usize, shape: usize) */
+  f32_exp_backward(dx: number, dy: number, x: number, y: number, shape: number): void;
+  /** assembly/elementwise/f32_log_backward (dx: usize, dy: usize, x: usize, y: usize, shape: usize) */
+  f32_log_backward(dx: number, dy: number, x: number, y: number, shape: number): void;
+  /** assembly/elementwise/f32_log1p_backward (dx: usize, dy: usize, x: usize, y: usize, shape: usize) */
+  f32_log1p_backward(dx: number, dy: number, x: number, y: number, shape: number): void;
+  /** assembly/elementwise/f32_clip_backward (dx: usize, dy: usize, x: usize, y: usize, shape: usize) */
+  f32_clip_backward(dx: number, dy: number, x: number, y: number, shape: number): void;
+  /** assembly/reduce/f32_sum_forward (y: usize, x: usize, shape: usize, scale: f32) */
+  f32_sum_forward(y: number, x: number, shape: number, scale: number): void;
+  /** assembly/reduce/f32_sum_backward (dx: usize, dy: usize, shape: usize, scale: f32, dxStream: i32) */
+  f32_sum_backward(dx: number, dy: number, shape: number, scale: number, dxStream: number): void;
+  /** assembly/reduce/f32_max_forward (y: usize, x: usize, shape: usize) */
+  f32_max_forward(y: number, x: number, shape: number): void;
+  /** assembly/reduce/f32_min_forward (y: usize, x: usize, shape: usize) */
+  f32_min_forward(y: number, x: number, shape: number): void;
+  /** assembly/reduce/f32_extremum_backward (dx: usize, dy: usize, x: usize, y: usize, shape: usize, scratch: usize) */
+  f32_extremum_backward(dx: number, dy: number, x: number, y: number, shape: number, scratch: number): void;
+  /** assembly/reduce/f32_variance_forward (y: usize, mean: usize, x: usize, shape: usize) */
+  f32_variance_forward(y: number, mean: number, x: number, shape: number): void;
+  /** assembly/reduce/f32_variance_backward (dx: usize, dy: usize, x: usize, mean: usize, shape: usize) */
+  f32_variance_backward(dx: number, dy: number, x: number, mean: number, shape: number): void;
 }
 
 /** The values of the module's exported constants (flag bits, enum codes, struct layouts). */

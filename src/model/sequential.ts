@@ -1,6 +1,7 @@
 // Sequential: a Model whose graph is a chain of layers, rebuilt whenever a layer is added or
 // popped. Without an input shape on the first layer, the graph is built from the first data.
 import { ValueError, formatShape } from '../errors.js';
+import { given, optionsSchema, text } from '../core/options.js';
 import { Input, InputLayer } from '../layers/core.js';
 import { Layer, checkSampleShape, type SymbolicTensor } from '../layers/layer.js';
 import type { Shape } from '../tensor.js';
@@ -14,13 +15,15 @@ export interface SequentialOptions {
   seed?: number;
 }
 
+const sequentialSchema = optionsSchema<SequentialOptions>()({ name: text(), seed: given<number>() });
+
 /** A linear stack of layers: `new Sequential([layers.dense({ units: 10, inputShape: [784] })])`. */
 export class Sequential extends Model {
   private readonly stack: Layer[] = [];
   private inputShape: Shape | undefined;
 
   constructor(layers: readonly Layer[] = [], options: SequentialOptions = {}) {
-    super({ inputs: undefined as unknown as SymbolicTensor, outputs: undefined as unknown as SymbolicTensor, ...options }, 'sequential');
+    super({ inputs: undefined as unknown as SymbolicTensor, outputs: undefined as unknown as SymbolicTensor, ...sequentialSchema.parse('Sequential', options) }, 'sequential');
     if (!Array.isArray(layers)) throw new ValueError(`${this.name}: expected an array of layers, got ${typeof layers}`);
     for (const layer of layers) this.add(layer);
   }

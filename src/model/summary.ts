@@ -1,4 +1,5 @@
 // `model.summary()`: Keras's table of layers, output shapes and parameter counts.
+import { flag, integer, optionsSchema } from '../core/options.js';
 import type { Graph } from './graph.js';
 
 /** Options of `model.summary`. */
@@ -8,6 +9,8 @@ export interface SummaryOptions {
   /** Total width of the table. Default 65 (Sequential) or 98 (functional: "Connected to"). */
   lineLength?: number;
 }
+
+const summarySchema = optionsSchema<SummaryOptions>()({ print: flag(false), lineLength: integer({ min: 1 }) });
 
 function pad(text: string, width: number): string {
   return text.length >= width ? `${text.slice(0, width - 1)} ` : text + ' '.repeat(width - text.length);
@@ -20,6 +23,7 @@ export function thousands(n: number): string {
 
 /** Builds the summary table of a graph. */
 export function summarize(name: string, graph: Graph, sequential: boolean, options: SummaryOptions): string {
+  options = summarySchema.parse(`${name}.summary`, options);
   const shape = (s: readonly number[]): string => `(None, ${s.join(', ')})`.replace(', )', ')');
   const rows: string[][] = [];
   if (!sequential) {

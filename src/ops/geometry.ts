@@ -167,7 +167,7 @@ export function runOp(geometry: Geometry | undefined, inputs: Float32Array[], ou
       f32().fill(0, po >>> 2, (po >>> 2) + outSize);
       body(po, ins);
       readF32(po, outSize, out);
-    });
+    }, geometry?.kind);
   } finally {
     geometry?.release();
   }

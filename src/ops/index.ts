@@ -28,3 +28,9 @@ export {
   type ResizeKind, type ResizeGeometry, type Border2d, upSampling2dGeometry, zeroPadding2dGeometry, cropping2dGeometry,
   upSampling2d, upSampling2dBackward, zeroPadding2d, zeroPadding2dBackward, cropping2d, cropping2dBackward,
 } from './resize.js';
+export {
+  add, sub, mul, div, pow, maximum, minimum, greater, greaterEqual, less, lessEqual, equal, notEqual, where,
+  neg, abs, square, sqrt, rsqrt, exp, log, log1p, clip, binary, binaryBackward, whereBackward, unary, unaryBackward,
+  binaryShape, type BinaryOpName, type UnaryOpName,
+} from './elementwise.js';
+export { sum, mean, max, min, variance, reduce, reduceBackward, reduceShape, type ReduceOpName, type ReduceShape } from './reduce.js';

@@ -147,6 +147,6 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       gemm({ m, n, k: ka, a: pa + i * aSize * 4, b: pb + i * bSize * 4, c: pc, transposeA, transposeB, bias: pbias });
       readF32(pc, m * n, out.subarray(i * m * n, (i + 1) * m * n));
     }
-  });
+  }, 'matmul');
   return new Tensor(out, batched ? [batch, m, n] : [m, n]);
 }

@@ -211,7 +211,7 @@ function randomTensor(shape: Shape, who: string, fill: (ptr: number, n: number) 
     const ptr = alloc(n * 4);
     fill(ptr, n);
     readF32(ptr, n, out);
-  });
+  }, who);
   return new Tensor(out, shape);
 }
 

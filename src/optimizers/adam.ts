@@ -2,7 +2,7 @@
 import { checkFlag } from '../errors.js';
 import { ADAM_BINDING, ADAM_FLAGS, ADAM_HYPER, adamUpdate, writeStruct } from '../kernels/optim.js';
 import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
-import { powInt } from './math.js';
+import { powInt } from '../core/math.js';
 
 /** Options of `optimizers.adam` and `optimizers.adamw` (torch's defaults). */
 export interface AdamOptions extends OptimizerOptions {

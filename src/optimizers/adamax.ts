@@ -1,7 +1,7 @@
 // Adamax and NAdam (torch.optim.Adamax, torch.optim.NAdam): Adam's family, one fused kernel each.
 import { ADAMAX_HYPER, NADAM_HYPER, adamaxUpdate, nadamUpdate, writeStruct } from '../kernels/optim.js';
 import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
-import { pow, powInt } from './math.js';
+import { pow, powInt } from '../core/math.js';
 
 /** Options of `optimizers.adamax` and `optimizers.nadam` (torch's defaults). */
 export interface AdamaxOptions extends OptimizerOptions {

@@ -3,7 +3,7 @@ import { layers, Input, Model, Sequential, tensor, ShapeError } from '../../src/
 import { expectClose, randomArray } from '../util.js';
 import { gradCheck } from './gradcheck.js';
 import { fromConfig as layersFromConfig, registerLayer } from '../../src/layers/index.js';
-import { serializeValue } from '../../src/io/format.js';
+import { serializeValue } from '../../src/model/format.js';
 
 describe('Dense', () => {
   test('infers output shapes, including over leading axes', () => {

@@ -5,7 +5,7 @@ import { heap, readF32, writeF32 } from '../../src/backend/memory.js';
 import { Input } from '../../src/layers/core.js';
 import type { Layer, SymbolicTensor } from '../../src/layers/layer.js';
 import { buildGraph } from '../../src/model/graph.js';
-import { Plan } from '../../src/model/plan.js';
+import { Plan } from '../../src/train/plan.js';
 import { Rng } from '../../src/random.js';
 import { sizeOf, type Shape } from '../../src/tensor.js';
 import { randomArray } from '../util.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { heap, readF32, writeF32 } from '../../src/backend/memory.js';
 import { buildGraph } from '../../src/model/graph.js';
-import { Plan } from '../../src/model/plan.js';
+import { Plan } from '../../src/train/plan.js';
 import { Rng } from '../../src/random.js';
 import { io, layers, Input, Model, Sequential, tensor, Tensor, ShapeError, ValueError } from '../../src/index.js';
 import * as optimizers from '../../src/optimizers/index.js';

@@ -6,7 +6,7 @@ import { heap, readF32, writeF32 } from '../../src/backend/memory.js';
 import { Input, layers, Tensor, type Shape } from '../../src/index.js';
 import type { Layer } from '../../src/layers/layer.js';
 import { buildGraph } from '../../src/model/graph.js';
-import { Plan } from '../../src/model/plan.js';
+import { Plan } from '../../src/train/plan.js';
 import { Rng } from '../../src/random.js';
 import { expectClose } from '../util.js';
 

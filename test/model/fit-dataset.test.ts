@@ -4,7 +4,7 @@ import * as optimizers from '../../src/optimizers/index.js';
 import * as callbacks from '../../src/callbacks/index.js';
 import { Callback, type Logs, type TrainingParams } from '../../src/callbacks/callback.js';
 import { memoryBytes } from '../../src/backend/memory.js';
-import { ProgressBar, type ProgressSink } from '../../src/progress.js';
+import { ProgressBar, type ProgressSink } from '../../src/callbacks/progress-bar.js';
 import { randomArray } from '../util.js';
 
 /** y = x·[2, -1, 0.5] + 0.5: a regression a Dense layer can fit. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ProgressBar, bar, formatDuration, formatLogs, type ProgressSink } from '../../src/progress.js';
+import { ProgressBar, bar, formatDuration, formatLogs, type ProgressSink } from '../../src/callbacks/progress-bar.js';
 
 function sink(tty: boolean): ProgressSink & { out: string } {
   const s = { tty, out: '', write: (t: string) => void (s.out += t), line: (t: string) => void (s.out += `${t}\n`) };

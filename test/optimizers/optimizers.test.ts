@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import * as optimizers from '../../src/optimizers/index.js';
 import { releaseSlots, type SlotBlocks } from '../../src/optimizers/base.js';
-import { cos, exp, log, pow, powInt } from '../../src/optimizers/math.js';
+import { cos, exp, log, pow, powInt } from '../../src/core/math.js';
 import { heap } from '../../src/backend/memory.js';
 import { expectClose, fromWasm, k, randomArray, toWasm } from '../util.js';
 import { FakeParams } from './helpers.js';

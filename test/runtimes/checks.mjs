@@ -1,5 +1,7 @@
 // The checks every runtime runs against the BUILT package (Node ESM and CJS, Deno, Chromium,
-// workerd). Plain JavaScript with no imports, so the same file loads everywhere.
+// workerd). Plain JavaScript whose one import (the examples' CNN, itself import-free) every
+// runtime resolves by relative path (workerd: a module of that name in worker.capnp).
+import { fashionCnn } from '../../examples/shared/fashion-cnn.mjs';
 //
 // To add a check, append ONE entry to `checks` below:
 //
@@ -138,6 +140,38 @@ export const checks = [
     assert(losses[2] < losses[0], `the loss did not go down: ${losses}`);
     const weights = model.getWeights().map((w) => digest(w.data)).join(' ');
     return `${weights} loss ${digest(losses)} val ${digest(history.history.val_loss)}`;
+  }),
+  check('demo fit: conv-BN-ReLU-pool x2, dropout, dense; adam + cosine decay; flip + translation augmentation; 2 epochs on 48 seeded 28x28 images: weights, moving statistics, losses', async (tl) => {
+    // What `npm run demo` (examples/fashion-mnist.ts) does, with its CNN at [4, 8] filters, at a
+    // size every runtime runs in a blink.
+    const { augment } = tl;
+    const n = 48;
+    const x = tl.tensor(randomArray(n * 28 * 28, 12).map((v) => (v + 1) / 2), [n, 28, 28, 1]);
+    const y = tl.tensor(Float32Array.from({ length: n }, (_, i) => (x.data[i * 784 + 400] * 10) | 0), [n]);
+    const model = fashionCnn(tl, { seed: 5, filters: [4, 8] });
+    const epochs = 2;
+    const batchSize = 16;
+    const steps = epochs * Math.ceil((n * 0.75) / batchSize);
+    model.compile({
+      optimizer: tl.optimizers.adam({ learningRate: tl.schedules.cosineDecay({ initialLearningRate: 2e-3, decaySteps: steps, alpha: 0.05 }) }),
+      loss: tl.losses.sparseCategoricalCrossentropy({ fromLogits: true }),
+      metrics: ['accuracy'],
+    });
+    const history = await model.fit(x, y, {
+      epochs,
+      batchSize,
+      validationSplit: 0.25,
+      seed: 6,
+      verbose: 0,
+      augment: augment.sequence([augment.randomFlip('horizontal'), augment.randomTranslation(0.08, 0.08, { fillMode: 'constant' })]),
+    });
+    const losses = history.history.loss;
+    assert(losses.length === epochs && losses.every(Number.isFinite), `losses are ${losses}`);
+    const weights = model.getWeights();
+    assert(weights.length === 12, `getWeights() returned ${weights.length} arrays, expected 12 (2 x conv kernel, BN gamma, beta, moving mean, moving variance; dense kernel and bias)`);
+    assert(weights[3].data.some((v) => v !== 0), 'the first batch norm moving mean is still all zeros after training');
+    const predictions = model.predict(tl.tensor(x.data.slice(0, 4 * 784), [4, 28, 28, 1]));
+    return `${weights.map((w) => digest(w.data)).join(' ')} loss ${digest(losses)} val ${digest(history.history.val_loss)} predict ${digest(predictions.data)}`;
   }),
   check('checksum: seeded augmentation pipeline (flip, rotation, zoom, translation, noise, contrast, erasing, resized crop)', (tl) => {
     const a = tl.augment;

@@ -5,16 +5,18 @@
 //
 //   node test/runtimes/run-all.mjs            (after node scripts/build.mjs)
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createStaticServer } from '../../examples/browser/serve.mjs';
+import { checkBrowserPage } from './browser-page.mjs';
+import { findChromium, launchChromium } from './chromium.mjs';
+import { edgePredictions } from './edge-predict.mjs';
 import { startWorkerd } from './workerd.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = (name) => join(ROOT, 'node_modules', '.bin', name);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TIMEOUT_MS = 45_000;
 const EXAMPLE_OUTPUT = 'matmul [2,2]: [58,64,139,154]';
 
@@ -62,7 +64,13 @@ function exampleResult(name, output) {
 async function node() {
   const { esm, cjs } = lastJson(await exec(process.execPath, ['test/runtimes/node.mjs']));
   const example = await exec(process.execPath, ['examples/node/matmul.mjs']);
-  return { 'node (import)': esm, 'node (require, init({ bytes }))': cjs, node: [exampleResult('examples/node/matmul.mjs', example)] };
+  // Node's permission model: reading only the package, data.fashionMnist must name the flag.
+  const permission = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+  const probe = "import('tensorlane').then(async (t) => { await t.init(); await t.data.fashionMnist(); }).catch((e) => { console.log(e.message); })";
+  const denied = await exec(process.execPath, [permission, `--allow-fs-read=${join(ROOT, 'dist')}`, `--allow-fs-read=${join(ROOT, 'package.json')}`, '--input-type=module', '-e', probe]);
+  const named = /data\.fashionMnist: no permission .*--allow-fs-read=/.test(denied);
+  const permissionResult = { name: `data.fashionMnist under ${permission} without read access to data/: the error names --allow-fs-read`, ok: named, ...(named ? {} : { error: `printed ${JSON.stringify(denied.trim())}` }) };
+  return { 'node (import)': esm, 'node (require, init({ bytes }))': cjs, node: [exampleResult('examples/node/matmul.mjs', example), permissionResult] };
 }
 
 async function deno() {
@@ -76,7 +84,59 @@ async function deno() {
     (out) => ({ name: 'test/runtimes/rng-deno.ts: golden RNG, random fills, dropout, noise and norms', ok: lastJson(out).ok === true }),
     (error) => ({ name: 'test/runtimes/rng-deno.ts: golden RNG, random fills, dropout, noise and norms', ok: false, error: error.message }),
   );
-  return { deno: [...results, exampleResult('examples/deno/matmul.js', example), golden] };
+  return { deno: [...results, exampleResult('examples/deno/matmul.js', example), golden, ...(await denoTraining(flags, env))] };
+}
+
+/** A result that passes when `run` resolves, failing with its error otherwise. */
+async function outcome(name, run) {
+  try {
+    await run();
+    return { name, ok: true };
+  } catch (error) {
+    return { name, ok: false, error: String(error?.message ?? error) };
+  }
+}
+
+/**
+ * examples/deno/train.ts under exactly the permissions its first comment documents (the output
+ * directory a temporary one), its model loaded back in Node with the same test accuracy; then the
+ * same script without permissions, whose errors must name the missing flag.
+ */
+async function denoTraining(flags, env) {
+  const dir = mkdtempSync(join(tmpdir(), 'tensorlane-deno-train-'));
+  const script = 'examples/deno/train.ts';
+  const failure = async (args) => {
+    const ran = await exec(BIN('deno'), [...flags, ...args, script, dir], env).then(
+      () => undefined,
+      (error) => error.message,
+    );
+    if (ran === undefined) throw new Error(`${script} succeeded with ${args.join(' ') || 'no permissions'}`);
+    return ran;
+  };
+  try {
+    return [
+      await outcome(`${script} with --allow-read=data/fashion-mnist --allow-write=<dir>: trains, saves; Node loads the same model`, async () => {
+        const out = await exec(BIN('deno'), [...flags, '--allow-read=data/fashion-mnist', `--allow-write=${dir}`, script, dir], env);
+        const m = /trained (\d+) parameters .* test accuracy ([\d.]+) %; wrote (\S+) /.exec(out);
+        if (!m) throw new Error(`unexpected output: ${out.trim()}`);
+        if (Number(m[2]) < 70) throw new Error(`test accuracy ${m[2]} % < 70 %`);
+        const loaded = lastJson(await exec(process.execPath, ['test/runtimes/load-model.mjs', m[3]]));
+        if (loaded.params !== Number(m[1]) || (loaded.accuracy * 100).toFixed(1) !== m[2]) {
+          throw new Error(`Node loaded ${loaded.params} parameters with test accuracy ${loaded.accuracy * 100} %; Deno had ${m[1]} and ${m[2]} %`);
+        }
+      }),
+      await outcome(`${script} without permissions: data.fashionMnist names --allow-read`, async () => {
+        const message = await failure([]);
+        if (!/data\.fashionMnist: no permission .*--allow-read=/.test(message)) throw new Error(`the error does not name the permission:\n${message}`);
+      }),
+      await outcome(`${script} without --allow-write: the error names --allow-write`, async () => {
+        const message = await failure(['--allow-read=data/fashion-mnist']);
+        if (!/--allow-write/.test(message)) throw new Error(`the error does not name the permission:\n${message}`);
+      }),
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -115,37 +175,33 @@ async function packed() {
   }
 }
 
-const CONTENT_TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.cjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
-
-/** A static server for dist/, examples/ and test/runtimes/ on 127.0.0.1, a free port. */
-async function serveRoot() {
-  const allowed = ['dist', 'examples', join('test', 'runtimes')].map((d) => join(ROOT, d) + sep);
-  const server = createServer((req, res) => {
-    const path = resolve(ROOT, '.' + decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    const file = path.endsWith(sep) || existsSync(join(path, 'index.html')) ? join(path, 'index.html') : path;
-    if (!allowed.some((dir) => file.startsWith(dir)) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return server;
+/**
+ * The finder's order, each in a child process with its own environment: a CHROMIUM_PATH naming
+ * no file is an error that names it; a `chromium` on PATH comes before the packaged one.
+ */
+async function chromiumFinderOrder() {
+  const dir = mkdtempSync(join(tmpdir(), 'tensorlane-path-'));
+  const find = "import('./test/runtimes/chromium.mjs').then((m) => m.findChromium()).then((f) => console.log(f.source), (e) => console.log(e.message))";
+  try {
+    writeFileSync(join(dir, 'chromium'), '#!/bin/sh\n', { mode: 0o755 });
+    const missing = await exec(process.execPath, ['--input-type=module', '-e', find], { CHROMIUM_PATH: join(dir, 'nothing-here') });
+    const onPath = await exec(process.execPath, ['--input-type=module', '-e', find], { CHROMIUM_PATH: '', PATH: `${dir}:${process.env.PATH}` });
+    const ok = missing.includes(`CHROMIUM_PATH=${join(dir, 'nothing-here')} is not an executable file`) && onPath.trim() === `system (${join(dir, 'chromium')})`;
+    return { name: 'Chromium finder: a bad CHROMIUM_PATH is an error naming it; `chromium` on PATH comes before the packaged one', ok, ...(ok ? {} : { error: `printed ${JSON.stringify(missing.trim())} and ${JSON.stringify(onPath.trim())}` }) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function chromium() {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-  const { chromium: launcher } = await import('playwright-core');
-  const server = await serveRoot();
+  const order = await chromiumFinderOrder();
+  const found = await findChromium();
+  const server = createStaticServer(['dist', 'examples', 'data', join('test', 'runtimes')]);
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${server.address().port}`;
   let browser;
   try {
-    browser = await launcher.launch({
-      executablePath: CHROMIUM,
-      timeout: TIMEOUT_MS,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium(found, TIMEOUT_MS);
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(String(error)));
@@ -159,11 +215,15 @@ async function chromium() {
       }
     };
     const results = await waitFor('/test/runtimes/browser/', () => window.__results);
-    const example = await waitFor('/examples/browser/', () => {
+    const example = await waitFor('/examples/browser/matmul.html', () => {
       const text = document.getElementById('out')?.textContent ?? '';
       return text.startsWith('matmul') && text;
     });
-    return { chromium: [...results.main, exampleResult('examples/browser/index.html', example)], 'chromium (worker, init({ url }))': results.worker };
+    const pageResults = await checkBrowserPage(browser, base, { timeoutMs: TIMEOUT_MS });
+    return {
+      chromium: [order, { name: `headless Chromium from ${found.source}`, ok: true }, ...results.main, exampleResult('examples/browser/matmul.html', example), ...pageResults],
+      'chromium (worker, init({ url }))': results.worker,
+    };
   } finally {
     await browser?.close();
     server.close();
@@ -186,7 +246,7 @@ async function workerd() {
   const results = await fetchFromWorkerd('test/runtimes/worker.capnp');
   const example = await fetchFromWorkerd('examples/edge/config.capnp');
   const line = `matmul ${JSON.stringify(example.shape)}: ${JSON.stringify(example.data)}`;
-  return { workerd: [...results, exampleResult('examples/edge/worker.js', line)] };
+  return { workerd: [...results, exampleResult('examples/edge/worker.js (GET /)', line)], 'workerd (examples/edge, POST /predict)': await edgePredictions(TIMEOUT_MS) };
 }
 
 const runtimes = { node, deno, chromium, workerd, packed };

@@ -6,6 +6,7 @@
 //      then zero padding to a multiple of 4
 //   .. payload: every weight (and optimizer slot) as f32, at the offsets (in floats) the header gives
 //  end CRC-32 (u32) of every byte before it
+import { crc32 } from '../core/crc32.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import type { OptimizerState } from '../optimizers/optimizer.js';
@@ -18,23 +19,6 @@ export const FORMAT_VERSION = 1;
 /** Thrown for bytes that are not a valid saved model. */
 export class ModelFormatError extends ValueError {
   override name = 'ModelFormatError';
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (IEEE, as zlib) of bytes. */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** What a saved model holds once decoded. */

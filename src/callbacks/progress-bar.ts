@@ -1,7 +1,7 @@
 // Keras-style training progress, dependency-free. On a TTY (`verbose: 1`) one line per epoch is
 // redrawn in place: `12/94 [===>......] - ETA: 3s - loss: 0.5123 - accuracy: 0.8125`. Elsewhere
 // (pipes, browsers, workers) and with `verbose: 2` it prints one line per epoch.
-import { Callback, type Logs } from './callbacks/callback.js';
+import { Callback, type Logs } from './callback.js';
 
 /** Where progress text goes: a TTY-like stream, or whole lines. */
 export interface ProgressSink {

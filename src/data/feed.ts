@@ -1,10 +1,11 @@
 // Where fit and evaluate get their batches. One epoch loop drives both kinds of feed: in-memory
-// tensors (sliced through a sample order, synchronously) and streams of { x, y } batches (a
+// tensors (windows of a sample order, synchronously) and streams of { x, y } batches (a
 // data.Dataset or any async/sync iterable), so a stream costs a promise per batch and tensors none.
+// The sample order (BatchOrder) is also what data.batches and data.fromTensors cut their batches
+// from: one batching mechanism for the library.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, type Shape } from '../tensor.js';
-import { formatSample } from '../layers/layer.js';
-import type { Rng } from '../random.js';
+import { shuffleInPlace, type RandomSource } from './random-source.js';
 
 /** One batch of a stream given to `fit`/`evaluate`: inputs (one Tensor per model input) and targets. */
 export interface FitBatch {
@@ -51,33 +52,82 @@ export interface BatchFeed {
   close(): Promise<unknown> | undefined;
 }
 
+/**
+ * The order an epoch visits `samples` rows in, cut into batches of `batchSize`: batch `step` is
+ * rows `order[start(step) .. start(step) + count(step))`, or rows `start..` without an order.
+ */
+export class BatchOrder {
+  /** Batches per epoch (a last smaller batch counts unless dropRemainder). */
+  readonly steps: number;
+  /** The sample order; undefined when `ordered` is false (rows in place, copied contiguously). */
+  readonly order: Int32Array | undefined;
+
+  /**
+   * @param ordered keep a sample order (always, when `rng` is given).
+   * @param rng reshuffle at every `begin`.
+   * @param fresh every `begin` starts again from 0..n-1 before shuffling (data.batches), instead
+   *   of reshuffling the previous epoch's order (fit).
+   */
+  constructor(
+    readonly samples: number,
+    readonly batchSize: number,
+    options: { ordered?: boolean; rng?: RandomSource; fresh?: boolean; dropRemainder?: boolean } = {},
+  ) {
+    this.steps = options.dropRemainder === true ? Math.floor(samples / batchSize) : Math.ceil(samples / batchSize);
+    this.rng = options.rng;
+    this.fresh = options.fresh === true;
+    if (options.ordered === true || this.rng !== undefined) this.order = identity(new Int32Array(samples));
+  }
+
+  private readonly rng: RandomSource | undefined;
+  private readonly fresh: boolean;
+
+  /** Starts an epoch: reshuffles the order when there is a generator. */
+  begin(): void {
+    if (this.rng === undefined) return;
+    if (this.fresh) identity(this.order!);
+    shuffleInPlace(this.order!, this.rng);
+  }
+
+  /** First position of batch `step` in the order. */
+  start(step: number): number {
+    return step * this.batchSize;
+  }
+
+  /** Rows in batch `step`. */
+  count(step: number): number {
+    return Math.min(this.batchSize, this.samples - step * this.batchSize);
+  }
+}
+
+function identity(order: Int32Array): Int32Array {
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order;
+}
+
 /** In-memory tensors in batches of `batchSize`, reshuffled at every `begin` when `rng` is given. */
 export class TensorFeed implements BatchFeed {
   readonly steps: number;
   readonly samples: number;
   readonly cursor: Cursor;
-  private readonly order: Int32Array | undefined;
+  private readonly batches: BatchOrder;
 
   /** `ordered`: copy through a sample order (training; shuffled by `rng`), or contiguously (evaluation). */
-  constructor(xs: readonly Tensor[], y: Tensor, private readonly batchSize: number, ordered: boolean, private readonly rng?: Rng) {
-    const n = xs[0]!.shape[0]!;
-    this.samples = n;
-    this.steps = Math.ceil(n / batchSize);
-    if (ordered) {
-      this.order = new Int32Array(n);
-      for (let i = 0; i < n; i++) this.order[i] = i;
-    }
-    this.cursor = { xs, y, order: this.order, start: 0, count: 0 };
+  constructor(xs: readonly Tensor[], y: Tensor, batchSize: number, ordered: boolean, rng?: RandomSource) {
+    this.batches = new BatchOrder(xs[0]!.shape[0]!, batchSize, { ordered, rng });
+    this.samples = this.batches.samples;
+    this.steps = this.batches.steps;
+    this.cursor = { xs, y, order: this.batches.order, start: 0, count: 0 };
   }
 
   begin(): void {
-    if (this.rng !== undefined) this.rng.shuffle(this.order!);
+    this.batches.begin();
   }
 
   next(_epoch: number, step: number): boolean {
     if (step >= this.steps) return false;
-    this.cursor.start = step * this.batchSize;
-    this.cursor.count = Math.min(this.batchSize, this.samples - this.cursor.start);
+    this.cursor.start = this.batches.start(step);
+    this.cursor.count = this.batches.count(step);
     return true;
   }
 
@@ -86,15 +136,14 @@ export class TensorFeed implements BatchFeed {
   }
 }
 
-/** What a stream's batches are checked against. */
+/** What a stream's batches are checked against (shapes as error messages show them: `[*, 28, 28]`). */
 export interface FeedSpec {
-  /** Per-sample shape of each model input, and the layer that reads it (errors name it). */
-  inputs: ReadonlyArray<{ shape: Shape; consumer: string }>;
-  /** Per-sample target shape the loss needs, its size, the loss name and the output shape. */
-  targetShape: Shape;
+  /** Per-sample shape of each model input, as shown, and the layer that reads it (errors name it). */
+  inputs: ReadonlyArray<{ shape: Shape; shown: string; consumer: string }>;
+  /** Floats per sample of the targets the loss needs. */
   targetSize: number;
-  lossName: string;
-  outputShape: Shape;
+  /** `loss <name> on output <shape> needs targets <shape>`: the start of a target-size error. */
+  targetNeed: string;
 }
 
 type AnyIterator = AsyncIterator<FitBatch> | Iterator<FitBatch>;
@@ -217,16 +266,14 @@ export class StreamFeed implements BatchFeed {
       const want = inputs[i]!.shape;
       let ok = t.rank === want.length + 1 && t.shape[0] === count;
       for (let j = 0; ok && j < want.length; j++) ok = t.shape[j + 1] === want[j];
-      if (!ok) throw new ShapeError(`${this.where(epoch, step)}: ${inputs[i]!.consumer} expected input ${formatSample(want)}, got ${formatShape(t.shape)}`);
+      if (!ok) throw new ShapeError(`${this.where(epoch, step)}: ${inputs[i]!.consumer} expected input ${inputs[i]!.shown}, got ${formatShape(t.shape)}`);
     }
     const y = b.y;
     if (y.rank < 1 || y.shape[0] !== count) {
       throw new ShapeError(`${this.where(epoch, step)}: x has ${count} samples but y has ${y.rank < 1 ? 'no batch axis' : y.shape[0]} (x ${formatShape(xs[0]!.shape)}, y ${formatShape(y.shape)})`);
     }
     if (y.size !== count * targetSize) {
-      throw new ShapeError(
-        `${this.where(epoch, step)}: loss ${spec.lossName} on output ${formatSample(spec.outputShape)} needs targets ${formatSample(spec.targetShape)}, got y ${formatShape(y.shape)}`,
-      );
+      throw new ShapeError(`${this.where(epoch, step)}: ${spec.targetNeed}, got y ${formatShape(y.shape)}`);
     }
     if (count === 0) throw new ValueError(`${this.where(epoch, step)}: empty batch (x ${formatShape(xs[0]!.shape)})`);
     if (this.maxRows === 0) this.maxRows = count;

@@ -1,5 +1,5 @@
-// The execution plan (DESIGN.md section 3): every activation, gradient and per-node state buffer
-// of a model, for one batch size, laid out once in two wasm blocks. `values` holds activations and
+// The execution plan (DESIGN.md section 3), owned by an Executor (executor.ts): every activation,
+// gradient and per-node state buffer of a model, for one batch size, laid out once in two wasm blocks. `values` holds activations and
 // state; `grads` holds every activation gradient and is zeroed with one fill per step (backward
 // kernels accumulate). Running a smaller batch (the last partial batch) uses the same buffers.
 import { heap } from '../backend/memory.js';
