@@ -384,6 +384,10 @@ export interface WasmExports {
   f32_bias_backward(db: number, dy: number, rows: number, n: number): void;
   /** assembly/graph/f32_l1l2_penalty (dw: usize, w: usize, n: i32, l1: f32, l2: f32) -> f64 */
   f32_l1l2_penalty(dw: number, w: number, n: number, l1: number, l2: number): number;
+  /** assembly/embedding/f32_embedding_forward (y: usize, ids: usize, table: usize, n: i32, dim: i32, inputDim: i32) -> i32 */
+  f32_embedding_forward(y: number, ids: number, table: number, n: number, dim: number, inputDim: number): number;
+  /** assembly/embedding/f32_embedding_backward (dtable: usize, dy: usize, ids: usize, n: i32, dim: i32) */
+  f32_embedding_backward(dtable: number, dy: number, ids: number, n: number, dim: number): void;
 }
 
 /** The values of the module's exported constants (flag bits, enum codes, struct layouts). */
