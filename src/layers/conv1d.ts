@@ -10,6 +10,7 @@ import type { RegularizerLike } from '../regularizers.js';
 import type { Shape } from '../tensor.js';
 import { activationStage, type ActivationLike } from './activations.js';
 import { GeometryCache } from './geometry-cache.js';
+import { positiveInt } from './positive-int.js';
 import { Layer, layerOptions, singleInput, type ActivationStage, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
 
 /** Options of `layers.conv1d` (Keras names). */
@@ -32,10 +33,6 @@ export interface Conv1DConfig extends BaseLayerConfig {
   biasRegularizer?: RegularizerLike;
 }
 
-function positiveInt(layer: Layer, what: string, v: unknown): number {
-  if (!Number.isSafeInteger(v) || (v as number) <= 0) throw new ValueError(`${layer.name}: ${what} must be a positive integer, got ${String(v)}`);
-  return v as number;
-}
 
 /** 1-D convolution: [*, steps, inC] -> [*, outSteps, filters]; kernel [k, inC, filters], bias [filters]. */
 export class Conv1D extends Layer<Conv1DConfig> {
@@ -51,10 +48,10 @@ export class Conv1D extends Layer<Conv1DConfig> {
 
   constructor(config: Conv1DConfig) {
     super(config, 'conv1d');
-    positiveInt(this, 'filters', config.filters);
-    this.k = positiveInt(this, 'kernelSize', config.kernelSize);
-    this.stride = positiveInt(this, 'strides', config.strides ?? 1);
-    this.dilation = positiveInt(this, 'dilationRate', config.dilationRate ?? 1);
+    positiveInt(this.name, 'filters', config.filters);
+    this.k = positiveInt(this.name, 'kernelSize', config.kernelSize);
+    this.stride = positiveInt(this.name, 'strides', config.strides ?? 1);
+    this.dilation = positiveInt(this.name, 'dilationRate', config.dilationRate ?? 1);
     const p = config.padding ?? 'valid';
     if (p !== 'valid' && p !== 'same' && p !== 'causal') throw new ValueError(`${this.name}: padding must be 'valid', 'same' or 'causal', got ${JSON.stringify(p)}`);
     this.padding = p === 'causal' ? [0, 0, this.dilation * (this.k - 1), 0] : p;

@@ -7,6 +7,7 @@ import type { InitializerLike } from '../initializers.js';
 import { embeddingBackward, embeddingForward } from '../kernels/embedding.js';
 import type { RegularizerLike } from '../regularizers.js';
 import { sizeOf, type Shape } from '../tensor.js';
+import { positiveInt } from './positive-int.js';
 import { Layer, layerOptions, formatSample, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
 
 /** Options of `layers.embedding` (Keras names; masking (`maskZero`) is not implemented). */
@@ -22,9 +23,6 @@ export interface EmbeddingConfig extends BaseLayerConfig {
 
 const KERAS_UNIFORM: InitializerLike = { name: 'randomUniform', config: { minval: -0.05, maxval: 0.05 } };
 
-function positiveInt(layer: Layer, what: string, v: unknown): void {
-  if (!Number.isSafeInteger(v) || (v as number) <= 0) throw new ValueError(`${layer.name}: ${what} must be a positive integer, got ${String(v)}`);
-}
 
 /** Looks up a row of `embeddings` ([inputDim, outputDim]) per id: [*, ...ids] -> [*, ...ids, outputDim]. */
 export class Embedding extends Layer<EmbeddingConfig> {
@@ -33,8 +31,8 @@ export class Embedding extends Layer<EmbeddingConfig> {
   static override readonly options = layerOptions<EmbeddingConfig>()('inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer');
   constructor(config: EmbeddingConfig) {
     super(config, 'embedding');
-    positiveInt(this, 'inputDim', config.inputDim);
-    positiveInt(this, 'outputDim', config.outputDim);
+    positiveInt(this.name, 'inputDim', config.inputDim);
+    positiveInt(this.name, 'outputDim', config.outputDim);
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {

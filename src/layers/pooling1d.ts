@@ -2,11 +2,11 @@
 // kernels on a [batch, 1, steps, channels] view (same memory layout, nothing copied):
 // max/average pooling, their global forms, upSampling1d, and repeatVector ([batch, features]
 // seen as [batch, 1, 1, features], upsampled n times along the height: [batch, n, features]).
-import { ValueError } from '../errors.js';
 import { avgPool2dBackwardPtr, avgPool2dForwardPtr, globalPool2dGeometry, maxPool2dBackwardPtr, maxPool2dForwardPtr, pool2dGeometry, type PoolGeometry } from '../ops/pool.js';
 import { resizeBackwardPtr, resizeForwardPtr, upSampling2dGeometry, type ResizeGeometry } from '../ops/resize.js';
 import type { Shape } from '../tensor.js';
 import { GeometryCache, type Releasable } from './geometry-cache.js';
+import { positiveInt } from './positive-int.js';
 import { Layer, layerOptions, singleInput, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
 
 type Geom = Releasable & { outputShape: Shape };
@@ -59,24 +59,10 @@ export interface Pooling1DConfig extends BaseLayerConfig {
   padding?: 'valid' | 'same';
 }
 
-function checkInt(layer: Layer, what: string, v: unknown): number {
-  if (!Number.isSafeInteger(v) || (v as number) <= 0) throw new ValueError(`${layer.name}: ${what} must be a positive integer, got ${String(v)}`);
-  return v as number;
-}
 
-/** A windowed pool along the steps; max or mean chosen by the subclass. */
-abstract class Pool1D extends Viewed<Pooling1DConfig, PoolGeometry> {
+/** A pool on the view: max or mean over each window, chosen by the subclass. */
+abstract class MaxOrMean<C extends BaseLayerConfig> extends Viewed<C, PoolGeometry> {
   protected abstract readonly max: boolean;
-  private readonly size: number;
-  private readonly stride: number;
-  constructor(config: Pooling1DConfig, prefix: string) {
-    super(config, prefix);
-    this.size = checkInt(this, 'poolSize', config.poolSize ?? 2);
-    this.stride = checkInt(this, 'strides', config.strides ?? this.size);
-  }
-  protected geometry(batch: number, [steps, c]: Shape): PoolGeometry {
-    return pool2dGeometry([batch, 1, steps!, c!], { poolSize: [1, this.size], strides: [1, this.stride], padding: this.config.padding }, this.name);
-  }
   forward(io: NodeIO, ctx: CallContext): void {
     if (this.max) maxPool2dForwardPtr(this.geom(ctx), this.forwardPtrs(io));
     else avgPool2dForwardPtr(this.geom(ctx), this.forwardPtrs(io));
@@ -85,6 +71,20 @@ abstract class Pool1D extends Viewed<Pooling1DConfig, PoolGeometry> {
     if (io.inputs[0]!.grad === 0) return;
     if (this.max) maxPool2dBackwardPtr(this.geom(ctx), this.backwardPtrs(io));
     else avgPool2dBackwardPtr(this.geom(ctx), this.backwardPtrs(io));
+  }
+}
+
+/** A windowed pool along the steps. */
+abstract class Pool1D extends MaxOrMean<Pooling1DConfig> {
+  private readonly size: number;
+  private readonly stride: number;
+  constructor(config: Pooling1DConfig, prefix: string) {
+    super(config, prefix);
+    this.size = positiveInt(this.name, 'poolSize', config.poolSize ?? 2);
+    this.stride = positiveInt(this.name, 'strides', config.strides ?? this.size);
+  }
+  protected geometry(batch: number, [steps, c]: Shape): PoolGeometry {
+    return pool2dGeometry([batch, 1, steps!, c!], { poolSize: [1, this.size], strides: [1, this.stride], padding: this.config.padding }, this.name);
   }
 }
 
@@ -111,19 +111,9 @@ export class AveragePooling1D extends Pool1D {
 }
 
 /** A pool over all steps: [*, steps, c] -> [*, c]. */
-abstract class GlobalPool1D extends Viewed<BaseLayerConfig, PoolGeometry> {
-  protected abstract readonly max: boolean;
+abstract class GlobalPool1D extends MaxOrMean<BaseLayerConfig> {
   protected geometry(batch: number, [steps, c]: Shape): PoolGeometry {
     return globalPool2dGeometry([batch, 1, steps!, c!], this.name);
-  }
-  forward(io: NodeIO, ctx: CallContext): void {
-    if (this.max) maxPool2dForwardPtr(this.geom(ctx), this.forwardPtrs(io));
-    else avgPool2dForwardPtr(this.geom(ctx), this.forwardPtrs(io));
-  }
-  backward(io: NodeIO, ctx: CallContext): void {
-    if (io.inputs[0]!.grad === 0) return;
-    if (this.max) maxPool2dBackwardPtr(this.geom(ctx), this.backwardPtrs(io));
-    else avgPool2dBackwardPtr(this.geom(ctx), this.backwardPtrs(io));
   }
 }
 
@@ -173,7 +163,7 @@ export class UpSampling1D extends Repeat<UpSampling1DConfig> {
   private readonly size: number;
   constructor(config: UpSampling1DConfig = {}) {
     super(config, 'up_sampling1d');
-    this.size = checkInt(this, 'size', config.size ?? 2);
+    this.size = positiveInt(this.name, 'size', config.size ?? 2);
   }
   protected geometry(batch: number, [steps, c]: Shape): ResizeGeometry {
     return upSampling2dGeometry([batch, 1, steps!, c!], { size: [1, this.size] }, this.name);
@@ -195,7 +185,7 @@ export class RepeatVector extends Repeat<RepeatVectorConfig> {
   private readonly n: number;
   constructor(config: RepeatVectorConfig) {
     super(config, 'repeat_vector');
-    this.n = checkInt(this, 'n', config.n);
+    this.n = positiveInt(this.name, 'n', config.n);
   }
   protected geometry(batch: number, [features]: Shape): ResizeGeometry {
     return upSampling2dGeometry([batch, 1, 1, features!], { size: [this.n, 1] }, this.name);

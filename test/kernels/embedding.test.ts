@@ -31,7 +31,8 @@ describe('f32_embedding_forward / f32_embedding_backward', () => {
         for (let i = 0; i < n; i++) {
           for (let j = 0; j < dim; j++) {
             expect(y[i * dim + j]).toBe(table[ids[i]! * dim + j]);
-            wantDtable[ids[i]! * dim + j] += dy[i * dim + j]!;
+            const at = ids[i]! * dim + j;
+            wantDtable[at] = wantDtable[at]! + dy[i * dim + j]!;
           }
         }
         for (let i = 0; i < dtable.length; i++) expect(Math.abs(dtable[i]! - wantDtable[i]!)).toBeLessThan(1e-5);
