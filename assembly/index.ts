@@ -24,3 +24,4 @@ export {
 } from './geometry';
 export * from './elementwise';
 export * from './reduce';
+export * from './embedding';

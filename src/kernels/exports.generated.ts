@@ -476,6 +476,10 @@ export interface WasmExports {
   f32_variance_forward(y: number, mean: number, x: number, shape: number): void;
   /** assembly/reduce/f32_variance_backward (dx: usize, dy: usize, x: usize, mean: usize, shape: usize) */
   f32_variance_backward(dx: number, dy: number, x: number, mean: number, shape: number): void;
+  /** assembly/embedding/f32_embedding_forward (y: usize, ids: usize, table: usize, n: i32, dim: i32, inputDim: i32) -> i32 */
+  f32_embedding_forward(y: number, ids: number, table: number, n: number, dim: number, inputDim: number): number;
+  /** assembly/embedding/f32_embedding_backward (dtable: usize, dy: usize, ids: usize, n: i32, dim: i32) */
+  f32_embedding_backward(dtable: number, dy: number, ids: number, n: number, dim: number): void;
 }
 
 /** The values of the module's exported constants (flag bits, enum codes, struct layouts). */

@@ -131,3 +131,37 @@ export function fromConfig(className: string, config: Record<string, unknown>): 
   if (make === undefined) throw new ValueError(`layers.fromConfig: unknown layer class ${JSON.stringify(className)}; known: ${Object.keys(CLASSES).join(', ')}`);
   return make(config);
 }
+
+// Sequence layers (issue 12): factories, exports and their io registry rows.
+import { Embedding, type EmbeddingConfig } from './embedding.js';
+import { Conv1D, type Conv1DConfig } from './conv1d.js';
+import {
+  AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, RepeatVector, UpSampling1D,
+  type Pooling1DConfig, type RepeatVectorConfig, type UpSampling1DConfig,
+} from './pooling1d.js';
+export { Embedding, Conv1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D, RepeatVector, UpSampling1D };
+export type { EmbeddingConfig, Conv1DConfig, Pooling1DConfig, RepeatVectorConfig, UpSampling1DConfig };
+/** Integer ids (as float32) -> rows of a learned [inputDim, outputDim] table: [*, time] -> [*, time, outputDim]. */
+export const embedding = (config: EmbeddingConfig): Embedding => new Embedding(config);
+/** 1-D convolution over [batch, steps, channels] (kernel [k, inC, filters]; padding 'valid', 'same' or 'causal'). */
+export const conv1d = (config: Conv1DConfig): Conv1D => new Conv1D(config);
+/** Max pooling over windows of steps (default 2, stride = window). */
+export const maxPooling1d = (config: Pooling1DConfig = {}): MaxPooling1D => new MaxPooling1D(config);
+/** Average pooling over windows of steps. */
+export const averagePooling1d = (config: Pooling1DConfig = {}): AveragePooling1D => new AveragePooling1D(config);
+/** Mean over the steps: [*, steps, c] -> [*, c]. */
+export const globalAveragePooling1d = (config: BaseLayerConfig = {}): GlobalAveragePooling1D => new GlobalAveragePooling1D(config);
+/** Max over the steps: [*, steps, c] -> [*, c]. */
+export const globalMaxPooling1d = (config: BaseLayerConfig = {}): GlobalMaxPooling1D => new GlobalMaxPooling1D(config);
+/** Repeats each step `size` times. */
+export const upSampling1d = (config: UpSampling1DConfig = {}): UpSampling1D => new UpSampling1D(config);
+/** Repeats a vector n times: [*, features] -> [*, n, features]. */
+export const repeatVector = (config: RepeatVectorConfig): RepeatVector => new RepeatVector(config);
+registerLayer('Embedding', (c) => new Embedding(c as unknown as EmbeddingConfig));
+registerLayer('Conv1D', (c) => new Conv1D(c as unknown as Conv1DConfig));
+registerLayer('MaxPooling1D', (c) => new MaxPooling1D(c));
+registerLayer('AveragePooling1D', (c) => new AveragePooling1D(c));
+registerLayer('GlobalAveragePooling1D', (c) => new GlobalAveragePooling1D(c));
+registerLayer('GlobalMaxPooling1D', (c) => new GlobalMaxPooling1D(c));
+registerLayer('UpSampling1D', (c) => new UpSampling1D(c));
+registerLayer('RepeatVector', (c) => new RepeatVector(c as unknown as RepeatVectorConfig));

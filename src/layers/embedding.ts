@@ -1,0 +1,76 @@
+// Embedding: integer ids (float32 values) -> rows of a learned [inputDim, outputDim] table
+// (Keras layout). Gather forward and scatter-add backward are wasm kernels; the forward kernel
+// validates the ids as it reads them, so a bad id costs nothing until it occurs.
+import { readF32 } from '../backend/memory.js';
+import { ShapeError, ValueError } from '../errors.js';
+import type { InitializerLike } from '../initializers.js';
+import { embeddingBackward, embeddingForward } from '../kernels/embedding.js';
+import type { RegularizerLike } from '../regularizers.js';
+import { sizeOf, type Shape } from '../tensor.js';
+import { positiveInt } from './positive-int.js';
+import { Layer, layerOptions, formatSample, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+
+/** Options of `layers.embedding` (Keras names; masking (`maskZero`) is not implemented). */
+export interface EmbeddingConfig extends BaseLayerConfig {
+  /** Vocabulary size: ids must be integers in [0, inputDim). */
+  inputDim: number;
+  /** Width of each embedding vector. */
+  outputDim: number;
+  /** Default Keras's 'uniform': randomUniform in [-0.05, 0.05]. */
+  embeddingsInitializer?: InitializerLike;
+  embeddingsRegularizer?: RegularizerLike;
+}
+
+const KERAS_UNIFORM: InitializerLike = { name: 'randomUniform', config: { minval: -0.05, maxval: 0.05 } };
+
+
+/** Looks up a row of `embeddings` ([inputDim, outputDim]) per id: [*, ...ids] -> [*, ...ids, outputDim]. */
+export class Embedding extends Layer<EmbeddingConfig> {
+  readonly className = 'Embedding';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<EmbeddingConfig>()('inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer');
+  constructor(config: EmbeddingConfig) {
+    super(config, 'embedding');
+    positiveInt(this.name, 'inputDim', config.inputDim);
+    positiveInt(this.name, 'outputDim', config.outputDim);
+  }
+
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    if (inputShapes.length !== 1) throw new ValueError(`${this.name}: expects 1 input, got ${inputShapes.length}`);
+    const s = inputShapes[0]!;
+    if (s.length === 0) throw new ShapeError(`${this.name}: expected ids of rank >= 2 such as [batch, time], got ${formatSample(s)}`);
+    return [...s, this.config.outputDim];
+  }
+
+  protected override build(): void {
+    this.addWeight('embeddings', [this.config.inputDim, this.config.outputDim], this.config.embeddingsInitializer ?? KERAS_UNIFORM, { regularizer: this.config.embeddingsRegularizer });
+  }
+
+  forward(io: NodeIO, ctx: CallContext): void {
+    const x = io.inputs[0]!;
+    const n = ctx.batch * x.size;
+    const bad = embeddingForward(io.z, x.ptr, this.weights[0]!.ptr, n, this.config.outputDim, this.config.inputDim);
+    if (bad >= 0) this.throwBadId(x.ptr, x.shape, bad);
+  }
+
+  /** Ids get no gradient (they are indices); the table gets dy scattered into its rows. */
+  backward(io: NodeIO, ctx: CallContext): void {
+    const dw = io.weightGrads[0] ?? 0;
+    if (dw === 0) return;
+    const x = io.inputs[0]!;
+    embeddingBackward(dw, io.dz, x.ptr, ctx.batch * x.size, this.config.outputDim);
+  }
+
+  private throwBadId(ids: number, sampleShape: Shape, index: number): never {
+    const id = readF32(ids + index * 4, 1)[0]!;
+    const per = sizeOf(sampleShape);
+    const at = [Math.floor(index / per)];
+    let rest = index % per;
+    for (let a = 0; a < sampleShape.length; a++) {
+      const stride = sizeOf(sampleShape.slice(a + 1));
+      at.push(Math.floor(rest / stride));
+      rest %= stride;
+    }
+    throw new ValueError(`${this.name}: id ${id} at [${at.join(', ')}] is not an integer in [0, ${this.config.inputDim}) (inputDim ${this.config.inputDim})`);
+  }
+}

@@ -1,0 +1,193 @@
+// Sequence pooling and resizing on [batch, steps, channels], run by the 2-D pooling and resize
+// kernels on a [batch, 1, steps, channels] view (same memory layout, nothing copied):
+// max/average pooling, their global forms, upSampling1d, and repeatVector ([batch, features]
+// seen as [batch, 1, 1, features], upsampled n times along the height: [batch, n, features]).
+import { avgPool2dBackwardPtr, avgPool2dForwardPtr, globalPool2dGeometry, maxPool2dBackwardPtr, maxPool2dForwardPtr, pool2dGeometry, type PoolGeometry } from '../ops/pool.js';
+import { resizeBackwardPtr, resizeForwardPtr, upSampling2dGeometry, type ResizeGeometry } from '../ops/resize.js';
+import type { Shape } from '../tensor.js';
+import { GeometryCache, type Releasable } from './geometry-cache.js';
+import { positiveInt } from './positive-int.js';
+import { Layer, layerOptions, singleInput, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+
+type Geom = Releasable & { outputShape: Shape };
+
+/** A single-input layer that runs a 2-D kernel on a 4-D view of its input, one geometry per batch size. */
+abstract class Viewed<C extends BaseLayerConfig, G extends Geom> extends Layer<C> {
+  private readonly cache: GeometryCache<G>;
+  /** Input rank with the batch axis (3 for sequences, 2 for repeatVector). */
+  protected readonly rank: number = 3;
+  constructor(config: C, prefix: string) {
+    super(config, prefix);
+    this.cache = new GeometryCache((batch) => this.geometry(batch, this.inputShapes![0]!));
+    this.onDispose(this.cache.disposer());
+  }
+  /** The geometry of the 4-D view for this batch size and per-sample input shape. */
+  protected abstract geometry(batch: number, sample: Shape): G;
+  computeOutputShape(inputShapes: readonly Shape[]): Shape {
+    const s = singleInput(this, inputShapes, [this.rank], this.rank === 3 ? ' [batch, steps, channels]' : ' [batch, features]');
+    const g = this.geometry(1, s);
+    g.release();
+    const out = g.outputShape;
+    // [1, 1, steps, c] -> [steps, c]; global pools give [1, c] -> [c]; repeatVector [1, n, 1, f] -> [n, f].
+    return out.length === 2 ? [out[1]!] : this.rank === 2 ? [out[1]!, out[3]!] : [out[2]!, out[3]!];
+  }
+  protected geom(ctx: CallContext): G {
+    return this.cache.get(ctx.batch);
+  }
+  private readonly ptrs = { y: 0, x: 0, dx: 0, dy: 0 };
+  protected forwardPtrs(io: NodeIO): { y: number; x: number } {
+    this.ptrs.y = io.z;
+    this.ptrs.x = io.inputs[0]!.ptr;
+    return this.ptrs;
+  }
+  protected backwardPtrs(io: NodeIO): { dx: number; dy: number; x: number } {
+    const x = io.inputs[0]!;
+    this.ptrs.dx = x.grad;
+    this.ptrs.dy = io.dz;
+    this.ptrs.x = x.ptr;
+    return this.ptrs;
+  }
+}
+
+/** Options of `maxPooling1d` / `averagePooling1d` (Keras names). */
+export interface Pooling1DConfig extends BaseLayerConfig {
+  /** Window length; default 2. */
+  poolSize?: number;
+  /** Default: poolSize. */
+  strides?: number;
+  /** 'valid' (default) or 'same'. */
+  padding?: 'valid' | 'same';
+}
+
+
+/** A pool on the view: max or mean over each window, chosen by the subclass. */
+abstract class MaxOrMean<C extends BaseLayerConfig> extends Viewed<C, PoolGeometry> {
+  protected abstract readonly max: boolean;
+  forward(io: NodeIO, ctx: CallContext): void {
+    if (this.max) maxPool2dForwardPtr(this.geom(ctx), this.forwardPtrs(io));
+    else avgPool2dForwardPtr(this.geom(ctx), this.forwardPtrs(io));
+  }
+  backward(io: NodeIO, ctx: CallContext): void {
+    if (io.inputs[0]!.grad === 0) return;
+    if (this.max) maxPool2dBackwardPtr(this.geom(ctx), this.backwardPtrs(io));
+    else avgPool2dBackwardPtr(this.geom(ctx), this.backwardPtrs(io));
+  }
+}
+
+/** A windowed pool along the steps. */
+abstract class Pool1D extends MaxOrMean<Pooling1DConfig> {
+  private readonly size: number;
+  private readonly stride: number;
+  constructor(config: Pooling1DConfig, prefix: string) {
+    super(config, prefix);
+    this.size = positiveInt(this.name, 'poolSize', config.poolSize ?? 2);
+    this.stride = positiveInt(this.name, 'strides', config.strides ?? this.size);
+  }
+  protected geometry(batch: number, [steps, c]: Shape): PoolGeometry {
+    return pool2dGeometry([batch, 1, steps!, c!], { poolSize: [1, this.size], strides: [1, this.stride], padding: this.config.padding }, this.name);
+  }
+}
+
+/** Max over windows of steps: [*, steps, c] -> [*, outSteps, c]; the gradient goes to the first maximum. */
+export class MaxPooling1D extends Pool1D {
+  readonly className = 'MaxPooling1D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<Pooling1DConfig>()('poolSize', 'strides', 'padding');
+  protected readonly max = true;
+  constructor(config: Pooling1DConfig = {}) {
+    super(config, 'max_pooling1d');
+  }
+}
+
+/** Mean over windows of steps (padded steps not counted, as TensorFlow). */
+export class AveragePooling1D extends Pool1D {
+  readonly className = 'AveragePooling1D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<Pooling1DConfig>()('poolSize', 'strides', 'padding');
+  protected readonly max = false;
+  constructor(config: Pooling1DConfig = {}) {
+    super(config, 'average_pooling1d');
+  }
+}
+
+/** A pool over all steps: [*, steps, c] -> [*, c]. */
+abstract class GlobalPool1D extends MaxOrMean<BaseLayerConfig> {
+  protected geometry(batch: number, [steps, c]: Shape): PoolGeometry {
+    return globalPool2dGeometry([batch, 1, steps!, c!], this.name);
+  }
+}
+
+/** Mean over the steps: [*, steps, c] -> [*, c]. */
+export class GlobalAveragePooling1D extends GlobalPool1D {
+  readonly className = 'GlobalAveragePooling1D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<BaseLayerConfig>()();
+  protected readonly max = false;
+  constructor(config: BaseLayerConfig = {}) {
+    super(config, 'global_average_pooling1d');
+  }
+}
+
+/** Max over the steps: [*, steps, c] -> [*, c]. */
+export class GlobalMaxPooling1D extends GlobalPool1D {
+  readonly className = 'GlobalMaxPooling1D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<BaseLayerConfig>()();
+  protected readonly max = true;
+  constructor(config: BaseLayerConfig = {}) {
+    super(config, 'global_max_pooling1d');
+  }
+}
+
+/** A nearest-neighbour repeat: forward copies, backward sums the copies. */
+abstract class Repeat<C extends BaseLayerConfig> extends Viewed<C, ResizeGeometry> {
+  forward(io: NodeIO, ctx: CallContext): void {
+    resizeForwardPtr(this.geom(ctx), this.forwardPtrs(io), this.name);
+  }
+  backward(io: NodeIO, ctx: CallContext): void {
+    if (io.inputs[0]!.grad !== 0) resizeBackwardPtr(this.geom(ctx), this.backwardPtrs(io), this.name);
+  }
+}
+
+/** Options of `layers.upSampling1d`. */
+export interface UpSampling1DConfig extends BaseLayerConfig {
+  /** Times each step is repeated; default 2. */
+  size?: number;
+}
+
+/** Repeats each step `size` times: [*, steps, c] -> [*, steps * size, c]. */
+export class UpSampling1D extends Repeat<UpSampling1DConfig> {
+  readonly className = 'UpSampling1D';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<UpSampling1DConfig>()('size');
+  private readonly size: number;
+  constructor(config: UpSampling1DConfig = {}) {
+    super(config, 'up_sampling1d');
+    this.size = positiveInt(this.name, 'size', config.size ?? 2);
+  }
+  protected geometry(batch: number, [steps, c]: Shape): ResizeGeometry {
+    return upSampling2dGeometry([batch, 1, steps!, c!], { size: [1, this.size] }, this.name);
+  }
+}
+
+/** Options of `layers.repeatVector`. */
+export interface RepeatVectorConfig extends BaseLayerConfig {
+  /** Number of repetitions. */
+  n: number;
+}
+
+/** Repeats each input vector n times: [*, features] -> [*, n, features] (encoder-decoder bridges). */
+export class RepeatVector extends Repeat<RepeatVectorConfig> {
+  readonly className = 'RepeatVector';
+  /** Accepted options besides the base ones (unknown keys throw). */
+  static override readonly options = layerOptions<RepeatVectorConfig>()('n');
+  protected override readonly rank = 2;
+  private readonly n: number;
+  constructor(config: RepeatVectorConfig) {
+    super(config, 'repeat_vector');
+    this.n = positiveInt(this.name, 'n', config.n);
+  }
+  protected geometry(batch: number, [features]: Shape): ResizeGeometry {
+    return upSampling2dGeometry([batch, 1, 1, features!], { size: [this.n, 1] }, this.name);
+  }
+}
