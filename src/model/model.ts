@@ -4,6 +4,7 @@
 import { onCollect } from '../backend/memory.js';
 import type { History, Logs, TrainingModel } from '../callbacks/callback.js';
 import { given, optionsSchema, text } from '../core/options.js';
+import { freshSeed } from '../core/seed.js';
 import type { BatchSource } from '../data/feed.js';
 import { ValueError } from '../errors.js';
 import { InputLayer } from '../layers/core.js';
@@ -24,14 +25,16 @@ import { summarize, type SummaryOptions } from './summary.js';
 export type { BatchAugmenter, CompileOptions, EvaluateOptions, FitOptions, PredictOptions } from '../train/options.js';
 
 let modelCounter = 0;
-let defaultSeedCounter = 0;
 
 /** Options of the `Model` constructor. */
 export interface ModelConfig {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
   outputs: SymbolicTensor;
   name?: string;
-  /** Seeds initialisation, shuffling and dropout (default: a per-process counter). */
+  /**
+   * Seeds initialisation, shuffling and dropout. Default: a fresh seed drawn with
+   * `crypto.getRandomValues`, readable as `model.seed` (pass it back to repeat the run).
+   */
   seed?: number;
 }
 
@@ -53,8 +56,14 @@ export class Model implements TrainingModel {
   readonly name: string;
   /** Set by a callback (or yourself) to end `fit` after the current batch. */
   stopTraining = false;
-  /** The seed of initialisation, shuffling and dropout. */
+  /**
+   * The seed of initialisation, shuffling and dropout: the one given, or one drawn at random
+   * (`crypto.getRandomValues`) when none was, so every unseeded run differs and can be repeated
+   * with `{ seed: model.seed }`.
+   */
   readonly seed: number;
+  /** True when `seed` was drawn at random (no seed given). */
+  readonly seedDrawn: boolean;
   protected graph: Graph | undefined;
   /**
    * Whether the seed was given: then weights are initialised as soon as the graph is known;
@@ -67,8 +76,9 @@ export class Model implements TrainingModel {
     if (config === null || typeof config !== 'object') throw new ValueError(`${namePrefix}: config must be an object`);
     const c = configSchema.parse(typeof config.name === 'string' ? config.name : namePrefix, config);
     this.name = c.name ?? `${namePrefix}_${++modelCounter}`;
-    this.seed = c.seed ?? 0x5eed + 7919 * defaultSeedCounter++;
     this.explicitSeed = c.seed !== undefined;
+    this.seed = c.seed ?? freshSeed(this.name);
+    this.seedDrawn = !this.explicitSeed;
     this.trainer = new Trainer(
       {
         model: this,

@@ -82,6 +82,8 @@ export async function fit(trainer: Trainer, x: Tensor | readonly Tensor[] | Batc
     batchSize,
     verbose,
     metrics: [...metricNames, ...(val ? metricNames.map((k) => `val_${k}`) : [])],
+    seed: o.seed ?? model.seed,
+    seedDrawn: o.seed === undefined && model.seedDrawn,
   };
   // History goes after the user's callbacks (Keras 3), so what they write into the epoch logs
   // (learning_rate from reduceLROnPlateau and learningRateScheduler) is recorded.

@@ -21,7 +21,7 @@ import { compileSchema, evaluateSchema, predictSchema, type CompileOptions, type
 /** What the trainer needs of its model; the model hands one over at construction. */
 export interface TrainingHost {
   /** The model as callbacks see it (`stopTraining`, weights, save). */
-  readonly model: TrainingModel & { readonly name: string };
+  readonly model: TrainingModel & { readonly name: string; readonly seed: number; readonly seedDrawn: boolean };
   /** The graph, or undefined while a Sequential model has no input shape. */
   graph(): ExecutorGraph | undefined;
   /** The graph, building a deferred Sequential model from `sampleShape`; else throws naming `who`. */
