@@ -176,6 +176,7 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
   if (compile !== undefined && o.compile) {
     try {
       model.compile({ optimizer: getOptimizer(compile.optimizer.name, compile.optimizer.config), loss: getLoss(compile.loss.name, compile.loss.config), metrics: compile.metrics });
+      model.adoptOptimizer(); // made here, held by no one else: dispose() may free it
     } catch (err) {
       fail(`the saved compile settings could not be restored (pass { compile: false } to load the model uncompiled): ${(err as Error).message}`);
     }

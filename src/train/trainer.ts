@@ -99,7 +99,8 @@ export class Trainer {
     }
   }
 
-  private refuseWhileRunning(who: string): void {
+  /** Throws if a fit or dataset evaluate is running (`who` is the refused call). */
+  refuseWhileRunning(who: string): void {
     if (this.running === undefined) return;
     throw new ValueError(
       `${this.name}.${who}: ${this.name} is already running ${this.running}(); await it first ` +
