@@ -45,8 +45,6 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
   // src/metrics.ts
   { entry: 'metrics.auc', kind: 'options:typo', call: () => metrics.auc({ numThreshold: 3 } as never), observed: 'unknown key numThreshold ignored; 200 thresholds used' },
   { entry: 'metrics.auc', kind: 'numThresholds:bad', call: () => metrics.auc({ numThresholds: 1e12 }), observed: 'RangeError: Invalid typed array length: 1000000000000 (1e9 allocates ~16 GB); no upper bound' },
-  // src/data/csv.ts
-  { entry: 'data.parseCsv', kind: 'field:empty', call: () => data.parseCsv('a,b,y\n1,,0', { labelColumn: 'y' }), observed: 'an empty field becomes NaN' },
   // src/augment/factors.ts
   { entry: 'augment', kind: 'rotation:badFactor', call: () => augment.randomRotation(2n as never), observed: 'TypeError: Do not know how to serialize a BigInt (from the error message itself)' },
 ];
