@@ -334,7 +334,7 @@ export class Model implements TrainingModel {
     this.live('prepareOptimizer');
     const c = this.trainer.requireCompiled('prepareOptimizer');
     this.ensureInitialized();
-    this.trainer.executors.gradients(this.graph!, c);
+    this.trainer.executors.gradients(this.graph!, c, this.name);
   }
 
   /** Bytes of wasm memory held by this model's plans and gradients (weights excluded). */

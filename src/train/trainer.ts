@@ -160,7 +160,7 @@ export class Trainer {
 
   /** The executor for `batch` samples (training ones compute gradients). */
   executor(batch: number, training: boolean): Executor {
-    return this.executors.get(this.host.graph()!, this.compiled, batch, training, this.rngs.dropout);
+    return this.executors.get(this.host.graph()!, this.compiled, batch, training, this.rngs.dropout, this.name);
   }
 
   // ---- data -------------------------------------------------------------------------------

@@ -107,3 +107,16 @@ describe('model.dispose()', () => {
     expect(heap().allocatedBytes).toBe(allocated);
   });
 });
+
+describe('plan allocation failures', () => {
+  test('an AllocationError of a plan names the model and the plan, and leaves nothing allocated', () => {
+    const m = new Sequential([layers.dense({ units: 2 ** 20, inputShape: [1] })], { seed: 1, name: 'wide' });
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    m.predict(tensor(new Float32Array(1), [1, 1]));
+    const allocated = heap().allocatedBytes;
+    const big = tensor(new Float32Array(2000), [2000, 1]);
+    expect(() => m.predict(big, { batchSize: 2000 })).toThrow(/^wide \(inference plan for batches of 2000\): cannot allocate \d+ bytes \(\d+\.\d MiB\) of wasm memory/);
+    expect(heap().allocatedBytes).toBe(allocated);
+    m.dispose();
+  });
+});
