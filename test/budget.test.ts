@@ -17,9 +17,9 @@ const DIST = join(ROOT, 'dist');
 // same commit, saying why in the message; an unexplained jump is a regression (a duplicated
 // kernel, a bundled dependency).
 const GZIP_CEILINGS: Record<string, number> = {
-  'tensorlane.js': 162_000, // ESM with the wasm inlined as base64
+  'tensorlane.js': 213_000, // ESM with the wasm inlined as base64; raised from 162_000 at 164.1 KB (issue 15 P1: dispose, io section checks, fresh seeds)
   'tensorlane.wasm': 63_500, // raised from 48_500 when the strided elementwise and reduction family landed (48.8 KB)
-  'tensorlane.worker.js': 94_000, // edge entry, without the wasm
+  'tensorlane.worker.js': 122_000, // edge entry, without the wasm; raised from 94_000 at 94.1 KB (same)
 };
 
 const gzipSize = (file: string) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length;
