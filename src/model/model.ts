@@ -20,7 +20,7 @@ import { seedOption } from '../train/options.js';
 import { Trainer } from '../train/trainer.js';
 import { saveModel } from './format.js';
 import { buildGraph, type Graph } from './graph.js';
-import { Uses, endUses } from './ownership.js';
+import { Uses } from './ownership.js';
 import { summarize, type SummaryOptions } from './summary.js';
 
 export type { BatchAugmenter, CompileOptions, EvaluateOptions, FitOptions, PredictOptions } from '../train/options.js';
@@ -100,7 +100,6 @@ export class Model implements TrainingModel {
       if (this.explicitSeed) this.ensureInitialized();
     }
     onCollect(this, this.trainer.executors, freeExecutors);
-    onCollect(this, this.uses, endUses);
     this.trackUses();
   }
 

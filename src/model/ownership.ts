@@ -4,12 +4,16 @@
 import { releaseNow } from '../backend/memory.js';
 import { ValueError } from '../errors.js';
 
-/** Undisposed, uncollected models using each object. */
+/**
+ * Undisposed models using each object. A model dropped without dispose() still counts (nothing
+ * tells the count when it is collected without keeping its layers alive one collection longer),
+ * so a layer it shared is left to the garbage collector: conservative, never a premature free.
+ */
 const users = new WeakMap<object, number>();
 /** Layers whose memory a dispose() freed, with the model that freed it. */
 const freed = new WeakMap<object, string>();
 
-/** What one model uses now; given to the collector, so it holds no reference to the model. */
+/** What one model uses now. */
 export class Uses {
   private readonly held = new Set<object>();
 
@@ -22,12 +26,12 @@ export class Uses {
     for (const o of next) this.held.add(o);
   }
 
-  /** Stops using everything; with `free`, releases the memory of what no other model uses. */
-  release(free: string | undefined): void {
+  /** Stops using everything and releases the memory of what no other model uses (`by` is the model's name). */
+  release(by: string): void {
     for (const o of this.held) {
-      if (drop(o) === 0 && free !== undefined) {
+      if (drop(o) === 0) {
         releaseNow(o);
-        freed.set(o, free);
+        freed.set(o, by);
       }
     }
     this.held.clear();
@@ -39,11 +43,6 @@ function drop(o: object): number {
   if (n > 0) users.set(o, n);
   else users.delete(o);
   return n;
-}
-
-/** The collector's release of a model that was never disposed: its uses end, nothing is freed here. */
-export function endUses(uses: Uses): void {
-  uses.release(undefined);
 }
 
 /** Throws if `layer`'s memory was freed by a model's dispose(). */
