@@ -26,17 +26,30 @@ const COORD_LIMIT: f32 = 1048576;
 // values of each lane p00[4], p01[4], p10[4], p11[4] (f32).
 const STAGE = memory.data(96, 16);
 
-@inline function geomN(g: usize): i32 { return load<i32>(g, 0); }
-@inline function geomH(g: usize): i32 { return load<i32>(g, 4); }
-@inline function geomW(g: usize): i32 { return load<i32>(g, 8); }
-@inline function geomC(g: usize): i32 { return load<i32>(g, 12); }
-@inline function geomOutH(g: usize): i32 { return load<i32>(g, 16); }
-@inline function geomOutW(g: usize): i32 { return load<i32>(g, 20); }
-@inline function geomFillMode(g: usize): i32 { return load<i32>(g, 24); }
-@inline function geomInterpolation(g: usize): i32 { return load<i32>(g, 28); }
-@inline function geomFillValue(g: usize): f32 { return load<f32>(g, 32); }
-@inline function geomLo(g: usize): f32 { return load<f32>(g, 36); }
-@inline function geomHi(g: usize): f32 { return load<f32>(g, 40); }
+/** The geometry struct's layout (byte offsets; the ABI, exported so src/kernels/ reads it). */
+export const AUGMENT_GEOMETRY_N: i32 = 0;
+export const AUGMENT_GEOMETRY_H: i32 = 4;
+export const AUGMENT_GEOMETRY_W: i32 = 8;
+export const AUGMENT_GEOMETRY_C: i32 = 12;
+export const AUGMENT_GEOMETRY_OUT_H: i32 = 16;
+export const AUGMENT_GEOMETRY_OUT_W: i32 = 20;
+export const AUGMENT_GEOMETRY_FILL_MODE: i32 = 24;
+export const AUGMENT_GEOMETRY_INTERPOLATION: i32 = 28;
+export const AUGMENT_GEOMETRY_FILL_VALUE: i32 = 32;
+export const AUGMENT_GEOMETRY_LO: i32 = 36;
+export const AUGMENT_GEOMETRY_HI: i32 = 40;
+
+@inline function geomN(g: usize): i32 { return load<i32>(g + AUGMENT_GEOMETRY_N); }
+@inline function geomH(g: usize): i32 { return load<i32>(g + AUGMENT_GEOMETRY_H); }
+@inline function geomW(g: usize): i32 { return load<i32>(g + AUGMENT_GEOMETRY_W); }
+@inline function geomC(g: usize): i32 { return load<i32>(g + AUGMENT_GEOMETRY_C); }
+@inline function geomOutH(g: usize): i32 { return load<i32>(g + AUGMENT_GEOMETRY_OUT_H); }
+@inline function geomOutW(g: usize): i32 { return load<i32>(g + AUGMENT_GEOMETRY_OUT_W); }
+@inline function geomFillMode(g: usize): i32 { return load<i32>(g + AUGMENT_GEOMETRY_FILL_MODE); }
+@inline function geomInterpolation(g: usize): i32 { return load<i32>(g + AUGMENT_GEOMETRY_INTERPOLATION); }
+@inline function geomFillValue(g: usize): f32 { return load<f32>(g + AUGMENT_GEOMETRY_FILL_VALUE); }
+@inline function geomLo(g: usize): f32 { return load<f32>(g + AUGMENT_GEOMETRY_LO); }
+@inline function geomHi(g: usize): f32 { return load<f32>(g + AUGMENT_GEOMETRY_HI); }
 
 /**
  * Maps an integer pixel index onto [0, len) by the fill mode; -1 means "use the fill value".

@@ -31,6 +31,27 @@ export class Geometry {
   depthMultiplier: i32;
 }
 
+// The layout as exported constants (byte offsets), so src/kernels/ reads it instead of copying it.
+export const GEOMETRY_BYTES: i32 = offsetof<Geometry>();
+export const GEOMETRY_BATCH: i32 = offsetof<Geometry>('batch');
+export const GEOMETRY_IN_H: i32 = offsetof<Geometry>('inH');
+export const GEOMETRY_IN_W: i32 = offsetof<Geometry>('inW');
+export const GEOMETRY_IN_C: i32 = offsetof<Geometry>('inC');
+export const GEOMETRY_OUT_H: i32 = offsetof<Geometry>('outH');
+export const GEOMETRY_OUT_W: i32 = offsetof<Geometry>('outW');
+export const GEOMETRY_OUT_C: i32 = offsetof<Geometry>('outC');
+export const GEOMETRY_K_H: i32 = offsetof<Geometry>('kH');
+export const GEOMETRY_K_W: i32 = offsetof<Geometry>('kW');
+export const GEOMETRY_STRIDE_H: i32 = offsetof<Geometry>('strideH');
+export const GEOMETRY_STRIDE_W: i32 = offsetof<Geometry>('strideW');
+export const GEOMETRY_DILATION_H: i32 = offsetof<Geometry>('dilationH');
+export const GEOMETRY_DILATION_W: i32 = offsetof<Geometry>('dilationW');
+export const GEOMETRY_PAD_TOP: i32 = offsetof<Geometry>('padTop');
+export const GEOMETRY_PAD_BOTTOM: i32 = offsetof<Geometry>('padBottom');
+export const GEOMETRY_PAD_LEFT: i32 = offsetof<Geometry>('padLeft');
+export const GEOMETRY_PAD_RIGHT: i32 = offsetof<Geometry>('padRight');
+export const GEOMETRY_DEPTH_MULTIPLIER: i32 = offsetof<Geometry>('depthMultiplier');
+
 /** The struct at byte offset g. */
 @inline
 export function geometry(g: usize): Geometry {

@@ -13,6 +13,14 @@ export * from './loss';
 export * from './conv';
 export * from './pool';
 export * from './resize';
-export * from './layers';
+export * from './graph';
+// geometry.ts: only the struct's layout constants; its helpers are imported by the kernel files.
+export {
+  GEOMETRY_BYTES, GEOMETRY_BATCH, GEOMETRY_IN_H, GEOMETRY_IN_W,
+  GEOMETRY_IN_C, GEOMETRY_OUT_H, GEOMETRY_OUT_W, GEOMETRY_OUT_C,
+  GEOMETRY_K_H, GEOMETRY_K_W, GEOMETRY_STRIDE_H, GEOMETRY_STRIDE_W,
+  GEOMETRY_DILATION_H, GEOMETRY_DILATION_W, GEOMETRY_PAD_TOP, GEOMETRY_PAD_BOTTOM,
+  GEOMETRY_PAD_LEFT, GEOMETRY_PAD_RIGHT, GEOMETRY_DEPTH_MULTIPLIER,
+} from './geometry';
 export * from './elementwise';
 export * from './reduce';

@@ -1,7 +1,8 @@
 // Losses: value, per-sample values and gradient with respect to yPred in one fused call.
 //
 // Every kernel has the same signature and returns the reported loss (f64):
-//   f32_<loss>_loss__simd(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b): f64
+//   f32_<loss>_loss__simd(sampleLoss, dpred, ytrue, ypred, weights, batch, shape): f64
+// where `shape` points to a LossShape struct { positions, width, a, b } (see the exports).
 // Layout: yPred holds `batch` samples of `positions` rows of `width` floats. Dense targets have
 // the same layout; sparse targets (class indices stored as f32, ranking labels) hold one float per
 // row. The row loss is a mean (regression, binary losses: Keras's mean over the last axis) or a sum
@@ -961,35 +962,55 @@ class Dice {
 
 // ---------------------------------------------------------------------------------------------
 // The exports (see the signature at the top of the file).
+//
+// Each takes (sampleLoss, dpred, ytrue, ypred, weights, batch, shape): `shape` points to a
+// LossShape that the loss writes when it first sees a sample shape (not per step).
 
-export function f32_mse_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<Mse>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_mae_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<Mae>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_mbe_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<Mbe>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_huber_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<Huber>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_smooth_l1_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<SmoothL1>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_log_cosh_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<LogCosh>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_msle_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<Msle>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_mape_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<Mape>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_poisson_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<Poisson>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_quantile_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<Quantile>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_hinge_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<Hinge>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_squared_hinge_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<SquaredHinge>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_contrastive_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<Contrastive>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_bce_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<Bce>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_bce_logits_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<BceLogits>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_kld_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Elementwise<Kld>>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_rmse_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Rmse>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_cce_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Cce>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_cce_logits_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<CceLogits>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_sparse_cce_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<SparseCce>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_sparse_cce_logits_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<SparseCceLogits>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
+/** A loss call's sample geometry and parameters (the ABI: field order = byte offset / 4). */
+@unmanaged class LossShape {
+  /** Rows per sample. */
+  positions: i32;
+  /** Floats per row. */
+  width: i32;
+  /** The loss's parameters (margin, delta, label smoothing, ...), as in lossDriver. */
+  a: f32;
+  b: f32;
+}
+export const LOSS_SHAPE_BYTES: i32 = offsetof<LossShape>();
+export const LOSS_SHAPE_POSITIONS: i32 = offsetof<LossShape>('positions');
+export const LOSS_SHAPE_WIDTH: i32 = offsetof<LossShape>('width');
+export const LOSS_SHAPE_A: i32 = offsetof<LossShape>('a');
+export const LOSS_SHAPE_B: i32 = offsetof<LossShape>('b');
+
+
+export function f32_mse_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Mse>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_mae_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Mae>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_mbe_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Mbe>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_huber_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Huber>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_smooth_l1_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<SmoothL1>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_log_cosh_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<LogCosh>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_msle_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Msle>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_mape_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Mape>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_poisson_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Poisson>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_quantile_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Quantile>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_hinge_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Hinge>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_squared_hinge_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<SquaredHinge>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_contrastive_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Contrastive>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_bce_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Bce>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_bce_logits_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<BceLogits>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_kld_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Kld>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_rmse_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Rmse>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_cce_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Cce>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_cce_logits_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<CceLogits>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_sparse_cce_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<SparseCce>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_sparse_cce_logits_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<SparseCceLogits>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
 /** The same loss for rows narrower than 8 classes (pixelwise segmentation): four rows per SIMD vector. */
-export function f32_sparse_cce_logits_narrow_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriverRows4<SparseCceLogitsNarrow>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_categorical_hinge_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<CategoricalHinge>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_multiclass_hinge_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<MulticlassHinge>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_triplet_margin_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<TripletMargin>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_margin_ranking_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<MarginRanking>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
-export function f32_dice_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, positions: i32, width: i32, a: f32, b: f32): f64 { return lossDriver<Dice>(sampleLoss, dpred, ytrue, ypred, weights, batch, positions, width, a, b); }
+export function f32_sparse_cce_logits_narrow_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriverRows4<SparseCceLogitsNarrow>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_categorical_hinge_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<CategoricalHinge>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_multiclass_hinge_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<MulticlassHinge>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_triplet_margin_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<TripletMargin>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_margin_ranking_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<MarginRanking>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_dice_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Dice>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
 
 // ---------------------------------------------------------------------------------------------
 // Label checks the TS layer runs before a call (cheap: one pass over the targets).

@@ -5,7 +5,13 @@
 //   - host-side scalars (`1 - beta1`, `lr / (1 - beta1^t)`, ...) are computed in f64 by the
 //     caller and rounded to f32 once, as PyTorch does with Python floats.
 // Each kernel: hoisted constants, an f32x4 main loop, a scalar tail that is the reference
-// formula. Gradients are read only (weight decay does not modify them); clipping is done before
+// formula.
+//
+// Hyperparameter structs (the ABI): an optimizer's constant hyperparameters travel as a pointer
+// to one struct in linear memory, written once when the optimizer is built (src/kernels/optim.ts
+// reads the layout from the exported *_HYPER_* constants: field byte offsets and struct size);
+// per-step scalars (learning rate, bias corrections) stay arguments. Adam also takes its
+// parameter's buffers as one struct (AdamBinding), written when the parameter is bound. Gradients are read only (weight decay does not modify them); clipping is done before
 // the update by `f32_clip_scale`, in place on the gradient.
 
 // The steps every update shares, as torch writes them; lanes (x4) and scalar tail (x1) twins.
@@ -88,18 +94,59 @@ export const ADAM_AMSGRAD: i32 = 1;
 /** Coupled L2 weight decay (Adam): g = g + weightDecay·p. */
 export const ADAM_L2: i32 = 2;
 
+/** Adam's hyperparameters; field order = ABI. */
+@unmanaged class AdamHyper {
+  beta1: f32;
+  oneMinusBeta1: f32;
+  beta2: f32;
+  oneMinusBeta2: f32;
+  eps: f32;
+  weightDecay: f32;
+  flags: i32;
+}
+export const ADAM_HYPER_BYTES: i32 = offsetof<AdamHyper>();
+export const ADAM_HYPER_BETA1: i32 = offsetof<AdamHyper>('beta1');
+export const ADAM_HYPER_ONE_MINUS_BETA1: i32 = offsetof<AdamHyper>('oneMinusBeta1');
+export const ADAM_HYPER_BETA2: i32 = offsetof<AdamHyper>('beta2');
+export const ADAM_HYPER_ONE_MINUS_BETA2: i32 = offsetof<AdamHyper>('oneMinusBeta2');
+export const ADAM_HYPER_EPS: i32 = offsetof<AdamHyper>('eps');
+export const ADAM_HYPER_WEIGHT_DECAY: i32 = offsetof<AdamHyper>('weightDecay');
+export const ADAM_HYPER_FLAGS: i32 = offsetof<AdamHyper>('flags');
+
 /**
- * Adam / AdamW (torch.optim.Adam, AdamW). param, grad, m, v, vmax: n floats (vmax only with
- * ADAM_AMSGRAD). p = paramScale·p (AdamW: 1 - lr·weightDecay; Adam: 1);
+ * One parameter's buffers for Adam, written once when the optimizer binds the parameter (the
+ * ABI: field order = byte offset / 4): param, grad, m, v, vmax (0 without AMSGrad), n floats.
+ */
+@unmanaged class AdamBinding {
+  param: usize;
+  grad: usize;
+  m: usize;
+  v: usize;
+  vmax: usize;
+  n: i32;
+}
+export const ADAM_BINDING_BYTES: i32 = offsetof<AdamBinding>();
+export const ADAM_BINDING_PARAM: i32 = offsetof<AdamBinding>('param');
+export const ADAM_BINDING_GRAD: i32 = offsetof<AdamBinding>('grad');
+export const ADAM_BINDING_M: i32 = offsetof<AdamBinding>('m');
+export const ADAM_BINDING_V: i32 = offsetof<AdamBinding>('v');
+export const ADAM_BINDING_VMAX: i32 = offsetof<AdamBinding>('vmax');
+export const ADAM_BINDING_N: i32 = offsetof<AdamBinding>('n');
+
+/**
+ * Adam / AdamW (torch.optim.Adam, AdamW) on the buffers of `binding` (an AdamBinding: param,
+ * grad, m, v, vmax, n floats each; vmax only with ADAM_AMSGRAD) with `hyper` (an AdamHyper).
+ * p = paramScale·p (AdamW: 1 - lr·weightDecay; Adam: 1);
  * g = g + weightDecay·p (ADAM_L2); m = beta1·m + (1-beta1)·g; v = beta2·v + (1-beta2)·g·g;
  * vmax = max(vmax, v); denom = sqrt(amsgrad ? vmax : v) / sqrt(1-beta2^t) + eps;
  * p = p - stepSize·m / denom with stepSize = lr / (1 - beta1^t).
  */
-export function f32_adam_update(
-  param: usize, grad: usize, m: usize, v: usize, vmax: usize, n: i32,
-  stepSize: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32,
-  eps: f32, weightDecay: f32, paramScale: f32, biasCorrection2Sqrt: f32, flags: i32,
-): void {
+export function f32_adam_update(binding: usize, hyper: usize, stepSize: f32, paramScale: f32, biasCorrection2Sqrt: f32): void {
+  const h = changetype<AdamHyper>(hyper);
+  const beta1 = h.beta1, oneMinusBeta1 = h.oneMinusBeta1, beta2 = h.beta2, oneMinusBeta2 = h.oneMinusBeta2;
+  const eps = h.eps, weightDecay = h.weightDecay, flags = h.flags;
+  const b = changetype<AdamBinding>(binding);
+  const param = b.param, grad = b.grad, m = b.m, v = b.v, vmax = b.vmax, n = b.n;
   const amsgrad = (flags & ADAM_AMSGRAD) != 0;
   const l2 = (flags & ADAM_L2) != 0;
   const decoupled = paramScale != 1;
@@ -174,6 +221,23 @@ export function f32_adagrad_update(param: usize, grad: usize, sum: usize, n: i32
 export const RMSPROP_CENTERED: i32 = 1;
 export const RMSPROP_MOMENTUM: i32 = 2;
 
+/** RMSprop's hyperparameters; field order = ABI. */
+@unmanaged class RmspropHyper {
+  alpha: f32;
+  oneMinusAlpha: f32;
+  eps: f32;
+  weightDecay: f32;
+  momentum: f32;
+  flags: i32;
+}
+export const RMSPROP_HYPER_BYTES: i32 = offsetof<RmspropHyper>();
+export const RMSPROP_HYPER_ALPHA: i32 = offsetof<RmspropHyper>('alpha');
+export const RMSPROP_HYPER_ONE_MINUS_ALPHA: i32 = offsetof<RmspropHyper>('oneMinusAlpha');
+export const RMSPROP_HYPER_EPS: i32 = offsetof<RmspropHyper>('eps');
+export const RMSPROP_HYPER_WEIGHT_DECAY: i32 = offsetof<RmspropHyper>('weightDecay');
+export const RMSPROP_HYPER_MOMENTUM: i32 = offsetof<RmspropHyper>('momentum');
+export const RMSPROP_HYPER_FLAGS: i32 = offsetof<RmspropHyper>('flags');
+
 /**
  * RMSprop (torch.optim.RMSprop). squareAvg, gradAvg (centered), buf (momentum): n floats.
  * g = g + weightDecay·p; sq = alpha·sq + (1-alpha)·g·g; ga = alpha·ga + (1-alpha)·g;
@@ -181,9 +245,11 @@ export const RMSPROP_MOMENTUM: i32 = 2;
  * momentum: buf = momentum·buf + g/avg, p = p - lr·buf; else p = p - lr·g/avg.
  */
 export function f32_rmsprop_update(
-  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, buf: usize, n: i32,
-  lr: f32, alpha: f32, oneMinusAlpha: f32, eps: f32, weightDecay: f32, momentum: f32, flags: i32,
+  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, buf: usize, n: i32, hyper: usize, lr: f32,
 ): void {
+  const h = changetype<RmspropHyper>(hyper);
+  const alpha = h.alpha, oneMinusAlpha = h.oneMinusAlpha, eps = h.eps, weightDecay = h.weightDecay;
+  const momentum = h.momentum, flags = h.flags;
   const centered = (flags & RMSPROP_CENTERED) != 0;
   const useMomentum = (flags & RMSPROP_MOMENTUM) != 0;
   const l2 = weightDecay != 0;
@@ -233,15 +299,29 @@ export function f32_rmsprop_update(
   }
 }
 
+/** Adadelta's hyperparameters; field order = ABI. */
+@unmanaged class AdadeltaHyper {
+  rho: f32;
+  oneMinusRho: f32;
+  eps: f32;
+  weightDecay: f32;
+}
+export const ADADELTA_HYPER_BYTES: i32 = offsetof<AdadeltaHyper>();
+export const ADADELTA_HYPER_RHO: i32 = offsetof<AdadeltaHyper>('rho');
+export const ADADELTA_HYPER_ONE_MINUS_RHO: i32 = offsetof<AdadeltaHyper>('oneMinusRho');
+export const ADADELTA_HYPER_EPS: i32 = offsetof<AdadeltaHyper>('eps');
+export const ADADELTA_HYPER_WEIGHT_DECAY: i32 = offsetof<AdadeltaHyper>('weightDecay');
+
 /**
  * Adadelta (torch.optim.Adadelta). squareAvg, accDelta: n floats. g = g + weightDecay·p;
  * sq = rho·sq + (1-rho)·g·g; delta = sqrt(acc + eps) / sqrt(sq + eps) · g;
  * acc = rho·acc + (1-rho)·delta·delta; p = p - lr·delta.
  */
 export function f32_adadelta_update(
-  param: usize, grad: usize, squareAvg: usize, accDelta: usize, n: i32,
-  lr: f32, rho: f32, oneMinusRho: f32, eps: f32, weightDecay: f32,
+  param: usize, grad: usize, squareAvg: usize, accDelta: usize, n: i32, hyper: usize, lr: f32,
 ): void {
+  const h = changetype<AdadeltaHyper>(hyper);
+  const rho = h.rho, oneMinusRho = h.oneMinusRho, eps = h.eps, weightDecay = h.weightDecay;
   const l2 = weightDecay != 0;
   const negLr = -lr;
   const vNegLr = f32x4.splat(negLr), vEps = f32x4.splat(eps), vWd = f32x4.splat(weightDecay);
@@ -271,14 +351,30 @@ export function f32_adadelta_update(
   }
 }
 
+/** Adamax's hyperparameters; field order = ABI. */
+@unmanaged class AdamaxHyper {
+  beta1: f32;
+  oneMinusBeta1: f32;
+  beta2: f32;
+  eps: f32;
+  weightDecay: f32;
+}
+export const ADAMAX_HYPER_BYTES: i32 = offsetof<AdamaxHyper>();
+export const ADAMAX_HYPER_BETA1: i32 = offsetof<AdamaxHyper>('beta1');
+export const ADAMAX_HYPER_ONE_MINUS_BETA1: i32 = offsetof<AdamaxHyper>('oneMinusBeta1');
+export const ADAMAX_HYPER_BETA2: i32 = offsetof<AdamaxHyper>('beta2');
+export const ADAMAX_HYPER_EPS: i32 = offsetof<AdamaxHyper>('eps');
+export const ADAMAX_HYPER_WEIGHT_DECAY: i32 = offsetof<AdamaxHyper>('weightDecay');
+
 /**
  * Adamax (torch.optim.Adamax). m, u: n floats. g = g + weightDecay·p; m = beta1·m + (1-beta1)·g;
  * u = max(beta2·u, |g| + eps); p = p - clr·m / u with clr = lr / (1 - beta1^t).
  */
 export function f32_adamax_update(
-  param: usize, grad: usize, m: usize, u: usize, n: i32,
-  clr: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, eps: f32, weightDecay: f32,
+  param: usize, grad: usize, m: usize, u: usize, n: i32, hyper: usize, clr: f32,
 ): void {
+  const h = changetype<AdamaxHyper>(hyper);
+  const beta1 = h.beta1, oneMinusBeta1 = h.oneMinusBeta1, beta2 = h.beta2, eps = h.eps, weightDecay = h.weightDecay;
   const l2 = weightDecay != 0;
   const negClr = -clr;
   const vNegClr = f32x4.splat(negClr), vEps = f32x4.splat(eps), vWd = f32x4.splat(weightDecay);
@@ -306,6 +402,23 @@ export function f32_adamax_update(
   }
 }
 
+/** NAdam's hyperparameters; field order = ABI. */
+@unmanaged class NadamHyper {
+  beta1: f32;
+  oneMinusBeta1: f32;
+  beta2: f32;
+  oneMinusBeta2: f32;
+  eps: f32;
+  weightDecay: f32;
+}
+export const NADAM_HYPER_BYTES: i32 = offsetof<NadamHyper>();
+export const NADAM_HYPER_BETA1: i32 = offsetof<NadamHyper>('beta1');
+export const NADAM_HYPER_ONE_MINUS_BETA1: i32 = offsetof<NadamHyper>('oneMinusBeta1');
+export const NADAM_HYPER_BETA2: i32 = offsetof<NadamHyper>('beta2');
+export const NADAM_HYPER_ONE_MINUS_BETA2: i32 = offsetof<NadamHyper>('oneMinusBeta2');
+export const NADAM_HYPER_EPS: i32 = offsetof<NadamHyper>('eps');
+export const NADAM_HYPER_WEIGHT_DECAY: i32 = offsetof<NadamHyper>('weightDecay');
+
 /**
  * NAdam (torch.optim.NAdam, the documented algorithm). m, v: n floats. g = g + weightDecay·p;
  * m = beta1·m + (1-beta1)·g; v = beta2·v + (1-beta2)·g·g; denom = sqrt(v / (1-beta2^t)) + eps;
@@ -313,10 +426,12 @@ export function f32_adamax_update(
  * gradCoef = -lr·(1-mu_t)/(1-prod mu_1..t) and momentumCoef = -lr·mu_{t+1}/(1-prod mu_1..t+1).
  */
 export function f32_nadam_update(
-  param: usize, grad: usize, m: usize, v: usize, n: i32,
-  gradCoef: f32, momentumCoef: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32,
-  biasCorrection2: f32, eps: f32, weightDecay: f32,
+  param: usize, grad: usize, m: usize, v: usize, n: i32, hyper: usize,
+  gradCoef: f32, momentumCoef: f32, biasCorrection2: f32,
 ): void {
+  const h = changetype<NadamHyper>(hyper);
+  const beta1 = h.beta1, oneMinusBeta1 = h.oneMinusBeta1, beta2 = h.beta2, oneMinusBeta2 = h.oneMinusBeta2;
+  const eps = h.eps, weightDecay = h.weightDecay;
   const l2 = weightDecay != 0;
   const vGradCoef = f32x4.splat(gradCoef), vMomCoef = f32x4.splat(momentumCoef);
   const vEps = f32x4.splat(eps), vWd = f32x4.splat(weightDecay), vBc2 = f32x4.splat(biasCorrection2);

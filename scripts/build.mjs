@@ -1,6 +1,7 @@
 // npm run build: wasm (release + debug), a check that the release uses SIMD, then the bundles.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { GENERATED_PATH, exportedConstants, generateKernelTypes } from './kernel-types.mjs';
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 const bin = (name) => `node_modules/.bin/${name}`;
@@ -18,6 +19,21 @@ const imports = wat.match(/^\s*\(import .*$/gm) ?? [];
 if (imports.length > 0) {
   console.error(`build: the release module must import nothing, found:\n${imports.join('\n')}`);
   process.exit(1);
+}
+
+// The typed kernel boundary (src/kernels/) reads its types and constants from this file.
+const declarations = readFileSync('build/tensorlane.d.ts', 'utf8');
+const constants = exportedConstants(new WebAssembly.Module(readFileSync('build/tensorlane.wasm')));
+const generated = generateKernelTypes(declarations, constants);
+let previous = '';
+try {
+  previous = readFileSync(GENERATED_PATH, 'utf8');
+} catch {
+  // first build: nothing to compare
+}
+if (generated !== previous) {
+  writeFileSync(GENERATED_PATH, generated);
+  console.log(`build: wrote ${GENERATED_PATH} (the wasm exports changed; commit it)`);
 }
 
 if (!process.argv.includes('--wasm-only')) {

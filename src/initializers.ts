@@ -2,7 +2,7 @@
 // seeded generator of the layer being built (one stream per layer, derived from the model seed),
 // so the same seed gives the same weights in every runtime.
 import { readF32, writeF32 } from './backend/memory.js';
-import { kernels } from './backend/wasm.js';
+import { fill } from './kernels/memory.js';
 import { ValueError, formatShape } from './errors.js';
 import { sizeOf, type Shape } from './tensor.js';
 import type { Rng } from './random.js';
@@ -44,7 +44,7 @@ class Constant implements Initializer {
     return this.name === 'constant' ? { value: this.value } : {};
   }
   fill(ptr: number, shape: Shape): void {
-    kernels().f32_fill!(ptr, this.value, sizeOf(shape));
+    fill(ptr, this.value, sizeOf(shape));
   }
 }
 

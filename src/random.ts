@@ -4,7 +4,7 @@
 // splits and searches; the wasm fill kernels (src/ops/random.ts) take their seed, stream and
 // counter from an `Rng`, so a whole training run follows from one seed.
 import { ValueError } from './errors.js';
-import { kernels } from './backend/wasm.js';
+import { randomNormal } from './kernels/random.js';
 import { f32, scratch } from './backend/memory.js';
 
 const M0 = 0xd2511f53;
@@ -165,12 +165,11 @@ export class Rng {
   normal(mean = 0, std = 1): number {
     if (this.normalsUsed === 4) {
       const c = this.reserve(1);
-      const k = kernels();
       const arena = scratch(); // mark/reset directly: no closure per block of four draws
       const mark = arena.mark();
       try {
         const ptr = arena.alloc(16);
-        k.f32_random_normal!(ptr, 4, 0, 1, this.seedLo, this.seedHi, this.stream, c % TWO32, Math.floor(c / TWO32));
+        randomNormal(ptr, 4, 0, 1, this.seedLo, this.seedHi, this.stream, c % TWO32, Math.floor(c / TWO32));
         const view = f32();
         for (let i = 0; i < 4; i++) this.normals[i] = view[(ptr >>> 2) + i]!;
       } finally {

@@ -1,6 +1,6 @@
 // Weight regularisers (Keras's l1, l2, l1l2): a penalty added to the reported loss and its
 // gradient added to the weight's gradient, both in one wasm call (`f32_l1l2_penalty`).
-import { kernels } from './backend/wasm.js';
+import { l1l2Penalty } from './kernels/graph.js';
 import { ValueError } from './errors.js';
 
 /** A weight penalty: `apply` returns it and accumulates its gradient into dw (when dw != 0). */
@@ -25,7 +25,7 @@ class L1L2 implements Regularizer {
     return { l1: this.l1, l2: this.l2 };
   }
   apply(w: number, dw: number, n: number): number {
-    return kernels().f32_l1l2_penalty!(dw, w, n, this.l1, this.l2);
+    return l1l2Penalty(dw, w, n, this.l1, this.l2);
   }
 }
 

@@ -3,8 +3,9 @@
 // Geometric augmentations produce per-image 2x3 inverse matrices; consecutive ones with the same
 // fill settings are composed into one matrix per image and run as ONE affine-warp kernel call.
 // Pixel augmentations (flips, brightness, contrast, noise, erasing) run in place.
-import { kernels } from '../backend/wasm.js';
-import { cancelRelease, f32, heap, readF32, releaseOnCollect, withScratch, type Heap } from '../backend/memory.js';
+import { affineWarp } from '../kernels/augment.js';
+import { copy } from '../kernels/memory.js';
+import { cancelRelease, f32, heap, memoryBytes, readF32, releaseOnCollect, withScratch, type Heap } from '../backend/memory.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, expectRank } from '../tensor.js';
 import type { RandomSource } from '../data/random-source.js';
@@ -162,7 +163,6 @@ const scratchMatrix = new Float64Array(6);
  * Returns the byte offset holding the result (ptr or one of the spares).
  */
 function execute(plan: Plan, params: readonly Float32Array[], ptr: number, ptrFloats: number, ws: Workspace): number {
-  const k = kernels();
   let current = ptr;
   for (let st = 0; st < plan.stages.length; st++) {
     const stage = plan.stages[st]!;
@@ -191,7 +191,7 @@ function execute(plan: Plan, params: readonly Float32Array[], ptr: number, ptrFl
     const outFloats = size(stage.outShape);
     const dst = current !== ptr && outFloats <= ptrFloats ? ptr : current === ws.spares[0] ? ws.spares[1] : ws.spares[0];
     writeGeometry(ws.geometry, stage.inShape, stage.outShape, stage.ops[0]!.fill);
-    k.f32_affine_warp!(dst, current, ws.params, ws.geometry);
+    affineWarp(dst, current, ws.params, ws.geometry);
     current = dst;
   }
   return current;
@@ -300,13 +300,13 @@ export class Pipeline {
    */
   applyInPlacePtr(ptr: number, shape: readonly number[], rng: RandomSource): void {
     const s = checkImageShape(shape, 'augment.applyInPlacePtr');
-    if (!Number.isInteger(ptr) || ptr <= 0 || ptr % 4 !== 0 || ptr + size(s) * 4 > kernels().memory.buffer.byteLength) {
+    if (!Number.isInteger(ptr) || ptr <= 0 || ptr % 4 !== 0 || ptr + size(s) * 4 > memoryBytes()) {
       throw new ValueError(`augment.applyInPlacePtr: ${ptr} is not a valid f32 buffer of ${size(s)} floats in wasm memory`);
     }
     const { plan, params } = this.sizedPlan(s);
     for (let k = 0; k < this.ops.length; k++) this.ops[k]!.sampleInto(plan.shapes[k]!, rng, params[k]!);
     const at = execute(plan, params, ptr, size(s), this.state!.ws);
-    if (at !== ptr) kernels().f32_copy!(ptr, at, size(s));
+    if (at !== ptr) copy(ptr, at, size(s));
   }
 
   /** The plan for shape `s`, (re)allocating the buffers when the image size or capacity changes. */

@@ -1,7 +1,7 @@
-// Bindings of assembly/augment.ts: the geometry struct, the enums, and the wasm transcendentals
-// used to draw parameters.
-import { kernels } from '../backend/wasm.js';
+// Fill settings of the geometric augmentations and the geometry struct they pass to
+// assembly/augment.ts (its layout and enum codes come from src/kernels/augment.ts).
 import { f32, i32 } from '../backend/memory.js';
+import { AUGMENT_GEOMETRY, FILL_MODE_CODES, INTERPOLATION_CODES } from '../kernels/augment.js';
 import { ValueError } from '../errors.js';
 import { checkOptions } from '../errors.js';
 
@@ -13,8 +13,8 @@ export type Interpolation = 'bilinear' | 'nearest';
 const FILL_MODES: readonly FillMode[] = ['constant', 'reflect', 'wrap', 'nearest'];
 const INTERPOLATIONS: readonly Interpolation[] = ['bilinear', 'nearest'];
 
-/** Bytes of the geometry struct (assembly/augment.ts AUGMENT_GEOMETRY_BYTES). */
-export const GEOMETRY_BYTES = 48;
+/** Bytes of the geometry struct (the module's AUGMENT_GEOMETRY_BYTES). */
+export const GEOMETRY_BYTES: number = AUGMENT_GEOMETRY.bytes;
 
 /** A batch shape `[n, height, width, channels]`. */
 export type ImageShape = readonly [number, number, number, number];
@@ -63,24 +63,18 @@ export function sameFill(a: Fill, b: Fill): boolean {
 export function writeGeometry(ptr: number, shape: ImageShape, out: ImageShape = shape, fill?: Fill, valueRange?: readonly [number, number]): void {
   const ints = i32();
   const floats = f32();
-  const at = ptr >>> 2;
-  ints[at] = shape[0];
-  ints[at + 1] = shape[1];
-  ints[at + 2] = shape[2];
-  ints[at + 3] = shape[3];
-  ints[at + 4] = out[1];
-  ints[at + 5] = out[2];
-  ints[at + 6] = fill ? FILL_MODES.indexOf(fill.fillMode) : 0;
-  ints[at + 7] = fill ? INTERPOLATIONS.indexOf(fill.interpolation) : 0;
-  floats[at + 8] = fill ? fill.fillValue : 0;
-  floats[at + 9] = valueRange ? valueRange[0] : 0;
-  floats[at + 10] = valueRange ? valueRange[1] : 0;
+  const g = AUGMENT_GEOMETRY;
+  ints[(ptr + g.n) >>> 2] = shape[0];
+  ints[(ptr + g.h) >>> 2] = shape[1];
+  ints[(ptr + g.w) >>> 2] = shape[2];
+  ints[(ptr + g.c) >>> 2] = shape[3];
+  ints[(ptr + g.outH) >>> 2] = out[1];
+  ints[(ptr + g.outW) >>> 2] = out[2];
+  ints[(ptr + g.fillMode) >>> 2] = fill ? FILL_MODE_CODES[fill.fillMode] : 0;
+  ints[(ptr + g.interpolation) >>> 2] = fill ? INTERPOLATION_CODES[fill.interpolation] : 0;
+  floats[(ptr + g.fillValue) >>> 2] = fill ? fill.fillValue : 0;
+  floats[(ptr + g.lo) >>> 2] = valueRange ? valueRange[0] : 0;
+  floats[(ptr + g.hi) >>> 2] = valueRange ? valueRange[1] : 0;
 }
 
-/** sin, cos, exp and log computed in wasm (deterministic in every runtime). */
-export const wasmMath = {
-  sin: (x: number): number => kernels().f64_augment_sin!(x),
-  cos: (x: number): number => kernels().f64_augment_cos!(x),
-  exp: (x: number): number => kernels().f64_augment_exp!(x),
-  log: (x: number): number => kernels().f64_augment_log!(x),
-};
+export { wasmMath } from '../kernels/augment.js';

@@ -1,5 +1,5 @@
 // Per-pixel augmentations, in place: flips, brightness, contrast, Gaussian noise, erasing.
-import { kernels } from '../backend/wasm.js';
+import { brightness, addNoise, contrast, erase, flip } from '../kernels/augment.js';
 import { f32, scratch } from '../backend/memory.js';
 import { randomNormalPtr } from '../ops/random.js';
 import { Rng } from '../random.js';
@@ -50,7 +50,7 @@ export class RandomFlip extends PixelAugmentation {
   }
 
   run(x: number, _shape: ImageShape, params: number, geometry: number): void {
-    kernels().f32_flip!(x, params, geometry);
+    flip(x, params, geometry);
   }
 }
 
@@ -84,7 +84,7 @@ export class RandomBrightness extends PixelAugmentation {
   }
 
   run(x: number, _shape: ImageShape, params: number, geometry: number): void {
-    kernels().f32_brightness!(x, params, geometry);
+    brightness(x, params, geometry);
   }
 }
 
@@ -118,7 +118,7 @@ export class RandomContrast extends PixelAugmentation {
   }
 
   run(x: number, _shape: ImageShape, params: number, geometry: number): void {
-    kernels().f32_contrast!(x, params, geometry);
+    contrast(x, params, geometry);
   }
 }
 
@@ -160,7 +160,7 @@ export class GaussianNoise extends PixelAugmentation {
   }
 
   run(x: number, shape: ImageShape, params: number): void {
-    kernels().f32_augment_add_noise!(x, params, shape[0] * shape[1] * shape[2] * shape[3]);
+    addNoise(x, params, shape[0] * shape[1] * shape[2] * shape[3]);
   }
 }
 
@@ -194,7 +194,7 @@ abstract class EraseAugmentation extends PixelAugmentation {
   }
 
   run(x: number, _shape: ImageShape, params: number, geometry: number): void {
-    kernels().f32_erase!(x, params, geometry);
+    erase(x, params, geometry);
   }
 }
 

@@ -188,3 +188,5 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
   return model;
 }
 
+export { toTfjs, fromTfjs, loadTfjs, tfjsFiles, saveTfjs, TFJS_LAYER_TYPES, type TfjsArtifacts, type ToTfjsOptions, type FromTfjsOptions, type TfjsWeightSpec, type TfjsWeightsGroup, type TfjsQuantization } from './tfjs/index.js';
+export { toOnnx, ONNX_OPSET, type ToOnnxOptions, type ProtobufModule } from './onnx/index.js';

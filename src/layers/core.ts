@@ -1,5 +1,5 @@
 // Core layers: input, dense, flatten, reshape.
-import { kernels } from '../backend/wasm.js';
+import { biasBackward } from '../kernels/graph.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { gemm, type GemmCall } from '../ops/matmul.js';
 import { sizeOf, type Shape } from '../tensor.js';
@@ -122,7 +122,7 @@ export class Dense extends Layer<DenseConfig> {
     const dW = io.weightGrads[0] ?? 0;
     const db = io.weightGrads[1] ?? 0;
     if (dW !== 0) runGemm(k, n, m, x.ptr, io.dz, dW, true, false, true, 0);
-    if (db !== 0) kernels().f32_bias_backward!(db, io.dz, m, n);
+    if (db !== 0) biasBackward(db, io.dz, m, n);
     if (x.grad !== 0) runGemm(m, k, n, io.dz, this.weights[0]!.ptr, x.grad, false, true, true, 0);
   }
 }

@@ -6,7 +6,8 @@
 // layer (so a layer moves between models with its weights); activations, gradients and per-call
 // state belong to a model's execution plan and reach the layer as a `NodeIO`.
 import { heap, f32, onCollect, readF32, writeF32 } from '../backend/memory.js';
-import { kernels } from '../backend/wasm.js';
+import { fill } from '../kernels/memory.js';
+import { accumulate } from '../kernels/graph.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, sameShape, sizeOf, type Shape } from '../tensor.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
@@ -457,12 +458,12 @@ export function singleInput(layer: Layer, inputShapes: readonly Shape[], ranks?:
 
 /** Fills n floats at ptr with a value (one kernel call). */
 export function fillPtr(ptr: number, value: number, n: number): void {
-  kernels().f32_fill!(ptr, value, n);
+  fill(ptr, value, n);
 }
 
 /** dst += src over n floats (one kernel call). */
 export function accumulatePtr(dst: number, src: number, n: number): void {
-  kernels().f32_accumulate!(dst, src, n);
+  accumulate(dst, src, n);
 }
 
 /** A JS view of n floats at ptr, valid until memory next grows; never keep it. */

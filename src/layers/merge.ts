@@ -1,5 +1,6 @@
 // Merge layers for residual and U-Net graphs: add and concatenate.
-import { kernels } from '../backend/wasm.js';
+import { copy } from '../kernels/memory.js';
+import { accumulate, concatBackward, concatForward } from '../kernels/graph.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { sameShape, type Shape } from '../tensor.js';
 import { Layer, layerOptions, formatSample, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
@@ -24,17 +25,15 @@ export class Add extends Layer<BaseLayerConfig> {
     return first;
   }
   forward(io: NodeIO, ctx: CallContext): void {
-    const k = kernels();
     const n = ctx.batch * io.output.size;
-    k.f32_copy!(io.z, io.inputs[0]!.ptr, n);
-    for (let i = 1; i < io.inputs.length; i++) k.f32_accumulate!(io.z, io.inputs[i]!.ptr, n);
+    copy(io.z, io.inputs[0]!.ptr, n);
+    for (let i = 1; i < io.inputs.length; i++) accumulate(io.z, io.inputs[i]!.ptr, n);
   }
   backward(io: NodeIO, ctx: CallContext): void {
-    const k = kernels();
     const n = ctx.batch * io.output.size;
     for (let i = 0; i < io.inputs.length; i++) {
       const grad = io.inputs[i]!.grad;
-      if (grad !== 0) k.f32_accumulate!(grad, io.dz, n);
+      if (grad !== 0) accumulate(grad, io.dz, n);
     }
   }
 }
@@ -86,7 +85,6 @@ export class Concatenate extends Layer<ConcatenateConfig> {
   }
   /** Each input's rows go to (forward) or come back from (backward) its column range of the output. */
   private copy(io: NodeIO, ctx: CallContext, backward: boolean): void {
-    const k = kernels();
     const out = io.output.shape;
     const a = this.sampleAxis(out.length);
     const rows = ctx.batch * productOf(out, 0, a);
@@ -96,8 +94,8 @@ export class Concatenate extends Layer<ConcatenateConfig> {
     for (let i = 0; i < io.inputs.length; i++) {
       const x = io.inputs[i]!;
       const width = x.shape[a]! * inner;
-      if (!backward) k.f32_concat_forward!(io.z, x.ptr, rows, width, yWidth, offset);
-      else if (x.grad !== 0) k.f32_concat_backward!(x.grad, io.dz, rows, width, yWidth, offset);
+      if (!backward) concatForward(io.z, x.ptr, rows, width, yWidth, offset);
+      else if (x.grad !== 0) concatBackward(x.grad, io.dz, rows, width, yWidth, offset);
       offset += width;
     }
   }

@@ -8,7 +8,8 @@
 // gate arithmetic reads and writes one `f32()` view of wasm memory (plain f32 products and sums;
 // every transcendental goes through the activation kernels).
 import { f32 } from '../backend/memory.js';
-import { kernels } from '../backend/wasm.js';
+import { copy } from '../kernels/memory.js';
+import { biasBackward } from '../kernels/graph.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { gemm, type GemmCall } from '../ops/matmul.js';
 import { activationBackwardPtr, activationForwardPtr, resolveActivation, type ActivationSpec } from '../ops/activation.js';
@@ -181,7 +182,7 @@ abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> {
     if (this.config.returnSequences) {
       for (let i = 0; i < b; i++) for (let t = 0; t < T; t++) for (let j = 0; j < u; j++) m[z + (i * T + t) * u + j] = m[h + ((t + 1) * b + i) * u + j]!;
     } else {
-      kernels().f32_copy!(io.z, io.state.h! + T * b * u * 4, b * u);
+      copy(io.z, io.state.h! + T * b * u * 4, b * u);
     }
   }
 
@@ -207,7 +208,7 @@ abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> {
     for (let t = 0; t < T; t++) for (let i = 0; i < b; i++) for (let j = 0; j < g; j++) m[dxp + (i * T + t) * g + j] = m[dp + (t * b + i) * g + j]!;
     const dW = io.weightGrads[0] ?? 0, dU = io.weightGrads[1] ?? 0, db = io.weightGrads[2] ?? 0;
     if (dW !== 0) runGemm(F, g, b * T, x.ptr, F, io.state.xp!, dW, g, true, false, true, 0);
-    if (db !== 0) kernels().f32_bias_backward!(db, io.state.xp!, b * T, g);
+    if (db !== 0) biasBackward(db, io.state.xp!, b * T, g);
     if (x.grad !== 0) runGemm(b * T, F, g, io.state.xp!, g, this.weights[0]!.ptr, x.grad, F, false, true, true, 0);
     // dU += Σ_t h_{t-1}ᵀ · d(recurrent pre-activation)_t, one GEMM over all steps.
     if (dU !== 0) runGemm(u, g, T * b, io.state.h!, u, this.recurrentGrad(io), dU, g, true, false, true, 0);
@@ -258,7 +259,7 @@ export class SimpleRNN extends RecurrentBase<RecurrentConfig> {
     const n = d.b * d.g, off = t * n * 4;
     this.recurrentPreact(io, d, t, io.state.p! + off, 0, true);
     activationForwardPtr(this.act, io.state.a! + off, io.state.p! + off, n, d.u);
-    kernels().f32_copy!(io.state.h! + (t + 1) * d.b * d.u * 4, io.state.a! + off, n);
+    copy(io.state.h! + (t + 1) * d.b * d.u * 4, io.state.a! + off, n);
   }
   protected stepBackward(io: NodeIO, d: Dims, t: number): void {
     const n = d.b * d.g, off = t * n * 4;
@@ -375,7 +376,7 @@ export class GRU extends RecurrentBase<GRUConfig> {
   }
   protected override endBackward(io: NodeIO, d: Dims): void {
     const db = io.weightGrads[2] ?? 0;
-    if (db !== 0) kernels().f32_bias_backward!(db + d.g * 4, io.state.drp!, d.T * d.b, d.g);
+    if (db !== 0) biasBackward(db + d.g * 4, io.state.drp!, d.T * d.b, d.g);
   }
   protected stepForward(io: NodeIO, d: Dims, t: number): void {
     const { b, T, u, g } = d;

@@ -1,6 +1,7 @@
 // Training-only noise layers: dropout and Gaussian noise. They read `ctx.training`; in inference
 // they copy their input through.
-import { kernels } from '../backend/wasm.js';
+import { copy } from '../kernels/memory.js';
+import { accumulate } from '../kernels/graph.js';
 import { ValueError } from '../errors.js';
 import { dropoutBackwardPtr, dropoutForwardPtr, gaussianNoiseForwardPtr, type DropoutBackwardCall, type DropoutForwardCall, type GaussianNoiseForwardCall } from '../ops/random.js';
 import type { Shape } from '../tensor.js';
@@ -44,13 +45,13 @@ export class Dropout extends Layer<DropoutConfig> {
   }
   forward(io: NodeIO, ctx: CallContext): void {
     if (ctx.training && this.config.rate > 0) dropoutForwardPtr(this.prepare(io, ctx));
-    else kernels().f32_copy!(io.z, io.inputs[0]!.ptr, ctx.batch * io.output.size);
+    else copy(io.z, io.inputs[0]!.ptr, ctx.batch * io.output.size);
   }
   backward(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;
     if (x.grad === 0) return;
     if (ctx.training && this.config.rate > 0) dropoutBackwardPtr(this.prepare(io, ctx));
-    else kernels().f32_accumulate!(x.grad, io.dz, ctx.batch * io.output.size);
+    else accumulate(x.grad, io.dz, ctx.batch * io.output.size);
   }
 }
 
@@ -80,7 +81,7 @@ export class GaussianNoise extends Layer<GaussianNoiseConfig> {
     const n = ctx.batch * io.output.size;
     const x = io.inputs[0]!;
     if (!ctx.training) {
-      kernels().f32_copy!(io.z, x.ptr, n);
+      copy(io.z, x.ptr, n);
       return;
     }
     const c = (this.call ??= { y: 0, x: 0, n: 0, stddev: 0, rng: ctx.rng });
@@ -93,6 +94,6 @@ export class GaussianNoise extends Layer<GaussianNoiseConfig> {
   }
   backward(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;
-    if (x.grad !== 0) kernels().f32_accumulate!(x.grad, io.dz, ctx.batch * io.output.size);
+    if (x.grad !== 0) accumulate(x.grad, io.dz, ctx.batch * io.output.size);
   }
 }

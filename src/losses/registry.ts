@@ -1,7 +1,8 @@
 // Every loss as a `Loss` object over one fused wasm kernel (assembly/loss.ts), the factories
 // (`losses.meanSquaredError()`, ...) and `get(name, config)`.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { kernels } from '../backend/wasm.js';
+import { checkFloats, pointerChecksEnabled } from '../kernels/bounds.js';
+import { LossShapeBinding, labelsAreBinary, lossKernels, sparseLabelsCheck, type LossKernelName } from '../kernels/loss.js';
 import { f32 } from '../backend/memory.js';
 import type { Loss, LossCall } from './loss.js';
 import { sizeOf } from '../tensor.js';
@@ -19,8 +20,8 @@ type Layout = 'lastAxis' | 'sample' | 'sparse' | 'ranking' | 'triplet';
 type Config = Record<string, number | boolean>;
 
 interface LossDefinition {
-  /** Kernel stem: f32_<stem>_loss__simd. */
-  stem: (c: Config) => string;
+  /** Its kernel: a key of src/kernels/loss.ts's table (assembly/loss.ts f32_<key>_loss__simd). */
+  stem: (c: Config) => LossKernelName;
   layout: Layout;
   /** Options and their defaults. */
   defaults: Config;
@@ -50,8 +51,8 @@ const unit = (key: string, open: boolean) => (c: Config, name: string): void => 
 const all = (...checks: Array<(c: Config, name: string) => void>) => (c: Config, name: string): void => {
   for (const check of checks) check(c, name);
 };
-const fixed = (stem: string) => () => stem;
-const logits = (prob: string, fromLogits: string) => (c: Config) => (c.fromLogits ? fromLogits : prob);
+const fixed = (stem: LossKernelName) => () => stem;
+const logits = (prob: LossKernelName, fromLogits: LossKernelName) => (c: Config) => (c.fromLogits ? fromLogits : prob);
 
 /** The registry, by camelCase name. */
 const DEFINITIONS = {
@@ -126,13 +127,15 @@ function readConfig(name: LossName, def: LossDefinition, config: object | undefi
 /** A loss computed by one fused wasm kernel. */
 class KernelLoss implements Loss {
   private readonly def: LossDefinition;
-  private readonly symbol: string;
+  private readonly kernel: LossKernelName;
   private readonly a: number;
   private readonly b: number;
+  private readonly shape: LossShapeBinding;
 
   constructor(readonly name: LossName, private readonly config: Config) {
     this.def = DEFINITIONS[name];
-    this.symbol = `f32_${this.def.stem(config)}_loss__simd`;
+    this.shape = new LossShapeBinding(name);
+    this.kernel = this.def.stem(config);
     [this.a, this.b] = this.def.params?.(config) ?? [0, 0];
   }
 
@@ -199,17 +202,26 @@ class KernelLoss implements Loss {
     const positions = this.lastPositions;
     const width = this.lastWidth;
     if (batch === 0 || positions === 0) return 0;
-    const k = kernels();
     const layout = this.def.layout;
+    if (pointerChecksEnabled()) this.checkBuffers(call, batch * positions * width, layout === 'sparse' || layout === 'ranking' ? batch * positions : layout === 'triplet' ? 0 : batch * positions * width);
     if (layout === 'sparse') this.checkLabels(call.yTrue, batch * positions, width, positions);
-    const a = this.def.hingeLabels ? k.f32_labels_are_binary!(call.yTrue, batch * positions * width) : this.a;
+    const a = this.def.hingeLabels ? labelsAreBinary(call.yTrue, batch * positions * width) : this.a;
     // Narrow rows in runs (pixelwise segmentation with a few classes): four rows per SIMD vector.
-    const symbol = this.symbol === 'f32_sparse_cce_logits_loss__simd' && width < 8 && positions >= 4 ? 'f32_sparse_cce_logits_narrow_loss__simd' : this.symbol;
-    return k[symbol]!(call.sampleLosses ?? 0, call.dPred, call.yTrue, call.yPred, call.sampleWeights ?? 0, batch, positions, width, a, this.b);
+    const kernel = this.kernel === 'sparse_cce_logits' && width < 8 && positions >= 4 ? 'sparse_cce_logits_narrow' : this.kernel;
+    const shape = this.shape.bind(positions, width, a, this.b);
+    return lossKernels()[kernel](call.sampleLosses ?? 0, call.dPred, call.yTrue, call.yPred, call.sampleWeights ?? 0, batch, shape);
+  }
+
+  private checkBuffers(call: LossCall, predFloats: number, targetFloats: number): void {
+    checkFloats(this.name, 'yPred', call.yPred, predFloats);
+    checkFloats(this.name, 'yTrue', call.yTrue, targetFloats);
+    if (call.dPred !== 0) checkFloats(this.name, 'dPred', call.dPred, predFloats);
+    if (call.sampleWeights) checkFloats(this.name, 'sampleWeights', call.sampleWeights, call.batch);
+    if (call.sampleLosses) checkFloats(this.name, 'sampleLosses', call.sampleLosses, call.batch);
   }
 
   private checkLabels(labels: number, rows: number, classes: number, positions: number): void {
-    const bad = kernels().f32_sparse_labels_check!(labels, rows, classes);
+    const bad = sparseLabelsCheck(labels, rows, classes);
     if (bad < 0) return;
     const value = f32()[(labels >>> 2) + bad];
     const where = positions === 1 ? `row ${bad}` : `row ${bad} (sample ${Math.floor(bad / positions)}, position ${bad % positions})`;

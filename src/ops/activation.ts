@@ -2,7 +2,8 @@
 // tensor-level ops (`ops.relu(x)`, `ops.activation('gelu', x)`, ...) for users and tests.
 // Kernels: assembly/activation.ts.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { kernels } from '../backend/wasm.js';
+import { elementwiseKernels, preluBackward as preluBackwardKernel, preluForward as preluForwardKernel, rowKernels, type ElementwiseKernels, type RowKernels } from '../kernels/activation.js';
+import { checkFloats } from '../kernels/bounds.js';
 import { readF32, withScratch, writeF32 } from '../backend/memory.js';
 import { Tensor } from '../tensor.js';
 
@@ -18,8 +19,8 @@ export interface ActivationSpec { name: ActivationName; alpha?: number }
 export interface ActivationReads { x: boolean; y: boolean }
 
 interface Entry {
-  /** Symbol stem in assembly/activation.ts: f32_<stem>_forward__simd / _backward__simd. */
-  stem: string;
+  /** Its kernels: a row of src/kernels/activation.ts's elementwise table, or (softmax family) of its row table. */
+  kernel: keyof ElementwiseKernels | keyof RowKernels;
   reads: ActivationReads;
   /** Default alpha when the activation takes one. */
   alpha?: number;
@@ -42,35 +43,29 @@ const NONE = { x: false, y: false };
  * same function, x sigmoid(x).
  */
 const ACTIVATIONS: Record<ActivationName, Entry> = {
-  linear: { stem: 'linear', reads: NONE },
-  step: { stem: 'step', reads: NONE, noGradient: true },
-  sigmoid: { stem: 'sigmoid', reads: Y },
-  hardSigmoid: { stem: 'hard_sigmoid', reads: X },
-  tanh: { stem: 'tanh', reads: Y },
-  relu: { stem: 'relu', reads: X },
-  relu6: { stem: 'relu6', reads: X },
-  leakyRelu: { stem: 'leaky_relu', reads: X, alpha: 0.2 },
-  elu: { stem: 'elu', reads: XY, alpha: 1 },
-  selu: { stem: 'selu', reads: XY },
-  gelu: { stem: 'gelu', reads: X },
-  geluTanh: { stem: 'gelu_tanh', reads: X },
-  swish: { stem: 'swish', reads: X },
-  silu: { stem: 'swish', reads: X },
-  mish: { stem: 'mish', reads: X },
-  softplus: { stem: 'softplus', reads: X },
-  softsign: { stem: 'softsign', reads: X },
-  softmax: { stem: 'softmax', reads: Y, rows: true },
-  logSoftmax: { stem: 'log_softmax', reads: Y, rows: true },
+  linear: { kernel: 'linear', reads: NONE },
+  step: { kernel: 'step', reads: NONE, noGradient: true },
+  sigmoid: { kernel: 'sigmoid', reads: Y },
+  hardSigmoid: { kernel: 'hardSigmoid', reads: X },
+  tanh: { kernel: 'tanh', reads: Y },
+  relu: { kernel: 'relu', reads: X },
+  relu6: { kernel: 'relu6', reads: X },
+  leakyRelu: { kernel: 'leakyRelu', reads: X, alpha: 0.2 },
+  elu: { kernel: 'elu', reads: XY, alpha: 1 },
+  selu: { kernel: 'selu', reads: XY },
+  gelu: { kernel: 'gelu', reads: X },
+  geluTanh: { kernel: 'geluTanh', reads: X },
+  swish: { kernel: 'swish', reads: X },
+  silu: { kernel: 'swish', reads: X },
+  mish: { kernel: 'mish', reads: X },
+  softplus: { kernel: 'softplus', reads: X },
+  softsign: { kernel: 'softsign', reads: X },
+  softmax: { kernel: 'softmax', reads: Y, rows: true },
+  logSoftmax: { kernel: 'logSoftmax', reads: Y, rows: true },
 };
 
 /** The registered activation names, in a stable order. */
 export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as ActivationName[];
-
-/** Kernel export names per activation, built once (the pointer API runs every training step). */
-const SYMBOLS = new Map(ACTIVATION_NAMES.map((name) => {
-  const stem = ACTIVATIONS[name].stem;
-  return [name, { forward: `f32_${stem}_forward__simd`, backward: `f32_${stem}_backward__simd` }] as const;
-}));
 
 function entry(spec: ActivationSpec): Entry {
   const e = (ACTIVATIONS as Record<string, Entry | undefined>)[spec.name];
@@ -117,30 +112,49 @@ function rowsOf(spec: ActivationSpec, n: number, lastDim: number): number {
 /** y = f(x) over n floats; softmax/logSoftmax work over rows of `lastDim`. y may alias x. */
 export function activationForwardPtr(spec: ActivationSpec, y: number, x: number, n: number, lastDim: number): void {
   const e = entry(spec);
-  const fn = kernels()[SYMBOLS.get(spec.name)!.forward]!;
-  if (e.rows) fn(y, x, rowsOf(spec, n, lastDim), lastDim);
-  else fn(y, x, n, spec.alpha ?? e.alpha ?? 0);
+  const rows = e.rows ? rowsOf(spec, n, lastDim) : 0;
+  checkFloats(spec.name, 'y', y, n);
+  checkFloats(spec.name, 'x', x, n);
+  if (e.rows) rowKernels()[e.kernel as keyof RowKernels].forward(y, x, rows, lastDim);
+  else elementwiseKernels()[e.kernel as keyof ElementwiseKernels].forward(y, x, n, spec.alpha ?? e.alpha ?? 0);
 }
 
 /** dx += dy * f'(x); x and y are the saved input and output (either may be needed). */
 export function activationBackwardPtr(spec: ActivationSpec, dx: number, dy: number, x: number, y: number, n: number, lastDim: number): void {
   const e = entry(spec);
   if (e.noGradient) return;
-  const fn = kernels()[SYMBOLS.get(spec.name)!.backward]!;
-  if (e.rows) fn(dx, dy, y, rowsOf(spec, n, lastDim), lastDim);
-  else fn(dx, dy, x, y, n, spec.alpha ?? e.alpha ?? 0);
+  const rows = e.rows ? rowsOf(spec, n, lastDim) : 0;
+  const who = spec.name;
+  checkFloats(who, 'dx', dx, n);
+  checkFloats(who, 'dy', dy, n);
+  if (e.reads.x) checkFloats(who, 'x', x, n);
+  if (e.reads.y) checkFloats(who, 'y', y, n);
+  if (e.rows) {
+    rowKernels()[e.kernel as keyof RowKernels].backward(dx, dy, y, rows, lastDim);
+    return;
+  }
+  const backward = elementwiseKernels()[e.kernel as keyof ElementwiseKernels].backward;
+  if (backward !== undefined) backward(dx, dy, x, y, n, spec.alpha ?? e.alpha ?? 0);
 }
 
 /** PReLU forward: y = x > 0 ? x : alpha[c] x with c the index along the last axis (`channels` long). */
 export function preluForwardPtr(y: number, x: number, alpha: number, n: number, channels: number): void {
   checkChannels(n, channels);
-  kernels().f32_prelu_forward__simd!(y, x, alpha, n, channels);
+  checkFloats('prelu', 'y', y, n);
+  checkFloats('prelu', 'x', x, n);
+  checkFloats('prelu', 'alpha', alpha, channels);
+  preluForwardKernel(y, x, alpha, n, channels);
 }
 
 /** PReLU backward: dx += dy (x > 0 ? 1 : alpha[c]); dalpha[c] += sum of dy x where x <= 0. */
 export function preluBackwardPtr(dx: number, dalpha: number, dy: number, x: number, alpha: number, n: number, channels: number): void {
   checkChannels(n, channels);
-  kernels().f32_prelu_backward__simd!(dx, dalpha, dy, x, alpha, n, channels);
+  checkFloats('prelu backward', 'dx', dx, n);
+  checkFloats('prelu backward', 'dalpha', dalpha, channels);
+  checkFloats('prelu backward', 'dy', dy, n);
+  checkFloats('prelu backward', 'x', x, n);
+  checkFloats('prelu backward', 'alpha', alpha, channels);
+  preluBackwardKernel(dx, dalpha, dy, x, alpha, n, channels);
 }
 
 function checkChannels(n: number, channels: number): void {

@@ -16,8 +16,8 @@
 // (output channel c*dm + m); transpose [kH, kW, outC, inC] (Keras).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { checkOptions } from '../errors.js';
-import { kernels } from '../backend/wasm.js';
-import { scratch } from '../backend/memory.js';
+import { convBiasBackward, runConv } from '../kernels/conv.js';
+import { checkFloats } from '../kernels/bounds.js';
 import { Tensor, type Shape } from '../tensor.js';
 import {
   Geometry, checkImageShape, checkPadding, expectImage, expectShape, pair, runOp, windowAxis,
@@ -136,29 +136,13 @@ export function conv2dTransposeGeometry(inputShape: Shape, filterShape: Shape, o
   });
 }
 
-/** Kernel symbols per kind: [kernel, scratch-bytes export or undefined]. */
-const SYMBOLS: Record<ConvKind, Record<'forward' | 'input' | 'filter', readonly [string, string | undefined]>> = {
-  conv2d: {
-    forward: ['f32_conv2d_forward', 'f32_conv2d_forward_scratch_bytes'],
-    input: ['f32_conv2d_backward_input', 'f32_conv2d_backward_input_scratch_bytes'],
-    filter: ['f32_conv2d_backward_filter', 'f32_conv2d_backward_filter_scratch_bytes'],
-  },
-  depthwiseConv2d: {
-    forward: ['f32_depthwise_conv2d_forward', undefined],
-    input: ['f32_depthwise_conv2d_backward_input', undefined],
-    filter: ['f32_depthwise_conv2d_backward_filter', undefined],
-  },
-  conv2dTranspose: {
-    forward: ['f32_conv2d_transpose_forward', 'f32_conv2d_backward_input_scratch_bytes'],
-    input: ['f32_conv2d_transpose_backward_input', 'f32_conv2d_transpose_backward_input_scratch_bytes'],
-    filter: ['f32_conv2d_transpose_backward_filter', 'f32_conv2d_backward_filter_scratch_bytes'],
-  },
-};
+/** The convolution kinds a geometry may have. */
+const KINDS: Record<ConvKind, true> = { conv2d: true, depthwiseConv2d: true, conv2dTranspose: true };
 
 const ACTIVATIONS: Record<ConvActivation, number> = { linear: 0, relu: 1 };
 
 function checkGeometry(g: ConvGeometry, who: string, kind?: ConvKind): void {
-  if (!(g instanceof Geometry) || !Object.hasOwn(SYMBOLS, g.kind)) {
+  if (!(g instanceof Geometry) || !Object.hasOwn(KINDS, g.kind)) {
     throw new ValueError(`${who}: expected a convolution geometry (from conv2dGeometry, depthwiseConv2dGeometry or conv2dTransposeGeometry), got ${String(g)}`);
   }
   if (kind !== undefined && g.kind !== kind) throw new ValueError(`${who}: expected a ${kind} geometry, got a ${g.kind} geometry`);
@@ -170,20 +154,7 @@ function checkGeometry(g: ConvGeometry, who: string, kind?: ConvKind): void {
  * wasm ignores the trailing scratch where a kernel takes none. No JS allocation per call.
  */
 function callKernel(g: ConvGeometry, op: 'forward' | 'input' | 'filter', a: number, b: number, c: number, d = 0, e = 0): void {
-  const k = kernels();
-  const symbols = SYMBOLS[g.kind][op];
-  const symbol = symbols[0];
-  const scratchSymbol = symbols[1];
-  const gp = g.ptr();
-  const arena = scratch();
-  const mark = arena.mark();
-  try {
-    const work = scratchSymbol === undefined ? 0 : arena.alloc(k[scratchSymbol]!(gp));
-    if (op === 'forward') k[symbol]!(a, b, c, d, gp, e, work);
-    else k[symbol]!(a, b, c, gp, work);
-  } finally {
-    arena.reset(mark);
-  }
+  runConv(g.kind, op, a, b, c, d, e, g.ptr());
 }
 
 /** Pointer-level forward call: byte offsets in wasm memory. */
@@ -206,18 +177,28 @@ export function convForwardPtr(g: ConvGeometry, call: ConvForwardCall, who = 'co
   const name = call.activation ?? 'linear';
   const act = Object.hasOwn(ACTIVATIONS, name) ? ACTIVATIONS[name] : undefined;
   if (act === undefined) throw new ValueError(`${who}: activation must be 'linear' or 'relu', got ${JSON.stringify(call.activation)}`);
+  checkFloats(who, 'y', call.y, g.outputSize);
+  checkFloats(who, 'x', call.x, g.inputSize);
+  checkFloats(who, 'w', call.w, g.filterSize);
+  if (call.bias !== undefined && call.bias !== 0) checkFloats(who, 'bias', call.bias, g.outputShape[3]!);
   callKernel(g, 'forward', call.y, call.x, call.w, call.bias ?? 0, act);
 }
 
 /** dx += input gradient of the convolution (dy given, w the filter). */
 export function convBackwardInputPtr(g: ConvGeometry, call: { dx: number; dy: number; w: number }, who = 'convBackwardInputPtr', kind?: ConvKind): void {
   checkGeometry(g, who, kind);
+  checkFloats(who, 'dx', call.dx, g.inputSize);
+  checkFloats(who, 'dy', call.dy, g.outputSize);
+  checkFloats(who, 'w', call.w, g.filterSize);
   callKernel(g, 'input', call.dx, call.dy, call.w);
 }
 
 /** dw += filter gradient of the convolution (dy given, x the saved input). */
 export function convBackwardFilterPtr(g: ConvGeometry, call: { dw: number; dy: number; x: number }, who = 'convBackwardFilterPtr', kind?: ConvKind): void {
   checkGeometry(g, who, kind);
+  checkFloats(who, 'dw', call.dw, g.filterSize);
+  checkFloats(who, 'dy', call.dy, g.outputSize);
+  checkFloats(who, 'x', call.x, g.inputSize);
   callKernel(g, 'filter', call.dw, call.dy, call.x);
 }
 
@@ -225,7 +206,9 @@ export function convBackwardFilterPtr(g: ConvGeometry, call: { dw: number; dy: n
 export function convBackwardBiasPtr(g: ConvGeometry, call: { db: number; dy: number }, who = 'convBackwardBiasPtr', kind?: ConvKind): void {
   checkGeometry(g, who, kind);
   const shape = g.outputShape; // indexed, not destructured: this runs every training step
-  kernels().f32_conv2d_bias_backward!(call.db, call.dy, shape[0]! * shape[1]! * shape[2]!, shape[3]!);
+  checkFloats(who, 'db', call.db, shape[3]!);
+  checkFloats(who, 'dy', call.dy, g.outputSize);
+  convBiasBackward(call.db, call.dy, shape[0]! * shape[1]! * shape[2]!, shape[3]!);
 }
 
 type Fwd = (g: ConvGeometry, call: ConvForwardCall) => void;
@@ -318,7 +301,7 @@ export function conv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: Shape, 
 /** Bias gradient of any NHWC convolution: the sum of dy [batch, h, w, c] over batch, h and w -> [c]. */
 export function conv2dBackpropBias(dy: Tensor): Tensor {
   const [batch, h, w, c] = expectImage(dy, 'dy', 'conv2dBackpropBias');
-  return runOp(undefined, [dy.data], c, [c], (db, [pdy]) => kernels().f32_conv2d_bias_backward!(db, pdy!, batch * h * w, c));
+  return runOp(undefined, [dy.data], c, [c], (db, [pdy]) => convBiasBackward(db, pdy!, batch * h * w, c));
 }
 
 /** Depthwise 2-D convolution: x [batch, h, w, c], filter [kH, kW, c, dm] -> [batch, outH, outW, c*dm]. */

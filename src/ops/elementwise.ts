@@ -4,7 +4,7 @@
 // kernel call on buffers and a shape struct already in wasm memory), eager tensor ops (copy in,
 // call, copy out, scratch released).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { kernels } from '../backend/wasm.js';
+import * as kernels from '../kernels/elementwise.js';
 import { withScratch, writeF32, readF32, f32 } from '../backend/memory.js';
 import { Tensor, sizeOf, sameShape, describeValue, type Shape } from '../tensor.js';
 import { STRIDED_BYTES, broadcastLayout, broadcastShapes, writeStrided, type StridedLayout } from './strided.js';
@@ -17,18 +17,10 @@ export type BinaryOpName =
 /** Unary ops (clip takes its bounds separately). */
 export type UnaryOpName = 'neg' | 'abs' | 'square' | 'sqrt' | 'rsqrt' | 'exp' | 'log' | 'log1p' | 'clip';
 
-const BINARY_KERNEL: Record<BinaryOpName, string> = {
-  add: 'add', sub: 'sub', mul: 'mul', div: 'div', pow: 'pow', maximum: 'maximum', minimum: 'minimum',
-  greater: 'greater', greaterEqual: 'greater_equal', less: 'less', lessEqual: 'less_equal', equal: 'equal', notEqual: 'not_equal',
-};
-// Export names, built once: the pointer-level calls below run every step of a plan and must not
-// build strings.
-const BINARY_FORWARD = Object.fromEntries(Object.entries(BINARY_KERNEL).map(([op, stem]) => [op, `f32_${stem}_forward`])) as Record<BinaryOpName, string>;
-const BINARY_BACKWARD = Object.fromEntries(Object.entries(BINARY_KERNEL).map(([op, stem]) => [op, `f32_${stem}_backward`])) as Record<BinaryOpName, string>;
+/** The binary ops, for validation. */
+const BINARY: readonly BinaryOpName[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual'];
 const COMPARISONS: readonly BinaryOpName[] = ['greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual'];
 const UNARY: readonly UnaryOpName[] = ['neg', 'abs', 'square', 'sqrt', 'rsqrt', 'exp', 'log', 'log1p', 'clip'];
-const UNARY_FORWARD = Object.fromEntries(UNARY.map((op) => [op, `f32_${op}_forward`])) as Record<UnaryOpName, string>;
-const UNARY_BACKWARD = Object.fromEntries(UNARY.map((op) => [op, `f32_${op}_backward`])) as Record<UnaryOpName, string>;
 
 // ---------------------------------------------------------------------------------------------
 // Shape inference (pure)
@@ -48,7 +40,7 @@ export function elementwiseLayout(op: string, outShape: Shape, inputs: readonly 
 
 /** y = op(a, b) over the struct at `shape`. */
 export function binaryForwardPtr(op: BinaryOpName, y: number, a: number, b: number, shape: number): void {
-  kernels()[BINARY_FORWARD[op]]!(y, a, b, shape);
+  kernels.binaryForward(op, y, a, b, shape);
 }
 
 /**
@@ -57,28 +49,27 @@ export function binaryForwardPtr(op: BinaryOpName, y: number, a: number, b: numb
  */
 export function binaryBackwardPtr(op: BinaryOpName, dx: number, dy: number, a: number, b: number, shape: number, operand: 0 | 1): void {
   if (op === 'add' || op === 'sub') sumBackwardPtr(dx, dy, shape, op === 'sub' && operand === 1 ? -1 : 1, 1 + operand);
-  else if (!COMPARISONS.includes(op)) kernels()[BINARY_BACKWARD[op]]!(dx, dy, a, b, shape, operand);
+  else if (!COMPARISONS.includes(op)) kernels.binaryBackward(op as 'mul' | 'div' | 'pow' | 'maximum' | 'minimum', dx, dy, a, b, shape, operand);
 }
 
 /** y = cond != 0 ? a : b over the struct at `shape` (streams 0 y, 1 cond, 2 a, 3 b). */
 export function whereForwardPtr(y: number, cond: number, a: number, b: number, shape: number): void {
-  kernels().f32_where_forward!(y, cond, a, b, shape);
+  kernels.whereForward(y, cond, a, b, shape);
 }
 
 /** dx += dy where cond != 0 (operand 0, a) or cond == 0 (operand 1, b), summed over broadcast axes. */
 export function whereBackwardPtr(dx: number, dy: number, cond: number, shape: number, operand: 0 | 1): void {
-  kernels().f32_where_backward!(dx, dy, cond, shape, operand);
+  kernels.whereBackward(dx, dy, cond, shape, operand);
 }
 
 /** y = op(x) over the struct at `shape` (streams 0 y, 1 x; clip: 2 lo, 3 hi, one float each, stride 0). */
 export function unaryForwardPtr(op: UnaryOpName, y: number, x: number, shape: number, lo = 0, hi = 0): void {
-  if (op === 'clip') kernels().f32_clip_forward!(y, x, lo, hi, shape);
-  else kernels()[UNARY_FORWARD[op]]!(y, x, shape);
+  kernels.unaryForward(op, y, x, shape, lo, hi);
 }
 
 /** dx += dy * op'(x), from the saved input x and output y. */
 export function unaryBackwardPtr(op: UnaryOpName, dx: number, dy: number, x: number, y: number, shape: number): void {
-  kernels()[UNARY_BACKWARD[op]]!(dx, dy, x, y, shape);
+  kernels.unaryBackward(op, dx, dy, x, y, shape);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -110,7 +101,7 @@ function run(layout: StridedLayout, inputs: readonly Float32Array[], outputs: re
 
 /** op(a, b) with broadcasting; numbers count as scalars. */
 export function binary(op: BinaryOpName, a: Tensor | number, b: Tensor | number): Tensor {
-  if (!(op in BINARY_KERNEL)) throw new ValueError(`binary: unknown op '${String(op)}'; expected one of ${Object.keys(BINARY_KERNEL).join(', ')}`);
+  if (!BINARY.includes(op)) throw new ValueError(`binary: unknown op '${String(op)}'; expected one of ${BINARY.join(', ')}`);
   const ta = operand(op, 'a', a);
   const tb = operand(op, 'b', b);
   const shape = binaryShape(op, ta.shape, tb.shape);
@@ -133,7 +124,7 @@ function expectGradient(op: string, dy: Tensor, shape: Shape): void {
  */
 export function binaryBackward(op: BinaryOpName, a: Tensor | number, b: Tensor | number, dy: Tensor): [Tensor, Tensor] {
   const who = `${op} backward`;
-  if (!(op in BINARY_KERNEL)) throw new ValueError(`binaryBackward: unknown op '${String(op)}'`);
+  if (!BINARY.includes(op)) throw new ValueError(`binaryBackward: unknown op '${String(op)}'`);
   const ta = operand(who, 'a', a);
   const tb = operand(who, 'b', b);
   const shape = binaryShape(who, ta.shape, tb.shape);

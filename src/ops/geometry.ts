@@ -6,11 +6,12 @@
 // after a re-init), so a layer that keeps its geometry pays nothing per step; `release()` frees
 // it. The tensor-level ops release theirs when they return.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { kernels, type Kernels } from '../backend/wasm.js';
 import { heap, i32, withScratch, writeF32, readF32, f32 } from '../backend/memory.js';
+import { wasm, type WasmExports } from '../kernels/exports.js';
+import { GEOMETRY_BYTES, GEOMETRY_OFFSETS } from '../kernels/geometry.js';
 import { Tensor, type Shape } from '../tensor.js';
 
-/** Field order of the wasm geometry struct (the ABI; mirrors assembly/geometry.ts). */
+/** The fields of the wasm geometry struct (their byte offsets come from the module: GEOMETRY_OFFSETS). */
 export const GEOMETRY_FIELDS = [
   'batch', 'inH', 'inW', 'inC', 'outH', 'outW', 'outC', 'kH', 'kW', 'strideH', 'strideW',
   'dilationH', 'dilationW', 'padTop', 'padBottom', 'padLeft', 'padRight', 'depthMultiplier',
@@ -25,7 +26,11 @@ export type Padding = 'valid' | 'same' | readonly [number, number, number, numbe
 /** A validated geometry: shapes, paddings and the (lazily written) wasm struct. */
 export class Geometry<K extends string = string> {
   private cached = 0;
-  private owner: Kernels | undefined;
+  private owner: WasmExports | undefined;
+  /** Number of elements of the input, the output and the filter (0 without one). */
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly filterSize: number;
 
   constructor(
     /** The op this geometry is for (pointer functions check it). */
@@ -40,36 +45,32 @@ export class Geometry<K extends string = string> {
     readonly struct: GeometryStruct,
   ) {
     Object.freeze(this.padding);
+    this.inputSize = inputShape.reduce((a, b) => a * b, 1);
+    this.outputSize = outputShape.reduce((a, b) => a * b, 1);
+    this.filterSize = filterShape === undefined ? 0 : filterShape.reduce((a, b) => a * b, 1);
   }
 
   /** Byte offset of the struct in wasm memory (written on first use, then cached). */
   ptr(): number {
-    const k = kernels();
-    if (this.cached !== 0 && this.owner === k) return this.cached;
-    this.cached = heap().alloc(GEOMETRY_FIELDS.length * 4);
-    this.owner = k;
+    const w = wasm();
+    if (this.cached !== 0 && this.owner === w) return this.cached;
+    this.cached = heap().alloc(GEOMETRY_BYTES);
+    this.owner = w;
     const view = i32();
-    const base = this.cached >>> 2;
-    for (let i = 0; i < GEOMETRY_FIELDS.length; i++) view[base + i] = this.struct[GEOMETRY_FIELDS[i]!];
+    for (let i = 0; i < GEOMETRY_FIELDS.length; i++) {
+      const field = GEOMETRY_FIELDS[i]!;
+      view[(this.cached + GEOMETRY_OFFSETS[field]) >>> 2] = this.struct[field];
+    }
     return this.cached;
   }
 
   /** Frees the cached struct (the geometry stays usable; `ptr()` writes it again). */
   release(): void {
-    if (this.cached !== 0 && this.owner === kernels()) heap().free(this.cached);
+    if (this.cached !== 0 && this.owner === wasm()) heap().free(this.cached);
     this.cached = 0;
     this.owner = undefined;
   }
 
-  /** Number of elements of the input. */
-  get inputSize(): number {
-    return this.inputShape.reduce((a, b) => a * b, 1);
-  }
-
-  /** Number of elements of the output. */
-  get outputSize(): number {
-    return this.outputShape.reduce((a, b) => a * b, 1);
-  }
 }
 
 /** Throws unless `v` is an integer >= min. */

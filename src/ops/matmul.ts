@@ -1,10 +1,11 @@
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { kernels } from '../backend/wasm.js';
+import { GEMM_FLAGS, gemm as gemmKernel, gemmScratchBytes } from '../kernels/gemm.js';
+import { checkRange } from '../kernels/bounds.js';
 import { scratch, withScratch, writeF32, readF32 } from '../backend/memory.js';
 import { Tensor, expectRank } from '../tensor.js';
 
-/** Flag bits of the wasm GEMM driver (mirrors assembly/gemm.ts). */
-export const GemmFlags = { transposeA: 1, transposeB: 2, accumulate: 4 } as const;
+/** Flag bits of the wasm GEMM driver (the module's exported constants). */
+export const GemmFlags = GEMM_FLAGS;
 
 /** Pointer-level GEMM call: C[m x n] (+)= op(A) · op(B) (+ bias). Offsets are bytes in wasm memory. */
 export interface GemmCall {
@@ -76,12 +77,17 @@ export function gemm(call: GemmCall): void {
   checkDisjoint(c0, c1, 'A', call.a, spanEnd(call.a, aRows, aCols, lda));
   checkDisjoint(c0, c1, 'B', call.b, spanEnd(call.b, bRows, bCols, ldb));
   checkDisjoint(c0, c1, 'bias', bias, bias !== 0 ? bias + n * 4 : bias);
-  const k = kernels();
+  checkRange('gemm', 'C', c0, c1 - c0);
+  if (m > 0 && n > 0) {
+    checkRange('gemm', 'A', call.a, spanEnd(call.a, aRows, aCols, lda) - call.a);
+    checkRange('gemm', 'B', call.b, spanEnd(call.b, bRows, bCols, ldb) - call.b);
+  }
+  if (bias !== 0) checkRange('gemm', 'bias', bias, n * 4);
   const arena = scratch();
   const mark = arena.mark();
   try {
-    const work = arena.alloc(k.f32_gemm_scratch_bytes!(m, n, kk));
-    k.f32_gemm!(flags, m, n, kk, call.a, lda, call.b, ldb, c0, ldc, bias, work);
+    const work = arena.alloc(gemmScratchBytes(m, n, kk));
+    gemmKernel(flags, m, n, kk, call.a, lda, call.b, ldb, c0, ldc, bias, work);
   } finally {
     arena.reset(mark);
   }

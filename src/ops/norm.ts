@@ -6,145 +6,20 @@
 // moving statistic kept, epsilon 1e-3) with PyTorch's unbiased moving variance; see
 // assembly/norm.ts for the formulas.
 //
-// Pointer level (what layers call): offsets are bytes in wasm memory; temporaries come from the
-// scratch arena, so nothing is allocated per step once it has grown.
+// The pointer level (what layers call) is in norm-pointer.ts, re-exported here; this file holds
+// the tensor-level ops.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { checkOptions } from '../errors.js';
-import { kernels } from '../backend/wasm.js';
-import { readF32, scratch, withScratch, writeF32 } from '../backend/memory.js';
+import { fill } from '../kernels/memory.js';
+import { readF32, withScratch, writeF32 } from '../backend/memory.js';
 import { Tensor, expectRank, sizeOf } from '../tensor.js';
 
-/** Keras's BatchNormalization and LayerNormalization defaults. */
-export const NORM_DEFAULTS = { momentum: 0.99, epsilon: 1e-3 } as const;
+import {
+  NORM_DEFAULTS, batchNormBackwardPtr, batchNormInferenceBackwardPtr, batchNormInferenceForwardPtr, batchNormTrainForwardPtr,
+  layerNormBackwardPtr, layerNormForwardPtr, type NormGeometry,
+} from './norm-pointer.js';
 
-interface Geometry {
-  /** Rows: the product of every axis but the last. */
-  rows: number;
-  /** Channels: the last axis. */
-  channels: number;
-}
-
-/** What every forward call has: buffers of floats at byte offsets, and the geometry. */
-interface NormForwardBase extends Geometry {
-  /** Output [rows, channels]; may be x. */
-  y: number;
-  x: number;
-  /** [channels] */
-  gamma: number;
-  beta: number;
-  /** Added to the variance; default 1e-3. */
-  epsilon?: number;
-}
-
-/** What every backward call has; dx, dgamma and dbeta are accumulated into. */
-interface NormBackwardBase extends Geometry {
-  /** [rows, channels]; must not be dy or x. */
-  dx: number;
-  dgamma: number;
-  dbeta: number;
-  dy: number;
-  x: number;
-  gamma: number;
-}
-
-/** The moving statistics of a batch norm layer, [channels] each. */
-interface MovingStats {
-  movingMean: number;
-  movingVar: number;
-}
-
-/** Saved by a training forward for its backward: mean and 1 / sqrt(var + epsilon). */
-interface SavedStats {
-  /** [channels] for batch norm, [rows] for layer norm. */
-  saveMean: number;
-  saveInvStd: number;
-}
-
-/** Batch norm training forward; the moving statistics are updated in place. */
-export interface BatchNormTrainForwardCall extends NormForwardBase, MovingStats, SavedStats {
-  /** Fraction of the old moving statistic kept; default 0.99. */
-  momentum?: number;
-}
-
-/** Batch norm inference forward (moving statistics). */
-export interface BatchNormInferenceForwardCall extends NormForwardBase, MovingStats {}
-
-/** Batch norm backward after a training forward. */
-export interface BatchNormBackwardCall extends NormBackwardBase, SavedStats {}
-
-/** Batch norm backward after an inference forward (a frozen layer being fine-tuned). */
-export interface BatchNormInferenceBackwardCall extends NormBackwardBase, MovingStats {
-  epsilon?: number;
-}
-
-/** Layer norm forward over the last axis; saves per-row statistics. */
-export interface LayerNormForwardCall extends NormForwardBase, SavedStats {}
-
-/** Layer norm backward. */
-export interface LayerNormBackwardCall extends NormBackwardBase, SavedStats {}
-
-/** The batch-norm kernels that take a scratch buffer of `f32_batch_norm_scratch_bytes(channels)`. */
-type ScratchOp = 'inferenceForward' | 'backward' | 'inferenceBackward';
-
-/**
- * Runs one batch-norm kernel with its scratch reserved in the arena and released after, without
- * a closure or array per call (these run every training step).
- */
-function runWithScratch(op: ScratchOp, c: BatchNormInferenceForwardCall | BatchNormBackwardCall | BatchNormInferenceBackwardCall): void {
-  const k = kernels();
-  const arena = scratch();
-  const mark = arena.mark();
-  try {
-    const work = arena.alloc(k.f32_batch_norm_scratch_bytes!(c.channels));
-    if (op === 'inferenceForward') {
-      const f = c as BatchNormInferenceForwardCall;
-      k.f32_batch_norm_inference_forward!(f.y, f.x, f.gamma, f.beta, f.movingMean, f.movingVar, f.rows, f.channels, f.epsilon ?? NORM_DEFAULTS.epsilon, work);
-    } else if (op === 'backward') {
-      const b = c as BatchNormBackwardCall;
-      k.f32_batch_norm_backward!(b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.gamma, b.saveMean, b.saveInvStd, b.rows, b.channels, work);
-    } else {
-      const b = c as BatchNormInferenceBackwardCall;
-      k.f32_batch_norm_inference_backward!(
-        b.dx, b.dgamma, b.dbeta, b.dy, b.x, b.gamma, b.movingMean, b.movingVar, b.rows, b.channels, b.epsilon ?? NORM_DEFAULTS.epsilon, work,
-      );
-    }
-  } finally {
-    arena.reset(mark);
-  }
-}
-
-/** Batch norm with batch statistics (training); updates the moving statistics. */
-export function batchNormTrainForwardPtr(c: BatchNormTrainForwardCall): void {
-  kernels().f32_batch_norm_train_forward!(
-    c.y, c.saveMean, c.saveInvStd, c.movingMean, c.movingVar, c.x, c.gamma, c.beta,
-    c.rows, c.channels, c.momentum ?? NORM_DEFAULTS.momentum, c.epsilon ?? NORM_DEFAULTS.epsilon,
-  );
-}
-
-/** Batch norm with the moving statistics (inference). */
-export function batchNormInferenceForwardPtr(c: BatchNormInferenceForwardCall): void {
-  runWithScratch('inferenceForward', c);
-}
-
-/** dx, dgamma, dbeta += the gradients of the training forward (batch statistics depend on x). */
-export function batchNormBackwardPtr(c: BatchNormBackwardCall): void {
-  runWithScratch('backward', c);
-}
-
-/** dx, dgamma, dbeta += the gradients of the inference forward (statistics are constants). */
-export function batchNormInferenceBackwardPtr(c: BatchNormInferenceBackwardCall): void {
-  runWithScratch('inferenceBackward', c);
-}
-
-/** Layer norm forward: each row normalised over its channels, then gamma and beta. */
-export function layerNormForwardPtr(c: LayerNormForwardCall): void {
-  kernels().f32_layer_norm_forward!(c.y, c.saveMean, c.saveInvStd, c.x, c.gamma, c.beta, c.rows, c.channels, c.epsilon ?? NORM_DEFAULTS.epsilon);
-}
-
-/** dx, dgamma, dbeta += the gradients of layerNormForwardPtr. */
-export function layerNormBackwardPtr(c: LayerNormBackwardCall): void {
-  kernels().f32_layer_norm_backward!(c.dx, c.dgamma, c.dbeta, c.dy, c.x, c.gamma, c.saveMean, c.saveInvStd, c.rows, c.channels);
-}
+export * from './norm-pointer.js';
 
 // ---- Tensor level ----
 
@@ -194,7 +69,7 @@ export interface NormGradients {
   dbeta: Tensor;
 }
 
-function geometry(x: Tensor, minRank: number, who: string): Geometry {
+function geometry(x: Tensor, minRank: number, who: string): NormGeometry {
   const shape = expectRank(x, Array.from({ length: 8 - minRank + 1 }, (_, i) => minRank + i), `${who}: x`);
   const channels = shape[shape.length - 1]!;
   if (channels === 0) throw new ShapeError(`${who}: x ${formatShape(shape)} has no channels (last axis is 0)`);
@@ -234,7 +109,7 @@ function inScratch(inputs: Float32Array[], outSizes: number[], fn: (ins: number[
     });
     const outs = outSizes.map((n) => {
       const p = alloc(n * 4);
-      kernels().f32_fill!(p, 0, n);
+      fill(p, 0, n);
       return p;
     });
     fn(ins, outs);

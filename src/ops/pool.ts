@@ -13,7 +13,8 @@
 // functions with a global geometry. Tensor-level ops (`ops.maxPool2d`, ...) wrap them.
 import { ValueError } from '../errors.js';
 import { checkOptions } from '../errors.js';
-import { kernels } from '../backend/wasm.js';
+import { avgPool2dBackward as avgBackwardKernel, avgPool2dForward as avgForwardKernel, maxPool2dBackward as maxBackwardKernel, maxPool2dForward as maxForwardKernel } from '../kernels/pool.js';
+import { checkFloats } from '../kernels/bounds.js';
 import { Tensor, type Shape } from '../tensor.js';
 import { Geometry, checkImageShape, checkPadding, expectImage, expectShape, pair, runOp, windowAxis } from './geometry.js';
 
@@ -63,22 +64,35 @@ function checkPoolGeometry(g: PoolGeometry, who: string): number {
 
 /** y = max over each window of x (wasm buffers). */
 export function maxPool2dForwardPtr(g: PoolGeometry, call: { y: number; x: number }): void {
-  kernels().f32_max_pool2d_forward!(call.y, call.x, checkPoolGeometry(g, 'maxPool2dForwardPtr'));
+  const gp = checkPoolGeometry(g, 'maxPool2dForwardPtr');
+  checkFloats('maxPool2dForwardPtr', 'y', call.y, g.outputSize);
+  checkFloats('maxPool2dForwardPtr', 'x', call.x, g.inputSize);
+  maxForwardKernel(call.y, call.x, gp);
 }
 
 /** dx += dy at the first maximum of each window, recomputed from the saved input x. */
 export function maxPool2dBackwardPtr(g: PoolGeometry, call: { dx: number; dy: number; x: number }): void {
-  kernels().f32_max_pool2d_backward!(call.dx, call.dy, call.x, checkPoolGeometry(g, 'maxPool2dBackwardPtr'));
+  const gp = checkPoolGeometry(g, 'maxPool2dBackwardPtr');
+  checkFloats('maxPool2dBackwardPtr', 'dx', call.dx, g.inputSize);
+  checkFloats('maxPool2dBackwardPtr', 'dy', call.dy, g.outputSize);
+  checkFloats('maxPool2dBackwardPtr', 'x', call.x, g.inputSize);
+  maxBackwardKernel(call.dx, call.dy, call.x, gp);
 }
 
 /** y = mean over each window's real cells. */
 export function avgPool2dForwardPtr(g: PoolGeometry, call: { y: number; x: number }): void {
-  kernels().f32_avg_pool2d_forward!(call.y, call.x, checkPoolGeometry(g, 'avgPool2dForwardPtr'));
+  const gp = checkPoolGeometry(g, 'avgPool2dForwardPtr');
+  checkFloats('avgPool2dForwardPtr', 'y', call.y, g.outputSize);
+  checkFloats('avgPool2dForwardPtr', 'x', call.x, g.inputSize);
+  avgForwardKernel(call.y, call.x, gp);
 }
 
 /** dx += dy / (real cells of the window) over each window. */
 export function avgPool2dBackwardPtr(g: PoolGeometry, call: { dx: number; dy: number }): void {
-  kernels().f32_avg_pool2d_backward!(call.dx, call.dy, checkPoolGeometry(g, 'avgPool2dBackwardPtr'));
+  const gp = checkPoolGeometry(g, 'avgPool2dBackwardPtr');
+  checkFloats('avgPool2dBackwardPtr', 'dx', call.dx, g.inputSize);
+  checkFloats('avgPool2dBackwardPtr', 'dy', call.dy, g.outputSize);
+  avgBackwardKernel(call.dx, call.dy, gp);
 }
 
 function input(x: Tensor, who: string): Shape {

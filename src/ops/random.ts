@@ -10,7 +10,11 @@
 // Tensor level (`ops.randomUniform`, `ops.dropout`, ...): validated, copies in and out.
 import { ValueError } from '../errors.js';
 import { checkOptions } from '../errors.js';
-import { kernels } from '../backend/wasm.js';
+import {
+  dropoutBackward, dropoutForward, gaussianNoiseBackward, gaussianNoiseForward, randomNormal as randomNormalKernel,
+  randomTruncatedNormal, randomUniform as randomUniformKernel,
+} from '../kernels/random.js';
+import { checkFloats } from '../kernels/bounds.js';
 import { readF32, withScratch, writeF32 } from '../backend/memory.js';
 import { Rng } from '../random.js';
 import { Tensor, checkShape, sizeOf, type Shape } from '../tensor.js';
@@ -35,19 +39,22 @@ function counterHi(c: number): number {
 /** dst[0..n) = uniform floats in [lo, hi) (f32: may round up to hi) from `rng`. */
 export function randomUniformPtr(dst: number, n: number, lo: number, hi: number, rng: Rng): void {
   const c = rng.reserve(blocksOf(n));
-  kernels().f32_random_uniform!(dst, n, lo, hi, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
+  checkFloats('randomUniformPtr', 'dst', dst, n);
+  randomUniformKernel(dst, n, lo, hi, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
 }
 
 /** dst[0..n) = mean + std * z with z standard normal (Box-Muller) from `rng`. */
 export function randomNormalPtr(dst: number, n: number, mean: number, std: number, rng: Rng): void {
   const c = rng.reserve(blocksOf(n));
-  kernels().f32_random_normal!(dst, n, mean, std, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
+  checkFloats('randomNormalPtr', 'dst', dst, n);
+  randomNormalKernel(dst, n, mean, std, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
 }
 
 /** Like randomNormalPtr, but draws beyond 2 std are redrawn (Keras `TruncatedNormal`). */
 export function truncatedNormalPtr(dst: number, n: number, mean: number, std: number, rng: Rng): void {
   const c = rng.reserve(blocksOf(n));
-  kernels().f32_random_truncated_normal!(dst, n, mean, std, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
+  checkFloats('truncatedNormalPtr', 'dst', dst, n);
+  randomTruncatedNormal(dst, n, mean, std, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
 }
 
 /** Pointer-level inverted dropout, training mode (see `dropoutForwardPtr`). */
@@ -70,7 +77,10 @@ export interface DropoutForwardCall {
 export function dropoutForwardPtr(call: DropoutForwardCall): void {
   const { rng, n } = call;
   const c = rng.reserve(blocksOf(n));
-  kernels().f32_dropout_forward!(call.y, call.mask, call.x, n, call.rate, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
+  checkFloats('dropoutForwardPtr', 'y', call.y, n);
+  checkFloats('dropoutForwardPtr', 'mask', call.mask, n);
+  checkFloats('dropoutForwardPtr', 'x', call.x, n);
+  dropoutForward(call.y, call.mask, call.x, n, call.rate, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
 }
 
 /** Pointer-level dropout backward: dx += dy * mask. */
@@ -83,7 +93,10 @@ export interface DropoutBackwardCall {
 
 /** Dropout backward, accumulating: dx[i] += dy[i] * mask[i]. */
 export function dropoutBackwardPtr(call: DropoutBackwardCall): void {
-  kernels().f32_dropout_backward!(call.dx, call.dy, call.mask, call.n);
+  checkFloats('dropoutBackwardPtr', 'dx', call.dx, call.n);
+  checkFloats('dropoutBackwardPtr', 'dy', call.dy, call.n);
+  checkFloats('dropoutBackwardPtr', 'mask', call.mask, call.n);
+  dropoutBackward(call.dx, call.dy, call.mask, call.n);
 }
 
 /** Pointer-level Gaussian noise, training mode: y = x + stddev * z. */
@@ -100,12 +113,16 @@ export interface GaussianNoiseForwardCall {
 export function gaussianNoiseForwardPtr(call: GaussianNoiseForwardCall): void {
   const { rng, n } = call;
   const c = rng.reserve(blocksOf(n));
-  kernels().f32_gaussian_noise_forward!(call.y, call.x, n, call.stddev, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
+  checkFloats('gaussianNoiseForwardPtr', 'y', call.y, n);
+  checkFloats('gaussianNoiseForwardPtr', 'x', call.x, n);
+  gaussianNoiseForward(call.y, call.x, n, call.stddev, rng.seedLo, rng.seedHi, rng.stream, counterLo(c), counterHi(c));
 }
 
 /** Gaussian noise backward, accumulating: dx += dy. */
 export function gaussianNoiseBackwardPtr(call: { dx: number; dy: number; n: number }): void {
-  kernels().f32_gaussian_noise_backward!(call.dx, call.dy, call.n);
+  checkFloats('gaussianNoiseBackwardPtr', 'dx', call.dx, call.n);
+  checkFloats('gaussianNoiseBackwardPtr', 'dy', call.dy, call.n);
+  gaussianNoiseBackward(call.dx, call.dy, call.n);
 }
 
 /** Where the draws of a tensor-level random op come from. */

@@ -2,7 +2,7 @@
 // validation. As in elementwise.ts: pure shape inference, pointer-level calls on buffers and a
 // struct already in wasm memory, then the eager tensor ops. keepDims only changes the shape.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { kernels } from '../backend/wasm.js';
+import { extremumBackward, extremumForward, sumBackward, sumForward, varianceBackward, varianceForward } from '../kernels/reduce.js';
 import { withScratch, writeF32, readF32 } from '../backend/memory.js';
 import { Tensor, sizeOf, describeValue, type Shape } from '../tensor.js';
 import { STRIDED_BYTES, normalizeAxes, reduceLayout, reducedShape, writeStrided } from './strided.js';
@@ -32,11 +32,9 @@ export function reduceShape(op: string, shape: Shape, axis: number | readonly nu
 
 /** y = op over the reduced axes; `count` inputs per output; variance also writes the mean to `mean`. */
 export function reduceForwardPtr(op: ReduceOpName, y: number, x: number, shape: number, count: number, mean = 0): void {
-  const k = kernels();
-  if (op === 'sum' || op === 'mean') k.f32_sum_forward!(y, x, shape, op === 'mean' ? 1 / count : 1);
-  else if (op === 'variance') k.f32_variance_forward!(y, mean, x, shape);
-  else if (op === 'max') k.f32_max_forward!(y, x, shape);
-  else k.f32_min_forward!(y, x, shape);
+  if (op === 'sum' || op === 'mean') sumForward(y, x, shape, op === 'mean' ? 1 / count : 1);
+  else if (op === 'variance') varianceForward(y, mean, x, shape);
+  else extremumForward(op, y, x, shape);
 }
 
 /**
@@ -44,7 +42,7 @@ export function reduceForwardPtr(op: ReduceOpName, y: number, x: number, shape: 
  * of sum/mean (dxStream 1) and of a broadcast operand of add/sub (its stream on a binary struct).
  */
 export function sumBackwardPtr(dx: number, dy: number, shape: number, scale: number, dxStream: number): void {
-  kernels().f32_sum_backward!(dx, dy, shape, scale, dxStream);
+  sumBackward(dx, dy, shape, scale, dxStream);
 }
 
 /**
@@ -52,10 +50,9 @@ export function sumBackwardPtr(dx: number, dy: number, shape: number, scale: num
  * mean (variance). max/min need `scratch`: 4 bytes per output.
  */
 export function reduceBackwardPtr(op: ReduceOpName, dx: number, dy: number, x: number, saved: number, shape: number, count: number, scratch = 0): void {
-  const k = kernels();
   if (op === 'sum' || op === 'mean') sumBackwardPtr(dx, dy, shape, op === 'mean' ? 1 / count : 1, 1);
-  else if (op === 'variance') k.f32_variance_backward!(dx, dy, x, saved, shape);
-  else k.f32_extremum_backward!(dx, dy, x, saved, shape, scratch);
+  else if (op === 'variance') varianceBackward(dx, dy, x, saved, shape);
+  else extremumBackward(dx, dy, x, saved, shape, scratch);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@
 // with `upSampling2dForwardPtr`, `zeroPadding2dBackwardPtr`, ... as kind-checked aliases.
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { checkOptions } from '../errors.js';
-import { kernels } from '../backend/wasm.js';
+import { resizeKernels } from '../kernels/resize.js';
+import { checkFloats } from '../kernels/bounds.js';
 import { Tensor, type Shape } from '../tensor.js';
 import { Geometry, checkImageShape, checkInt, expectImage, expectShape, pair, runOp } from './geometry.js';
 
@@ -74,14 +75,11 @@ export function cropping2dGeometry(inputShape: Shape, options: { cropping?: Bord
   return make('cropping2d', input, outH, outW, crops);
 }
 
-const SYMBOLS: Record<ResizeKind, readonly [string, string]> = {
-  upSampling2d: ['f32_upsampling2d_forward', 'f32_upsampling2d_backward'],
-  zeroPadding2d: ['f32_zero_padding2d_forward', 'f32_zero_padding2d_backward'],
-  cropping2d: ['f32_cropping2d_forward', 'f32_cropping2d_backward'],
-};
+/** The resize kinds a geometry may have. */
+const KINDS: Record<ResizeKind, true> = { upSampling2d: true, zeroPadding2d: true, cropping2d: true };
 
 function checkGeometry(g: ResizeGeometry, who: string, kind?: ResizeKind): number {
-  if (!(g instanceof Geometry) || !Object.hasOwn(SYMBOLS, g.kind)) {
+  if (!(g instanceof Geometry) || !Object.hasOwn(KINDS, g.kind)) {
     throw new ValueError(`${who}: expected a resize geometry (upSampling2dGeometry, zeroPadding2dGeometry or cropping2dGeometry), got ${g instanceof Geometry ? `a ${g.kind} geometry` : String(g)}`);
   }
   if (kind !== undefined && g.kind !== kind) throw new ValueError(`${who}: expected a ${kind} geometry, got a ${g.kind} geometry`);
@@ -91,13 +89,17 @@ function checkGeometry(g: ResizeGeometry, who: string, kind?: ResizeKind): numbe
 /** y = resize(x) on wasm buffers. */
 export function resizeForwardPtr(g: ResizeGeometry, call: { y: number; x: number }, who = 'resizeForwardPtr', kind?: ResizeKind): void {
   const gp = checkGeometry(g, who, kind);
-  kernels()[SYMBOLS[g.kind][0]]!(call.y, call.x, gp);
+  checkFloats(who, 'y', call.y, g.outputSize);
+  checkFloats(who, 'x', call.x, g.inputSize);
+  resizeKernels()[g.kind].forward(call.y, call.x, gp);
 }
 
 /** dx += gradient of the resize for the output gradient dy. */
 export function resizeBackwardPtr(g: ResizeGeometry, call: { dx: number; dy: number }, who = 'resizeBackwardPtr', kind?: ResizeKind): void {
   const gp = checkGeometry(g, who, kind);
-  kernels()[SYMBOLS[g.kind][1]]!(call.dx, call.dy, gp);
+  checkFloats(who, 'dx', call.dx, g.inputSize);
+  checkFloats(who, 'dy', call.dy, g.outputSize);
+  resizeKernels()[g.kind].backward(call.dx, call.dy, gp);
 }
 
 type Fwd = (g: ResizeGeometry, call: { y: number; x: number }) => void;

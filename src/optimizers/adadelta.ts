@@ -1,5 +1,5 @@
 // Adadelta (torch.optim.Adadelta): one fused kernel, `f32_adadelta_update`.
-import type { Kernels } from '../backend/wasm.js';
+import { ADADELTA_HYPER, adadeltaUpdate, writeStruct } from '../kernels/optim.js';
 import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
 
 /** Options of `optimizers.adadelta` (torch's defaults). */
@@ -38,8 +38,16 @@ export class Adadelta extends BaseOptimizer {
     return ['squareAvg', 'accDelta'];
   }
 
-  protected update(k: Kernels, { ref, slots }: ParamEntry, lr: number): void {
-    k.f32_adadelta_update!(ref.ptr, ref.gradPtr, slots[0]!, slots[1]!, ref.size, lr, this.rho, 1 - this.rho, this.epsilon, this.weightDecay);
+  protected override hyperBytes(): number {
+    return ADADELTA_HYPER.bytes;
+  }
+
+  protected override writeHyper(ptr: number): void {
+    writeStruct(ptr, ADADELTA_HYPER, { rho: this.rho, oneMinusRho: 1 - this.rho, eps: this.epsilon, weightDecay: this.weightDecay });
+  }
+
+  protected update({ ref, slots }: ParamEntry, lr: number): void {
+    adadeltaUpdate(ref.ptr, ref.gradPtr, slots[0]!, slots[1]!, ref.size, this.hyper, lr);
   }
 
   protected ownConfig(): Record<string, unknown> {

@@ -1,5 +1,5 @@
 // Adagrad (torch.optim.Adagrad): one fused kernel, `f32_adagrad_update`.
-import type { Kernels } from '../backend/wasm.js';
+import { adagradUpdate } from '../kernels/optim.js';
 import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
 
 /** Options of `optimizers.adagrad` (torch's defaults). */
@@ -43,9 +43,9 @@ export class Adagrad extends BaseOptimizer {
     return this.initialAccumulatorValue;
   }
 
-  protected update(k: Kernels, { ref, slots, steps }: ParamEntry, lr: number): void {
+  protected update({ ref, slots, steps }: ParamEntry, lr: number): void {
     const clr = lr / (1 + steps * this.lrDecay);
-    k.f32_adagrad_update!(ref.ptr, ref.gradPtr, slots[0]!, ref.size, clr, this.epsilon, this.weightDecay);
+    adagradUpdate(ref.ptr, ref.gradPtr, slots[0]!, ref.size, clr, this.epsilon, this.weightDecay);
   }
 
   protected ownConfig(): Record<string, unknown> {

@@ -1,12 +1,8 @@
 // Adam and AdamW (torch.optim.Adam, torch.optim.AdamW): one fused kernel, `f32_adam_update`.
-import type { Kernels } from '../backend/wasm.js';
 import { checkFlag } from '../errors.js';
+import { ADAM_BINDING, ADAM_FLAGS, ADAM_HYPER, adamUpdate, writeStruct } from '../kernels/optim.js';
 import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
 import { powInt } from '../core/math.js';
-
-/** Flag bits of `f32_adam_update` (mirror assembly/optim.ts). */
-const ADAM_AMSGRAD = 1;
-const ADAM_L2 = 2;
 
 /** Options of `optimizers.adam` and `optimizers.adamw` (torch's defaults). */
 export interface AdamOptions extends OptimizerOptions {
@@ -55,18 +51,31 @@ export class Adam extends BaseOptimizer {
     return this.amsgrad ? ['m', 'v', 'vmax'] : ['m', 'v'];
   }
 
-  protected update(k: Kernels, { ref, slots, steps }: ParamEntry, lr: number): void {
+  protected override hyperBytes(): number {
+    return ADAM_HYPER.bytes;
+  }
+
+  protected override writeHyper(ptr: number): void {
+    const l2 = !this.decoupled && this.weightDecay !== 0;
+    writeStruct(ptr, ADAM_HYPER, {
+      beta1: this.beta1, oneMinusBeta1: 1 - this.beta1, beta2: this.beta2, oneMinusBeta2: 1 - this.beta2,
+      eps: this.epsilon, weightDecay: this.weightDecay, flags: (this.amsgrad ? ADAM_FLAGS.amsgrad : 0) | (l2 ? ADAM_FLAGS.l2 : 0),
+    });
+  }
+
+  /** Writes the parameter's buffers into its binding struct (allocated on first use). */
+  protected override bind(entry: ParamEntry): void {
+    if (entry.binding === 0) entry.binding = this.allocStruct(ADAM_BINDING.bytes);
+    const { ref, slots } = entry;
+    writeStruct(entry.binding, ADAM_BINDING, { param: ref.ptr, grad: ref.gradPtr, m: slots[0]!, v: slots[1]!, vmax: slots[2] ?? 0, n: ref.size });
+  }
+
+  protected update({ binding, steps }: ParamEntry, lr: number): void {
     const t = steps + 1;
     const biasCorrection1 = 1 - powInt(this.beta1, t);
     const biasCorrection2 = 1 - powInt(this.beta2, t);
-    const l2 = !this.decoupled && this.weightDecay !== 0;
     const paramScale = this.decoupled ? 1 - lr * this.weightDecay : 1;
-    k.f32_adam_update!(
-      ref.ptr, ref.gradPtr, slots[0]!, slots[1]!, slots[2] ?? 0, ref.size,
-      lr / biasCorrection1, this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2,
-      this.epsilon, this.weightDecay, paramScale, Math.sqrt(biasCorrection2),
-      (this.amsgrad ? ADAM_AMSGRAD : 0) | (l2 ? ADAM_L2 : 0),
-    );
+    adamUpdate(binding, this.hyper, lr / biasCorrection1, paramScale, Math.sqrt(biasCorrection2));
   }
 
   protected ownConfig(): Record<string, unknown> {

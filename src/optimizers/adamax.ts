@@ -1,5 +1,5 @@
 // Adamax and NAdam (torch.optim.Adamax, torch.optim.NAdam): Adam's family, one fused kernel each.
-import type { Kernels } from '../backend/wasm.js';
+import { ADAMAX_HYPER, NADAM_HYPER, adamaxUpdate, nadamUpdate, writeStruct } from '../kernels/optim.js';
 import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
 import { pow, powInt } from '../core/math.js';
 
@@ -60,9 +60,17 @@ export class Adamax extends AdamFamily {
     return ['m', 'u'];
   }
 
-  protected update(k: Kernels, { ref, slots, steps }: ParamEntry, lr: number): void {
+  protected override hyperBytes(): number {
+    return ADAMAX_HYPER.bytes;
+  }
+
+  protected override writeHyper(ptr: number): void {
+    writeStruct(ptr, ADAMAX_HYPER, { beta1: this.beta1, oneMinusBeta1: 1 - this.beta1, beta2: this.beta2, eps: this.epsilon, weightDecay: this.weightDecay });
+  }
+
+  protected update({ ref, slots, steps }: ParamEntry, lr: number): void {
     const clr = lr / (1 - powInt(this.beta1, steps + 1));
-    k.f32_adamax_update!(ref.ptr, ref.gradPtr, slots[0]!, slots[1]!, ref.size, clr, this.beta1, 1 - this.beta1, this.beta2, this.epsilon, this.weightDecay);
+    adamaxUpdate(ref.ptr, ref.gradPtr, slots[0]!, slots[1]!, ref.size, this.hyper, clr);
   }
 }
 
@@ -91,7 +99,17 @@ export class NAdam extends AdamFamily {
     return this.beta1 * (1 - 0.5 * pow(0.96, t * this.momentumDecay));
   }
 
-  protected update(k: Kernels, entry: ParamEntry, lr: number): void {
+  protected override hyperBytes(): number {
+    return NADAM_HYPER.bytes;
+  }
+
+  protected override writeHyper(ptr: number): void {
+    writeStruct(ptr, NADAM_HYPER, {
+      beta1: this.beta1, oneMinusBeta1: 1 - this.beta1, beta2: this.beta2, oneMinusBeta2: 1 - this.beta2, eps: this.epsilon, weightDecay: this.weightDecay,
+    });
+  }
+
+  protected update(entry: ParamEntry, lr: number): void {
     const { ref, slots } = entry;
     const t = entry.steps + 1;
     const mu = this.mu(t);
@@ -99,10 +117,7 @@ export class NAdam extends AdamFamily {
     entry.aux *= mu; // product of mu_1..t
     const gradCoef = (-lr * (1 - mu)) / (1 - entry.aux);
     const momentumCoef = (-lr * muNext) / (1 - entry.aux * muNext);
-    k.f32_nadam_update!(
-      ref.ptr, ref.gradPtr, slots[0]!, slots[1]!, ref.size, gradCoef, momentumCoef,
-      this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, 1 - powInt(this.beta2, t), this.epsilon, this.weightDecay,
-    );
+    nadamUpdate(ref.ptr, ref.gradPtr, slots[0]!, slots[1]!, ref.size, this.hyper, gradCoef, momentumCoef, 1 - powInt(this.beta2, t));
   }
 
   protected override restoreAux(entry: ParamEntry): void {

@@ -3,9 +3,13 @@
 // clipping before the update, and state save/restore. Subclasses only name their slots and call
 // their fused kernel once per parameter buffer.
 import { ValueError, checkOptions } from '../errors.js';
-import { isInitialized, kernels, type Kernels } from '../backend/wasm.js';
+import { isInitialized } from '../backend/wasm.js';
 import { heap, onCollect, readF32, writeF32, type Heap } from '../backend/memory.js';
 import { deserialize, isSerialized, serialize, type LearningRate, type LearningRateFn } from '../schedules.js';
+import { fill } from '../kernels/memory.js';
+import { clipScale, sumSquares } from '../kernels/optim.js';
+import { allocStruct, freeStructs } from '../kernels/structs.js';
+import { checkFloats } from '../kernels/bounds.js';
 import type { Optimizer, OptimizerState, ParamRef } from './optimizer.js';
 
 /** Options every optimizer accepts. At most one of the three clipping options may be set. */
@@ -28,6 +32,8 @@ export interface ParamEntry {
   steps: number;
   /** A per-parameter scalar some optimizers keep (NAdam's product of momentum factors). */
   aux: number;
+  /** Byte offset of the parameter's call struct for optimizers whose kernel takes one (Adam), else 0. */
+  binding: number;
 }
 
 /** A number that must be finite and within bounds; returns it. */
@@ -66,10 +72,12 @@ const enum ClipMode {
 /** torch.nn.utils.clip_grad_norm_ adds this to the norm before dividing. */
 const CLIP_NORM_EPS = 1e-6;
 
-/** The wasm blocks an optimizer's slots occupy, and the heap they came from. */
+/** The wasm blocks an optimizer's slots occupy, its kernel structs, and the heap they came from. */
 export interface SlotBlocks {
   heap: Heap | undefined;
   readonly ptrs: number[];
+  /** Records of the kernel-struct pool (hyperparameters, bindings). */
+  readonly structs: number[];
 }
 
 /**
@@ -79,8 +87,10 @@ export interface SlotBlocks {
 export function releaseSlots(blocks: SlotBlocks): void {
   if (blocks.heap !== undefined && isInitialized() && blocks.heap === heap()) {
     for (const ptr of blocks.ptrs) blocks.heap.free(ptr);
+    freeStructs(blocks.heap, blocks.structs);
   }
   blocks.ptrs.length = 0;
+  blocks.structs.length = 0;
 }
 
 
@@ -113,7 +123,7 @@ export abstract class BaseOptimizer implements Optimizer {
   private readonly clipMode: ClipMode;
   private readonly clipLimit: number;
   /** Slot blocks, freed when this optimizer is garbage-collected. */
-  protected readonly blocks: SlotBlocks = { heap: undefined, ptrs: [] };
+  protected readonly blocks: SlotBlocks = { heap: undefined, ptrs: [], structs: [] };
 
   protected constructor(protected readonly who: string, options: OptimizerOptions, defaultLearningRate: number) {
     const { fn, value } = resolveLearningRate(who, options.learningRate ?? defaultLearningRate);
@@ -139,7 +149,17 @@ export abstract class BaseOptimizer implements Optimizer {
     return 0;
   }
   /** Applies one update to one parameter with learning rate `lr`; `entry.steps` counts prior updates. */
-  protected abstract update(k: Kernels, entry: ParamEntry, lr: number): void;
+  protected abstract update(entry: ParamEntry, lr: number): void;
+  /** Bytes of this optimizer's hyperparameter struct in wasm memory; 0 (the default) for none. */
+  protected hyperBytes(): number {
+    return 0;
+  }
+  /** Writes the hyperparameter struct at `ptr` (called once, when the first parameters are built). */
+  protected writeHyper(_ptr: number): void {}
+  /** Byte offset of the hyperparameter struct (0 until built, or when there is none). */
+  protected hyper = 0;
+  /** Called by `build` for every parameter it (re)registers: where a per-parameter call struct is written. */
+  protected bind(_entry: ParamEntry): void {}
   /** Recomputes `entry.aux` after `setState` set `entry.steps` (default: nothing kept). */
   protected restoreAux(_entry: ParamEntry): void {}
   /** The optimizer-specific options, defaults filled in (getConfig adds the shared ones). */
@@ -168,6 +188,10 @@ export abstract class BaseOptimizer implements Optimizer {
     if (!Array.isArray(params)) throw new ValueError(`${this.who}.build: expected an array of parameters, got ${String(params)}`);
     const seen = new Set<string>();
     const active: ParamEntry[] = [];
+    if (this.hyper === 0 && this.hyperBytes() > 0) {
+      this.hyper = this.allocStruct(this.hyperBytes());
+      this.writeHyper(this.hyper);
+    }
     for (const ref of params) {
       if (ref === null || typeof ref !== 'object' || typeof ref.name !== 'string') {
         throw new ValueError(`${this.who}.build: expected parameters {name, ptr, gradPtr, size}, got ${String(ref)}`);
@@ -179,16 +203,19 @@ export abstract class BaseOptimizer implements Optimizer {
         }
       }
       if (seen.has(ref.name)) throw new ValueError(`${this.who}.build: parameter name '${ref.name}' appears twice`);
+      checkFloats(`${this.who}.build`, `parameter '${ref.name}'`, ref.ptr, ref.size);
+      checkFloats(`${this.who}.build`, `gradient of '${ref.name}'`, ref.gradPtr, ref.size);
       seen.add(ref.name);
       let entry = this.entries.get(ref.name);
       if (entry === undefined) {
-        entry = { ref, slots: this.slotNames().map((slot) => this.allocSlot(slot, ref.size)), steps: 0, aux: 1 };
+        entry = { ref, slots: this.slotNames().map((slot) => this.allocSlot(slot, ref.size)), steps: 0, aux: 1, binding: 0 };
         this.entries.set(ref.name, entry);
       } else if (entry.ref.size !== ref.size) {
         throw new ValueError(`${this.who}.build: parameter '${ref.name}' was built with ${entry.ref.size} floats, now has ${ref.size}`);
       } else {
         entry.ref = ref;
       }
+      this.bind(entry);
       active.push(entry);
     }
     this.active = active;
@@ -196,14 +223,13 @@ export abstract class BaseOptimizer implements Optimizer {
 
   /** Clips the gradients (if asked), then applies one update to every built parameter. */
   step(): void {
-    const k = kernels();
     const lr = this.learningRate;
     if (!(lr >= 0 && Number.isFinite(lr))) throw new ValueError(`${this.who}: learning rate at step ${this.iterationCount} is ${lr}; expected a finite number >= 0`);
-    this.clipGradients(k);
+    this.clipGradients();
     const active = this.active;
     for (let i = 0; i < active.length; i++) {
       const entry = active[i]!;
-      this.update(k, entry, lr);
+      this.update(entry, lr);
       entry.steps++;
     }
     this.iterationCount++;
@@ -261,35 +287,47 @@ export abstract class BaseOptimizer implements Optimizer {
     this.iterationCount = iterations;
   }
 
-  private allocSlot(slot: string, size: number): number {
+  private ownHeap(): Heap {
     if (this.blocks.heap === undefined) {
       this.blocks.heap = heap();
       onCollect(this, this.blocks, releaseSlots);
     }
-    const ptr = this.blocks.heap.alloc(size * 4);
+    return this.blocks.heap;
+  }
+
+  private allocSlot(slot: string, size: number): number {
+    const ptr = this.ownHeap().alloc(size * 4);
     this.blocks.ptrs.push(ptr);
-    kernels().f32_fill!(ptr, this.slotInitialValue(slot), size);
+    fill(ptr, this.slotInitialValue(slot), size);
     return ptr;
   }
 
-  private clipGradients(k: Kernels): void {
+  /** A kernel struct of `bytes` bytes owned by this optimizer (freed with its slots). */
+  protected allocStruct(bytes: number): number {
+    this.ownHeap();
+    const ptr = allocStruct(bytes, this.who);
+    this.blocks.structs.push(ptr);
+    return ptr;
+  }
+
+  private clipGradients(): void {
     const mode = this.clipMode;
     if (mode === ClipMode.None) return;
     const active = this.active;
     const limit = this.clipLimit;
     if (mode === ClipMode.GlobalNorm) {
       let sum = 0;
-      for (let i = 0; i < active.length; i++) sum += k.f32_sum_squares!(active[i]!.ref.gradPtr, active[i]!.ref.size);
+      for (let i = 0; i < active.length; i++) sum += sumSquares(active[i]!.ref.gradPtr, active[i]!.ref.size);
       const coef = limit / (Math.sqrt(sum) + CLIP_NORM_EPS);
-      if (coef < 1) for (let i = 0; i < active.length; i++) k.f32_clip_scale!(active[i]!.ref.gradPtr, active[i]!.ref.size, coef, Infinity);
+      if (coef < 1) for (let i = 0; i < active.length; i++) clipScale(active[i]!.ref.gradPtr, active[i]!.ref.size, coef, Infinity);
     } else if (mode === ClipMode.Norm) {
       for (let i = 0; i < active.length; i++) {
         const ref = active[i]!.ref;
-        const coef = limit / (Math.sqrt(k.f32_sum_squares!(ref.gradPtr, ref.size)) + CLIP_NORM_EPS);
-        if (coef < 1) k.f32_clip_scale!(ref.gradPtr, ref.size, coef, Infinity);
+        const coef = limit / (Math.sqrt(sumSquares(ref.gradPtr, ref.size)) + CLIP_NORM_EPS);
+        if (coef < 1) clipScale(ref.gradPtr, ref.size, coef, Infinity);
       }
     } else {
-      for (let i = 0; i < active.length; i++) k.f32_clip_scale!(active[i]!.ref.gradPtr, active[i]!.ref.size, 1, limit);
+      for (let i = 0; i < active.length; i++) clipScale(active[i]!.ref.gradPtr, active[i]!.ref.size, 1, limit);
     }
   }
 }

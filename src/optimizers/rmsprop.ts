@@ -1,11 +1,7 @@
 // RMSprop (torch.optim.RMSprop): one fused kernel, `f32_rmsprop_update`.
-import type { Kernels } from '../backend/wasm.js';
 import { checkFlag } from '../errors.js';
+import { RMSPROP_FLAGS, RMSPROP_HYPER, rmspropUpdate, writeStruct } from '../kernels/optim.js';
 import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
-
-/** Flag bits of `f32_rmsprop_update` (mirror assembly/optim.ts). */
-const RMSPROP_CENTERED = 1;
-const RMSPROP_MOMENTUM = 2;
 
 /** Options of `optimizers.rmsprop` (torch's defaults). */
 export interface RMSpropOptions extends OptimizerOptions {
@@ -56,11 +52,21 @@ export class RMSprop extends BaseOptimizer {
     return names;
   }
 
-  protected update(k: Kernels, { ref, slots }: ParamEntry, lr: number): void {
+  protected override hyperBytes(): number {
+    return RMSPROP_HYPER.bytes;
+  }
+
+  protected override writeHyper(ptr: number): void {
+    writeStruct(ptr, RMSPROP_HYPER, {
+      alpha: this.alpha, oneMinusAlpha: 1 - this.alpha, eps: this.epsilon, weightDecay: this.weightDecay, momentum: this.momentum,
+      flags: (this.centered ? RMSPROP_FLAGS.centered : 0) | (this.momentum > 0 ? RMSPROP_FLAGS.momentum : 0),
+    });
+  }
+
+  protected update({ ref, slots }: ParamEntry, lr: number): void {
     const gradAvg = this.centered ? slots[1]! : 0;
     const buf = this.momentum > 0 ? slots[slots.length - 1]! : 0;
-    const flags = (this.centered ? RMSPROP_CENTERED : 0) | (this.momentum > 0 ? RMSPROP_MOMENTUM : 0);
-    k.f32_rmsprop_update!(ref.ptr, ref.gradPtr, slots[0]!, gradAvg, buf, ref.size, lr, this.alpha, 1 - this.alpha, this.epsilon, this.weightDecay, this.momentum, flags);
+    rmspropUpdate(ref.ptr, ref.gradPtr, slots[0]!, gradAvg, buf, ref.size, this.hyper, lr);
   }
 
   protected ownConfig(): Record<string, unknown> {

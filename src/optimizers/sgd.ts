@@ -1,12 +1,7 @@
 // SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD).
 import { ValueError, checkFlag } from '../errors.js';
-import type { Kernels } from '../backend/wasm.js';
+import { SGD_FLAGS, sgdUpdate } from '../kernels/optim.js';
 import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
-
-/** Flag bits of `f32_sgd_update` (mirror assembly/optim.ts). */
-const SGD_MOMENTUM = 1;
-const SGD_NESTEROV = 2;
-const SGD_FIRST = 4;
 
 /** Options of `optimizers.sgd`; defaults are torch's, except learningRate (torch has none). */
 export interface SGDOptions extends OptimizerOptions {
@@ -54,9 +49,9 @@ export class SGD extends BaseOptimizer {
     return this.momentum !== 0 ? ['momentum'] : [];
   }
 
-  protected update(k: Kernels, { ref, slots, steps }: ParamEntry, lr: number): void {
-    const flags = (this.momentum !== 0 ? SGD_MOMENTUM : 0) | (this.nesterov ? SGD_NESTEROV : 0) | (steps === 0 ? SGD_FIRST : 0);
-    k.f32_sgd_update!(ref.ptr, ref.gradPtr, slots[0] ?? 0, ref.size, lr, this.momentum, 1 - this.dampening, this.weightDecay, flags);
+  protected update({ ref, slots, steps }: ParamEntry, lr: number): void {
+    const flags = (this.momentum !== 0 ? SGD_FLAGS.momentum : 0) | (this.nesterov ? SGD_FLAGS.nesterov : 0) | (steps === 0 ? SGD_FLAGS.first : 0);
+    sgdUpdate(ref.ptr, ref.gradPtr, slots[0] ?? 0, ref.size, lr, this.momentum, 1 - this.dampening, this.weightDecay, flags);
   }
 
   protected ownConfig(): Record<string, unknown> {

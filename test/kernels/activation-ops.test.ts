@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ops, tensor } from '../../src/api.js';
+import { activationBackwardPtr, activationForwardPtr } from '../../src/ops/activation.js';
 import { ACTIVATION_REF, softmaxRef } from '../reference/activation.js';
 import { expectClose, fromWasm, randomArray, toWasm } from '../util.js';
 import { heap } from '../../src/backend/memory.js';
@@ -35,11 +36,11 @@ describe('activationForwardPtr / activationBackwardPtr', () => {
     const x = randomArray(3 * lastDim, 8, -3, 3);
     const px = toWasm(x), py = toWasm(x), pdy = toWasm(new Float32Array(x.length).fill(1)), pdx = toWasm(new Float32Array(x.length).fill(2));
     try {
-      ops.activationForwardPtr(spec, py, py, x.length, lastDim); // y aliases its own input copy
+      activationForwardPtr(spec, py, py, x.length, lastDim); // y aliases its own input copy
       const y = fromWasm(py, x.length);
       const want = ops.activation(spec, tensor(x, [3, lastDim]));
       expectClose(y, want.data, `${name} pointer vs tensor op`, 0, 0);
-      ops.activationBackwardPtr(spec, pdx, pdy, px, py, x.length, lastDim);
+      activationBackwardPtr(spec, pdx, pdy, px, py, x.length, lastDim);
       const dx = fromWasm(pdx, x.length);
       const dxTensor = ops.activationBackward(spec, tensor(new Float32Array(x.length).fill(1), [3, lastDim]), tensor(x, [3, lastDim]));
       expectClose(dx, dxTensor.data.map((v) => v + 2), `${name} backward accumulates`, 1e-6, 1e-6);
@@ -48,7 +49,7 @@ describe('activationForwardPtr / activationBackwardPtr', () => {
     }
   });
   test('softmax rejects a lastDim that does not divide n', () => {
-    expect(() => ops.activationForwardPtr({ name: 'softmax' }, 0, 0, 10, 3)).toThrow(/softmax: 10 values do not split into rows of lastDim=3/);
+    expect(() => activationForwardPtr({ name: 'softmax' }, 0, 0, 10, 3)).toThrow(/softmax: 10 values do not split into rows of lastDim=3/);
   });
 });
 

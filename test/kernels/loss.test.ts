@@ -4,6 +4,15 @@ import { lossRef } from '../reference/loss.js';
 import { numericGradient } from '../reference/activation.js';
 import { expectClose, fromWasm, randomArray, toWasm, k } from '../util.js';
 import { heap } from '../../src/backend/memory.js';
+import { LOSS_SHAPE } from '../../src/kernels/loss.js';
+import { allocStruct, freeStructs, writeStruct } from '../../src/kernels/structs.js';
+
+/** A LossShape struct (the kernels' sample geometry and parameters); free with freeStructs. */
+function lossShape(positions: number, width: number, a: number, b: number): number {
+  const p = allocStruct(LOSS_SHAPE.bytes, 'loss test');
+  writeStruct(p, LOSS_SHAPE, { positions, width, a, b });
+  return p;
+}
 
 type Cfg = Record<string, number | boolean>;
 /** What the targets and predictions of a row look like, so tests stay away from clips and kinks. */
@@ -109,8 +118,9 @@ describe.each(LOSS_KERNELS.map((r) => [r.symbol, r] as const))('%s', (symbol, ro
       const dpred0 = randomArray(yPred.length, 3);
       const ptrs = [toWasm(t), toWasm(yPred), toWasm(dpred0), toWasm(new Float32Array(batch)), withWeights ? toWasm(weights) : 0];
       const [pt, pp, pd, ps, pw] = ptrs as [number, number, number, number, number];
+      const shape = lossShape(positions, width, row.a ?? 0, row.b ?? 0);
       try {
-        const value = k()[symbol]!(ps, pd, pt, pp, pw, batch, positions, width, row.a ?? 0, row.b ?? 0);
+        const value = k()[symbol]!(ps, pd, pt, pp, pw, batch, shape);
         const what = `${symbol} sample ${JSON.stringify(sampleShape)} weights=${withWeights}`;
         expectClose([value], [want.value], `${what} value`, 2e-5, 1e-6);
         expectClose(fromWasm(ps, batch), want.perSample, `${what} per-sample`, 2e-5, 1e-6);
@@ -118,9 +128,10 @@ describe.each(LOSS_KERNELS.map((r) => [r.symbol, r] as const))('%s', (symbol, ro
         const numeric = numericGradient((p) => lossRef(row.name, row.config, t, p, batch, sampleShape, w).value, yPred, 1e-6);
         expectClose(fromWasm(pd, yPred.length), numeric.map((g, i) => g + dpred0[i]!), `${what} gradient`, 1e-4, 2e-5);
         // dpred = 0 skips the gradient and gives the same value.
-        expect(k()[symbol]!(0, 0, pt, pp, pw, batch, positions, width, row.a ?? 0, row.b ?? 0)).toBe(value);
+        expect(k()[symbol]!(0, 0, pt, pp, pw, batch, shape)).toBe(value);
       } finally {
         for (const p of ptrs) if (p) heap().free(p);
+        freeStructs(heap(), [shape]);
       }
     }
   });
@@ -135,12 +146,14 @@ describe('f32_sparse_cce_logits_narrow_loss__simd', () => {
     const want = lossRef('sparseCategoricalCrossentropy', { fromLogits: true }, valid, logits, 1, [8, width]).perSample[0]! * 8;
     const skipped = lossRef('sparseCategoricalCrossentropy', { fromLogits: true }, [0], logits.subarray(2 * width, 3 * width), 1, [width]).value;
     const pt = toWasm(labels), pp = toWasm(logits), pd = toWasm(new Float32Array(logits.length));
+    const shape = lossShape(8, width, 0, 0);
     try {
-      const value = k().f32_sparse_cce_logits_narrow_loss__simd!(0, pd, pt, pp, 0, 1, 8, width, 0, 0);
+      const value = k().f32_sparse_cce_logits_narrow_loss__simd!(0, pd, pt, pp, 0, 1, shape);
       expect(value * 8).toBeCloseTo(want - skipped, 4);
       expect(Array.from(fromWasm(pd, 3 * width).subarray(2 * width))).toEqual([0, 0, 0]);
     } finally {
       for (const p of [pt, pp, pd]) heap().free(p);
+      freeStructs(heap(), [shape]);
     }
   });
 });

@@ -1,5 +1,5 @@
-// Small kernels the layer graph needs that belong to no other family: elementwise accumulation
-// (residual adds, gradient fan-in), strided row copies (concatenation), bias gradients and the
+// Small kernels the layer graph needs that belong to no other family (this file was layers.ts,
+// which held no layer): elementwise accumulation (residual adds, gradient fan-in), strided row copies (concatenation), bias gradients and the
 // weight-regulariser penalty. Plain loops with SIMD bodies; scalar tails.
 import { addRow } from './geometry';
 

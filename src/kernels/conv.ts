@@ -1,0 +1,58 @@
+// Bindings of assembly/conv.ts: conv2d, depthwise conv2d and conv2d transpose, each with the
+// geometry struct (src/kernels/geometry.ts) and, where it needs one, a scratch-size export.
+// `runConv` branches on kind and pass, so each call site calls one export directly (a table of
+// export functions made V8 allocate on every call).
+import { scratch } from '../backend/memory.js';
+import { wasm } from './exports.js';
+
+/** The convolution kinds. */
+export type ConvKernelKind = 'conv2d' | 'depthwiseConv2d' | 'conv2dTranspose';
+/** The passes of a convolution. */
+export type ConvPass = 'forward' | 'input' | 'filter';
+
+/**
+ * Scratch bytes the kernel of `pass` needs for the geometry at `g` (0: it takes none). A conv2d
+ * transpose's forward and filter gradient are a conv2d's input and filter gradients.
+ */
+export function convScratchBytes(kind: ConvKernelKind, pass: ConvPass, g: number): number {
+  if (kind === 'depthwiseConv2d') return 0;
+  const w = wasm();
+  if (pass === 'forward' && kind === 'conv2d') return w.f32_conv2d_forward_scratch_bytes(g);
+  if (pass === 'input' && kind === 'conv2dTranspose') return w.f32_conv2d_transpose_backward_input_scratch_bytes(g);
+  if (pass === 'filter') return w.f32_conv2d_backward_filter_scratch_bytes(g);
+  return w.f32_conv2d_backward_input_scratch_bytes(g);
+}
+
+/**
+ * Runs one pass of a convolution with its scratch reserved in the arena and released after:
+ * forward y = act(conv(x, w) + bias) as (a, b, c, d, e) = (y, x, w, bias, activation 0|1),
+ * input gradient dx += (a, b, c) = (dx, dy, w), filter gradient dw += (a, b, c) = (dw, dy, x).
+ * One frame around the export call: an extra JS frame per call made V8 allocate per step.
+ */
+export function runConv(kind: ConvKernelKind, pass: ConvPass, a: number, b: number, c: number, d: number, e: number, g: number): void {
+  const arena = scratch();
+  const mark = arena.mark();
+  try {
+    const bytes = convScratchBytes(kind, pass, g);
+    const work = bytes === 0 ? 0 : arena.alloc(bytes);
+    const w = wasm();
+    if (pass === 'forward') {
+      if (kind === 'conv2d') w.f32_conv2d_forward(a, b, c, d, g, e, work);
+      else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_forward(a, b, c, d, g, e);
+      else w.f32_conv2d_transpose_forward(a, b, c, d, g, e, work);
+    } else if (pass === 'input') {
+      if (kind === 'conv2d') w.f32_conv2d_backward_input(a, b, c, g, work);
+      else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_backward_input(a, b, c, g);
+      else w.f32_conv2d_transpose_backward_input(a, b, c, g, work);
+    } else if (kind === 'conv2d') w.f32_conv2d_backward_filter(a, b, c, g, work);
+    else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_backward_filter(a, b, c, g);
+    else w.f32_conv2d_transpose_backward_filter(a, b, c, g, work);
+  } finally {
+    arena.reset(mark);
+  }
+}
+
+/** db[j] += Σ over the m rows of dy[r, j] (bias gradient of every convolution). */
+export function convBiasBackward(db: number, dy: number, m: number, n: number): void {
+  wasm().f32_conv2d_bias_backward(db, dy, m, n);
+}

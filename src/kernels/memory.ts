@@ -1,0 +1,13 @@
+// Bindings of assembly/memory.ts: fill and copy (heap_base is read by src/backend/memory.ts,
+// which installs the allocator).
+import { wasm } from './exports.js';
+
+/** dst[0..n) = value (floats at byte offset dst). */
+export function fill(dst: number, value: number, n: number): void {
+  wasm().f32_fill(dst, value, n);
+}
+
+/** dst[0..n) = src[0..n) (floats; the regions may overlap). */
+export function copy(dst: number, src: number, n: number): void {
+  wasm().f32_copy(dst, src, n);
+}
