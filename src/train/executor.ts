@@ -66,8 +66,9 @@ export class Executor {
     private readonly objective: Objective | undefined,
     private readonly grads: WeightGradients | undefined,
     rng: Rng,
+    who = 'plan',
   ) {
-    this.plan = new Plan(graph, maxBatch, objective?.targetSize ?? 0, grads?.byLayer);
+    this.plan = new Plan(graph, maxBatch, objective?.targetSize ?? 0, grads?.byLayer, false, who);
     this.ctx = { training: false, batch: 0, rng };
     const image = graph.inputs.length === 1 && graph.inputs[0]!.shape.length === 3 ? graph.inputs[0]!.shape : undefined;
     this.imageShape = image === undefined ? undefined : [0, image[0]!, image[1]!, image[2]!];

@@ -18,7 +18,7 @@ export class WeightGradients {
   private block: number;
 
   /** Lays out the buffers for `layers` and builds the optimizer's slots for them. */
-  constructor(readonly layers: readonly Layer[], optimizer: Optimizer) {
+  constructor(readonly layers: readonly Layer[], optimizer: Optimizer, who = 'weight gradients') {
     let floats = 0;
     const offsets: Array<{ layer: Layer; index: number; offset: number }> = [];
     for (const layer of layers) {
@@ -30,7 +30,7 @@ export class WeightGradients {
       });
     }
     this.floats = floats;
-    this.block = floats > 0 ? heap().alloc(floats * 4) : 0;
+    this.block = floats > 0 ? heap().alloc(floats * 4, who) : 0;
     for (const layer of layers) this.byLayer.set(layer, layer.weights.map(() => 0));
     for (const { layer, index, offset } of offsets) {
       const w = layer.weights[index]!;

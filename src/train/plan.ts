@@ -52,6 +52,7 @@ export class Plan {
    * @param weightGrads gradient buffer of each weight of each layer (0 = no gradient); undefined
    *   for an inference plan (no gradient buffers at all).
    * @param inputGrads also compute gradients with respect to the inputs (saliency, gradient checks).
+   * @param who names the model and plan in an AllocationError.
    */
   constructor(
     graph: PlanGraph,
@@ -59,6 +60,7 @@ export class Plan {
     readonly targetSize: number,
     weightGrads: ReadonlyMap<Layer, readonly number[]> | undefined,
     inputGrads = false,
+    who = 'plan',
   ) {
     const training = weightGrads !== undefined;
     // Pass 1: lay out every buffer as an offset into one of the two blocks.
@@ -123,8 +125,13 @@ export class Plan {
 
     // Pass 2: allocate the two blocks and resolve offsets to pointers.
     const h = heap();
-    this.valuesBlock = h.alloc(Math.max(4, sizes.values) * 4);
-    this.gradsBlock = sizes.grads > 0 ? h.alloc(sizes.grads * 4) : 0;
+    this.valuesBlock = h.alloc(Math.max(4, sizes.values) * 4, who);
+    try {
+      this.gradsBlock = sizes.grads > 0 ? h.alloc(sizes.grads * 4, who) : 0;
+    } catch (err) {
+      h.free(this.valuesBlock); // nothing of a failed plan stays allocated
+      throw err;
+    }
     this.gradFloats = sizes.grads;
     this.valueFloats = sizes.values;
     const ptr = (p: Pending | undefined): number => (p === undefined ? 0 : (p.grad ? this.gradsBlock : this.valuesBlock) + p.offset * 4);
