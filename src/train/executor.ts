@@ -2,7 +2,7 @@
 // terms and the optimizer binding. Every batch comes in as an argument (rows of tensors, copied
 // into the plan here); the executor knows neither the model nor the epoch loop.
 import { f32 } from '../backend/memory.js';
-import { kernels } from '../backend/wasm.js';
+import { allFinite } from '../kernels/optim.js';
 import type { Cursor } from '../data/feed.js';
 import type { CallContext, Layer } from '../layers/layer.js';
 import type { Loss, LossCall } from '../losses/loss.js';
@@ -113,7 +113,7 @@ export class Executor {
     if (!Number.isFinite(loss)) return loss;
     // Hinge and margin losses clamp NaN away, so a finite loss can hide NaN targets, and NaN
     // gradients: one pass over the targets, and one over the whole gradient block after backward.
-    if (plan.targetSize > 0 && kernels().f32_all_finite!(plan.yTrue, count * plan.targetSize) === 0) {
+    if (plan.targetSize > 0 && !allFinite(plan.yTrue, count * plan.targetSize)) {
       this.nonFinite = 'targets';
       return Number.NaN;
     }

@@ -3,7 +3,7 @@
 // state; `grads` holds every activation gradient and is zeroed with one fill per step (backward
 // kernels accumulate). Running a smaller batch (the last partial batch) uses the same buffers.
 import { heap } from '../backend/memory.js';
-import { kernels } from '../backend/wasm.js';
+import { fill } from '../kernels/memory.js';
 import { sizeOf, type Shape } from '../tensor.js';
 import type { ActivationStage, CallContext, GraphNode, Layer, NodeIO, Slot, SymbolicTensor } from '../layers/layer.js';
 
@@ -203,7 +203,7 @@ export class Plan {
 
   /** Zeroes every activation gradient (one fill). */
   zeroGrads(): void {
-    if (this.gradFloats > 0) kernels().f32_fill!(this.gradsBlock, 0, this.gradFloats);
+    if (this.gradFloats > 0) fill(this.gradsBlock, 0, this.gradFloats);
   }
 
   /** Runs backward in reverse order; the loss has already accumulated into `output.grad`. */
