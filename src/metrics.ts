@@ -133,6 +133,40 @@ export function meanAbsoluteError(options: { name?: string } = {}): Metric {
   });
 }
 
+/**
+ * Root mean squared error over every value since the last reset (Keras's RootMeanSquaredError,
+ * the course's RMSE): sqrt(sum w (yPred - yTrue)^2 / sum w), not a mean of per-sample roots.
+ */
+export function rootMeanSquaredError(options: { name?: string } = {}): Metric {
+  let total = 0;
+  let count = 0;
+  return {
+    name: options.name ?? 'root_mean_squared_error',
+    reset(): void {
+      total = count = 0;
+    },
+    update(call: MetricCall): void {
+      const mem = f32();
+      const n = sizeOf(call.predShape);
+      for (let i = 0; i < call.batch; i++) {
+        const w = call.sampleWeights === 0 ? 1 : mem[(call.sampleWeights >>> 2) + i]!;
+        const t = (call.yTrue >>> 2) + i * call.targetSize;
+        const p = (call.yPred >>> 2) + i * n;
+        let s = 0;
+        for (let j = 0; j < n; j++) {
+          const d = mem[p + j]! - mem[t + j]!;
+          s += d * d;
+        }
+        total += w * s;
+        count += w * n;
+      }
+    },
+    result(): number {
+      return count === 0 ? 0 : Math.sqrt(total / count);
+    },
+  };
+}
+
 /** Counts of a binary confusion matrix at a threshold (precision and recall). */
 class Confusion implements Metric {
   private tp = 0;
@@ -252,6 +286,9 @@ const REGISTRY: Record<string, (name: string) => Metric> = {
   meanAbsoluteError: (name) => meanAbsoluteError({ name }),
   mean_absolute_error: (name) => meanAbsoluteError({ name }),
   mae: (name) => meanAbsoluteError({ name }),
+  rootMeanSquaredError: (name) => rootMeanSquaredError({ name }),
+  root_mean_squared_error: (name) => rootMeanSquaredError({ name }),
+  rmse: (name) => rootMeanSquaredError({ name }),
   precision: (name) => precision({ name }),
   recall: (name) => recall({ name }),
   auc: (name) => auc({ name }),
