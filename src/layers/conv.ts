@@ -188,6 +188,8 @@ export class DepthwiseConv2D extends ConvBase<DepthwiseConv2DConfig> {
 /** Options of `layers.conv2dTranspose`. */
 export interface Conv2DTransposeConfig extends ConvBaseConfig {
   filters: number;
+  /** Keras's `output_padding`: extra output rows/columns (bottom/right), each below the stride; default Keras's sizes. */
+  outputPadding?: number | readonly [number, number];
   kernelInitializer?: InitializerLike;
   kernelRegularizer?: RegularizerLike;
 }
@@ -196,8 +198,12 @@ export interface Conv2DTransposeConfig extends ConvBaseConfig {
 export class Conv2DTranspose extends ConvBase<Conv2DTransposeConfig> {
   readonly className = 'Conv2DTranspose';
   /** Accepted options besides the base ones (unknown keys throw). */
-  static override readonly options = layerOptions<Conv2DTransposeConfig>()('filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'biasInitializer', 'biasRegularizer', 'dataFormat', 'kernelInitializer', 'kernelRegularizer');
+  static override readonly options = layerOptions<Conv2DTransposeConfig>()('filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'biasInitializer', 'biasRegularizer', 'dataFormat', 'kernelInitializer', 'kernelRegularizer', 'outputPadding');
   protected readonly kind = 'conv2dTranspose';
+  protected override get windowOptions(): ConvOptions {
+    const outputPadding = this.config.outputPadding;
+    return outputPadding === undefined ? super.windowOptions : { ...super.windowOptions, outputPadding };
+  }
   constructor(config: Conv2DTransposeConfig) {
     super(config, 'conv2d_transpose');
     checkFilters(this, config.filters);

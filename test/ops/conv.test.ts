@@ -142,3 +142,25 @@ describe('ops pooling', () => {
     expect(() => ops.globalMaxPooling2d(rand([5, 4], 1))).toThrow(/globalMaxPooling2d: expected input of rank 4/);
   });
 });
+
+describe('conv2dTranspose follows Keras (issue 15) and conv2d sizes are checked', () => {
+  test("kernel 1, stride 2, 'valid': each input lands on an even pixel of a 2x larger output (PyTorch gives 3, Keras 4)", () => {
+    const y = ops.conv2dTranspose(tensor([1, 2, 3, 4], [1, 2, 2, 1]), tensor([10], [1, 1, 1, 1]), { strides: 2 });
+    expect(y.shape).toEqual([1, 4, 4, 1]);
+    expect(Array.from(y.data)).toEqual([10, 0, 20, 0, 0, 0, 0, 0, 30, 0, 40, 0, 0, 0, 0, 0]);
+    const extra = ops.conv2dTranspose(tensor([1, 2, 3, 4], [1, 2, 2, 1]), tensor([10], [1, 1, 1, 1]), { strides: 3, outputPadding: [1, 0] });
+    expect(extra.shape).toEqual([1, 5, 4, 1]);
+    expect(() => ops.conv2dTranspose(tensor([1], [1, 1, 1, 1]), tensor([1], [1, 1, 1, 1]), { outputPadding: 1 })).toThrow(/conv2dTranspose: outputPadding must be smaller than the stride/);
+    expect(() => ops.conv2d(tensor([1], [1, 1, 1, 1]), tensor([1], [1, 1, 1, 1]), { outputPadding: 1 } as never)).toThrow(/conv2d: unknown option 'outputPadding'/);
+  });
+
+  test('an option typo is an error naming the op and the closest option', () => {
+    expect(() => ops.conv2d(rand([1, 4, 4, 1], 1), rand([1, 1, 1, 1], 2), { stride: 2 } as never)).toThrow("conv2d: unknown option 'stride' (did you mean 'strides'?)");
+  });
+
+  test('a huge padding is refused before anything is allocated, naming the op', () => {
+    expect(() => ops.conv2d(rand([1, 3, 3, 1], 1), rand([1, 1, 1, 2], 2), { padding: [1e9, 0, 0, 0] })).toThrow(/conv2d: output \[1, 1000000003, 3, 2\] would hold 6000000018 values; a tensor holds at most 1073741824/);
+    expect(Array.from(ops.conv2d(tensor([2], [1, 1, 1, 1]), tensor([3], [1, 1, 1, 1])).data)).toEqual([6]);
+  });
+});
+
