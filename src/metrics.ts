@@ -3,6 +3,7 @@
 // and targets in place in wasm memory and allocate nothing per batch.
 import { f32 } from './backend/memory.js';
 import { ValueError } from './errors.js';
+import { checkOptionKeys, showValue } from './ops/option-keys.js';
 import { sizeOf } from './tensor.js';
 
 /** One batch as a metric sees it: byte offsets of targets and predictions in wasm memory. */
@@ -209,13 +210,22 @@ export function recall(options: { threshold?: number; name?: string } = {}): Met
   return new Confusion(options.name ?? 'recall', 'recall', thresholdOption(options, 'recall'));
 }
 
+/** The most thresholds metrics.auc accepts: 16 MB of counters; far beyond what float32 predictions resolve. */
+const MAX_AUC_THRESHOLDS = 1_000_000;
+
 /**
  * Area under the ROC curve of binary predictions, by Keras's method: `numThresholds` (default 200)
  * evenly spaced thresholds in [0, 1], trapezoid rule over the (fpr, tpr) points.
  */
 export function auc(options: { numThresholds?: number; name?: string } = {}): Metric {
+  checkOptionKeys('metrics.auc', options, ['numThresholds', 'name']);
   const m = options.numThresholds ?? 200;
-  if (!Number.isInteger(m) || m < 3) throw new ValueError(`metrics.auc: numThresholds must be an integer >= 3, got ${String(m)}`);
+  if (typeof m !== 'number' || !Number.isInteger(m) || m < 3 || m > MAX_AUC_THRESHOLDS) {
+    throw new ValueError(
+      `metrics.auc: numThresholds must be an integer in [3, ${MAX_AUC_THRESHOLDS}] (Keras's default is 200; ` +
+        `each threshold keeps two float64 counters and result() walks them all), got ${showValue(m)}`,
+    );
+  }
   const pos = new Float64Array(m);
   const neg = new Float64Array(m);
   return {

@@ -93,4 +93,12 @@ describe('metrics', () => {
     const byName = metrics.getMetric('rmse', { lossName: 'meanSquaredError', fromLogits: false, predSize: 1, targetSize: 1 });
     expect(byName.name).toBe('rmse');
   });
+
+  test('auc: unknown keys and unbounded numThresholds are refused (issue 15)', () => {
+    expect(() => metrics.auc({ numThreshold: 3 } as never)).toThrow("metrics.auc: unknown option 'numThreshold' (did you mean 'numThresholds'?)");
+    expect(() => metrics.auc({ numThresholds: 1e12 })).toThrow(/metrics.auc: numThresholds must be an integer in \[3, 1000000\] \(Keras's default is 200/);
+    expect(() => metrics.auc({ numThresholds: 2n as never })).toThrow(/got "2n"/);
+    expect(metrics.auc({ numThresholds: 1e6 }).name).toBe('auc');
+  });
 });
+

@@ -164,3 +164,20 @@ describe('conv2dTranspose follows Keras (issue 15) and conv2d sizes are checked'
   });
 });
 
+
+describe('pool and random op options (issue 15)', () => {
+  test('pool options: typos and BigInts are clear errors naming the op', () => {
+    const x = rand([1, 4, 4, 1], 1);
+    expect(() => ops.maxPool2d(x, { poolsize: 3 } as never)).toThrow("maxPool2d: unknown option 'poolsize' (did you mean 'poolSize'?)");
+    expect(() => ops.maxPool2d(x, { poolSize: 2n as never })).toThrow('maxPool2d: poolSize must be an integer or [height, width], got "2n"');
+    expect(() => ops.maxPool2d(x, { strides: 2n as never })).toThrow('maxPool2d: strides must be an integer or [height, width], got "2n"');
+    expect(() => ops.conv2d(x, rand([1, 1, 1, 1], 2), { strides: [2n, 1] as never })).toThrow('conv2d: strides must be an integer >= 1, got "2n"');
+  });
+
+  test('random ops and dropout reject unknown keys instead of ignoring the seed', () => {
+    expect(() => ops.randomUniform([3], 0, 1, { sed: 1 } as never)).toThrow("randomUniform: unknown option 'sed' (did you mean 'seed'?)");
+    expect(() => ops.dropout(tensor([1, 1, 1, 1], [4]), 0.5, { trainng: true } as never)).toThrow("dropout: unknown option 'trainng' (did you mean 'training'?)");
+    expect(() => ops.randomNormal([3], 0, 1, { seed: 2n as never })).toThrow('randomNormal: options.seed must be an integer in [0, 2^53), got "2n"');
+    expect(Array.from(ops.randomUniform([3], 0, 1, { seed: 1 }).data)).toEqual(Array.from(ops.randomUniform([3], 0, 1, { seed: 1 }).data));
+  });
+});
