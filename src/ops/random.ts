@@ -165,7 +165,7 @@ function rngOf(options: RandomOptions, who: string, accepted = RANDOM_KEYS): Rng
 /** options.training (default true); anything but a boolean is an error. */
 function training(options: DropoutOptions, who: string): boolean {
   const t = options.training ?? true;
-  if (typeof t !== 'boolean') throw new ValueError(`${who}: options.training must be true or false, got ${showValue(t)}`);
+  if (typeof t !== 'boolean') throw new ValueError(`${who}: options.training must be true or false, got ${String(t)}`);
   return t;
 }
 
