@@ -2,6 +2,7 @@
 // ([kh, kw, inC, depthMultiplier]) and conv2dTranspose ([kh, kw, filters, inC]).
 import { ShapeError, ValueError } from '../errors.js';
 import type { InitializerLike } from '../initializers.js';
+import { checkPadding, pair } from '../ops/geometry.js';
 import type { RegularizerLike } from '../regularizers.js';
 import {
   conv2dGeometry,
@@ -51,6 +52,11 @@ abstract class ConvBase<C extends ConvBaseConfig> extends Layer<C> {
   constructor(config: C, prefix: string) {
     super(config, prefix);
     if (config.kernelSize === undefined) throw new ValueError(`${this.name}: kernelSize is required`);
+    // The window is checked here, not first when the layer is built (strides 2n, kernelSize 0, ...).
+    pair(config.kernelSize, 'kernelSize', this.name);
+    pair(config.strides ?? 1, 'strides', this.name);
+    pair(config.dilationRate ?? 1, 'dilationRate', this.name);
+    checkPadding(config.padding ?? 'valid', this.name);
     if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') {
       throw new ValueError(`${this.name}: only dataFormat 'channelsLast' (NHWC) is supported, got ${String(config.dataFormat)}`);
     }

@@ -199,6 +199,6 @@ describe('layer options that must be exact (issue 15)', () => {
   test('a weight too large to allocate names the layer, the weight and its shape', () => {
     expect(() => new Sequential([layers.dense({ units: 1e12, inputShape: [3], name: 'huge' })])).toThrow(/^huge\/kernel \[3, 1000000000000\]: cannot (allocate|grow)/);
     expect(() => new Sequential([layers.conv2d({ filters: 1e12, kernelSize: 3, inputShape: [5, 5, 2], name: 'wide' })])).toThrow(/^wide\/kernel \[3, 3, 2, 1000000000000\]: cannot (allocate|grow)/);
-    expect(() => layers.conv2d({ filters: 2, kernelSize: 3, strides: 2n as never, name: 'c2' }).apply(Input({ shape: [5, 5, 1] }))).toThrow('c2: strides must be an integer or [height, width], got "2n"');
+    expect(() => layers.conv2d({ filters: 2, kernelSize: 3, strides: 2n as never, name: 'c2' })).toThrow('c2: strides must be an integer or [height, width], got "2n"');
   });
 });
