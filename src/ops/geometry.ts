@@ -161,7 +161,10 @@ export function checkPadding(padding: unknown, who: string, allowExplicit = true
 export function runOp(geometry: Geometry | undefined, inputs: Float32Array[], outSize: number, outShape: Shape, body: (out: number, ins: number[]) => void): Tensor {
   if (outSize > MAX_OUTPUT_ELEMENTS) {
     geometry?.release();
-    throw new ShapeError(`${geometry?.kind ?? 'op'}: output ${formatShape(outShape)} would hold ${outSize} values; a tensor holds at most ${MAX_OUTPUT_ELEMENTS} (4 GiB, the wasm32 memory limit)`);
+    throw new ShapeError(
+      `${geometry?.kind ?? 'op'}: cannot allocate ${outSize * 4} bytes for output ${formatShape(outShape)} (${outSize} values): ` +
+        `a tensor holds at most ${MAX_OUTPUT_ELEMENTS} values (4 GiB, the wasm32 memory limit)`,
+    );
   }
   const out = new Float32Array(outSize);
   try {
