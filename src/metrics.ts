@@ -219,7 +219,7 @@ const MAX_AUC_THRESHOLDS = 1_000_000;
  */
 export function auc(options: { numThresholds?: number; name?: string } = {}): Metric {
   checkOptionKeys('metrics.auc', options, ['numThresholds', 'name']);
-  const m = options.numThresholds ?? 200;
+  const m: unknown = options.numThresholds === undefined ? 200 : options.numThresholds;
   if (typeof m !== 'number' || !Number.isInteger(m) || m < 3 || m > MAX_AUC_THRESHOLDS) {
     throw new ValueError(
       `metrics.auc: numThresholds must be an integer in [3, ${MAX_AUC_THRESHOLDS}] (Keras's default is 200; ` +

@@ -98,6 +98,7 @@ describe('metrics', () => {
     expect(() => metrics.auc({ numThreshold: 3 } as never)).toThrow("metrics.auc: unknown option 'numThreshold' (did you mean 'numThresholds'?)");
     expect(() => metrics.auc({ numThresholds: 1e12 })).toThrow(/metrics.auc: numThresholds must be an integer in \[3, 1000000\] \(Keras's default is 200/);
     expect(() => metrics.auc({ numThresholds: 2n as never })).toThrow(/got "2n"/);
+    expect(() => metrics.auc({ numThresholds: null as never })).toThrow(/numThresholds must be an integer in \[3, 1000000\].*got null/);
     expect(metrics.auc({ numThresholds: 1e6 }).name).toBe('auc');
   });
 });
