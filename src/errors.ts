@@ -24,6 +24,15 @@ export function checkFlag(who: string, name: string, value: unknown): boolean {
   return value;
 }
 
+/** A value for an error message: JSON where possible, BigInts as `2n` (JSON.stringify throws on them). */
+export function showValue(v: unknown): string {
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${String(x)}n` : x)) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
 /**
  * Throws unless `options` (named `what` in the error) is an object, not null or an array, and,
  * when `accepted` is given, has no key outside it (the error names the closest accepted key and
@@ -32,7 +41,7 @@ export function checkFlag(who: string, name: string, value: unknown): boolean {
  */
 export function checkOptions<T>(who: string, options: T, what = 'options', accepted?: readonly string[]): T {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`${who}: ${what} must be an object, got ${Array.isArray(options) ? JSON.stringify(options) : String(options)}`);
+    throw new ValueError(`${who}: ${what} must be an object, got ${Array.isArray(options) ? showValue(options) : typeof options === 'bigint' ? `${String(options)}n` : String(options)}`);
   }
   if (accepted !== undefined) {
     for (const key in options) {

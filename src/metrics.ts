@@ -2,8 +2,7 @@
 // epoch (`update`), reports its value (`result`) and starts over (`reset`). They read predictions
 // and targets in place in wasm memory and allocate nothing per batch.
 import { f32 } from './backend/memory.js';
-import { ValueError } from './errors.js';
-import { checkOptionKeys, showValue } from './ops/option-keys.js';
+import { ValueError, checkOptions, showValue } from './errors.js';
 import { sizeOf } from './tensor.js';
 
 /** One batch as a metric sees it: byte offsets of targets and predictions in wasm memory. */
@@ -218,7 +217,7 @@ const MAX_AUC_THRESHOLDS = 1_000_000;
  * evenly spaced thresholds in [0, 1], trapezoid rule over the (fpr, tpr) points.
  */
 export function auc(options: { numThresholds?: number; name?: string } = {}): Metric {
-  checkOptionKeys('metrics.auc', options, ['numThresholds', 'name']);
+  checkOptions('metrics.auc', options, 'options', ['numThresholds', 'name']);
   const m: unknown = options.numThresholds === undefined ? 200 : options.numThresholds;
   if (typeof m !== 'number' || !Number.isInteger(m) || m < 3 || m > MAX_AUC_THRESHOLDS) {
     throw new ValueError(

@@ -1,6 +1,5 @@
 // Validation of augmentation strength arguments.
-import { ValueError } from '../errors.js';
-import { showValue } from '../ops/option-keys.js';
+import { ValueError, showValue } from '../errors.js';
 
 /** A strength: `f` means the range [-f, f]; `[lo, hi]` is used as it is. */
 export type Factor = number | readonly [number, number];

@@ -14,8 +14,7 @@
 //   3. Tensor level (`ops.conv2d`, `ops.conv2dBackpropInput`, ...): validate, copy in, run, copy out.
 // Layouts: x/y NHWC; conv2d filter [kH, kW, inC, outC]; depthwise [kH, kW, inC, depthMultiplier]
 // (output channel c*dm + m); transpose [kH, kW, outC, inC] (Keras).
-import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { checkOptionKeys } from './option-keys.js';
+import { ShapeError, ValueError, formatShape, checkOptions } from '../errors.js';
 import { convBiasBackward, runConv } from '../kernels/conv.js';
 import { checkFloats } from '../kernels/bounds.js';
 import { Tensor, type Shape } from '../tensor.js';
@@ -64,7 +63,7 @@ function checkFilter(filterShape: unknown, layout: string, who: string): [number
 }
 
 function windowOptions(options: ConvOptions, who: string, transpose = false) {
-  checkOptionKeys(who, options, transpose ? TRANSPOSE_KEYS : WINDOW_KEYS);
+  checkOptions(who, options, 'options', transpose ? TRANSPOSE_KEYS : WINDOW_KEYS);
   return {
     strides: pair(options.strides ?? 1, 'strides', who),
     dilation: pair(options.dilationRate ?? 1, 'dilationRate', who),

@@ -5,15 +5,12 @@
 // of assembly/geometry.ts into wasm memory ONCE (a heap block cached on the object, re-made only
 // after a re-init), so a layer that keeps its geometry pays nothing per step; `release()` frees
 // it. The tensor-level ops release theirs when they return.
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { ShapeError, ValueError, formatShape, showValue } from '../errors.js';
 import { heap, i32, withScratch, writeF32, readF32, f32 } from '../backend/memory.js';
 import { wasm, type WasmExports } from '../kernels/exports.js';
 import { GEOMETRY_BYTES, GEOMETRY_OFFSETS } from '../kernels/geometry.js';
-import { Tensor, type Shape } from '../tensor.js';
-import { showValue } from './option-keys.js';
+import { MAX_TENSOR_ELEMENTS, Tensor, type Shape } from '../tensor.js';
 
-/** The most floats one op output may hold: wasm32 memory is 4 GiB (main's MAX_TENSOR_ELEMENTS in src/tensor.ts). */
-const MAX_OUTPUT_ELEMENTS = 2 ** 30;
 
 /** The fields of the wasm geometry struct (their byte offsets come from the module: GEOMETRY_OFFSETS). */
 export const GEOMETRY_FIELDS = [
@@ -159,11 +156,11 @@ export function checkPadding(padding: unknown, who: string, allowExplicit = true
  * runs `body(outPtr, inputPtrs)`, copies the output out and releases the geometry's struct (if any).
  */
 export function runOp(geometry: Geometry | undefined, inputs: Float32Array[], outSize: number, outShape: Shape, body: (out: number, ins: number[]) => void): Tensor {
-  if (outSize > MAX_OUTPUT_ELEMENTS) {
+  if (outSize > MAX_TENSOR_ELEMENTS) {
     geometry?.release();
     throw new ShapeError(
       `${geometry?.kind ?? 'op'}: cannot allocate ${outSize * 4} bytes for output ${formatShape(outShape)} (${outSize} values): ` +
-        `a tensor holds at most ${MAX_OUTPUT_ELEMENTS} values (4 GiB, the wasm32 memory limit)`,
+        `a tensor holds at most ${MAX_TENSOR_ELEMENTS} values (4 GiB, the wasm32 memory limit)`,
     );
   }
   const out = new Float32Array(outSize);

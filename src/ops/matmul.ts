@@ -1,5 +1,4 @@
-import { ShapeError, ValueError, checkFlag, formatShape } from '../errors.js';
-import { checkOptionKeys } from './option-keys.js';
+import { ShapeError, ValueError, checkFlag, formatShape, checkOptions } from '../errors.js';
 import { GEMM_FLAGS, gemm as gemmKernel, gemmScratchBytes } from '../kernels/gemm.js';
 import { checkRange } from '../kernels/bounds.js';
 import { scratch, withScratch, writeF32, readF32 } from '../backend/memory.js';
@@ -110,7 +109,7 @@ const MATMUL_KEYS = ['transposeA', 'transposeB', 'bias'];
  * is [m, n] (or [batch, m, n]).
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  const { transposeA = false, transposeB = false, bias } = checkOptionKeys('matmul', options, MATMUL_KEYS);
+  const { transposeA = false, transposeB = false, bias } = checkOptions('matmul', options, 'options', MATMUL_KEYS);
   if (transposeA !== undefined) checkFlag('matmul', 'transposeA', transposeA);
   if (transposeB !== undefined) checkFlag('matmul', 'transposeB', transposeB);
   const sa = expectRank(a, [2, 3], 'matmul: a');

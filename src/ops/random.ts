@@ -8,8 +8,7 @@
 // is allocated per call.
 //
 // Tensor level (`ops.randomUniform`, `ops.dropout`, ...): validated, copies in and out.
-import { ValueError } from '../errors.js';
-import { checkOptionKeys, showValue } from './option-keys.js';
+import { ValueError, checkOptions, showValue } from '../errors.js';
 import {
   dropoutBackward, dropoutForward, gaussianNoiseBackward, gaussianNoiseForward, randomNormal as randomNormalKernel,
   randomTruncatedNormal, randomUniform as randomUniformKernel,
@@ -147,7 +146,7 @@ const DROPOUT_KEYS = [...RANDOM_KEYS, 'training'];
 
 /** The generator of a tensor-level call: options.rng, a new Rng(options.seed), or a process-wide Rng(0). */
 function rngOf(options: RandomOptions, who: string, accepted = RANDOM_KEYS): Rng {
-  checkOptionKeys(who, options, accepted);
+  checkOptions(who, options, 'options', accepted);
   if (options.rng !== undefined) {
     if (!(options.rng instanceof Rng)) throw new ValueError(`${who}: options.rng must be an Rng, got ${typeof options.rng}`);
     return options.rng;
