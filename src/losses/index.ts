@@ -1,7 +1,7 @@
 // `losses.*`: the loss factories, `losses.get(name, config)` and tensor-level evaluation.
 import type { Tensor } from '../tensor.js';
 import type { Loss } from './loss.js';
-import { evaluateLoss, type LossEvalOptions } from '../ops/loss.js';
+import { evaluateLoss, type LossEvalOptions } from './evaluate.js';
 
 export type { Loss, LossCall } from './loss.js';
 export {
@@ -11,7 +11,7 @@ export {
   categoricalCrossentropy, sparseCategoricalCrossentropy, pixelwiseCrossentropy, kullbackLeiblerDivergence,
   hinge, perceptron, squaredHinge, categoricalHinge, multiclassHinge, contrastive, tripletMargin, marginRanking, dice,
 } from './registry.js';
-export { evaluateLoss, type LossEvalOptions, type LossEvaluation } from '../ops/loss.js';
+export { evaluateLoss, type LossEvalOptions, type LossEvaluation } from './evaluate.js';
 
 /** The loss value (mean over samples) of `loss` (a Loss or a registered name) on tensors. */
 export function compute(loss: Loss | string, yTrue: Tensor, yPred: Tensor, options: LossEvalOptions = {}): number {

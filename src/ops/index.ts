@@ -8,7 +8,7 @@ export {
   linear, step, sigmoid, hardSigmoid, tanh, relu, relu6, leakyRelu, elu, selu, gelu, geluTanh, swish, silu, mish,
   softplus, softsign, softmax, logSoftmax, prelu, preluBackward,
 } from './activation.js';
-export { evaluateLoss, lossValue, lossGradient, lossPerSample, type LossEvalOptions, type LossEvaluation } from './loss.js';
+export { evaluateLoss, lossValue, lossGradient, lossPerSample, type LossEvalOptions, type LossEvaluation } from '../losses/evaluate.js';
 export { dropout, gaussianNoise, randomUniform, randomNormal, truncatedNormal, type DropoutOptions, type RandomOptions } from './random.js';
 export {
   batchNormalization, batchNormalizationTraining, batchNormalizationGrad, layerNormalization, layerNormalizationGrad,

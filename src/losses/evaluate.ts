@@ -4,8 +4,8 @@
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { readF32, withScratch, writeF32 } from '../backend/memory.js';
 import { Tensor, describeValue, sameShape } from '../tensor.js';
-import type { Loss } from '../losses/loss.js';
-import { get } from '../losses/registry.js';
+import type { Loss } from './loss.js';
+import { get } from './registry.js';
 
 /** Options of the tensor-level loss functions. */
 export interface LossEvalOptions {
