@@ -12,6 +12,7 @@ export * as augment from './augment/index.js';
 export { Rng, streamId, StreamPurpose } from './random.js';
 export * as tuning from './tuning.js';
 export { Model, type ModelConfig } from './model/model.js';
+export type { SummaryOptions } from './model/summary.js';
 export type { CompileOptions, FitOptions, EvaluateOptions, PredictOptions, BatchAugmenter } from './train/options.js';
 export { Sequential, type SequentialOptions } from './model/sequential.js';
 export type { BatchSource, FitBatch } from './data/feed.js';

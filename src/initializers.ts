@@ -80,8 +80,10 @@ class RandomNormal implements Initializer {
   }
 }
 
-type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
-type Distribution = 'uniform' | 'truncatedNormal' | 'untruncatedNormal';
+/** Which fan `varianceScaling` divides by. */
+export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
+/** The distribution `varianceScaling` draws from. */
+export type Distribution = 'uniform' | 'truncatedNormal' | 'untruncatedNormal';
 
 /** Stddev of a standard normal truncated to [-2, 2] (Keras divides by it). */
 const TRUNCATED_STDDEV = 0.87962566103423978;

@@ -21,7 +21,7 @@ export {
 } from './geometric.js';
 export { Cutout, GaussianNoise, RandomBrightness, RandomContrast, RandomErasing, RandomFlip } from './pixel.js';
 export type { ErasingOptions, FlipMode, ValueRangeOptions } from './pixel.js';
-export type { FillMode, FillOptions, Interpolation, ImageShape } from './kernels.js';
+export type { Fill, FillMode, FillOptions, Interpolation, ImageShape } from './kernels.js';
 export type { Factor } from './factors.js';
 export { previewPng, previewSvg, encodePng, type PreviewOptions } from './preview.js';
 

@@ -5,17 +5,17 @@ import { ValueError, formatShape } from '../errors.js';
 import { gunzip, isGzip } from './gzip.js';
 
 /** Element types of the IDX format, by type code. */
-const IDX_TYPES = {
+/** The element type of an IDX file. */
+export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+
+const IDX_TYPES: Readonly<Record<number, { readonly dtype: IdxDtype; readonly bytes: number }>> = {
   0x08: { dtype: 'uint8', bytes: 1 },
   0x09: { dtype: 'int8', bytes: 1 },
   0x0b: { dtype: 'int16', bytes: 2 },
   0x0c: { dtype: 'int32', bytes: 4 },
   0x0d: { dtype: 'float32', bytes: 4 },
   0x0e: { dtype: 'float64', bytes: 8 },
-} as const;
-
-/** The element type of an IDX file. */
-export type IdxDtype = (typeof IDX_TYPES)[keyof typeof IDX_TYPES]['dtype'];
+};
 
 /** A decoded IDX file: its element type, dimensions and values (native byte order). */
 export interface IdxArray {

@@ -12,7 +12,7 @@ import { get as getLoss } from '../losses/index.js';
 import { Tensor } from '../tensor.js';
 import { ModelFormatError, decodeModel } from '../model/format.js';
 
-export { ModelFormatError, FORMAT_VERSION, saveModel } from '../model/format.js';
+export { ModelFormatError, FORMAT_VERSION, saveModel, type Saveable } from '../model/format.js';
 export { crc32 } from '../core/crc32.js';
 
 /** Options of `io.save`. */
@@ -189,4 +189,4 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
 }
 
 export { toTfjs, fromTfjs, loadTfjs, tfjsFiles, saveTfjs, TFJS_LAYER_TYPES, type TfjsArtifacts, type ToTfjsOptions, type FromTfjsOptions, type TfjsWeightSpec, type TfjsWeightsGroup, type TfjsQuantization } from './tfjs/index.js';
-export { toOnnx, ONNX_OPSET, type ToOnnxOptions, type ProtobufModule } from './onnx/index.js';
+export { toOnnx, ONNX_OPSET, type ToOnnxOptions, type ProtobufModule, type ProtobufType } from './onnx/index.js';

@@ -20,6 +20,7 @@ export { AveragePooling2D, Cropping2D, GlobalAveragePooling2D, GlobalMaxPooling2
 export { BatchNormalization, LayerNormalization, Dropout, GaussianNoise };
 export { SimpleRNN, LSTM, GRU, type RecurrentConfig, type LSTMConfig, type GRUConfig };
 export type { ActivationConfig, PReLUConfig, DenseConfig, InputConfig, ReshapeConfig, ConcatenateConfig, Conv2DConfig, Conv2DTransposeConfig, DepthwiseConv2DConfig };
+export type { NormConfig } from './normalization.js';
 export type { Cropping2DConfig, Pooling2DConfig, UpSampling2DConfig, ZeroPadding2DConfig, BatchNormalizationConfig, LayerNormalizationConfig, DropoutConfig, GaussianNoiseConfig };
 
 /** Densely connected layer: `activation(x·kernel + bias)`. */

@@ -17,7 +17,8 @@ import {
 import { sizeOf, type Shape } from '../tensor.js';
 import { Layer, layerOptions, fillPtr, formatSample, singleInput, type BaseLayerConfig, type CallContext, type NodeIO, type StateRequest, type Weight } from './layer.js';
 
-interface NormConfig extends BaseLayerConfig {
+/** Options shared by batch and layer normalisation. */
+export interface NormConfig extends BaseLayerConfig {
   /** The normalised axis: only the last one (-1, the channels; or its positive index counting the batch axis as 0). */
   axis?: number;
   epsilon?: number;

@@ -55,7 +55,7 @@ const fixed = (stem: LossKernelName) => () => stem;
 const logits = (prob: LossKernelName, fromLogits: LossKernelName) => (c: Config) => (c.fromLogits ? fromLogits : prob);
 
 /** The registry, by camelCase name. */
-const DEFINITIONS = {
+const DEFINITIONS: Record<LossName, LossDefinition> = {
   meanSquaredError: { stem: fixed('mse'), layout: 'lastAxis', defaults: {} },
   meanAbsoluteError: { stem: fixed('mae'), layout: 'lastAxis', defaults: {} },
   rootMeanSquaredError: { stem: fixed('rmse'), layout: 'sample', defaults: {} },
@@ -89,10 +89,35 @@ const DEFINITIONS = {
   tripletMargin: { stem: fixed('triplet_margin'), layout: 'triplet', defaults: { margin: 1 }, params: (c) => [c.margin as number, 0], check: nonNegative('margin') },
   marginRanking: { stem: fixed('margin_ranking'), layout: 'ranking', defaults: { margin: 0 }, params: (c) => [c.margin as number, 0], check: nonNegative('margin') },
   dice: { stem: fixed('dice'), layout: 'sample', defaults: { smooth: 0 }, params: (c) => [c.smooth as number, 0], check: nonNegative('smooth') },
-} satisfies Record<string, LossDefinition>;
+};
 
-/** Every registered loss name. */
-export type LossName = keyof typeof DEFINITIONS;
+/** Every registered loss name (the keys of the definition table below, which `satisfies` checks). */
+export type LossName =
+  | 'meanSquaredError'
+  | 'meanAbsoluteError'
+  | 'rootMeanSquaredError'
+  | 'meanBiasError'
+  | 'huber'
+  | 'smoothL1'
+  | 'logCosh'
+  | 'meanSquaredLogarithmicError'
+  | 'meanAbsolutePercentageError'
+  | 'poisson'
+  | 'quantile'
+  | 'binaryCrossentropy'
+  | 'categoricalCrossentropy'
+  | 'sparseCategoricalCrossentropy'
+  | 'pixelwiseCrossentropy'
+  | 'kullbackLeiblerDivergence'
+  | 'hinge'
+  | 'perceptron'
+  | 'squaredHinge'
+  | 'categoricalHinge'
+  | 'multiclassHinge'
+  | 'contrastive'
+  | 'tripletMargin'
+  | 'marginRanking'
+  | 'dice';
 
 /** The registered loss names, in a stable order. */
 export const LOSS_NAMES = Object.keys(DEFINITIONS) as LossName[];

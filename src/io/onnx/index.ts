@@ -25,7 +25,8 @@ export interface ProtobufModule {
   Root: { fromJSON(json: object): { lookupType(name: string): ProtobufType } };
 }
 
-interface ProtobufType {
+/** The part of a protobufjs message type the exporter uses. */
+export interface ProtobufType {
   verify(message: object): string | null;
   encode(message: object): { finish(): Uint8Array };
 }
