@@ -18,7 +18,9 @@ import type { InitializerLike } from '../initializers.js';
 import type { RegularizerLike } from '../regularizers.js';
 import type { Rng } from '../random.js';
 import type { ActivationLike } from './activations.js';
-import { Layer, fillPtr, formatSample, layerOptions, singleInput, type BaseLayerConfig, type CallContext, type NodeIO, type StateRequest } from './layer.js';
+import { Layer, singleInput } from './layer.js';
+import { fillPtr, formatSample, layerOptions, type BaseLayerConfig } from './layer-helpers.js';
+import type { CallContext, NodeIO, StateRequest } from './node-io.js';
 
 /** Options shared by `layers.simpleRnn`, `layers.lstm` and `layers.gru`. */
 export interface RecurrentConfig extends BaseLayerConfig {

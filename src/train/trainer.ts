@@ -4,7 +4,8 @@
 import type { Logs, TrainingModel } from '../callbacks/callback.js';
 import { StreamFeed, TensorFeed, isBatchSource, type BatchFeed, type BatchSource, type Cursor } from '../data/feed.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { formatSample, type SymbolicTensor } from '../layers/layer.js';
+import type { SymbolicTensor } from '../layers/layer.js';
+import { formatSample } from '../layers/layer-helpers.js';
 import type { Loss } from '../losses/loss.js';
 import { get as getLoss } from '../losses/index.js';
 import { getMetric, type Metric } from '../metrics.js';
