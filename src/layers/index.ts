@@ -13,7 +13,8 @@ import {
 } from './pooling.js';
 import { BatchNormalization, LayerNormalization, type BatchNormalizationConfig, type LayerNormalizationConfig } from './normalization.js';
 import { Dropout, GaussianNoise, type DropoutConfig, type GaussianNoiseConfig } from './regularization.js';
-import { GRU, LSTM, SimpleRNN, type GRUConfig, type LSTMConfig, type RecurrentConfig } from './recurrent.js';
+import { GRU, LSTM, SimpleRNN, type GRUConfig, type LSTMConfig } from './recurrent.js';
+import type { RecurrentConfig } from './recurrent-base.js';
 
 export { Layer, SymbolicTensor, Weight } from './layer.js';
 export type { BaseLayerConfig } from './layer-helpers.js';
