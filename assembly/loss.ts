@@ -149,13 +149,13 @@ class Mae {
   @inline d1(t: f32, p: f32, a: f32, b: f32): f32 { return sign1(p - t); }
 }
 
-/** meanBiasError: p - t (positive when predictions are too high). */
+/** meanBiasError: t - p, the course's MBE = sum(y - yhat) / n (positive when predictions are too low). */
 class Mbe {
   @inline mean(): bool { return true; }
-  @inline v(t: v128, p: v128, a: v128, b: v128): v128 { return f32x4.sub(p, t); }
-  @inline d(t: v128, p: v128, a: v128, b: v128): v128 { return splat(1); }
-  @inline v1(t: f32, p: f32, a: f32, b: f32): f32 { return p - t; }
-  @inline d1(t: f32, p: f32, a: f32, b: f32): f32 { return 1; }
+  @inline v(t: v128, p: v128, a: v128, b: v128): v128 { return f32x4.sub(t, p); }
+  @inline d(t: v128, p: v128, a: v128, b: v128): v128 { return splat(-1); }
+  @inline v1(t: f32, p: f32, a: f32, b: f32): f32 { return t - p; }
+  @inline d1(t: f32, p: f32, a: f32, b: f32): f32 { return -1; }
 }
 
 /** huber(delta = a): d^2 / 2 for |d| <= delta, else delta (|d| - delta / 2); d = p - t. */
@@ -288,6 +288,29 @@ class Quantile {
 // @ts-ignore: decorator
 @inline function hingeLabel4(t: v128, a: v128): v128 {
   return v128.bitselect(f32x4.sub(f32x4.add(t, t), splat(1)), t, f32x4.ne(a, splat(0)));
+}
+
+/**
+ * perceptron criterion: max(0, -t p), gradient -t on a mistake (t p <= 0, so zero weights still
+ * learn). With SGD and batch size 1 on a linear unit this is the perceptron rule w += lr t x.
+ */
+class Perceptron {
+  @inline mean(): bool { return true; }
+  @inline v(t: v128, p: v128, a: v128, b: v128): v128 {
+    return f32x4.max(f32x4.neg(f32x4.mul(hingeLabel4(t, a), p)), splat(0));
+  }
+  @inline d(t: v128, p: v128, a: v128, b: v128): v128 {
+    const tl = hingeLabel4(t, a);
+    return v128.and(f32x4.neg(tl), f32x4.le(f32x4.mul(tl, p), splat(0)));
+  }
+  @inline v1(t: f32, p: f32, a: f32, b: f32): f32 {
+    const tl: f32 = a != 0 ? 2 * t - 1 : t;
+    return max<f32>(-(tl * p), 0);
+  }
+  @inline d1(t: f32, p: f32, a: f32, b: f32): f32 {
+    const tl: f32 = a != 0 ? 2 * t - 1 : t;
+    return tl * p <= 0 ? -tl : 0;
+  }
 }
 
 /** hinge: max(0, 1 - t p). */
@@ -438,38 +461,53 @@ class Kld {
 // ---------------------------------------------------------------------------------------------
 // Row losses: the whole row (or sample) at once.
 
-/** rootMeanSquaredError over one row (the TS layer makes the whole sample one row). */
-class Rmse {
-  @inline sparse(): bool { return false; }
-  @inline row(dp: usize, t: usize, p: usize, width: i32, g: f32, a: f32, b: f32): f32 {
-    let acc = splat(0);
+/**
+ * rootMeanSquaredError over the batch, as the course and Keras's RootMeanSquaredError define it:
+ * sqrt(sum_s w_s mse_s / batch), mse_s the mean of (p - t)^2 over sample s (width floats). The
+ * per-sample losses are sqrt(mse_s); the gradient is w_s (p - t) / (batch width loss).
+ */
+function rmseBatch(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, width: i32): f64 {
+  let total: f64 = 0;
+  for (let s = 0; s < batch; s++) {
+    const off = (<usize>s * width) << 2;
+    const ms = <f64>sumSquaredDiff(ytrue + off, ypred + off, width) / <f64>width;
+    if (sampleLoss != 0) store<f32>(sampleLoss + (<usize>s << 2), <f32>sqrt<f64>(ms));
+    total += <f64>weightOf(weights, s) * ms;
+  }
+  const l = sqrt<f64>(total / <f64>batch);
+  if (dpred == 0 || !(l > 0)) return l;
+  for (let s = 0; s < batch; s++) {
+    const off = (<usize>s * width) << 2;
+    const k = <f32>(<f64>weightOf(weights, s) / (<f64>batch * <f64>width * l));
+    const kv = splat(k);
     let c = 0;
     for (; c + 4 <= width; c += 4) {
-      const d = f32x4.sub(v128.load(p + (<usize>c << 2)), v128.load(t + (<usize>c << 2)));
-      acc = f32x4.add(acc, f32x4.mul(d, d));
+      const o = off + (<usize>c << 2);
+      const d = f32x4.sub(v128.load(ypred + o), v128.load(ytrue + o));
+      v128.store(dpred + o, f32x4.add(v128.load(dpred + o), f32x4.mul(kv, d)));
     }
-    let ss = hsum_f32x4(acc);
     for (; c < width; c++) {
-      const d = load<f32>(p + (<usize>c << 2)) - load<f32>(t + (<usize>c << 2));
-      ss += d * d;
+      const o = off + (<usize>c << 2);
+      store<f32>(dpred + o, load<f32>(dpred + o) + k * (load<f32>(ypred + o) - load<f32>(ytrue + o)));
     }
-    const l = sqrt<f32>(ss / <f32>width);
-    if (dp != 0 && l > 0) {
-      const k = g / (<f32>width * l);
-      const kv = splat(k);
-      c = 0;
-      for (; c + 4 <= width; c += 4) {
-        const o = <usize>c << 2;
-        const d = f32x4.sub(v128.load(p + o), v128.load(t + o));
-        v128.store(dp + o, f32x4.add(v128.load(dp + o), f32x4.mul(kv, d)));
-      }
-      for (; c < width; c++) {
-        const o = <usize>c << 2;
-        store<f32>(dp + o, load<f32>(dp + o) + k * (load<f32>(p + o) - load<f32>(t + o)));
-      }
-    }
-    return l;
   }
+  return l;
+}
+
+/** sum of (p - t)^2 over n floats. */
+function sumSquaredDiff(t: usize, p: usize, n: i32): f32 {
+  let acc = splat(0);
+  let c = 0;
+  for (; c + 4 <= n; c += 4) {
+    const d = f32x4.sub(v128.load(p + (<usize>c << 2)), v128.load(t + (<usize>c << 2)));
+    acc = f32x4.add(acc, f32x4.mul(d, d));
+  }
+  let ss = hsum_f32x4(acc);
+  for (; c < n; c++) {
+    const d = load<f32>(p + (<usize>c << 2)) - load<f32>(t + (<usize>c << 2));
+    ss += d * d;
+  }
+  return ss;
 }
 
 /** dp[c] += k * exp((p[c] - m) - ls) - (tk * t[c] when t != 0) over one row: softmax-based gradients. */
@@ -993,13 +1031,14 @@ export function f32_msle_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usiz
 export function f32_mape_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Mape>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
 export function f32_poisson_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Poisson>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
 export function f32_quantile_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Quantile>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_perceptron_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Perceptron>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
 export function f32_hinge_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Hinge>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
 export function f32_squared_hinge_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<SquaredHinge>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
 export function f32_contrastive_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Contrastive>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
 export function f32_bce_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Bce>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
 export function f32_bce_logits_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<BceLogits>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
 export function f32_kld_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Elementwise<Kld>>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
-export function f32_rmse_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Rmse>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
+export function f32_rmse_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return rmseBatch(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions * s.width); }
 export function f32_cce_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<Cce>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
 export function f32_cce_logits_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<CceLogits>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }
 export function f32_sparse_cce_loss__simd(sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize): f64 { const s = changetype<LossShape>(shape); return lossDriver<SparseCce>(sampleLoss, dpred, ytrue, ypred, weights, batch, s.positions, s.width, s.a, s.b); }

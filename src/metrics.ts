@@ -3,6 +3,7 @@
 // and targets in place in wasm memory and allocate nothing per batch.
 import { f32 } from './backend/memory.js';
 import { ValueError } from './errors.js';
+import { checkOptionKeys, showValue } from './ops/option-keys.js';
 import { sizeOf } from './tensor.js';
 
 /** One batch as a metric sees it: byte offsets of targets and predictions in wasm memory. */
@@ -133,6 +134,40 @@ export function meanAbsoluteError(options: { name?: string } = {}): Metric {
   });
 }
 
+/**
+ * Root mean squared error over every value since the last reset (Keras's RootMeanSquaredError,
+ * the course's RMSE): sqrt(sum w (yPred - yTrue)^2 / sum w), not a mean of per-sample roots.
+ */
+export function rootMeanSquaredError(options: { name?: string } = {}): Metric {
+  let total = 0;
+  let count = 0;
+  return {
+    name: options.name ?? 'root_mean_squared_error',
+    reset(): void {
+      total = count = 0;
+    },
+    update(call: MetricCall): void {
+      const mem = f32();
+      const n = sizeOf(call.predShape);
+      for (let i = 0; i < call.batch; i++) {
+        const w = call.sampleWeights === 0 ? 1 : mem[(call.sampleWeights >>> 2) + i]!;
+        const t = (call.yTrue >>> 2) + i * call.targetSize;
+        const p = (call.yPred >>> 2) + i * n;
+        let s = 0;
+        for (let j = 0; j < n; j++) {
+          const d = mem[p + j]! - mem[t + j]!;
+          s += d * d;
+        }
+        total += w * s;
+        count += w * n;
+      }
+    },
+    result(): number {
+      return count === 0 ? 0 : Math.sqrt(total / count);
+    },
+  };
+}
+
 /** Counts of a binary confusion matrix at a threshold (precision and recall). */
 class Confusion implements Metric {
   private tp = 0;
@@ -175,13 +210,22 @@ export function recall(options: { threshold?: number; name?: string } = {}): Met
   return new Confusion(options.name ?? 'recall', 'recall', thresholdOption(options, 'recall'));
 }
 
+/** The most thresholds metrics.auc accepts: 16 MB of counters; far beyond what float32 predictions resolve. */
+const MAX_AUC_THRESHOLDS = 1_000_000;
+
 /**
  * Area under the ROC curve of binary predictions, by Keras's method: `numThresholds` (default 200)
  * evenly spaced thresholds in [0, 1], trapezoid rule over the (fpr, tpr) points.
  */
 export function auc(options: { numThresholds?: number; name?: string } = {}): Metric {
-  const m = options.numThresholds ?? 200;
-  if (!Number.isInteger(m) || m < 3) throw new ValueError(`metrics.auc: numThresholds must be an integer >= 3, got ${String(m)}`);
+  checkOptionKeys('metrics.auc', options, ['numThresholds', 'name']);
+  const m: unknown = options.numThresholds === undefined ? 200 : options.numThresholds;
+  if (typeof m !== 'number' || !Number.isInteger(m) || m < 3 || m > MAX_AUC_THRESHOLDS) {
+    throw new ValueError(
+      `metrics.auc: numThresholds must be an integer in [3, ${MAX_AUC_THRESHOLDS}] (Keras's default is 200; ` +
+        `each threshold keeps two float64 counters and result() walks them all), got ${showValue(m)}`,
+    );
+  }
   const pos = new Float64Array(m);
   const neg = new Float64Array(m);
   return {
@@ -252,6 +296,9 @@ const REGISTRY: Record<string, (name: string) => Metric> = {
   meanAbsoluteError: (name) => meanAbsoluteError({ name }),
   mean_absolute_error: (name) => meanAbsoluteError({ name }),
   mae: (name) => meanAbsoluteError({ name }),
+  rootMeanSquaredError: (name) => rootMeanSquaredError({ name }),
+  root_mean_squared_error: (name) => rootMeanSquaredError({ name }),
+  rmse: (name) => rootMeanSquaredError({ name }),
   precision: (name) => precision({ name }),
   recall: (name) => recall({ name }),
   auc: (name) => auc({ name }),

@@ -191,8 +191,16 @@ export class Rng {
     return w % n;
   }
 
-  /** Shuffles `array` in place (Fisher-Yates, from the end) and returns it. */
+  /**
+   * Shuffles `array` (an Array or a typed array) in place (Fisher-Yates, from the end) and
+   * returns it. Other array-likes are refused: `{ length: 1e9 }` would grow a billion properties
+   * until the process aborts.
+   */
   shuffle<T extends { length: number; [i: number]: unknown }>(array: T): T {
+    if (!Array.isArray(array) && !(ArrayBuffer.isView(array) && !(array instanceof DataView))) {
+      const got = array === null ? 'null' : typeof array === 'object' ? `an object (${Object.prototype.toString.call(array)}) with length ${String((array as { length?: unknown }).length)}` : typeof array;
+      throw new ValueError(`Rng.shuffle: expected an Array or a typed array, got ${got}`);
+    }
     for (let i = array.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const tmp = array[i];

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Heap, Scratch, ALIGN, heap, f32, readF32, writeF32, memoryBytes, withScratch } from '../src/backend/memory.js';
+import { Heap, Scratch, ALIGN, heap, f32, readF32, writeF32, memoryBytes, withScratch, onCollect, releaseNow, cancelRelease } from '../src/backend/memory.js';
 import { ops, tensor } from '../src/index.js';
 
 describe('Heap', () => {
@@ -73,5 +73,22 @@ describe('views over wasm memory', () => {
     expect(() => withScratch((alloc) => { alloc(1 << 20); throw new Error('boom'); })).toThrow('boom');
     withScratch(() => undefined);
     expect(heap().blockCount).toBeLessThanOrEqual(blocks + 1);
+  });
+});
+
+describe('releaseNow (explicit dispose of what onCollect registered)', () => {
+  test("runs every live release of the owner once, skips cancelled ones, and is a no-op the second time", () => {
+    const owner = {};
+    const ran: string[] = [];
+    const record = (held: string) => void ran.push(held);
+    onCollect(owner, 'weights', record);
+    const token = onCollect(owner, 'cancelled', record);
+    onCollect(owner, 'cache', record);
+    cancelRelease(token);
+    expect(releaseNow(owner)).toBe(true);
+    expect(ran).toEqual(['weights', 'cache']);
+    expect(releaseNow(owner)).toBe(false);
+    expect(releaseNow({})).toBe(false);
+    expect(ran).toEqual(['weights', 'cache']);
   });
 });

@@ -261,3 +261,12 @@ test('Rng draws words without the wasm module, and normal() before init() says t
   expect(rng.nextU32()).toBe(0x9ceaf053);
   expect(() => rng.normal()).toThrow(/call `await init\(\)`/);
 });
+
+describe('Rng.shuffle input (issue 15)', () => {
+  test('an array-like that is not an array is refused instead of aborting the process', () => {
+    expect(() => new Rng(1).shuffle({ length: 1e9 } as never)).toThrow('Rng.shuffle: expected an Array or a typed array, got an object ([object Object]) with length 1000000000');
+    expect(() => new Rng(1).shuffle(null as never)).toThrow('Rng.shuffle: expected an Array or a typed array, got null');
+    expect(new Rng(1).shuffle([1, 2, 3]).sort()).toEqual([1, 2, 3]);
+    expect(Array.from(new Rng(1).shuffle(new Uint32Array([1, 2, 3]))).sort()).toEqual([1, 2, 3]);
+  });
+});

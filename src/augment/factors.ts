@@ -1,5 +1,6 @@
 // Validation of augmentation strength arguments.
 import { ValueError } from '../errors.js';
+import { showValue } from '../ops/option-keys.js';
 
 /** A strength: `f` means the range [-f, f]; `[lo, hi]` is used as it is. */
 export type Factor = number | readonly [number, number];
@@ -17,7 +18,7 @@ export function toRange(factor: Factor, who: string, name: string, min = -Infini
     range = [factor[0], factor[1]];
     if (range[0] > range[1]) throw new ValueError(`${who}: ${name} [${range.join(', ')}] must have lo <= hi`);
   } else {
-    throw new ValueError(`${who}: ${name} must be a number or a [lo, hi] pair of finite numbers, got ${JSON.stringify(factor)}`);
+    throw new ValueError(`${who}: ${name} must be a number or a [lo, hi] pair of finite numbers, got ${showValue(factor)}`);
   }
   if (range[0] < min || range[1] > max) {
     throw new ValueError(`${who}: ${name} [${range.join(', ')}] must lie within [${min}, ${max}]`);
@@ -34,7 +35,7 @@ export function positiveInt(v: number, who: string, name: string): number {
 /** Throws unless [lo, hi] is an increasing pair within [min, max]. */
 export function interval(v: readonly [number, number], who: string, name: string, min: number, max: number): [number, number] {
   if (!Array.isArray(v) || v.length !== 2 || !(v[0] >= min) || !(v[1] <= max) || !(v[0] <= v[1])) {
-    throw new ValueError(`${who}: ${name} must be [lo, hi] with ${min} <= lo <= hi <= ${max}, got ${JSON.stringify(v)}`);
+    throw new ValueError(`${who}: ${name} must be [lo, hi] with ${min} <= lo <= hi <= ${max}, got ${showValue(v)}`);
   }
   return [v[0], v[1]];
 }

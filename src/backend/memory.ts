@@ -287,17 +287,53 @@ export function memoryBytes(): number {
   return kernels().memory.buffer.byteLength;
 }
 
+/** One registration of `onCollect`: run at most once, by the collector or by `releaseNow`. */
+interface Release {
+  held: unknown;
+  release: (held: unknown) => void;
+  done: boolean;
+}
+
+/** Registrations by owner, so `releaseNow` can run them before the collector does. */
+const byOwner = new WeakMap<object, Release[]>();
+
+function runRelease(r: Release): void {
+  if (r.done) return;
+  r.done = true;
+  r.release(r.held);
+}
+
 /**
  * Runs `release(held)` once `owner` is garbage collected: how objects that keep wasm buffers
  * (models, layers, optimizer slots, augmentation pipelines) free them without `dispose()`.
  * `held` must not reference `owner`, and `release` should be a module-level function (a closure
  * made in a method can keep `owner` alive). Runtimes without FinalizationRegistry (workerd) keep
- * the memory until the isolate ends. Returns the token for `cancelRelease`.
+ * the memory until the isolate ends, unless `releaseNow(owner)` runs it. Returns the token for
+ * `cancelRelease`.
  */
 export function onCollect<T>(owner: object, held: T, release: (held: T) => void): object {
-  const token = {};
-  registry?.register(owner, { held, release: release as (held: unknown) => void }, token);
+  const token: Release = { held, release: release as (held: unknown) => void, done: false };
+  registry?.register(owner, token, token);
+  const list = byOwner.get(owner)?.filter((r) => !r.done) ?? []; // drop cancelled ones (re-registering owners)
+  list.push(token);
+  byOwner.set(owner, list);
   return token;
+}
+
+/**
+ * Runs now, once, every release registered for `owner` (an explicit `dispose()`), and cancels
+ * them with the collector. Returns whether there was any. The owner must not use its buffers
+ * afterwards.
+ */
+export function releaseNow(owner: object): boolean {
+  const list = byOwner.get(owner);
+  if (list === undefined) return false;
+  byOwner.delete(owner);
+  for (const r of list) {
+    registry?.unregister(r);
+    runRelease(r);
+  }
+  return true;
 }
 
 /** Frees heap `blocks` once `owner` is collected, unless a later `init()` replaced that heap. */
@@ -308,13 +344,11 @@ export function releaseOnCollect(owner: object, blocks: readonly number[]): obje
 /** Cancels an `onCollect`/`releaseOnCollect` registration (the owner freed its memory itself). */
 export function cancelRelease(token: object): void {
   registry?.unregister(token);
+  (token as Release).done = true;
 }
 
 function freeBlocks({ heap: owner, blocks }: { heap: Heap; blocks: number[] }): void {
   if (owner === heapInstance) for (const b of blocks) owner.free(b);
 }
 
-const registry =
-  typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<{ held: unknown; release: (held: unknown) => void }>(({ held, release }) => release(held))
-    : undefined;
+const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Release>(runRelease) : undefined;

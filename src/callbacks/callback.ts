@@ -31,6 +31,13 @@ export interface TrainingParams {
   verbose: number;
   /** Names that will appear in the epoch logs, e.g. ['loss', 'accuracy', 'val_loss', 'val_accuracy']. */
   metrics: string[];
+  /**
+   * The seed of the run (always set by `fit`): fit's `seed` option, else the model's seed. Passing
+   * it as the model's or fit's `seed` repeats the run (`history.params.seed` keeps it).
+   */
+  seed?: number;
+  /** True when that seed was drawn at random because none was given (set by `fit`). */
+  seedDrawn?: boolean;
 }
 
 /** Base class of every callback; each hook may be async, and `fit` awaits it. */

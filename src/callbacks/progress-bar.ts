@@ -88,6 +88,8 @@ export class ProgressBar extends Callback {
   override onTrainBegin(): void {
     this.epochs = this.params?.epochs ?? 0;
     this.steps = this.params?.steps ?? 0;
+    // An unseeded run is not repeatable unless its drawn seed is shown.
+    if (this.params?.seedDrawn === true) this.sink.line(`Seed ${this.params.seed} (drawn at random; pass { seed: ${this.params.seed} } to repeat this run)`);
   }
 
   override onEpochBegin(epoch: number): void {

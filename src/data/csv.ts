@@ -1,7 +1,7 @@
 // Numeric CSV tables with a header row: features -> x [n, features], an optional label column
 // -> y [n]. Fields may be quoted ("a,b" and "" escapes); a quoted field cannot span lines.
 import { ValueError } from '../errors.js';
-import { given, optionsSchema } from '../core/options.js';
+import { custom, given, optionError, optionsSchema } from '../core/options.js';
 import { Tensor } from '../tensor.js';
 
 /** Options of `parseCsv` and `csvDataset`. */
@@ -15,9 +15,17 @@ export interface CsvOptions {
    * `parseCsv` defaults to the sorted distinct labels; `csvDataset` needs it for string labels.
    */
   classNames?: readonly string[];
+  /**
+   * What an empty feature field is: `'error'` (default: an error naming its line and column) or
+   * the number to put there (e.g. `0`, or `NaN` to impute later). An empty label is always an error.
+   */
+  missing?: 'error' | number;
 }
 
-const csvSchema = optionsSchema<CsvOptions>()({ labelColumn: given<string | number>(), delimiter: given<string>(), classNames: given<readonly string[]>() });
+/** The `missing` option (shared with csvDataset's schema). */
+export const missingOption = custom((v, who, key): 'error' | number => (v === 'error' || typeof v === 'number' ? v : optionError(who, key, "'error' or a number", v)), 'error' as const);
+
+const csvSchema = optionsSchema<CsvOptions>()({ labelColumn: given<string | number>(), delimiter: given<string>(), classNames: given<readonly string[]>(), missing: missingOption });
 
 /** A parsed table: features, labels if a label column was named, and the names. */
 export interface CsvTable {
@@ -121,8 +129,16 @@ export class CsvSchema {
         label = text;
         continue;
       }
-      const value = text === '' ? NaN : Number(text);
-      if (Number.isNaN(value) && text !== '' && text.toLowerCase() !== 'nan') {
+      if (text === '') {
+        const fill = this.options.missing ?? 'error';
+        if (fill === 'error') {
+          throw new ValueError(`${where}, column '${this.columns[j - offset]}' (field ${c + 1}): the field is empty; pass { missing: value } to fill empty fields (e.g. 0, or NaN)`);
+        }
+        x[j++] = fill;
+        continue;
+      }
+      const value = Number(text);
+      if (Number.isNaN(value) && text.toLowerCase() !== 'nan') {
         throw new ValueError(`${where}: column '${this.columns[j - offset]}' is ${JSON.stringify(fields[c])}; expected a number`);
       }
       x[j++] = value;
@@ -158,8 +174,8 @@ function dataLines(text: string): Array<[string, number]> {
 }
 
 /**
- * Parses a numeric CSV table with a header row. Feature cells must be numbers ('NaN' is allowed,
- * empty cells are NaN); the label column may hold numbers or strings (string labels become class
+ * Parses a numeric CSV table with a header row. Feature cells must be numbers ('NaN' is allowed;
+ * an empty cell is an error naming its line and column unless `missing` gives a fill value); the label column may hold numbers or strings (string labels become class
  * indices: `classNames`, by default the sorted distinct labels).
  *
  * ```ts

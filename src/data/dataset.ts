@@ -3,7 +3,7 @@
 // at once (a CSV file read line by line, a generator that decodes images on the fly).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
-import { CsvSchema, labelValue, type CsvOptions } from './csv.js';
+import { CsvSchema, labelValue, missingOption, type CsvOptions } from './csv.js';
 import { StreamPurpose } from '../random.js';
 import { type RandomSource, resolveRng } from './random-source.js';
 import { BatchOrder } from './feed.js';
@@ -44,6 +44,7 @@ const csvDatasetSchema = optionsSchema<CsvOptions & { batchSize: number }>()({
   labelColumn: given<string | number>(),
   delimiter: given<string>(),
   classNames: given<readonly string[]>(),
+  missing: missingOption,
 });
 
 /** The batch options with their defaults; batchSize is required. */

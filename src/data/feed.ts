@@ -164,15 +164,25 @@ export class StreamFeed implements BatchFeed {
   /** What batches must look like; set before the first `next` (once the model knows its input shape). */
   spec: FeedSpec | undefined;
   private it: AnyIterator | undefined;
+  /**
+   * Set when a one-pass feed ended before `stepsPerEpoch` batches (evaluate's `steps` beyond the
+   * data): the batches it did yield, for the caller's warning.
+   */
+  ranOutAfter: number | undefined;
   /** The first batch, read ahead by `firstSampleShape`. */
   private pending: IteratorResult<FitBatch> | undefined;
   private readonly one: Tensor[] = [];
 
-  /** `who` (`model.fit`, `model.evaluate`, ...) starts every error message. */
+  /**
+   * `who` (`model.fit`, `model.evaluate`, ...) starts every error message. With `onePass` the
+   * feed stops at the end of the data even before `stepsPerEpoch` batches (evaluate, as Keras);
+   * without it a new pass starts (fit's stepsPerEpoch on a re-iterable source).
+   */
   constructor(
     private readonly source: BatchSource,
     private readonly stepsPerEpoch: number | undefined,
     private readonly who: string,
+    private readonly onePass = false,
   ) {
     this.steps = stepsPerEpoch;
     this.cursor = { xs: this.one, y: undefined as unknown as Tensor, order: undefined, start: 0, count: 0 };
@@ -190,6 +200,7 @@ export class StreamFeed implements BatchFeed {
   }
 
   begin(): void {
+    this.ranOutAfter = undefined;
     if (this.stepsPerEpoch === undefined && this.pending === undefined) this.it = undefined; // a fresh pass per epoch
   }
 
@@ -201,6 +212,11 @@ export class StreamFeed implements BatchFeed {
       this.it = undefined;
       if (this.stepsPerEpoch === undefined) {
         if (step === 0) throw new ValueError(`${this.where(epoch, step)}: the data yielded no batches (a one-shot iterator is used up after one epoch: pass a data.Dataset or another re-iterable source)`);
+        return false;
+      }
+      if (this.onePass) {
+        if (step === 0) throw new ValueError(`${this.where(epoch, step)}: the data yielded no batches`);
+        this.ranOutAfter = step;
         return false;
       }
       r = await this.pull(epoch, step); // stepsPerEpoch: go on with a new pass

@@ -44,6 +44,52 @@ function fail(message: string): never {
   throw new ModelFormatError(`io.load: ${message}`);
 }
 
+/** The optimizer section of the header. */
+interface SavedOptimizer {
+  iterations: number;
+  slots: Array<{ param: string; slot: string }>;
+  tensors: unknown[];
+}
+
+/**
+ * Restores the optimizer state of `opt` onto the compiled `model`, checked against the
+ * architecture: every slot names a weight of the model and one of its optimizer's slots, holds
+ * exactly that weight's size, and appears once; every slot the optimizer builds for the trainable
+ * weights is present; the step count is a non-negative integer. Slots of weights that are not
+ * trainable now (saved after freezing layers that had trained) are checked and skipped. Every
+ * problem is a ModelFormatError.
+ */
+function restoreOptimizer(model: Model, opt: SavedOptimizer, weightSizes: ReadonlyMap<string, number>, take: (e: unknown, what: string) => Float32Array): void {
+  if (opt === null || typeof opt !== 'object' || !Array.isArray(opt.slots) || !Array.isArray(opt.tensors)) fail('the optimizer state is malformed (expected { iterations, slots: [...], tensors: [...] })');
+  if (!Number.isSafeInteger(opt.iterations) || opt.iterations < 0) fail(`the optimizer state's iterations must be a non-negative integer, got ${JSON.stringify(opt.iterations)}`);
+  if (opt.slots.length !== opt.tensors.length) fail(`the optimizer state lists ${opt.slots.length} slots but ${opt.tensors.length} tensors`);
+  model.prepareOptimizer();
+  const built = model.optimizer!.getState().slots; // what the optimizer built for this architecture
+  const slotNames = new Set(Object.values(built).flatMap((bySlot) => Object.keys(bySlot)));
+  const missing = new Set(Object.entries(built).flatMap(([param, bySlot]) => Object.keys(bySlot).map((slot) => `${param}:${slot}`)));
+  const slots: Record<string, Record<string, Float32Array>> = {};
+  const seen = new Set<string>();
+  opt.slots.forEach((s, i) => {
+    const label = `optimizer slot ${i}`;
+    if (s === null || typeof s !== 'object' || typeof s.param !== 'string' || typeof s.slot !== 'string') fail(`${label} is malformed: ${JSON.stringify(s)} (expected { param, slot })`);
+    const key = `${s.param}:${s.slot}`;
+    const size = weightSizes.get(s.param) ?? fail(`${label} belongs to ${s.param}, which is not a weight of this architecture`);
+    if (!slotNames.has(s.slot)) fail(`${label}: ${model.optimizer!.name} has no slot ${s.slot} (its slots: ${[...slotNames].join(', ') || 'none'})`);
+    if (seen.has(key)) fail(`${label}: ${key} appears twice`);
+    seen.add(key);
+    const e = opt.tensors[i];
+    if (!isTensorEntry(e) || e.name !== key || e.shape.length !== 1 || e.shape[0] !== size) fail(`${label} must be a tensor named ${key} of shape [${size}], got ${JSON.stringify(e)}`);
+    const data = take(e, label);
+    if (missing.delete(key)) (slots[s.param] ??= {})[s.slot] = data;
+  });
+  if (missing.size > 0) fail(`the optimizer state lacks ${[...missing].join(', ')}`);
+  try {
+    model.optimizer!.setState({ iterations: opt.iterations, slots });
+  } catch (err) {
+    fail(`the optimizer state could not be restored: ${(err as Error).message}`);
+  }
+}
+
 /** Options of `io.load`. */
 export interface LoadOptions {
   /**
@@ -100,15 +146,20 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
     if (err instanceof ModelFormatError) throw err;
     fail(`the saved architecture could not be rebuilt: ${(err as Error).message}`);
   }
-  // Weights, checked name by name and shape by shape.
+  // Weights, checked against the architecture name by name and shape by shape, and laid out
+  // back to back from offset 0 as saveModel writes them: a shifted offset or length (even with a
+  // recomputed checksum) is refused instead of loading another weight's floats.
   const entries = header.weights as Array<{ name: string; shape: number[]; offset: number }>;
   const expected = model.layers.flatMap((l) => l.weights.map((w) => ({ name: `${l.name}/${w.name}`, shape: w.shape })));
   if (!Array.isArray(entries) || entries.length !== expected.length) fail(`the model needs ${expected.length} weights, the file has ${Array.isArray(entries) ? entries.length : 'none'}`);
-  const take = (e: { name: string; shape: number[]; offset: number }): Float32Array => {
-    if (!isTensorEntry(e)) fail(`a tensor entry is malformed: ${JSON.stringify(e)} (expected { name, shape: non-negative integers, offset })`);
+  let next = 0; // where the next section must start (in floats)
+  const take = (e: unknown, what: string): Float32Array => {
+    if (!isTensorEntry(e)) fail(`${what} has a malformed entry: ${JSON.stringify(e)} (expected { name, shape: non-negative integers, offset })`);
     const n = e.shape.reduce((a, b) => a * b, 1);
-    if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset + n > floats.length) fail(`weight ${e.name} lies outside the payload`);
-    return floats.slice(e.offset, e.offset + n);
+    if (e.offset !== next) fail(`${what} (${e.name}) starts at float ${e.offset}, but the sections before it end at ${next} (shifted or overlapping offsets)`);
+    if (e.offset + n > floats.length) fail(`${what} (${e.name}) lies outside the payload (${e.offset} + ${n} > ${floats.length} floats)`);
+    next = e.offset + n;
+    return floats.slice(e.offset, next);
   };
   const weights = entries.map((e, i) => {
     const want = expected[i]!;
@@ -116,28 +167,24 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
     if (e.name !== want.name || e.shape.join(',') !== want.shape.join(',')) {
       fail(`weight ${i} is ${e.name} [${e.shape.join(', ')}] but the architecture needs ${want.name} [${want.shape.join(', ')}]`);
     }
-    return new Tensor(take(e), e.shape);
+    return new Tensor(take(e, `weight ${i}`), e.shape);
   });
   model.setWeights(weights);
   // Compile settings and optimizer state.
   const compile = cfg.compile as { optimizer: { name: string; config: Record<string, unknown> }; loss: { name: string; config: Record<string, unknown> }; metrics: string[] } | undefined;
+  const opt = header.optimizer as SavedOptimizer | undefined;
   if (compile !== undefined && o.compile) {
     try {
       model.compile({ optimizer: getOptimizer(compile.optimizer.name, compile.optimizer.config), loss: getLoss(compile.loss.name, compile.loss.config), metrics: compile.metrics });
+      model.adoptOptimizer(); // made here, held by no one else: dispose() may free it
     } catch (err) {
       fail(`the saved compile settings could not be restored (pass { compile: false } to load the model uncompiled): ${(err as Error).message}`);
     }
-    const opt = header.optimizer as { iterations: number; slots: Array<{ param: string; slot: string }>; tensors: Array<{ name: string; shape: number[]; offset: number }> } | undefined;
-    if (opt !== undefined) {
-      if (opt === null || typeof opt !== 'object' || !Array.isArray(opt.slots) || !Array.isArray(opt.tensors)) fail('the optimizer state is malformed (expected { iterations, slots: [...], tensors: [...] })');
-      model.prepareOptimizer();
-      const slots: Record<string, Record<string, Float32Array>> = {};
-      opt.slots.forEach(({ param, slot }, i) => {
-        (slots[param] ??= {})[slot] = take(opt.tensors[i] ?? fail(`optimizer slot ${param}:${slot} has no data`));
-      });
-      model.optimizer!.setState({ iterations: opt.iterations, slots });
-    }
+    if (opt !== undefined) restoreOptimizer(model, opt, new Map(expected.map((w) => [w.name, w.shape.reduce((a, b) => a * b, 1)])), take);
+  } else if (opt !== undefined && opt !== null && typeof opt === 'object' && Array.isArray(opt.tensors)) {
+    opt.tensors.forEach((e, i) => take(e, `optimizer tensor ${i}`)); // not restored, but its layout is checked all the same
   }
+  if (next !== floats.length) fail(`the sections end at float ${next} but the payload holds ${floats.length} floats`);
   return model;
 }
 

@@ -290,6 +290,8 @@ export interface WasmExports {
   f32_poisson_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
   /** assembly/loss/f32_quantile_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
   f32_quantile_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
+  /** assembly/loss/f32_perceptron_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
+  f32_perceptron_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
   /** assembly/loss/f32_hinge_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */
   f32_hinge_loss__simd(sampleLoss: number, dpred: number, ytrue: number, ypred: number, weights: number, batch: number, shape: number): number;
   /** assembly/loss/f32_squared_hinge_loss__simd (sampleLoss: usize, dpred: usize, ytrue: usize, ypred: usize, weights: usize, batch: i32, shape: usize) -> f64 */

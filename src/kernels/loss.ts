@@ -32,6 +32,7 @@ function table(w: WasmExports) {
     poisson: w.f32_poisson_loss__simd,
     quantile: w.f32_quantile_loss__simd,
     hinge: w.f32_hinge_loss__simd,
+    perceptron: w.f32_perceptron_loss__simd,
     squared_hinge: w.f32_squared_hinge_loss__simd,
     contrastive: w.f32_contrastive_loss__simd,
     bce: w.f32_bce_loss__simd,

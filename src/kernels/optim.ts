@@ -111,3 +111,8 @@ export const ADAM_BINDING: StructLayout<never, 'param' | 'grad' | 'm' | 'v' | 'v
     v: CONSTANTS.ADAM_BINDING_V, vmax: CONSTANTS.ADAM_BINDING_VMAX, n: CONSTANTS.ADAM_BINDING_N,
   },
 };
+
+/** True when x[0..n) holds no NaN or Inf (one fused pass: the NaN guard on targets and gradients). */
+export function allFinite(x: number, n: number): boolean {
+  return wasm().f32_all_finite(x, n) !== 0;
+}

@@ -2,6 +2,7 @@
 // ([kh, kw, inC, depthMultiplier]) and conv2dTranspose ([kh, kw, filters, inC]).
 import { ShapeError, ValueError } from '../errors.js';
 import type { InitializerLike } from '../initializers.js';
+import { checkPadding, pair } from '../ops/geometry.js';
 import type { RegularizerLike } from '../regularizers.js';
 import {
   conv2dGeometry,
@@ -53,6 +54,11 @@ abstract class ConvBase<C extends ConvBaseConfig> extends Layer<C> {
   constructor(config: C, prefix: string) {
     super(config, prefix);
     if (config.kernelSize === undefined) throw new ValueError(`${this.name}: kernelSize is required`);
+    // The window is checked here, not first when the layer is built (strides 2n, kernelSize 0, ...).
+    pair(config.kernelSize, 'kernelSize', this.name);
+    pair(config.strides ?? 1, 'strides', this.name);
+    pair(config.dilationRate ?? 1, 'dilationRate', this.name);
+    checkPadding(config.padding ?? 'valid', this.name);
     if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') {
       throw new ValueError(`${this.name}: only dataFormat 'channelsLast' (NHWC) is supported, got ${String(config.dataFormat)}`);
     }
@@ -190,6 +196,8 @@ export class DepthwiseConv2D extends ConvBase<DepthwiseConv2DConfig> {
 /** Options of `layers.conv2dTranspose`. */
 export interface Conv2DTransposeConfig extends ConvBaseConfig {
   filters: number;
+  /** Keras's `output_padding`: extra output rows/columns (bottom/right), each below the stride; default Keras's sizes. */
+  outputPadding?: number | readonly [number, number];
   kernelInitializer?: InitializerLike;
   kernelRegularizer?: RegularizerLike;
 }
@@ -198,8 +206,12 @@ export interface Conv2DTransposeConfig extends ConvBaseConfig {
 export class Conv2DTranspose extends ConvBase<Conv2DTransposeConfig> {
   readonly className = 'Conv2DTranspose';
   /** Accepted options besides the base ones (unknown keys throw). */
-  static override readonly options = layerOptions<Conv2DTransposeConfig>()('filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'biasInitializer', 'biasRegularizer', 'dataFormat', 'kernelInitializer', 'kernelRegularizer');
+  static override readonly options = layerOptions<Conv2DTransposeConfig>()('filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'biasInitializer', 'biasRegularizer', 'dataFormat', 'kernelInitializer', 'kernelRegularizer', 'outputPadding');
   protected readonly kind = 'conv2dTranspose';
+  protected override get windowOptions(): ConvOptions {
+    const outputPadding = this.config.outputPadding;
+    return outputPadding === undefined ? super.windowOptions : { ...super.windowOptions, outputPadding };
+  }
   constructor(config: Conv2DTransposeConfig) {
     super(config, 'conv2d_transpose');
     checkFilters(this, config.filters);

@@ -9,6 +9,7 @@
 // The plan-facing interfaces live in node-io.ts; the options every layer accepts and the free
 // helpers for layer implementations in layer-helpers.ts.
 import { heap, onCollect, readF32, writeF32 } from '../backend/memory.js';
+import { allocNamed } from './alloc-named.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, sameShape, sizeOf, type Shape } from '../tensor.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
@@ -16,6 +17,9 @@ import { getRegularizer, type Regularizer, type RegularizerLike } from '../regul
 import { Rng, StreamPurpose, streamId } from '../random.js';
 import { checkOptionNames, checkSampleShape, formatSample, uniqueName, type BaseLayerConfig } from './layer-helpers.js';
 import type { ActivationStage, CallContext, NodeIO, StateRequest } from './node-io.js';
+
+/** Boolean options of the layers (useBias of dense and conv, center/scale of the norms, ...), checked for every layer. */
+const BOOLEAN_OPTIONS = ['useBias', 'center', 'scale'] as const;
 
 /** One weight of a layer in wasm memory. */
 export class Weight {
@@ -29,9 +33,11 @@ export class Weight {
     readonly regularizer: Regularizer | undefined,
     /** False for statistics such as BatchNorm's moving mean: never trained. */
     readonly trainable: boolean,
+    /** Who allocates it (`dense_1/kernel`): named when the allocation fails. */
+    owner = name,
   ) {
     this.size = sizeOf(shape);
-    this.ptr = heap().alloc(this.size * 4);
+    this.ptr = allocNamed(this.size * 4, owner);
   }
   /** The values, copied out. */
   read(): Float32Array {
@@ -121,6 +127,11 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
     this.name = config.name ?? uniqueName(defaultPrefix);
     if (config.trainable !== undefined && typeof config.trainable !== 'boolean') throw new ValueError(`${this.name}: trainable must be a boolean, got ${String(config.trainable)}`);
     this.trainableFlag = config.trainable ?? true;
+    // Booleans must be booleans: useBias 'false' is truthy and would keep the bias.
+    for (const flag of BOOLEAN_OPTIONS) {
+      const v = (config as Record<string, unknown>)[flag];
+      if (v !== undefined && typeof v !== 'boolean') throw new ValueError(`${this.name}: ${flag} must be true or false, got ${typeof v === 'string' ? `'${v}'` : String(v)}`);
+    }
     if (config.inputShape !== undefined) checkSampleShape(config.inputShape, `${this.name}: inputShape`);
     if (config.batchInputShape !== undefined) {
       if (!Array.isArray(config.batchInputShape) || config.batchInputShape.length < 2) {
@@ -258,6 +269,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
       getInitializer(initializer, `${this.name}/${name}`),
       options.regularizer === undefined || options.regularizer === null ? undefined : getRegularizer(options.regularizer, `${this.name}/${name}`),
       options.trainable ?? true,
+      `${this.name}/${name} ${formatShape(shape)}`,
     );
     this.weights.push(w);
     this.ownedPtrs.push(w.ptr);
@@ -333,7 +345,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
 
   /** Allocates a plan-independent buffer owned by the layer (freed with it). */
   protected allocOwned(floats: number): number {
-    const p = heap().alloc(floats * 4);
+    const p = allocNamed(floats * 4, this.name);
     this.ownedPtrs.push(p);
     return p;
   }

@@ -20,7 +20,7 @@ import { layerOptions, fillPtr, formatSample, type BaseLayerConfig } from './lay
 import type { CallContext, NodeIO, StateRequest } from './node-io.js';
 
 interface NormConfig extends BaseLayerConfig {
-  /** Only the last axis (-1, the channels) is supported. */
+  /** The normalised axis: only the last one (-1, the channels; or its positive index counting the batch axis as 0). */
   axis?: number;
   epsilon?: number;
   /** Learn beta (an offset). Default true. */
@@ -47,7 +47,9 @@ abstract class Normalization<C extends NormConfig> extends Layer<C> {
 
   protected checkAxis(): void {
     const axis = this.config.axis ?? -1;
-    if (axis !== -1) throw new ValueError(`${this.name}: only axis -1 (the last, channels) is supported, got ${String(axis)}`);
+    if (typeof axis !== 'number' || !Number.isSafeInteger(axis) || axis === 0) {
+      throw new ValueError(`${this.name}: axis must be a non-zero integer (the last axis: -1), got ${typeof axis === 'bigint' ? `${String(axis)}n` : String(axis)}`);
+    }
     const eps = this.config.epsilon ?? 1e-3;
     if (typeof eps !== 'number' || !(eps > 0)) throw new ValueError(`${this.name}: epsilon must be a positive number, got ${String(eps)}`);
   }
@@ -55,6 +57,12 @@ abstract class Normalization<C extends NormConfig> extends Layer<C> {
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const s = singleInput(this, inputShapes);
     if (s.length < 1) throw new ShapeError(`${this.name}: expected input of rank >= 2, got ${formatSample(s)}`);
+    // Keras counts the batch axis: on [*, 3] axis 1 is the last axis, as is -1.
+    const axis = this.config.axis ?? -1;
+    const rank = s.length + 1;
+    if ((axis < 0 ? axis + rank : axis) !== rank - 1) {
+      throw new ValueError(`${this.name}: only the last axis (-1 or ${rank - 1} for input ${formatSample(s)}) is supported, got axis ${axis}`);
+    }
     return s;
   }
 

@@ -9,7 +9,7 @@ export {
   meanSquaredError, meanAbsoluteError, rootMeanSquaredError, meanBiasError, huber, smoothL1, logCosh,
   meanSquaredLogarithmicError, meanAbsolutePercentageError, poisson, quantile, binaryCrossentropy,
   categoricalCrossentropy, sparseCategoricalCrossentropy, pixelwiseCrossentropy, kullbackLeiblerDivergence,
-  hinge, squaredHinge, categoricalHinge, multiclassHinge, contrastive, tripletMargin, marginRanking, dice,
+  hinge, perceptron, squaredHinge, categoricalHinge, multiclassHinge, contrastive, tripletMargin, marginRanking, dice,
 } from './registry.js';
 export { evaluateLoss, type LossEvalOptions, type LossEvaluation } from '../ops/loss.js';
 

@@ -81,6 +81,7 @@ const DEFINITIONS = {
   pixelwiseCrossentropy: { stem: logits('sparse_cce', 'sparse_cce_logits'), layout: 'sparse', defaults: { fromLogits: false }, sampleRank: 3 },
   kullbackLeiblerDivergence: { stem: fixed('kld'), layout: 'lastAxis', defaults: {} },
   hinge: { stem: fixed('hinge'), layout: 'lastAxis', defaults: {}, hingeLabels: true },
+  perceptron: { stem: fixed('perceptron'), layout: 'lastAxis', defaults: {}, hingeLabels: true },
   squaredHinge: { stem: fixed('squared_hinge'), layout: 'lastAxis', defaults: {}, hingeLabels: true },
   categoricalHinge: { stem: fixed('categorical_hinge'), layout: 'lastAxis', defaults: {} },
   multiclassHinge: { stem: fixed('multiclass_hinge'), layout: 'sparse', defaults: { margin: 1 }, params: (c) => [c.margin as number, 0], check: nonNegative('margin') },
@@ -248,11 +249,12 @@ export const meanSquaredError = (): Loss => new KernelLoss('meanSquaredError', {
 /** Mean of |yPred - yTrue| over the last axis. */
 export const meanAbsoluteError = (): Loss => new KernelLoss('meanAbsoluteError', {});
 /**
- * Per sample, sqrt of the mean of (yPred - yTrue)^2 over all of the sample; the reported loss is
- * the mean of these over the batch (not the square root of the batch MSE).
+ * sqrt(mean((yTrue - yPred)^2)) over the whole batch, as the course and Keras's
+ * RootMeanSquaredError define it (with sample weights: sqrt(sum_s w_s mse_s / batch)); the
+ * per-sample losses are each sample's own RMSE.
  */
 export const rootMeanSquaredError = (): Loss => new KernelLoss('rootMeanSquaredError', {});
-/** Mean of (yPred - yTrue) over the last axis: positive when predictions are too high. */
+/** Mean of (yTrue - yPred) over the last axis (the course's MBE = sum(y - yhat) / n): positive when predictions are too low. */
 export const meanBiasError = (): Loss => new KernelLoss('meanBiasError', {});
 /** Huber: d^2 / 2 for |d| <= delta, delta (|d| - delta / 2) beyond; delta defaults to 1 (Keras). */
 export const huber = (options: { delta?: number } = {}): Loss => new KernelLoss('huber', readConfig('huber', DEFINITIONS.huber, options));
@@ -295,6 +297,12 @@ export const pixelwiseCrossentropy = (options: { fromLogits?: boolean } = {}): L
 export const kullbackLeiblerDivergence = (): Loss => new KernelLoss('kullbackLeiblerDivergence', {});
 /** Mean of max(0, 1 - t p) over the last axis; labels in {0, 1} are mapped to {-1, 1} (Keras). */
 export const hinge = (): Loss => new KernelLoss('hinge', {});
+/**
+ * The perceptron criterion: mean of max(0, -t p) over the last axis, gradient -t on a mistake
+ * (t p <= 0); labels in {0, 1} are mapped to {-1, 1}. On a linear `dense({ units: 1 })` with SGD
+ * and batch size 1 each update is the perceptron rule w += lr t x on a misclassified sample.
+ */
+export const perceptron = (): Loss => new KernelLoss('perceptron', {});
 /** Mean of max(0, 1 - t p)^2 over the last axis; labels in {0, 1} are mapped to {-1, 1} (Keras). */
 export const squaredHinge = (): Loss => new KernelLoss('squaredHinge', {});
 /** Keras's categorical hinge: max(0, max((1 - t) p) - sum(t p) + 1) with one-hot targets. */

@@ -2,6 +2,7 @@
 import { ValueError } from '../errors.js';
 import { InputLayer } from '../layers/core.js';
 import { GraphNode, SymbolicTensor, type Layer } from '../layers/layer.js';
+import { checkNotFreed } from './ownership.js';
 
 /** The resolved topology of a model. */
 export interface Graph {
@@ -44,6 +45,7 @@ export function buildGraph(inputs: readonly SymbolicTensor[], output: SymbolicTe
   const names = new Map<string, Layer>();
   for (const node of order) {
     if (layers.includes(node.layer)) continue;
+    checkNotFreed(node.layer, who);
     const other = names.get(node.layer.name);
     if (other !== undefined) throw new ValueError(`${who}: two different layers are named ${node.layer.name}; layer names must be unique in a model`);
     names.set(node.layer.name, node.layer);

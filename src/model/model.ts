@@ -1,10 +1,11 @@
 // The functional Model (and, in sequential.ts, its linear special case): the graph, the weights,
 // the config and the summary. Training and inference belong to its trainer (src/train/), which
 // this file hands every call of compile, fit, evaluate, predict and the single-batch steps.
-import { onCollect } from '../backend/memory.js';
+import { onCollect, releaseNow } from '../backend/memory.js';
 import type { History, Logs, TrainingModel } from '../callbacks/callback.js';
 import { given, optionsSchema, text } from '../core/options.js';
-import type { BatchSource } from '../data/feed.js';
+import { freshSeed } from '../core/seed.js';
+import { isBatchSource, type BatchSource } from '../data/feed.js';
 import { ValueError } from '../errors.js';
 import { InputLayer } from '../layers/core.js';
 import type { Layer, SymbolicTensor } from '../layers/layer.js';
@@ -19,19 +20,22 @@ import { seedOption } from '../train/options.js';
 import { Trainer } from '../train/trainer.js';
 import { saveModel } from './format.js';
 import { buildGraph, type Graph } from './graph.js';
+import { Uses } from './ownership.js';
 import { summarize, type SummaryOptions } from './summary.js';
 
 export type { BatchAugmenter, CompileOptions, EvaluateOptions, FitOptions, PredictOptions } from '../train/options.js';
 
 let modelCounter = 0;
-let defaultSeedCounter = 0;
 
 /** Options of the `Model` constructor. */
 export interface ModelConfig {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
   outputs: SymbolicTensor;
   name?: string;
-  /** Seeds initialisation, shuffling and dropout (default: a per-process counter). */
+  /**
+   * Seeds initialisation, shuffling and dropout. Default: a fresh seed drawn with
+   * `crypto.getRandomValues`, readable as `model.seed` (pass it back to repeat the run).
+   */
   seed?: number;
 }
 
@@ -53,8 +57,14 @@ export class Model implements TrainingModel {
   readonly name: string;
   /** Set by a callback (or yourself) to end `fit` after the current batch. */
   stopTraining = false;
-  /** The seed of initialisation, shuffling and dropout. */
+  /**
+   * The seed of initialisation, shuffling and dropout: the one given, or one drawn at random
+   * (`crypto.getRandomValues`) when none was, so every unseeded run differs and can be repeated
+   * with `{ seed: model.seed }`.
+   */
   readonly seed: number;
+  /** True when `seed` was drawn at random (no seed given). */
+  readonly seedDrawn: boolean;
   protected graph: Graph | undefined;
   /**
    * Whether the seed was given: then weights are initialised as soon as the graph is known;
@@ -62,13 +72,19 @@ export class Model implements TrainingModel {
    */
   protected readonly explicitSeed: boolean;
   private readonly trainer: Trainer;
+  /** The layers and the (self-made) optimizer this model uses: what dispose() may free. */
+  private readonly uses = new Uses();
+  /** Whether compile made the optimizer from a name (then no one else holds it). */
+  private ownsOptimizer = false;
+  private disposed = false;
 
   constructor(config: ModelConfig, namePrefix = 'model') {
     if (config === null || typeof config !== 'object') throw new ValueError(`${namePrefix}: config must be an object`);
     const c = configSchema.parse(typeof config.name === 'string' ? config.name : namePrefix, config);
     this.name = c.name ?? `${namePrefix}_${++modelCounter}`;
-    this.seed = c.seed ?? 0x5eed + 7919 * defaultSeedCounter++;
     this.explicitSeed = c.seed !== undefined;
+    this.seed = c.seed ?? freshSeed(this.name);
+    this.seedDrawn = !this.explicitSeed;
     this.trainer = new Trainer(
       {
         model: this,
@@ -78,18 +94,62 @@ export class Model implements TrainingModel {
       },
       this.seed,
     );
-    onCollect(this, this.trainer.executors, freeExecutors);
     if (c.outputs !== undefined || c.inputs !== undefined) {
       const inputs = c.inputs instanceof Array ? c.inputs : [c.inputs as SymbolicTensor];
       this.graph = buildGraph(inputs, c.outputs as SymbolicTensor, this.name);
       if (this.explicitSeed) this.ensureInitialized();
     }
+    onCollect(this, this.trainer.executors, freeExecutors);
+    this.trackUses();
+  }
+
+  /**
+   * Frees this model's wasm memory now instead of when it is garbage collected: its plans,
+   * gradients, the optimizer compile made from a name, and the weights of every layer that no
+   * other undisposed model uses. Optional (Keras users never need it): for servers that create
+   * and drop many models. Idempotent; afterwards every use of the model throws, and a layer it
+   * freed cannot join another model. Refused while fit or a dataset evaluate is running.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.trainer.refuseWhileRunning('dispose');
+    this.disposed = true;
+    this.uses.release(this.name);
+    releaseNow(this); // executors and gradients
+    this.graph = undefined;
+    this.trainer.compiled = undefined;
+  }
+
+  /** Whether `dispose()` was called. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Throws if the model was disposed (`who` is the method called). */
+  protected live(who: string): void {
+    if (this.disposed) throw this.disposedError(who);
+  }
+
+  private disposedError(who: string): ValueError {
+    return new ValueError(`${this.name}.${who}: the model was disposed (model.dispose()); build or load a new model`);
+  }
+
+  private trackUses(): void {
+    const optimizer = this.ownsOptimizer ? this.trainer.compiled?.optimizer : undefined;
+    this.uses.set(optimizer === undefined ? (this.graph?.layers ?? []) : [...(this.graph?.layers ?? []), optimizer]);
+  }
+
+  /** @internal io.load made the optimizer from the saved config: dispose() may free it. */
+  adoptOptimizer(): void {
+    this.ownsOptimizer = this.trainer.compiled !== undefined;
+    this.trackUses();
   }
 
   // ---- graph --------------------------------------------------------------------------------
 
   /** The layers in execution order (input layers excluded). */
   get layers(): Layer[] {
+    this.live('layers');
     return [...(this.graph?.layers ?? [])];
   }
 
@@ -110,6 +170,7 @@ export class Model implements TrainingModel {
 
   /** The layer with this name. */
   getLayer(name: string): Layer {
+    this.live('getLayer');
     const layer = this.graph?.layers.find((l) => l.name === name);
     if (layer === undefined) throw new ValueError(`${this.name}.getLayer: no layer named ${JSON.stringify(name)}; layers: ${this.layers.map((l) => l.name).join(', ')}`);
     return layer;
@@ -124,6 +185,7 @@ export class Model implements TrainingModel {
   /** Called when the graph changes (Sequential add/pop): drops executors and training state. */
   protected invalidate(): void {
     this.trainer.invalidate();
+    this.trackUses();
   }
 
   /** Initialises every layer that has no values yet, from `seed` (stream per layer index). */
@@ -139,6 +201,7 @@ export class Model implements TrainingModel {
 
   /** Every weight of every layer (trainable or not) in Keras order, copied out. */
   getWeights(): Tensor[] {
+    this.live('getWeights');
     const graph = this.requireGraph('getWeights');
     this.ensureInitialized();
     return graph.layers.flatMap((l) => l.getWeights());
@@ -146,6 +209,7 @@ export class Model implements TrainingModel {
 
   /** Sets every weight from a list in `getWeights()` order; shapes must match. */
   setWeights(weights: readonly Tensor[]): void {
+    this.live('setWeights');
     const graph = this.requireGraph('setWeights');
     const total = graph.layers.reduce((n, l) => n + l.weights.length, 0);
     if (!Array.isArray(weights) || weights.length !== total) {
@@ -160,6 +224,7 @@ export class Model implements TrainingModel {
 
   /** Number of weight scalars. */
   countParams(): number {
+    this.live('countParams');
     return (this.graph?.layers ?? []).reduce((n, l) => n + l.countParams(), 0);
   }
 
@@ -168,6 +233,7 @@ export class Model implements TrainingModel {
    * string, and printed (console.log) only with `{ print: true }`.
    */
   summary(options: SummaryOptions = {}): string {
+    this.live('summary');
     const graph = this.requireGraph('summary');
     return summarize(this.name, graph, this.isSequential, options);
   }
@@ -181,16 +247,21 @@ export class Model implements TrainingModel {
 
   /** Sets the optimizer, loss and metrics used by fit/evaluate/trainOnBatch. */
   compile(options: CompileOptions): void {
+    this.live('compile');
     this.trainer.compile(options);
+    this.ownsOptimizer = typeof options.optimizer === 'string';
+    this.trackUses();
   }
 
   /** The compiled optimizer (undefined before compile). */
   get optimizer(): Optimizer | undefined {
+    this.live('optimizer');
     return this.trainer.compiled?.optimizer;
   }
 
   /** The compiled loss (undefined before compile). */
   get loss(): Loss | undefined {
+    this.live('loss');
     return this.trainer.compiled?.loss;
   }
 
@@ -207,6 +278,7 @@ export class Model implements TrainingModel {
    * a stream (shuffle the dataset itself) and throw.
    */
   fit(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: FitOptions = {}): Promise<History> {
+    if (this.disposed) return Promise.reject(this.disposedError('fit'));
     return this.trainer.exclusive('fit', () => fit(this.trainer, x, y, options));
   }
 
@@ -218,11 +290,16 @@ export class Model implements TrainingModel {
   evaluate(x: Tensor | readonly Tensor[], y: Tensor, options?: EvaluateOptions): Logs;
   evaluate(dataset: BatchSource, y?: undefined, options?: EvaluateOptions): Promise<Logs>;
   evaluate(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: EvaluateOptions = {}): Logs | Promise<Logs> {
+    if (this.disposed) {
+      if (isBatchSource(x)) return Promise.reject(this.disposedError('evaluate'));
+      throw this.disposedError('evaluate');
+    }
     return this.trainer.evaluate(x, y, options);
   }
 
   /** The model's output for every sample (inference mode), as one Tensor [n, ...outputShape]. */
   predict(x: Tensor | readonly Tensor[], options: PredictOptions = {}): Tensor {
+    this.live('predict');
     return this.trainer.predict(x, options);
   }
 
@@ -231,11 +308,13 @@ export class Model implements TrainingModel {
    * on this batch. Returns the loss (with regularisers); a non-finite loss throws and is not applied.
    */
   trainStep(x: Tensor | readonly Tensor[], y: Tensor): number {
+    this.live('trainStep');
     return this.trainer.trainStep(x, y);
   }
 
   /** trainStep plus this batch's metrics: `{ loss, accuracy, ... }`. */
   trainOnBatch(x: Tensor | readonly Tensor[], y: Tensor): Logs {
+    this.live('trainOnBatch');
     return this.trainer.trainOnBatch(x, y);
   }
 
@@ -251,9 +330,10 @@ export class Model implements TrainingModel {
 
   /** Makes sure the optimizer has built its slots (io restores optimizer state into them). */
   prepareOptimizer(): void {
+    this.live('prepareOptimizer');
     const c = this.trainer.requireCompiled('prepareOptimizer');
     this.ensureInitialized();
-    this.trainer.executors.gradients(this.graph!, c);
+    this.trainer.executors.gradients(this.graph!, c, this.name);
   }
 
   /** Bytes of wasm memory held by this model's plans and gradients (weights excluded). */
@@ -265,6 +345,7 @@ export class Model implements TrainingModel {
 
   /** The model as bytes: what `io.save(model)` returns (config, weights and optimizer state). */
   save(options: { includeOptimizer?: boolean } = {}): Uint8Array {
+    this.live('save');
     const o = saveSchema.parse(`${this.name}.save`, options);
     this.requireGraph('save');
     this.ensureInitialized();
@@ -273,6 +354,7 @@ export class Model implements TrainingModel {
 
   /** The architecture as JSON-friendly data (what io saves beside the weights). */
   toConfig(): Record<string, unknown> {
+    this.live('toConfig');
     const graph = this.requireGraph('toConfig');
     const index = new Map<SymbolicTensor, [string, number]>();
     const nodeCount = new Map<Layer, number>();

@@ -35,11 +35,13 @@ export class Sequential extends Model {
 
   /** The stacked layers (an `input` layer given first is not listed). */
   override get layers(): Layer[] {
+    this.live('layers');
     return [...this.stack];
   }
 
   /** Appends a layer; the graph is rebuilt (shape errors name the layer). */
   add(layer: Layer): void {
+    this.live('add');
     if (!(layer instanceof Layer)) throw new ValueError(`${this.name}.add: expected a layer (e.g. layers.dense({ units: 10 })), got ${layer === null ? 'null' : typeof layer}`);
     if (layer instanceof InputLayer) {
       if (this.stack.length > 0 || this.inputShape !== undefined) throw new ValueError(`${this.name}.add: an input layer can only come first`);
@@ -60,6 +62,7 @@ export class Sequential extends Model {
 
   /** Removes and returns the last layer (to replace a head for transfer learning). */
   pop(): Layer {
+    this.live('pop');
     const layer = this.stack.pop();
     if (layer === undefined) throw new ValueError(`${this.name}.pop: the model has no layers`);
     this.rebuild();
@@ -68,6 +71,7 @@ export class Sequential extends Model {
 
   /** Builds the graph for a per-sample input shape (Keras's `model.build`), if none was given. */
   build(inputShape: readonly number[]): void {
+    this.live('build');
     checkSampleShape(inputShape, `${this.name}.build: inputShape`);
     if (this.inputShape !== undefined && formatShape(this.inputShape) !== formatShape(inputShape)) {
       throw new ValueError(`${this.name}.build: the model already has input shape ${formatShape(this.inputShape)}, got ${formatShape(inputShape)}`);

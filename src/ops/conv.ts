@@ -15,7 +15,7 @@
 // Layouts: x/y NHWC; conv2d filter [kH, kW, inC, outC]; depthwise [kH, kW, inC, depthMultiplier]
 // (output channel c*dm + m); transpose [kH, kW, outC, inC] (Keras).
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { checkOptions } from '../errors.js';
+import { checkOptionKeys } from './option-keys.js';
 import { convBiasBackward, runConv } from '../kernels/conv.js';
 import { checkFloats } from '../kernels/bounds.js';
 import { Tensor, type Shape } from '../tensor.js';
@@ -43,7 +43,17 @@ export interface ConvOptions {
   padding?: Padding;
   /** Dilation (or [dH, dW]); default 1. */
   dilationRate?: number | readonly [number, number];
+  /**
+   * conv2dTranspose only (Keras's `output_padding`): rows/columns added at the bottom/right of
+   * the output, each below the stride (or [h, w]). Default: Keras's sizes ('valid':
+   * in * stride + max(span - stride, 0); 'same': in * stride).
+   */
+  outputPadding?: number | readonly [number, number];
 }
+
+/** The option keys each convolution accepts (forward ops add bias and activation). */
+const WINDOW_KEYS = ['strides', 'padding', 'dilationRate', 'bias', 'activation'];
+const TRANSPOSE_KEYS = [...WINDOW_KEYS, 'outputPadding'];
 
 function checkFilter(filterShape: unknown, layout: string, who: string): [number, number, number, number] {
   if (!Array.isArray(filterShape) || filterShape.length !== 4 || !filterShape.every((d) => Number.isSafeInteger(d) && d >= 1)) {
@@ -53,8 +63,8 @@ function checkFilter(filterShape: unknown, layout: string, who: string): [number
   return filterShape as [number, number, number, number];
 }
 
-function windowOptions(options: ConvOptions, who: string) {
-  checkOptions(who, options);
+function windowOptions(options: ConvOptions, who: string, transpose = false) {
+  checkOptionKeys(who, options, transpose ? TRANSPOSE_KEYS : WINDOW_KEYS);
   return {
     strides: pair(options.strides ?? 1, 'strides', who),
     dilation: pair(options.dilationRate ?? 1, 'dilationRate', who),
@@ -103,8 +113,11 @@ export function depthwiseConv2dGeometry(inputShape: Shape, filterShape: Shape, o
 
 /**
  * Geometry of conv2dTranspose: input [batch, h, w, inC], filter [kH, kW, outC, inC] (Keras).
- * Output size: 'valid' (in-1)*stride + dilation*(k-1) + 1; 'same' in*stride; explicit
- * [top, bottom, left, right] (in-1)*stride + dilation*(k-1) + 1 - top - bottom.
+ * Output size (Keras; span = dilation*(k-1) + 1, op = outputPadding): 'valid' (in-1)*stride +
+ * span + op, op defaulting to max(stride - span, 0), i.e. in*stride + max(span - stride, 0);
+ * 'same' in*stride, or with op (in-1)*stride + span - 2*floor(span/2) + op; explicit
+ * [top, bottom, left, right] (in-1)*stride + span - top - bottom + op (op default 0). The
+ * paddings of 'same' are those of the conv2d from this output back to the input (TensorFlow).
  */
 export function conv2dTransposeGeometry(inputShape: Shape, filterShape: Shape, options: ConvOptions = {}, who = 'conv2dTranspose'): ConvGeometry {
   const [batch, inH, inW, inC] = checkImageShape(inputShape, 'input', who);
@@ -112,17 +125,23 @@ export function conv2dTransposeGeometry(inputShape: Shape, filterShape: Shape, o
   if (fInC !== inC) {
     throw new ShapeError(`${who}: filter ${formatShape(filterShape)} expects ${fInC} input channels (its last axis) but the input ${formatShape(inputShape)} has ${inC}`);
   }
-  const { strides, dilation, padding } = windowOptions(options, who);
+  const { strides, dilation, padding } = windowOptions(options, who, true);
+  const extra = options.outputPadding === undefined ? undefined : pair(options.outputPadding, 'outputPadding', who, 0);
+  if (extra !== undefined && (extra[0] >= strides[0] || extra[1] >= strides[1])) {
+    throw new ValueError(`${who}: outputPadding must be smaller than the stride along each axis (Keras), got outputPadding [${extra.join(', ')}] with strides [${strides.join(', ')}]`);
+  }
   const axis = (size: number, k: number, s: number, d: number, a: 0 | 1) => {
     const span = d * (k - 1) + 1;
-    if (padding === 'valid') return { out: (size - 1) * s + span, before: 0, after: 0 };
+    const op = extra?.[a];
+    if (padding === 'valid') return { out: (size - 1) * s + span + (op ?? Math.max(s - span, 0)), before: 0, after: 0 };
     if (padding === 'same') {
-      const total = Math.max((size - 1) * s + span - size * s, 0);
-      return { out: size * s, before: Math.floor(total / 2), after: total - Math.floor(total / 2) };
+      const out = op === undefined ? size * s : (size - 1) * s + span - 2 * Math.floor(span / 2) + op;
+      const total = Math.max((size - 1) * s + span - out, 0);
+      return { out, before: Math.floor(total / 2), after: total - Math.floor(total / 2) };
     }
     const before = padding[a * 2]!;
     const after = padding[a * 2 + 1]!;
-    const out = (size - 1) * s + span - before - after;
+    const out = (size - 1) * s + span - before - after + (op ?? 0);
     if (out < 1) throw new ShapeError(`${who}: padding ${before} + ${after} leaves no output along ${a === 0 ? 'height' : 'width'} (${out})`);
     return { out, before, after };
   };

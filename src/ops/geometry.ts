@@ -10,6 +10,10 @@ import { heap, i32, withScratch, writeF32, readF32, f32 } from '../backend/memor
 import { wasm, type WasmExports } from '../kernels/exports.js';
 import { GEOMETRY_BYTES, GEOMETRY_OFFSETS } from '../kernels/geometry.js';
 import { Tensor, type Shape } from '../tensor.js';
+import { showValue } from './option-keys.js';
+
+/** The most floats one op output may hold: wasm32 memory is 4 GiB (main's MAX_TENSOR_ELEMENTS in src/tensor.ts). */
+const MAX_OUTPUT_ELEMENTS = 2 ** 30;
 
 /** The fields of the wasm geometry struct (their byte offsets come from the module: GEOMETRY_OFFSETS). */
 export const GEOMETRY_FIELDS = [
@@ -76,7 +80,7 @@ export class Geometry<K extends string = string> {
 /** Throws unless `v` is an integer >= min. */
 export function checkInt(v: unknown, what: string, who: string, min = 1): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
-    throw new ValueError(`${who}: ${what} must be an integer >= ${min}, got ${String(v)}`);
+    throw new ValueError(`${who}: ${what} must be an integer >= ${min}, got ${showValue(v)}`);
   }
   return v;
 }
@@ -85,7 +89,7 @@ export function checkInt(v: unknown, what: string, who: string, min = 1): number
 export function pair(v: unknown, what: string, who: string, min = 1): [number, number] {
   if (typeof v === 'number') return [checkInt(v, what, who, min), checkInt(v, what, who, min)];
   if (Array.isArray(v) && v.length === 2) return [checkInt(v[0], what, who, min), checkInt(v[1], what, who, min)];
-  throw new ValueError(`${who}: ${what} must be an integer or [height, width], got ${JSON.stringify(v)}`);
+  throw new ValueError(`${who}: ${what} must be an integer or [height, width], got ${showValue(v)}`);
 }
 
 /** Checks an NHWC shape [batch, height, width, channels] of positive integers. */
@@ -147,7 +151,7 @@ export function checkPadding(padding: unknown, who: string, allowExplicit = true
     return padding as unknown as Padding;
   }
   const allowed = allowExplicit ? "'valid', 'same' or [top, bottom, left, right] of non-negative integers" : "'valid' or 'same'";
-  throw new ValueError(`${who}: padding must be ${allowed}, got ${JSON.stringify(padding)}`);
+  throw new ValueError(`${who}: padding must be ${allowed}, got ${showValue(padding)}`);
 }
 
 /**
@@ -155,6 +159,13 @@ export function checkPadding(padding: unknown, who: string, allowExplicit = true
  * runs `body(outPtr, inputPtrs)`, copies the output out and releases the geometry's struct (if any).
  */
 export function runOp(geometry: Geometry | undefined, inputs: Float32Array[], outSize: number, outShape: Shape, body: (out: number, ins: number[]) => void): Tensor {
+  if (outSize > MAX_OUTPUT_ELEMENTS) {
+    geometry?.release();
+    throw new ShapeError(
+      `${geometry?.kind ?? 'op'}: cannot allocate ${outSize * 4} bytes for output ${formatShape(outShape)} (${outSize} values): ` +
+        `a tensor holds at most ${MAX_OUTPUT_ELEMENTS} values (4 GiB, the wasm32 memory limit)`,
+    );
+  }
   const out = new Float32Array(outSize);
   try {
     withScratch((alloc) => {

@@ -1,4 +1,5 @@
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { ShapeError, ValueError, checkFlag, formatShape } from '../errors.js';
+import { checkOptionKeys } from './option-keys.js';
 import { GEMM_FLAGS, gemm as gemmKernel, gemmScratchBytes } from '../kernels/gemm.js';
 import { checkRange } from '../kernels/bounds.js';
 import { scratch, withScratch, writeF32, readF32 } from '../backend/memory.js';
@@ -101,13 +102,17 @@ export interface MatmulOptions {
   bias?: Tensor;
 }
 
+const MATMUL_KEYS = ['transposeA', 'transposeB', 'bias'];
+
 /**
  * Matrix product of rank-2 tensors, or a batched product of rank-3 tensors with the same batch.
  * `a` is [m, k] ([k, m] with `transposeA`), `b` is [k, n] ([n, k] with `transposeB`); the result
  * is [m, n] (or [batch, m, n]).
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  const { transposeA = false, transposeB = false, bias } = options;
+  const { transposeA = false, transposeB = false, bias } = checkOptionKeys('matmul', options, MATMUL_KEYS);
+  if (transposeA !== undefined) checkFlag('matmul', 'transposeA', transposeA);
+  if (transposeB !== undefined) checkFlag('matmul', 'transposeB', transposeB);
   const sa = expectRank(a, [2, 3], 'matmul: a');
   const sb = expectRank(b, [2, 3], 'matmul: b');
   if (sa.length !== sb.length) {

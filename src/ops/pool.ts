@@ -12,7 +12,7 @@
 // 'same' windows never count padded cells (TensorFlow's divisor). The global pools use the same
 // functions with a global geometry. Tensor-level ops (`ops.maxPool2d`, ...) wrap them.
 import { ValueError } from '../errors.js';
-import { checkOptions } from '../errors.js';
+import { checkOptionKeys } from './option-keys.js';
 import { avgPool2dBackward as avgBackwardKernel, avgPool2dForward as avgForwardKernel, maxPool2dBackward as maxBackwardKernel, maxPool2dForward as maxForwardKernel } from '../kernels/pool.js';
 import { checkFloats } from '../kernels/bounds.js';
 import { Tensor, type Shape } from '../tensor.js';
@@ -34,7 +34,7 @@ export interface Pool2dOptions {
 /** Geometry of a windowed 2-D pool on an NHWC input. */
 export function pool2dGeometry(inputShape: Shape, options: Pool2dOptions = {}, who = 'pool2d'): PoolGeometry {
   const [batch, inH, inW, c] = checkImageShape(inputShape, 'input', who);
-  checkOptions(who, options);
+  checkOptionKeys(who, options, ['poolSize', 'strides', 'padding']);
   const [kH, kW] = pair(options.poolSize ?? 2, 'poolSize', who);
   const [sH, sW] = pair(options.strides ?? [kH, kW], 'strides', who);
   const padding = checkPadding(options.padding ?? 'valid', who, false);

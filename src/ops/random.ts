@@ -9,7 +9,7 @@
 //
 // Tensor level (`ops.randomUniform`, `ops.dropout`, ...): validated, copies in and out.
 import { ValueError } from '../errors.js';
-import { checkOptions } from '../errors.js';
+import { checkOptionKeys, showValue } from './option-keys.js';
 import {
   dropoutBackward, dropoutForward, gaussianNoiseBackward, gaussianNoiseForward, randomNormal as randomNormalKernel,
   randomTruncatedNormal, randomUniform as randomUniformKernel,
@@ -141,16 +141,20 @@ export interface DropoutOptions extends RandomOptions {
 
 let defaultRng: Rng | undefined;
 
+/** The option keys of the random ops (dropout and gaussianNoise add training). */
+const RANDOM_KEYS = ['seed', 'rng'];
+const DROPOUT_KEYS = [...RANDOM_KEYS, 'training'];
+
 /** The generator of a tensor-level call: options.rng, a new Rng(options.seed), or a process-wide Rng(0). */
-function rngOf(options: RandomOptions, who: string): Rng {
-  checkOptions(who, options);
+function rngOf(options: RandomOptions, who: string, accepted = RANDOM_KEYS): Rng {
+  checkOptionKeys(who, options, accepted);
   if (options.rng !== undefined) {
     if (!(options.rng instanceof Rng)) throw new ValueError(`${who}: options.rng must be an Rng, got ${typeof options.rng}`);
     return options.rng;
   }
   if (options.seed !== undefined) {
     if (!Number.isSafeInteger(options.seed) || options.seed < 0) {
-      throw new ValueError(`${who}: options.seed must be an integer in [0, 2^53), got ${String(options.seed)}`);
+      throw new ValueError(`${who}: options.seed must be an integer in [0, 2^53), got ${showValue(options.seed)}`);
     }
     return new Rng(options.seed);
   }
@@ -198,7 +202,7 @@ export function dropout(x: Tensor, rate: number, options: DropoutOptions = {}): 
   if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
     throw new ValueError(`dropout: rate must be a number in [0, 1), got ${String(rate)}`);
   }
-  const rng = rngOf(options, 'dropout');
+  const rng = rngOf(options, 'dropout', DROPOUT_KEYS);
   if (!training(options, 'dropout')) return new Tensor(x.data.slice(), x.shape);
   return mapInScratch(x, x.size, (ptr, mask) => dropoutForwardPtr({ y: ptr, mask, x: ptr, n: x.size, rate, rng }));
 }
@@ -251,7 +255,7 @@ export function gaussianNoise(x: Tensor, stddev: number, options: DropoutOptions
   if (typeof stddev !== 'number' || !(stddev >= 0) || !Number.isFinite(stddev)) {
     throw new ValueError(`gaussianNoise: stddev must be a finite number >= 0, got ${String(stddev)}`);
   }
-  const rng = rngOf(options, 'gaussianNoise');
+  const rng = rngOf(options, 'gaussianNoise', DROPOUT_KEYS);
   if (!training(options, 'gaussianNoise')) return new Tensor(x.data.slice(), x.shape);
   return mapInScratch(x, 0, (ptr) => gaussianNoiseForwardPtr({ y: ptr, x: ptr, n: x.size, stddev, rng }));
 }

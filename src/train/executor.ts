@@ -2,7 +2,7 @@
 // terms and the optimizer binding. Every batch comes in as an argument (rows of tensors, copied
 // into the plan here); the executor knows neither the model nor the epoch loop.
 import { f32 } from '../backend/memory.js';
-import { kernels } from '../backend/wasm.js';
+import { allFinite } from '../kernels/optim.js';
 import type { Cursor } from '../data/feed.js';
 import type { Layer } from '../layers/layer.js';
 import type { CallContext } from '../layers/node-io.js';
@@ -67,8 +67,9 @@ export class Executor {
     private readonly objective: Objective | undefined,
     private readonly grads: WeightGradients | undefined,
     rng: Rng,
+    who = 'plan',
   ) {
-    this.plan = new Plan(graph, maxBatch, objective?.targetSize ?? 0, grads?.byLayer);
+    this.plan = new Plan(graph, maxBatch, objective?.targetSize ?? 0, grads?.byLayer, false, who);
     this.ctx = { training: false, batch: 0, rng };
     const image = graph.inputs.length === 1 && graph.inputs[0]!.shape.length === 3 ? graph.inputs[0]!.shape : undefined;
     this.imageShape = image === undefined ? undefined : [0, image[0]!, image[1]!, image[2]!];
@@ -113,7 +114,7 @@ export class Executor {
     if (!Number.isFinite(loss)) return loss;
     // Hinge and margin losses clamp NaN away, so a finite loss can hide NaN targets, and NaN
     // gradients: one pass over the targets, and one over the whole gradient block after backward.
-    if (plan.targetSize > 0 && kernels().f32_all_finite!(plan.yTrue, count * plan.targetSize) === 0) {
+    if (plan.targetSize > 0 && !allFinite(plan.yTrue, count * plan.targetSize)) {
       this.nonFinite = 'targets';
       return Number.NaN;
     }

@@ -20,13 +20,13 @@ export class Executors {
    * The executor for `batch` (training ones compute gradients); cached. A training executor at
    * least as large serves a smaller batch, and inference, on the same buffers.
    */
-  get(graph: ExecutorGraph, objective: Objective | undefined, batch: number, training: boolean, rng: Rng): Executor {
+  get(graph: ExecutorGraph, objective: Objective | undefined, batch: number, training: boolean, rng: Rng, model = 'model'): Executor {
     const key = `${training ? 't' : 'i'}${batch}`;
-    const grads = training ? this.gradients(graph, objective!) : undefined; // may drop stale training executors
+    const grads = training ? this.gradients(graph, objective!, model) : undefined; // may drop stale training executors
     let e = this.byKey.get(key);
     if (e !== undefined) return e;
     for (const [k, other] of this.byKey) if (k.startsWith('t') && other.maxBatch >= batch) return other;
-    e = new Executor(graph, batch, objective, grads, rng);
+    e = new Executor(graph, batch, objective, grads, rng, `${model} (${training ? 'training' : 'inference'} plan for batches of ${batch})`);
     // A training executor may be in use by a running fit, so those stay until the model is
     // recompiled, rebuilt or collected.
     if (!training) {
@@ -41,7 +41,7 @@ export class Executors {
   }
 
   /** The weight gradients, registered with the optimizer; rebuilt (with the training executors) when `trainable` flags or the layers change. */
-  gradients(graph: ExecutorGraph, objective: Objective): WeightGradients {
+  gradients(graph: ExecutorGraph, objective: Objective, model = 'model'): WeightGradients {
     if (this.grads !== undefined && this.grads.matches(graph.layers)) return this.grads;
     for (const [key, e] of [...this.byKey]) {
       if (e.training) {
@@ -50,7 +50,7 @@ export class Executors {
       }
     }
     this.freeGradients();
-    this.grads = new WeightGradients(graph.layers, objective.optimizer);
+    this.grads = new WeightGradients(graph.layers, objective.optimizer, `${model} (weight gradients)`);
     return this.grads;
   }
 

@@ -61,6 +61,8 @@ export async function fit(trainer: Trainer, x: Tensor | readonly Tensor[] | Batc
       if (!Array.isArray(vd) || vd.length !== 2) throw new ValueError(`${who}: validationData must be [x, y] or a dataset of { x, y } batches`);
       const vxs = trainer.checkInputs(vd[0] as Tensor | Tensor[], 'fit (validationData)');
       trainer.checkTargets(vd[1] as Tensor, vxs[0]!.shape[0]!, c, 'fit (validationData)');
+      // Keras refuses it too: an empty set would report val_loss NaN every epoch.
+      if (vxs[0]!.shape[0] === 0) throw new ValueError(`${who}: validationData has no samples (x ${formatShape(vxs[0]!.shape)}); pass at least one sample, or leave validationData out`);
       val = new TensorFeed(vxs, vd[1] as Tensor, batchSize ?? 32, false);
     }
   }
@@ -80,6 +82,8 @@ export async function fit(trainer: Trainer, x: Tensor | readonly Tensor[] | Batc
     batchSize,
     verbose,
     metrics: [...metricNames, ...(val ? metricNames.map((k) => `val_${k}`) : [])],
+    seed: o.seed ?? model.seed,
+    seedDrawn: o.seed === undefined && model.seedDrawn,
   };
   // History goes after the user's callbacks (Keras 3), so what they write into the epoch logs
   // (learning_rate from reduceLROnPlateau and learningRateScheduler) is recorded.

@@ -1,7 +1,8 @@
 // The gradient buffers of a model's trainable weights: one wasm block, zeroed with one fill per
 // step, registered with the optimizer. Every training executor of a model shares them.
 import { heap } from '../backend/memory.js';
-import { kernels } from '../backend/wasm.js';
+import { fill } from '../kernels/memory.js';
+import { allFinite } from '../kernels/optim.js';
 import { trainableVersion, type Layer } from '../layers/layer.js';
 import type { Optimizer, ParamRef } from '../optimizers/optimizer.js';
 
@@ -18,7 +19,7 @@ export class WeightGradients {
   private block: number;
 
   /** Lays out the buffers for `layers` and builds the optimizer's slots for them. */
-  constructor(readonly layers: readonly Layer[], optimizer: Optimizer) {
+  constructor(readonly layers: readonly Layer[], optimizer: Optimizer, who = 'weight gradients') {
     let floats = 0;
     const offsets: Array<{ layer: Layer; index: number; offset: number }> = [];
     for (const layer of layers) {
@@ -30,7 +31,7 @@ export class WeightGradients {
       });
     }
     this.floats = floats;
-    this.block = floats > 0 ? heap().alloc(floats * 4) : 0;
+    this.block = floats > 0 ? heap().alloc(floats * 4, who) : 0;
     for (const layer of layers) this.byLayer.set(layer, layer.weights.map(() => 0));
     for (const { layer, index, offset } of offsets) {
       const w = layer.weights[index]!;
@@ -48,12 +49,12 @@ export class WeightGradients {
 
   /** Zeroes every gradient (one fill; backward kernels accumulate). */
   zero(): void {
-    if (this.floats > 0) kernels().f32_fill!(this.block, 0, this.floats);
+    if (this.floats > 0) fill(this.block, 0, this.floats);
   }
 
   /** Whether every gradient is finite (one pass over the block). */
   allFinite(): boolean {
-    return this.floats === 0 || kernels().f32_all_finite!(this.block, this.floats) !== 0;
+    return this.floats === 0 || allFinite(this.block, this.floats);
   }
 
   /** Returns the block to the heap (idempotent). */

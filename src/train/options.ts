@@ -66,8 +66,16 @@ export interface FitOptions {
 export interface EvaluateOptions {
   /** Tensors only: samples per batch (default 32). */
   batchSize?: number;
-  /** Datasets only: evaluate this many batches instead of one full pass. */
+  /**
+   * Datasets only: evaluate this many batches instead of one full pass. If the data ends first,
+   * evaluation stops there (never a second pass, as Keras) and `onWarning` is told.
+   */
   steps?: number;
+  /**
+   * Receives warnings (steps beyond the end of the data). Default: a `warning: ...` line where
+   * fit's progress goes (stdout in Node and Deno, the console elsewhere).
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** Options of `predict`. */
@@ -112,6 +120,10 @@ export const fitSchema = optionsSchema<FitOptions>()({
   seed: seedOption,
 });
 
-export const evaluateSchema = optionsSchema<EvaluateOptions>()({ batchSize: positive, steps: positive });
+export const evaluateSchema = optionsSchema<EvaluateOptions>()({
+  batchSize: positive,
+  steps: positive,
+  onWarning: custom((v, who, key): ((message: string) => void) => (typeof v === 'function' ? (v as (message: string) => void) : optionError(who, key, 'a function (message: string) => void', v))),
+});
 
 export const predictSchema = optionsSchema<PredictOptions>()({ batchSize: integer({ min: 1, fallback: 32 }) });

@@ -3,7 +3,7 @@
 // state; `grads` holds every activation gradient and is zeroed with one fill per step (backward
 // kernels accumulate). Running a smaller batch (the last partial batch) uses the same buffers.
 import { heap } from '../backend/memory.js';
-import { kernels } from '../backend/wasm.js';
+import { fill } from '../kernels/memory.js';
 import { sizeOf, type Shape } from '../tensor.js';
 import type { GraphNode, Layer, SymbolicTensor } from '../layers/layer.js';
 import type { ActivationStage, CallContext, NodeIO, Slot } from '../layers/node-io.js';
@@ -53,6 +53,7 @@ export class Plan {
    * @param weightGrads gradient buffer of each weight of each layer (0 = no gradient); undefined
    *   for an inference plan (no gradient buffers at all).
    * @param inputGrads also compute gradients with respect to the inputs (saliency, gradient checks).
+   * @param who names the model and plan in an AllocationError.
    */
   constructor(
     graph: PlanGraph,
@@ -60,6 +61,7 @@ export class Plan {
     readonly targetSize: number,
     weightGrads: ReadonlyMap<Layer, readonly number[]> | undefined,
     inputGrads = false,
+    who = 'plan',
   ) {
     const training = weightGrads !== undefined;
     // Pass 1: lay out every buffer as an offset into one of the two blocks.
@@ -124,8 +126,13 @@ export class Plan {
 
     // Pass 2: allocate the two blocks and resolve offsets to pointers.
     const h = heap();
-    this.valuesBlock = h.alloc(Math.max(4, sizes.values) * 4);
-    this.gradsBlock = sizes.grads > 0 ? h.alloc(sizes.grads * 4) : 0;
+    this.valuesBlock = h.alloc(Math.max(4, sizes.values) * 4, who);
+    try {
+      this.gradsBlock = sizes.grads > 0 ? h.alloc(sizes.grads * 4, who) : 0;
+    } catch (err) {
+      h.free(this.valuesBlock); // nothing of a failed plan stays allocated
+      throw err;
+    }
     this.gradFloats = sizes.grads;
     this.valueFloats = sizes.values;
     const ptr = (p: Pending | undefined): number => (p === undefined ? 0 : (p.grad ? this.gradsBlock : this.valuesBlock) + p.offset * 4);
@@ -197,7 +204,7 @@ export class Plan {
 
   /** Zeroes every activation gradient (one fill). */
   zeroGrads(): void {
-    if (this.gradFloats > 0) kernels().f32_fill!(this.gradsBlock, 0, this.gradFloats);
+    if (this.gradFloats > 0) fill(this.gradsBlock, 0, this.gradFloats);
   }
 
   /** Runs backward in reverse order; the loss has already accumulated into `output.grad`. */

@@ -2,6 +2,7 @@
 // augmentation, the executors, and the loops of evaluate, predict and the single-batch entry
 // points. fit's epoch loop is in fit.ts. It reaches the model only through a TrainingHost.
 import type { Logs, TrainingModel } from '../callbacks/callback.js';
+import { defaultSink } from '../callbacks/progress-bar.js';
 import { StreamFeed, TensorFeed, isBatchSource, type BatchFeed, type BatchSource, type Cursor } from '../data/feed.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import type { SymbolicTensor } from '../layers/layer.js';
@@ -21,7 +22,7 @@ import { compileSchema, evaluateSchema, predictSchema, type CompileOptions, type
 /** What the trainer needs of its model; the model hands one over at construction. */
 export interface TrainingHost {
   /** The model as callbacks see it (`stopTraining`, weights, save). */
-  readonly model: TrainingModel & { readonly name: string };
+  readonly model: TrainingModel & { readonly name: string; readonly seed: number; readonly seedDrawn: boolean };
   /** The graph, or undefined while a Sequential model has no input shape. */
   graph(): ExecutorGraph | undefined;
   /** The graph, building a deferred Sequential model from `sampleShape`; else throws naming `who`. */
@@ -99,7 +100,8 @@ export class Trainer {
     }
   }
 
-  private refuseWhileRunning(who: string): void {
+  /** Throws if a fit or dataset evaluate is running (`who` is the refused call). */
+  refuseWhileRunning(who: string): void {
     if (this.running === undefined) return;
     throw new ValueError(
       `${this.name}.${who}: ${this.name} is already running ${this.running}(); await it first ` +
@@ -159,7 +161,7 @@ export class Trainer {
 
   /** The executor for `batch` samples (training ones compute gradients). */
   executor(batch: number, training: boolean): Executor {
-    return this.executors.get(this.host.graph()!, this.compiled, batch, training, this.rngs.dropout);
+    return this.executors.get(this.host.graph()!, this.compiled, batch, training, this.rngs.dropout, this.name);
   }
 
   // ---- data -------------------------------------------------------------------------------
@@ -205,8 +207,8 @@ export class Trainer {
    * A feed over a stream, checked against this (compiled) model; a Sequential model without an
    * input shape is built from the first batch (read ahead, and kept for the first step).
    */
-  async streamFeed(source: BatchSource, steps: number | undefined, who: string): Promise<StreamFeed> {
-    const feed = new StreamFeed(source, steps, `${this.name}.${who}`);
+  async streamFeed(source: BatchSource, steps: number | undefined, who: string, onePass = false): Promise<StreamFeed> {
+    const feed = new StreamFeed(source, steps, `${this.name}.${who}`, onePass);
     const graph = this.host.graph() ?? this.host.requireGraph(who, await feed.firstSampleShape());
     const c = this.compiled!;
     feed.spec = {
@@ -238,9 +240,16 @@ export class Trainer {
     const o = evaluateSchema.parse(who, options);
     if (y !== undefined) throw new ValueError(`${who}: with a dataset, the targets come from its { x, y } batches; pass undefined as y, got ${describeValue(y)}`);
     if (o.batchSize !== undefined) throw new ValueError(`${who}: batchSize does not apply to a dataset (its batches are used as they come)`);
-    const feed = await this.streamFeed(x, o.steps, 'evaluate');
+    // One pass at most: steps beyond the data stop at its end with a warning (Keras), never a
+    // second pass (an endless loop for steps: 1e9).
+    const feed = await this.streamFeed(x, o.steps, 'evaluate', true);
     this.host.initialize();
-    return drive(this.evaluateFeed(feed, 0));
+    const logs = await drive(this.evaluateFeed(feed, 0));
+    if (feed.ranOutAfter !== undefined) {
+      const warn = o.onWarning ?? ((message: string) => defaultSink().line(`warning: ${message}`));
+      warn(`${who}: the data ran out after ${feed.ranOutAfter} batches of the ${o.steps} steps asked for; evaluated those ${feed.ranOutAfter}`);
+    }
+    return logs;
   }
 
   /**

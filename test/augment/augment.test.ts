@@ -455,3 +455,9 @@ describe('augment.previewPng', () => {
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="\d+" height="\d+".*data:image\/png;base64,iVBORw0KGgo/);
   });
 });
+
+describe('BigInt factors (issue 15)', () => {
+  test('a BigInt factor is a clear error naming the augmentation, not a JSON.stringify crash', () => {
+    expect(() => augment.randomRotation(2n as never)).toThrow('randomRotation: factor must be a number or a [lo, hi] pair of finite numbers, got "2n"');
+  });
+});

@@ -51,10 +51,33 @@ describe('data.parseCsv', () => {
     expect(data.parseCsv('\uFEFFa,b\n1,2\n', { labelColumn: 'a' }).columns).toEqual(['b']);
   });
 
-  test('treats empty and NaN feature cells as NaN', () => {
-    const t = data.parseCsv('a,b,c\n,NaN,1\n');
+  // Issue 15: an empty cell was silently NaN; it now needs { missing: NaN } (or another fill value).
+  test('treats NaN cells, and empty cells with { missing: NaN }, as NaN', () => {
+    const t = data.parseCsv('a,b,c\n,NaN,1\n', { missing: NaN });
     expect(Number.isNaN(t.x.data[0])).toBe(true);
     expect(Number.isNaN(t.x.data[1])).toBe(true);
     expect(t.x.data[2]).toBe(1);
+  });
+
+  test('an empty feature cell is an error naming its line and column unless missing gives a fill value', () => {
+    expect(() => data.parseCsv('a,b,y\n1,2,0\n1,,0', { labelColumn: 'y' })).toThrow(
+      "data.parseCsv: line 3, column 'b' (field 2): the field is empty; pass { missing: value } to fill empty fields (e.g. 0, or NaN)",
+    );
+    expect(() => data.parseCsv('y,a,b\n0,1, \n', { labelColumn: 'y' })).toThrow(/line 2, column 'b' \(field 3\): the field is empty/);
+    expect(Array.from(data.parseCsv('a,b,y\n1,,0\n,4,1', { labelColumn: 'y', missing: -1 }).x.data)).toEqual([1, -1, -1, 4]);
+    expect(() => data.parseCsv('a,b\n1,2', { missing: 'zero' as never })).toThrow('data.parseCsv: missing must be \'error\' or a number, got "zero"');
+    // An empty label stays an error whatever missing says.
+    expect(() => data.parseCsv('a,y\n1,\n', { labelColumn: 'y', missing: 0 })).toThrow(/the label 'y' is empty/);
+  });
+
+  test('csvDataset: the same rule and option', async () => {
+    const text = 'a,b,y\n1,,0\n2,3,1\n';
+    const batches = async (options: { missing?: 'error' | number }) => {
+      const out: number[][] = [];
+      for await (const b of data.csvDataset(() => [text], { labelColumn: 'y', batchSize: 2, ...options })) out.push(Array.from(b.x.data));
+      return out;
+    };
+    await expect(batches({})).rejects.toThrow("data.csvDataset: line 2, column 'b' (field 2): the field is empty");
+    expect(await batches({ missing: 0 })).toEqual([[1, 0, 2, 3]]);
   });
 });

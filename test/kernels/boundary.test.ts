@@ -5,15 +5,6 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 
-/**
- * Files outside src/kernels/ that still read the exports: the trainer/executor of issue 10,
- * converted by its owner after the merge; empty this list then.
- */
-const NOT_YET_CONVERTED = new Set([
-  'src/train/executor.ts', // kernels().f32_all_finite on the targets
-  'src/train/gradients.ts', // kernels().f32_fill and f32_all_finite on the gradient block
-  'src/train/plan.ts', // kernels().f32_fill for the gradient block
-]);
 const INSTALLERS = (file: string): boolean => file.startsWith('src/backend/') || file === 'src/init.ts' || file.startsWith('src/kernels/');
 
 function sources(dir: string): string[] {
@@ -37,9 +28,7 @@ test('no module outside src/kernels/ reads the wasm exports', () => {
     .filter(({ file }) => !INSTALLERS(file))
     .filter(({ text }) => /import\s*\{[^}]*\b(kernels|Kernels)\b[^}]*\}\s*from\s*'[./]*\/?backend\/wasm\.js'/.test(text) || /exports\.generated/.test(code(text)))
     .map(({ file }) => file);
-  expect(readers.filter((f) => !NOT_YET_CONVERTED.has(f))).toEqual([]);
-  // The allow-list holds only files that still need it.
-  expect([...NOT_YET_CONVERTED].filter((f) => !readers.includes(f))).toEqual([]);
+  expect(readers).toEqual([]);
 });
 
 test('each kernel name appears once, in src/kernels/, as a literal', () => {
@@ -53,7 +42,7 @@ test('each kernel name appears once, in src/kernels/, as a literal', () => {
       for (let i = 0; i < uses; i++) counts.set(name, [...(counts.get(name) ?? []), file]);
     }
   }
-  const outside = [...counts].filter(([, where]) => where.some((f) => !INSTALLERS(f) && !NOT_YET_CONVERTED.has(f)));
+  const outside = [...counts].filter(([, where]) => where.some((f) => !INSTALLERS(f)));
   expect(outside).toEqual([]);
   const twice = [...counts].filter(([, where]) => where.filter((f) => f.startsWith('src/kernels/')).length > 1);
   expect(twice).toEqual([]);

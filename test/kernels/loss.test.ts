@@ -35,6 +35,7 @@ export const LOSS_KERNELS: Array<{ symbol: string; name: string; config: Cfg; a?
   { symbol: 'f32_poisson_loss__simd', name: 'poisson', config: {}, target: 'positive', pred: 'positive' },
   { symbol: 'f32_quantile_loss__simd', name: 'quantile', config: { q: 0.8 }, a: 0.8, target: 'real', pred: 'real' },
   { symbol: 'f32_hinge_loss__simd', name: 'hinge', config: {}, a: 0, target: 'pm1', pred: 'real' },
+  { symbol: 'f32_perceptron_loss__simd', name: 'perceptron', config: {}, a: 1, target: 'binary', pred: 'real' },
   { symbol: 'f32_squared_hinge_loss__simd', name: 'squaredHinge', config: {}, a: 1, target: 'binary', pred: 'real' },
   { symbol: 'f32_contrastive_loss__simd', name: 'contrastive', config: { margin: 1.2 }, a: 1.2, target: 'binary', pred: 'distance' },
   { symbol: 'f32_bce_loss__simd', name: 'binaryCrossentropy', config: { fromLogits: false, labelSmoothing: 0.1, posWeight: 2 }, a: 2, b: 0.1, target: 'soft', pred: 'prob' },

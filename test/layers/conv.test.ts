@@ -76,3 +76,18 @@ describe('resizing', () => {
     gradCheck(layers.cropping2d({ cropping: [1, 0] }), [[4, 3, 1]], { batch: 2 });
   });
 });
+
+describe('Conv2DTranspose sizes as Keras (issue 15)', () => {
+  test("'valid' gives in * stride + max(k - stride, 0); outputPadding adds rows; gradients match finite differences", () => {
+    const x = Input({ shape: [3, 4, 2] });
+    expect(layers.conv2dTranspose({ filters: 1, kernelSize: 1, strides: 2 }).apply(x).shape).toEqual([6, 8, 1]);
+    expect(layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2 }).apply(x).shape).toEqual([7, 9, 1]);
+    expect(layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, outputPadding: 1 }).apply(x).shape).toEqual([8, 10, 1]);
+    expect(layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, padding: 'same', outputPadding: [0, 1] }).apply(x).shape).toEqual([5, 8, 1]);
+    expect(() => layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, outputPadding: 2 }).apply(x)).toThrow(/outputPadding must be smaller than the stride/);
+    gradCheck(layers.conv2dTranspose({ filters: 2, kernelSize: 1, strides: 2 }), [[2, 3, 2]], { batch: 2 });
+    gradCheck(layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, outputPadding: 1 }), [[2, 3, 2]], { batch: 2 });
+    gradCheck(layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', outputPadding: 1 }), [[2, 3, 2]], { batch: 2 });
+  });
+});
+

@@ -187,3 +187,18 @@ describe('base layer options', () => {
     expect(layersFromConfig('MyFlatten', { name: 'mine' }).name).toBe('mine');
   });
 });
+
+describe('layer options that must be exact (issue 15)', () => {
+  test("useBias 'false' is refused (it is truthy and kept a bias); so are non-boolean center/scale", () => {
+    expect(() => layers.dense({ units: 2, useBias: 'false' as never, name: 'd' })).toThrow("d: useBias must be true or false, got 'false'");
+    expect(() => layers.conv2d({ filters: 2, kernelSize: 3, useBias: 0 as never, name: 'c' })).toThrow('c: useBias must be true or false, got 0');
+    expect(() => layers.batchNormalization({ center: 1 as never, name: 'bn' })).toThrow('bn: center must be true or false, got 1');
+    expect(new Sequential([layers.dense({ units: 2, useBias: false, inputShape: [3] })]).layers[0]!.weights).toHaveLength(1);
+  });
+
+  test('a weight too large to allocate names the layer, the weight and its shape', () => {
+    expect(() => new Sequential([layers.dense({ units: 1e12, inputShape: [3], name: 'huge' })])).toThrow(/^huge\/kernel \[3, 1000000000000\]: cannot (allocate|grow)/);
+    expect(() => new Sequential([layers.conv2d({ filters: 1e12, kernelSize: 3, inputShape: [5, 5, 2], name: 'wide' })])).toThrow(/^wide\/kernel \[3, 3, 2, 1000000000000\]: cannot (allocate|grow)/);
+    expect(() => layers.conv2d({ filters: 2, kernelSize: 3, strides: 2n as never, name: 'c2' })).toThrow('c2: strides must be an integer or [height, width], got "2n"');
+  });
+});

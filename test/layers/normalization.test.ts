@@ -90,3 +90,14 @@ describe('Dropout and GaussianNoise', () => {
     expect(() => layers.gaussianNoise({ stddev: -1 })).toThrow(/stddev/);
   });
 });
+
+describe('normalisation axis as Keras counts it (issue 15)', () => {
+  test('batchNormalization({ axis: 1 }) on [*, 3] is the last axis and accepted; other axes are refused, naming the layer', () => {
+    const x = Input({ shape: [3] });
+    expect(layers.batchNormalization({ axis: 1 }).apply(x).shape).toEqual([3]);
+    expect(layers.batchNormalization({ axis: 3 }).apply(Input({ shape: [4, 4, 2] })).shape).toEqual([4, 4, 2]);
+    expect(layers.layerNormalization({ axis: -1 }).apply(x).shape).toEqual([3]);
+    expect(() => layers.batchNormalization({ axis: 1, name: 'bn' }).apply(Input({ shape: [4, 4, 2] }))).toThrow('bn: only the last axis (-1 or 3 for input [*, 4, 4, 2]) is supported, got axis 1');
+    expect(() => layers.batchNormalization({ axis: 0 })).toThrow(/axis must be a non-zero integer/);
+  });
+});

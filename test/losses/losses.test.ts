@@ -184,3 +184,25 @@ describe('conventions', () => {
     expectClose(gradient.data, [-0.5 * 0 - 1 + 1, 0, 1, 0, -1, 0], 'triplet gradient', 1e-4, 1e-4);
   });
 });
+
+describe('course definitions (issue 15)', () => {
+  // Errors 0, 0.5, 0.5, 1: MAE 0.5, MSE 0.375, RMSE sqrt(0.375) = 0.612.
+  const y = tensor([1, 2, 3, 4], [4, 1]);
+  const yHat = tensor([1, 2.5, 2.5, 5], [4, 1]);
+
+  test('meanBiasError is sum(y - yhat) / n: negative when predictions are too high', () => {
+    const { value, gradient } = losses.evaluateLoss(losses.meanBiasError(), y, yHat);
+    expect(value).toBeCloseTo((0 - 0.5 + 0.5 - 1) / 4, 6);
+    expectClose(gradient.data, [-0.25, -0.25, -0.25, -0.25], 'mbe gradient', 1e-7, 1e-7);
+  });
+
+  test('rootMeanSquaredError is sqrt(mean((y - yhat)^2)) over the batch: 0.612, not the per-sample 0.5', () => {
+    const { value, perSample, gradient } = losses.evaluateLoss(losses.rootMeanSquaredError(), y, yHat);
+    expect(value).toBeCloseTo(Math.sqrt(0.375), 6);
+    expect(value).toBeCloseTo(0.612, 3);
+    expectClose(perSample.data, [0, 0.5, 0.5, 1], 'per-sample RMSE', 1e-7, 1e-7);
+    // d/dp sqrt(mean(d^2)) = d / (n * rmse).
+    const r = Math.sqrt(0.375);
+    expectClose(gradient.data, [0, 0.5, -0.5, 1].map((d) => d / (4 * r)), 'rmse gradient', 1e-6, 1e-6);
+  });
+});

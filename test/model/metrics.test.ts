@@ -79,4 +79,27 @@ describe('metrics', () => {
     expect(run(bin, [{ t: [1, 0], p: [0.2, -0.3], predShape: [1], targetSize: 1 }])).toBe(1);
     expect(() => metrics.getMetric('f1', { ...ctx, lossName: 'x' })).toThrow(/unknown metric "f1"; valid names: accuracy, binaryAccuracy/);
   });
+
+  test('rootMeanSquaredError is sqrt of the mean squared error over every value (course: 0.612, Keras RootMeanSquaredError)', () => {
+    const m = metrics.rootMeanSquaredError();
+    expect(m.name).toBe('root_mean_squared_error');
+    // Errors 0, 0.5 | 0.5, 1 over two batches: sqrt(0.375), not the mean of per-sample roots (0.5).
+    const r = run(m, [
+      { t: [1, 2], p: [1, 2.5], predShape: [1], targetSize: 1 },
+      { t: [3, 4], p: [2.5, 5], predShape: [1], targetSize: 1 },
+    ]);
+    expect(r).toBeCloseTo(Math.sqrt(0.375), 10);
+    expect(run(m, [{ t: [0, 0], p: [1, 3], predShape: [1], targetSize: 1, w: [3, 1] }])).toBeCloseTo(Math.sqrt(12 / 4), 10);
+    const byName = metrics.getMetric('rmse', { lossName: 'meanSquaredError', fromLogits: false, predSize: 1, targetSize: 1 });
+    expect(byName.name).toBe('rmse');
+  });
+
+  test('auc: unknown keys and unbounded numThresholds are refused (issue 15)', () => {
+    expect(() => metrics.auc({ numThreshold: 3 } as never)).toThrow("metrics.auc: unknown option 'numThreshold' (did you mean 'numThresholds'?)");
+    expect(() => metrics.auc({ numThresholds: 1e12 })).toThrow(/metrics.auc: numThresholds must be an integer in \[3, 1000000\] \(Keras's default is 200/);
+    expect(() => metrics.auc({ numThresholds: 2n as never })).toThrow(/got "2n"/);
+    expect(() => metrics.auc({ numThresholds: null as never })).toThrow(/numThresholds must be an integer in \[3, 1000000\].*got null/);
+    expect(metrics.auc({ numThresholds: 1e6 }).name).toBe('auc');
+  });
 });
+

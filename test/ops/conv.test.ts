@@ -142,3 +142,42 @@ describe('ops pooling', () => {
     expect(() => ops.globalMaxPooling2d(rand([5, 4], 1))).toThrow(/globalMaxPooling2d: expected input of rank 4/);
   });
 });
+
+describe('conv2dTranspose follows Keras (issue 15) and conv2d sizes are checked', () => {
+  test("kernel 1, stride 2, 'valid': each input lands on an even pixel of a 2x larger output (PyTorch gives 3, Keras 4)", () => {
+    const y = ops.conv2dTranspose(tensor([1, 2, 3, 4], [1, 2, 2, 1]), tensor([10], [1, 1, 1, 1]), { strides: 2 });
+    expect(y.shape).toEqual([1, 4, 4, 1]);
+    expect(Array.from(y.data)).toEqual([10, 0, 20, 0, 0, 0, 0, 0, 30, 0, 40, 0, 0, 0, 0, 0]);
+    const extra = ops.conv2dTranspose(tensor([1, 2, 3, 4], [1, 2, 2, 1]), tensor([10], [1, 1, 1, 1]), { strides: 3, outputPadding: [1, 0] });
+    expect(extra.shape).toEqual([1, 5, 4, 1]);
+    expect(() => ops.conv2dTranspose(tensor([1], [1, 1, 1, 1]), tensor([1], [1, 1, 1, 1]), { outputPadding: 1 })).toThrow(/conv2dTranspose: outputPadding must be smaller than the stride/);
+    expect(() => ops.conv2d(tensor([1], [1, 1, 1, 1]), tensor([1], [1, 1, 1, 1]), { outputPadding: 1 } as never)).toThrow(/conv2d: unknown option 'outputPadding'/);
+  });
+
+  test('an option typo is an error naming the op and the closest option', () => {
+    expect(() => ops.conv2d(rand([1, 4, 4, 1], 1), rand([1, 1, 1, 1], 2), { stride: 2 } as never)).toThrow("conv2d: unknown option 'stride' (did you mean 'strides'?)");
+  });
+
+  test('a huge padding is refused before anything is allocated, naming the op', () => {
+    expect(() => ops.conv2d(rand([1, 3, 3, 1], 1), rand([1, 1, 1, 2], 2), { padding: [1e9, 0, 0, 0] })).toThrow(/^conv2d: cannot allocate 24000000072 bytes for output \[1, 1000000003, 3, 2\] \(6000000018 values\): a tensor holds at most 1073741824 values \(4 GiB, the wasm32 memory limit\)/);
+    expect(Array.from(ops.conv2d(tensor([2], [1, 1, 1, 1]), tensor([3], [1, 1, 1, 1])).data)).toEqual([6]);
+  });
+});
+
+
+describe('pool and random op options (issue 15)', () => {
+  test('pool options: typos and BigInts are clear errors naming the op', () => {
+    const x = rand([1, 4, 4, 1], 1);
+    expect(() => ops.maxPool2d(x, { poolsize: 3 } as never)).toThrow("maxPool2d: unknown option 'poolsize' (did you mean 'poolSize'?)");
+    expect(() => ops.maxPool2d(x, { poolSize: 2n as never })).toThrow('maxPool2d: poolSize must be an integer or [height, width], got "2n"');
+    expect(() => ops.maxPool2d(x, { strides: 2n as never })).toThrow('maxPool2d: strides must be an integer or [height, width], got "2n"');
+    expect(() => ops.conv2d(x, rand([1, 1, 1, 1], 2), { strides: [2n, 1] as never })).toThrow('conv2d: strides must be an integer >= 1, got "2n"');
+  });
+
+  test('random ops and dropout reject unknown keys instead of ignoring the seed', () => {
+    expect(() => ops.randomUniform([3], 0, 1, { sed: 1 } as never)).toThrow("randomUniform: unknown option 'sed' (did you mean 'seed'?)");
+    expect(() => ops.dropout(tensor([1, 1, 1, 1], [4]), 0.5, { trainng: true } as never)).toThrow("dropout: unknown option 'trainng' (did you mean 'training'?)");
+    expect(() => ops.randomNormal([3], 0, 1, { seed: 2n as never })).toThrow('randomNormal: options.seed must be an integer in [0, 2^53), got "2n"');
+    expect(Array.from(ops.randomUniform([3], 0, 1, { seed: 1 }).data)).toEqual(Array.from(ops.randomUniform([3], 0, 1, { seed: 1 }).data));
+  });
+});

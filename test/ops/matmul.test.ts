@@ -59,3 +59,15 @@ describe('ops.matmul', () => {
     expect(() => ops.matmul({} as never, m)).toThrow(/matmul: a: expected a Tensor/);
   });
 });
+
+describe('ops.matmul options (issue 15)', () => {
+  const a = tensor([1, 2, 3, 4], [2, 2]);
+  const b = tensor([5, 6, 7, 8], [2, 2]);
+  test('null, a number, an unknown key or a non-boolean flag is a clear error naming matmul', () => {
+    expect(() => ops.matmul(a, b, null as never)).toThrow('matmul: options must be an object, got null');
+    expect(() => ops.matmul(a, b, 5 as never)).toThrow('matmul: options must be an object, got 5');
+    expect(() => ops.matmul(a, b, { transposea: true } as never)).toThrow("matmul: unknown option 'transposea' (did you mean 'transposeA'?); accepted: transposeA, transposeB, bias");
+    expect(() => ops.matmul(a, b, { transposeA: 'false' as never })).toThrow('matmul: transposeA must be true or false, got false');
+    expect(Array.from(ops.matmul(a, b, { transposeA: true }).data)).toEqual([26, 30, 38, 44]);
+  });
+});

@@ -21,7 +21,7 @@ export const LOSS_REF: Record<string, { layout: Layout; row: RowFn }> = {
   meanSquaredError: { layout: 'lastAxis', row: ew((t, p) => (p - t) ** 2) },
   meanAbsoluteError: { layout: 'lastAxis', row: ew((t, p) => Math.abs(p - t)) },
   rootMeanSquaredError: { layout: 'sample', row: (t, p) => Math.sqrt(mean(p.map((v, i) => (v - t[i]!) ** 2))) },
-  meanBiasError: { layout: 'lastAxis', row: ew((t, p) => p - t) },
+  meanBiasError: { layout: 'lastAxis', row: ew((t, p) => t - p) },
   huber: { layout: 'lastAxis', row: ew((t, p, c) => { const d = Math.abs(p - t); const k = c.delta as number; return d <= k ? 0.5 * d * d : k * (d - 0.5 * k); }) },
   smoothL1: { layout: 'lastAxis', row: ew((t, p, c) => { const d = Math.abs(p - t); const b = c.beta as number; return d < b ? 0.5 * d * d / b : d - 0.5 * b; }) },
   logCosh: { layout: 'lastAxis', row: ew((t, p) => Math.log(Math.cosh(p - t))) },
@@ -63,6 +63,7 @@ export const LOSS_REF: Record<string, { layout: Layout; row: RowFn }> = {
     row: (t, p) => sum(t.map((v, i) => { const tc = clip(v, EPS, 1); return tc * Math.log(tc / clip(p[i]!, EPS, 1)); })),
   },
   hinge: { layout: 'lastAxis', row: (t, p, _c, all) => mean(hingeLabels(t, all).map((v, i) => Math.max(0, 1 - v * p[i]!))) },
+  perceptron: { layout: 'lastAxis', row: (t, p, _c, all) => mean(hingeLabels(t, all).map((v, i) => Math.max(0, -v * p[i]!))) },
   squaredHinge: { layout: 'lastAxis', row: (t, p, _c, all) => mean(hingeLabels(t, all).map((v, i) => Math.max(0, 1 - v * p[i]!) ** 2)) },
   categoricalHinge: {
     layout: 'lastAxis',
@@ -112,6 +113,8 @@ export function lossRef(name: string, config: Cfg, yTrue: ArrayLike<number>, yPr
     }
     perSample.push(mean(rows));
   }
-  const value = sum(perSample.map((l, s) => (weights ? weights[s]! : 1) * l)) / batch;
+  // RMSE is taken over the batch: sqrt(sum_s w_s mse_s / batch), per-sample values are each sample's RMSE.
+  const weighted = (v: number[]) => sum(v.map((l, s) => (weights ? weights[s]! : 1) * l)) / batch;
+  const value = name === 'rootMeanSquaredError' ? Math.sqrt(weighted(perSample.map((l) => l * l))) : weighted(perSample);
   return { value, perSample };
 }
