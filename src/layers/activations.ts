@@ -3,7 +3,9 @@
 import { resolveActivation, activationForwardPtr, activationBackwardPtr, preluForwardPtr, preluBackwardPtr } from '../ops/activation.js';
 import { ValueError } from '../errors.js';
 import type { Shape } from '../tensor.js';
-import { Layer, layerOptions, singleInput, type ActivationStage, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { Layer, singleInput } from './layer.js';
+import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
+import type { ActivationStage, CallContext, NodeIO } from './node-io.js';
 import type { InitializerLike } from '../initializers.js';
 import type { RegularizerLike } from '../regularizers.js';
 

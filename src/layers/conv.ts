@@ -20,7 +20,9 @@ import {
 import type { Shape } from '../tensor.js';
 import { activationStage, type ActivationLike } from './activations.js';
 import { GeometryCache } from './geometry-cache.js';
-import { Layer, layerOptions, formatSample, singleInput, type ActivationStage, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { Layer, singleInput } from './layer.js';
+import { layerOptions, formatSample, type BaseLayerConfig } from './layer-helpers.js';
+import type { ActivationStage, CallContext, NodeIO } from './node-io.js';
 
 /** Options shared by the convolution layers (Keras names). */
 export interface ConvBaseConfig extends BaseLayerConfig {

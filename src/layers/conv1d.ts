@@ -11,7 +11,9 @@ import type { Shape } from '../tensor.js';
 import { activationStage, type ActivationLike } from './activations.js';
 import { GeometryCache } from './geometry-cache.js';
 import { positiveInt } from './positive-int.js';
-import { Layer, layerOptions, singleInput, type ActivationStage, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { Layer, singleInput } from './layer.js';
+import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
+import type { ActivationStage, CallContext, NodeIO } from './node-io.js';
 
 /** Options of `layers.conv1d` (Keras names). */
 export interface Conv1DConfig extends BaseLayerConfig {

@@ -6,7 +6,9 @@ import { sizeOf, type Shape } from '../tensor.js';
 import type { InitializerLike } from '../initializers.js';
 import type { RegularizerLike } from '../regularizers.js';
 import { activationStage, type ActivationLike } from './activations.js';
-import { Layer, layerOptions, checkSampleShape, formatSample, singleInput, GraphNode, type ActivationStage, type BaseLayerConfig, type CallContext, type NodeIO, SymbolicTensor } from './layer.js';
+import { Layer, singleInput, GraphNode, SymbolicTensor } from './layer.js';
+import { layerOptions, checkSampleShape, formatSample, type BaseLayerConfig } from './layer-helpers.js';
+import type { ActivationStage, CallContext, NodeIO } from './node-io.js';
 
 /** Options of `layers.input` / `Input()`. */
 export interface InputConfig extends BaseLayerConfig {

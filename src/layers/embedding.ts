@@ -8,7 +8,9 @@ import { embeddingBackward, embeddingForward } from '../kernels/embedding.js';
 import type { RegularizerLike } from '../regularizers.js';
 import { sizeOf, type Shape } from '../tensor.js';
 import { positiveInt } from './positive-int.js';
-import { Layer, layerOptions, formatSample, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { Layer } from './layer.js';
+import { layerOptions, formatSample, type BaseLayerConfig } from './layer-helpers.js';
+import type { CallContext, NodeIO } from './node-io.js';
 
 /** Options of `layers.embedding` (Keras names; masking (`maskZero`) is not implemented). */
 export interface EmbeddingConfig extends BaseLayerConfig {

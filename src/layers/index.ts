@@ -3,7 +3,8 @@
 import { ValueError } from '../errors.js';
 import { Activation, PReLU, type ActivationConfig, type PReLUConfig } from './activations.js';
 import { Dense, Flatten, Input, InputLayer, Reshape, type DenseConfig, type InputConfig, type ReshapeConfig } from './core.js';
-import { checkOptionNames, type BaseLayerConfig, type Layer } from './layer.js';
+import type { Layer } from './layer.js';
+import { checkOptionNames, type BaseLayerConfig } from './layer-helpers.js';
 import { Add, Concatenate, type ConcatenateConfig } from './merge.js';
 import { Conv2D, Conv2DTranspose, DepthwiseConv2D, type Conv2DConfig, type Conv2DTransposeConfig, type DepthwiseConv2DConfig } from './conv.js';
 import {
@@ -12,9 +13,12 @@ import {
 } from './pooling.js';
 import { BatchNormalization, LayerNormalization, type BatchNormalizationConfig, type LayerNormalizationConfig } from './normalization.js';
 import { Dropout, GaussianNoise, type DropoutConfig, type GaussianNoiseConfig } from './regularization.js';
-import { GRU, LSTM, SimpleRNN, type GRUConfig, type LSTMConfig, type RecurrentConfig } from './recurrent.js';
+import { GRU, LSTM, SimpleRNN, type GRUConfig, type LSTMConfig } from './recurrent.js';
+import type { RecurrentConfig } from './recurrent-base.js';
 
-export { Layer, SymbolicTensor, Weight, type BaseLayerConfig, type CallContext, type NodeIO, type Slot } from './layer.js';
+export { Layer, SymbolicTensor, Weight } from './layer.js';
+export type { BaseLayerConfig } from './layer-helpers.js';
+export type { CallContext, NodeIO, Slot } from './node-io.js';
 export { Activation, PReLU, Dense, Flatten, Input, InputLayer, Reshape, Add, Concatenate, Conv2D, Conv2DTranspose, DepthwiseConv2D };
 export { AveragePooling2D, Cropping2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, UpSampling2D, ZeroPadding2D };
 export { BatchNormalization, LayerNormalization, Dropout, GaussianNoise };

@@ -5,90 +5,18 @@
 // Buffers live in wasm memory: a layer's weights are allocated when it is built and belong to the
 // layer (so a layer moves between models with its weights); activations, gradients and per-call
 // state belong to a model's execution plan and reach the layer as a `NodeIO`.
-import { heap, f32, onCollect, readF32, writeF32 } from '../backend/memory.js';
+//
+// The plan-facing interfaces live in node-io.ts; the options every layer accepts and the free
+// helpers for layer implementations in layer-helpers.ts.
+import { heap, onCollect, readF32, writeF32 } from '../backend/memory.js';
 import { allocNamed } from './alloc-named.js';
-import { fill } from '../kernels/memory.js';
-import { accumulate } from '../kernels/graph.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, sameShape, sizeOf, type Shape } from '../tensor.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
-
-/** Options every layer accepts. */
-export interface BaseLayerConfig {
-  /** Unique within a model; default `<type>_<n>` with a process-wide counter per type. */
-  name?: string;
-  /** False freezes the layer's weights (no gradient, no update). Default true. */
-  trainable?: boolean;
-  /** Per-sample input shape (no batch axis), for the first layer of a Sequential model. */
-  inputShape?: readonly number[];
-  /** Keras's batchInputShape: the input shape with a leading batch size (or null). */
-  batchInputShape?: readonly (number | null)[];
-}
-
-/** The option names every layer accepts (`BaseLayerConfig`). */
-export const BASE_LAYER_OPTIONS: readonly string[] = ['name', 'trainable', 'inputShape', 'batchInputShape'] satisfies readonly (keyof BaseLayerConfig)[];
-
-type OwnOptions<C> = Exclude<keyof C, keyof BaseLayerConfig> & string;
-
-/**
- * The option names of a layer config beyond `BaseLayerConfig`, for a layer class's static
- * `options` list; the compiler rejects a list that misses or misspells one of the config's keys:
- * `static readonly options = layerOptions<DenseConfig>()('units', 'activation', ...)`.
- */
-export function layerOptions<C extends BaseLayerConfig>() {
-  return <const K extends readonly OwnOptions<C>[]>(...keys: K & ([OwnOptions<C>] extends [K[number]] ? unknown : { missing: Exclude<OwnOptions<C>, K[number]> })): readonly string[] => keys;
-}
-
-/** One buffer of an execution plan: a batch of values and, when training, their gradient. */
-export interface Slot {
-  /** Byte offset of `maxBatch` samples of `shape`. */
-  readonly ptr: number;
-  /** Byte offset of the gradient (same size), or 0 when no gradient flows here. */
-  readonly grad: number;
-  /** Per-sample shape. */
-  readonly shape: Shape;
-  /** Floats per sample. */
-  readonly size: number;
-}
-
-/** A per-node buffer a layer asks its plan for (sizes in floats, for the plan's largest batch). */
-export interface StateRequest {
-  floats: number;
-  /** True for gradient buffers: zeroed with the others before every backward pass. */
-  grad?: boolean;
-}
-
-/** What forward and backward of one node see: its buffers, the batch size and per-node state. */
-export interface NodeIO {
-  readonly inputs: readonly Slot[];
-  readonly output: Slot;
-  /** Pre-activation output (equals output.ptr when the layer's activation is linear). */
-  readonly z: number;
-  /** Gradient of the pre-activation output (equals output.grad for linear), 0 if none. */
-  readonly dz: number;
-  /** Gradient buffer of each weight (same order as `layer.weights`), 0 when frozen or inferring. */
-  readonly weightGrads: readonly number[];
-  /** Byte offsets of the buffers requested by `stateRequests`, by name. */
-  readonly state: Readonly<Record<string, number>>;
-  /**
-   * A write-only buffer as large as any input or weight of the plan (training plans only), for
-   * kernels that always write a gradient the plan does not need (an input without `grad`, a frozen
-   * weight): pass `x.grad || io.sink`.
-   */
-  readonly sink: number;
-}
-
-/** Per-step context: training flag, batch size and the random stream of this step. */
-export interface CallContext {
-  /** True inside fit/trainOnBatch/trainStep; layers such as dropout read it (never their type). */
-  training: boolean;
-  /** Samples in this batch (at most the plan's batch size). */
-  batch: number;
-  /** The model's generator (dropout masks, noise). */
-  rng: Rng;
-}
+import { checkOptionNames, checkSampleShape, formatSample, uniqueName, type BaseLayerConfig } from './layer-helpers.js';
+import type { ActivationStage, CallContext, NodeIO, StateRequest } from './node-io.js';
 
 /** Boolean options of the layers (useBias of dense and conv, center/scale of the norms, ...), checked for every layer. */
 const BOOLEAN_OPTIONS = ['useBias', 'center', 'scale'] as const;
@@ -139,15 +67,6 @@ export class GraphNode {
   ) {
     this.output = new SymbolicTensor(outputShape, this, layer.name);
   }
-}
-
-const nameCounters = new Map<string, number>();
-
-/** `dense` -> `dense_1`, `dense_2`, ... (a process-wide counter per prefix). */
-export function uniqueName(prefix: string): string {
-  const n = (nameCounters.get(prefix) ?? 0) + 1;
-  nameCounters.set(prefix, n);
-  return `${prefix}_${n}`;
 }
 
 /** Seed of layers initialised outside a model (see `getWeights`). */
@@ -436,28 +355,6 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
   }
 }
 
-/** The activation fused into a layer, applied by the plan between forward and the next node. */
-export interface ActivationStage {
-  /** Name saved in the config, e.g. `'relu'`. */
-  readonly name: string;
-  /** y = act(z) over n floats whose last axis has `lastDim` entries (softmax needs it). */
-  forward(y: number, z: number, n: number, lastDim: number): void;
-  /** dz += act'(z) · dy. */
-  backward(dz: number, dy: number, z: number, y: number, n: number, lastDim: number): void;
-}
-
-/** Throws unless `shape` is a list of positive integers (a per-sample shape). */
-export function checkSampleShape(shape: readonly number[], who: string): void {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d <= 0)) {
-    throw new ShapeError(`${who}: expected a list of positive integers (the shape of one sample, without the batch axis), got ${JSON.stringify(shape)}`);
-  }
-}
-
-/** `[*, 28, 28, 1]`: a per-sample shape as the error messages show it. */
-export function formatSample(shape: Shape): string {
-  return shape.length === 0 ? '[*]' : `[*, ${shape.join(', ')}]`;
-}
-
 /** Throws unless exactly one input of rank in `ranks`; returns its shape. */
 export function singleInput(layer: Layer, inputShapes: readonly Shape[], ranks?: readonly number[], what = ''): Shape {
   if (inputShapes.length !== 1) throw new ValueError(`${layer.name}: expects 1 input, got ${inputShapes.length}`);
@@ -468,26 +365,3 @@ export function singleInput(layer: Layer, inputShapes: readonly Shape[], ranks?:
   return s;
 }
 
-/** Fills n floats at ptr with a value (one kernel call). */
-export function fillPtr(ptr: number, value: number, n: number): void {
-  fill(ptr, value, n);
-}
-
-/** dst += src over n floats (one kernel call). */
-export function accumulatePtr(dst: number, src: number, n: number): void {
-  accumulate(dst, src, n);
-}
-
-/** A JS view of n floats at ptr, valid until memory next grows; never keep it. */
-export function viewF32(ptr: number, n: number): Float32Array {
-  return f32().subarray(ptr >>> 2, (ptr >>> 2) + n);
-}
-
-/** Throws naming the layer type, the unknown key(s) and the accepted ones (Keras: "Unrecognized keyword arguments"). */
-export function checkOptionNames(config: object, options: readonly string[] | undefined, who: string): void {
-  if (options === undefined) return;
-  const unknown = Object.keys(config).filter((key) => !BASE_LAYER_OPTIONS.includes(key) && !options.includes(key));
-  if (unknown.length === 0) return;
-  const names = unknown.map((key) => `'${key}'`).join(', ');
-  throw new ValueError(`${who}: unknown option${unknown.length > 1 ? 's' : ''} ${names}; expected one of ${[...options, ...BASE_LAYER_OPTIONS].join(', ')}`);
-}

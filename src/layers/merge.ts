@@ -3,7 +3,9 @@ import { copy } from '../kernels/memory.js';
 import { accumulate, concatBackward, concatForward } from '../kernels/graph.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { sameShape, type Shape } from '../tensor.js';
-import { Layer, layerOptions, formatSample, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { Layer } from './layer.js';
+import { layerOptions, formatSample, type BaseLayerConfig } from './layer-helpers.js';
+import type { CallContext, NodeIO } from './node-io.js';
 
 /** Elementwise sum of two or more inputs of the same shape (residual connections). */
 export class Add extends Layer<BaseLayerConfig> {

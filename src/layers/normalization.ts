@@ -15,7 +15,9 @@ import {
   type LayerNormBackwardCall,
 } from '../ops/norm.js';
 import { sizeOf, type Shape } from '../tensor.js';
-import { Layer, layerOptions, fillPtr, formatSample, singleInput, type BaseLayerConfig, type CallContext, type NodeIO, type StateRequest, type Weight } from './layer.js';
+import { Layer, singleInput, type Weight } from './layer.js';
+import { layerOptions, fillPtr, formatSample, type BaseLayerConfig } from './layer-helpers.js';
+import type { CallContext, NodeIO, StateRequest } from './node-io.js';
 
 /** Options shared by batch and layer normalisation. */
 export interface NormConfig extends BaseLayerConfig {

@@ -5,7 +5,9 @@ import { avgPool2dBackwardPtr, avgPool2dForwardPtr, globalPool2dGeometry, maxPoo
 import { resizeBackwardPtr, resizeForwardPtr, upSampling2dGeometry, zeroPadding2dGeometry, cropping2dGeometry, type Border2d, type ResizeGeometry } from '../ops/resize.js';
 import type { Shape } from '../tensor.js';
 import { GeometryCache, type Releasable } from './geometry-cache.js';
-import { Layer, layerOptions, singleInput, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { Layer, singleInput } from './layer.js';
+import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
+import type { CallContext, NodeIO } from './node-io.js';
 
 /** A single-input NHWC layer with a geometry per batch size. */
 abstract class Windowed<C extends BaseLayerConfig, G extends Releasable & { outputShape: Shape }> extends Layer<C> {

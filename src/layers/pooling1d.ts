@@ -7,7 +7,9 @@ import { resizeBackwardPtr, resizeForwardPtr, upSampling2dGeometry, type ResizeG
 import type { Shape } from '../tensor.js';
 import { GeometryCache, type Releasable } from './geometry-cache.js';
 import { positiveInt } from './positive-int.js';
-import { Layer, layerOptions, singleInput, type BaseLayerConfig, type CallContext, type NodeIO } from './layer.js';
+import { Layer, singleInput } from './layer.js';
+import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
+import type { CallContext, NodeIO } from './node-io.js';
 
 type Geom = Releasable & { outputShape: Shape };
 

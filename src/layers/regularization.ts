@@ -5,7 +5,9 @@ import { accumulate } from '../kernels/graph.js';
 import { ValueError } from '../errors.js';
 import { dropoutBackwardPtr, dropoutForwardPtr, gaussianNoiseForwardPtr, type DropoutBackwardCall, type DropoutForwardCall, type GaussianNoiseForwardCall } from '../ops/random.js';
 import type { Shape } from '../tensor.js';
-import { Layer, layerOptions, singleInput, type BaseLayerConfig, type CallContext, type NodeIO, type StateRequest } from './layer.js';
+import { Layer, singleInput } from './layer.js';
+import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
+import type { CallContext, NodeIO, StateRequest } from './node-io.js';
 
 /** Options of `layers.dropout`. */
 export interface DropoutConfig extends BaseLayerConfig {

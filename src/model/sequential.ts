@@ -3,7 +3,8 @@
 import { ValueError, formatShape } from '../errors.js';
 import { given, optionsSchema, text } from '../core/options.js';
 import { Input, InputLayer } from '../layers/core.js';
-import { Layer, checkSampleShape, type SymbolicTensor } from '../layers/layer.js';
+import { Layer, type SymbolicTensor } from '../layers/layer.js';
+import { checkSampleShape } from '../layers/layer-helpers.js';
 import type { Shape } from '../tensor.js';
 import { buildGraph, type Graph } from './graph.js';
 import { Model } from './model.js';

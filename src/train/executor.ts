@@ -4,7 +4,8 @@
 import { f32 } from '../backend/memory.js';
 import { allFinite } from '../kernels/optim.js';
 import type { Cursor } from '../data/feed.js';
-import type { CallContext, Layer } from '../layers/layer.js';
+import type { Layer } from '../layers/layer.js';
+import type { CallContext } from '../layers/node-io.js';
 import type { Loss, LossCall } from '../losses/loss.js';
 import type { Metric, MetricCall } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';

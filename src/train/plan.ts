@@ -5,7 +5,8 @@
 import { heap } from '../backend/memory.js';
 import { fill } from '../kernels/memory.js';
 import { sizeOf, type Shape } from '../tensor.js';
-import type { ActivationStage, CallContext, GraphNode, Layer, NodeIO, Slot, SymbolicTensor } from '../layers/layer.js';
+import type { GraphNode, Layer, SymbolicTensor } from '../layers/layer.js';
+import type { ActivationStage, CallContext, NodeIO, Slot } from '../layers/node-io.js';
 
 /** One node of the plan: its layer, buffers, fused activation and whether gradients flow into it. */
 export interface PlanStep {

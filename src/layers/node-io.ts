@@ -1,0 +1,64 @@
+// What a layer and a model's execution plan exchange: the plan's buffers (`Slot`, `NodeIO`), the
+// per-node state a layer asks for (`StateRequest`), the per-step context (`CallContext`) and the
+// activation the plan runs after a layer's forward (`ActivationStage`).
+import type { Shape } from '../tensor.js';
+import type { Rng } from '../random.js';
+
+/** One buffer of an execution plan: a batch of values and, when training, their gradient. */
+export interface Slot {
+  /** Byte offset of `maxBatch` samples of `shape`. */
+  readonly ptr: number;
+  /** Byte offset of the gradient (same size), or 0 when no gradient flows here. */
+  readonly grad: number;
+  /** Per-sample shape. */
+  readonly shape: Shape;
+  /** Floats per sample. */
+  readonly size: number;
+}
+
+/** A per-node buffer a layer asks its plan for (sizes in floats, for the plan's largest batch). */
+export interface StateRequest {
+  floats: number;
+  /** True for gradient buffers: zeroed with the others before every backward pass. */
+  grad?: boolean;
+}
+
+/** What forward and backward of one node see: its buffers, the batch size and per-node state. */
+export interface NodeIO {
+  readonly inputs: readonly Slot[];
+  readonly output: Slot;
+  /** Pre-activation output (equals output.ptr when the layer's activation is linear). */
+  readonly z: number;
+  /** Gradient of the pre-activation output (equals output.grad for linear), 0 if none. */
+  readonly dz: number;
+  /** Gradient buffer of each weight (same order as `layer.weights`), 0 when frozen or inferring. */
+  readonly weightGrads: readonly number[];
+  /** Byte offsets of the buffers requested by `stateRequests`, by name. */
+  readonly state: Readonly<Record<string, number>>;
+  /**
+   * A write-only buffer as large as any input or weight of the plan (training plans only), for
+   * kernels that always write a gradient the plan does not need (an input without `grad`, a frozen
+   * weight): pass `x.grad || io.sink`.
+   */
+  readonly sink: number;
+}
+
+/** Per-step context: training flag, batch size and the random stream of this step. */
+export interface CallContext {
+  /** True inside fit/trainOnBatch/trainStep; layers such as dropout read it (never their type). */
+  training: boolean;
+  /** Samples in this batch (at most the plan's batch size). */
+  batch: number;
+  /** The model's generator (dropout masks, noise). */
+  rng: Rng;
+}
+
+/** The activation fused into a layer, applied by the plan between forward and the next node. */
+export interface ActivationStage {
+  /** Name saved in the config, e.g. `'relu'`. */
+  readonly name: string;
+  /** y = act(z) over n floats whose last axis has `lastDim` entries (softmax needs it). */
+  forward(y: number, z: number, n: number, lastDim: number): void;
+  /** dz += act'(z) · dy. */
+  backward(dz: number, dy: number, z: number, y: number, n: number, lastDim: number): void;
+}
