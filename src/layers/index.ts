@@ -18,7 +18,8 @@ import type { RecurrentConfig } from './recurrent-base.js';
 
 export { Layer, SymbolicTensor, Weight } from './layer.js';
 export type { BaseLayerConfig } from './layer-helpers.js';
-export type { CallContext, NodeIO, Slot } from './node-io.js';
+export type { ActivationStage, CallContext, NodeIO, Slot, StateRequest } from './node-io.js';
+export type { GraphNode } from './layer.js';
 export { Activation, PReLU, Dense, Flatten, Input, InputLayer, Reshape, Add, Concatenate, Conv2D, Conv2DTranspose, DepthwiseConv2D };
 export { AveragePooling2D, Cropping2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, UpSampling2D, ZeroPadding2D };
 export { BatchNormalization, LayerNormalization, Dropout, GaussianNoise };

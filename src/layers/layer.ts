@@ -9,7 +9,6 @@
 // The plan-facing interfaces live in node-io.ts; the options every layer accepts and the free
 // helpers for layer implementations in layer-helpers.ts.
 import { heap, onCollect, readF32, writeF32 } from '../backend/memory.js';
-import { allocNamed } from './alloc-named.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { Tensor, sameShape, sizeOf, type Shape } from '../tensor.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
@@ -37,7 +36,7 @@ export class Weight {
     owner = name,
   ) {
     this.size = sizeOf(shape);
-    this.ptr = allocNamed(this.size * 4, owner);
+    this.ptr = heap().alloc(this.size * 4, owner);
   }
   /** The values, copied out. */
   read(): Float32Array {
@@ -345,7 +344,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
 
   /** Allocates a plan-independent buffer owned by the layer (freed with it). */
   protected allocOwned(floats: number): number {
-    const p = allocNamed(floats * 4, this.name);
+    const p = heap().alloc(floats * 4, this.name);
     this.ownedPtrs.push(p);
     return p;
   }

@@ -12,14 +12,19 @@ import { GEOMETRY_BYTES, GEOMETRY_OFFSETS } from '../kernels/geometry.js';
 import { MAX_TENSOR_ELEMENTS, Tensor, type Shape } from '../tensor.js';
 
 
-/** The fields of the wasm geometry struct (their byte offsets come from the module: GEOMETRY_OFFSETS). */
-export const GEOMETRY_FIELDS = [
+/** A field of the wasm geometry struct. */
+export type GeometryField =
+  | 'batch' | 'inH' | 'inW' | 'inC' | 'outH' | 'outW' | 'outC' | 'kH' | 'kW' | 'strideH' | 'strideW'
+  | 'dilationH' | 'dilationW' | 'padTop' | 'padBottom' | 'padLeft' | 'padRight' | 'depthMultiplier';
+
+/** The fields of the wasm geometry struct in ABI order (their byte offsets come from the module: GEOMETRY_OFFSETS). */
+export const GEOMETRY_FIELDS: readonly GeometryField[] = [
   'batch', 'inH', 'inW', 'inC', 'outH', 'outW', 'outC', 'kH', 'kW', 'strideH', 'strideW',
   'dilationH', 'dilationW', 'padTop', 'padBottom', 'padLeft', 'padRight', 'depthMultiplier',
-] as const;
+];
 
 /** The struct's values, by field name. */
-export type GeometryStruct = { readonly [F in (typeof GEOMETRY_FIELDS)[number]]: number };
+export type GeometryStruct = { readonly [F in GeometryField]: number };
 
 /** Padding of a window: 'valid' (none), 'same' (TensorFlow: extra pixel bottom/right) or explicit [top, bottom, left, right]. */
 export type Padding = 'valid' | 'same' | readonly [number, number, number, number];

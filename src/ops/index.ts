@@ -34,4 +34,4 @@ export {
   binaryShape, type BinaryOpName, type UnaryOpName,
 } from './elementwise.js';
 export { sum, mean, max, min, variance, reduce, reduceBackward, reduceShape, type ReduceOpName, type ReduceShape } from './reduce.js';
-export type { Geometry, GeometryStruct } from './geometry.js';
+export type { Geometry, GeometryField, GeometryStruct } from './geometry.js';
