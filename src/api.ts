@@ -1,6 +1,6 @@
 // Everything the package exports except `init`, which each entry point supplies for its runtime.
-export { Tensor, tensor, zeros, fill, sizeOf, type Shape } from './tensor.js';
-export { ShapeError, ValueError, NotInitializedError } from './errors.js';
+export { Tensor, tensor, zeros, fill, sizeOf, type Shape } from './core/tensor.js';
+export { ShapeError, ValueError, NotInitializedError } from './core/errors.js';
 export { isInitialized } from './backend/wasm.js';
 export * as ops from './ops/index.js';
 export * as losses from './losses/index.js';

@@ -1,5 +1,5 @@
 import { installModule, installModuleAsync, isInitialized } from './backend/wasm.js';
-import { ValueError } from './errors.js';
+import { ValueError } from './core/errors.js';
 
 /**
  * Where `init` gets the wasm module from; give at most one. With none, each entry point uses its

@@ -3,8 +3,8 @@
 // so the same seed gives the same weights in every runtime.
 import { readF32, writeF32 } from './backend/memory.js';
 import { fill } from './kernels/memory.js';
-import { ValueError, formatShape } from './errors.js';
-import { sizeOf, type Shape } from './tensor.js';
+import { ValueError, formatShape } from './core/errors.js';
+import { sizeOf, type Shape } from './core/tensor.js';
 import type { Rng } from './random.js';
 import { randomNormalPtr, randomUniformPtr, truncatedNormalPtr } from './ops/random.js';
 

@@ -2,8 +2,8 @@
 // epoch (`update`), reports its value (`result`) and starts over (`reset`). They read predictions
 // and targets in place in wasm memory and allocate nothing per batch.
 import { f32 } from './backend/memory.js';
-import { ValueError, checkOptions, showValue } from './errors.js';
-import { sizeOf } from './tensor.js';
+import { ValueError, checkOptions, showValue } from './core/errors.js';
+import { sizeOf } from './core/tensor.js';
 
 /** One batch as a metric sees it: byte offsets of targets and predictions in wasm memory. */
 export interface MetricCall {

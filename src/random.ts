@@ -3,7 +3,7 @@
 // the scheme at the top of that file). Use it for shuffling, augmentation parameters, data
 // splits and searches; the wasm fill kernels (src/ops/random.ts) take their seed, stream and
 // counter from an `Rng`, so a whole training run follows from one seed.
-import { ValueError } from './errors.js';
+import { ValueError } from './core/errors.js';
 import { randomNormal } from './kernels/random.js';
 import { f32, scratch } from './backend/memory.js';
 

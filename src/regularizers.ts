@@ -1,7 +1,7 @@
 // Weight regularisers (Keras's l1, l2, l1l2): a penalty added to the reported loss and its
 // gradient added to the weight's gradient, both in one wasm call (`f32_l1l2_penalty`).
 import { l1l2Penalty } from './kernels/graph.js';
-import { ValueError } from './errors.js';
+import { ValueError } from './core/errors.js';
 
 /** A weight penalty: `apply` returns it and accumulates its gradient into dw (when dw != 0). */
 export interface Regularizer {

@@ -7,7 +7,7 @@
 // from the library's deterministic scalar math (src/core/math.ts: only correctly rounded
 // IEEE operations), not the host's Math.cos/pow, so a schedule gives the same bits in every
 // runtime; they agree with Math.* to about 1e-15 relative.
-import { ValueError } from './errors.js';
+import { ValueError } from './core/errors.js';
 import { flag, given, optionsSchema } from './core/options.js';
 import { cos, log, pow, powInt } from './core/math.js';
 

@@ -2,10 +2,10 @@
 // (randomSearch). Each trial builds a fresh compiled model from its parameters, fits it with the
 // same seed, and is scored by the best epoch value of a monitored metric ('val_loss' by default),
 // as Keras Tuner scores trials.
-import { ValueError } from './errors.js';
+import { ValueError } from './core/errors.js';
 import { given, optionsSchema } from './core/options.js';
 import { Rng, StreamPurpose, streamId } from './random.js';
-import type { Tensor } from './tensor.js';
+import type { Tensor } from './core/tensor.js';
 import { wasmMath } from './augment/kernels.js';
 
 /** A hyperparameter value. */

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { callbacks, data, io, layers, Model, Input, schedules, Sequential, tensor, tuning, ValueError } from '../src/index.js';
 import { finite, flag, integer, oneOf, optionsSchema } from '../src/core/options.js';
-import { closest, editDistance } from '../src/errors.js';
+import { closest, editDistance } from '../src/core/errors.js';
 
 function compiledModel(): Sequential {
   const model = new Sequential([layers.dense({ units: 2, inputShape: [3] })], { seed: 1 });

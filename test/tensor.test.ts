@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { tensor, Tensor, zeros, ShapeError } from '../src/index.js';
-import { sameShape, sizeOf } from '../src/tensor.js';
+import { sameShape, sizeOf } from '../src/core/tensor.js';
 
 describe('tensor', () => {
   test('keeps a Float32Array and the shape', () => {

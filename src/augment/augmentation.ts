@@ -6,8 +6,8 @@
 import { affineWarp } from '../kernels/augment.js';
 import { copy } from '../kernels/memory.js';
 import { cancelRelease, f32, heap, memoryBytes, readF32, releaseOnCollect, withScratch, type Heap } from '../backend/memory.js';
-import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { Tensor, expectRank } from '../tensor.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
+import { Tensor, expectRank } from '../core/tensor.js';
 import type { RandomSource } from '../data/random-source.js';
 import { GEOMETRY_BYTES, sameFill, writeGeometry, type Fill, type ImageShape } from './kernels.js';
 

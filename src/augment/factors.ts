@@ -1,5 +1,5 @@
 // Validation of augmentation strength arguments.
-import { ValueError, showValue } from '../errors.js';
+import { ValueError, showValue } from '../core/errors.js';
 
 /** A strength: `f` means the range [-f, f]; `[lo, hi]` is used as it is. */
 export type Factor = number | readonly [number, number];

@@ -2,8 +2,8 @@
 // [a0, a1, a2, b0, b1, b2] mapping output pixel (x, y) to input point (a0 x + a1 y + a2,
 // b0 x + b1 y + b2), pixel indices with centres at integers. The one affine-warp kernel runs
 // them; sin/cos/exp/log for the matrices come from the wasm module (deterministic everywhere).
-import { ShapeError, formatShape } from '../errors.js';
-import { checkOptions } from '../errors.js';
+import { ShapeError, formatShape } from '../core/errors.js';
+import { checkOptions } from '../core/errors.js';
 import type { RandomSource } from '../data/random-source.js';
 import { AffineAugmentation } from './augmentation.js';
 import { interval, positiveInt, toRange, type Factor } from './factors.js';

@@ -1,7 +1,7 @@
 // The `augment` namespace: seeded, batch-wise image augmentation running in wasm.
-import { ValueError } from '../errors.js';
-import { checkOptions } from '../errors.js';
-import { type Tensor, expectRank } from '../tensor.js';
+import { ValueError } from '../core/errors.js';
+import { checkOptions } from '../core/errors.js';
+import { type Tensor, expectRank } from '../core/tensor.js';
 import { type RandomSource, resolveRng } from '../data/random-source.js';
 import { StreamPurpose } from '../random.js';
 import { Augmentation, Pipeline } from './augmentation.js';

@@ -2,8 +2,8 @@
 // assembly/augment.ts (its layout and enum codes come from src/kernels/augment.ts).
 import { f32, i32 } from '../backend/memory.js';
 import { AUGMENT_GEOMETRY, FILL_MODE_CODES, INTERPOLATION_CODES } from '../kernels/augment.js';
-import { ValueError } from '../errors.js';
-import { checkOptions } from '../errors.js';
+import { ValueError } from '../core/errors.js';
+import { checkOptions } from '../core/errors.js';
 
 /** How points outside the input are filled (Keras's names): see `FillOptions`. */
 export type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';

@@ -3,8 +3,8 @@ import { brightness, addNoise, contrast, erase, flip } from '../kernels/augment.
 import { f32, scratch } from '../backend/memory.js';
 import { randomNormalPtr } from '../ops/random.js';
 import { Rng } from '../random.js';
-import { ValueError } from '../errors.js';
-import { checkOptions } from '../errors.js';
+import { ValueError } from '../core/errors.js';
+import { checkOptions } from '../core/errors.js';
 import type { RandomSource } from '../data/random-source.js';
 import { PixelAugmentation } from './augmentation.js';
 import { interval, positiveInt, toRange, type Factor } from './factors.js';

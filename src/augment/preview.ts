@@ -1,7 +1,7 @@
 // Grid previews of image batches as PNG (encoded here with stored deflate blocks: no zlib) or
 // as an SVG that embeds that PNG. For looking at what an augmentation pipeline does.
-import { ValueError } from '../errors.js';
-import { Tensor, expectRank } from '../tensor.js';
+import { ValueError } from '../core/errors.js';
+import { Tensor, expectRank } from '../core/tensor.js';
 import { crc32 } from '../core/crc32.js';
 import { interval, positiveInt } from './factors.js';
 

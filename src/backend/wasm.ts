@@ -1,4 +1,4 @@
-import { NotInitializedError } from '../errors.js';
+import { NotInitializedError } from '../core/errors.js';
 
 /** A kernel export: every argument and result is a number (pointers are byte offsets). */
 export type KernelFn = (...args: number[]) => number;

@@ -1,6 +1,6 @@
 // The contract between callbacks and the training loop (Keras 3 semantics: epochs and batches
 // are 0-based; logs hold 'loss', metric names and their 'val_' twins).
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../core/tensor.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 
 /** Named numbers reported by `fit` and `evaluate`: `loss`, `accuracy`, `val_loss`, ... */

@@ -1,5 +1,5 @@
 // EarlyStopping with Keras 3's semantics (keras.callbacks.EarlyStopping).
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../core/tensor.js';
 import type { Logs } from './callback.js';
 import { MonitorCallback, monitorFields, type MonitorOptions } from './monitor.js';
 import { finite, flag, integer, optionsSchema } from '../core/options.js';

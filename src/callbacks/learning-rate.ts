@@ -1,6 +1,6 @@
 // Callbacks that set the optimizer's learning rate between epochs (Keras 3's ReduceLROnPlateau
 // and LearningRateScheduler).
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import { finite, integer, optionsSchema } from '../core/options.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Callback, type Logs } from './callback.js';

@@ -1,5 +1,5 @@
 // Epoch logs as rows and CSV text (Keras's CSVLogger without the file), and LambdaCallback.
-import { ValueError, didYouMean } from '../errors.js';
+import { ValueError, didYouMean } from '../core/errors.js';
 import { Callback, type Logs } from './callback.js';
 import { flag, func, optionsSchema, text } from '../core/options.js';
 

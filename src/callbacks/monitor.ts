@@ -1,7 +1,7 @@
 // What callbacks that watch one logged quantity share (Keras 3's MonitorCallback): the monitor
 // name, the direction ('min' | 'max', or inferred from the name), min_delta, the improvement
 // test, validation, and messages.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import { custom, integer, oneOf, optionError } from '../core/options.js';
 import { Callback, type Logs, type TrainingModel } from './callback.js';
 

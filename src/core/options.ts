@@ -1,7 +1,7 @@
 // One schema per options object: the keys it accepts (checked against the TypeScript interface),
 // how each value is checked, its default, and the config getConfig() reports. Unknown keys throw
 // and name the closest accepted one; values are never coerced ('false' is not a boolean).
-import { ValueError, checkFlag, checkOptions } from '../errors.js';
+import { ValueError, checkFlag, checkOptions } from './errors.js';
 
 /**
  * How one option is read: `check` sees every defined value and returns it (or throws naming the

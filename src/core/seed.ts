@@ -1,7 +1,7 @@
 // Fresh seeds for runs the user did not seed (Keras and PyTorch draw one too), from the
 // runtime's cryptographic generator: globalThis.crypto.getRandomValues exists in Node >= 20,
 // Deno, browsers and workerd. Math.random is never used (house rule: determinism).
-import { ValueError } from '../errors.js';
+import { ValueError } from './errors.js';
 
 /** A seed drawn at random: an integer in [0, 2^53), the whole range `Rng` accepts. */
 export function freshSeed(who: string): number {

@@ -1,8 +1,8 @@
 // Numeric CSV tables with a header row: features -> x [n, features], an optional label column
 // -> y [n]. Fields may be quoted ("a,b" and "" escapes); a quoted field cannot span lines.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import { custom, given, optionError, optionsSchema } from '../core/options.js';
-import { Tensor } from '../tensor.js';
+import { Tensor } from '../core/tensor.js';
 
 /** Options of `parseCsv` and `csvDataset`. */
 export interface CsvOptions {

@@ -1,8 +1,8 @@
 // Batching and streaming. A `Dataset` is an `AsyncIterable<Batch>` that can be iterated again:
 // each `for await` over it is one epoch, so `fit` can train on data that never sits in memory
 // at once (a CSV file read line by line, a generator that decodes images on the fly).
-import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { Tensor } from '../tensor.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
+import { Tensor } from '../core/tensor.js';
 import { CsvSchema, labelValue, missingOption, type CsvOptions } from './csv.js';
 import { StreamPurpose } from '../random.js';
 import { type RandomSource, resolveRng } from './random-source.js';

@@ -3,8 +3,8 @@
 // data.Dataset or any async/sync iterable), so a stream costs a promise per batch and tensors none.
 // The sample order (BatchOrder) is also what data.batches and data.fromTensors cut their batches
 // from: one batching mechanism for the library.
-import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { Tensor, type Shape } from '../tensor.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
+import { Tensor, type Shape } from '../core/tensor.js';
 import { shuffleInPlace, type RandomSource } from './random-source.js';
 
 /** One batch of a stream given to `fit`/`evaluate`: inputs (one Tensor per model input) and targets. */

@@ -1,6 +1,6 @@
 // gzip detection and decompression with the platform's DecompressionStream (Node >= 18, Deno,
 // browsers and workerd all have it), so the package needs no zlib of its own.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 
 /** True if `bytes` starts with the gzip magic number 1f 8b. */
 export function isGzip(bytes: Uint8Array): boolean {

@@ -1,7 +1,7 @@
 // The IDX format of MNIST and Fashion-MNIST (http://yann.lecun.com/exdb/mnist/): a 4-byte magic
 // number (0, 0, type code, rank), `rank` big-endian u32 dimensions, then the values, row-major
 // and big-endian. Files may be gzipped; gzip is detected by its magic bytes, not the file name.
-import { ValueError, formatShape } from '../errors.js';
+import { ValueError, formatShape } from '../core/errors.js';
 import { gunzip, isGzip } from './gzip.js';
 
 /** Element types of the IDX format, by type code. */

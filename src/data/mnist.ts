@@ -1,8 +1,8 @@
 // MNIST-format datasets (MNIST, Fashion-MNIST): four IDX files -> image and label tensors.
 // File access is Node/Deno only and goes through dynamic `import('node:...')` inside functions,
 // so the bundle stays importable in browsers and edge workers, which pass `files` instead.
-import { ValueError, formatShape } from '../errors.js';
-import { Tensor } from '../tensor.js';
+import { ValueError, formatShape } from '../core/errors.js';
+import { Tensor } from '../core/tensor.js';
 import { readIdx, toBytes, type IdxArray } from './idx.js';
 
 /** The four files of an MNIST-format dataset, as raw bytes (gzipped or not). */

@@ -1,8 +1,8 @@
 // Label encoding and feature scaling. Scalers are fitted on training data and then applied,
 // unchanged, to validation and test data (fit on train, apply to test).
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { given, optionsSchema } from '../core/options.js';
-import { Tensor, expectRank } from '../tensor.js';
+import { Tensor, expectRank } from '../core/tensor.js';
 
 /**
  * One-hot encodes integer labels: `[n]` -> `[n, numClasses]` with a 1 in column `labels[i]`.

@@ -1,7 +1,7 @@
 // The part of the library's seeded generator (`Rng`, src/random.ts) that data utilities and
 // augmentations draw from. They take this interface (any deterministic source works) or a
 // `seed`, from which they make an `Rng` on the stream reserved for their purpose.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import { Rng, streamId } from '../random.js';
 
 /** A seeded random source: the library's `Rng` satisfies it. */

@@ -1,6 +1,6 @@
 // Row selection and train/test splitting (seeded, optionally stratified by label).
-import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { Tensor, expectRank, sizeOf } from '../tensor.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
+import { Tensor, expectRank, sizeOf } from '../core/tensor.js';
 import { StreamPurpose } from '../random.js';
 import { type RandomSource, resolveRng, shuffleInPlace } from './random-source.js';
 import { flag, given, optionsSchema } from '../core/options.js';

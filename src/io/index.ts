@@ -1,6 +1,6 @@
 // `io.save(model) -> Uint8Array` and `io.load(bytes) -> Promise<Model>`: one self-checking binary
 // format (model/format.ts) that works in every runtime (no files, no fetch: bytes in, bytes out).
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import { flag, optionsSchema } from '../core/options.js';
 import { fromConfig } from '../layers/index.js';
 import { InputLayer } from '../layers/core.js';
@@ -9,7 +9,7 @@ import { Model } from '../model/model.js';
 import { Sequential } from '../model/sequential.js';
 import { get as getOptimizer } from '../optimizers/index.js';
 import { get as getLoss } from '../losses/index.js';
-import { Tensor } from '../tensor.js';
+import { Tensor } from '../core/tensor.js';
 import { ModelFormatError, decodeModel } from '../model/format.js';
 
 export { ModelFormatError, FORMAT_VERSION, saveModel, type Saveable } from '../model/format.js';

@@ -3,7 +3,7 @@
 // a wrong pointer or size throws a ValueError naming the function instead of corrupting memory.
 // On in tests (vitest sets VITEST) and when TENSORLANE_CHECK_POINTERS=1 (Node); off otherwise,
 // because the lookup walks every live block. `setPointerChecks` overrides both.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import { heap } from '../backend/memory.js';
 
 let enabled: boolean | undefined;

@@ -2,7 +2,7 @@
 // 64-byte records rather than one heap block each: an optimizer binds dozens of them, each under
 // 32 bytes. One slab of records is reserved when a module is installed and more are added when
 // it runs out; records go back to the pool when their owner frees them.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import { f32, heap, i32, type Heap } from '../backend/memory.js';
 import { onInstall } from '../backend/wasm.js';
 import { fill } from './memory.js';

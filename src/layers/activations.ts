@@ -1,8 +1,8 @@
 // The activation stage fused into layers (`activation: 'relu'` on Dense, Conv2D, ...) and the
 // standalone activation layers (activation, relu, leakyRelu, prelu, elu, softmax).
 import { resolveActivation, activationForwardPtr, activationBackwardPtr, preluForwardPtr, preluBackwardPtr } from '../ops/activation.js';
-import { ValueError } from '../errors.js';
-import type { Shape } from '../tensor.js';
+import { ValueError } from '../core/errors.js';
+import type { Shape } from '../core/tensor.js';
 import { Layer, singleInput } from './layer.js';
 import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
 import type { ActivationStage, CallContext, NodeIO } from './node-io.js';

@@ -1,6 +1,6 @@
 // Convolution layers (NHWC, Keras layouts): conv2d (kernel HWIO), depthwiseConv2d
 // ([kh, kw, inC, depthMultiplier]) and conv2dTranspose ([kh, kw, filters, inC]).
-import { ShapeError, ValueError } from '../errors.js';
+import { ShapeError, ValueError } from '../core/errors.js';
 import type { InitializerLike } from '../initializers.js';
 import { checkPadding, pair } from '../ops/geometry.js';
 import type { RegularizerLike } from '../regularizers.js';
@@ -17,7 +17,7 @@ import {
   type ConvOptions,
   type Padding,
 } from '../ops/conv.js';
-import type { Shape } from '../tensor.js';
+import type { Shape } from '../core/tensor.js';
 import { activationStage, type ActivationLike } from './activations.js';
 import { GeometryCache } from './geometry-cache.js';
 import { Layer, singleInput } from './layer.js';

@@ -2,12 +2,12 @@
 // run by the conv2d kernels on a [batch, 1, steps, channels] view with a [1, k, inC, filters]
 // kernel: both views have the same memory layout, so nothing is copied. Causal padding is
 // dilation*(k-1) zeros on the left of the time axis.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import type { InitializerLike } from '../initializers.js';
 import { conv2dGeometry, convBackwardBiasPtr, convBackwardFilterPtr, convBackwardInputPtr, convForwardPtr, type ConvForwardCall, type ConvGeometry } from '../ops/conv.js';
 import type { Padding } from '../ops/geometry.js';
 import type { RegularizerLike } from '../regularizers.js';
-import type { Shape } from '../tensor.js';
+import type { Shape } from '../core/tensor.js';
 import { activationStage, type ActivationLike } from './activations.js';
 import { GeometryCache } from './geometry-cache.js';
 import { positiveInt } from './positive-int.js';

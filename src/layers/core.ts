@@ -1,8 +1,8 @@
 // Core layers: input, dense, flatten, reshape.
 import { biasBackward } from '../kernels/graph.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { ShapeError, ValueError } from '../core/errors.js';
 import { gemm, type GemmCall } from '../ops/matmul.js';
-import { sizeOf, type Shape } from '../tensor.js';
+import { sizeOf, type Shape } from '../core/tensor.js';
 import type { InitializerLike } from '../initializers.js';
 import type { RegularizerLike } from '../regularizers.js';
 import { activationStage, type ActivationLike } from './activations.js';

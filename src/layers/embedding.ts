@@ -2,11 +2,11 @@
 // (Keras layout). Gather forward and scatter-add backward are wasm kernels; the forward kernel
 // validates the ids as it reads them, so a bad id costs nothing until it occurs.
 import { readF32 } from '../backend/memory.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { ShapeError, ValueError } from '../core/errors.js';
 import type { InitializerLike } from '../initializers.js';
 import { embeddingBackward, embeddingForward } from '../kernels/embedding.js';
 import type { RegularizerLike } from '../regularizers.js';
-import { sizeOf, type Shape } from '../tensor.js';
+import { sizeOf, type Shape } from '../core/tensor.js';
 import { positiveInt } from './positive-int.js';
 import { Layer } from './layer.js';
 import { layerOptions, formatSample, type BaseLayerConfig } from './layer-helpers.js';

@@ -1,6 +1,6 @@
 // `layers.*`: one factory per layer (Keras names in camelCase), and the registry io uses to
 // rebuild layers from their saved class name and config.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import { Activation, PReLU, type ActivationConfig, type PReLUConfig } from './activations.js';
 import { Dense, Flatten, Input, InputLayer, Reshape, type DenseConfig, type InputConfig, type ReshapeConfig } from './core.js';
 import type { Layer } from './layer.js';

@@ -4,8 +4,8 @@
 import { f32 } from '../backend/memory.js';
 import { fill } from '../kernels/memory.js';
 import { accumulate } from '../kernels/graph.js';
-import { ShapeError, ValueError } from '../errors.js';
-import type { Shape } from '../tensor.js';
+import { ShapeError, ValueError } from '../core/errors.js';
+import type { Shape } from '../core/tensor.js';
 
 /** Options every layer accepts. */
 export interface BaseLayerConfig {

@@ -9,8 +9,8 @@
 // The plan-facing interfaces live in node-io.ts; the options every layer accepts and the free
 // helpers for layer implementations in layer-helpers.ts.
 import { heap, onCollect, readF32, writeF32 } from '../backend/memory.js';
-import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { Tensor, sameShape, sizeOf, type Shape } from '../tensor.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
+import { Tensor, sameShape, sizeOf, type Shape } from '../core/tensor.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';

@@ -1,8 +1,8 @@
 // Merge layers for residual and U-Net graphs: add and concatenate.
 import { copy } from '../kernels/memory.js';
 import { accumulate, concatBackward, concatForward } from '../kernels/graph.js';
-import { ShapeError, ValueError } from '../errors.js';
-import { sameShape, type Shape } from '../tensor.js';
+import { ShapeError, ValueError } from '../core/errors.js';
+import { sameShape, type Shape } from '../core/tensor.js';
 import { Layer } from './layer.js';
 import { layerOptions, formatSample, type BaseLayerConfig } from './layer-helpers.js';
 import type { CallContext, NodeIO } from './node-io.js';

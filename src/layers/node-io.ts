@@ -1,7 +1,7 @@
 // What a layer and a model's execution plan exchange: the plan's buffers (`Slot`, `NodeIO`), the
 // per-node state a layer asks for (`StateRequest`), the per-step context (`CallContext`) and the
 // activation the plan runs after a layer's forward (`ActivationStage`).
-import type { Shape } from '../tensor.js';
+import type { Shape } from '../core/tensor.js';
 import type { Rng } from '../random.js';
 
 /** One buffer of an execution plan: a batch of values and, when training, their gradient. */

@@ -1,5 +1,5 @@
 // Batch and layer normalisation over the last axis (channels-last, Keras defaults).
-import { ShapeError, ValueError } from '../errors.js';
+import { ShapeError, ValueError } from '../core/errors.js';
 import type { InitializerLike } from '../initializers.js';
 import type { RegularizerLike } from '../regularizers.js';
 import {
@@ -14,7 +14,7 @@ import {
   type BatchNormTrainForwardCall,
   type LayerNormBackwardCall,
 } from '../ops/norm.js';
-import { sizeOf, type Shape } from '../tensor.js';
+import { sizeOf, type Shape } from '../core/tensor.js';
 import { Layer, singleInput, type Weight } from './layer.js';
 import { layerOptions, fillPtr, formatSample, type BaseLayerConfig } from './layer-helpers.js';
 import type { CallContext, NodeIO, StateRequest } from './node-io.js';

@@ -1,9 +1,9 @@
 // Pooling and resizing layers (NHWC): max/average pooling, their global forms, upsampling and
 // zero padding. Each keeps one geometry per batch size.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import { avgPool2dBackwardPtr, avgPool2dForwardPtr, globalPool2dGeometry, maxPool2dBackwardPtr, maxPool2dForwardPtr, pool2dGeometry, type PoolGeometry } from '../ops/pool.js';
 import { resizeBackwardPtr, resizeForwardPtr, upSampling2dGeometry, zeroPadding2dGeometry, cropping2dGeometry, type Border2d, type ResizeGeometry } from '../ops/resize.js';
-import type { Shape } from '../tensor.js';
+import type { Shape } from '../core/tensor.js';
 import { GeometryCache, type Releasable } from './geometry-cache.js';
 import { Layer, singleInput } from './layer.js';
 import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';

@@ -4,7 +4,7 @@
 // seen as [batch, 1, 1, features], upsampled n times along the height: [batch, n, features]).
 import { avgPool2dBackwardPtr, avgPool2dForwardPtr, globalPool2dGeometry, maxPool2dBackwardPtr, maxPool2dForwardPtr, pool2dGeometry, type PoolGeometry } from '../ops/pool.js';
 import { resizeBackwardPtr, resizeForwardPtr, upSampling2dGeometry, type ResizeGeometry } from '../ops/resize.js';
-import type { Shape } from '../tensor.js';
+import type { Shape } from '../core/tensor.js';
 import { GeometryCache, type Releasable } from './geometry-cache.js';
 import { positiveInt } from './positive-int.js';
 import { Layer, singleInput } from './layer.js';

@@ -1,5 +1,5 @@
 // The integer-option check shared by the sequence layers (counts, sizes, strides).
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 
 /** Returns `value` when it is a positive safe integer; else throws naming the layer and the option. */
 export function positiveInt(layerName: string, option: string, value: unknown): number {

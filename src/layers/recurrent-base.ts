@@ -11,10 +11,10 @@
 import { f32 } from '../backend/memory.js';
 import { copy } from '../kernels/memory.js';
 import { biasBackward } from '../kernels/graph.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { ShapeError, ValueError } from '../core/errors.js';
 import { gemm, type GemmCall } from '../ops/matmul.js';
 import { resolveActivation, type ActivationSpec } from '../ops/activation.js';
-import type { Shape } from '../tensor.js';
+import type { Shape } from '../core/tensor.js';
 import type { InitializerLike } from '../initializers.js';
 import type { RegularizerLike } from '../regularizers.js';
 import type { ActivationLike } from './activations.js';

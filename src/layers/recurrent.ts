@@ -4,7 +4,7 @@
 import { f32 } from '../backend/memory.js';
 import { copy } from '../kernels/memory.js';
 import { biasBackward } from '../kernels/graph.js';
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import { activationBackwardPtr, activationForwardPtr, type ActivationSpec } from '../ops/activation.js';
 import type { Rng } from '../random.js';
 import type { ActivationLike } from './activations.js';

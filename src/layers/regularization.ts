@@ -2,9 +2,9 @@
 // they copy their input through.
 import { copy } from '../kernels/memory.js';
 import { accumulate } from '../kernels/graph.js';
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import { dropoutBackwardPtr, dropoutForwardPtr, gaussianNoiseForwardPtr, type DropoutBackwardCall, type DropoutForwardCall, type GaussianNoiseForwardCall } from '../ops/random.js';
-import type { Shape } from '../tensor.js';
+import type { Shape } from '../core/tensor.js';
 import { Layer, singleInput } from './layer.js';
 import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
 import type { CallContext, NodeIO, StateRequest } from './node-io.js';

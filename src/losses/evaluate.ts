@@ -1,9 +1,9 @@
 // Tensor-level loss evaluation for users and tests: the value, the per-sample values and the
 // gradient with respect to yPred, from one fused kernel call. Layers and fit() call
 // `Loss.compute` on buffers already in wasm memory instead.
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { readF32, withScratch, writeF32 } from '../backend/memory.js';
-import { Tensor, describeValue, sameShape } from '../tensor.js';
+import { Tensor, describeValue, sameShape } from '../core/tensor.js';
 import type { Loss } from './loss.js';
 import { get } from './registry.js';
 

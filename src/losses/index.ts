@@ -1,5 +1,5 @@
 // `losses.*`: the loss factories, `losses.get(name, config)` and tensor-level evaluation.
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../core/tensor.js';
 import type { Loss } from './loss.js';
 import { evaluateLoss, type LossEvalOptions } from './evaluate.js';
 

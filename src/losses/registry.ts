@@ -1,11 +1,11 @@
 // Every loss as a `Loss` object over one fused wasm kernel (assembly/loss.ts), the factories
 // (`losses.meanSquaredError()`, ...) and `get(name, config)`.
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { checkFloats, pointerChecksEnabled } from '../kernels/bounds.js';
 import { LossShapeBinding, labelsAreBinary, lossKernels, sparseLabelsCheck, type LossKernelName } from '../kernels/loss.js';
 import { f32 } from '../backend/memory.js';
 import type { Loss, LossCall } from './loss.js';
-import { sizeOf } from '../tensor.js';
+import { sizeOf } from '../core/tensor.js';
 
 /**
  * How a loss reads its sample:

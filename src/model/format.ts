@@ -7,8 +7,8 @@
 //   .. payload: every weight (and optimizer slot) as f32, at the offsets (in floats) the header gives
 //  end CRC-32 (u32) of every byte before it
 import { crc32 } from '../core/crc32.js';
-import { ValueError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
+import { ValueError } from '../core/errors.js';
+import type { Tensor } from '../core/tensor.js';
 import type { OptimizerState } from '../optimizers/optimizer.js';
 
 /** The first four bytes of every saved model: "TLNM". */

@@ -1,5 +1,5 @@
 // A functional graph: the nodes between a model's inputs and its output, in topological order.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import { InputLayer } from '../layers/core.js';
 import { GraphNode, SymbolicTensor, type Layer } from '../layers/layer.js';
 import { checkNotFreed } from './ownership.js';

@@ -2,7 +2,7 @@
 // only what no other undisposed model still uses (a layer shared for transfer learning, an
 // optimizer object compiled into two models stay), and a layer it freed cannot join a model again.
 import { releaseNow } from '../backend/memory.js';
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 
 /**
  * Undisposed models using each object. A model dropped without dispose() still counts (nothing

@@ -1,11 +1,11 @@
 // Sequential: a Model whose graph is a chain of layers, rebuilt whenever a layer is added or
 // popped. Without an input shape on the first layer, the graph is built from the first data.
-import { ValueError, formatShape } from '../errors.js';
+import { ValueError, formatShape } from '../core/errors.js';
 import { given, optionsSchema, text } from '../core/options.js';
 import { Input, InputLayer } from '../layers/core.js';
 import { Layer, type SymbolicTensor } from '../layers/layer.js';
 import { checkSampleShape } from '../layers/layer-helpers.js';
-import type { Shape } from '../tensor.js';
+import type { Shape } from '../core/tensor.js';
 import { buildGraph, type Graph } from './graph.js';
 import { Model } from './model.js';
 

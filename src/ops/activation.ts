@@ -1,11 +1,11 @@
 // Activations: the pointer-level API that layers call (buffers already in wasm memory) and the
 // tensor-level ops (`ops.relu(x)`, `ops.activation('gelu', x)`, ...) for users and tests.
 // Kernels: assembly/activation.ts.
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { elementwiseKernels, preluBackward as preluBackwardKernel, preluForward as preluForwardKernel, rowKernels, type ElementwiseKernels, type RowKernels } from '../kernels/activation.js';
 import { checkFloats } from '../kernels/bounds.js';
 import { readF32, withScratch, writeF32 } from '../backend/memory.js';
-import { Tensor } from '../tensor.js';
+import { Tensor } from '../core/tensor.js';
 
 /** Every activation by its registered (camelCase) name. */
 export type ActivationName = 'linear' | 'step' | 'sigmoid' | 'hardSigmoid' | 'tanh' | 'relu' | 'relu6'

@@ -14,10 +14,10 @@
 //   3. Tensor level (`ops.conv2d`, `ops.conv2dBackpropInput`, ...): validate, copy in, run, copy out.
 // Layouts: x/y NHWC; conv2d filter [kH, kW, inC, outC]; depthwise [kH, kW, inC, depthMultiplier]
 // (output channel c*dm + m); transpose [kH, kW, outC, inC] (Keras).
-import { ShapeError, ValueError, formatShape, checkOptions } from '../errors.js';
+import { ShapeError, ValueError, formatShape, checkOptions } from '../core/errors.js';
 import { convBiasBackward, runConv } from '../kernels/conv.js';
 import { checkFloats } from '../kernels/bounds.js';
-import { Tensor, type Shape } from '../tensor.js';
+import { Tensor, type Shape } from '../core/tensor.js';
 import {
   Geometry, checkImageShape, checkPadding, expectImage, expectShape, pair, runOp, windowAxis,
   type Padding,

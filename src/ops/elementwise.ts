@@ -3,10 +3,10 @@
 // lower ones with buffers it laid out once: shape inference (pure), pointer-level calls (one
 // kernel call on buffers and a shape struct already in wasm memory), eager tensor ops (copy in,
 // call, copy out, scratch released).
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import * as kernels from '../kernels/elementwise.js';
 import { withScratch, writeF32, readF32, f32 } from '../backend/memory.js';
-import { Tensor, sizeOf, sameShape, describeValue, type Shape } from '../tensor.js';
+import { Tensor, sizeOf, sameShape, describeValue, type Shape } from '../core/tensor.js';
 import { STRIDED_BYTES, broadcastLayout, broadcastShapes, writeStrided, type StridedLayout } from './strided.js';
 import { sumBackwardPtr } from './reduce.js';
 

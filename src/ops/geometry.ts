@@ -5,11 +5,11 @@
 // of assembly/geometry.ts into wasm memory ONCE (a heap block cached on the object, re-made only
 // after a re-init), so a layer that keeps its geometry pays nothing per step; `release()` frees
 // it. The tensor-level ops release theirs when they return.
-import { ShapeError, ValueError, formatShape, showValue } from '../errors.js';
+import { ShapeError, ValueError, formatShape, showValue } from '../core/errors.js';
 import { heap, i32, withScratch, writeF32, readF32, f32 } from '../backend/memory.js';
 import { wasm, type WasmExports } from '../kernels/exports.js';
 import { GEOMETRY_BYTES, GEOMETRY_OFFSETS } from '../kernels/geometry.js';
-import { MAX_TENSOR_ELEMENTS, Tensor, type Shape } from '../tensor.js';
+import { MAX_TENSOR_ELEMENTS, Tensor, type Shape } from '../core/tensor.js';
 
 
 /** A field of the wasm geometry struct. */

@@ -1,8 +1,8 @@
-import { ShapeError, ValueError, checkFlag, formatShape, checkOptions } from '../errors.js';
+import { ShapeError, ValueError, checkFlag, formatShape, checkOptions } from '../core/errors.js';
 import { GEMM_FLAGS, gemm as gemmKernel, gemmScratchBytes } from '../kernels/gemm.js';
 import { checkRange } from '../kernels/bounds.js';
 import { scratch, withScratch, writeF32, readF32 } from '../backend/memory.js';
-import { Tensor, expectRank } from '../tensor.js';
+import { Tensor, expectRank } from '../core/tensor.js';
 
 /** Flag bits of the wasm GEMM driver (the module's exported constants). */
 export const GemmFlags = GEMM_FLAGS;

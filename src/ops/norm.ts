@@ -8,11 +8,11 @@
 //
 // The pointer level (what layers call) is in norm-pointer.ts, re-exported here; this file holds
 // the tensor-level ops.
-import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { checkOptions } from '../errors.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
+import { checkOptions } from '../core/errors.js';
 import { fill } from '../kernels/memory.js';
 import { readF32, withScratch, writeF32 } from '../backend/memory.js';
-import { Tensor, expectRank, sizeOf } from '../tensor.js';
+import { Tensor, expectRank, sizeOf } from '../core/tensor.js';
 
 import {
   NORM_DEFAULTS, batchNormBackwardPtr, batchNormInferenceBackwardPtr, batchNormInferenceForwardPtr, batchNormTrainForwardPtr,

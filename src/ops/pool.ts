@@ -11,10 +11,10 @@
 //   avgPool2dBackwardPtr(g, { dx, dy })       dx += dy / (real cells), spread over the window
 // 'same' windows never count padded cells (TensorFlow's divisor). The global pools use the same
 // functions with a global geometry. Tensor-level ops (`ops.maxPool2d`, ...) wrap them.
-import { ValueError, checkOptions } from '../errors.js';
+import { ValueError, checkOptions } from '../core/errors.js';
 import { avgPool2dBackward as avgBackwardKernel, avgPool2dForward as avgForwardKernel, maxPool2dBackward as maxBackwardKernel, maxPool2dForward as maxForwardKernel } from '../kernels/pool.js';
 import { checkFloats } from '../kernels/bounds.js';
-import { Tensor, type Shape } from '../tensor.js';
+import { Tensor, type Shape } from '../core/tensor.js';
 import { Geometry, checkImageShape, checkPadding, expectImage, expectShape, pair, runOp, windowAxis } from './geometry.js';
 
 /** A pooling geometry (windowed or global). */

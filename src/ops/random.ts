@@ -8,7 +8,7 @@
 // is allocated per call.
 //
 // Tensor level (`ops.randomUniform`, `ops.dropout`, ...): validated, copies in and out.
-import { ValueError, checkOptions, showValue } from '../errors.js';
+import { ValueError, checkOptions, showValue } from '../core/errors.js';
 import {
   dropoutBackward, dropoutForward, gaussianNoiseBackward, gaussianNoiseForward, randomNormal as randomNormalKernel,
   randomTruncatedNormal, randomUniform as randomUniformKernel,
@@ -16,7 +16,7 @@ import {
 import { checkFloats } from '../kernels/bounds.js';
 import { readF32, withScratch, writeF32 } from '../backend/memory.js';
 import { Rng } from '../random.js';
-import { Tensor, checkShape, sizeOf, type Shape } from '../tensor.js';
+import { Tensor, checkShape, sizeOf, type Shape } from '../core/tensor.js';
 
 const TWO32 = 4294967296;
 

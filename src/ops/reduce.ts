@@ -1,10 +1,10 @@
 // Reductions over any set of axes, and their gradients: the kernels of assembly/reduce.ts behind
 // validation. As in elementwise.ts: pure shape inference, pointer-level calls on buffers and a
 // struct already in wasm memory, then the eager tensor ops. keepDims only changes the shape.
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { extremumBackward, extremumForward, sumBackward, sumForward, varianceBackward, varianceForward } from '../kernels/reduce.js';
 import { withScratch, writeF32, readF32 } from '../backend/memory.js';
-import { Tensor, sizeOf, describeValue, type Shape } from '../tensor.js';
+import { Tensor, sizeOf, describeValue, type Shape } from '../core/tensor.js';
 import { STRIDED_BYTES, normalizeAxes, reduceLayout, reducedShape, writeStrided } from './strided.js';
 
 /** The reductions. */

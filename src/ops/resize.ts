@@ -8,11 +8,11 @@
 //   resizeForwardPtr(g, { y, x })     y = the resized x
 //   resizeBackwardPtr(g, { dx, dy })  dx += the gradient (sums of dy blocks / the dy window)
 // with `upSampling2dForwardPtr`, `zeroPadding2dBackwardPtr`, ... as kind-checked aliases.
-import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { checkOptions } from '../errors.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
+import { checkOptions } from '../core/errors.js';
 import { resizeKernels } from '../kernels/resize.js';
 import { checkFloats } from '../kernels/bounds.js';
-import { Tensor, type Shape } from '../tensor.js';
+import { Tensor, type Shape } from '../core/tensor.js';
 import { Geometry, checkImageShape, checkInt, expectImage, expectShape, pair, runOp } from './geometry.js';
 
 /** The resize kinds. */

@@ -1,9 +1,9 @@
 // Shape logic of the strided kernels (assembly/strided.ts): NumPy broadcasting, reduction axes,
 // and the i32 shape struct the walker reads. Everything here except `writeStrided` is pure (no
 // wasm), so a traced graph can infer shapes and lay out structs once, before any kernel runs.
-import { ShapeError, formatShape } from '../errors.js';
+import { ShapeError, formatShape } from '../core/errors.js';
 import { i32 } from '../backend/memory.js';
-import type { Shape } from '../tensor.js';
+import type { Shape } from '../core/tensor.js';
 
 /** Most axes the struct describes after merging (MAX_DIMS in assembly/strided.ts). */
 export const MAX_DIMS = 8;

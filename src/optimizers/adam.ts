@@ -1,5 +1,5 @@
 // Adam and AdamW (torch.optim.Adam, torch.optim.AdamW): one fused kernel, `f32_adam_update`.
-import { checkFlag } from '../errors.js';
+import { checkFlag } from '../core/errors.js';
 import { ADAM_BINDING, ADAM_FLAGS, ADAM_HYPER, adamUpdate, writeStruct } from '../kernels/optim.js';
 import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
 import { powInt } from '../core/math.js';

@@ -2,7 +2,7 @@
 // memory, the learning rate (a number or a schedule evaluated at `iterations`), gradient
 // clipping before the update, and state save/restore. Subclasses only name their slots and call
 // their fused kernel once per parameter buffer.
-import { ValueError, checkOptions } from '../errors.js';
+import { ValueError, checkOptions } from '../core/errors.js';
 import { isInitialized } from '../backend/wasm.js';
 import { heap, onCollect, readF32, writeF32, type Heap } from '../backend/memory.js';
 import { deserialize, isSerialized, serialize, type LearningRate, type LearningRateFn } from '../schedules.js';

@@ -1,6 +1,6 @@
 // `optimizers.*`: factories with torch's defaults, and `get(name, config)` to rebuild one from its
 // name and `getConfig()`.
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import type { Optimizer } from './optimizer.js';
 import { SGD, type SGDOptions } from './sgd.js';
 import { Adam, AdamW, type AdamOptions } from './adam.js';

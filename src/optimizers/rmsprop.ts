@@ -1,5 +1,5 @@
 // RMSprop (torch.optim.RMSprop): one fused kernel, `f32_rmsprop_update`.
-import { checkFlag } from '../errors.js';
+import { checkFlag } from '../core/errors.js';
 import { RMSPROP_FLAGS, RMSPROP_HYPER, rmspropUpdate, writeStruct } from '../kernels/optim.js';
 import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
 

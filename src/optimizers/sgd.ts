@@ -1,5 +1,5 @@
 // SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD).
-import { ValueError, checkFlag } from '../errors.js';
+import { ValueError, checkFlag } from '../core/errors.js';
 import { SGD_FLAGS, sgdUpdate } from '../kernels/optim.js';
 import { BASE_KEYS, BaseOptimizer, checkKeys, checkOption, type OptimizerOptions, type ParamEntry } from './base.js';
 

@@ -10,7 +10,7 @@ import type { Loss, LossCall } from '../losses/loss.js';
 import type { Metric, MetricCall } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Rng } from '../random.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../core/tensor.js';
 import type { WeightGradients } from './gradients.js';
 import { Plan, type PlanGraph } from './plan.js';
 

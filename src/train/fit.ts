@@ -4,8 +4,8 @@
 import { History, type Callback, type Logs, type TrainingParams } from '../callbacks/callback.js';
 import { ProgressBar } from '../callbacks/progress-bar.js';
 import { StreamFeed, TensorFeed, isBatchSource, type BatchFeed, type BatchSource } from '../data/feed.js';
-import { ValueError, formatShape } from '../errors.js';
-import { Tensor, describeValue } from '../tensor.js';
+import { ValueError, formatShape } from '../core/errors.js';
+import { Tensor, describeValue } from '../core/tensor.js';
 import type { Executor, StepSettings } from './executor.js';
 import { drive, runHooks } from './hooks.js';
 import { fitSchema, type FitOptions } from './options.js';

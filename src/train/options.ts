@@ -3,11 +3,11 @@
 import type { Callback } from '../callbacks/callback.js';
 import { custom, flag, given, integer, oneOf, optionError, optionsSchema } from '../core/options.js';
 import type { BatchSource } from '../data/feed.js';
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 import type { Loss } from '../losses/loss.js';
 import type { Metric } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../core/tensor.js';
 import type { BatchAugmenter } from './executor.js';
 
 export type { BatchAugmenter } from './executor.js';

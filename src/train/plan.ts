@@ -4,7 +4,7 @@
 // kernels accumulate). Running a smaller batch (the last partial batch) uses the same buffers.
 import { heap } from '../backend/memory.js';
 import { fill } from '../kernels/memory.js';
-import { sizeOf, type Shape } from '../tensor.js';
+import { sizeOf, type Shape } from '../core/tensor.js';
 import type { GraphNode, Layer, SymbolicTensor } from '../layers/layer.js';
 import type { ActivationStage, CallContext, NodeIO, Slot } from '../layers/node-io.js';
 

@@ -4,7 +4,7 @@
 import type { Logs, TrainingModel } from '../callbacks/callback.js';
 import { defaultSink } from '../callbacks/progress-bar.js';
 import { StreamFeed, TensorFeed, isBatchSource, type BatchFeed, type BatchSource, type Cursor } from '../data/feed.js';
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import type { SymbolicTensor } from '../layers/layer.js';
 import { formatSample } from '../layers/layer-helpers.js';
 import type { Loss } from '../losses/loss.js';
@@ -13,7 +13,7 @@ import { getMetric, type Metric } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { get as getOptimizer } from '../optimizers/index.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
-import { Tensor, describeValue, sizeOf, type Shape } from '../tensor.js';
+import { Tensor, describeValue, sizeOf, type Shape } from '../core/tensor.js';
 import type { Executor, ExecutorGraph, Objective, StepSettings } from './executor.js';
 import { Executors } from './executors.js';
 import { drive } from './hooks.js';

@@ -1,6 +1,6 @@
 // A fake TrainingModel and a replay of fit's hook sequence, so callbacks are tested as state
 // machines on recorded logs, without a real model.
-import { tensor, type Tensor } from '../../src/tensor.js';
+import { tensor, type Tensor } from '../../src/core/tensor.js';
 import type { Callback, Logs, TrainingModel } from '../../src/callbacks/callback.js';
 import type { Optimizer } from '../../src/optimizers/optimizer.js';
 

@@ -3,7 +3,7 @@ import { gemmReference } from '../reference/gemm.js';
 import { expectClose, fromWasm, randomArray, toWasm, k } from '../util.js';
 import { heap, scratch } from '../../src/backend/memory.js';
 import { GemmFlags, gemm } from '../../src/ops/matmul.js';
-import { ValueError } from '../../src/errors.js';
+import { ValueError } from '../../src/core/errors.js';
 
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 17, 33, 65, 127, 128, 129];
 const DRIVERS = ['f32_gemm', 'f32_gemm__simd', 'f32_gemm__scalar'] as const;

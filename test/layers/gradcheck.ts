@@ -7,7 +7,7 @@ import type { Layer, SymbolicTensor } from '../../src/layers/layer.js';
 import { buildGraph } from '../../src/model/graph.js';
 import { Plan } from '../../src/train/plan.js';
 import { Rng } from '../../src/random.js';
-import { sizeOf, type Shape } from '../../src/tensor.js';
+import { sizeOf, type Shape } from '../../src/core/tensor.js';
 import { randomArray } from '../util.js';
 
 export interface GradCheckOptions {

@@ -1,7 +1,7 @@
 // Activations as ONNX nodes: one op where ONNX has it (opset 17), a short composition where it
 // does not (gelu through Erf, swish as x * sigmoid(x), mish, step). Elementwise activations keep
 // the layout of their input; softmax and logSoftmax work on the last axis, so they read NHWC.
-import { ValueError } from '../../errors.js';
+import { ValueError } from '../../core/errors.js';
 import { resolveActivation, type ActivationName, type ActivationSpec } from '../../ops/activation.js';
 import { float, type OnnxGraph, type Value } from './graph.js';
 import { DataType } from './schema.js';

@@ -4,9 +4,9 @@
 // image value remembers whether it is stored NCHW, elementwise ops keep the layout they get, and
 // a Transpose is emitted (once per value) only where a consumer needs the other layout, so a
 // conv -> batchNorm -> relu -> pool chain runs NCHW and turns back to NHWC before flatten.
-import { ValueError } from '../../errors.js';
+import { ValueError } from '../../core/errors.js';
 import type { Layer } from '../../layers/layer.js';
-import type { Tensor } from '../../tensor.js';
+import type { Tensor } from '../../core/tensor.js';
 import { AttributeType, DataType } from './schema.js';
 
 /** A value of the graph: its name, the per-sample shape in tensorlane's order, and its storage layout. */

@@ -5,9 +5,9 @@
 // protobufjs is loaded on the first export, not bundled: its reflection build costs about 26 KB
 // gzipped, which every user of the default bundle would pay for a feature few call. It is an
 // optional peer dependency; pass `{ protobuf }` where a dynamic import cannot reach node_modules.
-import { ValueError } from '../../errors.js';
+import { ValueError } from '../../core/errors.js';
 import { Model } from '../../model/model.js';
-import type { Tensor } from '../../tensor.js';
+import type { Tensor } from '../../core/tensor.js';
 import { OnnxGraph, type Value } from './graph.js';
 import { CONVERTERS } from './layers.js';
 import { DataType, ONNX_SCHEMA } from './schema.js';

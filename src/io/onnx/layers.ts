@@ -4,7 +4,7 @@
 import { conv2dGeometry, conv2dTransposeGeometry, depthwiseConv2dGeometry } from '../../ops/conv.js';
 import { pool2dGeometry } from '../../ops/pool.js';
 import { cropping2dGeometry, zeroPadding2dGeometry } from '../../ops/resize.js';
-import { ValueError } from '../../errors.js';
+import { ValueError } from '../../core/errors.js';
 import { applyActivation } from './activations.js';
 import { float, permute, weight, type LayerCall, type Value } from './graph.js';
 import { RECURRENT } from './recurrent.js';

@@ -4,7 +4,7 @@
 // B = [input biases, recurrent biases]. Keras's GRU with resetAfter (the reset gate applied to
 // h·U + b_rec) is ONNX's linear_before_reset = 1. ONNX runs time-major ([time, batch, features];
 // onnxruntime refuses layout = 1), so the input is transposed in and the output back.
-import { ValueError } from '../../errors.js';
+import { ValueError } from '../../core/errors.js';
 import { resolveActivation, type ActivationSpec } from '../../ops/activation.js';
 import { permute, type LayerCall, type Value } from './graph.js';
 

@@ -2,9 +2,9 @@
 // .bin shards), which TF.js loads with `tf.loadLayersModel` and its converter turns into Keras
 // files. Weights move as they are (both libraries use Keras's layouts); configs are translated
 // layer by layer (layers.ts). No file or network access happens at import time (DESIGN.md 6).
-import { ValueError } from '../../errors.js';
+import { ValueError } from '../../core/errors.js';
 import { Model } from '../../model/model.js';
-import { Tensor } from '../../tensor.js';
+import { Tensor } from '../../core/tensor.js';
 import { serializeValue } from '../../model/format.js';
 import { layerToKeras, type KerasLayer } from './layers.js';
 import { formatError } from './values.js';

@@ -5,7 +5,7 @@ import {
   Dropout, Flatten, GaussianNoise, GlobalAveragePooling2D, GlobalMaxPooling2D, GRU, LayerNormalization, LSTM, MaxPooling2D, PReLU,
   Reshape, SimpleRNN, UpSampling2D, ZeroPadding2D,
 } from '../../layers/index.js';
-import type { Shape } from '../../tensor.js';
+import type { Shape } from '../../core/tensor.js';
 import { ModelFormatError } from '../../model/format.js';
 import {
   activationFromKeras, activationToKeras, camelToSnake, formatError, initializerFromKeras, initializerToKeras,
