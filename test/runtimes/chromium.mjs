@@ -65,6 +65,8 @@ async function packagedChromium() {
       join(partial, 'tensorlane-fonts.conf'),
       `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${join(dir, 'fonts', 'fonts')}</dir>\n  <dir>/usr/share/fonts</dir>\n  <cachedir>${join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`,
     );
+    // A leftover directory without the fonts.conf is an interrupted or foreign copy: replace it.
+    if (existsSync(dir) && !existsSync(fontsConf)) rmSync(dir, { recursive: true, force: true });
     try {
       renameSync(partial, dir);
     } catch (error) {
