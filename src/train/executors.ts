@@ -12,7 +12,8 @@ const MAX_INFERENCE = 3;
 
 /** A model's executors and gradients. */
 export class Executors {
-  private readonly byKey = new Map<string, Executor>();
+  /** Keyed by batch size: positive for training executors, negative for inference (a number: no string per step). */
+  private readonly byKey = new Map<number, Executor>();
   private grads: WeightGradients | undefined;
   private readonly heapAtStart = heap();
 
@@ -21,16 +22,16 @@ export class Executors {
    * least as large serves a smaller batch, and inference, on the same buffers.
    */
   get(graph: ExecutorGraph, objective: Objective | undefined, batch: number, training: boolean, rng: Rng, model = 'model'): Executor {
-    const key = `${training ? 't' : 'i'}${batch}`;
+    const key = training ? batch : -batch;
     const grads = training ? this.gradients(graph, objective!, model) : undefined; // may drop stale training executors
     let e = this.byKey.get(key);
     if (e !== undefined) return e;
-    for (const [k, other] of this.byKey) if (k.startsWith('t') && other.maxBatch >= batch) return other;
+    for (const [k, other] of this.byKey) if (k > 0 && other.maxBatch >= batch) return other;
     e = new Executor(graph, batch, objective, grads, rng, `${model} (${training ? 'training' : 'inference'} plan for batches of ${batch})`);
     // A training executor may be in use by a running fit, so those stay until the model is
     // recompiled, rebuilt or collected.
     if (!training) {
-      const inference = [...this.byKey.keys()].filter((k) => k.startsWith('i'));
+      const inference = [...this.byKey.keys()].filter((k) => k < 0);
       if (inference.length >= MAX_INFERENCE) {
         this.byKey.get(inference[0]!)!.free();
         this.byKey.delete(inference[0]!);
