@@ -1,6 +1,7 @@
 // Everything the package exports except `init`, which each entry point supplies for its runtime.
 export { Tensor, tensor, zeros, fill, sizeOf, type Shape } from './core/tensor.js';
 export { ShapeError, ValueError, NotInitializedError } from './core/errors.js';
+export { AllocationError } from './backend/memory.js';
 export { isInitialized } from './backend/wasm.js';
 export * as ops from './ops/index.js';
 export * as losses from './losses/index.js';
