@@ -1,22 +1,33 @@
-// A functional graph: the nodes between a model's inputs and its output, in topological order.
+// A functional graph: the nodes between a model's inputs and its outputs (and its loss terms), in
+// topological order.
 import { ValueError } from '../core/errors.js';
 import { InputLayer } from '../layers/core.js';
-import { GraphNode, SymbolicTensor, type Layer } from '../layers/layer.js';
+import { GraphNode, SymbolicTensor, checkScalarTerm, describeOperand, type Layer } from '../layers/layer.js';
 import { checkNotFreed } from './ownership.js';
 
 /** The resolved topology of a model. */
 export interface Graph {
   readonly inputs: readonly SymbolicTensor[];
+  readonly outputs: readonly SymbolicTensor[];
+  /** The first output (single-output models). */
   readonly output: SymbolicTensor;
+  /** Loss terms of the whole model (`model.addLoss`). */
+  readonly losses: readonly SymbolicTensor[];
   /** Non-input nodes, each after every node it reads from. */
   readonly nodes: readonly GraphNode[];
   /** Distinct non-input layers in the order they first run (weights follow this order). */
   readonly layers: readonly Layer[];
 }
 
-/** Walks back from `output` to `inputs`; throws if the graph needs an input it was not given. */
-export function buildGraph(inputs: readonly SymbolicTensor[], output: SymbolicTensor, who: string): Graph {
-  if (!(output instanceof SymbolicTensor)) throw new ValueError(`${who}: outputs must be a SymbolicTensor (a layer applied to Input(...)), got ${String(output)}`);
+/** Walks back from the outputs (and loss terms) to `inputs`; throws if the graph needs an input it was not given. */
+export function buildGraph(inputs: readonly SymbolicTensor[], outputs: SymbolicTensor | readonly SymbolicTensor[], who: string, losses: readonly SymbolicTensor[] = []): Graph {
+  const outs = outputs instanceof SymbolicTensor ? [outputs] : Array.isArray(outputs) ? [...outputs] : [];
+  if (outs.length === 0 || !outs.every((t) => t instanceof SymbolicTensor)) {
+    throw new ValueError(`${who}: outputs must be a SymbolicTensor (a layer applied to Input(...)) or an array of them, got ${describeOperand(outputs)}`);
+  }
+  if (outs.some((t) => !t.batched)) throw new ValueError(`${who}: every output must keep the batch axis, got ${outs.find((t) => !t.batched)!.toString()}`);
+  if (new Set(outs).size !== outs.length) throw new ValueError(`${who}: the same output is listed twice`);
+  for (const t of losses) checkScalarTerm(t, `${who}.addLoss`);
   if (inputs.length === 0 || !inputs.every((t) => t instanceof SymbolicTensor && t.node.layer instanceof InputLayer)) {
     throw new ValueError(`${who}: inputs must be one or more tensors made by Input({ shape })`);
   }
@@ -37,7 +48,7 @@ export function buildGraph(inputs: readonly SymbolicTensor[], output: SymbolicTe
     state.set(node, 'done');
     if (!(node.layer instanceof InputLayer)) order.push(node);
   };
-  visit(output.node);
+  for (const t of [...outs, ...losses]) visit(t.node);
   for (const t of inputs) {
     if (!state.has(t.node)) throw new ValueError(`${who}: input ${t.node.layer.name} is not used to compute the output`);
   }
@@ -51,5 +62,5 @@ export function buildGraph(inputs: readonly SymbolicTensor[], output: SymbolicTe
     names.set(node.layer.name, node.layer);
     layers.push(node.layer);
   }
-  return { inputs, output, nodes: order, layers };
+  return { inputs, outputs: outs, output: outs[0]!, losses, nodes: order, layers };
 }

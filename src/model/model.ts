@@ -8,7 +8,8 @@ import { freshSeed } from '../core/seed.js';
 import { isBatchSource, type BatchSource } from '../data/feed.js';
 import { ValueError } from '../core/errors.js';
 import { InputLayer } from '../layers/core.js';
-import type { Layer, SymbolicTensor } from '../layers/layer.js';
+import type { Layer, SymbolicTensor, Weight } from '../layers/layer.js';
+import { applyGraph } from './call.js';
 import type { Loss } from '../losses/loss.js';
 import type { Optimizer, ParamRef } from '../optimizers/optimizer.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
@@ -169,6 +170,26 @@ export class Model implements TrainingModel {
   }
 
   /** The layer with this name. */
+  /**
+   * The model applied to new symbolic inputs (a model used as a layer, or inside a function given
+   * to `valueAndGrad`): the same layers and weights, new nodes. Several outputs: the first; see
+   * `applyAll`.
+   */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+    return this.applyAll(inputs)[0]!;
+  }
+
+  /** `apply`, returning every output. */
+  applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[] {
+    this.live('apply');
+    return applyGraph(this.requireGraph('apply'), inputs, `${this.name}.apply`);
+  }
+
+  /** The trainable weights of every layer (what `valueAndGrad`'s `wrt` and optimizers take). */
+  get trainableWeights(): Weight[] {
+    return this.layers.flatMap((l) => l.trainableWeights);
+  }
+
   getLayer(name: string): Layer {
     this.live('getLayer');
     const layer = this.graph?.layers.find((l) => l.name === name);

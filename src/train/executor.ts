@@ -4,7 +4,7 @@
 import { f32 } from '../backend/memory.js';
 import { allFinite } from '../kernels/optim.js';
 import type { Cursor } from '../data/feed.js';
-import type { Layer } from '../layers/layer.js';
+import type { Layer, SymbolicTensor } from '../layers/layer.js';
 import type { CallContext } from '../layers/node-io.js';
 import type { Loss, LossCall } from '../losses/loss.js';
 import type { Metric, MetricCall } from '../metrics.js';
@@ -17,6 +17,8 @@ import { Plan, type PlanGraph } from './plan.js';
 /** The graph an executor runs: the plan's view of it and its layers (whose regularisers it adds). */
 export interface ExecutorGraph extends PlanGraph {
   readonly layers: readonly Layer[];
+  /** The first output. */
+  readonly output: SymbolicTensor;
 }
 
 /** What `compile` resolved: optimizer, loss, metrics and the per-sample size of the targets. */
@@ -69,7 +71,7 @@ export class Executor {
     rng: Rng,
     who = 'plan',
   ) {
-    this.plan = new Plan(graph, maxBatch, objective?.targetSize ?? 0, grads?.byLayer, false, who);
+    this.plan = new Plan(graph, maxBatch, objective?.targetSize ?? 0, grads?.byWeight, false, who);
     this.ctx = { training: false, batch: 0, rng };
     const image = graph.inputs.length === 1 && graph.inputs[0]!.shape.length === 3 ? graph.inputs[0]!.shape : undefined;
     this.imageShape = image === undefined ? undefined : [0, image[0]!, image[1]!, image[2]!];

@@ -207,7 +207,7 @@ describe.each(['lstm', 'gru'] as const)('%s against PyTorch', (kind) => {
     layer.setWeights(c.weights.map((w, i) => tensor(Float32Array.from(w), c.weightShapes[i]!)));
     const grads = layer.weights.map((w) => heap().alloc(w.size * 4));
     grads.forEach((g, i) => writeF32(g, new Float32Array(layer.weights[i]!.size)));
-    const plan = new Plan(graph, batch, 0, new Map([[layer as Layer, grads]]), true);
+    const plan = new Plan(graph, batch, 0, new Map(layer.weights.map((w, i) => [w, grads[i]!])), true);
     try {
       const ctx = { training: true, batch, rng: new Rng(1) };
       writeF32(plan.inputs[0]!.ptr, Float32Array.from(c.x));
