@@ -23,3 +23,4 @@ export * as initializers from './initializers.js';
 export * as regularizers from './regularizers.js';
 export * as metrics from './metrics.js';
 export * as io from './io/index.js';
+export * as text from './text/index.js';
