@@ -1,7 +1,7 @@
 // The seq2seq task of examples/seq2seq.ts, shared with its test: English number words to digits
 // ("two thousand seven" -> "2007"), an encoder-decoder GRU trained with teacher forcing, greedy
 // decoding and exact-match accuracy. Public API only.
-import { Input, Model, Rng, layers, losses, optimizers, tensor, text, type Tensor, type TextVectorization } from '../../src/api.js';
+import { Input, Model, Rng, layers, losses, optimizers, tensor, text, type Tensor } from '../../src/api.js';
 
 const ONES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
@@ -33,8 +33,8 @@ export interface NumberSplit {
 
 /** The task's data: vectorisers fitted on the training split, and both splits. */
 export interface NumberTask {
-  words: TextVectorization;
-  digits: TextVectorization;
+  words: text.TextVectorization;
+  digits: text.TextVectorization;
   sourceLength: number;
   targetLength: number;
   train: NumberSplit;
@@ -88,7 +88,9 @@ export function numberTask({ count, max, trainFraction = 0.8, split = 'character
  * concatenated with that state repeated over the steps (`repeatVector`), and a dense layer gives
  * the logits of the next character. This hands the encoding to the decoder as an input at every
  * step instead of as the decoder's initial state (Cho et al. 2014 feed the summary to every step
- * too), so it needs neither `returnState` nor `initialState`.
+ * too), so it needs neither `returnState` nor `initialState`. Where recurrent layers take initial
+ * states as extra inputs (`gru.apply([x, h0])`), the classic variant is: drop `context` and the
+ * concatenation, and start the decoder from the encoder's state, `decoder.apply([previousEmbedded, state])`.
  */
 export function seq2seqModel(task: NumberTask, { units = 64, embedding = 16, seed = 42, learningRate = 5e-3 } = {}): Model {
   const source = Input({ shape: [task.sourceLength], name: 'source' });

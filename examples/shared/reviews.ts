@@ -9,7 +9,7 @@
 // same words and opposite labels; and the label is an XOR of "positive adjective" and "negated",
 // which no linear function of the counts gets right in more than 3 of every 4 variants. A model
 // that sees which words stand next to each other (a convolution over 3 words) can reach 100 %.
-import { Rng, Sequential, layers, losses, optimizers, text, type Tensor, type TextVectorization } from '../../src/api.js';
+import { Rng, Sequential, layers, losses, optimizers, text, type Tensor } from '../../src/api.js';
 
 const SUBJECTS = ['the film', 'the movie', 'the story', 'the acting', 'the ending', 'the music', 'the plot', 'this show', 'the cast', 'the script'];
 const VERBS = ['was', 'is', 'felt', 'seemed'];
@@ -49,7 +49,7 @@ export function generateReviews(n: number, seed: number): Reviews {
 }
 
 /** A word-level vectoriser (lower case, no punctuation) fitted on `texts`; reviews have at most 24 words. */
-export function reviewVectorizer(texts: readonly string[]): TextVectorization {
+export function reviewVectorizer(texts: readonly string[]): text.TextVectorization {
   const tv = text.textVectorization({ maxTokens: 200, outputSequenceLength: 24 });
   tv.adapt(texts);
   return tv;

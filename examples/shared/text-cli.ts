@@ -22,7 +22,7 @@ export function startTextExample<K extends string>(name: string, about: string, 
     process.exit(0);
   }
   initSync({ bytes: readFileSync(new URL('../../build/tensorlane.wasm', import.meta.url)) });
-  const read = values as Record<string, string>;
+  const read = values as unknown as Record<string, string>;
   return Object.fromEntries(keys.map((k) => [k, numberArg(read[k]!, k)])) as Record<K, number>;
 }
 

@@ -109,6 +109,10 @@ export class TextVectorization {
     this.install(tokens);
   }
 
+  private requireVocabulary(who: string): void {
+    if (this.vocabulary.length === 0) throw new ValueError(`${who}: no vocabulary yet; call adapt(texts) or setVocabulary(tokens) first`);
+  }
+
   private install(tokens: readonly string[]): void {
     this.vocabulary = [this.paddingToken, this.oovToken, ...tokens];
     this.ids = new Map(this.vocabulary.map((token, id) => [token, id]));
@@ -126,8 +130,18 @@ export class TextVectorization {
 
   /** The tokens of one text after standardising and splitting (no lookup, no padding). */
   tokenize(text: string): string[] {
-    if (typeof text !== 'string') throw new ValueError(`TextVectorization.tokenize: expected a string, got ${showValue(text)}`);
+    return this.tokensOf(text, 'TextVectorization.tokenize');
+  }
+
+  private tokensOf(text: string, who: string): string[] {
+    if (typeof text !== 'string') throw new ValueError(`${who}: expected a string, got ${showValue(text)}`);
     return splitText(standardizeText(text, this.standardize), this.split);
+  }
+
+  /** The ids of one text's tokens, unpadded (Keras's `texts_to_sequences`; pad them with `padSequences`). */
+  encode(text: string): number[] {
+    this.requireVocabulary('TextVectorization.encode');
+    return this.tokensOf(text, 'TextVectorization.encode').map((token) => this.ids.get(token) ?? 1);
   }
 
   /**
@@ -138,8 +152,8 @@ export class TextVectorization {
   call(texts: readonly string[]): Tensor {
     const who = 'TextVectorization.call';
     checkTexts(texts, who);
-    if (this.vocabulary.length === 0) throw new ValueError(`${who}: no vocabulary yet; call adapt(texts) or setVocabulary(tokens) first`);
-    const rows = texts.map((t) => this.tokenize(t).map((token) => this.ids.get(token) ?? 1));
+    this.requireVocabulary(who);
+    const rows = texts.map((t) => this.encode(t));
     const length = this.options.outputSequenceLength ?? rows.reduce((m, r) => Math.max(m, r.length), 0);
     const out = new Float32Array(rows.length * length);
     rows.forEach((row, i) => out.set(row.length > length ? row.slice(0, length) : row, i * length));

@@ -26,6 +26,14 @@ describe('text.textVectorization', () => {
     expect(rows(ids)).toEqual([[the!, dog!, the!, 1], [sat!, 0, 0, 0], [0, 0, 0, 0]]);
   });
 
+  test('encode gives one text\'s ids unpadded, for padSequences', () => {
+    const tv = text.textVectorization({ vocabulary: ['a', 'b'] });
+    expect(tv.encode('b a c')).toEqual([3, 2, 1]);
+    expect(tv.encode('')).toEqual([]);
+    expect(() => tv.encode(5 as never)).toThrow(/TextVectorization\.encode: expected a string, got 5/);
+    expect(() => text.textVectorization().encode('a')).toThrow(/TextVectorization\.encode: no vocabulary yet/);
+  });
+
   test('outputSequenceLength pads and truncates at the end', () => {
     const tv = text.textVectorization({ outputSequenceLength: 3, vocabulary: ['a', 'b', 'c', 'd'] });
     expect(rows(tv.call(['a b c d', 'd', 'x a']))).toEqual([[2, 3, 4], [5, 0, 0], [1, 2, 0]]);
