@@ -26,3 +26,4 @@ export * as io from './io/index.js';
 export { valueAndGrad, grad, grads, type ValueAndGrad, type ValueAndGradOptions, type GradTarget, type ScalarFunction } from './autodiff/grad.js';
 export { SymbolicTensor, Weight } from './layers/layer.js';
 export type { LossFunction, LossSpec, PerOutput, Targets } from './train/heads.js';
+export * as text from './text/index.js';
