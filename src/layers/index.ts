@@ -182,3 +182,12 @@ export type { MultiHeadAttentionConfig, MultiHeadAttentionCallOptions };
  */
 export const multiHeadAttention = (config: MultiHeadAttentionConfig): MultiHeadAttention => new MultiHeadAttention(config);
 registerLayer('MultiHeadAttention', (c) => new MultiHeadAttention(c as unknown as MultiHeadAttentionConfig));
+import { PositionalEmbedding, SinusoidalPositionEncoding, type PositionalEmbeddingConfig, type SinusoidalPositionEncodingConfig } from './position.js';
+export { PositionalEmbedding, SinusoidalPositionEncoding };
+export type { PositionalEmbeddingConfig, SinusoidalPositionEncodingConfig };
+/** Learned position embeddings [sequenceLength, features] added to a [*, time, features] input (time <= sequenceLength). */
+export const positionalEmbedding = (config: PositionalEmbeddingConfig): PositionalEmbedding => new PositionalEmbedding(config);
+/** The fixed sin/cos position encoding ("Attention Is All You Need") added to a [*, time, features] input. */
+export const sinusoidalPositionEncoding = (config: SinusoidalPositionEncodingConfig = {}): SinusoidalPositionEncoding => new SinusoidalPositionEncoding(config);
+registerLayer('PositionalEmbedding', (c) => new PositionalEmbedding(c as unknown as PositionalEmbeddingConfig));
+registerLayer('SinusoidalPositionEncoding', (c) => new SinusoidalPositionEncoding(c));
