@@ -178,6 +178,17 @@ describe('MultiHeadAttention behaviour', () => {
     expect(Array.from(yb.slice(0, 12))).toEqual(Array.from(ya.slice(0, 12)));
     expect(Array.from(yb.slice(12))).not.toEqual(Array.from(ya.slice(12)));
   });
+  test('a key padding mask hides padded steps: real positions ignore what the padding holds', () => {
+    const x = Input({ shape: [6, 8] });
+    const keep = Input({ shape: [6] });
+    const model = new Model({ inputs: [x, keep], outputs: layers.multiHeadAttention({ numHeads: 2, keyDim: 4 }).apply([x, x], { attentionMask: keep }), seed: 4 });
+    const mask = tensor(Float32Array.from([1, 1, 1, 1, 0, 0]), [1, 6]);
+    const a = randomArray(48, 8);
+    const b = Float32Array.from(a, (v, i) => (i >= 32 ? v * 3 - 1 : v));
+    const ya = model.predict([tensor(a, [1, 6, 8]), mask]).data;
+    const yb = model.predict([tensor(b, [1, 6, 8]), mask]).data;
+    expectClose(yb.slice(0, 32), ya.slice(0, 32), 'real positions', 1e-6, 1e-7);
+  });
 });
 
 describe('MultiHeadAttention errors', () => {
