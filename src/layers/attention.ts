@@ -274,13 +274,16 @@ export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
   }
 
   forward(io: NodeIO, ctx: CallContext): void {
-    const [query, value, key, mask] = io.inputs;
+    const query = io.inputs[0]!;
+    const value = io.inputs[1]!;
+    const key = io.inputs[2]!;
+    const mask = io.inputs[3];
     const b = nodeSizes(io, ctx.batch, this.heads, this.keyDim, this.valueDim);
     const buf = this.nodeBuffers(io);
     const s = io.state;
-    projectForward(s.q!, query!.ptr, this.weightPtr(0), this.weightPtr(1), b.rowsQ, b.dq, b.hk);
-    projectForward(s.k!, key!.ptr, this.weightPtr(2), this.weightPtr(3), b.rowsK, b.dk, b.hk);
-    projectForward(s.v!, value!.ptr, this.weightPtr(4), this.weightPtr(5), b.rowsK, b.dv, b.hv);
+    projectForward(s.q!, query.ptr, this.weightPtr(0), this.weightPtr(1), b.rowsQ, b.dq, b.hk);
+    projectForward(s.k!, key.ptr, this.weightPtr(2), this.weightPtr(3), b.rowsK, b.dk, b.hk);
+    projectForward(s.v!, value.ptr, this.weightPtr(4), this.weightPtr(5), b.rowsK, b.dv, b.hv);
     perHead(ctx.batch, this.heads, buf.probs, buf.q, buf.kT, false);
     attentionSoftmaxForward(s.probs!, s.probs!, mask === undefined ? 0 : mask.ptr, this.softmaxShape(io, ctx.batch));
     const dropping = ctx.training && this.rate > 0;
@@ -290,7 +293,9 @@ export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
   }
 
   backward(io: NodeIO, ctx: CallContext): void {
-    const [query, value, key] = io.inputs;
+    const query = io.inputs[0]!;
+    const value = io.inputs[1]!;
+    const key = io.inputs[2]!;
     const b = nodeSizes(io, ctx.batch, this.heads, this.keyDim, this.valueDim);
     const buf = this.nodeBuffers(io);
     const s = io.state;
@@ -307,9 +312,9 @@ export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
     // Scores = Q·Kᵀ: dQ += dS·K, dK += dSᵀ·Q.
     perHead(batch, h, buf.dq, buf.dScores, buf.k, true);
     perHead(batch, h, buf.dk, buf.dScoresT, buf.q, true);
-    projectBackward(query!.grad, this.gradPtr(io, 0), this.gradPtr(io, 1), s.dq!, query!.ptr, this.weightPtr(0), b.rowsQ, b.dq, b.hk);
-    projectBackward(key!.grad, this.gradPtr(io, 2), this.gradPtr(io, 3), s.dk!, key!.ptr, this.weightPtr(2), b.rowsK, b.dk, b.hk);
-    projectBackward(value!.grad, this.gradPtr(io, 4), this.gradPtr(io, 5), s.dv!, value!.ptr, this.weightPtr(4), b.rowsK, b.dv, b.hv);
+    projectBackward(query.grad, this.gradPtr(io, 0), this.gradPtr(io, 1), s.dq!, query.ptr, this.weightPtr(0), b.rowsQ, b.dq, b.hk);
+    projectBackward(key.grad, this.gradPtr(io, 2), this.gradPtr(io, 3), s.dk!, key.ptr, this.weightPtr(2), b.rowsK, b.dk, b.hk);
+    projectBackward(value.grad, this.gradPtr(io, 4), this.gradPtr(io, 5), s.dv!, value.ptr, this.weightPtr(4), b.rowsK, b.dv, b.hv);
   }
 }
 
@@ -317,12 +322,11 @@ export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
 const sizes = { tq: 0, tk: 0, dq: 0, dk: 0, dv: 0, hk: 0, hv: 0, rowsQ: 0, rowsK: 0, scores: 0 };
 
 function nodeSizes(io: NodeIO, batch: number, heads: number, keyDim: number, valueDim: number): typeof sizes {
-  const [query, value, key] = io.inputs;
-  sizes.tq = query!.shape[0]!;
-  sizes.tk = value!.shape[0]!;
-  sizes.dq = query!.shape[1]!;
-  sizes.dv = value!.shape[1]!;
-  sizes.dk = key!.shape[1]!;
+  sizes.tq = io.inputs[0]!.shape[0]!;
+  sizes.tk = io.inputs[1]!.shape[0]!;
+  sizes.dq = io.inputs[0]!.shape[1]!;
+  sizes.dv = io.inputs[1]!.shape[1]!;
+  sizes.dk = io.inputs[2]!.shape[1]!;
   sizes.hk = heads * keyDim;
   sizes.hv = heads * valueDim;
   sizes.rowsQ = batch * sizes.tq;
