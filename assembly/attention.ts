@@ -8,9 +8,10 @@
 //     mask). Keys not attended get probability 0; a row with no attended key is all zeros (Keras
 //     multiplies the softmax by the mask, so a fully masked row is zero there too).
 //     probs may alias scores.
-//   f32_attention_softmax_backward(dscores, dprobs, probs, rows, cols, scale)
-//     dscores += scale * probs * (dprobs - sum_j(dprobs * probs)); masked keys have probs 0 and
-//     get no gradient, so the backward needs no mask.
+//   f32_attention_softmax_backward(dscores, dprobs, probs, shape)
+//     dscores += scale * probs * (dprobs - sum_j(dprobs * probs)) over the same rows; masked keys
+//     have probs 0 and get no gradient, so the backward needs no mask. (The scale travels in the
+//     struct: a float argument would be boxed by the JS engine on every call.)
 //
 // Numerically stable: the row maximum of the scaled, masked scores is subtracted before exp
 // (exp from math.ts: 1 ulp, the same bits in the SIMD main loop and the scalar tail).
@@ -118,8 +119,12 @@ export function f32_attention_softmax_forward(probs: usize, scores: usize, mask:
   }
 }
 
-/** dscores += scale * probs * (dprobs - sum(dprobs * probs)) over `rows` rows of `cols` floats. */
-export function f32_attention_softmax_backward(dscores: usize, dprobs: usize, probs: usize, rows: i32, cols: i32, scale: f32): void {
+/** dscores += scale * probs * (dprobs - sum(dprobs * probs)) over every score row of `shape`. */
+export function f32_attention_softmax_backward(dscores: usize, dprobs: usize, probs: usize, shape: usize): void {
+  const g = changetype<AttentionShape>(shape);
+  const rows = g.batch * g.heads * g.tq;
+  const cols = g.tk;
+  const scale = g.scale;
   const rowBytes = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const at = <usize>r * rowBytes;

@@ -26,7 +26,7 @@ export function attentionSoftmaxForward(probs: number, scores: number, mask: num
   wasm().f32_attention_softmax_forward(probs, scores, mask, shape);
 }
 
-/** dscores += scale * probs * (dprobs - sum(dprobs * probs)) over rows of `cols` floats. */
-export function attentionSoftmaxBackward(dscores: number, dprobs: number, probs: number, rows: number, cols: number, scale: number): void {
-  wasm().f32_attention_softmax_backward(dscores, dprobs, probs, rows, cols, scale);
+/** dscores += scale * probs * (dprobs - sum(dprobs * probs)) over the score rows of the ATTENTION_SHAPE struct at `shape`. */
+export function attentionSoftmaxBackward(dscores: number, dprobs: number, probs: number, shape: number): void {
+  wasm().f32_attention_softmax_backward(dscores, dprobs, probs, shape);
 }

@@ -493,8 +493,8 @@ export interface WasmExports {
   readonly ATTENTION_SHAPE_SCALE: WebAssembly.Global; // assembly/attention, i32
   /** assembly/attention/f32_attention_softmax_forward (probs: usize, scores: usize, mask: usize, shape: usize) */
   f32_attention_softmax_forward(probs: number, scores: number, mask: number, shape: number): void;
-  /** assembly/attention/f32_attention_softmax_backward (dscores: usize, dprobs: usize, probs: usize, rows: i32, cols: i32, scale: f32) */
-  f32_attention_softmax_backward(dscores: number, dprobs: number, probs: number, rows: number, cols: number, scale: number): void;
+  /** assembly/attention/f32_attention_softmax_backward (dscores: usize, dprobs: usize, probs: usize, shape: usize) */
+  f32_attention_softmax_backward(dscores: number, dprobs: number, probs: number, shape: number): void;
 }
 
 /** The values of the module's exported constants (flag bits, enum codes, struct layouts). */

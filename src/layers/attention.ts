@@ -308,7 +308,7 @@ export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
     perHead(batch, h, dropping ? buf.dDropped : buf.dProbs, buf.dO, buf.vT, true);
     perHead(batch, h, buf.dv, dropping ? buf.droppedT : buf.probsT, buf.dO, true);
     if (dropping) dropoutBackwardPtr(this.dropout(io, ctx, b.scores));
-    attentionSoftmaxBackward(s.dScores!, s.dProbs!, s.probs!, batch * h * b.tq, b.tk, 1 / Math.sqrt(this.keyDim));
+    attentionSoftmaxBackward(s.dScores!, s.dProbs!, s.probs!, this.softmaxShape(io, batch));
     // Scores = Q·Kᵀ: dQ += dS·K, dK += dSᵀ·Q.
     perHead(batch, h, buf.dq, buf.dScores, buf.k, true);
     perHead(batch, h, buf.dk, buf.dScoresT, buf.q, true);

@@ -82,8 +82,11 @@ describe('f32_attention_softmax_backward', () => {
         const dprobs = randomArray(n, rows + 7 * cols);
         const ds0 = randomArray(n, rows * cols + 11);
         const p = [ds0, dprobs, probs].map(toWasm);
-        attentionSoftmaxBackward(p[0]!, p[1]!, p[2]!, rows, cols, 0.35);
-        expectClose(fromWasm(p[0]!, n), attentionSoftmaxBackwardRef(ds0, dprobs, probs, rows, cols, 0.35), `backward rows=${rows} cols=${cols}`, 1e-5, 1e-6);
+        const shape = allocStruct(ATTENTION_SHAPE.bytes, 'attention test');
+        writeStruct(shape, ATTENTION_SHAPE, { batch: 1, heads: rows, tq: 1, tk: cols, scale: 0.35, maskBatchStride: 0, maskRowStride: 0, causal: 0 });
+        attentionSoftmaxBackward(p[0]!, p[1]!, p[2]!, shape);
+        freeStructs(heap(), [shape]);
+        expectClose(fromWasm(p[0]!, n), attentionSoftmaxBackwardRef(ds0, dprobs, probs, rows, cols, Math.fround(0.35)), `backward rows=${rows} cols=${cols}`, 1e-5, 1e-6);
         for (const q of p) heap().free(q);
       }
     }
