@@ -6,7 +6,9 @@
 //
 // with ff = dense(intermediateDim, activation) -> dense(width). With `causal` every position
 // attends only to itself and earlier ones, which makes the block a decoder-only (GPT-style)
-// block for language models. Its weights are those of its layers, so io.save / io.load, setWeights
+// block for language models. `transformerDecoderBlock` (keras_hub's TransformerDecoder,
+// torch.nn.TransformerDecoderLayer) adds cross-attention to an encoder's output between the
+// causal self-attention and the feed-forward layer. Its weights are those of its layers, so io.save / io.load, setWeights
 // and summary work as for any functional model.
 import { layers } from '../../src/api.js';
 
@@ -31,25 +33,43 @@ export interface TransformerBlockOptions {
   attentionMask?: SymbolicTensor;
 }
 
-/** Applies one encoder block to `x` ([*, time, width]); returns [*, time, width]. */
-export function transformerEncoderBlock(x: SymbolicTensor, o: TransformerBlockOptions): SymbolicTensor {
-  const width = x.shape[x.shape.length - 1]!;
-  if (width % o.numHeads !== 0) throw new RangeError(`transformerEncoderBlock: width ${width} must be divisible by numHeads ${o.numHeads}`);
+/** The pieces both blocks are made of, for one block's options and width. */
+function blockParts(who: string, width: number, o: TransformerBlockOptions) {
+  if (width % o.numHeads !== 0) throw new RangeError(`${who}: width ${width} must be divisible by numHeads ${o.numHeads}`);
   const rate = o.dropout ?? 0;
   const epsilon = o.epsilon ?? 1e-5;
   const drop = (t: SymbolicTensor): SymbolicTensor => (rate > 0 ? layers.dropout({ rate }).apply(t) : t);
   const norm = (t: SymbolicTensor): SymbolicTensor => layers.layerNormalization({ epsilon }).apply(t);
+  const attention = () => layers.multiHeadAttention({ numHeads: o.numHeads, keyDim: width / o.numHeads, dropout: rate });
+  const feedForward = (t: SymbolicTensor): SymbolicTensor => {
+    const inner = layers.dense({ units: o.intermediateDim, activation: o.activation ?? 'relu' }).apply(t);
+    return layers.dense({ units: width }).apply(inner);
+  };
+  /** A residual sub-block: x + drop(f(norm(x))) (pre-norm) or norm(x + drop(f(x))) (post-norm). */
+  const residual = (t: SymbolicTensor, f: (u: SymbolicTensor) => SymbolicTensor): SymbolicTensor =>
+    o.normFirst === true ? layers.add().apply([t, drop(f(norm(t)))]) : norm(layers.add().apply([t, drop(f(t))]));
+  const mask = o.attentionMask !== undefined ? { attentionMask: o.attentionMask } : {};
+  return { attention, feedForward, residual, mask };
+}
 
-  const mha = layers.multiHeadAttention({ numHeads: o.numHeads, keyDim: width / o.numHeads, dropout: rate });
-  const attend = (t: SymbolicTensor): SymbolicTensor =>
-    mha.apply([t, t], { useCausalMask: o.causal ?? false, ...(o.attentionMask !== undefined ? { attentionMask: o.attentionMask } : {}) });
-  const feedForward = (t: SymbolicTensor): SymbolicTensor =>
-    layers.dense({ units: width }).apply(layers.dense({ units: o.intermediateDim, activation: o.activation ?? 'relu' }).apply(t));
+/** Applies one encoder block to `x` ([*, time, width]); returns [*, time, width]. */
+export function transformerEncoderBlock(x: SymbolicTensor, o: TransformerBlockOptions): SymbolicTensor {
+  const { attention, feedForward, residual, mask } = blockParts('transformerEncoderBlock', x.shape[x.shape.length - 1]!, o);
+  const self = attention();
+  const h = residual(x, (t) => self.apply([t, t], { useCausalMask: o.causal ?? false, ...mask }));
+  return residual(h, feedForward);
+}
 
-  if (o.normFirst === true) {
-    const h = layers.add().apply([x, drop(attend(norm(x)))]);
-    return layers.add().apply([h, drop(feedForward(norm(h)))]);
-  }
-  const h = norm(layers.add().apply([x, drop(attend(x))]));
-  return norm(layers.add().apply([h, drop(feedForward(h))]));
+/**
+ * Applies one decoder block to `x` ([*, time, width]) attending to `encoderOutput`
+ * ([*, sourceTime, sourceWidth]): causal self-attention, cross-attention (query: the decoder,
+ * keys and values: the encoder's output; `attentionMask` masks the source steps), feed-forward.
+ */
+export function transformerDecoderBlock(x: SymbolicTensor, encoderOutput: SymbolicTensor, o: TransformerBlockOptions): SymbolicTensor {
+  const { attention, feedForward, residual, mask } = blockParts('transformerDecoderBlock', x.shape[x.shape.length - 1]!, o);
+  const self = attention();
+  const cross = attention();
+  let h = residual(x, (t) => self.apply([t, t], { useCausalMask: true }));
+  h = residual(h, (t) => cross.apply([t, encoderOutput], mask));
+  return residual(h, feedForward);
 }
