@@ -90,3 +90,27 @@ test('2,000 training steps of a conv/pool/dropout model allocate nothing in Geom
   // bundled build, so node test/layers/alloc-profile.mjs covers it, not this test.)
   expect(sum(/ops\/geometry\.ts:\d+ ptr$/), 'bytes allocated by Geometry.ptr() over 2,000 steps').toBeLessThan(16 * 1024);
 });
+
+// Without attention dropout: its rate and Philox counters reach the wasm export as doubles, which
+// V8 boxes (~15 B per step, as for layers.dropout), attributed to the inlining caller.
+test('2,000 training steps of multi-head attention (mask, causal) and position layers allocate nothing in their step paths', async () => {
+  const input = Input({ shape: [5, 8] });
+  const keep = Input({ shape: [5] });
+  let h = layers.positionalEmbedding({ sequenceLength: 5 }).apply(layers.sinusoidalPositionEncoding().apply(input));
+  h = layers.multiHeadAttention({ numHeads: 2, keyDim: 4, dropout: 0 }).apply([h, h], { attentionMask: keep, useCausalMask: true });
+  const model = new Model({ inputs: [input, keep], outputs: h, seed: 6 });
+  model.compile({ optimizer: optimizers.sgd({ learningRate: 0.01 }), loss: losses.meanSquaredError() });
+  const xs = [tensor(randomArray(2 * 40, 4), [2, 5, 8]), tensor(Float32Array.from([1, 1, 1, 0, 0, 1, 1, 1, 1, 1]), [2, 5])];
+  const y = tensor(randomArray(2 * 40, 5), [2, 5, 8]);
+  const steps = async (): Promise<void> => {
+    for (let i = 0; i < 2000; i++) model.trainStep(xs, y);
+  };
+  await steps(); // warm up
+  const bytes = await sampleAllocations(steps);
+  const inStep = [...bytes].filter(([where]) => /src\/layers\/(attention|attention-gemm|position)\.ts/.test(where));
+  const total = inStep.reduce((s, [, b]) => s + b, 0);
+  // Under 16 B per step (sampling attributes a few bytes to plain-number code; a closure, array or
+  // call object made per step is 32 B or more). A boxed float scale passed to the softmax backward
+  // once showed here as 16 B per step.
+  expect(total, `allocations in attention step paths: ${inStep.map(([w, b]) => `${w} ${b} B`).join('; ')}`).toBeLessThan(32 * 1024);
+});
