@@ -126,7 +126,8 @@ const CLASSES: Record<string, (config: Record<string, unknown>) => Layer> = {
 };
 
 /** A layer class whose constructor takes its saved config (a custom layer). */
-export type LayerClass = (new (config: Record<string, unknown>) => Layer) & { className?: string };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any config type: the saved config is passed back as is
+export type LayerClass = (new (config: any) => Layer) & { className?: string };
 
 /**
  * Registers a layer class so io can rebuild saved models that use it: `registerLayer(MyLayer)`
