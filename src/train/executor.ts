@@ -201,7 +201,7 @@ export class Executor {
       const m = metrics[i]!;
       const h = m instanceof HeadMetric ? m.head : 0;
       if (m instanceof ValueMean) {
-        m.value = this.headLoss[this.heads.findIndex((x) => m.name === `${x.name}_loss`)] ?? NaN;
+        m.value = this.headLoss[m.head] ?? NaN;
       } else if (h !== head && h < this.headSlots.length) {
         head = h;
         const s = this.headSlots[h]!;
