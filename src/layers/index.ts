@@ -16,7 +16,7 @@ import { Dropout, GaussianNoise, type DropoutConfig, type GaussianNoiseConfig } 
 import { GRU, LSTM, SimpleRNN, type GRUConfig, type LSTMConfig } from './recurrent.js';
 import type { RecurrentConfig } from './recurrent-base.js';
 
-export { SymbolicTensor, Weight } from './layer.js';
+export { SymbolicTensor, Weight, Layer as BaseLayer, type OutputSpec, type TracedCall } from './layer.js';
 export { Layer, type CallOptions, type AddWeightOptions } from './custom.js';
 export type { BaseLayerConfig } from './layer-helpers.js';
 export type { ActivationStage, CallContext, NodeIO, Slot, StateRequest } from './node-io.js';
