@@ -8,14 +8,14 @@
 // one GEMM each for dKernel, dRecurrent and dx over all steps. Nothing is allocated per step: the
 // gate arithmetic reads and writes one `f32()` view of wasm memory (plain f32 products and sums;
 // every transcendental goes through the activation kernels).
-import { f32 } from '../backend/memory.js';
+import { f32, writeF32 } from '../backend/memory.js';
 import { copy } from '../kernels/memory.js';
 import { biasBackward } from '../kernels/graph.js';
-import { ShapeError, ValueError } from '../core/errors.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { gemm, type GemmCall } from '../ops/matmul.js';
 import { resolveActivation, type ActivationSpec } from '../ops/activation.js';
 import { dropoutForwardPtr, type DropoutForwardCall } from '../ops/random.js';
-import type { Shape } from '../core/tensor.js';
+import { Tensor, type Shape } from '../core/tensor.js';
 import type { InitializerLike } from '../initializers.js';
 import type { RegularizerLike } from '../regularizers.js';
 import type { ActivationLike } from './activations.js';
@@ -220,15 +220,29 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     if (this.stateful) {
       const n = (this.config.batchInputShape![0] as number) * this.config.units;
       this.carried = Array.from({ length: this.stateCount }, () => this.allocOwned(n));
-      this.resetStates();
+      for (const p of this.carried) fillPtr(p, 0, n);
     }
   }
 
-  /** Zeroes the carried states of a stateful layer (Keras's `reset_states()`). */
-  resetStates(): void {
+  /**
+   * Zeroes the carried states of a stateful layer (Keras's `reset_states()`), or sets them to
+   * `states` ([batch, units] each: h, and c for LSTM).
+   */
+  resetStates(states?: readonly Tensor[]): void {
     if (!this.stateful) throw new ValueError(`${this.name}: resetStates() is for stateful layers (stateful: true)`);
-    const n = (this.config.batchInputShape![0] as number) * this.config.units;
-    for (const p of this.carried) fillPtr(p, 0, n);
+    if (!this.built) throw new ValueError(`${this.name}: resetStates() needs the layer built (called on an input) first`);
+    const batch = this.config.batchInputShape![0] as number, u = this.config.units;
+    if (states === undefined) {
+      for (const p of this.carried) fillPtr(p, 0, batch * u);
+      return;
+    }
+    if (!Array.isArray(states) || states.length !== this.stateCount) throw new ValueError(`${this.name}.resetStates: expected ${this.stateCount} state tensor(s) [${batch}, ${u}], got ${Array.isArray(states) ? states.length : String(states)}`);
+    states.forEach((t, k) => {
+      if (!(t instanceof Tensor) || t.shape.length !== 2 || t.shape[0] !== batch || t.shape[1] !== u) {
+        throw new ShapeError(`${this.name}.resetStates: state ${k} must be a Tensor [${batch}, ${u}], got ${t instanceof Tensor ? formatShape(t.shape) : String(t)}`);
+      }
+    });
+    states.forEach((t, k) => writeF32(this.carried[k]!, t.data));
   }
 
   /** Extra per-step buffers of the cell, in floats per [b, ...] slice, by name. */

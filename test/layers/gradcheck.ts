@@ -22,6 +22,8 @@ export interface GradCheckOptions {
   seed?: number;
   /** Overrides the initial weights (e.g. non-trivial gamma/beta). */
   weights?: (layer: Layer) => void;
+  /** Runs before every forward pass (e.g. restoring a stateful layer's carried state). */
+  beforeRun?: () => void;
 }
 
 export interface GradCheckResult {
@@ -51,6 +53,7 @@ export function gradCheck(layer: Layer, inputShapes: Shape[], options: GradCheck
   const r = randomArray(outN, seed + 99, -1, 1);
   const run = (): number => {
     xs.forEach((x, i) => writeF32(plan.inputs[i]!.ptr, x));
+    options.beforeRun?.();
     plan.forward({ training, batch, rng: new Rng(seed + 1000) });
     const y = readF32(plan.output.ptr, outN);
     let loss = 0;

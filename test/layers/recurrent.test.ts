@@ -10,61 +10,11 @@ import { fromConfig } from '../../src/layers/index.js';
 import type { Layer } from '../../src/layers/layer.js';
 import { expectClose, randomArray } from '../util.js';
 import { gradCheck } from './gradcheck.js';
-
-const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
-
-type Cell = (x: Float64Array, h: Float64Array, c: Float64Array, w: Float32Array[], F: number, u: number) => void;
-
-/** x_t·W (+ row `row` of the bias) for one sample, gate width g. */
-function project(x: ArrayLike<number>, W: Float32Array, F: number, g: number, bias: Float32Array | undefined, biasOffset: number): Float64Array {
-  const out = new Float64Array(g);
-  for (let j = 0; j < g; j++) {
-    let s = bias === undefined ? 0 : bias[biasOffset + j]!;
-    for (let k = 0; k < F; k++) s += x[k]! * W[k * g + j]!;
-    out[j] = s;
-  }
-  return out;
-}
-
-/** Keras SimpleRNN with tanh, in f64. */
-const rnnCell: Cell = (x, h, _c, [W, U, b], F, u) => {
-  const p = project(x, W!, F, u, b, 0);
-  const r = project(h, U!, u, u, undefined, 0);
-  for (let j = 0; j < u; j++) h[j] = Math.tanh(p[j]! + r[j]!);
-};
-
-/** Keras LSTM (i, f, c, o), tanh / sigmoid, in f64. */
-const lstmCell: Cell = (x, h, c, [W, U, b], F, u) => {
-  const p = project(x, W!, F, 4 * u, b, 0);
-  const r = project(h, U!, u, 4 * u, undefined, 0);
-  for (let j = 0; j < u; j++) {
-    const i = sigmoid(p[j]! + r[j]!), f = sigmoid(p[u + j]! + r[u + j]!), cc = Math.tanh(p[2 * u + j]! + r[2 * u + j]!), o = sigmoid(p[3 * u + j]! + r[3 * u + j]!);
-    c[j] = f * c[j]! + i * cc;
-    h[j] = o * Math.tanh(c[j]!);
-  }
-};
-
-/** Keras GRU with resetAfter (z, r, h; bias [2, 3u]), in f64. */
-const gruCell: Cell = (x, h, _c, [W, U, b], F, u) => {
-  const p = project(x, W!, F, 3 * u, b, 0);
-  const r = project(h, U!, u, 3 * u, b, 3 * u);
-  for (let j = 0; j < u; j++) {
-    const z = sigmoid(p[j]! + r[j]!), rr = sigmoid(p[u + j]! + r[u + j]!), hh = Math.tanh(p[2 * u + j]! + rr * r[2 * u + j]!);
-    h[j] = z * h[j]! + (1 - z) * hh;
-  }
-};
+import { gruCell, lstmCell, rnnCell, runCell, type Cell } from '../reference/recurrent.js';
 
 /** Runs a reference cell over [batch, T, F]; returns every state [batch, T, u]. */
 function reference(cell: Cell, x: Float32Array, batch: number, T: number, F: number, u: number, w: Float32Array[]): Float64Array {
-  const out = new Float64Array(batch * T * u);
-  for (let i = 0; i < batch; i++) {
-    const h = new Float64Array(u), c = new Float64Array(u);
-    for (let t = 0; t < T; t++) {
-      cell(x.subarray((i * T + t) * F, (i * T + t + 1) * F) as unknown as Float64Array, h, c, w, F, u);
-      out.set(h, (i * T + t) * u);
-    }
-  }
-  return out;
+  return runCell(cell, x, batch, T, F, u, w);
 }
 
 const B = 2, T = 3, F = 3, U = 5;
@@ -143,9 +93,9 @@ describe('recurrent specifics', () => {
     expect(Array.from(b.getWeights()[2]!.data)).toEqual(new Array(12).fill(0));
   });
 
-  test('GRU rejects resetAfter false with a clear error', () => {
-    expect(() => layers.gru({ units: 2, resetAfter: false, name: 'gru_ra' })).toThrow(ValueError);
-    expect(() => layers.gru({ units: 2, resetAfter: false, name: 'gru_ra' })).toThrow(/gru_ra: only resetAfter: true is supported/);
+  test('GRU rejects a resetAfter that is not a boolean with a clear error', () => {
+    expect(() => layers.gru({ units: 2, resetAfter: 'no' as never, name: 'gru_ra' })).toThrow(ValueError);
+    expect(() => layers.gru({ units: 2, resetAfter: 0 as never, name: 'gru_ra' })).toThrow(/gru_ra: resetAfter must be a boolean, got 0/);
   });
 
   test('rejects row-wise activations (softmax) with a clear error', () => {
