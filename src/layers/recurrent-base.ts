@@ -1,7 +1,9 @@
-// The machinery shared by the recurrent layers (recurrent.ts: simpleRnn, lstm, gru): options,
-// weights, shapes, plan buffers, the input projection and the weight/input gradients.
+// The machinery shared by the recurrent layers (recurrent.ts: simpleRnn, lstm, gru): weights,
+// shapes, plan buffers, the input projection, initial / carried states, dropout masks and the
+// weight/input gradients (options and their checks: recurrent-config.ts).
 //
-// Input [batch, time, features]; initial state zeros. Forward: one GEMM projects the inputs of all
+// Input [batch, time, features] (+ initial states [batch, units] each); the initial state is the
+// state input, a stateful layer's carried state, or zeros. Forward: one GEMM projects the inputs of all
 // time steps (x·kernel + bias, batch-major [b, T, G·u]); then per step one GEMM h_{t-1}·recurrent
 // and elementwise gate math. Per-step values are saved time-major ([T, b, ...]) in plan buffers so
 // each step's slice is contiguous for the activation kernels. Backward runs through time, then
@@ -13,46 +15,15 @@ import { copy } from '../kernels/memory.js';
 import { biasBackward } from '../kernels/graph.js';
 import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { gemm, type GemmCall } from '../ops/matmul.js';
-import { resolveActivation, type ActivationSpec } from '../ops/activation.js';
+import type { ActivationSpec } from '../ops/activation.js';
 import { dropoutForwardPtr, type DropoutForwardCall } from '../ops/random.js';
 import { Tensor, type Shape } from '../core/tensor.js';
-import type { InitializerLike } from '../initializers.js';
-import type { RegularizerLike } from '../regularizers.js';
-import type { ActivationLike } from './activations.js';
 import { Layer, type SymbolicTensor } from './layer.js';
-import { accumulatePtr, fillPtr, formatSample, type BaseLayerConfig } from './layer-helpers.js';
+import { accumulatePtr, fillPtr, formatSample } from './layer-helpers.js';
 import type { CallContext, NodeIO, StateRequest } from './node-io.js';
+import { checkRecurrentConfig, resolveFor, type RecurrentConfig } from './recurrent-config.js';
 
-/** Options shared by `layers.simpleRnn`, `layers.lstm` and `layers.gru`. */
-export interface RecurrentConfig extends BaseLayerConfig {
-  /** Size of the hidden state. */
-  units: number;
-  /** Activation of the candidate / output (default `'tanh'`). */
-  activation?: ActivationLike;
-  /** Default true. */
-  useBias?: boolean;
-  /** True: output every step `[batch, time, units]`; false (default): the last `[batch, units]`. */
-  returnSequences?: boolean;
-  /** Not supported yet (needs layers with several outputs); only false is accepted. */
-  returnState?: boolean;
-  /** Process the sequence from its last step to its first; a returned sequence is in processing order (Keras). */
-  goBackwards?: boolean;
-  /** Fraction of the input features dropped in training: one mask per sequence, reused at every step. */
-  dropout?: number;
-  /** Fraction of the state entering the recurrent matmul dropped in training (one mask per sequence). */
-  recurrentDropout?: number;
-  /**
-   * Keep the last state of each sample as the initial state of the same sample in the next batch
-   * (reset with `resetStates()`); needs a fixed batch size given as `batchInputShape[0]`.
-   */
-  stateful?: boolean;
-  kernelInitializer?: InitializerLike;
-  recurrentInitializer?: InitializerLike;
-  biasInitializer?: InitializerLike;
-  kernelRegularizer?: RegularizerLike;
-  recurrentRegularizer?: RegularizerLike;
-  biasRegularizer?: RegularizerLike;
-}
+export { COMMON, resolveFor, type RecurrentConfig } from './recurrent-config.js';
 
 /** One GEMM call object reused by every recurrent step (gemm reads it synchronously). */
 const call: GemmCall = { m: 0, n: 0, k: 0, a: 0, b: 0, c: 0 };
@@ -74,23 +45,6 @@ export function runGemm(m: number, n: number, k: number, a: number, lda: number,
   call.bias = bias;
   gemm(call);
 }
-
-export function resolveFor(layer: string, a: ActivationLike | undefined, fallback: ActivationLike): ActivationSpec {
-  let spec: ActivationSpec;
-  try {
-    spec = resolveActivation(a ?? fallback);
-  } catch (err) {
-    throw new ValueError(`${layer}: ${(err as Error).message}`);
-  }
-  // Gates run one activation call over all gate columns at once, so only elementwise
-  // activations fit; a row-wise one would mix the gates.
-  if (spec.name === 'softmax' || spec.name === 'logSoftmax') {
-    throw new ValueError(`${layer}: activation '${spec.name}' works over rows, not elementwise; recurrent layers take elementwise activations (tanh, sigmoid, relu, ...)`);
-  }
-  return spec;
-}
-
-export const COMMON = ['units', 'activation', 'useBias', 'returnSequences', 'returnState', 'goBackwards', 'dropout', 'recurrentDropout', 'stateful', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer'] as const;
 
 /** Geometry of one call: batch, steps, features, units, gate width. */
 export interface Dims {
@@ -122,24 +76,7 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
 
   constructor(config: C, prefix: string, protected readonly gates: number) {
     super(config, prefix);
-    if (!Number.isSafeInteger(config.units) || config.units <= 0) throw new ValueError(`${this.name}: units must be a positive integer, got ${String(config.units)}`);
-    for (const flag of ['returnSequences', 'useBias', 'goBackwards', 'stateful', 'returnState'] as const) {
-      const v = config[flag];
-      if (v !== undefined && typeof v !== 'boolean') throw new ValueError(`${this.name}: ${flag} must be a boolean, got ${String(v)}`);
-    }
-    if (config.returnState === true) {
-      throw new ValueError(`${this.name}: returnState is not supported yet (a layer with several outputs); pass the states explicitly with apply([x, ...initialStates]) and read the last state with returnSequences`);
-    }
-    for (const rate of ['dropout', 'recurrentDropout'] as const) {
-      const v = config[rate];
-      if (v !== undefined && (typeof v !== 'number' || !(v >= 0 && v < 1))) throw new ValueError(`${this.name}: ${rate} must be a number in [0, 1), got ${String(v)}`);
-    }
-    if (config.stateful === true) {
-      const batch = config.batchInputShape?.[0];
-      if (typeof batch !== 'number') {
-        throw new ValueError(`${this.name}: stateful: true needs a fixed batch size; give batchInputShape: [batch, time, features] (got ${config.batchInputShape === undefined ? 'none' : JSON.stringify(config.batchInputShape)})`);
-      }
-    }
+    checkRecurrentConfig(config, this.name);
     this.act = resolveFor(this.name, config.activation, 'tanh');
     this.dropCall = { y: 0, x: 0, mask: 0, n: 0, rate: 0, rng: undefined as unknown as DropoutForwardCall['rng'] };
   }
