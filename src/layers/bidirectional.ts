@@ -12,7 +12,8 @@ import type { Rng } from '../random.js';
 import { Layer } from './layer.js';
 import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
 import type { CallContext, NodeIO, Slot, StateRequest } from './node-io.js';
-import { RecurrentBase, type RecurrentConfig } from './recurrent-base.js';
+import { RecurrentBase } from './recurrent-base.js';
+import type { GRU, LSTM, SimpleRNN } from './recurrent.js';
 
 /** How the forward and backward outputs are combined. */
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
@@ -24,7 +25,6 @@ export interface BidirectionalConfig extends BaseLayerConfig {
   mergeMode?: MergeMode;
 }
 
-type RecurrentLayer = RecurrentBase<RecurrentConfig>;
 
 /** The two directions' views of one plan node. */
 interface SubIO {
@@ -38,9 +38,9 @@ export class Bidirectional extends Layer<BidirectionalConfig> {
   /** Accepted options besides the base ones (unknown keys throw). */
   static override readonly options = layerOptions<BidirectionalConfig>()('mergeMode');
   /** The wrapped layer (runs forwards unless it was given goBackwards). */
-  readonly forwardLayer: RecurrentLayer;
+  readonly forwardLayer: SimpleRNN | LSTM | GRU;
   /** Its copy over the reversed sequence, with its own weights. */
-  readonly backwardLayer: RecurrentLayer;
+  readonly backwardLayer: SimpleRNN | LSTM | GRU;
   private readonly mode: MergeMode;
   private readonly subIO = new WeakMap<NodeIO, SubIO>();
 
@@ -53,8 +53,8 @@ export class Bidirectional extends Layer<BidirectionalConfig> {
     if (layer.stateful) throw new ValueError(`${this.name}: stateful layers are not supported inside bidirectional`);
     this.mode = config.mergeMode ?? 'concat';
     if (!MERGE_MODES.includes(this.mode)) throw new ValueError(`${this.name}: mergeMode must be one of ${MERGE_MODES.join(', ')}, got ${JSON.stringify(config.mergeMode)}`);
-    this.forwardLayer = layer as RecurrentLayer;
-    const make = layer.constructor as new (c: Record<string, unknown>) => RecurrentLayer;
+    this.forwardLayer = layer as SimpleRNN | LSTM | GRU;
+    const make = layer.constructor as new (c: Record<string, unknown>) => SimpleRNN | LSTM | GRU;
     this.backwardLayer = new make({ ...layer.getConfig(), name: `backward_${layer.name}`, goBackwards: !layer.goBackwards });
     this.forwardLayer.setWeightPrefix('forward/');
     this.backwardLayer.setWeightPrefix('backward/');
@@ -121,17 +121,16 @@ export class Bidirectional extends Layer<BidirectionalConfig> {
     return s;
   }
 
-  /** Rows (sample, step) of the merge and the backward row matching forward row r. */
-  private rows(io: NodeIO, ctx: CallContext): { rows: number; T: number } {
-    const T = this.forwardLayer.returnSequences ? io.inputs[0]!.shape[0]! : 1;
-    return { rows: ctx.batch * T, T };
+  /** Steps in the output: the sequence length, or 1 for the last state. */
+  private outputSteps(io: NodeIO): number {
+    return this.forwardLayer.returnSequences ? io.inputs[0]!.shape[0]! : 1;
   }
 
   forward(io: NodeIO, ctx: CallContext): void {
     const s = this.sub(io);
     this.forwardLayer.forward(s.forward, ctx);
     this.backwardLayer.forward(s.backward, ctx);
-    const { rows, T } = this.rows(io, ctx);
+    const T = this.outputSteps(io), rows = ctx.batch * T;
     const u = this.units, m = f32();
     const Y = io.z >>> 2, F = io.state.yf! >>> 2, B = io.state.yb! >>> 2;
     for (let r = 0; r < rows; r++) {
@@ -150,7 +149,7 @@ export class Bidirectional extends Layer<BidirectionalConfig> {
 
   backward(io: NodeIO, ctx: CallContext): void {
     const s = this.sub(io);
-    const { rows, T } = this.rows(io, ctx);
+    const T = this.outputSteps(io), rows = ctx.batch * T;
     const u = this.units, m = f32();
     const DY = io.dz >>> 2, F = io.state.yf! >>> 2, B = io.state.yb! >>> 2, DF = io.state.dyf! >>> 2, DB = io.state.dyb! >>> 2;
     for (let r = 0; r < rows; r++) {

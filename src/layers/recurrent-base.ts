@@ -72,13 +72,22 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
   private carried: number[] = [];
   /** Prefix of the weight names (`forward/` inside a bidirectional wrapper). */
   private weightPrefix = '';
-  private readonly dropCall: DropoutForwardCall;
+  /** Mask draws of the input and recurrent dropout, each with its rate set once (no float per step). */
+  private readonly inputMaskCall: DropoutForwardCall;
+  private readonly stateMaskCall: DropoutForwardCall;
+  /** Whether the config asks for input / recurrent dropout (read per step without touching the float rates). */
+  private readonly hasInputDropout: boolean;
+  private readonly hasStateDropout: boolean;
 
   constructor(config: C, prefix: string, protected readonly gates: number) {
     super(config, prefix);
     checkRecurrentConfig(config, this.name);
     this.act = resolveFor(this.name, config.activation, 'tanh');
-    this.dropCall = { y: 0, x: 0, mask: 0, n: 0, rate: 0, rng: undefined as unknown as DropoutForwardCall['rng'] };
+    this.hasInputDropout = (config.dropout ?? 0) > 0;
+    this.hasStateDropout = (config.recurrentDropout ?? 0) > 0;
+    const rng = undefined as unknown as DropoutForwardCall['rng'];
+    this.inputMaskCall = { y: 0, x: 0, mask: 0, n: 0, rate: config.dropout ?? 0, rng };
+    this.stateMaskCall = { y: 0, x: 0, mask: 0, n: 0, rate: config.recurrentDropout ?? 0, rng };
   }
 
   /** Rows of the bias weight: 1, or 2 for GRU (input and recurrent biases). */
@@ -213,9 +222,9 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     d.F = x.shape[1]!;
     d.u = this.config.units;
     d.g = this.gates * d.u;
-    this.dropInput = ctx.training && (this.config.dropout ?? 0) > 0;
-    this.dropState = ctx.training && (this.config.recurrentDropout ?? 0) > 0;
-    if (this.stateful && ctx.batch !== this.config.batchInputShape![0]) {
+    this.dropInput = ctx.training && this.hasInputDropout;
+    this.dropState = ctx.training && this.hasStateDropout;
+    if (this.carried.length > 0 && ctx.batch !== this.config.batchInputShape![0]) {
       throw new ValueError(`${this.name}: a stateful layer carries ${String(this.config.batchInputShape![0])} states (batchInputShape[0]) but got a batch of ${ctx.batch}; use that batch size for fit/predict and a sample count it divides`);
     }
     return d;
@@ -226,15 +235,13 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     return this.config.goBackwards === true ? d.T - 1 - t : t;
   }
 
-  /** Fills `mask` (n floats) with a fresh dropout mask: 0 or 1/(1-rate), using `ones` (n floats) as scratch. */
-  private drawMask(mask: number, ones: number, n: number, rate: number, ctx: CallContext): void {
+  /** Fills `mask` (n floats) with a fresh dropout mask of `c`'s rate: 0 or 1/(1-rate), using `ones` (n floats) as scratch. */
+  private drawMask(c: DropoutForwardCall, mask: number, ones: number, n: number, ctx: CallContext): void {
     fillPtr(ones, 1, n);
-    const c = this.dropCall;
     c.y = ones;
     c.x = ones;
     c.mask = mask;
     c.n = n;
-    c.rate = rate;
     c.rng = ctx.rng;
     dropoutForwardPtr(c);
   }
@@ -264,13 +271,13 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     const s = io.state;
     let x = io.inputs[0]!.ptr;
     if (this.dropInput) {
-      this.drawMask(s.xmask!, s.xd!, b * F, this.config.dropout!, ctx);
+      this.drawMask(this.inputMaskCall, s.xmask!, s.xd!, b * F, ctx);
       const m = f32();
       const X = x >>> 2, XD = s.xd! >>> 2, M = s.xmask! >>> 2;
       for (let i = 0; i < b; i++) for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) m[XD + (i * T + t) * F + f] = m[X + (i * T + t) * F + f]! * m[M + i * F + f]!;
       x = s.xd!;
     }
-    if (this.dropState) this.drawMask(s.hmask!, s.dhm!, b * u, this.config.recurrentDropout!, ctx);
+    if (this.dropState) this.drawMask(this.stateMaskCall, s.hmask!, s.dhm!, b * u, ctx);
     const bias = this.weights[2]?.ptr ?? 0;
     runGemm(b * T, g, F, x, F, this.weights[0]!.ptr, s.xp!, g, false, false, false, bias);
     this.initialState(io, d, 0, s.h!);
