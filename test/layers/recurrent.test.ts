@@ -1,9 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { heap, readF32, writeF32 } from '../../src/backend/memory.js';
-import { buildGraph } from '../../src/model/graph.js';
-import { Plan } from '../../src/train/plan.js';
-import { Rng } from '../../src/random.js';
 import { io, layers, Input, Model, Sequential, tensor, Tensor, ShapeError, ValueError } from '../../src/index.js';
 import * as optimizers from '../../src/optimizers/index.js';
 import { fromConfig } from '../../src/layers/index.js';
@@ -127,50 +122,5 @@ describe('recurrent specifics', () => {
     const y = new Tensor(randomArray(24, 4), [24, 1]);
     const h = await model.fit(x, y, { epochs: 3, batchSize: 5, verbose: 0 });
     expect((h.history.loss as number[]).every(Number.isFinite)).toBe(true);
-  });
-});
-
-// PyTorch 1.13 (test/fixtures/recurrent/recurrent.json, from scripts/fixtures/recurrent.py): torch's
-// LSTM / GRU driven by Keras-layout weights; forward of every step and the gradients of
-// loss = Σ y·dy for the input and each weight (Keras layout).
-interface TorchCase {
-  units: number;
-  x: number[];
-  xShape: [number, number, number];
-  weights: number[][];
-  weightShapes: number[][];
-  y: number[];
-  dy: number[];
-  dx: number[];
-  dweights: number[][];
-}
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/recurrent/recurrent.json', import.meta.url), 'utf8')) as { format: number; cases: Record<'lstm' | 'gru', TorchCase> };
-
-describe.each(['lstm', 'gru'] as const)('%s against PyTorch', (kind) => {
-  test('forward of every step and the input/weight gradients match', () => {
-    expect(fixture.format).toBe(1);
-    const c = fixture.cases[kind];
-    const [batch, steps, features] = c.xShape;
-    const layer = layers[kind]({ units: c.units, returnSequences: true });
-    const input = Input({ shape: [steps, features] });
-    const graph = buildGraph([input], layer.apply(input), 'torchCheck');
-    layer.setWeights(c.weights.map((w, i) => tensor(Float32Array.from(w), c.weightShapes[i]!)));
-    const grads = layer.weights.map((w) => heap().alloc(w.size * 4));
-    grads.forEach((g, i) => writeF32(g, new Float32Array(layer.weights[i]!.size)));
-    const plan = new Plan(graph, batch, 0, new Map([[layer as Layer, grads]]), true);
-    try {
-      const ctx = { training: true, batch, rng: new Rng(1) };
-      writeF32(plan.inputs[0]!.ptr, Float32Array.from(c.x));
-      plan.forward(ctx);
-      expectClose(readF32(plan.output.ptr, c.y.length), c.y, `${kind} forward vs torch`, 1e-4, 1e-5);
-      plan.zeroGrads();
-      writeF32(plan.output.grad, Float32Array.from(c.dy));
-      plan.backward(ctx);
-      expectClose(readF32(plan.inputs[0]!.grad, c.dx.length), c.dx, `${kind} dx vs torch`, 1e-4, 1e-5);
-      layer.weights.forEach((w, i) => expectClose(readF32(grads[i]!, w.size), c.dweights[i]!, `${kind} d${w.name} vs torch`, 1e-4, 1e-5));
-    } finally {
-      plan.free();
-      for (const g of grads) heap().free(g);
-    }
   });
 });
