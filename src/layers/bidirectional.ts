@@ -110,8 +110,8 @@ export class Bidirectional extends Layer<BidirectionalConfig> {
     const make = (prefix: string, y: number, dy: number, grads: readonly number[]): NodeIO => {
       const state: Record<string, number> = {};
       for (const [k, p] of Object.entries(io.state)) if (k.startsWith(prefix)) state[k.slice(prefix.length)] = p;
-      const output: Slot = { ptr: y, grad: dy, shape: inner, size: sizeOf(inner) };
-      return { inputs: io.inputs, output, z: y, dz: dy, weightGrads: grads, state, sink: io.sink };
+      const output: Slot = { ptr: y, grad: dy, shape: inner, size: sizeOf(inner), batched: true };
+      return { inputs: io.inputs, output, outputs: [output], z: y, dz: dy, weightGrads: grads, state, sink: io.sink };
     };
     s = {
       forward: make('f.', io.state.yf!, io.state.dyf!, io.weightGrads.slice(0, nf)),

@@ -100,12 +100,12 @@ abstract class ConvBase<C extends ConvBaseConfig> extends Layer<C> {
   }
 
   /** This step's pointers, one object per layer refilled each step (the conv ops read it synchronously). */
-  private readonly call: ConvForwardCall & { dx: number; dy: number; dw: number; db: number } = {
+  private readonly kernelCall: ConvForwardCall & { dx: number; dy: number; dw: number; db: number } = {
     y: 0, x: 0, w: 0, bias: 0, activation: 'linear', dx: 0, dy: 0, dw: 0, db: 0,
   };
 
   forward(io: NodeIO, ctx: CallContext): void {
-    const c = this.call;
+    const c = this.kernelCall;
     c.y = io.z;
     c.x = io.inputs[0]!.ptr;
     c.w = this.weights[0]!.ptr;
@@ -117,7 +117,7 @@ abstract class ConvBase<C extends ConvBaseConfig> extends Layer<C> {
   backward(io: NodeIO, ctx: CallContext): void {
     const g = this.geometries.get(ctx.batch);
     const x = io.inputs[0]!;
-    const c = this.call;
+    const c = this.kernelCall;
     c.x = x.ptr;
     c.w = this.weights[0]!.ptr;
     c.dy = io.dz;

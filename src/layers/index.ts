@@ -16,7 +16,8 @@ import { Dropout, GaussianNoise, type DropoutConfig, type GaussianNoiseConfig } 
 import { GRU, LSTM, SimpleRNN, type GRUConfig, type LSTMConfig } from './recurrent.js';
 import type { RecurrentConfig } from './recurrent-base.js';
 
-export { Layer, SymbolicTensor, Weight } from './layer.js';
+export { SymbolicTensor, Weight } from './layer.js';
+export { Layer, type CallOptions, type AddWeightOptions } from './custom.js';
 export type { BaseLayerConfig } from './layer-helpers.js';
 export type { ActivationStage, CallContext, NodeIO, Slot, StateRequest } from './node-io.js';
 export type { GraphNode } from './layer.js';
@@ -124,9 +125,24 @@ const CLASSES: Record<string, (config: Record<string, unknown>) => Layer> = {
   GRU: (c) => new GRU(c as unknown as GRUConfig),
 };
 
-/** Registers a layer class for io (custom layers). */
-export function registerLayer(className: string, make: (config: Record<string, unknown>) => Layer): void {
-  if (typeof className !== 'string' || className === '') throw new ValueError(`layers.registerLayer: className must be a non-empty string, got ${JSON.stringify(className)}`);
+/** A layer class whose constructor takes its saved config (a custom layer). */
+export type LayerClass = (new (config: Record<string, unknown>) => Layer) & { className?: string };
+
+/**
+ * Registers a layer class so io can rebuild saved models that use it: `registerLayer(MyLayer)`
+ * (saved under the class's static `className`, or its name), or `registerLayer(name, make)`.
+ */
+export function registerLayer(cls: LayerClass): void;
+export function registerLayer(className: string, make: (config: Record<string, unknown>) => Layer): void;
+export function registerLayer(classOrName: string | LayerClass, maker?: (config: Record<string, unknown>) => Layer): void {
+  if (typeof classOrName === 'function') {
+    const cls = classOrName;
+    registerLayer(cls.className ?? cls.name, (c) => new cls(c));
+    return;
+  }
+  const className = classOrName;
+  const make = maker!;
+  if (typeof className !== 'string' || className === '') throw new ValueError(`layers.registerLayer: className must be a non-empty string (or a layer class), got ${JSON.stringify(className)}`);
   if (typeof make !== 'function') throw new ValueError(`layers.registerLayer: make must be a function (config) => Layer, got ${make === null ? 'null' : typeof make}`);
   CLASSES[className] = make;
 }

@@ -8,64 +8,110 @@
 //
 // The plan-facing interfaces live in node-io.ts; the options every layer accepts and the free
 // helpers for layer implementations in layer-helpers.ts.
-import { heap, onCollect, readF32, writeF32 } from '../backend/memory.js';
+import { heap, onCollect, writeF32 } from '../backend/memory.js';
 import { ShapeError, ValueError, formatShape } from '../core/errors.js';
-import { Tensor, sameShape, sizeOf, type Shape } from '../core/tensor.js';
-import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
+import { Tensor, sameShape, type Shape } from '../core/tensor.js';
+import { getInitializer, type InitializerLike } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
 import { checkOptionNames, checkSampleShape, formatSample, uniqueName, type BaseLayerConfig } from './layer-helpers.js';
 import type { ActivationStage, CallContext, NodeIO, StateRequest } from './node-io.js';
+import { Weight } from './weight.js';
+
+export { Weight } from './weight.js';
 
 /** Boolean options of the layers (useBias of dense and conv, center/scale of the norms, ...), checked for every layer. */
 const BOOLEAN_OPTIONS = ['useBias', 'center', 'scale'] as const;
 
-/** One weight of a layer in wasm memory. */
-export class Weight {
-  /** Byte offset of the values (owned by the layer). */
-  readonly ptr: number;
-  readonly size: number;
-  constructor(
-    readonly name: string,
-    readonly shape: Shape,
-    readonly initializer: Initializer,
-    readonly regularizer: Regularizer | undefined,
-    /** False for statistics such as BatchNorm's moving mean: never trained. */
-    readonly trainable: boolean,
-    /** Who allocates it (`dense_1/kernel`): named when the allocation fails. */
-    owner = name,
-  ) {
-    this.size = sizeOf(shape);
-    this.ptr = heap().alloc(this.size * 4, owner);
-  }
-  /** The values, copied out. */
-  read(): Float32Array {
-    return readF32(this.ptr, this.size);
-  }
-}
-
-/** A tensor in a functional graph: a per-sample shape and the node that produces it. */
+/**
+ * A tensor in a functional graph: the node that produces it and its shape. A batched tensor (every
+ * layer output, every `Input`) has a per-sample `shape` and a batch axis of any size in front; an
+ * unbatched one (a weight, a reduction over the batch, a constant) has the full shape.
+ */
 export class SymbolicTensor {
   constructor(
     readonly shape: Shape,
     readonly node: GraphNode,
     readonly name: string,
+    /** True when a batch axis of any size comes before `shape`. */
+    readonly batched = true,
+    /** Which output of its node this is. */
+    readonly index = 0,
   ) {}
-  toString(): string {
-    return `SymbolicTensor(${this.name}, [*, ${this.shape.join(', ')}])`;
+  /** Axes including the batch axis. */
+  get rank(): number {
+    return this.shape.length + (this.batched ? 1 : 0);
   }
+  toString(): string {
+    const dims = this.batched ? ['*', ...this.shape] : this.shape;
+    return `SymbolicTensor(${this.name}, [${dims.join(', ')}])`;
+  }
+}
+
+/** The shape of one output of a node: per-sample when batched (the default), else full. */
+export interface OutputSpec {
+  readonly shape: Shape;
+  readonly batched?: boolean;
+}
+
+/**
+ * What a traced call recorded (a custom layer's `call`): its nodes in order, its outputs, and the
+ * scalar loss terms its `addLoss` calls added.
+ */
+export interface TracedCall {
+  /** Who is traced (named in errors of the ops recorded). */
+  readonly owner: string;
+  readonly nodes: GraphNode[];
+  outputs: SymbolicTensor[];
+  readonly losses: SymbolicTensor[];
+  /** Layers applied inside the call (their weights belong to the calling layer too). */
+  readonly sublayers: Layer[];
 }
 
 /** One call of a layer on symbolic inputs. */
 export class GraphNode {
-  readonly output: SymbolicTensor;
+  readonly outputs: SymbolicTensor[];
+  /**
+   * For a layer whose `call` was traced: the recorded nodes, per mode when `call` read
+   * `training` (else both entries are the same trace).
+   */
+  inner: { training: TracedCall; inference: TracedCall } | undefined;
   constructor(
     readonly layer: Layer,
     readonly inputs: readonly SymbolicTensor[],
-    outputShape: Shape,
+    outputs: Shape | readonly OutputSpec[],
   ) {
-    this.output = new SymbolicTensor(outputShape, this, layer.name);
+    const specs: readonly OutputSpec[] = isShape(outputs) ? [{ shape: outputs }] : outputs;
+    this.outputs = specs.map((o, i) => new SymbolicTensor([...o.shape], this, specs.length === 1 ? layer.name : `${layer.name}[${i}]`, o.batched ?? true, i));
+    activeTrace?.nodes.push(this);
   }
+  /** The first (usually only) output. */
+  get output(): SymbolicTensor {
+    return this.outputs[0]!;
+  }
+}
+
+function isShape(v: Shape | readonly OutputSpec[]): v is Shape {
+  return v.length === 0 || typeof v[0] === 'number';
+}
+
+/** The call being traced (nodes created now belong to it), or undefined. */
+let activeTrace: TracedCall | undefined;
+
+/** Runs `fn` with `trace` recording every node created; restores the previous trace after. */
+export function withTrace<T>(trace: TracedCall, fn: () => T): T {
+  const outer = activeTrace;
+  activeTrace = trace;
+  try {
+    return fn();
+  } finally {
+    activeTrace = outer;
+  }
+}
+
+/** The call being traced, if any (addLoss and the ops read it). */
+export function currentTrace(): TracedCall | undefined {
+  return activeTrace;
 }
 
 /** Seed of layers initialised outside a model (see `getWeights`). */
@@ -173,8 +219,11 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
    */
   abstract computeOutputShape(inputShapes: readonly Shape[]): Shape;
 
-  /** Adds the layer's weights for these input shapes (called once, by `ensureBuilt`). */
-  protected build(_inputShapes: readonly Shape[]): void {}
+  /**
+   * Adds the layer's weights for these per-sample input shapes (called once, by `ensureBuilt`):
+   * one shape per input, or for a custom layer with `call` and one input, that one shape.
+   */
+  protected build(_inputShapes: Shape | readonly Shape[]): void {}
 
   /** Computes `io.z` (the pre-activation output) from the inputs. */
   abstract forward(io: NodeIO, ctx: CallContext): void;
@@ -186,7 +235,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
   abstract backward(io: NodeIO, ctx: CallContext): void;
 
   /** Extra per-node buffers (saved statistics, masks, pre-activations) for a plan of `maxBatch`. */
-  stateRequests(_inputShapes: readonly Shape[], _outputShape: Shape, _maxBatch: number): Record<string, StateRequest> {
+  stateRequests(_inputShapes: readonly Shape[], _outputShape: Shape, _maxBatch: number, _node?: GraphNode): Record<string, StateRequest> {
     return {};
   }
 
@@ -230,44 +279,104 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
       }
       return;
     }
-    this.computeOutputShape(inputShapes);
-    this.build(inputShapes);
+    this.checkInputShapes(inputShapes);
+    this.buildFor(inputShapes);
     this.inputShapes = inputShapes.map((s) => [...s]);
     onCollect(this, { heap: heap(), ptrs: this.ownedPtrs, cleanups: this.cleanups }, freeLayerMemory);
   }
 
-  /**
-   * Calls the layer on symbolic tensors (functional API): checks the shapes, builds the layer, and
-   * returns the symbolic output.
-   */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-    const list = inputs instanceof SymbolicTensor ? [inputs] : inputs;
-    if (!Array.isArray(list) || list.length === 0 || !list.every((t) => t instanceof SymbolicTensor)) {
-      throw new ValueError(`${this.name}.apply: expected a SymbolicTensor (from Input() or another layer) or an array of them`);
-    }
-    const count = this.inputCount;
-    if (count === -1 ? list.length < 2 : list.length !== count) {
-      throw new ValueError(`${this.name}: expects ${count === -1 ? 'at least 2 inputs' : `${count} input${count === 1 ? '' : 's'}`}, got ${list.length}`);
-    }
-    const shapes = list.map((t) => t.shape);
-    const outShape = this.computeOutputShape(shapes);
-    this.ensureBuilt(shapes);
-    return new GraphNode(this, list, outShape).output;
+  /** Validates input shapes before `build` (`computeOutputShape` throws on bad ones; a traced `call` checks its own). */
+  private checkInputShapes(inputShapes: readonly Shape[]): void {
+    if (!hasCall(this)) this.computeOutputShape(inputShapes);
   }
 
-  /** Adds a weight (called from `build`); Keras order is the order of these calls. */
-  protected addWeight(
-    name: string,
-    shape: Shape,
-    initializer: InitializerLike,
-    options: { regularizer?: RegularizerLike | undefined; trainable?: boolean } = {},
-  ): Weight {
+  /** Calls `build`; a layer with `call` gets a single shape when it has one input, as in Keras. */
+  private buildFor(inputShapes: readonly Shape[]): void {
+    this.build(hasCall(this) && inputShapes.length === 1 ? inputShapes[0]! : inputShapes);
+  }
+
+  /** The shapes of every output (one per output; layers with several outputs override). */
+  computeOutputSpecs(inputShapes: readonly Shape[]): OutputSpec[] {
+    return [{ shape: this.computeOutputShape(inputShapes) }];
+  }
+
+  /**
+   * Calls the layer on symbolic tensors (functional API): checks the shapes, builds the layer, and
+   * returns the symbolic output (the first one, for a layer with several: see `applyAll`).
+   */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+    return this.applyAll(inputs)[0]!;
+  }
+
+  /** `apply`, returning every output of the layer. */
+  applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[] {
+    const list = this.checkApplyInputs(inputs);
+    if (list.some((t) => !t.batched)) {
+      throw new ValueError(`${this.name}: expects batched tensors (with a batch axis, from Input() or a layer), got ${list.find((t) => !t.batched)!.toString()}`);
+    }
+    const shapes = list.map((t) => t.shape);
+    const specs = this.computeOutputSpecs(shapes);
+    this.ensureBuilt(shapes);
+    const trace = currentTrace();
+    if (trace !== undefined && !trace.sublayers.includes(this)) trace.sublayers.push(this);
+    return new GraphNode(this, list, specs).outputs;
+  }
+
+  /** The `activityRegularizer` option, resolved (undefined when not given). */
+  get activityRegularizer(): Regularizer | undefined {
+    const spec = this.config.activityRegularizer;
+    if (spec === undefined || spec === null) return undefined;
+    this.activityPenalty ??= getRegularizer(spec, `${this.name}: activityRegularizer`);
+    return this.activityPenalty;
+  }
+  private activityPenalty: Regularizer | undefined;
+
+  /** The inputs of `apply` as a list, checked (types and count). */
+  protected checkApplyInputs(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[] {
+    const list = inputs instanceof SymbolicTensor ? [inputs] : inputs;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((t) => t instanceof SymbolicTensor)) {
+      const got = Array.isArray(list) ? `[${list.map((t) => describeOperand(t)).join(', ')}]` : describeOperand(list);
+      throw new ValueError(`${this.name}.apply: expected a SymbolicTensor (from Input() or another layer) or an array of them, got ${got}`);
+    }
+    const count = this.inputCount;
+    if (count === -1 ? list.length < 2 : count >= 0 && list.length !== count) {
+      throw new ValueError(`${this.name}: expects ${count === -1 ? 'at least 2 inputs' : `${count} input${count === 1 ? '' : 's'}`}, got ${list.length}`);
+    }
+    return [...list];
+  }
+
+  /**
+   * Adds a scalar loss term (Keras's `add_loss`) computed in `call` from ops: a KL divergence, an
+   * activity penalty. The term joins the model's loss (and the logs' `loss`) wherever the layer is
+   * used; a batched term (one value per sample) counts with its batch mean.
+   */
+  addLoss(term: SymbolicTensor): void {
+    const trace = currentTrace();
+    if (trace === undefined) throw new ValueError(`${this.name}.addLoss: call it inside call() (or use model.addLoss for a term of the whole model)`);
+    checkScalarTerm(term, `${this.name}.addLoss`);
+    trace.losses.push(term);
+  }
+
+  /** The weight a node of this layer reads (the graph's weight nodes); undefined for every real layer. */
+  get readsWeight(): Weight | undefined {
+    return undefined;
+  }
+
+  /**
+   * Adds a weight (called from `build`); Keras order is the order of these calls. The third
+   * argument is the initializer, or (Keras's `add_weight`) `{ initializer, regularizer, trainable }`.
+   */
+  protected addWeight(name: string, shape: Shape, init?: InitializerLike | AddWeightOptions, options: { regularizer?: RegularizerLike | undefined; trainable?: boolean } = {}): Weight {
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d <= 0)) {
+      throw new ShapeError(`${this.name}.addWeight(${JSON.stringify(name)}): shape must be a list of positive integers, got ${JSON.stringify(shape)}`);
+    }
+    const o = isWeightOptions(init) ? { initializer: init.initializer, regularizer: init.regularizer, trainable: init.trainable } : { initializer: init, ...options };
     const w = new Weight(
       name,
       [...shape],
-      getInitializer(initializer, `${this.name}/${name}`),
-      options.regularizer === undefined || options.regularizer === null ? undefined : getRegularizer(options.regularizer, `${this.name}/${name}`),
-      options.trainable ?? true,
+      getInitializer(o.initializer ?? 'glorotUniform', `${this.name}/${name}`),
+      o.regularizer === undefined || o.regularizer === null ? undefined : getRegularizer(o.regularizer, `${this.name}/${name}`),
+      o.trainable ?? true,
       `${this.name}/${name} ${formatShape(shape)}`,
     );
     this.weights.push(w);
@@ -352,6 +461,40 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
   toString(): string {
     return `${this.className}(${this.name})`;
   }
+}
+
+/** Options of `addWeight` (Keras's `add_weight`). */
+export interface AddWeightOptions {
+  /** Default 'glorotUniform'. */
+  initializer?: InitializerLike;
+  regularizer?: RegularizerLike;
+  /** Default true; false for statistics the optimizer must not touch. */
+  trainable?: boolean;
+}
+
+function isWeightOptions(v: unknown): v is AddWeightOptions {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length > 0 && keys.every((k) => k === 'initializer' || k === 'regularizer' || k === 'trainable');
+}
+
+/** True when the layer computes its output with a traced `call` (a custom layer). */
+export function hasCall(layer: Layer): boolean {
+  return typeof (layer as { call?: unknown }).call === 'function';
+}
+
+/** Throws unless `term` is a symbolic scalar: unbatched [] or one value per sample ([*]). */
+export function checkScalarTerm(term: unknown, who: string): asserts term is SymbolicTensor {
+  if (!(term instanceof SymbolicTensor)) throw new ValueError(`${who}: expected a SymbolicTensor built from ops, got ${describeOperand(term)}`);
+  if (term.shape.length !== 0) throw new ShapeError(`${who}: expected a scalar (shape [] or one value per sample, [*]), got ${term.toString()}; reduce it with ops.mean or ops.sum`);
+}
+
+/** How an unexpected operand is named in errors: its type, or the class of an object. */
+export function describeOperand(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array (length ${v.length})`;
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
+  return typeof v === 'number' ? `the number ${v}` : typeof v;
 }
 
 /** Throws unless exactly one input of rank in `ranks`; returns its shape. */

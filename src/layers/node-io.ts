@@ -6,14 +6,16 @@ import type { Rng } from '../random.js';
 
 /** One buffer of an execution plan: a batch of values and, when training, their gradient. */
 export interface Slot {
-  /** Byte offset of `maxBatch` samples of `shape`. */
+  /** Byte offset of `maxBatch` samples of `shape` (of one `shape` when not batched). */
   readonly ptr: number;
   /** Byte offset of the gradient (same size), or 0 when no gradient flows here. */
   readonly grad: number;
   /** Per-sample shape. */
   readonly shape: Shape;
-  /** Floats per sample. */
+  /** Floats per sample (per tensor when not batched). */
   readonly size: number;
+  /** False for a tensor without batch axis (a weight, a reduction over the batch): `shape` is its full shape. */
+  readonly batched: boolean;
 }
 
 /** A per-node buffer a layer asks its plan for (sizes in floats, for the plan's largest batch). */
@@ -27,6 +29,8 @@ export interface StateRequest {
 export interface NodeIO {
   readonly inputs: readonly Slot[];
   readonly output: Slot;
+  /** Every output (`output` is the first; layers with several outputs write the others). */
+  readonly outputs: readonly Slot[];
   /** Pre-activation output (equals output.ptr when the layer's activation is linear). */
   readonly z: number;
   /** Gradient of the pre-activation output (equals output.grad for linear), 0 if none. */

@@ -41,7 +41,7 @@ type NormCall = BatchNormTrainForwardCall & BatchNormInferenceBackwardCall & Bat
 abstract class Normalization<C extends NormConfig> extends Layer<C> {
   protected gamma!: { ptr: number; weightIndex: number };
   protected beta!: { ptr: number; weightIndex: number };
-  private readonly call: NormCall = {
+  private readonly kernelCall: NormCall = {
     rows: 0, channels: 0, y: 0, x: 0, gamma: 0, beta: 0, epsilon: 0, momentum: 0, movingMean: 0, movingVar: 0,
     saveMean: 0, saveInvStd: 0, dx: 0, dgamma: 0, dbeta: 0, dy: 0,
   };
@@ -91,7 +91,7 @@ abstract class Normalization<C extends NormConfig> extends Layer<C> {
    * (the plan's sink when not learned, frozen or not needed). Allocates nothing.
    */
   protected prepare(io: NodeIO, ctx: CallContext, backward: boolean): NormCall {
-    const c = this.call;
+    const c = this.kernelCall;
     const x = io.inputs[0]!;
     c.channels = io.output.shape[io.output.shape.length - 1]!;
     c.rows = (ctx.batch * io.output.size) / c.channels;

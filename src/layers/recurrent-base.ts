@@ -124,14 +124,14 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     return this.callInputs;
   }
 
-  /** `layer.apply(x)`, or `layer.apply([x, h0])` / LSTM `[x, h0, c0]` with initial states ([batch, units] each). */
-  override apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+  /** Accepts x, or [x, h0] / LSTM [x, h0, c0] with initial states ([batch, units] each). */
+  protected override checkApplyInputs(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[] {
     const n = Array.isArray(inputs) ? inputs.length : 1;
     const states = this.stateCount === 2 ? '[x, h0, c0]' : '[x, h0]';
     if (n !== 1 && n !== 1 + this.stateCount) throw new ValueError(`${this.name}: expects x or ${states} (initial states), got ${n} inputs`);
     if (n > 1 && this.stateful) throw new ValueError(`${this.name}: a stateful layer starts from its carried state; initial-state inputs are not accepted`);
     this.callInputs = n;
-    return super.apply(inputs);
+    return super.checkApplyInputs(inputs);
   }
 
   /** @internal Names the weights `<prefix>kernel` (a wrapper's sub-layers); before build only. */

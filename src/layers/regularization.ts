@@ -31,9 +31,9 @@ export class Dropout extends Layer<DropoutConfig> {
     return { mask: { floats: maxBatch * output.reduce((a, b) => a * b, 1) } };
   }
   /** One call object per layer, refilled each training step (the dropout ops read it synchronously). */
-  private call: (DropoutForwardCall & DropoutBackwardCall) | undefined;
+  private kernelCall: (DropoutForwardCall & DropoutBackwardCall) | undefined;
   private prepare(io: NodeIO, ctx: CallContext): DropoutForwardCall & DropoutBackwardCall {
-    const c = (this.call ??= { y: 0, x: 0, dx: 0, dy: 0, mask: 0, n: 0, rate: 0, rng: ctx.rng });
+    const c = (this.kernelCall ??= { y: 0, x: 0, dx: 0, dy: 0, mask: 0, n: 0, rate: 0, rng: ctx.rng });
     const x = io.inputs[0]!;
     c.y = io.z;
     c.x = x.ptr;
@@ -78,7 +78,7 @@ export class GaussianNoise extends Layer<GaussianNoiseConfig> {
     return singleInput(this, inputShapes);
   }
   /** One call object per layer, refilled each training step (the noise op reads it synchronously). */
-  private call: GaussianNoiseForwardCall | undefined;
+  private kernelCall: GaussianNoiseForwardCall | undefined;
   forward(io: NodeIO, ctx: CallContext): void {
     const n = ctx.batch * io.output.size;
     const x = io.inputs[0]!;
@@ -86,7 +86,7 @@ export class GaussianNoise extends Layer<GaussianNoiseConfig> {
       copy(io.z, x.ptr, n);
       return;
     }
-    const c = (this.call ??= { y: 0, x: 0, n: 0, stddev: 0, rng: ctx.rng });
+    const c = (this.kernelCall ??= { y: 0, x: 0, n: 0, stddev: 0, rng: ctx.rng });
     c.y = io.z;
     c.x = x.ptr;
     c.n = n;

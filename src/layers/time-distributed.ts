@@ -9,7 +9,7 @@
 import { ValueError, ShapeError } from '../core/errors.js';
 import { sizeOf, type Shape } from '../core/tensor.js';
 import type { Rng } from '../random.js';
-import { Layer } from './layer.js';
+import { Layer, hasCall } from './layer.js';
 import { formatSample, type BaseLayerConfig } from './layer-helpers.js';
 import type { ActivationStage, CallContext, NodeIO, Slot, StateRequest } from './node-io.js';
 
@@ -27,6 +27,7 @@ export class TimeDistributed extends Layer<BaseLayerConfig> {
   constructor(layer: Layer, config: BaseLayerConfig = {}) {
     super(config, 'time_distributed');
     if (!(layer instanceof Layer)) throw new ValueError(`${this.name}: expected a layer to wrap, got ${String(layer)}`);
+    if (hasCall(layer)) throw new ValueError(`${this.name}: ${layer.name} is a custom layer traced from call(); timeDistributed wraps built-in layers (write the time axis into call() instead)`);
     if (layer.inputCount !== 1) throw new ValueError(`${this.name}: the wrapped layer must take exactly 1 input, ${layer.name} takes ${layer.inputCount}`);
     if (layer.built) throw new ValueError(`${this.name}: ${layer.name} is already built; wrap a new layer`);
     if ((layer as { stateful?: boolean }).stateful === true) throw new ValueError(`${this.name}: ${layer.name} is stateful (fixed batch size); it cannot run over batch·time samples`);
@@ -80,9 +81,9 @@ export class TimeDistributed extends Layer<BaseLayerConfig> {
     let s = this.subIO.get(io);
     if (s !== undefined) return s;
     const x = io.inputs[0]!, inShape = x.shape.slice(1), outShape = io.output.shape.slice(1);
-    const input: Slot = { ptr: x.ptr, grad: x.grad, shape: inShape, size: sizeOf(inShape) };
-    const output: Slot = { ptr: io.output.ptr, grad: io.output.grad, shape: outShape, size: sizeOf(outShape) };
-    s = { inputs: [input], output, z: io.z, dz: io.dz, weightGrads: io.weightGrads, state: io.state, sink: io.sink };
+    const input: Slot = { ptr: x.ptr, grad: x.grad, shape: inShape, size: sizeOf(inShape), batched: true };
+    const output: Slot = { ptr: io.output.ptr, grad: io.output.grad, shape: outShape, size: sizeOf(outShape), batched: true };
+    s = { inputs: [input], output, outputs: [output], z: io.z, dz: io.dz, weightGrads: io.weightGrads, state: io.state, sink: io.sink };
     this.subIO.set(io, s);
     return s;
   }

@@ -1,27 +1,43 @@
-// A functional graph: the nodes between a model's inputs and its output, in topological order.
+// A functional graph: the nodes between a model's inputs and its outputs (and its loss terms), in
+// topological order.
 import { ValueError } from '../core/errors.js';
 import { InputLayer } from '../layers/core.js';
-import { GraphNode, SymbolicTensor, type Layer } from '../layers/layer.js';
+import { GraphNode, SymbolicTensor, checkScalarTerm, describeOperand, type Layer } from '../layers/layer.js';
 import { checkNotFreed } from './ownership.js';
+import { activityTerms } from '../layers/activity.js';
 
 /** The resolved topology of a model. */
 export interface Graph {
   readonly inputs: readonly SymbolicTensor[];
+  readonly outputs: readonly SymbolicTensor[];
+  /** The first output (single-output models). */
   readonly output: SymbolicTensor;
+  /** Loss terms of the whole model: `model.addLoss` terms and activity penalties. */
+  readonly losses: readonly SymbolicTensor[];
+  /** The `model.addLoss` terms alone. */
+  readonly explicitLosses: readonly SymbolicTensor[];
   /** Non-input nodes, each after every node it reads from. */
   readonly nodes: readonly GraphNode[];
+  /** The nodes that compute only loss terms, in order (after `nodes`). */
+  readonly lossNodes: readonly GraphNode[];
   /** Distinct non-input layers in the order they first run (weights follow this order). */
   readonly layers: readonly Layer[];
 }
 
-/** Walks back from `output` to `inputs`; throws if the graph needs an input it was not given. */
-export function buildGraph(inputs: readonly SymbolicTensor[], output: SymbolicTensor, who: string): Graph {
-  if (!(output instanceof SymbolicTensor)) throw new ValueError(`${who}: outputs must be a SymbolicTensor (a layer applied to Input(...)), got ${String(output)}`);
+/** Walks back from the outputs (and loss terms) to `inputs`; throws if the graph needs an input it was not given. */
+export function buildGraph(inputs: readonly SymbolicTensor[], outputs: SymbolicTensor | readonly SymbolicTensor[], who: string, losses: readonly SymbolicTensor[] = []): Graph {
+  const outs = outputs instanceof SymbolicTensor ? [outputs] : Array.isArray(outputs) ? [...outputs] : [];
+  if (outs.length === 0 || !outs.every((t) => t instanceof SymbolicTensor)) {
+    throw new ValueError(`${who}: outputs must be a SymbolicTensor (a layer applied to Input(...)) or an array of them, got ${describeOperand(outputs)}`);
+  }
+  if (outs.some((t) => !t.batched)) throw new ValueError(`${who}: every output must keep the batch axis, got ${outs.find((t) => !t.batched)!.toString()}`);
+  if (new Set(outs).size !== outs.length) throw new ValueError(`${who}: the same output is listed twice`);
+  for (const t of losses) checkScalarTerm(t, `${who}.addLoss`);
   if (inputs.length === 0 || !inputs.every((t) => t instanceof SymbolicTensor && t.node.layer instanceof InputLayer)) {
     throw new ValueError(`${who}: inputs must be one or more tensors made by Input({ shape })`);
   }
   if (new Set(inputs).size !== inputs.length) throw new ValueError(`${who}: the same input is listed twice`);
-  const order: GraphNode[] = [];
+  let order: GraphNode[] = [];
   const state = new Map<GraphNode, 'visiting' | 'done'>();
   const visit = (node: GraphNode): void => {
     const s = state.get(node);
@@ -37,13 +53,21 @@ export function buildGraph(inputs: readonly SymbolicTensor[], output: SymbolicTe
     state.set(node, 'done');
     if (!(node.layer instanceof InputLayer)) order.push(node);
   };
-  visit(output.node);
+  for (const t of outs) visit(t.node);
+  const nodes = order;
+  // Loss terms (addLoss, and the penalty of each layer with an activityRegularizer) are computed
+  // by nodes of their own: not layers of the model (not saved, not in the summary).
+  const lossNodes: GraphNode[] = [];
+  order = lossNodes;
+  const penalties = activityTerms(nodes);
+  const allLosses = [...losses, ...penalties];
+  for (const t of allLosses) visit(t.node);
   for (const t of inputs) {
     if (!state.has(t.node)) throw new ValueError(`${who}: input ${t.node.layer.name} is not used to compute the output`);
   }
   const layers: Layer[] = [];
   const names = new Map<string, Layer>();
-  for (const node of order) {
+  for (const node of nodes) {
     if (layers.includes(node.layer)) continue;
     checkNotFreed(node.layer, who);
     const other = names.get(node.layer.name);
@@ -51,5 +75,5 @@ export function buildGraph(inputs: readonly SymbolicTensor[], output: SymbolicTe
     names.set(node.layer.name, node.layer);
     layers.push(node.layer);
   }
-  return { inputs, output, nodes: order, layers };
+  return { inputs, outputs: outs, output: outs[0]!, losses: allLosses, explicitLosses: losses, nodes, lossNodes, layers };
 }

@@ -3,7 +3,7 @@
 import { heap } from '../backend/memory.js';
 import { fill } from '../kernels/memory.js';
 import { allFinite } from '../kernels/optim.js';
-import { trainableVersion, type Layer } from '../layers/layer.js';
+import { trainableVersion, type Layer, type Weight } from '../layers/layer.js';
 import type { Optimizer, ParamRef } from '../optimizers/optimizer.js';
 
 /** Trainable parameters and their gradient buffers. */
@@ -14,6 +14,8 @@ export class WeightGradients {
   readonly params: ParamRef[] = [];
   /** Gradient pointer of each weight of each layer (0: not trainable). */
   readonly byLayer = new Map<Layer, number[]>();
+  /** Gradient pointer of each trainable weight (what plans read). */
+  readonly byWeight = new Map<Weight, number>();
   /** Floats in the block (each buffer padded to 4). */
   readonly floats: number;
   private block: number;
@@ -37,6 +39,7 @@ export class WeightGradients {
       const w = layer.weights[index]!;
       const gradPtr = this.block + offset * 4;
       this.byLayer.get(layer)![index] = gradPtr;
+      this.byWeight.set(w, gradPtr);
       this.params.push({ name: `${layer.name}/${w.name}`, ptr: w.ptr, gradPtr, size: w.size });
     }
     optimizer.build(this.params);

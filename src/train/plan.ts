@@ -5,7 +5,7 @@
 import { heap } from '../backend/memory.js';
 import { fill } from '../kernels/memory.js';
 import { sizeOf, type Shape } from '../core/tensor.js';
-import type { GraphNode, Layer, SymbolicTensor } from '../layers/layer.js';
+import type { GraphNode, Layer, SymbolicTensor, Weight } from '../layers/layer.js';
 import type { ActivationStage, CallContext, NodeIO, Slot } from '../layers/node-io.js';
 
 /** One node of the plan: its layer, buffers, fused activation and whether gradients flow into it. */
@@ -27,19 +27,49 @@ interface Pending {
   offset: number;
 }
 
-/** Graph-level facts a plan needs (from the model). */
+/** Graph-level facts a plan needs (from the model, or a traced function). */
 export interface PlanGraph {
   readonly inputs: readonly SymbolicTensor[];
-  readonly output: SymbolicTensor;
-  /** Non-input nodes in topological order. */
+  /** The outputs (a model's, or a traced function's value). */
+  readonly outputs: readonly SymbolicTensor[];
+  /** Non-input nodes in topological order (nodes of traced layers are expanded by the plan). */
   readonly nodes: readonly GraphNode[];
+  /** Scalar loss terms added with `model.addLoss` (terms added inside layers are found by the plan). */
+  readonly losses?: readonly SymbolicTensor[];
+  /** Nodes computing only loss terms (run after `nodes`). */
+  readonly lossNodes?: readonly GraphNode[];
+}
+
+/** Gradient buffers of the weights, by weight (0 or absent: no gradient). */
+export type WeightGradPtrs = ReadonlyMap<Weight, number>;
+
+/** A node to run, or a traced layer's output that is another tensor's buffers. */
+type Flat = { node: GraphNode } | { alias: SymbolicTensor; of: SymbolicTensor };
+
+/**
+ * The graph's nodes with every traced layer replaced by the nodes of its `call` (recursively),
+ * plus the loss terms found inside traced layers.
+ */
+function flatten(nodes: readonly GraphNode[], training: boolean, out: Flat[], losses: SymbolicTensor[]): void {
+  for (const node of nodes) {
+    if (node.inner === undefined) {
+      out.push({ node });
+      continue;
+    }
+    const call = training ? node.inner.training : node.inner.inference;
+    flatten(call.nodes, training, out, losses);
+    losses.push(...call.losses);
+    node.outputs.forEach((t, i) => out.push({ alias: t, of: call.outputs[i]! }));
+  }
 }
 
 /** Buffers and the node schedule of one model for one batch size. */
 export class Plan {
   readonly steps: PlanStep[] = [];
   readonly inputs: Slot[];
-  readonly output: Slot;
+  readonly outputs: Slot[];
+  /** The loss terms (`addLoss`, activity regularisers): scalars, batched ones one per sample. */
+  readonly losses: Slot[];
   /** Targets (`maxBatch` samples of `targetSize` floats) and per-sample weights; 0 when targetSize is 0. */
   readonly yTrue: number;
   readonly sampleWeights: number;
@@ -47,11 +77,12 @@ export class Plan {
   private readonly gradsBlock: number;
   private readonly gradFloats: number;
   private readonly valueFloats: number;
+  private readonly slots = new Map<SymbolicTensor, Slot>();
   private freed = false;
 
   /**
-   * @param weightGrads gradient buffer of each weight of each layer (0 = no gradient); undefined
-   *   for an inference plan (no gradient buffers at all).
+   * @param weightGrads gradient buffer of each trainable weight; undefined for an inference plan
+   *   (no gradient buffers at all).
    * @param inputGrads also compute gradients with respect to the inputs (saliency, gradient checks).
    * @param who names the model and plan in an AllocationError.
    */
@@ -59,11 +90,16 @@ export class Plan {
     graph: PlanGraph,
     readonly maxBatch: number,
     readonly targetSize: number,
-    weightGrads: ReadonlyMap<Layer, readonly number[]> | undefined,
+    weightGrads: WeightGradPtrs | undefined,
     inputGrads = false,
     who = 'plan',
   ) {
     const training = weightGrads !== undefined;
+    const flat: Flat[] = [];
+    const innerLosses: SymbolicTensor[] = [];
+    flatten([...graph.nodes, ...(graph.lossNodes ?? [])], training, flat, innerLosses);
+    const lossTerms = [...(graph.losses ?? []), ...innerLosses];
+    const roots = new Set<SymbolicTensor>([...graph.outputs, ...lossTerms]);
     // Pass 1: lay out every buffer as an offset into one of the two blocks.
     const sizes = { values: 0, grads: 0 };
     const reserve = (floats: number, grad: boolean): Pending => {
@@ -73,51 +109,64 @@ export class Plan {
       else sizes.values += padded;
       return p;
     };
+    const floatsOf = (t: SymbolicTensor): number => (t.batched ? maxBatch : 1) * sizeOf(t.shape);
+    const gradOf = (w: Weight): number => weightGrads?.get(w) ?? 0;
     const needsGrad = new Map<SymbolicTensor, boolean>();
     for (const t of graph.inputs) needsGrad.set(t, training && inputGrads);
     interface Layout {
       node: GraphNode;
       /** The input whose buffers the output shares (flatten, reshape). */
       aliasOf?: SymbolicTensor;
-      out?: Pending;
-      outGrad?: Pending;
+      outs: Array<{ value: Pending; grad: Pending | undefined }>;
       z?: Pending;
       dz?: Pending;
       state: Record<string, Pending>;
       needsBackward: boolean;
+      weightGrads: number[];
     }
-    const layouts: Layout[] = [];
-    const inputLayouts = graph.inputs.map((t) => reserve(maxBatch * sizeOf(t.shape), false));
-    const inputGradLayouts = graph.inputs.map((t) => (training && inputGrads ? reserve(maxBatch * sizeOf(t.shape), true) : undefined));
-    const trainableInside = (layer: Layer): boolean => (weightGrads?.get(layer) ?? []).some((g) => g !== 0);
-    for (const node of graph.nodes) {
+    const layouts: Array<Layout | { alias: SymbolicTensor; of: SymbolicTensor }> = [];
+    const inputLayouts = graph.inputs.map((t) => reserve(floatsOf(t), false));
+    const inputGradLayouts = graph.inputs.map((t) => (training && inputGrads ? reserve(floatsOf(t), true) : undefined));
+    let sinkFloats = 0;
+    for (const item of flat) {
+      if ('alias' in item) {
+        needsGrad.set(item.alias, needsGrad.get(item.of) === true);
+        layouts.push(item);
+        continue;
+      }
+      const { node } = item;
       const layer = node.layer;
-      const n = maxBatch * sizeOf(node.output.shape);
+      const weightGradPtrs = layer.weights.map(gradOf);
+      const read = layer.readsWeight;
+      if (read !== undefined) {
+        needsGrad.set(node.output, gradOf(read) !== 0);
+        layouts.push({ node, outs: [], state: {}, needsBackward: false, weightGrads: weightGradPtrs });
+        continue;
+      }
       const upstream = node.inputs.some((t) => needsGrad.get(t) === true);
-      const needsBackward = training && (upstream || trainableInside(layer));
-      const outGrad = needsBackward || (training && node.output === graph.output);
-      needsGrad.set(node.output, needsBackward);
+      const needsBackward = training && (upstream || weightGradPtrs.some((g) => g !== 0));
+      for (const t of node.outputs) needsGrad.set(t, needsBackward);
       const alias = layer.aliasesInput === 'preActivation' && layer.activation === undefined ? 'output' : layer.aliasesInput;
-      const layout: Layout = { node, state: {}, needsBackward };
+      const layout: Layout = { node, outs: [], state: {}, needsBackward, weightGrads: weightGradPtrs };
       if (alias === 'output') {
         layout.aliasOf = node.inputs[0]!;
       } else {
-        layout.out = reserve(n, false);
-        if (outGrad) layout.outGrad = reserve(n, true);
+        for (const t of node.outputs) {
+          const outGrad = needsBackward || (training && roots.has(t));
+          layout.outs.push({ value: reserve(floatsOf(t), false), grad: outGrad ? reserve(floatsOf(t), true) : undefined });
+        }
+        const n = floatsOf(node.output);
         if (alias !== 'preActivation' && layer.activation !== undefined) {
           if (!layer.fusedActivation) layout.z = reserve(n, false);
           if (needsBackward) layout.dz = reserve(n, true);
         }
       }
-      const requests = layer.stateRequests(node.inputs.map((t) => t.shape), node.output.shape, maxBatch);
+      const requests = layer.stateRequests(node.inputs.map((t) => t.shape), node.output.shape, maxBatch, node);
       for (const [name, req] of Object.entries(requests)) layout.state[name] = reserve(req.floats, req.grad === true && training);
       layouts.push(layout);
-    }
-    let sinkFloats = 0;
-    if (training) {
-      for (const node of graph.nodes) {
-        for (const t of node.inputs) sinkFloats = Math.max(sinkFloats, maxBatch * sizeOf(t.shape));
-        for (const w of node.layer.weights) sinkFloats = Math.max(sinkFloats, w.size);
+      if (training) {
+        for (const t of node.inputs) sinkFloats = Math.max(sinkFloats, floatsOf(t));
+        for (const w of layer.weights) sinkFloats = Math.max(sinkFloats, w.size);
       }
     }
     const sink = sinkFloats > 0 ? reserve(sinkFloats, false) : undefined;
@@ -137,54 +186,70 @@ export class Plan {
     this.valueFloats = sizes.values;
     const ptr = (p: Pending | undefined): number => (p === undefined ? 0 : (p.grad ? this.gradsBlock : this.valuesBlock) + p.offset * 4);
     const sinkPtr = ptr(sink);
-    const slots = new Map<SymbolicTensor, Slot>();
+    const slots = this.slots;
+    const slotOf = (t: SymbolicTensor, value: number, grad: number): Slot => ({ ptr: value, grad, shape: t.shape, size: sizeOf(t.shape), batched: t.batched });
     this.inputs = graph.inputs.map((t, i) => {
-      const slot: Slot = { ptr: ptr(inputLayouts[i]), grad: ptr(inputGradLayouts[i]), shape: t.shape, size: sizeOf(t.shape) };
+      const slot = slotOf(t, ptr(inputLayouts[i]), ptr(inputGradLayouts[i]));
       slots.set(t, slot);
       return slot;
     });
     for (const layout of layouts) {
+      if ('alias' in layout) {
+        const src = slots.get(layout.of)!;
+        slots.set(layout.alias, src);
+        continue;
+      }
       const { node } = layout;
+      const read = node.layer.readsWeight;
+      if (read !== undefined) {
+        slots.set(node.output, slotOf(node.output, read.ptr, gradOf(read)));
+        continue;
+      }
       const inputs = node.inputs.map((t) => slots.get(t)!);
-      let output: Slot;
+      let outputs: Slot[];
       let z: number;
       let dz: number;
       if (layout.aliasOf !== undefined) {
         const src = slots.get(layout.aliasOf)!;
-        output = { ptr: src.ptr, grad: src.grad, shape: node.output.shape, size: sizeOf(node.output.shape) };
-        z = output.ptr;
-        dz = output.grad;
+        outputs = [slotOf(node.output, src.ptr, src.grad)];
+        z = src.ptr;
+        dz = src.grad;
       } else {
-        output = {
-          ptr: ptr(layout.out),
-          grad: ptr(layout.outGrad),
-          shape: node.output.shape,
-          size: sizeOf(node.output.shape),
-        };
+        outputs = node.outputs.map((t, i) => slotOf(t, ptr(layout.outs[i]!.value), ptr(layout.outs[i]!.grad)));
         if (node.layer.aliasesInput === 'preActivation') {
           z = inputs[0]!.ptr;
           dz = inputs[0]!.grad;
         } else {
-          z = layout.z ? ptr(layout.z) : output.ptr;
-          dz = node.layer.activation !== undefined ? ptr(layout.dz) : output.grad;
+          z = layout.z ? ptr(layout.z) : outputs[0]!.ptr;
+          dz = node.layer.activation !== undefined ? ptr(layout.dz) : outputs[0]!.grad;
         }
       }
-      slots.set(node.output, output);
+      node.outputs.forEach((t, i) => slots.set(t, outputs[i]!));
       const state: Record<string, number> = {};
       for (const [name, p] of Object.entries(layout.state)) state[name] = ptr(p);
-      const grads = weightGrads?.get(node.layer) ?? node.layer.weights.map(() => 0);
       this.steps.push({
         layer: node.layer,
-        io: { inputs, output, z, dz, weightGrads: grads, state, sink: sinkPtr },
+        io: { inputs, output: outputs[0]!, outputs, z, dz, weightGrads: layout.weightGrads, state, sink: sinkPtr },
         stage: node.layer.activation,
         fused: node.layer.fusedActivation,
         needsBackward: layout.needsBackward,
         lastDim: node.output.shape[node.output.shape.length - 1] ?? 1,
       });
     }
-    this.output = slots.get(graph.output)!;
+    this.outputs = graph.outputs.map((t) => slots.get(t)!);
+    this.losses = lossTerms.map((t) => slots.get(t)!);
     this.yTrue = ptr(yTrue);
     this.sampleWeights = ptr(sampleWeights);
+  }
+
+  /** The first output (single-output models). */
+  get output(): Slot {
+    return this.outputs[0]!;
+  }
+
+  /** The buffers of a tensor of the graph (undefined when the plan does not hold it). */
+  slot(t: SymbolicTensor): Slot | undefined {
+    return this.slots.get(t);
   }
 
   /** Bytes of wasm memory the plan holds. */

@@ -140,18 +140,18 @@ describe('io.toOnnx: the demo CNN end to end', () => {
 
 /** A custom layer (identity, like flatten) that ONNX export does not know. */
 class MyIdentity extends layers.Layer {
-  readonly className = 'MyIdentity';
+  override readonly className = 'MyIdentity';
   constructor() {
     super({ name: 'my_identity' }, 'my_identity');
   }
   override get aliasesInput(): 'output' {
     return 'output';
   }
-  computeOutputShape(shapes: readonly (readonly number[])[]): readonly number[] {
+  override computeOutputShape(shapes: readonly (readonly number[])[]): readonly number[] {
     return shapes[0]!;
   }
-  forward(): void {}
-  backward(): void {}
+  override forward(): void {}
+  override backward(): void {}
 }
 
 describe('io.toOnnx: errors', () => {

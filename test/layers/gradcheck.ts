@@ -47,7 +47,7 @@ export function gradCheck(layer: Layer, inputShapes: Shape[], options: GradCheck
   }
   options.weights?.(layer);
   const grads = layer.weights.map((w) => (w.trainable && layer.trainable ? heap().alloc(w.size * 4) : 0));
-  const plan = new Plan(graph, batch, 0, new Map([[layer, grads]]), true);
+  const plan = new Plan(graph, batch, 0, new Map(layer.weights.map((w, i) => [w, grads[i]!])), true);
   const xs = inputShapes.map((s, i) => randomArray(batch * sizeOf(s), seed + i, lo, hi));
   const outN = batch * sizeOf(out.shape);
   const r = randomArray(outN, seed + 99, -1, 1);

@@ -138,7 +138,7 @@ function trainingForward(layer: Layer, x: Float32Array, shape: number[], weights
   const out = layer.apply(input);
   const graph = buildGraph([input], out, 'dropoutCheck');
   layer.setWeights(weights.map((w, i) => tensor(Float32Array.from(w), layer.weights[i]!.shape)));
-  const plan = new Plan(graph, shape[0]!, 0, new Map([[layer, layer.weights.map(() => 0)]]), true);
+  const plan = new Plan(graph, shape[0]!, 0, new Map(layer.weights.map((w) => [w, 0])), true);
   try {
     writeF32(plan.inputs[0]!.ptr, x);
     plan.forward({ training: true, batch: shape[0]!, rng: new Rng(seed) });

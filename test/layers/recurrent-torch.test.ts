@@ -39,7 +39,7 @@ function checkAgainstTorch(name: string, layer: Layer, c: TorchCase): void {
   layer.setWeights(c.weights.map((w, i) => tensor(Float32Array.from(w), c.weightShapes[i]!)));
   const grads = layer.weights.map((w) => heap().alloc(w.size * 4));
   grads.forEach((g, i) => writeF32(g, new Float32Array(layer.weights[i]!.size)));
-  const plan = new Plan(graph, batch, 0, new Map([[layer, grads]]), true);
+  const plan = new Plan(graph, batch, 0, new Map(layer.weights.map((w, i) => [w, grads[i]!])), true);
   try {
     const ctx = { training: true, batch, rng: new Rng(1) };
     [c.x, ...states].forEach((v, i) => writeF32(plan.inputs[i]!.ptr, Float32Array.from(v)));

@@ -33,7 +33,7 @@ function run(layer: Layer, xShape: readonly number[], x: ArrayLike<number>, dy?:
   const grads = layer.weights.map((w) => heap().alloc(w.size * 4));
   grads.forEach((g, i) => writeF32(g, new Float32Array(layer.weights[i]!.size)));
   const batch = xShape[0]!;
-  const plan = new Plan(graph, batch, 0, new Map([[layer, grads]]), true);
+  const plan = new Plan(graph, batch, 0, new Map(layer.weights.map((w, i) => [w, grads[i]!])), true);
   try {
     writeF32(plan.inputs[0]!.ptr, x);
     const ctx = { training: true, batch, rng: new Rng(1) };

@@ -37,7 +37,7 @@ function run(stack: Layer[], c: Case): { y: Float32Array; dx: Float32Array; dwei
   const grads = new Map(stack.map((l) => [l, l.weights.map((w) => (w.trainable ? heap().alloc(w.size * 4) : 0))]));
   for (const [l, gs] of grads) gs.forEach((g, i) => g && writeF32(g, new Float32Array(l.weights[i]!.size)));
   const batch = c.xShape[0]!;
-  const plan = new Plan(graph, batch, 0, grads, true);
+  const plan = new Plan(graph, batch, 0, new Map([...grads].flatMap(([l, gs]) => l.weights.map((w, i) => [w, gs[i]!] as const))), true);
   writeF32(plan.inputs[0]!.ptr, c.x);
   const ctx = { training: true, batch, rng: new Rng(1) };
   plan.forward(ctx);

@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { io, layers, Input, Model, Sequential, tensor, ShapeError, ValueError } from '../../src/index.js';
 import * as optimizers from '../../src/optimizers/index.js';
 import { fromConfig } from '../../src/layers/index.js';
-import type { Layer } from '../../src/layers/layer.js';
+import type { Layer, SymbolicTensor } from '../../src/layers/layer.js';
+import { Layer as CustomLayer } from '../../src/layers/custom.js';
 import { expectClose, randomArray } from '../util.js';
 import { gradCheck } from './gradcheck.js';
 import { gruCell, lastStep, lstmCell, rnnCell, runCell, type Cell } from '../reference/recurrent.js';
@@ -152,6 +153,12 @@ describe('TimeDistributed', () => {
     expect(() => layers.timeDistributed(layers.add(), { name: 'td_add' })).toThrow(/td_add: the wrapped layer must take exactly 1 input/);
     expect(() => layers.timeDistributed(layers.lstm({ units: 2, stateful: true, batchInputShape: [2, 3, 2] }), { name: 'td_sf' })).toThrow(/td_sf: .* is stateful/);
     expect(() => layers.timeDistributed(layers.dense({ units: 2 }), { name: 'td_r' }).apply(Input({ shape: [4] }))).toThrow(/td_r: expected input \[batch, time, \.\.\.\] \(rank 3 or more\), got \[\*, 4\]/);
+    class Identity extends CustomLayer {
+      override call(x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
+        return x;
+      }
+    }
+    expect(() => layers.timeDistributed(new Identity(), { name: 'td_custom' })).toThrow(/td_custom: identity_\d+ is a custom layer traced from call\(\)/);
     expect(() => layers.timeDistributed({} as Layer, { name: 'td_x' })).toThrow(/td_x: expected a layer to wrap/);
     expect(() => fromConfig('TimeDistributed', { name: 'td_c' })).toThrow(/TimeDistributed needs layer: \{ className, config \}/);
   });
