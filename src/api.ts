@@ -3,6 +3,7 @@ export { Tensor, tensor, zeros, fill, sizeOf, type Shape } from './core/tensor.j
 export { ShapeError, ValueError, NotInitializedError } from './core/errors.js';
 export { AllocationError } from './backend/memory.js';
 export { isInitialized } from './backend/wasm.js';
+export { threadCount } from './backend/threads.js';
 export * as ops from './ops/index.js';
 export * as losses from './losses/index.js';
 export * as optimizers from './optimizers/index.js';
