@@ -33,6 +33,8 @@ export class ThreadPool {
   private readonly indexByName = new Map<string, number>();
   private readonly scratchPtr: number[];
   private readonly scratchBytes: number[];
+  /** Kernel calls run in parts so far (tests check that work was split). */
+  calls = 0;
 
   constructor(
     /** Threads, the caller included. */
@@ -80,6 +82,7 @@ export class ThreadPool {
    */
   run(parts: number): void {
     const size = this.size;
+    this.calls++;
     for (let w = 1; w < parts; w++) {
       const next = this.generations[w] === 0x7fffffff ? 1 : this.generations[w]! + 1;
       this.generations[w] = next;
