@@ -14,8 +14,9 @@ export { initSync, type InitOptions, type InitSyncOptions } from './init.js';
  * `{ threads: n }` (or `'auto'`) splits kernels over n threads with bit-identical results, loading
  * `tensorlane-threads.wasm` from beside this bundle unless a source is given.
  */
-export const init = makeInit(
-  () => WebAssembly.compile(decodeBase64(wasmBase64)),
-  // Only init({ threads > 1 }) reads it: the threads build ships beside the bundle in dist/.
-  () => new URL('./tensorlane-threads.wasm', import.meta.url),
-);
+export const init = makeInit(() => WebAssembly.compile(decodeBase64(wasmBase64)), threadsUrl);
+
+/** Where `init({ threads > 1 })` finds the threads build: beside this bundle, in dist/. */
+function threadsUrl(): URL {
+  return new URL('./tensorlane-threads.wasm', import.meta.url);
+}

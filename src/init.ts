@@ -63,7 +63,7 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 function checkOptions(who: string, options: unknown, allowed: readonly string[], required: boolean): Record<string, unknown> {
   const sources = allowed.filter((key) => (SOURCES as readonly string[]).includes(key));
   if (options === null || typeof options !== 'object') {
-    throw new ValueError(`${who}: options must be an object like { ${allowed.join(' | ')} }, got ${options === null ? 'null' : typeof options}`);
+    throw new ValueError(`${who}: options must be an object like { ${sources.join(' | ')} }, got ${options === null ? 'null' : typeof options}`);
   }
   const keys = Object.keys(options).filter((key) => (options as Record<string, unknown>)[key] !== undefined);
   const unknown = keys.filter((key) => !allowed.includes(key));

@@ -145,7 +145,11 @@ type Host = {
 };
 
 const host = () => globalThis as unknown as Host;
-const isNode = () => host().Deno === undefined && typeof host().process?.versions?.node === 'string';
+/**
+ * Node and Deno: workers from `node:worker_threads`, which can be unref'ed (Deno's web Workers
+ * would keep the process alive after the script ends).
+ */
+const hasNodeWorkers = () => host().Deno !== undefined || typeof host().process?.versions?.node === 'string';
 
 /**
  * Why this runtime cannot run tensorlane's threads (undefined when it can): threads need
@@ -158,7 +162,7 @@ export function threadSupport(): string | undefined {
       ? 'SharedArrayBuffer needs a cross-origin-isolated page (COOP/COEP headers)'
       : 'this runtime has no SharedArrayBuffer';
   }
-  if (!isNode() && typeof host().Worker !== 'function') return 'this runtime has no workers';
+  if (!hasNodeWorkers() && typeof host().Worker !== 'function') return 'this runtime has no workers';
   try {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
   } catch {
@@ -168,7 +172,7 @@ export function threadSupport(): string | undefined {
 }
 
 async function spawn(): Promise<PoolWorker> {
-  if (isNode()) {
+  if (hasNodeWorkers()) {
     const { Worker } = await import('node:worker_threads');
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     const first = new Promise<{ ready?: boolean; error?: string }>((resolve, reject) => {
