@@ -7,7 +7,7 @@ import { randomArray } from '../util.js';
 import { instance, SINGLE_WASM, THREADS_WASM, type Instance } from './instances.js';
 
 const N = 300; // batches of 64: four full and one of 44 (odd row counts split too)
-const FEATURES = 48;
+const FEATURES = 128;
 const CLASSES = 10;
 
 let runs: Instance[];
@@ -28,7 +28,7 @@ async function train(lib: Instance): Promise<{ weights: number[][]; loss: number
   for (let i = 0; i < N; i++) labels[i] = (i * 7) % CLASSES;
   const y = tl.tensor(labels, [N]);
   const model = new tl.Sequential([
-    tl.layers.dense({ units: 96, activation: 'relu', inputShape: [FEATURES] }),
+    tl.layers.dense({ units: 128, activation: 'relu', inputShape: [FEATURES] }),
     tl.layers.dense({ units: 64, activation: 'tanh' }),
     tl.layers.dense({ units: CLASSES }),
   ], { seed: 42 });
