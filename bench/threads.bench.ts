@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 const CHILD = process.env.TL_THREADS_CHILD;
 const SELF = fileURLToPath(import.meta.url);
 
-interface Figure { case: string; unit: string; best: number; median: number }
+/** `cpu`: CPU seconds the process got per wall second while sampling (how many cores it really had). */
+interface Figure { case: string; unit: string; best: number; median: number; cpu: number }
 
 async function child(threads: number): Promise<Figure[]> {
   const { makeInit } = await import('../src/init.js');
@@ -34,17 +35,21 @@ async function child(threads: number): Promise<Figure[]> {
   if (api.threadCount() !== threads) throw new Error(`bench: asked for ${threads} threads, running ${api.threadCount()}`);
 
   /** Calls `fn` in samples of `reps` calls for about `seconds`; best and median seconds per call. */
-  const time = (fn: () => void, reps: number, seconds = 1.5): { best: number; median: number } => {
+  const time = (fn: () => void, reps: number, seconds = 1.5): { best: number; median: number; cpu: number } => {
     for (let i = 0; i < reps; i++) fn(); // tier up, grow scratch
     const samples: number[] = [];
-    const end = performance.now() + seconds * 1000;
+    const start = performance.now();
+    const cpu0 = process.cpuUsage();
+    const end = start + seconds * 1000;
     while (performance.now() < end || samples.length < 5) {
       const t0 = performance.now();
       for (let i = 0; i < reps; i++) fn();
       samples.push((performance.now() - t0) / 1000 / reps);
     }
+    const cpu = process.cpuUsage(cpu0);
+    const cpuPerWall = (cpu.user + cpu.system) / 1000 / (performance.now() - start);
     samples.sort((a, b) => a - b);
-    return { best: samples[0]!, median: samples[samples.length >> 1]! };
+    return { best: samples[0]!, median: samples[samples.length >> 1]!, cpu: cpuPerWall };
   };
 
   const figures: Figure[] = [];
@@ -58,7 +63,7 @@ async function child(threads: number): Promise<Figure[]> {
     writeF32(b, randomArray(s * s, 2));
     const t = time(() => gemm(0, s, s, s, a, s, b, s, c, s, 0, work), s >= 1024 ? 1 : s >= 512 ? 4 : 16);
     const gf = (sec: number) => (2 * s * s * s) / sec / 1e9;
-    figures.push({ case: `SGEMM ${s}`, unit: 'GFLOP/s', best: gf(t.best), median: gf(t.median) });
+    figures.push({ case: `SGEMM ${s}`, unit: 'GFLOP/s', best: gf(t.best), median: gf(t.median), cpu: t.cpu });
     for (const p of [work, c, b, a]) h.free(p);
   }
   const mlps = [
@@ -74,7 +79,7 @@ async function child(threads: number): Promise<Figure[]> {
     ], { seed: 1 });
     model.compile({ optimizer: api.optimizers.adam(), loss: api.losses.sparseCategoricalCrossentropy({ fromLogits: true }) });
     const t = time(() => model.trainOnBatch(x, y), m.batch >= 256 ? 2 : 10);
-    figures.push({ case: `${m.name}, Adam step`, unit: 'images/s', best: m.batch / t.best, median: m.batch / t.median });
+    figures.push({ case: `${m.name}, Adam step`, unit: 'images/s', best: m.batch / t.best, median: m.batch / t.median, cpu: t.cpu });
   }
   return figures;
 }
@@ -98,14 +103,15 @@ if (CHILD !== undefined) {
     load.push(loadavg()[0]!);
   }
   console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} logical CPUs; node ${process.version}; load average (1 min) during the run: ${load.map((l) => l.toFixed(1)).join(', ')}`);
-  console.log(`${rounds} rounds, each thread count in its own process; best round's best sample (median of its samples in brackets), wall clock\n`);
+  console.log(`${rounds} rounds, each thread count in its own process; best round's best sample, wall clock; in brackets the median sample and the CPU seconds per wall second the process got\n`);
   const cases = [...new Set([...best.keys()].map((k) => k.split('|')[0]!))];
   console.log(`| case | ${counts.map((t) => `${t} thread${t > 1 ? 's' : ''}`).join(' | ')} | ${counts.slice(1).map((t) => `${t} vs 1`).join(' | ')} |`);
   console.log(`| --- | ${counts.map(() => '---').join(' | ')} | ${counts.slice(1).map(() => '---').join(' | ')} |`);
   for (const c of cases) {
     const figs = counts.map((t) => best.get(`${c}|${t}`)!);
     const unit = figs[0]!.unit;
-    const cells = figs.map((f) => `${f.best.toFixed(unit === 'GFLOP/s' ? 1 : 0)} (${f.median.toFixed(unit === 'GFLOP/s' ? 1 : 0)})`);
+    const digits = unit === 'GFLOP/s' ? 1 : 0;
+    const cells = figs.map((f) => `${f.best.toFixed(digits)} (${f.median.toFixed(digits)}; ${f.cpu.toFixed(2)} CPU)`);
     const ratios = figs.slice(1).map((f) => `${(f.best / figs[0]!.best).toFixed(2)}x`);
     console.log(`| ${c}, ${unit} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
   }
