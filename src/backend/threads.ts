@@ -7,6 +7,7 @@
 // Synchronisation is Atomics.wait/notify on a small control block (see thread-worker.ts), so the
 // caller blocks: that is allowed on Node's and Deno's main thread and inside browser workers, not
 // on a browser's main thread (`threadSupport` says so). Nothing here holds a view of wasm memory.
+import { heap } from './memory.js';
 import type { Kernels } from './wasm.js';
 import { SLOT, WORKER_SOURCE } from './thread-worker.js';
 
@@ -30,7 +31,7 @@ export class ThreadPool {
   private readonly words: Int32Array;
   private readonly generations: Int32Array;
   private readonly fns: Fn[];
-  private readonly indexByName = new Map<string, number>();
+  private readonly indexByFn = new Map<unknown, number>();
   private readonly scratchPtr: number[];
   private readonly scratchBytes: number[];
   /** Kernel calls run in parts so far (tests check that work was split). */
@@ -49,31 +50,31 @@ export class ThreadPool {
     this.slots = new Float64Array(args);
     this.generations = new Int32Array(size);
     this.fns = names.map((name) => main[name] as Fn);
-    names.forEach((name, i) => this.indexByName.set(name, i));
+    this.fns.forEach((fn, i) => this.indexByFn.set(fn, i));
     this.scratchPtr = new Array<number>(size).fill(0);
     this.scratchBytes = new Array<number>(size).fill(0);
   }
 
-  /** The index of the export `name` (what slot[0] holds); bind it once, not per call. */
-  index(name: string): number {
-    const i = this.indexByName.get(name);
-    if (i === undefined) throw new Error(`threads: the module has no export named ${name}`);
+  /** The index (what slot[0] holds) of `kernel`, an export of the calling thread's module. */
+  index(kernel: unknown): number {
+    const i = this.indexByFn.get(kernel);
+    if (i === undefined) throw new Error('threads: the kernel is not an export of the module the pool runs');
     return i;
   }
 
   /**
-   * A scratch block of at least `bytes` for thread `thread` (>= 1; thread 0 uses the caller's),
-   * kept and reused by every later call; it grows (once per new high-water mark) through `alloc`,
-   * which may grow memory, so call it before `run`, never while parts are running.
+   * A block of at least `bytes` owned by part `part` of a split call (packing scratch, a per-part
+   * struct), kept and reused by every later call; it is replaced by a larger one from the heap
+   * once per new high-water mark, which may grow memory, so take it before `run`.
    */
-  scratch(thread: number, bytes: number, alloc: (bytes: number) => number, free: (ptr: number) => void): number {
-    if (this.scratchBytes[thread]! < bytes) {
-      const ptr = alloc(bytes);
-      free(this.scratchPtr[thread]!);
-      this.scratchPtr[thread] = ptr;
-      this.scratchBytes[thread] = bytes;
+  scratch(part: number, bytes: number): number {
+    if (this.scratchBytes[part]! < bytes) {
+      const ptr = heap().alloc(bytes, 'threads (per-part scratch)');
+      heap().free(this.scratchPtr[part]!);
+      this.scratchPtr[part] = ptr;
+      this.scratchBytes[part] = bytes;
     }
-    return this.scratchPtr[thread]!;
+    return this.scratchPtr[part]!;
   }
 
   /**

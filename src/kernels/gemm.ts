@@ -1,5 +1,4 @@
 // Bindings of assembly/gemm.ts: the SGEMM driver and its flag bits, split over the thread pool.
-import { heap } from '../backend/memory.js';
 import { SLOT } from '../backend/thread-worker.js';
 import { threadPool, type ThreadPool } from '../backend/threads.js';
 import { CONSTANTS, wasm } from './exports.js';
@@ -46,28 +45,20 @@ export function gemm(
   flags: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number,
   c: number, ldc: number, bias: number, scratch: number,
 ): void {
+  const kernel = wasm().f32_gemm;
   const pool = threadPool();
   const parts = pool === undefined ? 1 : gemmParts(pool.size, m, n, k);
   if (parts <= 1) {
-    wasm().f32_gemm(flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch);
+    kernel(flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch);
     return;
   }
-  splitGemm(pool!, parts, flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch);
+  splitGemm(pool!, pool!.index(kernel), parts, flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch);
 }
 
-let boundTo: ThreadPool | undefined;
-let gemmIndex = 0;
-const allocScratch = (bytes: number): number => heap().alloc(bytes, 'gemm (thread scratch)');
-const freeScratch = (ptr: number): void => heap().free(ptr);
-
 function splitGemm(
-  pool: ThreadPool, parts: number, flags: number, m: number, n: number, k: number, a: number, lda: number,
+  pool: ThreadPool, gemmIndex: number, parts: number, flags: number, m: number, n: number, k: number, a: number, lda: number,
   b: number, ldb: number, c: number, ldc: number, bias: number, scratch: number,
 ): void {
-  if (boundTo !== pool) {
-    gemmIndex = pool.index('f32_gemm');
-    boundTo = pool;
-  }
   const byRows = m >= n;
   const unit = byRows ? TILE_ROWS : TILE_COLS;
   const extent = byRows ? m : n;
@@ -99,7 +90,7 @@ function splitGemm(
     slots[o + 9] = c + (byRows ? lo * ldc : lo) * 4;
     slots[o + 10] = ldc;
     slots[o + 11] = byRows || bias === 0 ? bias : bias + lo * 4;
-    slots[o + 12] = p === 0 ? scratch : pool.scratch(p, workerScratch, allocScratch, freeScratch);
+    slots[o + 12] = p === 0 ? scratch : pool.scratch(p, workerScratch);
   }
   pool.run(parts);
 }

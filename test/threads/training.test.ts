@@ -4,7 +4,7 @@
 // which split over the threads; everything else runs on the calling thread.
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { randomArray } from '../util.js';
-import { instance, SINGLE_WASM, THREADS_WASM, type Instance } from './instances.js';
+import { instance, splitEverything, SINGLE_WASM, THREADS_WASM, type Instance } from './instances.js';
 
 const N = 300; // batches of 64: four full and one of 44 (odd row counts split too)
 const FEATURES = 128;
@@ -20,8 +20,15 @@ afterAll(() => {
   for (const run of runs) run.threads.stopThreads();
 });
 
+type Optimizers = Library['optimizers'];
+type Library = Instance['tl'];
+
 /** Trains the MLP in `lib` and returns its weights' bits, the loss history and the predictions' bits. */
-async function train(lib: Instance): Promise<{ weights: number[][]; loss: number[]; predictions: number[] }> {
+async function train(
+  lib: Instance,
+  optimizer: (o: Optimizers) => ReturnType<Optimizers['get']> = (o) => o.adam({ learningRate: 0.01 }),
+  epochs = 3,
+): Promise<{ weights: number[][]; loss: number[]; predictions: number[] }> {
   const { tl } = lib;
   const x = tl.tensor(randomArray(N * FEATURES, 11), [N, FEATURES]);
   const labels = new Float32Array(N);
@@ -32,8 +39,8 @@ async function train(lib: Instance): Promise<{ weights: number[][]; loss: number
     tl.layers.dense({ units: 64, activation: 'tanh' }),
     tl.layers.dense({ units: CLASSES }),
   ], { seed: 42 });
-  model.compile({ optimizer: tl.optimizers.adam({ learningRate: 0.01 }), loss: tl.losses.sparseCategoricalCrossentropy({ fromLogits: true }) });
-  const history = await model.fit(x, y, { epochs: 3, batchSize: 64, shuffle: true, verbose: 0 });
+  model.compile({ optimizer: optimizer(tl.optimizers), loss: tl.losses.sparseCategoricalCrossentropy({ fromLogits: true }) });
+  const history = await model.fit(x, y, { epochs, batchSize: 64, shuffle: true, verbose: 0 });
   const bits = (t: { data: Float32Array }) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
   return { weights: model.getWeights().map(bits), loss: history.history.loss as number[], predictions: bits(model.predict(x)) };
 }
@@ -53,10 +60,25 @@ test('an MLP trained with 1, 2, 3 and 4 threads ends with bit-identical weights'
   }
 });
 
-test('the same with every GEMM split, however small (one tile per thread is enough)', async () => {
-  for (const run of runs) run.gemm.GEMM_SPLIT.minPartMadds = 1;
-  const [one, ...more] = [await train(runs[0]!), await train(runs[1]!), await train(runs[3]!)];
-  for (const result of more) expect(result.weights).toEqual(one!.weights);
+test('the same with every GEMM, activation, fill and optimizer update split, with each optimizer', async () => {
+  for (const run of runs) splitEverything(run);
+  const optimizers: Record<string, (o: Optimizers) => ReturnType<Optimizers['get']>> = {
+    adam: (o) => o.adam({ learningRate: 0.01 }),
+    'adam amsgrad': (o) => o.adam({ learningRate: 0.01, amsgrad: true, weightDecay: 0.01 }),
+    adamw: (o) => o.adamw({ learningRate: 0.01 }),
+    'sgd nesterov': (o) => o.sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4 }),
+    'rmsprop centered': (o) => o.rmsprop({ learningRate: 0.001, centered: true, momentum: 0.5 }),
+    adagrad: (o) => o.adagrad({ learningRate: 0.05 }),
+    adadelta: (o) => o.adadelta({ learningRate: 1 }),
+    adamax: (o) => o.adamax(),
+    nadam: (o) => o.nadam(),
+  };
+  for (const [name, optimizer] of Object.entries(optimizers)) {
+    const one = await train(runs[0]!, optimizer, 1);
+    for (const run of [runs[1]!, runs[2]!]) {
+      expect((await train(run, optimizer, 1)).weights, `${name}, ${run.tl.threadCount()} threads`).toEqual(one.weights);
+    }
+  }
 });
 
 test('init validates threads and verbose, and says why it runs on one thread', async () => {
