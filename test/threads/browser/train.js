@@ -1,4 +1,4 @@
-// The seeded MLP of test/threads/dist-train.mjs, as a function of the library: the digest of its
+// The seeded MLP that test/threads/dist-train.mjs (Node, Deno) and the Chromium page train: the digest of its
 // weights' bits after two epochs.
 export async function trainDigest(tl) {
   const n = 256;
