@@ -580,12 +580,14 @@ function filterChunkRows(k: i32): i32 {
  * dw[kH, kW, inC, outC] += conv2d filter gradient, im2col(x)ᵀ · dy, computed transposed:
  * dwᵀ[outC, K] = dyᵀ · im2col(x) with the 2 x 16 tile (2 output channels x 16 patch elements)
  * over chunks of output pixels; im2col goes straight into panels, dy is transposed per chunk,
- * and dwᵀ (scratch) is added into dw once at the end.
+ * and dwᵀ (scratch) is added into dw once at the end. db != 0: also db[outC] += the sum of dy's
+ * rows (the bias gradient, summed while each chunk of dy is in cache; the same order of
+ * additions as f32_conv2d_bias_backward, so the same bits).
  */
-export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize): void {
+export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize, db: usize): void {
   const geo = geometry(g);
   if (filterByPatchRows(geo)) {
-    filterGradientByPatchRows(dw, dy, x, geo, scratch);
+    filterGradientByPatchRows(dw, dy, x, geo, scratch, db);
     return;
   }
   const m = outputRows(geo);
@@ -608,6 +610,7 @@ export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: us
     for (let r = 0; r < rows; r++) {
       const src = dy + ((<usize>(r0 + r) * outC) << 2);
       for (let o = 0; o < outC; o++) store<f32>(dyT + ((<usize>o * dyStride + r) << 2), load<f32>(src + (<usize>o << 2)));
+      if (db != 0) addRow(db, src, outC);
     }
     for (let kp = 0; kp < panels; kp++) {
       const bp = colP + ((<usize>kp * rowsPerChunk * NR) << 2);
@@ -650,7 +653,7 @@ function filterByPatchRows(g: Geometry): bool {
   return g.outC % NR == 0 && patchSize(g) <= g.outC;
 }
 
-function filterGradientByPatchRows(dw: usize, dy: usize, x: usize, g: Geometry, scratch: usize): void {
+function filterGradientByPatchRows(dw: usize, dy: usize, x: usize, g: Geometry, scratch: usize, db: usize): void {
   const m = outputRows(g);
   const k = patchSize(g);
   const outC = g.outC;
@@ -664,6 +667,7 @@ function filterGradientByPatchRows(dw: usize, dy: usize, x: usize, g: Geometry, 
   for (let r0 = 0; r0 < m; r0 += rowsPerChunk) {
     const rows = min(rowsPerChunk, m - r0);
     im2col(colT, x, g, r0, rows, IM2COL_TRANSPOSED, stride);
+    if (db != 0) f32_conv2d_bias_backward(db, dy + ((<usize>r0 * outC) << 2), rows, outC);
     for (let jp = 0; jp < outC; jp += NR) {
       const bp = dy + ((<usize>r0 * outC + jp) << 2);
       let p = 0;
@@ -714,7 +718,7 @@ export function f32_conv2d_transpose_backward_input_scratch_bytes(g: usize): usi
 
 /** Conv2d transpose filter gradient: dw += (conv2d filter gradient with x = dy and dy = x). */
 export function f32_conv2d_transpose_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize): void {
-  f32_conv2d_backward_filter(dw, x, dy, g, scratch);
+  f32_conv2d_backward_filter(dw, x, dy, g, scratch, 0);
 }
 
 /**

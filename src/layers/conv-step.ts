@@ -31,8 +31,9 @@ export class ConvStep {
     c.dx = x.grad;
     c.dw = io.weightGrads[0] ?? 0;
     c.db = io.weightGrads[1] ?? 0;
+    // The bias gradient rides in the filter-gradient pass when both are wanted.
     if (c.dw !== 0) convBackwardFilterPtr(g, c);
-    if (c.db !== 0) convBackwardBiasPtr(g, c);
+    else if (c.db !== 0) convBackwardBiasPtr(g, c);
     if (c.dx !== 0) convBackwardInputPtr(g, c);
   }
 }

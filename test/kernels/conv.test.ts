@@ -61,6 +61,7 @@ function checkKernels(kind: ConvKind, c: ConvCase, seed: number): void {
   const ptrs = [x, w, dy, dx0, dw0, db0, new Float32Array(g.outputSize)].map(toWasm);
   const [px, pw, pdy, pdx, pdw, pdb, py] = ptrs as [number, number, number, number, number, number, number];
   const pbias = bias ? toWasm(bias) : 0;
+  const fused: number[] = [];
   const label = `${kind} ${caseName(c)}`;
   try {
     convForwardPtr(g, { y: py, x: px, w: pw, bias: pbias, activation: relu ? 'relu' : 'linear' });
@@ -71,8 +72,13 @@ function checkKernels(kind: ConvKind, c: ConvCase, seed: number): void {
     expectClose(fromWasm(pdw, w.length), dwRef.map((v, i) => v + dw0[i]!), `${label} backward filter (+=)`, tolFilter, tolFilter);
     convBackwardBiasPtr(g, { db: pdb, dy: pdy });
     expectClose(fromWasm(pdb, outC), dbRef.map((v, i) => v + db0[i]!), `${label} backward bias (+=)`, tolFilter, tolFilter);
+    // The bias gradient summed inside the filter-gradient pass: the same bits as the two passes.
+    fused.push(toWasm(dw0), toWasm(db0));
+    convBackwardFilterPtr(g, { dw: fused[0]!, dy: pdy, x: px, db: fused[1]! });
+    expect(Array.from(fromWasm(fused[0]!, w.length)), `${label} filter gradient with fused bias`).toEqual(Array.from(fromWasm(pdw, w.length)));
+    expect(Array.from(fromWasm(fused[1]!, outC)), `${label} bias gradient fused into the filter pass`).toEqual(Array.from(fromWasm(pdb, outC)));
   } finally {
-    [...ptrs, pbias].forEach((p) => heap().free(p));
+    [...ptrs, ...fused, pbias].forEach((p) => heap().free(p));
     g.release();
   }
 }
