@@ -255,13 +255,13 @@ function dot4(y: usize, yStride: usize, a: usize, rowBytes: usize, rows: i32, wt
 
 /**
  * One 2 x 16 tile: rows r = 0, 1 of y (y1 = 0: one row) get act(bias + a_r · panel), or
- * y_r += a_r · panel (accumulate). a0, a1: k contiguous floats each; bp: panel of k rows of 16
- * floats, bStride bytes apart (64: packed); offsets != 0: element p of row r is at
- * a_r + offsets[p] (i32 bytes) instead of a_r + 4p; bias: 16 floats; cols < 16 stores only the
- * first cols columns (through tmp, 128 bytes).
+ * y_r += a_r · panel (accumulate). a0, a1: k floats each, aStride bytes apart (4: contiguous);
+ * bp: panel of k rows of 16 floats, bStride bytes apart (64: packed); offsets != 0: element p of
+ * row r is at a_r + offsets[p] (i32 bytes) instead of a_r + p*aStride; bias: 16 floats; cols < 16
+ * stores only the first cols columns (through tmp, 128 bytes).
  */
 @inline
-function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32, bias: usize, relu: bool, accumulate: bool, cols: i32, tmp: usize, bStride: usize = 64, offsets: usize = 0): void {
+function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32, bias: usize, relu: bool, accumulate: bool, cols: i32, tmp: usize, bStride: usize = 64, offsets: usize = 0, aStride: usize = 4): void {
   let acc0x0123 = v128.load(bias), acc0x4567 = v128.load(bias, 16), acc0x89AB = v128.load(bias, 32), acc0xCDEF = v128.load(bias, 48);
   let acc1x0123 = acc0x0123, acc1x4567 = acc0x4567, acc1x89AB = acc0x89AB, acc1xCDEF = acc0xCDEF;
   for (let p = 0; p < k; p++) {
@@ -270,7 +270,7 @@ function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32,
     const b89AB = v128.load(bp, 32);
     const bCDEF = v128.load(bp, 48);
     // Element p of each row: the next float, or (implicit im2col) at a per-element byte offset.
-    const at: usize = offsets == 0 ? <usize>p << 2 : <usize>load<i32>(offsets + (<usize>p << 2));
+    const at: usize = offsets == 0 ? <usize>p * aStride : <usize>load<i32>(offsets + (<usize>p << 2));
     const x0 = v128.load32_splat(a0 + at);
     acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(x0, b0123));
     acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(x0, b4567));
@@ -586,6 +586,10 @@ function filterChunkRows(k: i32): i32 {
  */
 export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize, db: usize): void {
   const geo = geometry(g);
+  if (filterFewChannels(geo)) {
+    filterGradientFewChannels(dw, dy, x, geo, scratch, db);
+    return;
+  }
   if (filterByPatchRows(geo)) {
     filterGradientByPatchRows(dw, dy, x, geo, scratch, db);
     return;
@@ -637,11 +641,84 @@ export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: us
 
 export function f32_conv2d_backward_filter_scratch_bytes(g: usize): usize {
   const geo = geometry(g);
+  if (filterFewChannels(geo)) return (2 * <usize>NR + 32) << 2;
   if (filterByPatchRows(geo)) return (<usize>patchSize(geo) * (filterChunkRows(patchSize(geo)) + 4) + 2 * <usize>NR + 32) << 2;
   const kPad = <usize>roundUp(patchSize(geo), NR);
   const rows = <usize>filterChunkRows(patchSize(geo));
   const outC = <usize>geo.outC;
   return (outC * kPad + kPad * rows + outC * (rows + 4) + 2 * <usize>NR + 32) << 2;
+}
+
+/** Inputs with at most this many channels take the filter gradient without any im2col. */
+const FEW_CHANNELS: i32 = 4;
+
+/**
+ * Few input channels (the first layer of an image model) and outC a multiple of 16: no im2col at
+ * all. For a tap (i, j) and channel c, the patch elements of the output pixels of one output row
+ * are x's pixels of one input row, strideW*inC floats apart, over the output columns whose tap
+ * lands inside the input (the same columns for every i and c of a j). So dw[(i, j, c), :] +=
+ * Σ over those columns of x[ih, iw, c] * dy[oh, ow, :], two patch elements x 16 output channels per
+ * tile, x and dy read in place (dy rows as the panel, outC floats apart).
+ */
+function filterFewChannels(g: Geometry): bool {
+  return g.outC % NR == 0 && g.inC <= FEW_CHANNELS;
+}
+
+function filterGradientFewChannels(dw: usize, dy: usize, x: usize, g: Geometry, scratch: usize, db: usize): void {
+  const outC = g.outC;
+  const inC = g.inC;
+  const zero16 = scratch;
+  const tmp = zero16 + (<usize>NR << 2);
+  zeroRow(zero16, NR);
+  if (db != 0) f32_conv2d_bias_backward(db, dy, outputRows(g), outC);
+  const dyStep = <usize>outC << 2;
+  const aStride = (<usize>g.strideW * inC) << 2;
+  // Patch elements of one column j of taps: (i, c) for the rows i inside the input, at most kH*inC.
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < g.outH; oh++) {
+      const r0 = (n * g.outH + oh) * g.outW;
+      const ih0 = oh * g.strideH - g.padTop;
+      for (let j = 0; j < g.kW; j++) {
+        // Output columns whose tap j is inside the input: ow*strideW - padLeft + j*dilationW in [0, inW).
+        const shift = j * g.dilationW - g.padLeft;
+        const lo = shift >= 0 ? 0 : (-shift + g.strideW - 1) / g.strideW;
+        const last = g.inW - 1 - shift;
+        const hi = last < 0 ? 0 : min(g.outW, last / g.strideW + 1);
+        if (hi <= lo) continue;
+        const count = hi - lo;
+        const bRow = dy + ((<usize>(r0 + lo) * outC) << 2);
+        const iw = lo * g.strideW + shift;
+        // Walk the (i, c) elements of this j in pairs; e counts them, pending holds an unpaired one.
+        let pendingA: usize = 0;
+        let pendingY: usize = 0;
+        for (let i = 0; i < g.kH; i++) {
+          const ih = ih0 + i * g.dilationH;
+          if (ih < 0 || ih >= g.inH) continue;
+          const xRow = pixel(x, n, ih, iw, g.inH, g.inW, inC);
+          for (let c = 0; c < inC; c++) {
+            const a = xRow + (<usize>c << 2);
+            const y = dw + ((<usize>((i * g.kW + j) * inC + c) * outC) << 2);
+            if (pendingY == 0) {
+              pendingA = a;
+              pendingY = y;
+              continue;
+            }
+            for (let jp = 0; jp < outC; jp += NR) {
+              const o = <usize>jp << 2;
+              tile2x16(pendingY + o, y + o, pendingA, a, bRow + o, count, zero16, false, true, NR, tmp, dyStep, 0, aStride);
+            }
+            pendingY = 0;
+          }
+        }
+        if (pendingY != 0) {
+          for (let jp = 0; jp < outC; jp += NR) {
+            const o = <usize>jp << 2;
+            tile2x16(pendingY + o, 0, pendingA, pendingA, bRow + o, count, zero16, false, true, NR, tmp, dyStep, 0, aStride);
+          }
+        }
+      }
+    }
+  }
 }
 
 /**

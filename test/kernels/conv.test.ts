@@ -115,6 +115,9 @@ describe.each(KINDS)('%s kernels', (kind) => {
       { ...base, h: 25, w: 23, c: 1, outC: 3, kernel: [3, 3], padding: 'same' }, // dot path, several filter-gradient chunks
       { ...base, h: 25, w: 23, c: 1, outC: 16, kernel: [3, 3], stride: 2, padding: 'same' }, // filter gradient by patch rows (K <= outC)
       { ...base, h: 25, w: 23, c: 2, outC: 32, kernel: [3, 3], padding: [1, 0, 0, 1] }, // the same, several chunks
+      { ...base, h: 17, w: 7, c: 3, outC: 16, kernel: [5, 3], dilation: 2, padding: 'same' }, // few channels: filter gradient without im2col
+      { ...base, batch: 1, h: 33, w: 5, c: 1, outC: 48, kernel: [3, 3], stride: 2, padding: [2, 0, 1, 1] }, // few channels, strided, uneven pads
+      { ...base, batch: 5, h: 7, w: 65, c: 4, outC: 32, kernel: [1, 7], padding: 'same' }, // few channels, one tap row: unpaired elements
     ];
     // Two seeds per shape: with and without the fused bias (ReLU on every third seed).
     shapes.forEach((c, i) => [0, 1].forEach((b) => checkKernels(kind, c, 500 + 2 * i + b)));
