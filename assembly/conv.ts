@@ -26,6 +26,8 @@
 // are the conv2d forward (input) and the conv2d filter gradient with x and dy swapped.
 import { Geometry, geometry, pixel, addRow, zeroRow, copyRow } from './geometry';
 import { f32_gemm, f32_gemm_scratch_bytes, GEMM_TRANS_B, GEMM_ACCUMULATE } from './gemm';
+import { NR, tile2x16 } from './tile';
+import { conv2dWinograd, winogradApplies, winogradAppliesFlipped, winogradScratchBytes } from './winograd';
 
 /** Activation fused into a forward epilogue: 0 = linear, 1 = relu. */
 const ACTIVATION_LINEAR: i32 = 0;
@@ -76,8 +78,6 @@ function activate(y: usize, n: i32, activation: i32): void {
   }
 }
 
-/** Output channels per packed filter panel (the micro-tile's width). */
-const NR: i32 = 16;
 
 /** im2col layouts: rows of K floats, the same but adding into x (col2im), or 16-lane panels. */
 const IM2COL_ROWS: i32 = 0;
@@ -253,69 +253,6 @@ function dot4(y: usize, yStride: usize, a: usize, rowBytes: usize, rows: i32, wt
   }
 }
 
-/**
- * One 2 x 16 tile: rows r = 0, 1 of y (y1 = 0: one row) get act(bias + a_r · panel), or
- * y_r += a_r · panel (accumulate). a0, a1: k floats each, aStride bytes apart (4: contiguous);
- * bp: panel of k rows of 16 floats, bStride bytes apart (64: packed); offsets != 0: element p of
- * row r is at a_r + offsets[p] (i32 bytes) instead of a_r + p*aStride; bias: 16 floats; cols < 16
- * stores only the first cols columns (through tmp, 128 bytes).
- */
-@inline
-function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32, bias: usize, relu: bool, accumulate: bool, cols: i32, tmp: usize, bStride: usize = 64, offsets: usize = 0, aStride: usize = 4): void {
-  let acc0x0123 = v128.load(bias), acc0x4567 = v128.load(bias, 16), acc0x89AB = v128.load(bias, 32), acc0xCDEF = v128.load(bias, 48);
-  let acc1x0123 = acc0x0123, acc1x4567 = acc0x4567, acc1x89AB = acc0x89AB, acc1xCDEF = acc0xCDEF;
-  for (let p = 0; p < k; p++) {
-    const b0123 = v128.load(bp);
-    const b4567 = v128.load(bp, 16);
-    const b89AB = v128.load(bp, 32);
-    const bCDEF = v128.load(bp, 48);
-    // Element p of each row: the next float, or (implicit im2col) at a per-element byte offset.
-    const at: usize = offsets == 0 ? <usize>p * aStride : <usize>load<i32>(offsets + (<usize>p << 2));
-    const x0 = v128.load32_splat(a0 + at);
-    acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(x0, b0123));
-    acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(x0, b4567));
-    acc0x89AB = f32x4.add(acc0x89AB, f32x4.mul(x0, b89AB));
-    acc0xCDEF = f32x4.add(acc0xCDEF, f32x4.mul(x0, bCDEF));
-    const x1 = v128.load32_splat(a1 + at);
-    acc1x0123 = f32x4.add(acc1x0123, f32x4.mul(x1, b0123));
-    acc1x4567 = f32x4.add(acc1x4567, f32x4.mul(x1, b4567));
-    acc1x89AB = f32x4.add(acc1x89AB, f32x4.mul(x1, b89AB));
-    acc1xCDEF = f32x4.add(acc1xCDEF, f32x4.mul(x1, bCDEF));
-    bp += bStride;
-  }
-  if (relu) {
-    const zero = f32x4.splat(0);
-    acc0x0123 = f32x4.max(acc0x0123, zero); acc0x4567 = f32x4.max(acc0x4567, zero);
-    acc0x89AB = f32x4.max(acc0x89AB, zero); acc0xCDEF = f32x4.max(acc0xCDEF, zero);
-    acc1x0123 = f32x4.max(acc1x0123, zero); acc1x4567 = f32x4.max(acc1x4567, zero);
-    acc1x89AB = f32x4.max(acc1x89AB, zero); acc1xCDEF = f32x4.max(acc1xCDEF, zero);
-  }
-  if (cols == NR) {
-    if (accumulate) {
-      acc0x0123 = f32x4.add(acc0x0123, v128.load(y0)); acc0x4567 = f32x4.add(acc0x4567, v128.load(y0, 16));
-      acc0x89AB = f32x4.add(acc0x89AB, v128.load(y0, 32)); acc0xCDEF = f32x4.add(acc0xCDEF, v128.load(y0, 48));
-    }
-    v128.store(y0, acc0x0123); v128.store(y0, acc0x4567, 16); v128.store(y0, acc0x89AB, 32); v128.store(y0, acc0xCDEF, 48);
-    if (y1 == 0) return;
-    if (accumulate) {
-      acc1x0123 = f32x4.add(acc1x0123, v128.load(y1)); acc1x4567 = f32x4.add(acc1x4567, v128.load(y1, 16));
-      acc1x89AB = f32x4.add(acc1x89AB, v128.load(y1, 32)); acc1xCDEF = f32x4.add(acc1xCDEF, v128.load(y1, 48));
-    }
-    v128.store(y1, acc1x0123); v128.store(y1, acc1x4567, 16); v128.store(y1, acc1x89AB, 32); v128.store(y1, acc1xCDEF, 48);
-    return;
-  }
-  // Edge panel: spill to tmp, store the valid columns.
-  v128.store(tmp, acc0x0123); v128.store(tmp, acc0x4567, 16); v128.store(tmp, acc0x89AB, 32); v128.store(tmp, acc0xCDEF, 48);
-  v128.store(tmp, acc1x0123, 64); v128.store(tmp, acc1x4567, 80); v128.store(tmp, acc1x89AB, 96); v128.store(tmp, acc1xCDEF, 112);
-  for (let r = 0; r < 2; r++) {
-    const yr = r == 0 ? y0 : y1;
-    if (yr == 0) break;
-    const t = tmp + (<usize>(r * NR) << 2);
-    if (accumulate) addRow(yr, t, cols);
-    else copyRow(yr, t, cols);
-  }
-}
-
 /** Inputs with at most this many channels skip im2col for interior pixels (implicit im2col; the
  * dot-product path does so for any multiple of 4 channels). */
 const IMPLICIT_MAX_C: i32 = 4;
@@ -466,6 +403,10 @@ function conv2dForward(y: usize, x: usize, w: usize, bias: usize, g: Geometry, a
   const m = outputRows(g);
   const n = g.outC;
   const k = patchSize(g);
+  if (winogradApplies(g)) {
+    conv2dWinograd(y, x, w, bias, g, activation == ACTIVATION_RELU, accumulate, false, scratch);
+    return;
+  }
   if (k <= DIRECT_MAX_K) {
     conv2dDirect(y, x, w, bias, g, activation, accumulate, false, g.kH, g.kW, scratch);
     return;
@@ -488,6 +429,7 @@ function conv2dForward(y: usize, x: usize, w: usize, bias: usize, g: Geometry, a
 
 function conv2dForwardScratch(g: Geometry): usize {
   const k = patchSize(g);
+  if (winogradApplies(g)) return winogradScratchBytes(g.inC, g.outC);
   if (k <= DIRECT_MAX_K) return directScratch(k, g.outC);
   if (isPointwise(g)) return f32_gemm_scratch_bytes(outputRows(g), g.outC, k);
   const rows = tileRows(g);
@@ -542,6 +484,10 @@ export function f32_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usi
   const outC = geo.outC;
   if (flippable(geo)) {
     const f = flippedGeometry(geo, scratch);
+    if (winogradApplies(f)) {
+      conv2dWinograd(dx, dy, w, 0, f, false, true, true, scratch + 128);
+      return;
+    }
     conv2dDirect(dx, dy, w, 0, f, ACTIVATION_LINEAR, true, true, geo.kH, geo.kW, scratch + 128);
     return;
   }
@@ -562,7 +508,7 @@ export function f32_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usi
 export function f32_conv2d_backward_input_scratch_bytes(g: usize): usize {
   const geo = geometry(g);
   const k = patchSize(geo);
-  if (flippable(geo)) return 128 + directScratch(geo.kH * geo.kW * geo.outC, geo.inC);
+  if (flippable(geo)) return 128 + max(directScratch(geo.kH * geo.kW * geo.outC, geo.inC), winogradAppliesFlipped(geo) ? winogradScratchBytes(geo.outC, geo.inC) : 0);
   if (isPointwise(geo)) return f32_gemm_scratch_bytes(outputRows(geo), k, geo.outC);
   const rows = tileRows(geo);
   return align16(<usize>rows * k << 2) + f32_gemm_scratch_bytes(rows, k, geo.outC);

@@ -118,6 +118,9 @@ describe.each(KINDS)('%s kernels', (kind) => {
       { ...base, h: 17, w: 7, c: 3, outC: 16, kernel: [5, 3], dilation: 2, padding: 'same' }, // few channels: filter gradient without im2col
       { ...base, batch: 1, h: 33, w: 5, c: 1, outC: 48, kernel: [3, 3], stride: 2, padding: [2, 0, 1, 1] }, // few channels, strided, uneven pads
       { ...base, batch: 5, h: 7, w: 65, c: 4, outC: 32, kernel: [1, 7], padding: 'same' }, // few channels, one tap row: unpaired elements
+      { ...base, h: 7, w: 5, c: 8, outC: 16, kernel: [3, 3], padding: 'same' }, // Winograd F(2x2, 3x3): odd sizes, edge tiles
+      { ...base, batch: 2, h: 17, w: 33, c: 20, outC: 32, kernel: [3, 3], padding: 'valid' }, // Winograd, several chunks of tiles
+      { ...base, batch: 1, h: 5, w: 9, c: 16, outC: 48, kernel: [3, 3], padding: [2, 1, 0, 2] }, // Winograd forward and dX (flipped: 48 -> 16 channels), uneven pads
     ];
     // Two seeds per shape: with and without the fused bias (ReLU on every third seed).
     shapes.forEach((c, i) => [0, 1].forEach((b) => checkKernels(kind, c, 500 + 2 * i + b)));

@@ -1,0 +1,299 @@
+// Winograd F(2x2, 3x3) for 3x3, stride-1, undilated conv2d (Lavin & Gray 2016): each 2x2 block
+// of output pixels ("tile") is Y = Aᵀ [U ⊙ V] A with U = G g Gᵀ (the 3x3 filter, transformed
+// once per call) and V = Bᵀ d B (the tile's 4x4 input window), summed over input channels. The
+// channel sums are 16 small GEMMs per chunk of tiles, one per position ξ of the 4x4 transform
+// domain: M[ξ] (tiles x outC) = V[ξ] (tiles x inC) · U[ξ] (inC x outC), run by the conv 2 x 16
+// micro-tile. 16 multiplies per 4 outputs instead of 36: 2.25x fewer flops in the GEMMs.
+//
+//   G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]   Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
+//   Aᵀ = [1 1 1 0; 0 1 -1 -1]
+//
+// The filter gradient uses the transposed identity: with E = A dY Aᵀ (the tile's 2x2 output
+// gradient taken to the 4x4 domain), ∂U[ξ] = Σ over tiles of V[ξ]ᵀ E[ξ], and dw += Gᵀ ∂U G.
+// Rounding differs from the direct sum (the transforms add and subtract up to 9 terms first);
+// the error against the f64 reference is measured in test/kernels/conv.test.ts.
+//
+// SIMD over 4 channels in every transform: inC and outC must be multiples of 4 (outC of 16).
+import { Geometry, pixel, zeroRow } from './geometry';
+import { NR, tile2x16 } from './tile';
+
+/** Tiles per chunk: V (16·T·inC floats) and M (16·T·outC) of one chunk stay in L2. */
+const TILES: i32 = 32;
+/** Floats between the ξ planes of V and M beyond T rows: off multiples of 4 KiB (L1 set aliasing). */
+const SKEW: i32 = 16;
+
+@inline
+function planeV(inC: i32): usize {
+  return (<usize>(TILES * inC + SKEW)) << 2;
+}
+
+@inline
+function planeM(outC: i32): usize {
+  return (<usize>(TILES * outC + SKEW)) << 2;
+}
+
+/** Whether g is a conv the Winograd kernels take: 3x3, stride 1, no dilation, channels in fours. */
+export function winogradApplies(g: Geometry): bool {
+  return winogradTakes(g, g.inC, g.outC, g.outH, g.outW);
+}
+
+/** The same for the input gradient of g run as a forward conv (channels and sizes swapped). */
+export function winogradAppliesFlipped(g: Geometry): bool {
+  return winogradTakes(g, g.outC, g.inC, g.inH, g.inW);
+}
+
+@inline
+function winogradTakes(g: Geometry, inC: i32, outC: i32, outH: i32, outW: i32): bool {
+  return g.kH == 3 && g.kW == 3 && g.strideH == 1 && g.strideW == 1 && g.dilationH == 1 && g.dilationW == 1 &&
+    inC % 4 == 0 && inC >= 8 && outC % NR == 0 && outH >= 2 && outW >= 2;
+}
+
+@inline
+function tilesH(g: Geometry): i32 {
+  return (g.outH + 1) >> 1;
+}
+
+@inline
+function tilesW(g: Geometry): i32 {
+  return (g.outW + 1) >> 1;
+}
+
+/** Scratch bytes of the forward / input-gradient (U, V, M, zeros, pointers) and filter-gradient (∂U too) kernels. */
+export function winogradScratchBytes(inC: i32, outC: i32): usize {
+  const c = <usize>inC;
+  const o = <usize>outC;
+  const t = <usize>TILES;
+  return ((16 * c * o * 2 + 16 * (t * c + SKEW) + 16 * (t * o + SKEW) + c + o + 2 * <usize>NR + 32 + 16) << 2) + 64;
+}
+
+/** Scratch layout of one call. */
+@unmanaged
+class Work {
+  u: usize; // 16 x inC x outC: U packed in panels of 16 columns (or ∂U, row-major)
+  v: usize; // 16 x TILES x inC
+  m: usize; // 16 x TILES x outC
+  zeros: usize; // max(inC, outC) zero floats (input cells outside the image)
+  zero16: usize;
+  tmp: usize;
+  cells: usize; // 16 pointers of the current tile's window
+}
+
+function layout(g: Geometry, scratch: usize): Work {
+  const wk = changetype<Work>(scratch);
+  const c = <usize>g.inC;
+  const o = <usize>g.outC;
+  wk.u = (scratch + 64 + 15) & ~(<usize>15);
+  wk.v = wk.u + ((16 * c * o) << 2);
+  wk.m = wk.v + 16 * planeV(g.inC);
+  wk.zeros = wk.m + 16 * planeM(g.outC);
+  wk.zero16 = wk.zeros + ((c + o) << 2);
+  wk.tmp = wk.zero16 + (<usize>NR << 2);
+  wk.cells = wk.tmp + (32 << 2);
+  zeroRow(wk.zeros, <i32>(c + o));
+  zeroRow(wk.zero16, NR);
+  return wk;
+}
+
+/**
+ * U[ξ] = G g Gᵀ for every (input channel c, output channel o), packed as panels of 16 output
+ * channels: u[((ξ * panels + jp) * inC + c) * 16 + lane]. Tap (i, j) of (c, o) is read at
+ * w + (tap*tapStride + c*cStride + o*oStride)*4 with tap = 3i + j, or 8 - (3i + j) with flip (the
+ * filter rotated 180 degrees: the input gradient as a forward conv).
+ */
+function transformFilter(u: usize, w: usize, inC: i32, outC: i32, tapStride: i32, cStride: i32, oStride: i32, flip: bool): void {
+  const panels = outC / NR;
+  for (let c = 0; c < inC; c++) {
+    for (let o = 0; o < outC; o++) {
+      const base = w + ((<usize>c * cStride + <usize>o * oStride) << 2);
+      // gg[i][a]: G applied along the rows (4 x 3), then along the columns (4 x 4).
+      const t0 = flip ? 8 : 0;
+      const sgn = flip ? -1 : 1;
+      const g00 = load<f32>(base + ((<usize>(t0 + sgn * 0) * tapStride) << 2));
+      const g01 = load<f32>(base + ((<usize>(t0 + sgn * 1) * tapStride) << 2));
+      const g02 = load<f32>(base + ((<usize>(t0 + sgn * 2) * tapStride) << 2));
+      const g10 = load<f32>(base + ((<usize>(t0 + sgn * 3) * tapStride) << 2));
+      const g11 = load<f32>(base + ((<usize>(t0 + sgn * 4) * tapStride) << 2));
+      const g12 = load<f32>(base + ((<usize>(t0 + sgn * 5) * tapStride) << 2));
+      const g20 = load<f32>(base + ((<usize>(t0 + sgn * 6) * tapStride) << 2));
+      const g21 = load<f32>(base + ((<usize>(t0 + sgn * 7) * tapStride) << 2));
+      const g22 = load<f32>(base + ((<usize>(t0 + sgn * 8) * tapStride) << 2));
+      // Rows of G g (4 x 3).
+      const r00 = g00, r01 = g01, r02 = g02;
+      const r10 = (g00 + g10 + g20) * 0.5, r11 = (g01 + g11 + g21) * 0.5, r12 = (g02 + g12 + g22) * 0.5;
+      const r20 = (g00 - g10 + g20) * 0.5, r21 = (g01 - g11 + g21) * 0.5, r22 = (g02 - g12 + g22) * 0.5;
+      const r30 = g20, r31 = g21, r32 = g22;
+      const jp = o / NR;
+      const lane = o - jp * NR;
+      const dst = u + ((<usize>(jp * inC + c) * NR + lane) << 2);
+      const step = (<usize>panels * inC * NR) << 2; // one ξ
+      storeRow(dst, step, 0, r00, r01, r02);
+      storeRow(dst, step, 4, r10, r11, r12);
+      storeRow(dst, step, 8, r20, r21, r22);
+      storeRow(dst, step, 12, r30, r31, r32);
+    }
+  }
+}
+
+/** U[ξ0 .. ξ0+3] = one row of (G g) times Gᵀ. */
+@inline
+function storeRow(dst: usize, step: usize, xi0: i32, a: f32, b: f32, c: f32): void {
+  store<f32>(dst + step * xi0, a);
+  store<f32>(dst + step * (xi0 + 1), (a + b + c) * 0.5);
+  store<f32>(dst + step * (xi0 + 2), (a - b + c) * 0.5);
+  store<f32>(dst + step * (xi0 + 3), c);
+}
+
+/** Fills wk.cells with the 16 input pixels of tile (n, th, tw), or wk.zeros for those outside. */
+@inline
+function windowCells(wk: Work, x: usize, g: Geometry, n: i32, th: i32, tw: i32): void {
+  const ih0 = 2 * th - g.padTop;
+  const iw0 = 2 * tw - g.padLeft;
+  for (let r = 0; r < 4; r++) {
+    const ih = ih0 + r;
+    for (let s = 0; s < 4; s++) {
+      const iw = iw0 + s;
+      const inside = ih >= 0 && ih < g.inH && iw >= 0 && iw < g.inW;
+      store<usize>(wk.cells + (<usize>(r * 4 + s) << 2), inside ? pixel(x, n, ih, iw, g.inH, g.inW, g.inC) : wk.zeros);
+    }
+  }
+}
+
+@inline
+function cell(wk: Work, i: i32, o: usize): v128 {
+  return v128.load(load<usize>(wk.cells + (<usize>i << 2)) + o);
+}
+
+/** V[ξ][t][c..c+3] = (Bᵀ d B)[ξ] for the window in wk.cells, 4 channels at a time. */
+function transformInput(wk: Work, t: i32, inC: i32): void {
+  const step = planeV(inC); // one ξ
+  for (let c = 0; c < inC; c += 4) {
+    const o = <usize>c << 2;
+    const dst = wk.v + ((<usize>t * inC) << 2) + o;
+    // e[r][s] = (Bᵀ d)[r][s]: along the rows first.
+    for (let s = 0; s < 4; s++) {
+      const d0 = cell(wk, s, o), d1 = cell(wk, 4 + s, o), d2 = cell(wk, 8 + s, o), d3 = cell(wk, 12 + s, o);
+      // Stash the column's Bᵀ d in V's ξ = r*4 + s slots, then finish the rows below.
+      v128.store(dst + step * s, f32x4.sub(d0, d2));
+      v128.store(dst + step * (4 + s), f32x4.add(d1, d2));
+      v128.store(dst + step * (8 + s), f32x4.sub(d2, d1));
+      v128.store(dst + step * (12 + s), f32x4.sub(d1, d3));
+    }
+    // (e B)[r][·]: along the columns, in place.
+    for (let r = 0; r < 4; r++) {
+      const row = dst + step * (r * 4);
+      const e0 = v128.load(row), e1 = v128.load(row + step), e2 = v128.load(row + step * 2), e3 = v128.load(row + step * 3);
+      v128.store(row, f32x4.sub(e0, e2));
+      v128.store(row + step, f32x4.add(e1, e2));
+      v128.store(row + step * 2, f32x4.sub(e2, e1));
+      v128.store(row + step * 3, f32x4.sub(e1, e3));
+    }
+  }
+}
+
+/** M[ξ] = V[ξ] · U[ξ] for the first `tiles` tiles of the chunk. */
+function multiply(wk: Work, tiles: i32, inC: i32, outC: i32): void {
+  const panels = outC / NR;
+  const rowBytes = <usize>outC << 2;
+  const aBytes = <usize>inC << 2;
+  for (let xi = 0; xi < 16; xi++) {
+    const v = wk.v + <usize>xi * planeV(inC);
+    const m = wk.m + <usize>xi * planeM(outC);
+    const u = wk.u + ((<usize>xi * panels * inC * NR) << 2);
+    for (let jp = 0; jp < panels; jp++) {
+      const bp = u + ((<usize>jp * inC * NR) << 2);
+      let t = 0;
+      for (; t + 2 <= tiles; t += 2) {
+        const y0 = m + <usize>t * rowBytes + (<usize>(jp * NR) << 2);
+        const a0 = v + <usize>t * aBytes;
+        tile2x16(y0, y0 + rowBytes, a0, a0 + aBytes, bp, inC, wk.zero16, false, false, NR, wk.tmp);
+      }
+      if (t < tiles) {
+        const a0 = v + <usize>t * aBytes;
+        tile2x16(m + <usize>t * rowBytes + (<usize>(jp * NR) << 2), 0, a0, a0, bp, inC, wk.zero16, false, false, NR, wk.tmp);
+      }
+    }
+  }
+}
+
+/** y (+)= act(Aᵀ M A + bias) for tile t of the chunk at (n, th, tw), 4 channels at a time. */
+function transformOutput(wk: Work, y: usize, bias: usize, g: Geometry, t: i32, n: i32, th: i32, tw: i32, relu: bool, accumulate: bool): void {
+  const outC = g.outC;
+  const step = planeM(outC);
+  const src0 = wk.m + ((<usize>t * outC) << 2);
+  const oh = 2 * th;
+  const ow = 2 * tw;
+  const row1 = oh + 1 < g.outH;
+  const col1 = ow + 1 < g.outW;
+  const p00 = pixel(y, n, oh, ow, g.outH, g.outW, outC);
+  const p01 = p00 + (<usize>outC << 2);
+  const p10 = p00 + ((<usize>g.outW * outC) << 2);
+  const p11 = p10 + (<usize>outC << 2);
+  const zero = f32x4.splat(0);
+  for (let c = 0; c < outC; c += 4) {
+    const o = <usize>c << 2;
+    const src = src0 + o;
+    // u[a][s] = (Aᵀ m)[a][s] along the rows, then along the columns.
+    let u00 = zero, u01 = zero, u02 = zero, u03 = zero, u10 = zero, u11 = zero, u12 = zero, u13 = zero;
+    for (let s = 0; s < 4; s++) {
+      const m0 = v128.load(src + step * s), m1 = v128.load(src + step * (4 + s));
+      const m2 = v128.load(src + step * (8 + s)), m3 = v128.load(src + step * (12 + s));
+      const a0 = f32x4.add(f32x4.add(m0, m1), m2);
+      const a1 = f32x4.sub(f32x4.sub(m1, m2), m3);
+      if (s == 0) { u00 = a0; u10 = a1; } else if (s == 1) { u01 = a0; u11 = a1; } else if (s == 2) { u02 = a0; u12 = a1; } else { u03 = a0; u13 = a1; }
+    }
+    const b = bias != 0 ? v128.load(bias + o) : zero;
+    let y00 = f32x4.add(f32x4.add(f32x4.add(u00, u01), u02), b);
+    let y01 = f32x4.add(f32x4.sub(f32x4.sub(u01, u02), u03), b);
+    let y10 = f32x4.add(f32x4.add(f32x4.add(u10, u11), u12), b);
+    let y11 = f32x4.add(f32x4.sub(f32x4.sub(u11, u12), u13), b);
+    if (accumulate) {
+      v128.store(p00 + o, f32x4.add(v128.load(p00 + o), y00));
+      if (col1) v128.store(p01 + o, f32x4.add(v128.load(p01 + o), y01));
+      if (row1) v128.store(p10 + o, f32x4.add(v128.load(p10 + o), y10));
+      if (row1 && col1) v128.store(p11 + o, f32x4.add(v128.load(p11 + o), y11));
+      continue;
+    }
+    if (relu) {
+      y00 = f32x4.max(y00, zero); y01 = f32x4.max(y01, zero);
+      y10 = f32x4.max(y10, zero); y11 = f32x4.max(y11, zero);
+    }
+    v128.store(p00 + o, y00);
+    if (col1) v128.store(p01 + o, y01);
+    if (row1) v128.store(p10 + o, y10);
+    if (row1 && col1) v128.store(p11 + o, y11);
+  }
+}
+
+/**
+ * y (+)= act(conv2d(x, w) + bias) by F(2x2, 3x3), g as winogradApplies. w is HWIO [3, 3, inC,
+ * outC], or with flip the filter [3, 3, outC, inC] of the conv whose input gradient this is
+ * (rotated, channel axes swapped). accumulate: y += the conv (no bias, no activation).
+ */
+export function conv2dWinograd(y: usize, x: usize, w: usize, bias: usize, g: Geometry, relu: bool, accumulate: bool, flip: bool, scratch: usize): void {
+  const inC = g.inC;
+  const outC = g.outC;
+  const wk = layout(g, scratch);
+  if (flip) transformFilter(wk.u, w, inC, outC, inC * outC, 1, inC, true);
+  else transformFilter(wk.u, w, inC, outC, inC * outC, outC, 1, false);
+  const tH = tilesH(g);
+  const tW = tilesW(g);
+  const perImage = tH * tW;
+  const total = g.batch * perImage;
+  for (let t0 = 0; t0 < total; t0 += TILES) {
+    const tiles = min(TILES, total - t0);
+    for (let t = 0; t < tiles; t++) {
+      const flat = t0 + t;
+      const n = flat / perImage;
+      const th = (flat - n * perImage) / tW;
+      windowCells(wk, x, g, n, th, flat - n * perImage - th * tW);
+      transformInput(wk, t, inC);
+    }
+    multiply(wk, tiles, inC, outC);
+    for (let t = 0; t < tiles; t++) {
+      const flat = t0 + t;
+      const n = flat / perImage;
+      const th = (flat - n * perImage) / tW;
+      transformOutput(wk, y, bias, g, t, n, th, flat - n * perImage - th * tW, relu, accumulate);
+    }
+  }
+}
