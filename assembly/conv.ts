@@ -27,7 +27,7 @@
 import { Geometry, geometry, pixel, addRow, zeroRow, copyRow } from './geometry';
 import { f32_gemm, f32_gemm_scratch_bytes, GEMM_TRANS_B, GEMM_ACCUMULATE } from './gemm';
 import { NR, tile2x16 } from './tile';
-import { conv2dWinograd, winogradApplies, winogradAppliesFlipped, winogradScratchBytes } from './winograd';
+import { conv2dFilterWinograd, conv2dWinograd, winogradApplies, winogradAppliesFlipped, winogradScratchBytes } from './winograd';
 
 /** Activation fused into a forward epilogue: 0 = linear, 1 = relu. */
 const ACTIVATION_LINEAR: i32 = 0;
@@ -532,6 +532,10 @@ function filterChunkRows(k: i32): i32 {
  */
 export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize, db: usize): void {
   const geo = geometry(g);
+  if (winogradApplies(geo)) {
+    conv2dFilterWinograd(dw, dy, x, db, geo, scratch);
+    return;
+  }
   if (filterFewChannels(geo)) {
     filterGradientFewChannels(dw, dy, x, geo, scratch, db);
     return;
@@ -587,6 +591,7 @@ export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: us
 
 export function f32_conv2d_backward_filter_scratch_bytes(g: usize): usize {
   const geo = geometry(g);
+  if (winogradApplies(geo)) return winogradScratchBytes(geo.inC, geo.outC);
   if (filterFewChannels(geo)) return (2 * <usize>NR + 32) << 2;
   if (filterByPatchRows(geo)) return (<usize>patchSize(geo) * (filterChunkRows(patchSize(geo)) + 4) + 2 * <usize>NR + 32) << 2;
   const kPad = <usize>roundUp(patchSize(geo), NR);

@@ -14,7 +14,7 @@
 // the error against the f64 reference is measured in test/kernels/conv.test.ts.
 //
 // SIMD over 4 channels in every transform: inC and outC must be multiples of 4 (outC of 16).
-import { Geometry, pixel, zeroRow } from './geometry';
+import { Geometry, addRow, pixel, zeroRow } from './geometry';
 import { NR, tile2x16 } from './tile';
 
 /** Tiles per chunk: V (16·T·inC floats) and M (16·T·outC) of one chunk stay in L2. */
@@ -296,4 +296,115 @@ export function conv2dWinograd(y: usize, x: usize, w: usize, bias: usize, g: Geo
       transformOutput(wk, y, bias, g, t, n, th, flat - n * perImage - th * tW, relu, accumulate);
     }
   }
+}
+
+/** E[ξ][t][o..o+3] = (A dY Aᵀ)[ξ] for the 2x2 output gradient of tile (n, th, tw); cells outside dy read zero. */
+function transformGradient(wk: Work, dy: usize, g: Geometry, t: i32, n: i32, th: i32, tw: i32): void {
+  const outC = g.outC;
+  const step = planeM(outC);
+  const oh = 2 * th;
+  const ow = 2 * tw;
+  const p00 = pixel(dy, n, oh, ow, g.outH, g.outW, outC);
+  const p01 = ow + 1 < g.outW ? p00 + (<usize>outC << 2) : wk.zeros;
+  const p10 = oh + 1 < g.outH ? p00 + ((<usize>g.outW * outC) << 2) : wk.zeros;
+  const p11 = oh + 1 < g.outH && ow + 1 < g.outW ? p00 + ((<usize>(g.outW + 1) * outC) << 2) : wk.zeros;
+  const dst0 = wk.m + ((<usize>t * outC) << 2);
+  for (let c = 0; c < outC; c += 4) {
+    const o = <usize>c << 2;
+    const dst = dst0 + o;
+    const q00 = v128.load(p00 + o), q01 = v128.load(p01 + o), q10 = v128.load(p10 + o), q11 = v128.load(p11 + o);
+    // A dY (4 x 2): rows q0, q0 + q1, q0 - q1, -q1; then the same along the columns.
+    gradientRow(dst, step, 0, q00, q01);
+    gradientRow(dst, step, 4, f32x4.add(q00, q10), f32x4.add(q01, q11));
+    gradientRow(dst, step, 8, f32x4.sub(q00, q10), f32x4.sub(q01, q11));
+    gradientRow(dst, step, 12, f32x4.neg(q10), f32x4.neg(q11));
+  }
+}
+
+/** E[ξ0 .. ξ0+3] = one row (a, b) of A dY times Aᵀ: a, a + b, a - b, -b. */
+@inline
+function gradientRow(dst: usize, step: usize, xi0: i32, a: v128, b: v128): void {
+  v128.store(dst + step * xi0, a);
+  v128.store(dst + step * (xi0 + 1), f32x4.add(a, b));
+  v128.store(dst + step * (xi0 + 2), f32x4.sub(a, b));
+  v128.store(dst + step * (xi0 + 3), f32x4.neg(b));
+}
+
+/** ∂U[ξ] (inC x outC, row-major in wk.u) += V[ξ]ᵀ · E[ξ] over the first `tiles` tiles of the chunk. */
+function multiplyTransposed(wk: Work, tiles: i32, inC: i32, outC: i32): void {
+  const aStride = <usize>inC << 2;
+  const rowBytes = <usize>outC << 2;
+  for (let xi = 0; xi < 16; xi++) {
+    const v = wk.v + <usize>xi * planeV(inC);
+    const e = wk.m + <usize>xi * planeM(outC);
+    const du = wk.u + ((<usize>xi * inC * outC) << 2);
+    for (let jp = 0; jp < outC; jp += NR) {
+      const bp = e + (<usize>jp << 2);
+      for (let c = 0; c < inC; c += 2) {
+        const y0 = du + <usize>c * rowBytes + (<usize>jp << 2);
+        const a0 = v + (<usize>c << 2);
+        tile2x16(y0, y0 + rowBytes, a0, a0 + 4, bp, tiles, wk.zero16, false, true, NR, wk.tmp, rowBytes, 0, aStride);
+      }
+    }
+  }
+}
+
+/**
+ * dw[3, 3, inC, outC] += the conv2d filter gradient by F(2x2, 3x3) (g as winogradApplies):
+ * ∂U = Σ over tiles of Vᵀ E, then dw += Gᵀ ∂U G. db != 0: db += Σ rows of dy (as
+ * f32_conv2d_bias_backward, the same bits).
+ */
+export function conv2dFilterWinograd(dw: usize, dy: usize, x: usize, db: usize, g: Geometry, scratch: usize): void {
+  const inC = g.inC;
+  const outC = g.outC;
+  const wk = layout(g, scratch);
+  if (db != 0) {
+    const rows = g.batch * g.outH * g.outW;
+    for (let r = 0; r < rows; r++) addRow(db, dy + ((<usize>r * outC) << 2), outC); // as f32_conv2d_bias_backward
+  }
+  zeroRow(wk.u, 16 * inC * outC);
+  const tH = tilesH(g);
+  const tW = tilesW(g);
+  const perImage = tH * tW;
+  const total = g.batch * perImage;
+  for (let t0 = 0; t0 < total; t0 += TILES) {
+    const tiles = min(TILES, total - t0);
+    for (let t = 0; t < tiles; t++) {
+      const flat = t0 + t;
+      const n = flat / perImage;
+      const th = (flat - n * perImage) / tW;
+      const tw = flat - n * perImage - th * tW;
+      windowCells(wk, x, g, n, th, tw);
+      transformInput(wk, t, inC);
+      transformGradient(wk, dy, g, t, n, th, tw);
+    }
+    multiplyTransposed(wk, tiles, inC, outC);
+  }
+  // dw += Gᵀ ∂U G for every (c, o): Gᵀ = [1 ½ ½ 0; 0 ½ -½ 0; 0 ½ ½ 1] on both sides.
+  const plane = <usize>inC * outC;
+  for (let c = 0; c < inC; c++) {
+    for (let o = 0; o < outC; o++) {
+      const at = <usize>c * outC + o;
+      const src = wk.u + (at << 2);
+      const step = plane << 2;
+      for (let i = 0; i < 3; i++) {
+        // Row i of Gᵀ ∂U (4 columns).
+        const r0 = backRow(src, step, 0, i), r1 = backRow(src, step, 1, i), r2 = backRow(src, step, 2, i), r3 = backRow(src, step, 3, i);
+        const out = dw + ((at + <usize>(i * 3) * plane) << 2);
+        store<f32>(out, load<f32>(out) + (r0 + (r1 + r2) * 0.5));
+        const out1 = out + (plane << 2);
+        store<f32>(out1, load<f32>(out1) + (r1 - r2) * 0.5);
+        const out2 = out1 + (plane << 2);
+        store<f32>(out2, load<f32>(out2) + ((r1 + r2) * 0.5 + r3));
+      }
+    }
+  }
+}
+
+/** (Gᵀ D)[i][b] for the 4x4 D at src (ξ = 4a + b planes, step bytes apart). */
+@inline
+function backRow(src: usize, step: usize, b: i32, i: i32): f32 {
+  const d0 = load<f32>(src + step * b), d1 = load<f32>(src + step * (4 + b));
+  const d2 = load<f32>(src + step * (8 + b)), d3 = load<f32>(src + step * (12 + b));
+  return i == 0 ? d0 + (d1 + d2) * 0.5 : i == 1 ? (d1 - d2) * 0.5 : (d1 + d2) * 0.5 + d3;
 }
