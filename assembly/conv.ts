@@ -3,6 +3,9 @@
 // [kH, kW, outC, inC], Keras layout), forward and backward. Geometry is a struct (geometry.ts).
 //
 // Algorithms (chosen per shape by the drivers):
+//   - Winograd F(2x2, 3x3) (winograd.ts) for 3x3 stride-1 undilated convs with inC % 4 == 0,
+//     inC >= 8 and outC % 16 == 0: forward, input gradient (as the flipped forward, when its
+//     channels qualify) and filter gradient;
 //   - micro-kernel path (K = kH*kW*inC <= DIRECT_MAX_K): a 2 x 16 register tile (2 output
 //     pixels x 16 output channels) over the filter packed into 16-column panels, with bias and
 //     ReLU fused in the tile. Its left operand, one patch row per output pixel, is x's row itself
@@ -17,10 +20,13 @@
 //     run as a forward conv of dy on the micro-kernel path with the filter rotated 180 degrees
 //     and its channel axes swapped (packed once per call), accumulating into dx; others use
 //     f32_gemm dy·Wᵀ into column tiles then col2im (scatter-add), or one f32_gemm for 1x1;
+//   - backward filter for <= FEW_CHANNELS input channels and outC % 16 == 0: no im2col, x and dy
+//     read in place (filterGradientFewChannels);
 //   - backward filter: dwᵀ = dyᵀ·im2col(x) with the same 2 x 16 tile, im2col written straight
 //     into panels per chunk of output pixels, dwᵀ added into dw at the end; for small patches
 //     (K <= outC, outC % 16 == 0) dw = im2col(x)ᵀ·dy with dy's rows read in place.
-// Every backward kernel accumulates (dx +=, dw +=, db +=).
+// Every backward kernel accumulates (dx +=, dw +=, db +=); the filter gradient also sums the
+// bias gradient when given db (same order of additions as f32_conv2d_bias_backward).
 // conv2d transpose reuses these: with g the geometry of the conv2d whose input-gradient it is
 // (in = the transpose's output, out = its input), forward = backward input, and its gradients
 // are the conv2d forward (input) and the conv2d filter gradient with x and dy swapped.
