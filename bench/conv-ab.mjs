@@ -45,6 +45,9 @@ const rand = (n) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103
 const CASES = [
   { name: '(a) 64x28x28x1 -> 3x3x32', input: [64, 28, 28, 1], filter: [3, 3, 1, 32], stride: 1, dx: false },
   { name: '(b) 64x14x14x32 -> 3x3x64', input: [64, 14, 14, 32], filter: [3, 3, 32, 64], stride: 1, dx: true },
+  // Shapes Winograd does not take (direct micro-kernel path): a 5x5 window and a strided 3x3.
+  { name: '(d) 16x14x14x32 -> 5x5x64', input: [16, 14, 14, 32], filter: [5, 5, 32, 64], stride: 1, dx: true },
+  { name: '(e) 16x28x28x32 -> 3x3x64 s2', input: [16, 28, 28, 32], filter: [3, 3, 32, 64], stride: 2, dx: true },
 ];
 
 /** One build's buffers and calls for every case. */
