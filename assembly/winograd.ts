@@ -48,16 +48,6 @@ function winogradTakes(g: Geometry, inC: i32, outC: i32, outH: i32, outW: i32): 
     inC % 4 == 0 && inC >= 8 && outC % NR == 0 && outH >= 2 && outW >= 2;
 }
 
-@inline
-function tilesH(g: Geometry): i32 {
-  return (g.outH + 1) >> 1;
-}
-
-@inline
-function tilesW(g: Geometry): i32 {
-  return (g.outW + 1) >> 1;
-}
-
 /** Scratch bytes of the forward / input-gradient (U, V, M, zeros, pointers) and filter-gradient (∂U too) kernels. */
 export function winogradScratchBytes(inC: i32, outC: i32): usize {
   const c = <usize>inC;
@@ -76,6 +66,12 @@ class Work {
   zero16: usize;
   tmp: usize;
   cells: usize; // 16 pointers of the current tile's window
+  tilesW: i32; // tiles per row of output
+  perImage: i32; // tiles per image
+  total: i32; // tiles of the batch
+  n: i32; // the current tile: image, tile row, tile column
+  th: i32;
+  tw: i32;
 }
 
 function layout(g: Geometry, scratch: usize): Work {
@@ -91,7 +87,20 @@ function layout(g: Geometry, scratch: usize): Work {
   wk.cells = wk.tmp + (32 << 2);
   zeroRow(wk.zeros, <i32>(c + o));
   zeroRow(wk.zero16, NR);
+  wk.tilesW = (g.outW + 1) >> 1;
+  wk.perImage = ((g.outH + 1) >> 1) * wk.tilesW;
+  wk.total = g.batch * wk.perImage;
   return wk;
+}
+
+/** Sets the current tile (wk.n, wk.th, wk.tw) from its index in the batch. */
+@inline
+function locate(wk: Work, flat: i32): void {
+  const n = flat / wk.perImage;
+  const inImage = flat - n * wk.perImage;
+  wk.n = n;
+  wk.th = inImage / wk.tilesW;
+  wk.tw = inImage - wk.th * wk.tilesW;
 }
 
 /**
@@ -143,11 +152,12 @@ function storeRow(dst: usize, step: usize, xi0: i32, a: f32, b: f32, c: f32): vo
   store<f32>(dst + step * (xi0 + 3), c);
 }
 
-/** Fills wk.cells with the 16 input pixels of tile (n, th, tw), or wk.zeros for those outside. */
+/** Fills wk.cells with the 16 input pixels of the current tile, or wk.zeros for those outside. */
 @inline
-function windowCells(wk: Work, x: usize, g: Geometry, n: i32, th: i32, tw: i32): void {
-  const ih0 = 2 * th - g.padTop;
-  const iw0 = 2 * tw - g.padLeft;
+function windowCells(wk: Work, x: usize, g: Geometry): void {
+  const n = wk.n;
+  const ih0 = 2 * wk.th - g.padTop;
+  const iw0 = 2 * wk.tw - g.padLeft;
   for (let r = 0; r < 4; r++) {
     const ih = ih0 + r;
     for (let s = 0; s < 4; s++) {
@@ -215,13 +225,14 @@ function multiply(wk: Work, tiles: i32, inC: i32, outC: i32): void {
   }
 }
 
-/** y (+)= act(Aᵀ M A + bias) for tile t of the chunk at (n, th, tw), 4 channels at a time. */
-function transformOutput(wk: Work, y: usize, bias: usize, g: Geometry, t: i32, n: i32, th: i32, tw: i32, relu: bool, accumulate: bool): void {
+/** y (+)= act(Aᵀ M A + bias) for tile t of the chunk (the current tile), 4 channels at a time. */
+function transformOutput(wk: Work, y: usize, bias: usize, g: Geometry, t: i32, relu: bool, accumulate: bool): void {
   const outC = g.outC;
   const step = planeM(outC);
   const src0 = wk.m + ((<usize>t * outC) << 2);
-  const oh = 2 * th;
-  const ow = 2 * tw;
+  const n = wk.n;
+  const oh = 2 * wk.th;
+  const ow = 2 * wk.tw;
   const row1 = oh + 1 < g.outH;
   const col1 = ow + 1 < g.outW;
   const p00 = pixel(y, n, oh, ow, g.outH, g.outW, outC);
@@ -275,36 +286,28 @@ export function conv2dWinograd(y: usize, x: usize, w: usize, bias: usize, g: Geo
   const wk = layout(g, scratch);
   if (flip) transformFilter(wk.u, w, inC, outC, inC * outC, 1, inC, true);
   else transformFilter(wk.u, w, inC, outC, inC * outC, outC, 1, false);
-  const tH = tilesH(g);
-  const tW = tilesW(g);
-  const perImage = tH * tW;
-  const total = g.batch * perImage;
-  for (let t0 = 0; t0 < total; t0 += TILES) {
-    const tiles = min(TILES, total - t0);
+  for (let t0 = 0; t0 < wk.total; t0 += TILES) {
+    const tiles = min(TILES, wk.total - t0);
     for (let t = 0; t < tiles; t++) {
-      const flat = t0 + t;
-      const n = flat / perImage;
-      const th = (flat - n * perImage) / tW;
-      windowCells(wk, x, g, n, th, flat - n * perImage - th * tW);
+      locate(wk, t0 + t);
+      windowCells(wk, x, g);
       transformInput(wk, t, inC);
     }
     multiply(wk, tiles, inC, outC);
     for (let t = 0; t < tiles; t++) {
-      const flat = t0 + t;
-      const n = flat / perImage;
-      const th = (flat - n * perImage) / tW;
-      transformOutput(wk, y, bias, g, t, n, th, flat - n * perImage - th * tW, relu, accumulate);
+      locate(wk, t0 + t);
+      transformOutput(wk, y, bias, g, t, relu, accumulate);
     }
   }
 }
 
-/** E[ξ][t][o..o+3] = (A dY Aᵀ)[ξ] for the 2x2 output gradient of tile (n, th, tw); cells outside dy read zero. */
-function transformGradient(wk: Work, dy: usize, g: Geometry, t: i32, n: i32, th: i32, tw: i32): void {
+/** E[ξ][t][o..o+3] = (A dY Aᵀ)[ξ] for the current tile's 2x2 output gradient; cells outside dy read zero. */
+function transformGradient(wk: Work, dy: usize, g: Geometry, t: i32): void {
   const outC = g.outC;
   const step = planeM(outC);
-  const oh = 2 * th;
-  const ow = 2 * tw;
-  const p00 = pixel(dy, n, oh, ow, g.outH, g.outW, outC);
+  const oh = 2 * wk.th;
+  const ow = 2 * wk.tw;
+  const p00 = pixel(dy, wk.n, oh, ow, g.outH, g.outW, outC);
   const p01 = ow + 1 < g.outW ? p00 + (<usize>outC << 2) : wk.zeros;
   const p10 = oh + 1 < g.outH ? p00 + ((<usize>g.outW * outC) << 2) : wk.zeros;
   const p11 = oh + 1 < g.outH && ow + 1 < g.outW ? p00 + ((<usize>(g.outW + 1) * outC) << 2) : wk.zeros;
@@ -363,20 +366,13 @@ export function conv2dFilterWinograd(dw: usize, dy: usize, x: usize, db: usize, 
     for (let r = 0; r < rows; r++) addRow(db, dy + ((<usize>r * outC) << 2), outC); // as f32_conv2d_bias_backward
   }
   zeroRow(wk.u, 16 * inC * outC);
-  const tH = tilesH(g);
-  const tW = tilesW(g);
-  const perImage = tH * tW;
-  const total = g.batch * perImage;
-  for (let t0 = 0; t0 < total; t0 += TILES) {
-    const tiles = min(TILES, total - t0);
+  for (let t0 = 0; t0 < wk.total; t0 += TILES) {
+    const tiles = min(TILES, wk.total - t0);
     for (let t = 0; t < tiles; t++) {
-      const flat = t0 + t;
-      const n = flat / perImage;
-      const th = (flat - n * perImage) / tW;
-      const tw = flat - n * perImage - th * tW;
-      windowCells(wk, x, g, n, th, tw);
+      locate(wk, t0 + t);
+      windowCells(wk, x, g);
       transformInput(wk, t, inC);
-      transformGradient(wk, dy, g, t, n, th, tw);
+      transformGradient(wk, dy, g, t);
     }
     multiplyTransposed(wk, tiles, inC, outC);
   }

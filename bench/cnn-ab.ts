@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { anchorCnnLayers } from './anchor-cnn.js';
 
 const [oldRoot, roundsArg] = process.argv.slice(2);
 if (oldRoot === undefined) {
@@ -32,15 +33,7 @@ async function library(root: string) {
   const y = tensor(Float32Array.from({ length: N }, (_, i) => i % 10), [N]);
   const one = tensor(rand(784), [1, 28, 28, 1]);
   const many = tensor(rand(256 * 784), [256, 28, 28, 1]);
-  const model = new Sequential([
-    layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [28, 28, 1] }),
-    layers.maxPooling2d(),
-    layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }),
-    layers.maxPooling2d(),
-    layers.flatten(),
-    layers.dense({ units: 128, activation: 'relu' }),
-    layers.dense({ units: 10 }),
-  ], { seed: 1 });
+  const model = new Sequential(anchorCnnLayers(layers), { seed: 1 });
   model.compile({ optimizer: optimizers.adam(), loss: losses.sparseCategoricalCrossentropy({ fromLogits: true }) });
   await model.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0 });
   return {
