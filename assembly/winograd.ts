@@ -200,6 +200,17 @@ function transformInput(wk: Work, t: i32, inC: i32): void {
   }
 }
 
+/** V of the chunk of tiles from t0 (at most TILES); returns how many. */
+function transformInputs(wk: Work, x: usize, g: Geometry, t0: i32): i32 {
+  const tiles = min(TILES, wk.total - t0);
+  for (let t = 0; t < tiles; t++) {
+    locate(wk, t0 + t);
+    windowCells(wk, x, g);
+    transformInput(wk, t, g.inC);
+  }
+  return tiles;
+}
+
 /** M[ξ] = V[ξ] · U[ξ] for the first `tiles` tiles of the chunk. */
 function multiply(wk: Work, tiles: i32, inC: i32, outC: i32): void {
   const panels = outC / NR;
@@ -287,12 +298,7 @@ export function conv2dWinograd(y: usize, x: usize, w: usize, bias: usize, g: Geo
   if (flip) transformFilter(wk.u, w, inC, outC, inC * outC, 1, inC, true);
   else transformFilter(wk.u, w, inC, outC, inC * outC, outC, 1, false);
   for (let t0 = 0; t0 < wk.total; t0 += TILES) {
-    const tiles = min(TILES, wk.total - t0);
-    for (let t = 0; t < tiles; t++) {
-      locate(wk, t0 + t);
-      windowCells(wk, x, g);
-      transformInput(wk, t, inC);
-    }
+    const tiles = transformInputs(wk, x, g, t0);
     multiply(wk, tiles, inC, outC);
     for (let t = 0; t < tiles; t++) {
       locate(wk, t0 + t);
@@ -367,11 +373,9 @@ export function conv2dFilterWinograd(dw: usize, dy: usize, x: usize, db: usize, 
   }
   zeroRow(wk.u, 16 * inC * outC);
   for (let t0 = 0; t0 < wk.total; t0 += TILES) {
-    const tiles = min(TILES, wk.total - t0);
+    const tiles = transformInputs(wk, x, g, t0);
     for (let t = 0; t < tiles; t++) {
       locate(wk, t0 + t);
-      windowCells(wk, x, g);
-      transformInput(wk, t, inC);
       transformGradient(wk, dy, g, t);
     }
     multiplyTransposed(wk, tiles, inC, outC);
