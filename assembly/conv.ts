@@ -456,14 +456,25 @@ export function f32_conv2d_forward_scratch_bytes(g: usize): usize {
 }
 
 /**
- * Whether the input-gradient of g runs as a forward conv of dy with the rotated filter: stride 1,
- * every pad at most the dilated span - 1, and a patch the micro-kernel path takes.
+ * Whether the input-gradient of g can run as a forward conv of dy with the rotated filter: stride
+ * 1 and every pad at most the dilated span - 1 (Winograd takes it so when the flipped channels
+ * qualify; the micro-kernel path when its patch is small enough, `flippable`).
  */
-function flippable(g: Geometry): bool {
+function flippableWindow(g: Geometry): bool {
   const spanH = g.dilationH * (g.kH - 1);
   const spanW = g.dilationW * (g.kW - 1);
   return g.strideH == 1 && g.strideW == 1 && g.padTop <= spanH && g.padBottom <= spanH &&
-    g.padLeft <= spanW && g.padRight <= spanW && g.kH * g.kW * g.outC <= DIRECT_MAX_K;
+    g.padLeft <= spanW && g.padRight <= spanW;
+}
+
+/** The input gradient by the flipped Winograd forward. */
+function flippedWinograd(g: Geometry): bool {
+  return flippableWindow(g) && winogradAppliesFlipped(g);
+}
+
+/** The input gradient by the flipped forward on the micro-kernel path. */
+function flippable(g: Geometry): bool {
+  return flippableWindow(g) && g.kH * g.kW * g.outC <= DIRECT_MAX_K;
 }
 
 /** Writes at dst the geometry of the forward conv dy -> dx (stride 1) and returns it. */
@@ -488,12 +499,12 @@ export function f32_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usi
   const m = outputRows(geo);
   const k = patchSize(geo);
   const outC = geo.outC;
+  if (flippedWinograd(geo)) {
+    conv2dWinograd(dx, dy, w, 0, flippedGeometry(geo, scratch), false, true, true, scratch + 128);
+    return;
+  }
   if (flippable(geo)) {
     const f = flippedGeometry(geo, scratch);
-    if (winogradApplies(f)) {
-      conv2dWinograd(dx, dy, w, 0, f, false, true, true, scratch + 128);
-      return;
-    }
     conv2dDirect(dx, dy, w, 0, f, ACTIVATION_LINEAR, true, true, geo.kH, geo.kW, scratch + 128);
     return;
   }
@@ -514,7 +525,8 @@ export function f32_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usi
 export function f32_conv2d_backward_input_scratch_bytes(g: usize): usize {
   const geo = geometry(g);
   const k = patchSize(geo);
-  if (flippable(geo)) return 128 + max(directScratch(geo.kH * geo.kW * geo.outC, geo.inC), winogradAppliesFlipped(geo) ? winogradScratchBytes(geo.outC, geo.inC) : 0);
+  if (flippedWinograd(geo)) return 128 + winogradScratchBytes(geo.outC, geo.inC);
+  if (flippable(geo)) return 128 + directScratch(geo.kH * geo.kW * geo.outC, geo.inC);
   if (isPointwise(geo)) return f32_gemm_scratch_bytes(outputRows(geo), k, geo.outC);
   const rows = tileRows(geo);
   return align16(<usize>rows * k << 2) + f32_gemm_scratch_bytes(rows, k, geo.outC);

@@ -53,7 +53,7 @@ export function winogradScratchBytes(inC: i32, outC: i32): usize {
   const c = <usize>inC;
   const o = <usize>outC;
   const t = <usize>TILES;
-  return ((16 * c * o * 2 + 16 * (t * c + SKEW) + 16 * (t * o + SKEW) + c + o + 2 * <usize>NR + 32 + 16) << 2) + 64;
+  return ((16 * c * o + 16 * (t * c + SKEW) + 16 * (t * o + SKEW) + c + o + 2 * <usize>NR + 32 + 16) << 2) + 64;
 }
 
 /** Scratch layout of one call. */

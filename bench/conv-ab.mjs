@@ -48,6 +48,9 @@ const CASES = [
   // Shapes Winograd does not take (direct micro-kernel path): a 5x5 window and a strided 3x3.
   { name: '(d) 16x14x14x32 -> 5x5x64', input: [16, 14, 14, 32], filter: [5, 5, 32, 64], stride: 1, dx: true },
   { name: '(e) 16x28x28x32 -> 3x3x64 s2', input: [16, 28, 28, 32], filter: [3, 3, 32, 64], stride: 2, dx: true },
+  // Wider layers: Winograd's transformed filter (16·inC·outC floats) leaves L2.
+  { name: '(f) 16x14x14x128 -> 3x3x128', input: [16, 14, 14, 128], filter: [3, 3, 128, 128], stride: 1, dx: true },
+  { name: '(g) 4x14x14x256 -> 3x3x256', input: [4, 14, 14, 256], filter: [3, 3, 256, 256], stride: 1, dx: true },
 ];
 
 /** One build's buffers and calls for every case. */

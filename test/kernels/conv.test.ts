@@ -121,6 +121,7 @@ describe.each(KINDS)('%s kernels', (kind) => {
       { ...base, h: 7, w: 5, c: 8, outC: 16, kernel: [3, 3], padding: 'same' }, // Winograd F(2x2, 3x3): odd sizes, edge tiles
       { ...base, batch: 2, h: 17, w: 33, c: 20, outC: 32, kernel: [3, 3], padding: 'valid' }, // Winograd, several chunks of tiles
       { ...base, batch: 1, h: 5, w: 9, c: 16, outC: 48, kernel: [3, 3], padding: [2, 1, 0, 2] }, // Winograd forward and dX (flipped: 48 -> 16 channels), uneven pads
+      { ...base, batch: 1, h: 5, w: 7, c: 8, outC: 128, kernel: [3, 3], padding: 'same' }, // Winograd dX where the direct flipped patch (9 x 128) is too big
     ];
     // Two seeds per shape: with and without the fused bias (ReLU on every third seed).
     shapes.forEach((c, i) => [0, 1].forEach((b) => checkKernels(kind, c, 500 + 2 * i + b)));
