@@ -26,6 +26,6 @@ export * as metrics from './metrics.js';
 export * as io from './io/index.js';
 export { valueAndGrad, grad, grads, type ValueAndGrad, type ValueAndGradOptions, type GradTarget, type ScalarFunction } from './autodiff/grad.js';
 export { SymbolicTensor, Weight } from './layers/layer.js';
-export type { LossFunction, LossSpec, PerOutput, Targets } from './train/heads.js';
+export type { LossFunction, LossSpec, MetricFunction, MetricSpec, PerOutput, Targets } from './train/heads.js';
 export * as text from './text/index.js';
 export { applyGradients } from './autodiff/apply.js';
