@@ -4,6 +4,7 @@ import { ValueError } from '../core/errors.js';
 import { InputLayer } from '../layers/core.js';
 import { GraphNode, SymbolicTensor, checkScalarTerm, describeOperand, type Layer } from '../layers/layer.js';
 import { checkNotFreed } from './ownership.js';
+import type { Tensor } from '../core/tensor.js';
 import { activityTerms } from '../layers/activity.js';
 
 /** The resolved topology of a model. */
@@ -85,4 +86,25 @@ export function buildGraph(
     layers.push(node.layer);
   }
   return { inputs, outputs: outs, output: outs[0]!, losses: allLosses, explicitLosses: losses, metrics, nodes, lossNodes, layers };
+}
+
+/** The graph with one more `addLoss` term or `addMetric` entry (names checked). */
+export function withTerms(g: Graph, who: string, loss: SymbolicTensor | undefined, metric: { name: string; term: SymbolicTensor } | undefined): Graph {
+  if (metric !== undefined && (typeof metric.name !== 'string' || metric.name === '' || metric.name === 'loss' || g.metrics.some((m) => m.name === metric.name))) {
+    throw new ValueError(`${who}.addMetric: name must be a new non-empty string other than 'loss', got ${JSON.stringify(metric.name)}`);
+  }
+  return buildGraph(g.inputs, g.outputs, who, loss === undefined ? g.explicitLosses : [...g.explicitLosses, loss], metric === undefined ? g.metrics : [...g.metrics, metric]);
+}
+
+/** Sets every layer's weights from one list in `getWeights()` order (`who` names the caller in errors). */
+export function setLayerWeights(layers: readonly Layer[], weights: readonly Tensor[], who: string): void {
+  const total = layers.reduce((n, l) => n + l.weights.length, 0);
+  if (!Array.isArray(weights) || weights.length !== total) {
+    throw new ValueError(`${who}: expected ${total} tensors (as getWeights returns), got ${Array.isArray(weights) ? weights.length : typeof weights}`);
+  }
+  let at = 0;
+  for (const layer of layers) {
+    layer.setWeights(weights.slice(at, at + layer.weights.length));
+    at += layer.weights.length;
+  }
 }

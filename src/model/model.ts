@@ -21,7 +21,7 @@ import { seedOption } from '../train/options.js';
 import type { Targets } from '../train/heads.js';
 import { Trainer } from '../train/trainer.js';
 import { saveModel } from './format.js';
-import { buildGraph, type Graph } from './graph.js';
+import { buildGraph, setLayerWeights, withTerms, type Graph } from './graph.js';
 import { Uses } from './ownership.js';
 import { summarize, type SummaryOptions } from './summary.js';
 
@@ -195,8 +195,7 @@ export class Model<Y extends Tensor | Tensor[] = Tensor> implements TrainingMode
    */
   addLoss(term: SymbolicTensor): void {
     this.live('addLoss');
-    const g = this.requireGraph('addLoss');
-    this.graph = buildGraph(g.inputs, g.outputs, this.name, [...g.explicitLosses, term], g.metrics);
+    this.graph = withTerms(this.requireGraph('addLoss'), this.name, term, undefined);
     this.invalidate();
   }
 
@@ -206,11 +205,7 @@ export class Model<Y extends Tensor | Tensor[] = Tensor> implements TrainingMode
    */
   addMetric(term: SymbolicTensor, name: string): void {
     this.live('addMetric');
-    const g = this.requireGraph('addMetric');
-    if (typeof name !== 'string' || name === '' || name === 'loss' || g.metrics.some((m) => m.name === name)) {
-      throw new ValueError(`${this.name}.addMetric: name must be a new non-empty string other than 'loss', got ${JSON.stringify(name)}`);
-    }
-    this.graph = buildGraph(g.inputs, g.outputs, this.name, g.explicitLosses, [...g.metrics, { name, term }]);
+    this.graph = withTerms(this.requireGraph('addMetric'), this.name, undefined, { name, term });
     this.invalidate();
   }
 
@@ -260,16 +255,7 @@ export class Model<Y extends Tensor | Tensor[] = Tensor> implements TrainingMode
   /** Sets every weight from a list in `getWeights()` order; shapes must match. */
   setWeights(weights: readonly Tensor[]): void {
     this.live('setWeights');
-    const graph = this.requireGraph('setWeights');
-    const total = graph.layers.reduce((n, l) => n + l.weights.length, 0);
-    if (!Array.isArray(weights) || weights.length !== total) {
-      throw new ValueError(`${this.name}.setWeights: expected ${total} tensors (as getWeights returns), got ${Array.isArray(weights) ? weights.length : typeof weights}`);
-    }
-    let at = 0;
-    for (const layer of graph.layers) {
-      layer.setWeights(weights.slice(at, at + layer.weights.length));
-      at += layer.weights.length;
-    }
+    setLayerWeights(this.requireGraph('setWeights').layers, weights, `${this.name}.setWeights`);
   }
 
   /** Number of weight scalars. */
@@ -347,7 +333,7 @@ export class Model<Y extends Tensor | Tensor[] = Tensor> implements TrainingMode
     return this.trainer.evaluate(x, y, options);
   }
 
-  /** The model's output for every sample (inference mode), as one Tensor [n, ...outputShape]. */
+  /** The model's output for every sample (inference mode): a Tensor [n, ...outputShape], or one per output. */
   predict(x: Tensor | readonly Tensor[], options: PredictOptions = {}): Y {
     this.live('predict');
     const outs = this.trainer.predict(x, options);
