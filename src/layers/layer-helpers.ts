@@ -7,6 +7,7 @@ import { accumulate } from '../kernels/graph.js';
 import { ShapeError, ValueError } from '../core/errors.js';
 import type { Shape } from '../core/tensor.js';
 import type { RegularizerLike } from '../regularizers.js';
+import type { InitializerLike } from '../initializers.js';
 
 /** Options every layer accepts. */
 export interface BaseLayerConfig {
@@ -79,4 +80,67 @@ export function accumulatePtr(dst: number, src: number, n: number): void {
 /** A JS view of n floats at ptr, valid until memory next grows; never keep it. */
 export function viewF32(ptr: number, n: number): Float32Array {
   return f32().subarray(ptr >>> 2, (ptr >>> 2) + n);
+}
+
+/** Options of `addWeight` (Keras's `add_weight`). */
+export interface AddWeightOptions {
+  /** Default 'glorotUniform'. */
+  initializer?: InitializerLike;
+  regularizer?: RegularizerLike;
+  /** Default true; false for statistics the optimizer must not touch. */
+  trainable?: boolean;
+}
+
+export function isWeightOptions(v: unknown): v is AddWeightOptions {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length > 0 && keys.every((k) => k === 'initializer' || k === 'regularizer' || k === 'trainable');
+}
+
+/** How an unexpected operand is named in errors: its type, or the class of an object. */
+export function describeOperand(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array (length ${v.length})`;
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
+  return typeof v === 'number' ? `the number ${v}` : typeof v;
+}
+
+/** Boolean options of the layers (useBias of dense and conv, center/scale of the norms, ...), checked for every layer. */
+const BOOLEAN_OPTIONS = ['useBias', 'center', 'scale'] as const;
+
+/** Checks the options every layer accepts (name, trainable, booleans, input shapes); returns the layer's name. */
+export function checkBaseConfig(config: BaseLayerConfig, defaultPrefix: string): string {
+  if (config.name !== undefined && (typeof config.name !== 'string' || config.name === '')) {
+    throw new ValueError(`${defaultPrefix}: name must be a non-empty string, got ${String(config.name)}`);
+  }
+  const name = config.name ?? uniqueName(defaultPrefix);
+  if (config.trainable !== undefined && typeof config.trainable !== 'boolean') throw new ValueError(`${name}: trainable must be a boolean, got ${String(config.trainable)}`);
+  // Booleans must be booleans: useBias 'false' is truthy and would keep the bias.
+  for (const flag of BOOLEAN_OPTIONS) {
+    const v = (config as Record<string, unknown>)[flag];
+    if (v !== undefined && typeof v !== 'boolean') throw new ValueError(`${name}: ${flag} must be true or false, got ${typeof v === 'string' ? `'${v}'` : String(v)}`);
+  }
+  if (config.inputShape !== undefined) checkSampleShape(config.inputShape, `${name}: inputShape`);
+  if (config.batchInputShape !== undefined) {
+    if (!Array.isArray(config.batchInputShape) || config.batchInputShape.length < 2) {
+      throw new ShapeError(`${name}: batchInputShape must be [batch or null, ...sample shape], got ${JSON.stringify(config.batchInputShape)}`);
+    }
+    checkSampleShape(config.batchInputShape.slice(1) as number[], `${name}: batchInputShape (after the batch size)`);
+  }
+  return name;
+}
+
+/** True when the layer computes its output with a traced `call` (a custom layer). */
+export function hasCall(layer: object): boolean {
+  return typeof (layer as { call?: unknown }).call === 'function';
+}
+
+/** Throws unless exactly one input of rank in `ranks`; returns its shape. */
+export function singleInput(layer: { readonly name: string }, inputShapes: readonly Shape[], ranks?: readonly number[], what = ''): Shape {
+  if (inputShapes.length !== 1) throw new ValueError(`${layer.name}: expects 1 input, got ${inputShapes.length}`);
+  const s = inputShapes[0]!;
+  if (ranks !== undefined && !ranks.includes(s.length + 1)) {
+    throw new ShapeError(`${layer.name}: expected input of rank ${ranks.join(' or ')}${what}, got ${formatSample(s)}`);
+  }
+  return s;
 }

@@ -14,14 +14,13 @@ import { Tensor, sameShape, type Shape } from '../core/tensor.js';
 import { getInitializer, type InitializerLike } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
-import { checkOptionNames, checkSampleShape, formatSample, uniqueName, type BaseLayerConfig } from './layer-helpers.js';
+import { checkBaseConfig, checkOptionNames, describeOperand, formatSample, hasCall, isWeightOptions, type AddWeightOptions, type BaseLayerConfig } from './layer-helpers.js';
+
+export { describeOperand, hasCall, singleInput, type AddWeightOptions } from './layer-helpers.js';
 import type { ActivationStage, CallContext, NodeIO, StateRequest } from './node-io.js';
-import { Weight } from './weight.js';
+import { Weight, writeWeights } from './weight.js';
 
 export { Weight } from './weight.js';
-
-/** Boolean options of the layers (useBias of dense and conv, center/scale of the norms, ...), checked for every layer. */
-const BOOLEAN_OPTIONS = ['useBias', 'center', 'scale'] as const;
 
 /**
  * A tensor in a functional graph: the node that produces it and its shape. A batched tensor (every
@@ -166,24 +165,8 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
     if (config === null || typeof config !== 'object') throw new ValueError(`${defaultPrefix}: config must be an object, got ${String(config)}`);
     checkOptionNames(config, (new.target as unknown as { options?: readonly string[] }).options, defaultPrefix);
     this.config = { ...config };
-    if (config.name !== undefined && (typeof config.name !== 'string' || config.name === '')) {
-      throw new ValueError(`${defaultPrefix}: name must be a non-empty string, got ${String(config.name)}`);
-    }
-    this.name = config.name ?? uniqueName(defaultPrefix);
-    if (config.trainable !== undefined && typeof config.trainable !== 'boolean') throw new ValueError(`${this.name}: trainable must be a boolean, got ${String(config.trainable)}`);
+    this.name = checkBaseConfig(config, defaultPrefix);
     this.trainableFlag = config.trainable ?? true;
-    // Booleans must be booleans: useBias 'false' is truthy and would keep the bias.
-    for (const flag of BOOLEAN_OPTIONS) {
-      const v = (config as Record<string, unknown>)[flag];
-      if (v !== undefined && typeof v !== 'boolean') throw new ValueError(`${this.name}: ${flag} must be true or false, got ${typeof v === 'string' ? `'${v}'` : String(v)}`);
-    }
-    if (config.inputShape !== undefined) checkSampleShape(config.inputShape, `${this.name}: inputShape`);
-    if (config.batchInputShape !== undefined) {
-      if (!Array.isArray(config.batchInputShape) || config.batchInputShape.length < 2) {
-        throw new ShapeError(`${this.name}: batchInputShape must be [batch or null, ...sample shape], got ${JSON.stringify(config.batchInputShape)}`);
-      }
-      checkSampleShape(config.batchInputShape.slice(1) as number[], `${this.name}: batchInputShape (after the batch size)`);
-    }
   }
 
   /** Whether the layer's weights are trained (Keras's `layer.trainable`). */
@@ -419,20 +402,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
 
   /** Replaces the weights (Keras order and layout); every shape must match. */
   setWeights(values: readonly Tensor[]): void {
-    if (!Array.isArray(values)) throw new ValueError(`${this.name}.setWeights: expected an array of Tensors`);
-    if (values.length !== this.weights.length) {
-      throw new ValueError(
-        `${this.name}.setWeights: expected ${this.weights.length} tensors (${this.weights.map((w) => w.name).join(', ') || 'none'}${this.built ? '' : '; the layer is not built yet'}), got ${values.length}`,
-      );
-    }
-    values.forEach((t, i) => {
-      const w = this.weights[i]!;
-      if (!(t instanceof Tensor)) throw new ValueError(`${this.name}.setWeights: item ${i} (${w.name}) is not a Tensor`);
-      if (!sameShape(t.shape, w.shape)) {
-        throw new ShapeError(`${this.name}.setWeights: ${w.name} must have shape ${formatShape(w.shape)}, got ${formatShape(t.shape)}`);
-      }
-    });
-    values.forEach((t, i) => writeF32(this.weights[i]!.ptr, t.data));
+    writeWeights(this.weights, values, `${this.name}.setWeights`, this.built);
     this.weightsInitialized = true;
   }
 
@@ -463,47 +433,8 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
   }
 }
 
-/** Options of `addWeight` (Keras's `add_weight`). */
-export interface AddWeightOptions {
-  /** Default 'glorotUniform'. */
-  initializer?: InitializerLike;
-  regularizer?: RegularizerLike;
-  /** Default true; false for statistics the optimizer must not touch. */
-  trainable?: boolean;
-}
-
-function isWeightOptions(v: unknown): v is AddWeightOptions {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const keys = Object.keys(v);
-  return keys.length > 0 && keys.every((k) => k === 'initializer' || k === 'regularizer' || k === 'trainable');
-}
-
-/** True when the layer computes its output with a traced `call` (a custom layer). */
-export function hasCall(layer: Layer): boolean {
-  return typeof (layer as { call?: unknown }).call === 'function';
-}
-
 /** Throws unless `term` is a symbolic scalar: unbatched [] or one value per sample ([*]). */
 export function checkScalarTerm(term: unknown, who: string): asserts term is SymbolicTensor {
   if (!(term instanceof SymbolicTensor)) throw new ValueError(`${who}: expected a SymbolicTensor built from ops, got ${describeOperand(term)}`);
   if (term.shape.length !== 0) throw new ShapeError(`${who}: expected a scalar (shape [] or one value per sample, [*]), got ${term.toString()}; reduce it with ops.mean or ops.sum`);
 }
-
-/** How an unexpected operand is named in errors: its type, or the class of an object. */
-export function describeOperand(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array (length ${v.length})`;
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
-  return typeof v === 'number' ? `the number ${v}` : typeof v;
-}
-
-/** Throws unless exactly one input of rank in `ranks`; returns its shape. */
-export function singleInput(layer: Layer, inputShapes: readonly Shape[], ranks?: readonly number[], what = ''): Shape {
-  if (inputShapes.length !== 1) throw new ValueError(`${layer.name}: expects 1 input, got ${inputShapes.length}`);
-  const s = inputShapes[0]!;
-  if (ranks !== undefined && !ranks.includes(s.length + 1)) {
-    throw new ShapeError(`${layer.name}: expected input of rank ${ranks.join(' or ')}${what}, got ${formatSample(s)}`);
-  }
-  return s;
-}
-

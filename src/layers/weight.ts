@@ -1,7 +1,8 @@
 // One weight of a layer: a block of wasm memory with its name, shape, initializer, regulariser
 // and trainable flag. Custom layers use it as an operand of the differentiable ops.
-import { heap, readF32 } from '../backend/memory.js';
-import { sizeOf, type Shape } from '../core/tensor.js';
+import { heap, readF32, writeF32 } from '../backend/memory.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
+import { Tensor, sameShape, sizeOf, type Shape } from '../core/tensor.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
 
@@ -29,4 +30,18 @@ export class Weight {
   read(): Float32Array {
     return readF32(this.ptr, this.size);
   }
+}
+
+/** Writes `values` (Keras order and layout) into `weights`; every shape must match (`who` names the caller). */
+export function writeWeights(weights: readonly Weight[], values: readonly Tensor[], who: string, built: boolean): void {
+  if (!Array.isArray(values)) throw new ValueError(`${who}: expected an array of Tensors`);
+  if (values.length !== weights.length) {
+    throw new ValueError(`${who}: expected ${weights.length} tensors (${weights.map((w) => w.name).join(', ') || 'none'}${built ? '' : '; the layer is not built yet'}), got ${values.length}`);
+  }
+  values.forEach((t, i) => {
+    const w = weights[i]!;
+    if (!(t instanceof Tensor)) throw new ValueError(`${who}: item ${i} (${w.name}) is not a Tensor`);
+    if (!sameShape(t.shape, w.shape)) throw new ShapeError(`${who}: ${w.name} must have shape ${formatShape(w.shape)}, got ${formatShape(t.shape)}`);
+  });
+  values.forEach((t, i) => writeF32(weights[i]!.ptr, t.data));
 }
