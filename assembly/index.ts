@@ -25,3 +25,5 @@ export {
 export * from './elementwise';
 export * from './reduce';
 export * from './embedding';
+export * from './shape';
+export * from './softmax';
