@@ -16,9 +16,14 @@ import { writeStrided } from '../ops/strided.js';
 import { BATCH, Op, fullShape, runtimeShape, runtimeSize, showShape, specOf, where } from './op.js';
 import { STRUCT, copyBackward } from './shape.js';
 
-/** The geometry of an image op at batch 1 for shape inference (BATCH stands for one sample). */
-function atOne(full: readonly number[]): number[] {
-  return full.map((d) => (d === BATCH ? 1 : d));
+/** The geometry of an image op at batch 1 for shape inference (BATCH stands for one sample); errors also show the symbolic shapes. */
+function atOne<G>(shapes: readonly (readonly number[])[], build: (x: number[]) => G): G {
+  try {
+    return build(shapes[0]!.map((d) => (d === BATCH ? 1 : d)));
+  } catch (err) {
+    if (err instanceof ShapeError && shapes[0]![0] === BATCH) throw new ShapeError(`${err.message} (symbolic shapes: ${shapes.map(showShape).join(' and ')})`);
+    throw err;
+  }
 }
 
 /** Keeps one geometry per node, releasing the previous one's struct when it is replaced. */
@@ -47,7 +52,7 @@ export class Conv2DOp extends Op {
     const who = where(this.op);
     const x = fullShape(inputs[0]!);
     const w = fullShape(inputs[1]!);
-    const out = [x[0]!, ...this.geometry(who, atOne(x), w).outputShape.slice(1)];
+    const out = [x[0]!, ...atOne([x, w], (one) => this.geometry(who, one, w)).outputShape.slice(1)];
     if (inputs.length > 2) {
       const b = fullShape(inputs[2]!);
       if (b.length !== 1 || b[0] !== out[3]) throw new ShapeError(`${who}: bias must be [${out[3]}] (the filter's output channels), got ${showShape(b)}`);
@@ -84,7 +89,7 @@ export class Pool2DOp extends Op {
   outputSpecs(inputs: readonly SymbolicTensor[]): OutputSpec[] {
     const who = where(this.op);
     const x = fullShape(inputs[0]!);
-    return [specOf([x[0]!, ...this.geometry(who, atOne(x)).outputShape.slice(1)], who)];
+    return [specOf([x[0]!, ...atOne([x], (one) => this.geometry(who, one)).outputShape.slice(1)], who)];
   }
   protected override setup(io: NodeIO, batch: number): void {
     this.geometries.set(io, this.geometry(this.op, runtimeShape(io.inputs[0]!, batch)));

@@ -31,7 +31,7 @@ function one(op: Op, operands: readonly Operand[], names: readonly string[]): Te
 }
 
 /** The result type of an op: a Tensor for Tensor operands, a SymbolicTensor otherwise. */
-export type Result<X> = X extends Tensor ? Tensor : SymbolicTensor;
+export type Result<X> = [X] extends [Tensor] ? Tensor : SymbolicTensor;
 
 /** Options of `ops.matmul` on any operands. */
 export interface MatmulOpOptions {

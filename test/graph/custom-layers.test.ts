@@ -2,7 +2,8 @@
 // layers: the same outputs and the same gradients (inputs and weights) as the built-in layers
 // with their fused hand-written backward, weights copied with setWeights.
 import { describe, expect, test } from 'vitest';
-import { Input, Model, layers, ops, valueAndGrad, Tensor, type Shape, type SymbolicTensor, type Weight } from '../../src/index.js';
+import { Input, Model, layers, ops, valueAndGrad, Tensor, type Shape } from '../../src/index.js';
+import type { SymbolicTensor, Weight } from '../../src/layers/layer.js';
 import { expectClose } from '../util.js';
 import { rand } from './gradcheck.js';
 
@@ -18,7 +19,7 @@ class OpsDense extends layers.Layer {
     this.kernel = this.addWeight('kernel', [shape.at(-1)!, this.units], { initializer: 'glorotUniform' });
     this.bias = this.addWeight('bias', [this.units], { initializer: 'zeros' });
   }
-  call(x: S): S {
+  override call(x: S): S {
     return ops.matmul(x, this.kernel, { bias: this.bias });
   }
 }
@@ -33,7 +34,7 @@ class OpsConv2D extends layers.Layer {
     this.kernel = this.addWeight('kernel', [3, 3, shape.at(-1)!, this.filters], { initializer: 'glorotUniform' });
     this.bias = this.addWeight('bias', [this.filters], { initializer: 'zeros' });
   }
-  call(x: S): S {
+  override call(x: S): S {
     return ops.relu(ops.conv2d(x, this.kernel, { strides: 2, padding: 'same', bias: this.bias }));
   }
 }
@@ -55,7 +56,7 @@ class OpsNorm extends layers.Layer {
     this.gamma = this.addWeight('gamma', [shape.at(-1)!], { initializer: 'ones' });
     this.beta = this.addWeight('beta', [shape.at(-1)!], { initializer: 'zeros' });
   }
-  call(x: S): S {
+  override call(x: S): S {
     // batch norm (training statistics): every axis but the channels, the batch axis included
     return normalize(x, this.batch ? [0, 1, 2] : -1, this.gamma, this.beta);
   }

@@ -2,7 +2,8 @@
 // operands in every position (batch axis, middle, trailing, scalar, a weight), reductions over
 // every axis including the batch axis, masks from comparisons and where.
 import { describe, test } from 'vitest';
-import { ops, type SymbolicTensor } from '../../src/index.js';
+import { ops } from '../../src/index.js';
+import type { SymbolicTensor } from '../../src/layers/layer.js';
 import { gradCheck, param, rand } from './gradcheck.js';
 
 type S = SymbolicTensor;

@@ -2,7 +2,8 @@
 // fixed random r, the analytic gradients from valueAndGrad against central differences of the
 // same plan's value, for every argument in `wrt` and every parameter.
 import { expect } from 'vitest';
-import { layers, ops, valueAndGrad, Tensor, type Shape, type SymbolicTensor, type Weight } from '../../src/index.js';
+import { layers, ops, valueAndGrad, Tensor, type Shape } from '../../src/index.js';
+import type { SymbolicTensor, Weight } from '../../src/layers/layer.js';
 import { randomArray } from '../util.js';
 
 /** An unbatched operand with gradients: the weight of a layer that does nothing else. */
@@ -16,7 +17,7 @@ export class Param extends layers.Layer {
   override build(): void {
     this.w = this.addWeight('w', this.value.shape, { initializer: 'zeros' });
   }
-  call(x: SymbolicTensor): SymbolicTensor {
+  override call(x: SymbolicTensor): SymbolicTensor {
     return x;
   }
 }

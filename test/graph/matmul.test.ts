@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { ops, tensor, ShapeError, type SymbolicTensor } from '../../src/index.js';
+import { ops, tensor, ShapeError } from '../../src/index.js';
+import type { SymbolicTensor } from '../../src/layers/layer.js';
 import { gradCheck, param, rand } from './gradcheck.js';
 
 describe('ops.matmul on symbolic tensors', () => {

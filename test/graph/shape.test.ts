@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { Input, Model, ops, tensor, ShapeError, Tensor, type SymbolicTensor } from '../../src/index.js';
+import { Input, Model, ops, tensor, ShapeError, Tensor } from '../../src/index.js';
+import type { SymbolicTensor } from '../../src/layers/layer.js';
 import { gradCheck, param, rand } from './gradcheck.js';
 
 type S = SymbolicTensor;

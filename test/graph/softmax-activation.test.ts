@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { Input, Model, ops, tensor, Tensor, type SymbolicTensor } from '../../src/index.js';
+import { Input, Model, ops, tensor, Tensor } from '../../src/index.js';
+import type { SymbolicTensor } from '../../src/layers/layer.js';
 import { ACTIVATION_NAMES } from '../../src/ops/activation.js';
 import { gradCheck, rand } from './gradcheck.js';
 
