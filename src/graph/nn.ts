@@ -38,6 +38,19 @@ class Geometries<G extends Geometry> {
   }
 }
 
+// Call objects refilled on every step (the pointer-level functions take objects; nothing is
+// allocated per step).
+const convCall = { y: 0, x: 0, w: 0, bias: 0 };
+const convInput = { dx: 0, dy: 0, w: 0 };
+const convFilter = { dw: 0, dy: 0, x: 0 };
+const convBias = { db: 0, dy: 0 };
+const poolCall = { y: 0, x: 0 };
+const poolBack = { dx: 0, dy: 0, x: 0 };
+const normCall = { y: 0, x: 0, gamma: 0, beta: 0, rows: 0, channels: 0, epsilon: 0, saveMean: 0, saveInvStd: 0 };
+const normBack = { dx: 0, dgamma: 0, dbeta: 0, dy: 0, x: 0, gamma: 0, rows: 0, channels: 0, saveMean: 0, saveInvStd: 0 };
+const dropCall = { y: 0, mask: 0, x: 0, n: 0, rate: 0, rng: undefined as unknown as CallContext['rng'] };
+const dropBack = { dx: 0, dy: 0, mask: 0, n: 0 };
+
 /** conv2d(x, w[, bias], options): x [*, h, w, inC] NHWC, w [kH, kW, inC, outC]. */
 export class Conv2DOp extends Op {
   private readonly geometries = new Geometries<ConvGeometry>();
@@ -64,15 +77,33 @@ export class Conv2DOp extends Op {
   }
   protected run(io: NodeIO): void {
     const [x, w, b] = io.inputs;
-    convForwardPtr(this.geometries.get(io), { y: io.output.ptr, x: x!.ptr, w: w!.ptr, bias: b === undefined ? 0 : b.ptr }, this.op);
+    convCall.y = io.output.ptr;
+    convCall.x = x!.ptr;
+    convCall.w = w!.ptr;
+    convCall.bias = b === undefined ? 0 : b.ptr;
+    convForwardPtr(this.geometries.get(io), convCall, this.op);
   }
   protected grad(io: NodeIO): void {
     const g = this.geometries.get(io);
     const [x, w, b] = io.inputs;
     const dy = io.output.grad;
-    if (x!.grad !== 0) convBackwardInputPtr(g, { dx: x!.grad, dy, w: w!.ptr }, this.op);
-    if (w!.grad !== 0) convBackwardFilterPtr(g, { dw: w!.grad, dy, x: x!.ptr }, this.op);
-    if (b !== undefined && b.grad !== 0) convBackwardBiasPtr(g, { db: b.grad, dy }, this.op);
+    if (x!.grad !== 0) {
+      convInput.dx = x!.grad;
+      convInput.dy = dy;
+      convInput.w = w!.ptr;
+      convBackwardInputPtr(g, convInput, this.op);
+    }
+    if (w!.grad !== 0) {
+      convFilter.dw = w!.grad;
+      convFilter.dy = dy;
+      convFilter.x = x!.ptr;
+      convBackwardFilterPtr(g, convFilter, this.op);
+    }
+    if (b !== undefined && b.grad !== 0) {
+      convBias.db = b.grad;
+      convBias.dy = dy;
+      convBackwardBiasPtr(g, convBias, this.op);
+    }
   }
 }
 
@@ -95,15 +126,19 @@ export class Pool2DOp extends Op {
     this.geometries.set(io, this.geometry(this.op, runtimeShape(io.inputs[0]!, batch)));
   }
   protected run(io: NodeIO): void {
-    const call = { y: io.output.ptr, x: io.inputs[0]!.ptr };
-    if (this.op === 'maxPool2d') maxPool2dForwardPtr(this.geometries.get(io), call);
-    else avgPool2dForwardPtr(this.geometries.get(io), call);
+    poolCall.y = io.output.ptr;
+    poolCall.x = io.inputs[0]!.ptr;
+    if (this.op === 'maxPool2d') maxPool2dForwardPtr(this.geometries.get(io), poolCall);
+    else avgPool2dForwardPtr(this.geometries.get(io), poolCall);
   }
   protected grad(io: NodeIO): void {
     const x = io.inputs[0]!;
     if (x.grad === 0) return;
-    if (this.op === 'maxPool2d') maxPool2dBackwardPtr(this.geometries.get(io), { dx: x.grad, dy: io.output.grad, x: x.ptr });
-    else avgPool2dBackwardPtr(this.geometries.get(io), { dx: x.grad, dy: io.output.grad });
+    poolBack.dx = x.grad;
+    poolBack.dy = io.output.grad;
+    poolBack.x = x.ptr;
+    if (this.op === 'maxPool2d') maxPool2dBackwardPtr(this.geometries.get(io), poolBack);
+    else avgPool2dBackwardPtr(this.geometries.get(io), poolBack);
   }
 }
 
@@ -133,15 +168,31 @@ export class LayerNormOp extends Op {
   }
   protected run(io: NodeIO, ctx: CallContext): void {
     const [x, gamma, beta] = io.inputs;
-    layerNormForwardPtr({ y: io.output.ptr, x: x!.ptr, gamma: gamma!.ptr, beta: beta!.ptr, rows: this.rows(io, ctx.batch), channels: gamma!.size, epsilon: this.epsilon, saveMean: io.state.mean!, saveInvStd: io.state.invStd! });
+    normCall.y = io.output.ptr;
+    normCall.x = x!.ptr;
+    normCall.gamma = gamma!.ptr;
+    normCall.beta = beta!.ptr;
+    normCall.rows = this.rows(io, ctx.batch);
+    normCall.channels = gamma!.size;
+    normCall.epsilon = this.epsilon;
+    normCall.saveMean = io.state.mean!;
+    normCall.saveInvStd = io.state.invStd!;
+    layerNormForwardPtr(normCall);
   }
   protected grad(io: NodeIO, ctx: CallContext): void {
     const [x, gamma, beta] = io.inputs;
     if (x!.grad === 0 && gamma!.grad === 0 && beta!.grad === 0) return;
-    layerNormBackwardPtr({
-      dx: x!.grad || io.sink, dgamma: gamma!.grad || io.sink, dbeta: beta!.grad || io.sink, dy: io.output.grad, x: x!.ptr, gamma: gamma!.ptr,
-      rows: this.rows(io, ctx.batch), channels: gamma!.size, saveMean: io.state.mean!, saveInvStd: io.state.invStd!,
-    });
+    normBack.dx = x!.grad || io.sink;
+    normBack.dgamma = gamma!.grad || io.sink;
+    normBack.dbeta = beta!.grad || io.sink;
+    normBack.dy = io.output.grad;
+    normBack.x = x!.ptr;
+    normBack.gamma = gamma!.ptr;
+    normBack.rows = this.rows(io, ctx.batch);
+    normBack.channels = gamma!.size;
+    normBack.saveMean = io.state.mean!;
+    normBack.saveInvStd = io.state.invStd!;
+    layerNormBackwardPtr(normBack);
   }
 }
 
@@ -163,14 +214,30 @@ export class DropoutOp extends Op {
   }
   protected run(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;
-    if (ctx.training && this.rate > 0) dropoutForwardPtr({ y: io.output.ptr, mask: io.state.mask!, x: x.ptr, n: runtimeSize(x, ctx.batch), rate: this.rate, rng: ctx.rng });
-    else stridedCopy(io.output.ptr, x.ptr, io.state.shape!);
+    if (!(ctx.training && this.rate > 0)) {
+      stridedCopy(io.output.ptr, x.ptr, io.state.shape!);
+      return;
+    }
+    dropCall.y = io.output.ptr;
+    dropCall.mask = io.state.mask!;
+    dropCall.x = x.ptr;
+    dropCall.n = runtimeSize(x, ctx.batch);
+    dropCall.rate = this.rate;
+    dropCall.rng = ctx.rng;
+    dropoutForwardPtr(dropCall);
   }
   protected grad(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;
     if (x.grad === 0) return;
-    if (ctx.training && this.rate > 0) dropoutBackwardPtr({ dx: x.grad, dy: io.output.grad, mask: io.state.mask!, n: runtimeSize(x, ctx.batch) });
-    else copyBackward(x.grad, io.output.grad, io.state.shape!);
+    if (!(ctx.training && this.rate > 0)) {
+      copyBackward(x.grad, io.output.grad, io.state.shape!);
+      return;
+    }
+    dropBack.dx = x.grad;
+    dropBack.dy = io.output.grad;
+    dropBack.mask = io.state.mask!;
+    dropBack.n = runtimeSize(x, ctx.batch);
+    dropoutBackwardPtr(dropBack);
   }
 }
 

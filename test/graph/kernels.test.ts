@@ -72,7 +72,7 @@ describe('gather, scatter-add and one-hot', () => {
         const id = ids[j]!;
         const valid = Number.isInteger(id) && id >= 0 && id < len;
         expect(y[(o * count + j) * inner + c]).toBe(valid ? x[(o * len + id) * inner + c] : 0);
-        if (valid) want[(o * len + id) * inner + c] += dy[(o * count + j) * inner + c]!;
+        if (valid) want[(o * len + id) * inner + c] = want[(o * len + id) * inner + c]! + dy[(o * count + j) * inner + c]!;
       }
       for (let i = 0; i < dx.length; i++) expect(dx[i]! - want[i]!).toBeCloseTo(0, 5);
       for (const p of [pids, px, py, pdy, pdx]) heap().free(p!);
