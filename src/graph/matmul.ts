@@ -6,7 +6,7 @@ import { ShapeError } from '../core/errors.js';
 import { sizeOf } from '../core/tensor.js';
 import type { OutputSpec, SymbolicTensor } from '../layers/layer.js';
 import type { NodeIO } from '../layers/node-io.js';
-import { gemm, type GemmCall } from '../ops/matmul.js';
+import { runGemm } from '../ops/gemm-call.js';
 import { broadcastStrides } from '../ops/strided.js';
 import { broadcastFull } from './elementwise.js';
 import { BATCH, Op, fullShape, runtimeShape, showShape, specOf, where } from './op.js';
@@ -19,22 +19,6 @@ interface Products {
   a: Int32Array;
   b: Int32Array;
   c: Int32Array;
-}
-
-// One call object, refilled for every product (nothing allocated per step).
-const call: Required<Omit<GemmCall, 'lda' | 'ldb' | 'ldc'>> = { m: 0, n: 0, k: 0, a: 0, b: 0, c: 0, transposeA: false, transposeB: false, accumulate: false, bias: 0 };
-
-function product(m: number, n: number, k: number, a: number, b: number, c: number, transposeA: boolean, transposeB: boolean, accumulate: boolean): void {
-  call.m = m;
-  call.n = n;
-  call.k = k;
-  call.a = a;
-  call.b = b;
-  call.c = c;
-  call.transposeA = transposeA;
-  call.transposeB = transposeB;
-  call.accumulate = accumulate;
-  gemm(call);
 }
 
 /** The matrix dims and batch axes of a matmul, from full shapes (BATCH allowed anywhere it matches). */
@@ -106,7 +90,7 @@ export class MatmulOp extends Op {
     const b = io.inputs[1]!.ptr;
     const c = io.output.ptr;
     for (let i = 0; i < p.c.length; i++) {
-      product(p.m, p.n, p.k, a + p.a[i]! * 4, b + p.b[i]! * 4, c + p.c[i]! * 4, this.transposeA, this.transposeB, false);
+      runGemm(p.m, p.n, p.k, a + p.a[i]! * 4, b + p.b[i]! * 4, c + p.c[i]! * 4, this.transposeA, this.transposeB, false);
     }
   }
 
@@ -124,13 +108,13 @@ export class MatmulOp extends Op {
       // dop(A) = dC op(B)ᵀ and dop(B) = op(A)ᵀ dC, written into A's and B's own layouts.
       if (ia.grad !== 0) {
         const da = ia.grad + p.a[i]! * 4;
-        if (!tA) product(m, k, n, g, b, da, false, !tB, true);
-        else product(k, m, n, b, g, da, tB, true, true);
+        if (!tA) runGemm(m, k, n, g, b, da, false, !tB, true);
+        else runGemm(k, m, n, b, g, da, tB, true, true);
       }
       if (ib.grad !== 0) {
         const db = ib.grad + p.b[i]! * 4;
-        if (!tB) product(k, n, m, a, g, db, !tA, false, true);
-        else product(n, k, m, g, a, db, true, tA, true);
+        if (!tB) runGemm(k, n, m, a, g, db, !tA, false, true);
+        else runGemm(n, k, m, g, a, db, true, tA, true);
       }
     }
   }
