@@ -7,12 +7,13 @@ import { SymbolicTensor } from '../layers/layer.js';
 import type { ActivationName } from '../ops/activation.js';
 import type { ConvOptions } from '../ops/conv.js';
 import type { Pool2dOptions } from '../ops/pool.js';
-import { anySymbolic, toSymbolicTensor, type Operand } from './dispatch.js';
+import { anySymbolic, toSymbolic, toSymbolicTensor, type Operand } from './dispatch.js';
 import { ActivationOp, SoftmaxOp } from './activation.js';
 import { Conv2DOp, DropoutOp, LayerNormOp, Pool2DOp, RandomOp, SymbolicShape } from './nn.js';
 import { apply, type Result } from './ops-shape.js';
 import { constantTensor } from './sources.js';
 import { where } from './op.js';
+import { BinaryOp, UnaryOp } from './elementwise.js';
 
 export { SymbolicShape } from './nn.js';
 
@@ -133,6 +134,38 @@ export function layerNormalization<X extends Operand>(x: X, params: LayerNormOpP
   const c = sx.shape.at(-1) ?? 0;
   const filled = (v: Operand | undefined, value: number): Operand => v ?? new Tensor(new Float32Array(c).fill(value), [c]);
   return apply(new LayerNormOp(epsilon), [sx, filled(gamma, 1), filled(beta, 0)], ['x', 'gamma', 'beta'])[0] as Result<X>;
+}
+
+/** Parameters of `ops.batchNormalization` on any operands (Keras's `ops.batch_normalization`). */
+export interface BatchNormOpParams {
+  /** Statistics broadcast against x, e.g. [channels] or from `ops.mean(x, axes, true)`. */
+  mean: Operand;
+  variance: Operand;
+  gamma?: Operand;
+  beta?: Operand;
+  /** Default 1e-3 (Keras). */
+  epsilon?: number;
+}
+
+/**
+ * (x - mean) / sqrt(variance + epsilon) * gamma + beta with the given statistics (broadcast).
+ * Symbolic statistics (batch statistics: `ops.mean(x, [0, 1, 2], true)`) are differentiated
+ * through, as a batch norm layer in training; the composition is of elementwise ops.
+ */
+export function batchNormalization(x: Tensor, params: eager.BatchNormParams): Tensor;
+export function batchNormalization(x: Operand, params: BatchNormOpParams): SymbolicTensor;
+export function batchNormalization(x: Operand, params: BatchNormOpParams | eager.BatchNormParams): Tensor | SymbolicTensor {
+  if (params === null || typeof params !== 'object') throw new ValueError(`${where('ops.batchNormalization')}: params must be an object with mean and variance, got ${String(params)}`);
+  const { mean, variance, gamma, beta, epsilon = 1e-3 } = params as BatchNormOpParams;
+  if (!anySymbolic(x, mean, variance, gamma, beta)) return eager.batchNormalization(x as Tensor, params as eager.BatchNormParams);
+  if (!(typeof epsilon === 'number' && epsilon > 0)) throw new ValueError(`${where('ops.batchNormalization')}: epsilon must be a positive number, got ${String(epsilon)}`);
+  const who = 'batchNormalization';
+  const bin = (kind: 'add' | 'sub' | 'mul', a: Operand, b: Operand, name: string): SymbolicTensor =>
+    new BinaryOp(kind).record([toSymbolic(a, who, 'x'), toSymbolic(b, who, name)])[0]!;
+  const invStd = new UnaryOp('rsqrt').record([bin('add', variance, epsilon, 'variance')])[0]!;
+  let y = bin('mul', bin('sub', x, mean, 'mean'), invStd, 'variance');
+  if (gamma !== undefined) y = bin('mul', y, gamma, 'gamma');
+  return beta === undefined ? y : bin('add', y, beta, 'beta');
 }
 
 /** Inverted dropout: while training, zeroes a `rate` fraction and scales the rest by 1 / (1 - rate); the identity otherwise. */

@@ -127,7 +127,7 @@ export {
 } from './ops-shape.js';
 export {
   linear, step, sigmoid, hardSigmoid, tanh, relu, relu6, leakyRelu, elu, selu, gelu, geluTanh, swish, silu, mish,
-  softplus, softsign, softmax, logSoftmax, conv2d, maxPool2d, avgPool2d, layerNormalization, dropout,
+  softplus, softsign, softmax, logSoftmax, conv2d, maxPool2d, avgPool2d, layerNormalization, batchNormalization, dropout,
   shapeOf, randomNormal, randomUniform, randomNormalLike, randomUniformLike, SymbolicShape,
-  type ActivationFn, type ParamActivationFn, type Conv2dOpOptions, type LayerNormOpParams,
+  type ActivationFn, type ParamActivationFn, type Conv2dOpOptions, type LayerNormOpParams, type BatchNormOpParams,
 } from './ops-nn.js';

@@ -93,6 +93,16 @@ describe('built-in layers rebuilt from ops', () => {
     const bn = layers.batchNormalization({ gammaInitializer: 'glorotUniform', betaInitializer: 'glorotUniform' });
     compare(bn, new OpsNorm(true), rand([3, 5, 3, 7], 4), true, false);
   });
+  test('BatchNormalization through ops.batchNormalization with batch statistics', () => {
+    class OpsBn extends OpsNorm {
+      override call(x: S): S {
+        const axes = [0, 1, 2];
+        return ops.batchNormalization(x, { mean: ops.mean(x, axes, true), variance: ops.variance(x, axes, true), gamma: this.gamma, beta: this.beta });
+      }
+    }
+    const bn = layers.batchNormalization({ gammaInitializer: 'glorotUniform', betaInitializer: 'glorotUniform' });
+    compare(bn, new OpsBn(true), rand([3, 5, 3, 7], 6), true, false);
+  });
   test('LayerNormalization, as ops and as the layerNormalization op', () => {
     const ln = layers.layerNormalization({ gammaInitializer: 'glorotUniform', betaInitializer: 'glorotUniform' });
     compare(ln, new OpsNorm(false), rand([3, 5, 7], 5), true, true);
