@@ -2,7 +2,7 @@
 // (through the op's own kernels when src/ops has no tensor-level twin), on symbolic operands
 // they record a node.
 import * as eager from '../ops/index.js';
-import { ValueError } from '../core/errors.js';
+import { ValueError, checkFlag, checkOptions } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
 import type { SymbolicTensor } from '../layers/layer.js';
 import { anySymbolic, toSymbolic, toSymbolicTensor, type Operand } from './dispatch.js';
@@ -42,21 +42,18 @@ export interface MatmulOpOptions {
 }
 
 /**
- * Matrix product [..., m, k] x [..., k, n] (the leading axes broadcast, NumPy's matmul); the
- * flags transpose the last two axes of an operand. A batched symbolic x [*, k] times a weight
+ * Matrix product [..., m, k] x [..., k, n] of symbolic operands (the leading axes broadcast,
+ * NumPy's matmul); the flags transpose the last two axes of an operand. On Tensors it is the
+ * tensor-level matmul (rank 2, or rank 3 with equal batches). A batched symbolic x [*, k] times a weight
  * [k, n] is a Dense layer's product (one GEMM for the whole batch, forward and backward).
  */
 export function matmul<A extends Operand, B extends Operand>(a: A, b: B, options: MatmulOpOptions = {}): Result<A | B> {
-  if (options === null || typeof options !== 'object') throw new ValueError(`ops.matmul: options must be an object, got ${String(options)}`);
-  const { transposeA = false, transposeB = false, bias } = options;
-  if (typeof transposeA !== 'boolean' || typeof transposeB !== 'boolean') throw new ValueError(`${where('ops.matmul')}: transposeA and transposeB must be booleans`);
-  if (!anySymbolic(a, b, bias)) {
-    const ta = a as unknown as Tensor;
-    const tb = b as unknown as Tensor;
-    if (bias !== undefined || (ta instanceof Tensor && tb instanceof Tensor && ta.rank === tb.rank && (ta.rank === 2 || ta.rank === 3))) {
-      return eager.matmul(ta, tb, options as eager.MatmulOptions) as Result<A | B>;
-    }
-  }
+  // Tensors only: the tensor-level matmul (rank 2 or 3, same rank), as before.
+  if (!anySymbolic(a, b, options?.bias)) return eager.matmul(a as unknown as Tensor, b as unknown as Tensor, options as eager.MatmulOptions) as Result<A | B>;
+  const who = where('matmul');
+  const { transposeA = false, transposeB = false, bias } = checkOptions(who, options, 'options', ['transposeA', 'transposeB', 'bias']);
+  checkFlag(who, 'transposeA', transposeA);
+  checkFlag(who, 'transposeB', transposeB);
   const product = one(new MatmulOp(transposeA, transposeB), [a, b], ['a', 'b']);
   if (bias === undefined) return product as Result<A | B>;
   return new BinaryOp('add').record([product, toSymbolic(bias, 'matmul', 'bias')])[0] as Result<A | B>;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ops, tensor, ShapeError } from '../../src/index.js';
+import { Input, Model, ops, ShapeError, Tensor } from '../../src/index.js';
 import type { SymbolicTensor } from '../../src/layers/layer.js';
 import { gradCheck, param, rand } from './gradcheck.js';
 
@@ -21,10 +21,14 @@ describe('ops.matmul on symbolic tensors', () => {
   test('eager equals symbolic; errors name the op and both shapes', () => {
     const a = rand([2, 3, 5], 1);
     const b = rand([5, 4], 2);
-    const eager = ops.matmul(a, b);
-    expect(eager.shape).toEqual([2, 3, 4]);
-    const ref = ops.matmul(tensor(Array.from(a.data.subarray(15)), [3, 5]), b);
-    expect(Array.from(eager.data.subarray(12))).toEqual(Array.from(ref.data));
+    const input = Input({ shape: [3, 5] });
+    const symbolic = new Model({ inputs: input, outputs: ops.matmul(input, b) }).predict(a) as Tensor;
+    expect(symbolic.shape).toEqual([2, 3, 4]);
+    for (let i = 0; i < 2; i++) {
+      const eager = ops.matmul(new Tensor(a.data.slice(i * 15, (i + 1) * 15), [3, 5]), b);
+      expect(Array.from(symbolic.data.subarray(i * 12, (i + 1) * 12))).toEqual(Array.from(eager.data));
+    }
+    expect(() => ops.matmul(input, b, { transposeA: 'no' as never })).toThrow('matmul: transposeA must be true or false, got no');
     const w = param([4, 5], 3);
     expect(() => ops.matmul(ops.reshape(w.w, [2, 10]) as SymbolicTensor, w.w)).toThrow(ShapeError);
     expect(() => ops.matmul(ops.reshape(w.w, [2, 10]) as SymbolicTensor, w.w)).toThrow(/matmul: inner sizes differ: a \[2, 10\] gives k=10, b \[4, 5\] gives k=4/);
