@@ -10,7 +10,7 @@ import type { Pool2dOptions } from '../ops/pool.js';
 import { anySymbolic, toSymbolic, toSymbolicTensor, type Operand } from './dispatch.js';
 import { ActivationOp, SoftmaxOp } from './activation.js';
 import { Conv2DOp, DropoutOp, LayerNormOp, Pool2DOp, RandomOp, SymbolicShape } from './nn.js';
-import { apply, type Result } from './ops-shape.js';
+import { apply, type Result, type TensorOperand } from './ops-shape.js';
 import { constantTensor } from './sources.js';
 import { where } from './op.js';
 import { BinaryOp, UnaryOp } from './elementwise.js';
@@ -80,12 +80,12 @@ function softmaxOp(kind: 'softmax' | 'logSoftmax', x: Operand, axis: number, mas
  * Softmax over `axis` (default the last). Entries where `mask` (broadcast to x) is 0 get
  * probability 0 and no gradient; a row with every entry masked is all zeros, not NaN.
  */
-export function softmax<X extends Operand>(x: X, axis = -1, mask?: Operand): Result<X> {
+export function softmax<X extends TensorOperand>(x: X, axis = -1, mask?: Operand): Result<X> {
   return softmaxOp('softmax', x, axis, mask) as Result<X>;
 }
 
 /** log(softmax(x)) over `axis`, computed stably; masked entries are 0 (not -Inf) and get no gradient. */
-export function logSoftmax<X extends Operand>(x: X, axis = -1, mask?: Operand): Result<X> {
+export function logSoftmax<X extends TensorOperand>(x: X, axis = -1, mask?: Operand): Result<X> {
   return softmaxOp('logSoftmax', x, axis, mask) as Result<X>;
 }
 
@@ -105,13 +105,13 @@ export function conv2d(x: Operand, filter: Operand, options: Conv2dOpOptions | e
 }
 
 /** Max over each window of NHWC x. */
-export function maxPool2d<X extends Operand>(x: X, options: Pool2dOptions = {}): Result<X> {
+export function maxPool2d<X extends TensorOperand>(x: X, options: Pool2dOptions = {}): Result<X> {
   if (!anySymbolic(x)) return eager.maxPool2d(x as unknown as Tensor, options) as Result<X>;
   return apply(new Pool2DOp('maxPool2d', options), [x], ['x'])[0] as Result<X>;
 }
 
 /** Mean over each window of NHWC x (the padding cells of 'same' do not count). */
-export function avgPool2d<X extends Operand>(x: X, options: Pool2dOptions = {}): Result<X> {
+export function avgPool2d<X extends TensorOperand>(x: X, options: Pool2dOptions = {}): Result<X> {
   if (!anySymbolic(x)) return eager.avgPool2d(x as unknown as Tensor, options) as Result<X>;
   return apply(new Pool2DOp('avgPool2d', options), [x], ['x'])[0] as Result<X>;
 }
@@ -127,7 +127,7 @@ export interface LayerNormOpParams {
 }
 
 /** (x - mean) / sqrt(var + epsilon) * gamma + beta over the last axis, per row. */
-export function layerNormalization<X extends Operand>(x: X, params: LayerNormOpParams = {}): Result<X> {
+export function layerNormalization<X extends TensorOperand>(x: X, params: LayerNormOpParams = {}): Result<X> {
   const { gamma, beta, epsilon } = params;
   if (!anySymbolic(x, gamma, beta)) return eager.layerNormalization(x as unknown as Tensor, params as eager.NormParams) as Result<X>;
   const sx = toSymbolicTensor(x, 'layerNormalization', 'x');
@@ -155,9 +155,10 @@ export interface BatchNormOpParams {
 export function batchNormalization(x: Tensor, params: eager.BatchNormParams): Tensor;
 export function batchNormalization(x: Operand, params: BatchNormOpParams): SymbolicTensor;
 export function batchNormalization(x: Operand, params: BatchNormOpParams | eager.BatchNormParams): Tensor | SymbolicTensor {
-  if (params === null || typeof params !== 'object') throw new ValueError(`${where('ops.batchNormalization')}: params must be an object with mean and variance, got ${String(params)}`);
-  const { mean, variance, gamma, beta, epsilon = 1e-3 } = params as BatchNormOpParams;
-  if (!anySymbolic(x, mean, variance, gamma, beta)) return eager.batchNormalization(x as Tensor, params as eager.BatchNormParams);
+  const p = params !== null && typeof params === 'object' ? (params as BatchNormOpParams) : undefined;
+  if (!anySymbolic(x, p?.mean, p?.variance, p?.gamma, p?.beta)) return eager.batchNormalization(x as Tensor, params as eager.BatchNormParams); // its checks name the problem
+  if (p === undefined) throw new ValueError(`${where('ops.batchNormalization')}: params { mean, variance } must be an object, got ${String(params)}`);
+  const { mean, variance, gamma, beta, epsilon = 1e-3 } = p;
   if (!(typeof epsilon === 'number' && epsilon > 0)) throw new ValueError(`${where('ops.batchNormalization')}: epsilon must be a positive number, got ${String(epsilon)}`);
   const who = 'batchNormalization';
   const bin = (kind: 'add' | 'sub' | 'mul', a: Operand, b: Operand, name: string): SymbolicTensor =>
@@ -169,7 +170,7 @@ export function batchNormalization(x: Operand, params: BatchNormOpParams | eager
 }
 
 /** Inverted dropout: while training, zeroes a `rate` fraction and scales the rest by 1 / (1 - rate); the identity otherwise. */
-export function dropout<X extends Operand>(x: X, rate: number, options: eager.DropoutOptions = {}): Result<X> {
+export function dropout<X extends TensorOperand>(x: X, rate: number, options: eager.DropoutOptions = {}): Result<X> {
   if (!anySymbolic(x)) return eager.dropout(x as unknown as Tensor, rate, options) as Result<X>;
   return new DropoutOp(rate).record([toSymbolicTensor(x, 'dropout', 'x')])[0] as Result<X>;
 }

@@ -123,7 +123,7 @@ export function where(cond: Operand, a: Operand, b: Operand): Tensor | SymbolicT
 
 export {
   matmul, reshape, expandDims, squeeze, transpose, permute, slice, tile, concat, stack, split, gather, oneHot,
-  type MatmulOpOptions, type Result,
+  type MatmulOpOptions, type Result, type TensorOperand,
 } from './ops-shape.js';
 export {
   linear, step, sigmoid, hardSigmoid, tanh, relu, relu6, leakyRelu, elu, selu, gelu, geluTanh, swish, silu, mish,
