@@ -27,3 +27,4 @@ export * from './reduce';
 export * from './embedding';
 export * from './shape';
 export * from './softmax';
+export * from './attention';

@@ -3,7 +3,8 @@ export { Tensor, tensor, zeros, fill, sizeOf, type Shape } from './core/tensor.j
 export { ShapeError, ValueError, NotInitializedError } from './core/errors.js';
 export { AllocationError } from './backend/memory.js';
 export { isInitialized } from './backend/wasm.js';
-export * as ops from './graph/ops.js';
+export * as ops from './graph/public-ops.js';
+export { threadCount } from './backend/threads.js';
 export * as losses from './losses/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as schedules from './schedules.js';
@@ -24,3 +25,7 @@ export * as regularizers from './regularizers.js';
 export * as metrics from './metrics.js';
 export * as io from './io/index.js';
 export { valueAndGrad, grad, grads, type ValueAndGrad, type ValueAndGradOptions, type GradTarget, type ScalarFunction } from './autodiff/grad.js';
+export { SymbolicTensor, Weight } from './layers/layer.js';
+export type { LossFunction, LossSpec, PerOutput, Targets } from './train/heads.js';
+export * as text from './text/index.js';
+export { applyGradients } from './autodiff/apply.js';

@@ -3,6 +3,8 @@
 import { ValueError } from '../core/errors.js';
 import { flag, optionsSchema } from '../core/options.js';
 import { fromConfig } from '../layers/index.js';
+import { Op } from '../graph/op.js';
+import { opFromConfig } from '../graph/registry.js';
 import { InputLayer } from '../layers/core.js';
 import type { Layer, SymbolicTensor } from '../layers/layer.js';
 import { Model } from '../model/model.js';
@@ -37,7 +39,8 @@ function isTensorEntry(e: unknown): e is { name: string; shape: number[]; offset
 
 interface NodeEntry {
   layer: string;
-  inbound: Array<[string, number]>;
+  /** [layer, call] or [layer, call, output] of a layer with several outputs. */
+  inbound: Array<[string, number] | [string, number, number]>;
 }
 
 function fail(message: string): never {
@@ -118,7 +121,7 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
   let model: Model;
   let layers: Layer[];
   try {
-    layers = layerCfgs.map((l) => fromConfig(l.className, l.config));
+    layers = layerCfgs.map((l) => (l.className === 'Op' ? opFromConfig(l.config) : fromConfig(l.className, l.config)));
     const byName = new Map<string, Layer>(layers.map((l) => [l.name, l]));
     if (cfg.className === 'Sequential') {
       const seq = new Sequential([], { name: cfg.name as string, seed: cfg.seed as number });
@@ -126,21 +129,26 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
       for (const l of layers) seq.add(l);
       model = seq;
     } else {
-      const outputs = new Map<string, SymbolicTensor[]>();
+      // Per layer, the outputs of each call in order.
+      const outputs = new Map<string, SymbolicTensor[][]>();
       const inputs = inputCfgs.map((i) => {
         const t = new InputLayer(i.config).output();
-        outputs.set(i.name, [t]);
+        outputs.set(i.name, [[t]]);
         return t;
       });
+      const tensorAt = (ref: unknown, reader: string): SymbolicTensor => {
+        const [name, k, j = 0] = (Array.isArray(ref) ? ref : []) as [string, number, number?];
+        return outputs.get(name)?.[k]?.[j] ?? fail(`${reader} reads ${JSON.stringify(ref)}, which is not defined before it`);
+      };
       for (const node of nodes) {
         const layer = byName.get(node.layer) ?? fail(`a node refers to an unknown layer ${node.layer}`);
-        const ins = node.inbound.map(([name, k]) => outputs.get(name)?.[k] ?? fail(`${node.layer} reads ${name}[${k}], which is not defined before it`));
-        const out = layer.apply(ins.length === 1 ? ins[0]! : ins);
-        outputs.set(node.layer, [...(outputs.get(node.layer) ?? []), out]);
+        const ins = node.inbound.map((ref) => tensorAt(ref, node.layer));
+        const outs = layer instanceof Op ? layer.record(ins) : layer.applyAll(ins.length === 1 ? ins[0]! : ins);
+        outputs.set(node.layer, [...(outputs.get(node.layer) ?? []), outs]);
       }
-      const [outName, outIndex] = cfg.output as [string, number];
-      const output = outputs.get(outName)?.[outIndex] ?? fail(`the output ${outName}[${outIndex}] is not defined`);
-      model = new Model({ inputs, outputs: output, name: cfg.name as string, seed: cfg.seed as number });
+      const outRefs = (Array.isArray(cfg.outputs) ? cfg.outputs : [cfg.output]) as unknown[];
+      const outs = outRefs.map((ref) => tensorAt(ref, 'the model output'));
+      model = new Model({ inputs, outputs: outs.length === 1 ? outs[0]! : outs, name: cfg.name as string, seed: cfg.seed as number });
     }
   } catch (err) {
     if (err instanceof ModelFormatError) throw err;
@@ -171,11 +179,13 @@ export async function load(bytes: Uint8Array, options: LoadOptions = {}): Promis
   });
   model.setWeights(weights);
   // Compile settings and optimizer state.
-  const compile = cfg.compile as { optimizer: { name: string; config: Record<string, unknown> }; loss: { name: string; config: Record<string, unknown> }; metrics: string[] } | undefined;
+  type SavedLoss = { name: string; config: Record<string, unknown> };
+  const compile = cfg.compile as { optimizer: SavedLoss; loss: SavedLoss | SavedLoss[]; lossWeights?: number[]; metrics: string[] } | undefined;
   const opt = header.optimizer as SavedOptimizer | undefined;
   if (compile !== undefined && o.compile) {
     try {
-      model.compile({ optimizer: getOptimizer(compile.optimizer.name, compile.optimizer.config), loss: getLoss(compile.loss.name, compile.loss.config), metrics: compile.metrics });
+      const loss = Array.isArray(compile.loss) ? compile.loss.map((l) => getLoss(l.name, l.config)) : getLoss(compile.loss.name, compile.loss.config);
+      model.compile({ optimizer: getOptimizer(compile.optimizer.name, compile.optimizer.config), loss, lossWeights: compile.lossWeights, metrics: compile.metrics });
       model.adoptOptimizer(); // made here, held by no one else: dispose() may free it
     } catch (err) {
       fail(`the saved compile settings could not be restored (pass { compile: false } to load the model uncompiled): ${(err as Error).message}`);

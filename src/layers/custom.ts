@@ -7,6 +7,7 @@ import type { Shape } from '../core/tensor.js';
 import type { Rng } from '../random.js';
 import { GraphNode, Layer as LayerBase, SymbolicTensor, describeOperand, withTrace, type TracedCall } from './layer.js';
 import type { BaseLayerConfig } from './layer-helpers.js';
+import { activityTerms } from './activity.js';
 import type { CallContext, NodeIO } from './node-io.js';
 import type { Weight } from './weight.js';
 

@@ -6,6 +6,7 @@ import { fill } from '../kernels/memory.js';
 import { accumulate } from '../kernels/graph.js';
 import { ShapeError, ValueError } from '../core/errors.js';
 import type { Shape } from '../core/tensor.js';
+import type { RegularizerLike } from '../regularizers.js';
 
 /** Options every layer accepts. */
 export interface BaseLayerConfig {
@@ -17,10 +18,12 @@ export interface BaseLayerConfig {
   inputShape?: readonly number[];
   /** Keras's batchInputShape: the input shape with a leading batch size (or null). */
   batchInputShape?: readonly (number | null)[];
+  /** A penalty on the layer's output added to the loss (Keras's activity_regularizer): regulariser(output) / batch size. */
+  activityRegularizer?: RegularizerLike;
 }
 
 /** The option names every layer accepts (`BaseLayerConfig`). */
-export const BASE_LAYER_OPTIONS: readonly string[] = ['name', 'trainable', 'inputShape', 'batchInputShape'] satisfies readonly (keyof BaseLayerConfig)[];
+export const BASE_LAYER_OPTIONS: readonly string[] = ['name', 'trainable', 'inputShape', 'batchInputShape', 'activityRegularizer'] satisfies readonly (keyof BaseLayerConfig)[];
 
 type OwnOptions<C> = Exclude<keyof C, keyof BaseLayerConfig> & string;
 

@@ -12,7 +12,7 @@ import { heap, onCollect, writeF32 } from '../backend/memory.js';
 import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { Tensor, sameShape, type Shape } from '../core/tensor.js';
 import { getInitializer, type InitializerLike } from '../initializers.js';
-import { getRegularizer, type RegularizerLike } from '../regularizers.js';
+import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
 import { checkOptionNames, checkSampleShape, formatSample, uniqueName, type BaseLayerConfig } from './layer-helpers.js';
 import type { ActivationStage, CallContext, NodeIO, StateRequest } from './node-io.js';
@@ -321,6 +321,15 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
     if (trace !== undefined && !trace.sublayers.includes(this)) trace.sublayers.push(this);
     return new GraphNode(this, list, specs).outputs;
   }
+
+  /** The `activityRegularizer` option, resolved (undefined when not given). */
+  get activityRegularizer(): Regularizer | undefined {
+    const spec = this.config.activityRegularizer;
+    if (spec === undefined || spec === null) return undefined;
+    this.activityPenalty ??= getRegularizer(spec, `${this.name}: activityRegularizer`);
+    return this.activityPenalty;
+  }
+  private activityPenalty: Regularizer | undefined;
 
   /** The inputs of `apply` as a list, checked (types and count). */
   protected checkApplyInputs(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[] {

@@ -4,6 +4,7 @@ import { ValueError } from '../core/errors.js';
 import { InputLayer } from '../layers/core.js';
 import { GraphNode, SymbolicTensor, checkScalarTerm, describeOperand, type Layer } from '../layers/layer.js';
 import { checkNotFreed } from './ownership.js';
+import { activityTerms } from '../layers/activity.js';
 
 /** The resolved topology of a model. */
 export interface Graph {
@@ -11,10 +12,14 @@ export interface Graph {
   readonly outputs: readonly SymbolicTensor[];
   /** The first output (single-output models). */
   readonly output: SymbolicTensor;
-  /** Loss terms of the whole model (`model.addLoss`). */
+  /** Loss terms of the whole model: `model.addLoss` terms and activity penalties. */
   readonly losses: readonly SymbolicTensor[];
+  /** The `model.addLoss` terms alone. */
+  readonly explicitLosses: readonly SymbolicTensor[];
   /** Non-input nodes, each after every node it reads from. */
   readonly nodes: readonly GraphNode[];
+  /** The nodes that compute only loss terms, in order (after `nodes`). */
+  readonly lossNodes: readonly GraphNode[];
   /** Distinct non-input layers in the order they first run (weights follow this order). */
   readonly layers: readonly Layer[];
 }
@@ -32,7 +37,7 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: SymbolicT
     throw new ValueError(`${who}: inputs must be one or more tensors made by Input({ shape })`);
   }
   if (new Set(inputs).size !== inputs.length) throw new ValueError(`${who}: the same input is listed twice`);
-  const order: GraphNode[] = [];
+  let order: GraphNode[] = [];
   const state = new Map<GraphNode, 'visiting' | 'done'>();
   const visit = (node: GraphNode): void => {
     const s = state.get(node);
@@ -48,13 +53,21 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: SymbolicT
     state.set(node, 'done');
     if (!(node.layer instanceof InputLayer)) order.push(node);
   };
-  for (const t of [...outs, ...losses]) visit(t.node);
+  for (const t of outs) visit(t.node);
+  const nodes = order;
+  // Loss terms (addLoss, and the penalty of each layer with an activityRegularizer) are computed
+  // by nodes of their own: not layers of the model (not saved, not in the summary).
+  const lossNodes: GraphNode[] = [];
+  order = lossNodes;
+  const penalties = activityTerms(nodes);
+  const allLosses = [...losses, ...penalties];
+  for (const t of allLosses) visit(t.node);
   for (const t of inputs) {
     if (!state.has(t.node)) throw new ValueError(`${who}: input ${t.node.layer.name} is not used to compute the output`);
   }
   const layers: Layer[] = [];
   const names = new Map<string, Layer>();
-  for (const node of order) {
+  for (const node of nodes) {
     if (layers.includes(node.layer)) continue;
     checkNotFreed(node.layer, who);
     const other = names.get(node.layer.name);
@@ -62,5 +75,5 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: SymbolicT
     names.set(node.layer.name, node.layer);
     layers.push(node.layer);
   }
-  return { inputs, outputs: outs, output: outs[0]!, losses, nodes: order, layers };
+  return { inputs, outputs: outs, output: outs[0]!, losses: allLosses, explicitLosses: losses, nodes, lossNodes, layers };
 }

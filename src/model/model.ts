@@ -9,7 +9,7 @@ import { isBatchSource, type BatchSource } from '../data/feed.js';
 import { ValueError } from '../core/errors.js';
 import { InputLayer } from '../layers/core.js';
 import type { Layer, SymbolicTensor, Weight } from '../layers/layer.js';
-import { applyGraph } from './call.js';
+import { applyGraph, graphConfig, savedCompile } from './call.js';
 import type { Loss } from '../losses/loss.js';
 import type { Optimizer, ParamRef } from '../optimizers/optimizer.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
@@ -18,6 +18,7 @@ import { freeExecutors } from '../train/executors.js';
 import { fit } from '../train/fit.js';
 import type { CompileOptions, EvaluateOptions, FitOptions, PredictOptions } from '../train/options.js';
 import { seedOption } from '../train/options.js';
+import type { Targets } from '../train/heads.js';
 import { Trainer } from '../train/trainer.js';
 import { saveModel } from './format.js';
 import { buildGraph, type Graph } from './graph.js';
@@ -31,7 +32,8 @@ let modelCounter = 0;
 /** Options of the `Model` constructor. */
 export interface ModelConfig {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
-  outputs: SymbolicTensor;
+  /** One output, or several (`predict` then returns one Tensor per output, `compile` takes a loss per output). */
+  outputs: SymbolicTensor | readonly SymbolicTensor[];
   name?: string;
   /**
    * Seeds initialisation, shuffling and dropout. Default: a fresh seed drawn with
@@ -42,7 +44,7 @@ export interface ModelConfig {
 
 const configSchema = optionsSchema<ModelConfig>()({
   inputs: given<SymbolicTensor | readonly SymbolicTensor[]>(),
-  outputs: given<SymbolicTensor>(),
+  outputs: given<SymbolicTensor | readonly SymbolicTensor[]>(),
   name: text(),
   seed: seedOption,
 });
@@ -54,7 +56,7 @@ const saveSchema = optionsSchema<{ includeOptimizer?: boolean }>()({ includeOpti
  * Compile it, then `fit`, `evaluate`, `predict`; weights live in wasm memory and are freed when
  * the model and its layers are garbage collected.
  */
-export class Model implements TrainingModel {
+export class Model<Y extends Tensor | Tensor[] = Tensor> implements TrainingModel {
   readonly name: string;
   /** Set by a callback (or yourself) to end `fit` after the current batch. */
   stopTraining = false;
@@ -92,12 +94,13 @@ export class Model implements TrainingModel {
         graph: () => this.graph,
         requireGraph: (who, sampleShape) => this.requireGraph(who, sampleShape),
         initialize: (seed) => this.ensureInitialized(seed),
+        customStep: () => (this.trainStep === Model.prototype.trainStep ? undefined : (x, y) => this.trainStep(x, y as Tensor)),
       },
       this.seed,
     );
     if (c.outputs !== undefined || c.inputs !== undefined) {
       const inputs = c.inputs instanceof Array ? c.inputs : [c.inputs as SymbolicTensor];
-      this.graph = buildGraph(inputs, c.outputs as SymbolicTensor, this.name);
+      this.graph = buildGraph(inputs, c.outputs as SymbolicTensor | readonly SymbolicTensor[], this.name);
       if (this.explicitSeed) this.ensureInitialized();
     }
     onCollect(this, this.trainer.executors, freeExecutors);
@@ -183,6 +186,18 @@ export class Model implements TrainingModel {
   applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[] {
     this.live('apply');
     return applyGraph(this.requireGraph('apply'), inputs, `${this.name}.apply`);
+  }
+
+  /**
+   * Adds a scalar loss term computed with ops from the model's tensors (Keras's `model.add_loss`):
+   * it joins the training loss and the logs' `loss`; a per-sample term counts with its batch mean.
+   * Not saved with the model (add it again after loading).
+   */
+  addLoss(term: SymbolicTensor): void {
+    this.live('addLoss');
+    const g = this.requireGraph('addLoss');
+    this.graph = buildGraph(g.inputs, g.outputs, this.name, [...g.explicitLosses, term]);
+    this.invalidate();
   }
 
   /** The trainable weights of every layer (what `valueAndGrad`'s `wrt` and optimizers take). */
@@ -298,7 +313,7 @@ export class Model implements TrainingModel {
    * and `params.batchSize` undefined. `batchSize`, `shuffle` and `validationSplit` do not apply to
    * a stream (shuffle the dataset itself) and throw.
    */
-  fit(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: FitOptions = {}): Promise<History> {
+  fit(x: Tensor | readonly Tensor[] | BatchSource, y?: Targets, options: FitOptions = {}): Promise<History> {
     if (this.disposed) return Promise.reject(this.disposedError('fit'));
     return this.trainer.exclusive('fit', () => fit(this.trainer, x, y, options));
   }
@@ -308,9 +323,9 @@ export class Model implements TrainingModel {
    * dataset (a `data.Dataset` or any async/sync iterable of `{ x, y }` batches, with `y`
    * undefined) it runs one full pass, or `options.steps` batches, and returns a promise.
    */
-  evaluate(x: Tensor | readonly Tensor[], y: Tensor, options?: EvaluateOptions): Logs;
+  evaluate(x: Tensor | readonly Tensor[], y: Targets, options?: EvaluateOptions): Logs;
   evaluate(dataset: BatchSource, y?: undefined, options?: EvaluateOptions): Promise<Logs>;
-  evaluate(x: Tensor | readonly Tensor[] | BatchSource, y?: Tensor, options: EvaluateOptions = {}): Logs | Promise<Logs> {
+  evaluate(x: Tensor | readonly Tensor[] | BatchSource, y?: Targets, options: EvaluateOptions = {}): Logs | Promise<Logs> {
     if (this.disposed) {
       if (isBatchSource(x)) return Promise.reject(this.disposedError('evaluate'));
       throw this.disposedError('evaluate');
@@ -319,28 +334,29 @@ export class Model implements TrainingModel {
   }
 
   /** The model's output for every sample (inference mode), as one Tensor [n, ...outputShape]. */
-  predict(x: Tensor | readonly Tensor[], options: PredictOptions = {}): Tensor {
+  predict(x: Tensor | readonly Tensor[], options: PredictOptions = {}): Y {
     this.live('predict');
-    return this.trainer.predict(x, options);
+    const outs = this.trainer.predict(x, options);
+    return (outs.length === 1 ? outs[0]! : outs) as Y;
   }
 
   /**
    * The lower-level hook for custom loops: one step (forward, loss, backward, optimizer update)
    * on this batch. Returns the loss (with regularisers); a non-finite loss throws and is not applied.
    */
-  trainStep(x: Tensor | readonly Tensor[], y: Tensor): number {
+  trainStep(x: Tensor | readonly Tensor[], y: Targets): number {
     this.live('trainStep');
     return this.trainer.trainStep(x, y);
   }
 
   /** trainStep plus this batch's metrics: `{ loss, accuracy, ... }`. */
-  trainOnBatch(x: Tensor | readonly Tensor[], y: Tensor): Logs {
+  trainOnBatch(x: Tensor | readonly Tensor[], y: Targets): Logs {
     this.live('trainOnBatch');
     return this.trainer.trainOnBatch(x, y);
   }
 
   /** Loss and metrics of one batch in inference mode (no update). */
-  testOnBatch(x: Tensor | readonly Tensor[], y: Tensor): Logs {
+  testOnBatch(x: Tensor | readonly Tensor[], y: Targets): Logs {
     return this.evaluate(x, y, { batchSize: Math.max(1, (x instanceof Array ? x[0] : x)?.shape[0] ?? 1) });
   }
 
@@ -377,28 +393,7 @@ export class Model implements TrainingModel {
   toConfig(): Record<string, unknown> {
     this.live('toConfig');
     const graph = this.requireGraph('toConfig');
-    const index = new Map<SymbolicTensor, [string, number]>();
-    const nodeCount = new Map<Layer, number>();
-    const inputs = graph.inputs.map((t) => {
-      index.set(t, [t.node.layer.name, 0]);
-      return { name: t.node.layer.name, className: 'InputLayer', config: t.node.layer.getConfig() };
-    });
-    const nodes = graph.nodes.map((node) => {
-      const k = nodeCount.get(node.layer) ?? 0;
-      nodeCount.set(node.layer, k + 1);
-      index.set(node.output, [node.layer.name, k]);
-      return { layer: node.layer.name, inbound: node.inputs.map((t) => index.get(t)!) };
-    });
     const c = this.trainer.compiled;
-    return {
-      className: this.isSequential ? 'Sequential' : 'Model',
-      name: this.name,
-      seed: this.seed,
-      inputs,
-      layers: graph.layers.map((l) => ({ className: l.className, config: l.getConfig() })),
-      nodes,
-      output: index.get(graph.output)!,
-      compile: c ? { optimizer: { name: c.optimizer.name, config: c.optimizer.getConfig() }, loss: { name: c.loss.name, config: c.loss.getConfig() }, metrics: c.metricSpecs.map((m) => (typeof m === 'string' ? m : m.name)) } : undefined,
-    };
+    return { ...graphConfig(graph, this.isSequential ? 'Sequential' : 'Model', this.name, this.seed), compile: c === undefined ? undefined : savedCompile(c) };
   }
 }

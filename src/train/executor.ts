@@ -6,7 +6,10 @@ import { allFinite } from '../kernels/optim.js';
 import type { Cursor } from '../data/feed.js';
 import type { Layer, SymbolicTensor } from '../layers/layer.js';
 import type { CallContext } from '../layers/node-io.js';
-import type { Loss, LossCall } from '../losses/loss.js';
+import type { LossCall } from '../losses/loss.js';
+import { clipScale } from '../kernels/optim.js';
+import { HeadMetric, ValueMean, type Head } from './heads.js';
+import type { Slot } from '../layers/node-io.js';
 import type { Metric, MetricCall } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Rng } from '../random.js';
@@ -21,10 +24,10 @@ export interface ExecutorGraph extends PlanGraph {
   readonly output: SymbolicTensor;
 }
 
-/** What `compile` resolved: optimizer, loss, metrics and the per-sample size of the targets. */
+/** What `compile` resolved: optimizer, the objective of each output, metrics and the floats of a packed target row. */
 export interface Objective {
   readonly optimizer: Optimizer;
-  readonly loss: Loss;
+  readonly heads: readonly Head[];
   readonly metrics: readonly Metric[];
   readonly targetSize: number;
 }
@@ -58,6 +61,13 @@ export class Executor {
   private nonFinite: 'loss' | 'targets' | 'gradients' = 'loss';
   /** [n, h, w, c] of an image input (augmentation), n set per batch. */
   private readonly imageShape: [number, number, number, number] | undefined;
+  private readonly heads: readonly Head[];
+  /** Per head: its output's and targets' buffers, and its traced loss term's (or undefined). */
+  private readonly headSlots: Array<{ output: Slot; target: Slot; term: Slot | undefined }>;
+  /** Loss terms other than the heads' (addLoss, activity regularisers): they count with weight 1. */
+  private readonly extraTerms: Slot[];
+  /** Each head's loss in the last step (for its `<output>_loss` log). */
+  private readonly headLoss: Float64Array;
 
   /**
    * @param grads the model's weight gradients: a training executor; undefined for inference.
@@ -71,7 +81,28 @@ export class Executor {
     rng: Rng,
     who = 'plan',
   ) {
-    this.plan = new Plan(graph, maxBatch, objective?.targetSize ?? 0, grads?.byWeight, false, who);
+    const heads = objective?.heads ?? [];
+    this.heads = heads;
+    const terms = heads.flatMap((h) => (h.term === undefined ? [] : [h.term]));
+    this.plan = new Plan(
+      {
+        inputs: [...graph.inputs, ...heads.map((h) => h.target)],
+        outputs: graph.outputs,
+        nodes: graph.nodes,
+        lossNodes: [...(graph.lossNodes ?? []), ...heads.flatMap((h) => h.termNodes)],
+        losses: [...(graph.losses ?? []), ...terms],
+      },
+      maxBatch,
+      heads.length > 0 ? 1 : 0,
+      grads?.byWeight,
+      false,
+      who,
+    );
+    const plan = this.plan;
+    this.headSlots = heads.map((h) => ({ output: plan.slot(h.output)!, target: plan.slot(h.target)!, term: h.term === undefined ? undefined : plan.slot(h.term) }));
+    const headTerms = new Set(this.headSlots.map((h) => h.term));
+    this.extraTerms = plan.losses.filter((t) => !headTerms.has(t));
+    this.headLoss = new Float64Array(heads.length);
     this.ctx = { training: false, batch: 0, rng };
     const image = graph.inputs.length === 1 && graph.inputs[0]!.shape.length === 3 ? graph.inputs[0]!.shape : undefined;
     this.imageShape = image === undefined ? undefined : [0, image[0]!, image[1]!, image[2]!];
@@ -110,15 +141,18 @@ export class Executor {
     plan.zeroGrads();
     grads.zero();
     plan.forward(ctx);
-    let loss = this.computeLoss(count, plan.output.grad, settings.classWeight !== undefined);
+    let loss = this.computeLoss(count, true, settings.classWeight !== undefined);
     const layers = this.graph.layers;
     for (let i = 0; i < layers.length; i++) loss += layers[i]!.regularize(grads.byLayer.get(layers[i]!)!);
     if (!Number.isFinite(loss)) return loss;
     // Hinge and margin losses clamp NaN away, so a finite loss can hide NaN targets, and NaN
     // gradients: one pass over the targets, and one over the whole gradient block after backward.
-    if (plan.targetSize > 0 && !allFinite(plan.yTrue, count * plan.targetSize)) {
-      this.nonFinite = 'targets';
-      return Number.NaN;
+    const slots = this.headSlots;
+    for (let h = 0; h < slots.length; h++) {
+      if (!allFinite(slots[h]!.target.ptr, count * slots[h]!.target.size)) {
+        this.nonFinite = 'targets';
+        return Number.NaN;
+      }
     }
     plan.backward(ctx);
     if (!grads.allFinite()) {
@@ -139,32 +173,45 @@ export class Executor {
   testStep(batch: Cursor): number {
     this.load(batch.xs, batch.y, batch.order, batch.start, batch.count, undefined);
     this.forward(batch.count);
-    let loss = this.computeLoss(batch.count, 0, false);
+    let loss = this.computeLoss(batch.count, false, false);
     const layers = this.graph.layers;
     for (let i = 0; i < layers.length; i++) loss += layers[i]!.regularize(NO_GRADS);
     return loss;
   }
 
-  /** The outputs of rows `start..start+count` of `xs` in inference mode, written into `out` at row `start`. */
-  predictStep(xs: readonly Tensor[], start: number, count: number, out: Float32Array): void {
+  /** The outputs of rows `start..start+count` of `xs` in inference mode, written into `outs` (one per model output) at row `start`. */
+  predictStep(xs: readonly Tensor[], start: number, count: number, outs: readonly Float32Array[]): void {
     this.load(xs, undefined, undefined, start, count, undefined);
     this.forward(count);
-    const size = this.plan.output.size;
-    const at = this.plan.output.ptr >>> 2;
-    out.set(f32().subarray(at, at + count * size), start * size);
+    const outputs = this.plan.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const size = outputs[i]!.size;
+      const at = outputs[i]!.ptr >>> 2;
+      outs[i]!.set(f32().subarray(at, at + count * size), start * size);
+    }
   }
 
   /** Adds the last step's `count` predictions (and class weights when `weighted`) to `metrics`. */
   updateMetrics(metrics: readonly Metric[], count: number, weighted: boolean): void {
-    const plan = this.plan;
     const call = this.metricCall;
-    call.yTrue = plan.yTrue;
-    call.yPred = plan.output.ptr;
     call.batch = count;
-    call.predShape = plan.output.shape;
-    call.targetSize = plan.targetSize;
-    call.sampleWeights = weighted ? plan.sampleWeights : 0;
-    for (let i = 0; i < metrics.length; i++) metrics[i]!.update(call);
+    call.sampleWeights = weighted ? this.plan.sampleWeights : 0;
+    let head = -1;
+    for (let i = 0; i < metrics.length; i++) {
+      const m = metrics[i]!;
+      const h = m instanceof HeadMetric ? m.head : 0;
+      if (m instanceof ValueMean) {
+        m.value = this.headLoss[m.head] ?? NaN;
+      } else if (h !== head && h < this.headSlots.length) {
+        head = h;
+        const s = this.headSlots[h]!;
+        call.yTrue = s.target.ptr;
+        call.yPred = s.output.ptr;
+        call.predShape = s.output.shape;
+        call.targetSize = s.target.size;
+      }
+      m.update(call);
+    }
   }
 
   /** Returns the plan's memory to the heap (idempotent; the gradients belong to the model's cache). */
@@ -179,16 +226,49 @@ export class Executor {
     this.plan.forward(ctx);
   }
 
-  private computeLoss(count: number, dPred: number, weighted: boolean): number {
+  /**
+   * The loss of the last forward pass: each head's (weighted) plus every other loss term. With
+   * `gradients`, also seeds the backward pass: built-in losses accumulate into their output's
+   * gradient (scaled by the head's weight), traced terms get their weight as gradient.
+   */
+  private computeLoss(count: number, gradients: boolean, weighted: boolean): number {
     const plan = this.plan;
     const call = this.lossCall;
-    call.yTrue = plan.yTrue;
-    call.yPred = plan.output.ptr;
-    call.dPred = dPred;
-    call.batch = count;
-    call.sampleShape = plan.output.shape;
-    call.sampleWeights = weighted ? plan.sampleWeights : 0;
-    return this.objective!.loss.compute(call);
+    const mem = f32();
+    let total = 0;
+    for (let h = 0; h < this.heads.length; h++) {
+      const head = this.heads[h]!;
+      const s = this.headSlots[h]!;
+      let value: number;
+      if (head.loss !== undefined) {
+        call.yTrue = s.target.ptr;
+        call.yPred = s.output.ptr;
+        call.dPred = gradients ? s.output.grad : 0;
+        call.batch = count;
+        call.sampleShape = s.output.shape;
+        call.sampleWeights = weighted ? plan.sampleWeights : 0;
+        value = head.loss.compute(call);
+        if (gradients && head.weight !== 1) clipScale(s.output.grad, count * s.output.size, head.weight, Infinity);
+      } else {
+        value = mem[s.term!.ptr >>> 2]!;
+        if (gradients) mem[s.term!.grad >>> 2] = head.weight;
+      }
+      this.headLoss[h] = value;
+      total += head.weight * value;
+    }
+    const terms = this.extraTerms;
+    for (let i = 0; i < terms.length; i++) {
+      const t = terms[i]!;
+      const n = t.batched ? count : 1;
+      let sum = 0;
+      const at = t.ptr >>> 2;
+      for (let j = 0; j < n; j++) sum += mem[at + j]!;
+      total += sum / n;
+      // d(mean)/d(term_j) = 1/n, written from JS (a float passed to a wasm export may be boxed).
+      const g = t.grad >>> 2;
+      if (gradients) for (let j = 0; j < n; j++) mem[g + j] = 1 / n;
+    }
+    return total;
   }
 
   /** Copies samples `order[start..start+count)` (or start.. without order) into the plan's inputs and targets. */
@@ -196,17 +276,32 @@ export class Executor {
     const plan = this.plan;
     const mem = f32();
     for (let i = 0; i < xs.length; i++) copyRows(mem, plan.inputs[i]!.ptr >>> 2, xs[i]!.data, plan.inputs[i]!.size, order, start, count);
-    if (y === undefined || plan.targetSize === 0) return;
-    copyRows(mem, plan.yTrue >>> 2, y.data, plan.targetSize, order, start, count);
+    const heads = this.heads;
+    if (y === undefined || heads.length === 0) return;
+    const width = this.objective!.targetSize;
+    for (let h = 0; h < heads.length; h++) {
+      const target = this.headSlots[h]!.target;
+      if (heads.length === 1) copyRows(mem, target.ptr >>> 2, y.data, target.size, order, start, count);
+      else copyColumns(mem, target.ptr >>> 2, y.data, width, heads[h]!.targetOffset, target.size, order, start, count);
+    }
     if (classWeight !== undefined) {
       const w0 = plan.sampleWeights >>> 2;
-      const t0 = plan.yTrue >>> 2;
-      const size = plan.targetSize;
+      const t0 = this.headSlots[0]!.target.ptr >>> 2;
+      const size = this.headSlots[0]!.target.size;
       for (let i = 0; i < count; i++) {
         const label = size === 1 ? Math.round(mem[t0 + i]!) : argmaxAt(mem, t0 + i * size, size);
         mem[w0 + i] = classWeight[label] ?? 1;
       }
     }
+  }
+}
+
+/** Copies `width` floats at `offset` of each packed row (`rowSize` floats) into contiguous rows. */
+function copyColumns(mem: Float32Array, dst: number, src: Float32Array, rowSize: number, offset: number, width: number, order: Int32Array | undefined, start: number, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const s = (order === undefined ? start + i : order[start + i]!) * rowSize + offset;
+    const d = dst + i * width;
+    for (let j = 0; j < width; j++) mem[d + j] = src[s + j]!;
   }
 }
 

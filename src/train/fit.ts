@@ -3,16 +3,17 @@
 // and reports to the callbacks; validation runs the trainer's evaluation loop after each epoch.
 import { History, type Callback, type Logs, type TrainingParams } from '../callbacks/callback.js';
 import { ProgressBar } from '../callbacks/progress-bar.js';
-import { StreamFeed, TensorFeed, isBatchSource, type BatchFeed, type BatchSource } from '../data/feed.js';
+import { StreamFeed, TensorFeed, isBatchSource, type BatchFeed, type BatchSource, type Cursor } from '../data/feed.js';
 import { ValueError, formatShape } from '../core/errors.js';
 import { Tensor, describeValue } from '../core/tensor.js';
 import type { Executor, StepSettings } from './executor.js';
 import { drive, runHooks } from './hooks.js';
 import { fitSchema, type FitOptions } from './options.js';
 import type { Trainer } from './trainer.js';
+import type { Targets } from './heads.js';
 
 /** Trains `trainer`'s model for a number of epochs; see `Model.fit`. */
-export async function fit(trainer: Trainer, x: Tensor | readonly Tensor[] | BatchSource, y: Tensor | undefined, options: FitOptions): Promise<History> {
+export async function fit(trainer: Trainer, x: Tensor | readonly Tensor[] | BatchSource, y: Targets | undefined, options: FitOptions): Promise<History> {
   let c = trainer.requireCompiled('fit');
   const model = trainer.host.model;
   const who = `${model.name}.fit`;
@@ -36,8 +37,7 @@ export async function fit(trainer: Trainer, x: Tensor | readonly Tensor[] | Batc
     let xs = trainer.checkInputs(x, 'fit');
     let n = xs[0]!.shape[0]!;
     c = trainer.compiled!; // re-resolved if checkInputs just built a deferred Sequential
-    trainer.checkTargets(y as Tensor, n, c, 'fit');
-    let ys = y as Tensor;
+    let ys = trainer.checkTargets(y, n, c, 'fit');
     batchSize = o.batchSize ?? 32;
     // Validation data: explicit (below), or the last fraction of the samples (before shuffling).
     if (o.validationData === undefined && o.validationSplit !== undefined && o.validationSplit !== 0) {
@@ -60,10 +60,10 @@ export async function fit(trainer: Trainer, x: Tensor | readonly Tensor[] | Batc
     } else {
       if (!Array.isArray(vd) || vd.length !== 2) throw new ValueError(`${who}: validationData must be [x, y] or a dataset of { x, y } batches`);
       const vxs = trainer.checkInputs(vd[0] as Tensor | Tensor[], 'fit (validationData)');
-      trainer.checkTargets(vd[1] as Tensor, vxs[0]!.shape[0]!, c, 'fit (validationData)');
+      const vys = trainer.checkTargets(vd[1] as Targets, vxs[0]!.shape[0]!, c, 'fit (validationData)');
       // Keras refuses it too: an empty set would report val_loss NaN every epoch.
       if (vxs[0]!.shape[0] === 0) throw new ValueError(`${who}: validationData has no samples (x ${formatShape(vxs[0]!.shape)}); pass at least one sample, or leave validationData out`);
-      val = new TensorFeed(vxs, vd[1] as Tensor, batchSize ?? 32, false);
+      val = new TensorFeed(vxs, vys, batchSize ?? 32, false);
     }
   }
 
@@ -103,6 +103,8 @@ export async function fit(trainer: Trainer, x: Tensor | readonly Tensor[] | Batc
 
   const batchLogs: Logs = {};
   const cur = feed.cursor;
+  const custom = trainer.host.customStep();
+  const customSums = new Map<string, number>();
   let executor: Executor | undefined;
   let epochLogs: Logs = {};
   model.stopTraining = false;
@@ -114,14 +116,29 @@ export async function fit(trainer: Trainer, x: Tensor | readonly Tensor[] | Batc
       feed.begin();
       let lossSum = 0;
       let seen = 0;
+      customSums.clear();
       for (let s = 0; ; s++) {
         const more = feed.next(epoch, s); // a promise only for streams
         if (!(typeof more === 'boolean' ? more : await more)) break;
         const count = cur.count;
-        executor ??= trainer.executor(count, true); // sized by the first batch, reused for every later one
         const begun = runHooks(all, 'onBatchBegin', s, batchLogs); // no promise unless a hook is async
         if (begun !== undefined) await begun;
-        // One step on the feed's batch; a user-defined trainStep(batch) (issue 11) would take its place here.
+        if (custom !== undefined) {
+          // The model's own trainStep (a subclass's override) on this batch's rows.
+          const out = custom(...batchTensors(cur));
+          const logs: Logs = typeof out === 'number' ? { loss: out } : out;
+          seen += count;
+          for (const [k, v] of Object.entries(logs)) {
+            customSums.set(k, (customSums.get(k) ?? 0) + v * count);
+            batchLogs[k] = customSums.get(k)! / seen;
+          }
+          const ended = runHooks(all, 'onBatchEnd', s, batchLogs);
+          if (ended !== undefined) await ended;
+          if (model.stopTraining) break;
+          continue;
+        }
+        executor ??= trainer.executor(count, true); // sized by the first batch, reused for every later one
+        // One step on the feed's batch.
         const loss = executor.trainStep(cur, settings);
         if (Number.isFinite(loss)) {
           lossSum += loss * count;
@@ -147,7 +164,8 @@ export async function fit(trainer: Trainer, x: Tensor | readonly Tensor[] | Batc
         }
         if (model.stopTraining) break;
       }
-      epochLogs = { loss: seen > 0 ? lossSum / seen : NaN };
+      epochLogs = custom === undefined ? { loss: seen > 0 ? lossSum / seen : NaN } : {};
+      for (const [k, v] of customSums) epochLogs[k] = v / seen;
       for (const m of c.metrics) epochLogs[m.name] = m.result();
       if (val !== undefined) {
         const v = await drive(trainer.evaluateFeed(val, epoch));
@@ -166,4 +184,20 @@ export async function fit(trainer: Trainer, x: Tensor | readonly Tensor[] | Batc
 function sliceRows(t: Tensor, from: number, to: number): Tensor {
   const row = t.shape[0] === 0 ? 0 : t.size / t.shape[0]!;
   return new Tensor(t.data.slice(from * row, to * row), [to - from, ...t.shape.slice(1)]);
+}
+
+/** The rows of the cursor's batch as tensors: the inputs (one, or a list) and the targets. */
+function batchTensors(cur: Cursor): [Tensor | Tensor[], Tensor | undefined] {
+  const rows = (t: Tensor): Tensor => {
+    const size = t.shape[0] === 0 ? 0 : t.size / t.shape[0]!;
+    const out = new Float32Array(cur.count * size);
+    for (let i = 0; i < cur.count; i++) {
+      const r = cur.order === undefined ? cur.start + i : cur.order[cur.start + i]!;
+      out.set(t.data.subarray(r * size, (r + 1) * size), i * size);
+    }
+    return new Tensor(out, [cur.count, ...t.shape.slice(1)]);
+  };
+  const xs = cur.xs.map(rows);
+  const y = cur.y.size === 0 ? undefined : rows(cur.y);
+  return [xs.length === 1 ? xs[0]! : xs, y];
 }

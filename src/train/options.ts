@@ -4,7 +4,7 @@ import type { Callback } from '../callbacks/callback.js';
 import { custom, flag, given, integer, oneOf, optionError, optionsSchema } from '../core/options.js';
 import type { BatchSource } from '../data/feed.js';
 import { ValueError } from '../core/errors.js';
-import type { Loss } from '../losses/loss.js';
+import type { LossSpec, PerOutput, Targets } from './heads.js';
 import type { Metric } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Tensor } from '../core/tensor.js';
@@ -16,10 +16,21 @@ export type { BatchAugmenter } from './executor.js';
 export interface CompileOptions {
   /** An optimizer object or a name (`'adam'`, `'sgd'`, ...). */
   optimizer: Optimizer | string;
-  /** A loss object or a name (`'sparseCategoricalCrossentropy'`, `'meanSquaredError'`, ...). */
-  loss: Loss | string;
-  /** Metric objects or names (`'accuracy'`, `'mse'`, ...), reported as `name` and `val_name`. */
-  metrics?: ReadonlyArray<Metric | string>;
+  /**
+   * A loss object, a name (`'sparseCategoricalCrossentropy'`, `'meanSquaredError'`, ...) or a
+   * function of ops `(yTrue, yPred) => scalar or per-sample values` (averaged). A model with
+   * several outputs takes one per output: an array in output order or an object by output name
+   * (one value applies to every output).
+   */
+  loss?: PerOutput<LossSpec>;
+  /** Several outputs: the weight of each output's loss in the total (default 1 each). */
+  lossWeights?: PerOutput<number>;
+  /**
+   * Metric objects or names (`'accuracy'`, `'mse'`, ...), reported as `name` and `val_name`; with
+   * several outputs, per output (array of lists, or object by output name), reported as
+   * `<output>_<name>`.
+   */
+  metrics?: PerOutput<ReadonlyArray<Metric | string>>;
 }
 
 /** Options of `model.fit`. */
@@ -33,7 +44,7 @@ export interface FitOptions {
   /** Tensors only: the fraction of the samples (taken from the end, before shuffling, as Keras) held out for validation. */
   validationSplit?: number;
   /** Validation inputs and targets, or a dataset of `{ x, y }` batches (wins over validationSplit). */
-  validationData?: readonly [Tensor | readonly Tensor[], Tensor] | BatchSource;
+  validationData?: readonly [Tensor | readonly Tensor[], Targets] | BatchSource;
   /**
    * Training on a dataset: batches per epoch (Keras's steps_per_epoch). Without it an epoch is one
    * full pass over the dataset; with it the iteration goes on across epochs, starting a new pass
@@ -91,8 +102,9 @@ const positive = integer({ min: 1 });
 /** compile's values are resolved by `optimizers.get`, `losses.get` and `metrics` (their errors are wrapped). */
 export const compileSchema = optionsSchema<CompileOptions>()({
   optimizer: given<Optimizer | string>(),
-  loss: given<Loss | string>(),
-  metrics: custom((v, who, key): ReadonlyArray<Metric | string> => (Array.isArray(v) ? v : optionError(who, key, 'an array', typeof v, String))),
+  loss: given<PerOutput<LossSpec>>(),
+  lossWeights: given<PerOutput<number>>(),
+  metrics: custom((v, who, key): PerOutput<ReadonlyArray<Metric | string>> => (v !== null && typeof v === 'object' ? (v as PerOutput<ReadonlyArray<Metric | string>>) : optionError(who, key, 'an array (or per output)', typeof v, String))),
 });
 
 /** batchSize, validationSplit and shuffle are left undefined when not given: a dataset rejects them. */

@@ -36,6 +36,8 @@ export interface PlanGraph {
   readonly nodes: readonly GraphNode[];
   /** Scalar loss terms added with `model.addLoss` (terms added inside layers are found by the plan). */
   readonly losses?: readonly SymbolicTensor[];
+  /** Nodes computing only loss terms (run after `nodes`). */
+  readonly lossNodes?: readonly GraphNode[];
 }
 
 /** Gradient buffers of the weights, by weight (0 or absent: no gradient). */
@@ -95,7 +97,7 @@ export class Plan {
     const training = weightGrads !== undefined;
     const flat: Flat[] = [];
     const innerLosses: SymbolicTensor[] = [];
-    flatten(graph.nodes, training, flat, innerLosses);
+    flatten([...graph.nodes, ...(graph.lossNodes ?? [])], training, flat, innerLosses);
     const lossTerms = [...(graph.losses ?? []), ...innerLosses];
     const roots = new Set<SymbolicTensor>([...graph.outputs, ...lossTerms]);
     // Pass 1: lay out every buffer as an offset into one of the two blocks.

@@ -9,13 +9,14 @@ import type { SymbolicTensor } from '../layers/layer.js';
 import { formatSample } from '../layers/layer-helpers.js';
 import type { Loss } from '../losses/loss.js';
 import { get as getLoss } from '../losses/index.js';
-import { getMetric, type Metric } from '../metrics.js';
+import type { Metric } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { get as getOptimizer } from '../optimizers/index.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
 import { Tensor, describeValue, sizeOf, type Shape } from '../core/tensor.js';
 import type { Executor, ExecutorGraph, Objective, StepSettings } from './executor.js';
 import { Executors } from './executors.js';
+import { resolveHeads, type Head, type Targets } from './heads.js';
 import { drive } from './hooks.js';
 import { compileSchema, evaluateSchema, predictSchema, type CompileOptions, type EvaluateOptions, type PredictOptions } from './options.js';
 
@@ -29,13 +30,17 @@ export interface TrainingHost {
   requireGraph(who: string, sampleShape?: Shape): ExecutorGraph;
   /** Initialises every weight that has no value yet, from `seed` (default: the model's seed). */
   initialize(seed?: number): void;
+  /** The model's own training step when a subclass overrides `trainStep` (Keras 3's train_step), else undefined. */
+  customStep(): ((x: Tensor | Tensor[], y: Tensor | undefined) => number | Logs) | undefined;
 }
 
 /** What compile resolved, plus what checking targets needs. */
 export interface Compiled extends Objective {
-  readonly metricSpecs: ReadonlyArray<Metric | string>;
+  /** compile's options as given (re-resolved when the graph changes; saved with the model). */
+  readonly spec: { loss: CompileOptions['loss'] | undefined; lossWeights: CompileOptions['lossWeights']; metrics: CompileOptions['metrics'] };
   readonly metrics: Metric[];
-  readonly targetShape: Shape;
+  /** The first output's built-in loss (undefined for a loss function). */
+  readonly loss: Loss | undefined;
 }
 
 /** The generators of one model's training (each its own stream of the seed). */
@@ -117,27 +122,23 @@ export class Trainer {
     const who = `${this.name}.compile`;
     const o = compileSchema.parse(who, options);
     if (o.optimizer === undefined) throw new ValueError(`${who}: optimizer is required (e.g. 'adam')`);
-    if (o.loss === undefined) throw new ValueError(`${who}: loss is required (e.g. 'sparseCategoricalCrossentropy')`);
+    if (o.loss === undefined && this.host.customStep() === undefined) throw new ValueError(`${who}: loss is required (e.g. 'sparseCategoricalCrossentropy'), unless the model overrides trainStep`);
     let optimizer: Optimizer;
-    let loss: Loss;
     try {
       optimizer = getOptimizer(o.optimizer);
     } catch (err) {
       throw new ValueError(`${who}: ${(err as Error).message}`);
     }
-    try {
-      loss = getLoss(o.loss);
-    } catch (err) {
-      throw new ValueError(`${who}: ${(err as Error).message}`);
-    }
+    const spec = { loss: o.loss, lossWeights: o.lossWeights, metrics: o.metrics };
+    const compiled = this.resolve(optimizer, spec);
     this.executors.clear();
-    this.compiled = this.resolve(optimizer, loss, o.metrics ?? []);
+    this.compiled = compiled;
   }
 
-  /** After the graph changed (Sequential add/pop): drops the executors and re-resolves the metrics. */
+  /** After the graph changed (Sequential add/pop): drops the executors and re-resolves the heads. */
   invalidate(): void {
     this.executors.clear();
-    if (this.compiled !== undefined) this.compiled = this.resolve(this.compiled.optimizer, this.compiled.loss, this.compiled.metricSpecs);
+    if (this.compiled !== undefined) this.compiled = this.resolve(this.compiled.optimizer, this.compiled.spec);
   }
 
   requireCompiled(who: string): Compiled {
@@ -145,18 +146,24 @@ export class Trainer {
     return this.compiled;
   }
 
-  private resolve(optimizer: Optimizer, loss: Loss, metricSpecs: ReadonlyArray<Metric | string>): Compiled {
-    const out = this.host.graph()?.output.shape;
-    const targetShape = out === undefined ? [] : loss.targetSampleShape(out);
-    const targetSize = sizeOf(targetShape);
-    const context = { lossName: loss.name, fromLogits: loss.getConfig().fromLogits === true, predSize: out === undefined ? 0 : sizeOf(out), targetSize };
-    const metrics = out === undefined ? [] : metricSpecs.map((m) => getMetric(m, context));
-    const names = new Set<string>(['loss']);
-    for (const m of metrics) {
-      if (names.has(m.name)) throw new ValueError(`${this.name}.compile: two metrics are named ${m.name}`);
-      names.add(m.name);
+  private resolve(optimizer: Optimizer, spec: Compiled['spec']): Compiled {
+    const graph = this.host.graph();
+    const who = `${this.name}.compile`;
+    if (spec.loss === undefined) return { optimizer, spec, heads: [], metrics: [], targetSize: 0, loss: undefined };
+    if (graph === undefined) {
+      // A Sequential model without an input shape: heads are resolved once it is built; check the loss now.
+      if (typeof spec.loss === 'string' || (typeof spec.loss === 'object' && spec.loss !== null && !Array.isArray(spec.loss) && typeof (spec.loss as Loss).compute === 'function')) {
+        try {
+          getLoss(spec.loss as Loss | string);
+        } catch (err) {
+          throw new ValueError(`${who}: ${(err as Error).message}`);
+        }
+      }
+      return { optimizer, spec, heads: [], metrics: [], targetSize: 0, loss: undefined };
     }
-    return { optimizer, loss, metricSpecs, metrics, targetShape, targetSize };
+    const { heads, metrics } = resolveHeads(graph.outputs, spec.loss, spec.lossWeights, spec.metrics, who);
+    const targetSize = heads.reduce((n, h) => n + h.targetSize, 0);
+    return { optimizer, spec, heads, metrics, targetSize, loss: heads[0]?.loss };
   }
 
   /** The executor for `batch` samples (training ones compute gradients). */
@@ -184,17 +191,31 @@ export class Trainer {
     return xs;
   }
 
-  /** Validates targets against the loss and the number of samples. */
-  checkTargets(y: Tensor, n: number, c: Compiled, who: string): void {
+  /**
+   * Validates targets against the heads and the number of samples; several outputs take an array
+   * (output order) or an object by output name, packed here into one row per sample.
+   */
+  checkTargets(y: Targets | undefined, n: number, c: Compiled, who: string): Tensor {
+    const heads = c.heads;
+    if (heads.length === 0 && this.host.customStep() !== undefined) {
+      // A custom trainStep without a compiled loss takes whatever targets it wants (or none).
+      if (y === undefined) return new Tensor(new Float32Array(0), [n, 0]);
+      if (!(y instanceof Tensor) || y.rank < 1 || y.shape[0] !== n) throw new ShapeError(`${this.name}.${who}: y must be a Tensor with ${n} samples (or undefined)`);
+      return y;
+    }
+    if (heads.length > 1 && !(y instanceof Tensor) && y !== undefined) return packTargets(y, n, heads, `${this.name}.${who}`);
     if (!(y instanceof Tensor)) throw new ValueError(`${this.name}.${who}: y must be a Tensor, got ${y === null ? 'null' : typeof y}`);
+    if (heads.length > 1) throw new ValueError(`${this.name}.${who}: the model has ${heads.length} outputs (${heads.map((h) => h.name).join(', ')}); pass y as an array or an object by output name`);
     if (y.rank < 1 || y.shape[0] !== n) {
       throw new ShapeError(`${this.name}.${who}: x has ${n} samples but y has ${y.rank < 1 ? 'no batch axis' : y.shape[0]} (y shape ${formatShape(y.shape)})`);
     }
     if (y.size !== n * c.targetSize) throw new ShapeError(`${this.name}.${who}: ${this.targetNeed(c)}, got y ${formatShape(y.shape)}`);
+    return y;
   }
 
   private targetNeed(c: Compiled): string {
-    return `loss ${c.loss.name} on output ${formatSample(this.host.graph()!.output.shape)} needs targets ${formatSample(c.targetShape)}`;
+    const h = c.heads[0]!;
+    return `loss ${h.lossName} on output ${formatSample(h.output.shape)} needs targets ${formatSample(h.targetShape)}`;
   }
 
   /** The first layer reading an input (error messages name it, as Keras does). */
@@ -222,19 +243,19 @@ export class Trainer {
   // ---- loops ------------------------------------------------------------------------------
 
   /** `evaluate` on tensors (synchronous) or a stream (a promise; every error is a rejection). */
-  evaluate(x: Tensor | readonly Tensor[] | BatchSource, y: Tensor | undefined, options: EvaluateOptions): Logs | Promise<Logs> {
+  evaluate(x: Tensor | readonly Tensor[] | BatchSource, y: Targets | undefined, options: EvaluateOptions): Logs | Promise<Logs> {
     if (isBatchSource(x)) return this.exclusive('evaluate', () => this.evaluateStream(x, y, options));
     const c = this.requireCompiled('evaluate');
     const who = `${this.name}.evaluate`;
     const o = evaluateSchema.parse(who, options);
     if (o.steps !== undefined) throw new ValueError(`${who}: steps applies to datasets; with tensors every sample is evaluated`);
     const xs = this.checkInputs(x as Tensor | readonly Tensor[], 'evaluate');
-    this.checkTargets(y as Tensor, xs[0]!.shape[0]!, this.compiled ?? c, 'evaluate');
+    const ys = this.checkTargets(y, xs[0]!.shape[0]!, this.compiled ?? c, 'evaluate');
     this.host.initialize();
-    return drive(this.evaluateFeed(new TensorFeed(xs, y as Tensor, o.batchSize ?? 32, false), 0)) as Logs;
+    return drive(this.evaluateFeed(new TensorFeed(xs, ys, o.batchSize ?? 32, false), 0)) as Logs;
   }
 
-  private async evaluateStream(x: BatchSource, y: Tensor | undefined, options: EvaluateOptions): Promise<Logs> {
+  private async evaluateStream(x: BatchSource, y: Targets | undefined, options: EvaluateOptions): Promise<Logs> {
     this.requireCompiled('evaluate');
     const who = `${this.name}.evaluate`;
     const o = evaluateSchema.parse(who, options);
@@ -282,34 +303,34 @@ export class Trainer {
     return logs;
   }
 
-  /** The model's output for every sample (inference mode), as one Tensor [n, ...outputShape]. */
-  predict(x: Tensor | readonly Tensor[], options: PredictOptions): Tensor {
+  /** The model's outputs for every sample (inference mode), one Tensor [n, ...outputShape] per output. */
+  predict(x: Tensor | readonly Tensor[], options: PredictOptions): Tensor[] {
     const xs = this.checkInputs(x, 'predict');
     const batchSize = predictSchema.parse(`${this.name}.predict`, options).batchSize;
     this.host.initialize();
     const n = xs[0]!.shape[0]!;
-    const outShape = this.host.graph()!.output.shape;
-    const out = new Float32Array(n * sizeOf(outShape));
+    const shapes = this.host.graph()!.outputs.map((t) => t.shape);
+    const outs = shapes.map((s) => new Float32Array(n * sizeOf(s)));
     if (n > 0) {
       const executor = this.executor(Math.min(batchSize, n), false);
-      for (let start = 0; start < n; start += executor.maxBatch) executor.predictStep(xs, start, Math.min(executor.maxBatch, n - start), out);
+      for (let start = 0; start < n; start += executor.maxBatch) executor.predictStep(xs, start, Math.min(executor.maxBatch, n - start), outs);
     }
-    return new Tensor(out, [n, ...outShape]);
+    return outs.map((o, i) => new Tensor(o, [n, ...shapes[i]!]));
   }
 
   /** One step on one batch (the public trainStep); a non-finite loss throws and is not applied. */
-  trainStep(x: Tensor | readonly Tensor[], y: Tensor): number {
+  trainStep(x: Tensor | readonly Tensor[], y: Targets): number {
     this.refuseWhileRunning('trainStep');
     const c = this.requireCompiled('trainStep');
     const xs = this.checkInputs(x, 'trainStep');
     const n = xs[0]!.shape[0]!;
-    this.checkTargets(y, n, this.compiled ?? c, 'trainStep');
+    const ys = this.checkTargets(y, n, this.compiled ?? c, 'trainStep');
     if (n === 0) throw new ValueError(`${this.name}.trainStep: empty batch`);
     this.host.initialize();
     const executor = this.executor(n, true);
     const batch = this.stepBatch;
     batch.xs = xs;
-    batch.y = y;
+    batch.y = ys;
     batch.count = n;
     const loss = executor.trainStep(batch, this.plainStep);
     if (!Number.isFinite(loss)) throw new ValueError(`${this.name}.trainStep: ${executor.nonFiniteCause(loss)}; the update was not applied`);
@@ -318,7 +339,7 @@ export class Trainer {
   }
 
   /** trainStep plus this batch's metrics: `{ loss, accuracy, ... }`. */
-  trainOnBatch(x: Tensor | readonly Tensor[], y: Tensor): Logs {
+  trainOnBatch(x: Tensor | readonly Tensor[], y: Targets): Logs {
     this.refuseWhileRunning('trainOnBatch');
     const loss = this.trainStep(x, y);
     const c = this.compiled!;
@@ -342,4 +363,25 @@ function matchesSample(shape: Shape, sample: Shape): boolean {
   if (shape.length !== sample.length + 1) return false;
   for (let j = 0; j < sample.length; j++) if (shape[j + 1] !== sample[j]) return false;
   return true;
+}
+
+/** Targets of several outputs (array in output order, or object by output name) packed into one row per sample. */
+function packTargets(y: readonly Tensor[] | Readonly<Record<string, Tensor>>, n: number, heads: readonly Head[], who: string): Tensor {
+  const list = Array.isArray(y) ? y : heads.map((h) => (y as Readonly<Record<string, Tensor>>)[h.name]);
+  if (y === null || typeof y !== 'object') throw new ValueError(`${who}: y must be an array of Tensors (one per output) or an object by output name`);
+  if (Array.isArray(y) && y.length !== heads.length) throw new ValueError(`${who}: the model has ${heads.length} outputs, y has ${y.length} tensors`);
+  if (!Array.isArray(y)) {
+    for (const key of Object.keys(y)) if (!heads.some((h) => h.name === key)) throw new ValueError(`${who}: y names '${key}', which is not an output; outputs: ${heads.map((h) => h.name).join(', ')}`);
+  }
+  const width = heads.reduce((s, h) => s + h.targetSize, 0);
+  const out = new Float32Array(n * width);
+  heads.forEach((h, k) => {
+    const t = list[k];
+    if (!(t instanceof Tensor)) throw new ValueError(`${who}: no targets for output ${h.name} (expected a Tensor)`);
+    if (t.rank < 1 || t.shape[0] !== n || t.size !== n * h.targetSize) {
+      throw new ShapeError(`${who}: output ${h.name} needs targets ${formatSample(h.targetShape)} for ${n} samples, got ${formatShape(t.shape)}`);
+    }
+    for (let i = 0; i < n; i++) out.set(t.data.subarray(i * h.targetSize, (i + 1) * h.targetSize), i * width + h.targetOffset);
+  });
+  return new Tensor(out, [n, width]);
 }

@@ -6,7 +6,7 @@ class Scale extends layers.Layer {
   override build(shape: Shape): void {
     this.w = this.addWeight('w', [shape.at(-1)!], { initializer: 'ones' });
   }
-  call(x: SymbolicTensor): SymbolicTensor {
+  override call(x: SymbolicTensor): SymbolicTensor {
     return ops.mul(x, this.w);
   }
 }

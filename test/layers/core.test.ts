@@ -181,7 +181,7 @@ describe('base layer options', () => {
   });
 
   test('registerLayer validates its arguments and fromConfig then knows the class', () => {
-    expect(() => registerLayer('', () => layers.flatten())).toThrow('layers.registerLayer: className must be a non-empty string, got ""');
+    expect(() => registerLayer('', () => layers.flatten())).toThrow('layers.registerLayer: className must be a non-empty string (or a layer class), got ""');
     expect(() => registerLayer('MyFlatten', null as never)).toThrow('layers.registerLayer: make must be a function (config) => Layer, got null');
     registerLayer('MyFlatten', (c) => layers.flatten(c));
     expect(layersFromConfig('MyFlatten', { name: 'mine' }).name).toBe('mine');

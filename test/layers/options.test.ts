@@ -7,7 +7,7 @@ import type { SymbolicTensor } from '../../src/layers/layer.js';
 import { fromConfig } from '../../src/layers/index.js';
 import { randomArray } from '../util.js';
 
-const BASE = 'name, trainable, inputShape, batchInputShape';
+const BASE = 'name, trainable, inputShape, batchInputShape, activityRegularizer';
 
 describe('unknown layer options', () => {
   test('dense: a misspelt option throws with the layer type, the key and every accepted key', () => {
