@@ -82,5 +82,9 @@ export function opFromConfig(config: Record<string, unknown>): Op {
   if (name === 'weight') throw new ValueError(`ops: op 'weight' (${String(config.weight)}) reads a layer's weight; it is rebuilt by tracing that layer's call, not from its config`);
   const make = typeof name === 'string' ? MAKERS.get(name) : undefined;
   if (make === undefined) throw new ValueError(`ops: cannot rebuild op ${JSON.stringify(name)} from a saved config; known: ${[...MAKERS.keys()].join(', ')}`);
-  return make(config);
+  const op = make(config);
+  // The saved graph's nodes refer to ops by name; the op constructors take attributes only, so
+  // the saved name is put back here.
+  if (typeof config.name === 'string' && config.name !== '') Object.defineProperty(op, 'name', { value: config.name, writable: false, enumerable: true, configurable: false });
+  return op;
 }

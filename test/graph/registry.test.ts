@@ -23,6 +23,7 @@ describe('opFromConfig', () => {
       expect(op).toBeInstanceOf(Op);
       const config = op.getConfig();
       const copy = opFromConfig(config);
+      expect(copy.name).toBe(op.name); // saved graphs refer to ops by name
       const { name: _a, ...want } = config;
       const { name: _b, ...got } = copy.getConfig();
       expect(got).toEqual(want);
