@@ -25,4 +25,6 @@ export {
 export * from './elementwise';
 export * from './reduce';
 export * from './embedding';
+export * from './shape';
+export * from './softmax';
 export * from './attention';

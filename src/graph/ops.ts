@@ -120,3 +120,14 @@ export function where(cond: Operand, a: Operand, b: Operand): Tensor | SymbolicT
   if (!anySymbolic(cond, a, b)) return eager.where(cond as Tensor, a as Tensor, b as Tensor);
   return new WhereOp().record([toSymbolic(cond, 'where', 'cond'), toSymbolic(a, 'where', 'a'), toSymbolic(b, 'where', 'b')])[0]!;
 }
+
+export {
+  matmul, reshape, expandDims, squeeze, transpose, permute, slice, tile, concat, stack, split, gather, oneHot,
+  type MatmulOpOptions, type Result, type TensorOperand,
+} from './ops-shape.js';
+export {
+  linear, step, sigmoid, hardSigmoid, tanh, relu, relu6, leakyRelu, elu, selu, gelu, geluTanh, swish, silu, mish,
+  softplus, softsign, softmax, logSoftmax, conv2d, maxPool2d, avgPool2d, layerNormalization, batchNormalization, dropout,
+  shapeOf, randomNormal, randomUniform, randomNormalLike, randomUniformLike, SymbolicShape,
+  type ActivationFn, type ParamActivationFn, type Conv2dOpOptions, type LayerNormOpParams, type BatchNormOpParams,
+} from './ops-nn.js';

@@ -482,6 +482,18 @@ export interface WasmExports {
   f32_embedding_forward(y: number, ids: number, table: number, n: number, dim: number, inputDim: number): number;
   /** assembly/embedding/f32_embedding_backward (dtable: usize, dy: usize, ids: usize, n: i32, dim: i32) */
   f32_embedding_backward(dtable: number, dy: number, ids: number, n: number, dim: number): void;
+  /** assembly/shape/f32_strided_copy (y: usize, x: usize, shape: usize) */
+  f32_strided_copy(y: number, x: number, shape: number): void;
+  /** assembly/shape/f32_gather_forward (y: usize, x: usize, ids: usize, outer: i32, count: i32, axisLen: i32, inner: i32) */
+  f32_gather_forward(y: number, x: number, ids: number, outer: number, count: number, axisLen: number, inner: number): void;
+  /** assembly/shape/f32_gather_backward (dx: usize, dy: usize, ids: usize, outer: i32, count: i32, axisLen: i32, inner: i32) */
+  f32_gather_backward(dx: number, dy: number, ids: number, outer: number, count: number, axisLen: number, inner: number): void;
+  /** assembly/shape/f32_one_hot (y: usize, ids: usize, n: i32, depth: i32) */
+  f32_one_hot(y: number, ids: number, n: number, depth: number): void;
+  /** assembly/softmax/f32_softmax_axis_forward (y: usize, x: usize, mask: usize, outer: i32, n: i32, inner: i32, log: i32) */
+  f32_softmax_axis_forward(y: number, x: number, mask: number, outer: number, n: number, inner: number, log: number): void;
+  /** assembly/softmax/f32_softmax_axis_backward (dx: usize, dy: usize, y: usize, mask: usize, outer: i32, n: i32, inner: i32, log: i32) */
+  f32_softmax_axis_backward(dx: number, dy: number, y: number, mask: number, outer: number, n: number, inner: number, log: number): void;
   readonly ATTENTION_SHAPE_BYTES: WebAssembly.Global; // assembly/attention, i32
   readonly ATTENTION_SHAPE_BATCH: WebAssembly.Global; // assembly/attention, i32
   readonly ATTENTION_SHAPE_HEADS: WebAssembly.Global; // assembly/attention, i32

@@ -30,7 +30,7 @@ describe('PyTorch fixtures', () => {
     const options = c.options as never;
     if (c.op === 'conv2d' || c.op === 'depthwiseConv2d' || c.op === 'conv2dTranspose') {
       const w = t(c.w!);
-      type Ops = [typeof ops.conv2d, typeof ops.conv2dBackpropInput, typeof ops.conv2dBackpropFilter];
+      type Ops = [typeof ops.depthwiseConv2d, typeof ops.conv2dBackpropInput, typeof ops.conv2dBackpropFilter];
       const table: Record<string, Ops> = {
         conv2d: [ops.conv2d, ops.conv2dBackpropInput, ops.conv2dBackpropFilter],
         depthwiseConv2d: [ops.depthwiseConv2d, ops.depthwiseConv2dBackpropInput, ops.depthwiseConv2dBackpropFilter],

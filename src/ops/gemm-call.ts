@@ -1,0 +1,26 @@
+// One GEMM call object refilled for every product of the per-step code (gemm reads it
+// synchronously), so a step allocates nothing. Dense (layers/core.ts) and the recurrent layers
+// keep their own copies of this helper for now; they can call this one instead.
+import { gemm, type GemmCall } from './matmul.js';
+
+const call: GemmCall = { m: 0, n: 0, k: 0, a: 0, b: 0, c: 0 };
+
+/** C[m x n] (+)= op(A) · op(B) (+ bias) on wasm buffers; lda/ldc default to the packed row lengths (0). */
+export function runGemm(
+  m: number, n: number, k: number, a: number, b: number, c: number,
+  transposeA: boolean, transposeB: boolean, accumulate: boolean, bias = 0, lda = 0, ldc = 0,
+): void {
+  call.m = m;
+  call.n = n;
+  call.k = k;
+  call.a = a;
+  call.b = b;
+  call.c = c;
+  call.transposeA = transposeA;
+  call.transposeB = transposeB;
+  call.accumulate = accumulate;
+  call.bias = bias;
+  call.lda = lda === 0 ? undefined : lda;
+  call.ldc = ldc === 0 ? undefined : ldc;
+  gemm(call);
+}
