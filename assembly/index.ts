@@ -25,3 +25,4 @@ export {
 export * from './elementwise';
 export * from './reduce';
 export * from './embedding';
+export * from './attention';

@@ -3,7 +3,7 @@ export { Tensor, tensor, zeros, fill, sizeOf, type Shape } from './core/tensor.j
 export { ShapeError, ValueError, NotInitializedError } from './core/errors.js';
 export { AllocationError } from './backend/memory.js';
 export { isInitialized } from './backend/wasm.js';
-export * as ops from './graph/ops.js';
+export * as ops from './graph/public-ops.js';
 export * as losses from './losses/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as schedules from './schedules.js';
@@ -27,3 +27,4 @@ export { valueAndGrad, grad, grads, type ValueAndGrad, type ValueAndGradOptions,
 export { SymbolicTensor, Weight } from './layers/layer.js';
 export type { LossFunction, LossSpec, PerOutput, Targets } from './train/heads.js';
 export * as text from './text/index.js';
+export { applyGradients } from './autodiff/apply.js';

@@ -7,6 +7,8 @@ import { BinaryOp, UnaryOp, WhereOp } from './elementwise.js';
 import type { Op } from './op.js';
 import { ReduceOp } from './reduce.js';
 import { Constant } from './sources.js';
+import { LossOp } from './loss-op.js';
+import { get as getLoss } from '../losses/index.js';
 
 type OpMaker = (config: Record<string, unknown>) => Op;
 
@@ -20,6 +22,7 @@ const MAKERS = new Map<string, OpMaker>([
   ...REDUCE.map((k): [string, OpMaker] => [k, (c) => new ReduceOp(k, (c.axis ?? undefined) as number | number[] | undefined, c.keepDims === true)]),
   ['where', () => new WhereOp()],
   ['constant', (c) => new Constant(new Tensor(Float32Array.from(c.value as number[]), c.shape as number[]))],
+  ['loss', (c) => new LossOp(getLoss(c.loss as string, c.config as Record<string, unknown>))],
 ]);
 
 /** Registers how to rebuild an op from its config (op families call it for their ops). */

@@ -482,6 +482,19 @@ export interface WasmExports {
   f32_embedding_forward(y: number, ids: number, table: number, n: number, dim: number, inputDim: number): number;
   /** assembly/embedding/f32_embedding_backward (dtable: usize, dy: usize, ids: usize, n: i32, dim: i32) */
   f32_embedding_backward(dtable: number, dy: number, ids: number, n: number, dim: number): void;
+  readonly ATTENTION_SHAPE_BYTES: WebAssembly.Global; // assembly/attention, i32
+  readonly ATTENTION_SHAPE_BATCH: WebAssembly.Global; // assembly/attention, i32
+  readonly ATTENTION_SHAPE_HEADS: WebAssembly.Global; // assembly/attention, i32
+  readonly ATTENTION_SHAPE_TQ: WebAssembly.Global; // assembly/attention, i32
+  readonly ATTENTION_SHAPE_TK: WebAssembly.Global; // assembly/attention, i32
+  readonly ATTENTION_SHAPE_MASK_BATCH_STRIDE: WebAssembly.Global; // assembly/attention, i32
+  readonly ATTENTION_SHAPE_MASK_ROW_STRIDE: WebAssembly.Global; // assembly/attention, i32
+  readonly ATTENTION_SHAPE_CAUSAL: WebAssembly.Global; // assembly/attention, i32
+  readonly ATTENTION_SHAPE_SCALE: WebAssembly.Global; // assembly/attention, i32
+  /** assembly/attention/f32_attention_softmax_forward (probs: usize, scores: usize, mask: usize, shape: usize) */
+  f32_attention_softmax_forward(probs: number, scores: number, mask: number, shape: number): void;
+  /** assembly/attention/f32_attention_softmax_backward (dscores: usize, dprobs: usize, probs: usize, shape: usize) */
+  f32_attention_softmax_backward(dscores: number, dprobs: number, probs: number, shape: number): void;
 }
 
 /** The values of the module's exported constants (flag bits, enum codes, struct layouts). */
@@ -514,6 +527,15 @@ export const WASM_CONSTANTS = {
   ADAM_HYPER_ONE_MINUS_BETA2: 12,
   ADAM_HYPER_WEIGHT_DECAY: 20,
   ADAM_L2: 2,
+  ATTENTION_SHAPE_BATCH: 0,
+  ATTENTION_SHAPE_BYTES: 32,
+  ATTENTION_SHAPE_CAUSAL: 24,
+  ATTENTION_SHAPE_HEADS: 4,
+  ATTENTION_SHAPE_MASK_BATCH_STRIDE: 16,
+  ATTENTION_SHAPE_MASK_ROW_STRIDE: 20,
+  ATTENTION_SHAPE_SCALE: 28,
+  ATTENTION_SHAPE_TK: 12,
+  ATTENTION_SHAPE_TQ: 8,
   AUGMENT_GEOMETRY_BYTES: 48,
   AUGMENT_GEOMETRY_C: 12,
   AUGMENT_GEOMETRY_FILL_MODE: 24,

@@ -16,7 +16,7 @@ import { Dropout, GaussianNoise, type DropoutConfig, type GaussianNoiseConfig } 
 import { GRU, LSTM, SimpleRNN, type GRUConfig, type LSTMConfig } from './recurrent.js';
 import type { RecurrentConfig } from './recurrent-base.js';
 
-export { SymbolicTensor, Weight } from './layer.js';
+export { SymbolicTensor, Weight, Layer as BaseLayer, type OutputSpec, type TracedCall } from './layer.js';
 export { Layer, type CallOptions, type AddWeightOptions } from './custom.js';
 export type { BaseLayerConfig } from './layer-helpers.js';
 export type { ActivationStage, CallContext, NodeIO, Slot, StateRequest } from './node-io.js';
@@ -126,7 +126,8 @@ const CLASSES: Record<string, (config: Record<string, unknown>) => Layer> = {
 };
 
 /** A layer class whose constructor takes its saved config (a custom layer). */
-export type LayerClass = (new (config: Record<string, unknown>) => Layer) & { className?: string };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any config type: the saved config is passed back as is
+export type LayerClass = (new (config: any) => Layer) & { className?: string };
 
 /**
  * Registers a layer class so io can rebuild saved models that use it: `registerLayer(MyLayer)`
@@ -214,3 +215,23 @@ registerLayer('TimeDistributed', (c) => {
   const { inner, rest } = wrapped(c, 'TimeDistributed');
   return new TimeDistributed(inner, rest);
 });
+
+// Attention and position layers (issue 12): factories, exports and their io registry rows.
+import { MultiHeadAttention, type MultiHeadAttentionCallOptions, type MultiHeadAttentionConfig } from './attention.js';
+export { MultiHeadAttention };
+export type { MultiHeadAttentionConfig, MultiHeadAttentionCallOptions };
+/**
+ * Keras's MultiHeadAttention: call `apply([query, value])` or `apply([query, value, key])` with
+ * optional `{ attentionMask, useCausalMask }`; [*, Tq, Dq] -> [*, Tq, outputShape ?? Dq].
+ */
+export const multiHeadAttention = (config: MultiHeadAttentionConfig): MultiHeadAttention => new MultiHeadAttention(config);
+registerLayer('MultiHeadAttention', (c) => new MultiHeadAttention(c as unknown as MultiHeadAttentionConfig));
+import { PositionalEmbedding, SinusoidalPositionEncoding, type PositionalEmbeddingConfig, type SinusoidalPositionEncodingConfig } from './position.js';
+export { PositionalEmbedding, SinusoidalPositionEncoding };
+export type { PositionalEmbeddingConfig, SinusoidalPositionEncodingConfig };
+/** Learned position embeddings [sequenceLength, features] added to a [*, time, features] input (time <= sequenceLength). */
+export const positionalEmbedding = (config: PositionalEmbeddingConfig): PositionalEmbedding => new PositionalEmbedding(config);
+/** The fixed sin/cos position encoding ("Attention Is All You Need") added to a [*, time, features] input. */
+export const sinusoidalPositionEncoding = (config: SinusoidalPositionEncodingConfig = {}): SinusoidalPositionEncoding => new SinusoidalPositionEncoding(config);
+registerLayer('PositionalEmbedding', (c) => new PositionalEmbedding(c as unknown as PositionalEmbeddingConfig));
+registerLayer('SinusoidalPositionEncoding', (c) => new SinusoidalPositionEncoding(c));

@@ -24,6 +24,8 @@ export interface GradCheckOptions {
   weights?: (layer: Layer) => void;
   /** Runs before every forward pass (e.g. restoring a stateful layer's carried state). */
   beforeRun?: () => void;
+  /** Inputs given explicitly (index -> values) and not differentiated (attention masks, ids). */
+  fixedInputs?: Readonly<Record<number, Float32Array>>;
 }
 
 export interface GradCheckResult {
@@ -48,7 +50,8 @@ export function gradCheck(layer: Layer, inputShapes: Shape[], options: GradCheck
   options.weights?.(layer);
   const grads = layer.weights.map((w) => (w.trainable && layer.trainable ? heap().alloc(w.size * 4) : 0));
   const plan = new Plan(graph, batch, 0, new Map(layer.weights.map((w, i) => [w, grads[i]!])), true);
-  const xs = inputShapes.map((s, i) => randomArray(batch * sizeOf(s), seed + i, lo, hi));
+  const fixed = options.fixedInputs ?? {};
+  const xs = inputShapes.map((s, i) => fixed[i] ?? randomArray(batch * sizeOf(s), seed + i, lo, hi));
   const outN = batch * sizeOf(out.shape);
   const r = randomArray(outN, seed + 99, -1, 1);
   const run = (): number => {
@@ -90,7 +93,9 @@ export function gradCheck(layer: Layer, inputShapes: Shape[], options: GradCheck
       }
     }
   };
-  xs.forEach((x, i) => check(`input${i}`, x, analyticX[i]!, () => {}));
+  xs.forEach((x, i) => {
+    if (fixed[i] === undefined) check(`input${i}`, x, analyticX[i]!, () => {});
+  });
   layer.weights.forEach((w, i) => {
     const a = analyticW[i];
     if (a === undefined) return;
