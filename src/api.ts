@@ -4,6 +4,7 @@ export { ShapeError, ValueError, NotInitializedError } from './core/errors.js';
 export { AllocationError } from './backend/memory.js';
 export { isInitialized } from './backend/wasm.js';
 export * as ops from './graph/public-ops.js';
+export { threadCount } from './backend/threads.js';
 export * as losses from './losses/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as schedules from './schedules.js';

@@ -189,6 +189,25 @@ registerLayer('GlobalMaxPooling1D', (c) => new GlobalMaxPooling1D(c));
 registerLayer('UpSampling1D', (c) => new UpSampling1D(c));
 registerLayer('RepeatVector', (c) => new RepeatVector(c as unknown as RepeatVectorConfig));
 
+// Attention and position layers (issue 12): factories, exports and their io registry rows.
+import { MultiHeadAttention, type MultiHeadAttentionCallOptions, type MultiHeadAttentionConfig } from './attention.js';
+export { MultiHeadAttention };
+export type { MultiHeadAttentionConfig, MultiHeadAttentionCallOptions };
+/**
+ * Keras's MultiHeadAttention: call `apply([query, value])` or `apply([query, value, key])` with
+ * optional `{ attentionMask, useCausalMask }`; [*, Tq, Dq] -> [*, Tq, outputShape ?? Dq].
+ */
+export const multiHeadAttention = (config: MultiHeadAttentionConfig): MultiHeadAttention => new MultiHeadAttention(config);
+registerLayer('MultiHeadAttention', (c) => new MultiHeadAttention(c as unknown as MultiHeadAttentionConfig));
+import { PositionalEmbedding, SinusoidalPositionEncoding, type PositionalEmbeddingConfig, type SinusoidalPositionEncodingConfig } from './position.js';
+export { PositionalEmbedding, SinusoidalPositionEncoding };
+export type { PositionalEmbeddingConfig, SinusoidalPositionEncodingConfig };
+/** Learned position embeddings [sequenceLength, features] added to a [*, time, features] input (time <= sequenceLength). */
+export const positionalEmbedding = (config: PositionalEmbeddingConfig): PositionalEmbedding => new PositionalEmbedding(config);
+/** The fixed sin/cos position encoding ("Attention Is All You Need") added to a [*, time, features] input. */
+export const sinusoidalPositionEncoding = (config: SinusoidalPositionEncodingConfig = {}): SinusoidalPositionEncoding => new SinusoidalPositionEncoding(config);
+registerLayer('PositionalEmbedding', (c) => new PositionalEmbedding(c as unknown as PositionalEmbeddingConfig));
+registerLayer('SinusoidalPositionEncoding', (c) => new SinusoidalPositionEncoding(c));
 // Recurrent wrappers (issue 12).
 import { Bidirectional, type BidirectionalConfig, type MergeMode } from './bidirectional.js';
 import { TimeDistributed } from './time-distributed.js';
@@ -215,23 +234,3 @@ registerLayer('TimeDistributed', (c) => {
   const { inner, rest } = wrapped(c, 'TimeDistributed');
   return new TimeDistributed(inner, rest);
 });
-
-// Attention and position layers (issue 12): factories, exports and their io registry rows.
-import { MultiHeadAttention, type MultiHeadAttentionCallOptions, type MultiHeadAttentionConfig } from './attention.js';
-export { MultiHeadAttention };
-export type { MultiHeadAttentionConfig, MultiHeadAttentionCallOptions };
-/**
- * Keras's MultiHeadAttention: call `apply([query, value])` or `apply([query, value, key])` with
- * optional `{ attentionMask, useCausalMask }`; [*, Tq, Dq] -> [*, Tq, outputShape ?? Dq].
- */
-export const multiHeadAttention = (config: MultiHeadAttentionConfig): MultiHeadAttention => new MultiHeadAttention(config);
-registerLayer('MultiHeadAttention', (c) => new MultiHeadAttention(c as unknown as MultiHeadAttentionConfig));
-import { PositionalEmbedding, SinusoidalPositionEncoding, type PositionalEmbeddingConfig, type SinusoidalPositionEncodingConfig } from './position.js';
-export { PositionalEmbedding, SinusoidalPositionEncoding };
-export type { PositionalEmbeddingConfig, SinusoidalPositionEncodingConfig };
-/** Learned position embeddings [sequenceLength, features] added to a [*, time, features] input (time <= sequenceLength). */
-export const positionalEmbedding = (config: PositionalEmbeddingConfig): PositionalEmbedding => new PositionalEmbedding(config);
-/** The fixed sin/cos position encoding ("Attention Is All You Need") added to a [*, time, features] input. */
-export const sinusoidalPositionEncoding = (config: SinusoidalPositionEncodingConfig = {}): SinusoidalPositionEncoding => new SinusoidalPositionEncoding(config);
-registerLayer('PositionalEmbedding', (c) => new PositionalEmbedding(c as unknown as PositionalEmbeddingConfig));
-registerLayer('SinusoidalPositionEncoding', (c) => new SinusoidalPositionEncoding(c));

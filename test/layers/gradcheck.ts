@@ -22,10 +22,10 @@ export interface GradCheckOptions {
   seed?: number;
   /** Overrides the initial weights (e.g. non-trivial gamma/beta). */
   weights?: (layer: Layer) => void;
-  /** Runs before every forward pass (e.g. restoring a stateful layer's carried state). */
-  beforeRun?: () => void;
   /** Inputs given explicitly (index -> values) and not differentiated (attention masks, ids). */
   fixedInputs?: Readonly<Record<number, Float32Array>>;
+  /** Runs before every forward pass (e.g. restoring a stateful layer's carried state). */
+  beforeRun?: () => void;
 }
 
 export interface GradCheckResult {
