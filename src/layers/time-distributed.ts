@@ -18,8 +18,8 @@ export class TimeDistributed extends Layer<BaseLayerConfig> {
   readonly className = 'TimeDistributed';
   /** Accepted options besides the base ones (unknown keys throw). */
   static override readonly options: readonly string[] = [];
-  /** The wrapped layer; its weights are this layer's weights. */
-  readonly layer: Layer;
+  /** The wrapped layer; its weights are this layer's weights (found in `getConfig().layer`). */
+  private readonly wrapped: Layer;
   private readonly subIO = new WeakMap<NodeIO, NodeIO>();
   /** The context of the folded call (batch·time samples), refilled every call. */
   private readonly folded: CallContext = { training: false, batch: 0, rng: undefined as unknown as Rng };
@@ -31,12 +31,12 @@ export class TimeDistributed extends Layer<BaseLayerConfig> {
     if (layer.inputCount !== 1) throw new ValueError(`${this.name}: the wrapped layer must take exactly 1 input, ${layer.name} takes ${layer.inputCount}`);
     if (layer.built) throw new ValueError(`${this.name}: ${layer.name} is already built; wrap a new layer`);
     if ((layer as { stateful?: boolean }).stateful === true) throw new ValueError(`${this.name}: ${layer.name} is stateful (fixed batch size); it cannot run over batch·time samples`);
-    this.layer = layer;
+    this.wrapped = layer;
   }
 
   /** The saved form: the base options plus the wrapped layer's class name and config (Keras's `layer`). */
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), layer: { className: this.layer.className, config: this.layer.getConfig() } };
+    return { ...super.getConfig(), layer: { className: this.wrapped.className, config: this.wrapped.getConfig() } };
   }
 
   private innerShape(inputShapes: readonly Shape[]): Shape {
@@ -48,32 +48,32 @@ export class TimeDistributed extends Layer<BaseLayerConfig> {
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const inner = this.innerShape(inputShapes);
-    return [inputShapes[0]![0]!, ...this.layer.computeOutputShape([inner])];
+    return [inputShapes[0]![0]!, ...this.wrapped.computeOutputShape([inner])];
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
-    this.layer.ensureBuilt([this.innerShape(inputShapes)]);
-    this.weights.push(...this.layer.weights);
+    this.wrapped.ensureBuilt([this.innerShape(inputShapes)]);
+    this.weights.push(...this.wrapped.weights);
   }
 
   override initializeWeights(rng: Rng): void {
-    this.layer.initializeWeights(rng);
+    this.wrapped.initializeWeights(rng);
     this.weightsInitialized = true;
   }
 
   override stateRequests(inputs: readonly Shape[], output: Shape, maxBatch: number): Record<string, StateRequest> {
-    return this.layer.stateRequests([this.innerShape(inputs)], output.slice(1), maxBatch * inputs[0]![0]!);
+    return this.wrapped.stateRequests([this.innerShape(inputs)], output.slice(1), maxBatch * inputs[0]![0]!);
   }
 
   // The folded call has the wrapped layer's memory layout, so its activation, fusion and aliasing carry over.
   override get activation(): ActivationStage | undefined {
-    return this.layer.activation;
+    return this.wrapped.activation;
   }
   override get fusedActivation(): boolean {
-    return this.layer.fusedActivation;
+    return this.wrapped.fusedActivation;
   }
   override get aliasesInput(): 'output' | 'preActivation' | false {
-    return this.layer.aliasesInput;
+    return this.wrapped.aliasesInput;
   }
 
   /** The wrapped layer's NodeIO for this plan node: the same buffers, per-step shapes. */
@@ -97,10 +97,10 @@ export class TimeDistributed extends Layer<BaseLayerConfig> {
   }
 
   forward(io: NodeIO, ctx: CallContext): void {
-    this.layer.forward(this.sub(io), this.fold(io, ctx));
+    this.wrapped.forward(this.sub(io), this.fold(io, ctx));
   }
 
   backward(io: NodeIO, ctx: CallContext): void {
-    this.layer.backward(this.sub(io), this.fold(io, ctx));
+    this.wrapped.backward(this.sub(io), this.fold(io, ctx));
   }
 }
