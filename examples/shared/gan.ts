@@ -45,8 +45,8 @@ export class Gan extends Model {
     this.gWeights = generator.trainableWeights;
     const bce = losses.binaryCrossentropy({ fromLogits: true });
     this.dStep = valueAndGrad(
-      (real: SymbolicTensor, z: SymbolicTensor, ones: SymbolicTensor, zeros: SymbolicTensor) =>
-        ops.add(ops.loss(bce, ones, discriminator.apply(real)), ops.loss(bce, zeros, discriminator.apply(generator.apply(z)))),
+      (real: SymbolicTensor, fake: SymbolicTensor, ones: SymbolicTensor, zeros: SymbolicTensor) =>
+        ops.add(ops.loss(bce, ones, discriminator.apply(real)), ops.loss(bce, zeros, discriminator.apply(fake))),
       { wrt: this.dWeights, training: true, seed },
     );
     this.gStep = valueAndGrad(
@@ -71,7 +71,9 @@ export class Gan extends Model {
     const real = x instanceof Array ? x[0]! : (x as Tensor);
     const n = real.shape[0]!;
     const { ones, zeros } = this.targetsFor(n);
-    const d = this.dStep(real, this.noise(n), ones, zeros);
+    // The generated batch comes from predict: the discriminator's step needs no backward through the generator.
+    const fake = this.generator.predict(this.noise(n), { batchSize: n }) as Tensor;
+    const d = this.dStep(real, fake, ones, zeros);
     applyGradients(this.dOptimizer, d.grads, this.dWeights);
     const g = this.gStep(this.noise(n), ones);
     applyGradients(this.gOptimizer, g.grads, this.gWeights);
