@@ -36,7 +36,7 @@ export class Vae extends Model {
   readonly encoder: Model;
   readonly decoder: Model;
   readonly latent: number;
-  private readonly optimizer;
+  private readonly vaeOptimizer;
   private readonly rng: Rng;
   private readonly weightList: Weight[];
   private readonly step: (x: Tensor, eps: Tensor) => { value: number; grads: Tensor[] };
@@ -49,7 +49,7 @@ export class Vae extends Model {
     this.decoder = decoder;
     this.latent = latent;
     this.rng = new Rng(seed + 2);
-    this.optimizer = optimizers.adam({ learningRate });
+    this.vaeOptimizer = optimizers.adam({ learningRate });
     this.weightList = [...encoder.trainableWeights, ...decoder.trainableWeights];
     const bce = losses.binaryCrossentropy();
     this.step = valueAndGrad((xs: SymbolicTensor, eps: SymbolicTensor) => {
@@ -69,7 +69,7 @@ export class Vae extends Model {
     const kl = this.klDivergence(xs);
     const eps = ops.randomNormal([n, this.latent], 0, 1, { rng: this.rng });
     const { value, grads } = this.step(xs, eps);
-    applyGradients(this.optimizer, grads, this.weightList);
+    applyGradients(this.vaeOptimizer, grads, this.weightList);
     return { loss: value, kl } as unknown as number; // fit averages every field of the object
   }
 
