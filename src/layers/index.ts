@@ -16,7 +16,7 @@ import { Dropout, GaussianNoise, type DropoutConfig, type GaussianNoiseConfig } 
 import { GRU, LSTM, SimpleRNN, type GRUConfig, type LSTMConfig } from './recurrent.js';
 import type { RecurrentConfig } from './recurrent-base.js';
 
-export { SymbolicTensor, Weight } from './layer.js';
+export { SymbolicTensor, Weight, Layer as BaseLayer, type OutputSpec, type TracedCall } from './layer.js';
 export { Layer, type CallOptions, type AddWeightOptions } from './custom.js';
 export type { BaseLayerConfig } from './layer-helpers.js';
 export type { ActivationStage, CallContext, NodeIO, Slot, StateRequest } from './node-io.js';
@@ -126,7 +126,8 @@ const CLASSES: Record<string, (config: Record<string, unknown>) => Layer> = {
 };
 
 /** A layer class whose constructor takes its saved config (a custom layer). */
-export type LayerClass = (new (config: Record<string, unknown>) => Layer) & { className?: string };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any config type: the saved config is passed back as is
+export type LayerClass = (new (config: any) => Layer) & { className?: string };
 
 /**
  * Registers a layer class so io can rebuild saved models that use it: `registerLayer(MyLayer)`

@@ -8,7 +8,6 @@ import type { Layer, SymbolicTensor } from '../layers/layer.js';
 import type { CallContext } from '../layers/node-io.js';
 import type { LossCall } from '../losses/loss.js';
 import { clipScale } from '../kernels/optim.js';
-import { fill } from '../kernels/memory.js';
 import { HeadMetric, ValueMean, type Head } from './heads.js';
 import type { Slot } from '../layers/node-io.js';
 import type { Metric, MetricCall } from '../metrics.js';
@@ -202,7 +201,7 @@ export class Executor {
       const m = metrics[i]!;
       const h = m instanceof HeadMetric ? m.head : 0;
       if (m instanceof ValueMean) {
-        m.value = this.headLoss[this.heads.findIndex((x) => m.name === `${x.name}_loss`)] ?? NaN;
+        m.value = this.headLoss[m.head] ?? NaN;
       } else if (h !== head && h < this.headSlots.length) {
         head = h;
         const s = this.headSlots[h]!;
@@ -262,9 +261,12 @@ export class Executor {
       const t = terms[i]!;
       const n = t.batched ? count : 1;
       let sum = 0;
-      for (let j = 0; j < n; j++) sum += f32()[(t.ptr >>> 2) + j]!;
+      const at = t.ptr >>> 2;
+      for (let j = 0; j < n; j++) sum += mem[at + j]!;
       total += sum / n;
-      if (gradients) fill(t.grad, 1 / n, n);
+      // d(mean)/d(term_j) = 1/n, written from JS (a float passed to a wasm export may be boxed).
+      const g = t.grad >>> 2;
+      if (gradients) for (let j = 0; j < n; j++) mem[g + j] = 1 / n;
     }
     return total;
   }

@@ -62,7 +62,8 @@ export class ValueMean implements Metric {
   value = 0;
   private total = 0;
   private count = 0;
-  constructor(readonly name: string) {}
+  /** @param head the output whose loss this reports (the executor sets `value` from it). */
+  constructor(readonly name: string, readonly head: number) {}
   reset(): void {
     this.total = 0;
     this.count = 0;
@@ -175,8 +176,11 @@ export function resolveHeads(
     const headMetrics = list.map((m) => getMetric(m, context));
     heads.push({ name, output, loss, term: traced?.term, termNodes: traced?.nodes ?? [], target, targetShape, targetSize, targetOffset: offset, weight, metrics: headMetrics, lossName });
     offset += targetSize;
-    if (many) metrics.push(new ValueMean(`${name}_loss`));
-    for (const m of headMetrics) metrics.push(new HeadMetric(m, i, many ? name : ''));
+  });
+  // Keras's order: the total, each output's loss, then each output's metrics.
+  if (many) heads.forEach((h, i) => metrics.push(new ValueMean(`${h.name}_loss`, i)));
+  heads.forEach((h, i) => {
+    for (const m of h.metrics) metrics.push(new HeadMetric(m, i, many ? h.name : ''));
   });
   const seen = new Set<string>(['loss']);
   for (const m of metrics) {

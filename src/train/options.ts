@@ -4,7 +4,7 @@ import type { Callback } from '../callbacks/callback.js';
 import { custom, flag, given, integer, oneOf, optionError, optionsSchema } from '../core/options.js';
 import type { BatchSource } from '../data/feed.js';
 import { ValueError } from '../core/errors.js';
-import type { LossSpec, PerOutput } from './heads.js';
+import type { LossSpec, PerOutput, Targets } from './heads.js';
 import type { Metric } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Tensor } from '../core/tensor.js';
@@ -44,7 +44,7 @@ export interface FitOptions {
   /** Tensors only: the fraction of the samples (taken from the end, before shuffling, as Keras) held out for validation. */
   validationSplit?: number;
   /** Validation inputs and targets, or a dataset of `{ x, y }` batches (wins over validationSplit). */
-  validationData?: readonly [Tensor | readonly Tensor[], Tensor] | BatchSource;
+  validationData?: readonly [Tensor | readonly Tensor[], Targets] | BatchSource;
   /**
    * Training on a dataset: batches per epoch (Keras's steps_per_epoch). Without it an epoch is one
    * full pass over the dataset; with it the iteration goes on across epochs, starting a new pass

@@ -1,44 +1,13 @@
 // The per-step paths (layer forward/backward, gemm, activations, loss, metrics, the plan) must not
 // allocate on the JS heap. Measured with V8's sampling heap profiler over 2,000 training steps,
 // counting also objects that were collected, attributed to the function that allocated.
-import { Session } from 'node:inspector/promises';
 import { expect, test } from 'vitest';
 import { layers, Input, Model, tensor } from '../../src/index.js';
 import type { SymbolicTensor } from '../../src/layers/layer.js';
 import * as optimizers from '../../src/optimizers/index.js';
 import * as losses from '../../src/losses/index.js';
 import { randomArray } from '../util.js';
-
-interface ProfileNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  selfSize: number;
-  children: ProfileNode[];
-}
-
-/** Bytes sampled per allocating source location, for allocations made while `run` runs. */
-async function sampleAllocations(run: () => Promise<unknown>): Promise<Map<string, number>> {
-  const session = new Session();
-  session.connect();
-  try {
-    await session.post('HeapProfiler.enable');
-    await session.post('HeapProfiler.startSampling', { samplingInterval: 128, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-    await run();
-    const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: ProfileNode } };
-    const bytes = new Map<string, number>();
-    const walk = (n: ProfileNode): void => {
-      if (n.selfSize > 0) {
-        const key = `${n.callFrame.url}:${n.callFrame.lineNumber + 1} ${n.callFrame.functionName}`;
-        bytes.set(key, (bytes.get(key) ?? 0) + n.selfSize);
-      }
-      n.children.forEach(walk);
-    };
-    walk(profile.head);
-    return bytes;
-  } finally {
-    await session.post('HeapProfiler.disable');
-    session.disconnect();
-  }
-}
+import { sampleAllocations } from '../heap-profile.js';
 
 // The files whose step paths are plain-number code. (Passing a float to a wasm export or returning
 // one can box it in V8, e.g. a loss value or a dropout rate: a few bytes per step, not counted.)
