@@ -3,7 +3,7 @@
 // z = mean + exp(logVar / 2) * eps with eps drawn by the seeded generator and passed in as an
 // argument of the traced loss, and a dense decoder. The model itself is the decoder (predict(z)
 // decodes), holding the encoder as a field. Shared by examples/vae.ts and its test.
-import { applyGradients, Input, layers, losses, Model, ops, optimizers, Rng, tensor, valueAndGrad, type SymbolicTensor, type Tensor, type Weight } from '../../src/api.js';
+import { applyGradients, Input, layers, losses, Model, ops, optimizers, Rng, valueAndGrad, type SymbolicTensor, type Tensor, type Weight } from '../../src/api.js';
 
 /** Options of `Vae`. */
 export interface VaeOptions {
@@ -76,25 +76,22 @@ export class Vae extends Model {
   /** Mean over the batch of KL(q(z|x) || N(0, I)), in nats (before this step's update). */
   klDivergence(x: Tensor): number {
     const [m, lv] = this.encoder.predict(x, { batchSize: 256 }) as unknown as [Tensor, Tensor];
-    let s = 0;
-    for (let i = 0; i < m.size; i++) s += Math.exp(lv.data[i]!) + m.data[i]! * m.data[i]! - 1 - lv.data[i]!;
-    return (0.5 * s) / x.shape[0]!;
+    return this.kl(m, lv, x.shape[0]!);
   }
 
-  /** The ELBO per image (nats; higher is better) of a batch, one sample of z per image. */
+  private kl(m: Tensor, lv: Tensor, n: number): number {
+    const terms = ops.sub(ops.add(ops.exp(lv), ops.square(m)), ops.add(lv, 1));
+    return (0.5 * ops.sum(terms).data[0]!) / n;
+  }
+
+  /** The ELBO per image (nats; higher is better) of a batch, one sample of z per image, computed with ops like the training loss. */
   elbo(x: Tensor, seed: number): { elbo: number; kl: number; reconstruction: number } {
     const n = x.shape[0]!;
     const [m, lv] = this.encoder.predict(x, { batchSize: 256 }) as unknown as [Tensor, Tensor];
     const eps = ops.randomNormal([n, this.latent], 0, 1, { seed });
-    const z = tensor(m.data.map((v, i) => v + Math.exp(0.5 * lv.data[i]!) * eps.data[i]!), m.shape);
-    const xr = this.decoder.predict(z, { batchSize: 256 }) as Tensor;
-    let r = 0;
-    for (let i = 0; i < x.size; i++) {
-      const p = Math.min(1 - 1e-7, Math.max(1e-7, xr.data[i]!));
-      r -= x.data[i]! * Math.log(p) + (1 - x.data[i]!) * Math.log(1 - p);
-    }
-    const reconstruction = r / n;
-    const kl = this.klDivergence(x);
+    const z = ops.add(m, ops.mul(ops.exp(ops.mul(lv, 0.5)), eps));
+    const reconstruction = 784 * ops.loss(losses.binaryCrossentropy(), x, this.decoder.predict(z, { batchSize: 256 }) as Tensor);
+    const kl = this.kl(m, lv, n);
     return { elbo: -(reconstruction + kl), kl, reconstruction };
   }
 }
