@@ -61,7 +61,7 @@ describe('GAN with a custom trainStep on a 2-D mixture of 8 Gaussians', () => {
     const report = `D accuracy ${acc}, samples per mode ${counts.join(' ')} (before ${before.join(' ')}), near a mode ${near}, dLoss ${history.history.dLoss!.map((v) => v.toFixed(2)).join(' ')}`;
     expect(acc, report).toBeGreaterThan(0.2);
     expect(acc, report).toBeLessThan(0.95);
-    expect(covered, report).toBeGreaterThanOrEqual(6); // measured: all 8 (seeded, deterministic)
+    expect(covered, report).toBeGreaterThanOrEqual(6); // measured: 7 (each mode has 26 to 96 of the 2000; seeded, deterministic)
     expect(near, report).toBeGreaterThan(0.15); // measured: 0.27 within 0.4 of a mode; 0 before training
     expect(near, report).toBeGreaterThan(2 * before.reduce((a, b) => a + b, 0) / 2000);
   }, 60_000);
