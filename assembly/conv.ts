@@ -3,6 +3,9 @@
 // [kH, kW, outC, inC], Keras layout), forward and backward. Geometry is a struct (geometry.ts).
 //
 // Algorithms (chosen per shape by the drivers):
+//   - Winograd F(2x2, 3x3) (winograd.ts) for 3x3 stride-1 undilated convs with inC % 4 == 0,
+//     inC >= 8 and outC % 16 == 0: forward, input gradient (as the flipped forward, when its
+//     channels qualify) and filter gradient;
 //   - micro-kernel path (K = kH*kW*inC <= DIRECT_MAX_K): a 2 x 16 register tile (2 output
 //     pixels x 16 output channels) over the filter packed into 16-column panels, with bias and
 //     ReLU fused in the tile. Its left operand, one patch row per output pixel, is x's row itself
@@ -17,15 +20,20 @@
 //     run as a forward conv of dy on the micro-kernel path with the filter rotated 180 degrees
 //     and its channel axes swapped (packed once per call), accumulating into dx; others use
 //     f32_gemm dy·Wᵀ into column tiles then col2im (scatter-add), or one f32_gemm for 1x1;
+//   - backward filter for <= FEW_CHANNELS input channels and outC % 16 == 0: no im2col, x and dy
+//     read in place (filterGradientFewChannels);
 //   - backward filter: dwᵀ = dyᵀ·im2col(x) with the same 2 x 16 tile, im2col written straight
 //     into panels per chunk of output pixels, dwᵀ added into dw at the end; for small patches
 //     (K <= outC, outC % 16 == 0) dw = im2col(x)ᵀ·dy with dy's rows read in place.
-// Every backward kernel accumulates (dx +=, dw +=, db +=).
+// Every backward kernel accumulates (dx +=, dw +=, db +=); the filter gradient also sums the
+// bias gradient when given db (same order of additions as f32_conv2d_bias_backward).
 // conv2d transpose reuses these: with g the geometry of the conv2d whose input-gradient it is
 // (in = the transpose's output, out = its input), forward = backward input, and its gradients
 // are the conv2d forward (input) and the conv2d filter gradient with x and dy swapped.
 import { Geometry, geometry, pixel, addRow, zeroRow, copyRow } from './geometry';
 import { f32_gemm, f32_gemm_scratch_bytes, GEMM_TRANS_B, GEMM_ACCUMULATE } from './gemm';
+import { NR, tile2x16 } from './tile';
+import { conv2dFilterWinograd, conv2dWinograd, winogradApplies, winogradAppliesFlipped, winogradScratchBytes } from './winograd';
 
 /** Activation fused into a forward epilogue: 0 = linear, 1 = relu. */
 const ACTIVATION_LINEAR: i32 = 0;
@@ -76,8 +84,6 @@ function activate(y: usize, n: i32, activation: i32): void {
   }
 }
 
-/** Output channels per packed filter panel (the micro-tile's width). */
-const NR: i32 = 16;
 
 /** im2col layouts: rows of K floats, the same but adding into x (col2im), or 16-lane panels. */
 const IM2COL_ROWS: i32 = 0;
@@ -253,69 +259,6 @@ function dot4(y: usize, yStride: usize, a: usize, rowBytes: usize, rows: i32, wt
   }
 }
 
-/**
- * One 2 x 16 tile: rows r = 0, 1 of y (y1 = 0: one row) get act(bias + a_r · panel), or
- * y_r += a_r · panel (accumulate). a0, a1: k contiguous floats each; bp: panel of k rows of 16
- * floats, bStride bytes apart (64: packed); offsets != 0: element p of row r is at
- * a_r + offsets[p] (i32 bytes) instead of a_r + 4p; bias: 16 floats; cols < 16 stores only the
- * first cols columns (through tmp, 128 bytes).
- */
-@inline
-function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, k: i32, bias: usize, relu: bool, accumulate: bool, cols: i32, tmp: usize, bStride: usize = 64, offsets: usize = 0): void {
-  let acc0x0123 = v128.load(bias), acc0x4567 = v128.load(bias, 16), acc0x89AB = v128.load(bias, 32), acc0xCDEF = v128.load(bias, 48);
-  let acc1x0123 = acc0x0123, acc1x4567 = acc0x4567, acc1x89AB = acc0x89AB, acc1xCDEF = acc0xCDEF;
-  for (let p = 0; p < k; p++) {
-    const b0123 = v128.load(bp);
-    const b4567 = v128.load(bp, 16);
-    const b89AB = v128.load(bp, 32);
-    const bCDEF = v128.load(bp, 48);
-    // Element p of each row: the next float, or (implicit im2col) at a per-element byte offset.
-    const at: usize = offsets == 0 ? <usize>p << 2 : <usize>load<i32>(offsets + (<usize>p << 2));
-    const x0 = v128.load32_splat(a0 + at);
-    acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(x0, b0123));
-    acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(x0, b4567));
-    acc0x89AB = f32x4.add(acc0x89AB, f32x4.mul(x0, b89AB));
-    acc0xCDEF = f32x4.add(acc0xCDEF, f32x4.mul(x0, bCDEF));
-    const x1 = v128.load32_splat(a1 + at);
-    acc1x0123 = f32x4.add(acc1x0123, f32x4.mul(x1, b0123));
-    acc1x4567 = f32x4.add(acc1x4567, f32x4.mul(x1, b4567));
-    acc1x89AB = f32x4.add(acc1x89AB, f32x4.mul(x1, b89AB));
-    acc1xCDEF = f32x4.add(acc1xCDEF, f32x4.mul(x1, bCDEF));
-    bp += bStride;
-  }
-  if (relu) {
-    const zero = f32x4.splat(0);
-    acc0x0123 = f32x4.max(acc0x0123, zero); acc0x4567 = f32x4.max(acc0x4567, zero);
-    acc0x89AB = f32x4.max(acc0x89AB, zero); acc0xCDEF = f32x4.max(acc0xCDEF, zero);
-    acc1x0123 = f32x4.max(acc1x0123, zero); acc1x4567 = f32x4.max(acc1x4567, zero);
-    acc1x89AB = f32x4.max(acc1x89AB, zero); acc1xCDEF = f32x4.max(acc1xCDEF, zero);
-  }
-  if (cols == NR) {
-    if (accumulate) {
-      acc0x0123 = f32x4.add(acc0x0123, v128.load(y0)); acc0x4567 = f32x4.add(acc0x4567, v128.load(y0, 16));
-      acc0x89AB = f32x4.add(acc0x89AB, v128.load(y0, 32)); acc0xCDEF = f32x4.add(acc0xCDEF, v128.load(y0, 48));
-    }
-    v128.store(y0, acc0x0123); v128.store(y0, acc0x4567, 16); v128.store(y0, acc0x89AB, 32); v128.store(y0, acc0xCDEF, 48);
-    if (y1 == 0) return;
-    if (accumulate) {
-      acc1x0123 = f32x4.add(acc1x0123, v128.load(y1)); acc1x4567 = f32x4.add(acc1x4567, v128.load(y1, 16));
-      acc1x89AB = f32x4.add(acc1x89AB, v128.load(y1, 32)); acc1xCDEF = f32x4.add(acc1xCDEF, v128.load(y1, 48));
-    }
-    v128.store(y1, acc1x0123); v128.store(y1, acc1x4567, 16); v128.store(y1, acc1x89AB, 32); v128.store(y1, acc1xCDEF, 48);
-    return;
-  }
-  // Edge panel: spill to tmp, store the valid columns.
-  v128.store(tmp, acc0x0123); v128.store(tmp, acc0x4567, 16); v128.store(tmp, acc0x89AB, 32); v128.store(tmp, acc0xCDEF, 48);
-  v128.store(tmp, acc1x0123, 64); v128.store(tmp, acc1x4567, 80); v128.store(tmp, acc1x89AB, 96); v128.store(tmp, acc1xCDEF, 112);
-  for (let r = 0; r < 2; r++) {
-    const yr = r == 0 ? y0 : y1;
-    if (yr == 0) break;
-    const t = tmp + (<usize>(r * NR) << 2);
-    if (accumulate) addRow(yr, t, cols);
-    else copyRow(yr, t, cols);
-  }
-}
-
 /** Inputs with at most this many channels skip im2col for interior pixels (implicit im2col; the
  * dot-product path does so for any multiple of 4 channels). */
 const IMPLICIT_MAX_C: i32 = 4;
@@ -466,6 +409,10 @@ function conv2dForward(y: usize, x: usize, w: usize, bias: usize, g: Geometry, a
   const m = outputRows(g);
   const n = g.outC;
   const k = patchSize(g);
+  if (winogradApplies(g)) {
+    conv2dWinograd(y, x, w, bias, g, activation == ACTIVATION_RELU, accumulate, false, scratch);
+    return;
+  }
   if (k <= DIRECT_MAX_K) {
     conv2dDirect(y, x, w, bias, g, activation, accumulate, false, g.kH, g.kW, scratch);
     return;
@@ -488,6 +435,7 @@ function conv2dForward(y: usize, x: usize, w: usize, bias: usize, g: Geometry, a
 
 function conv2dForwardScratch(g: Geometry): usize {
   const k = patchSize(g);
+  if (winogradApplies(g)) return winogradScratchBytes(g.inC, g.outC);
   if (k <= DIRECT_MAX_K) return directScratch(k, g.outC);
   if (isPointwise(g)) return f32_gemm_scratch_bytes(outputRows(g), g.outC, k);
   const rows = tileRows(g);
@@ -508,14 +456,25 @@ export function f32_conv2d_forward_scratch_bytes(g: usize): usize {
 }
 
 /**
- * Whether the input-gradient of g runs as a forward conv of dy with the rotated filter: stride 1,
- * every pad at most the dilated span - 1, and a patch the micro-kernel path takes.
+ * Whether the input-gradient of g can run as a forward conv of dy with the rotated filter: stride
+ * 1 and every pad at most the dilated span - 1 (Winograd takes it so when the flipped channels
+ * qualify; the micro-kernel path when its patch is small enough, `flippable`).
  */
-function flippable(g: Geometry): bool {
+function flippableWindow(g: Geometry): bool {
   const spanH = g.dilationH * (g.kH - 1);
   const spanW = g.dilationW * (g.kW - 1);
   return g.strideH == 1 && g.strideW == 1 && g.padTop <= spanH && g.padBottom <= spanH &&
-    g.padLeft <= spanW && g.padRight <= spanW && g.kH * g.kW * g.outC <= DIRECT_MAX_K;
+    g.padLeft <= spanW && g.padRight <= spanW;
+}
+
+/** The input gradient by the flipped Winograd forward. */
+function flippedWinograd(g: Geometry): bool {
+  return flippableWindow(g) && winogradAppliesFlipped(g);
+}
+
+/** The input gradient by the flipped forward on the micro-kernel path. */
+function flippable(g: Geometry): bool {
+  return flippableWindow(g) && g.kH * g.kW * g.outC <= DIRECT_MAX_K;
 }
 
 /** Writes at dst the geometry of the forward conv dy -> dx (stride 1) and returns it. */
@@ -540,6 +499,10 @@ export function f32_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usi
   const m = outputRows(geo);
   const k = patchSize(geo);
   const outC = geo.outC;
+  if (flippedWinograd(geo)) {
+    conv2dWinograd(dx, dy, w, 0, flippedGeometry(geo, scratch), false, true, true, scratch + 128);
+    return;
+  }
   if (flippable(geo)) {
     const f = flippedGeometry(geo, scratch);
     conv2dDirect(dx, dy, w, 0, f, ACTIVATION_LINEAR, true, true, geo.kH, geo.kW, scratch + 128);
@@ -562,6 +525,7 @@ export function f32_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usi
 export function f32_conv2d_backward_input_scratch_bytes(g: usize): usize {
   const geo = geometry(g);
   const k = patchSize(geo);
+  if (flippedWinograd(geo)) return 128 + winogradScratchBytes(geo.outC, geo.inC);
   if (flippable(geo)) return 128 + directScratch(geo.kH * geo.kW * geo.outC, geo.inC);
   if (isPointwise(geo)) return f32_gemm_scratch_bytes(outputRows(geo), k, geo.outC);
   const rows = tileRows(geo);
@@ -580,12 +544,22 @@ function filterChunkRows(k: i32): i32 {
  * dw[kH, kW, inC, outC] += conv2d filter gradient, im2col(x)ᵀ · dy, computed transposed:
  * dwᵀ[outC, K] = dyᵀ · im2col(x) with the 2 x 16 tile (2 output channels x 16 patch elements)
  * over chunks of output pixels; im2col goes straight into panels, dy is transposed per chunk,
- * and dwᵀ (scratch) is added into dw once at the end.
+ * and dwᵀ (scratch) is added into dw once at the end. db != 0: also db[outC] += the sum of dy's
+ * rows (the bias gradient, summed while each chunk of dy is in cache; the same order of
+ * additions as f32_conv2d_bias_backward, so the same bits).
  */
-export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize): void {
+export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize, db: usize): void {
   const geo = geometry(g);
+  if (winogradApplies(geo)) {
+    conv2dFilterWinograd(dw, dy, x, db, geo, scratch);
+    return;
+  }
+  if (filterFewChannels(geo)) {
+    filterGradientFewChannels(dw, dy, x, geo, scratch, db);
+    return;
+  }
   if (filterByPatchRows(geo)) {
-    filterGradientByPatchRows(dw, dy, x, geo, scratch);
+    filterGradientByPatchRows(dw, dy, x, geo, scratch, db);
     return;
   }
   const m = outputRows(geo);
@@ -608,6 +582,7 @@ export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: us
     for (let r = 0; r < rows; r++) {
       const src = dy + ((<usize>(r0 + r) * outC) << 2);
       for (let o = 0; o < outC; o++) store<f32>(dyT + ((<usize>o * dyStride + r) << 2), load<f32>(src + (<usize>o << 2)));
+      if (db != 0) addRow(db, src, outC);
     }
     for (let kp = 0; kp < panels; kp++) {
       const bp = colP + ((<usize>kp * rowsPerChunk * NR) << 2);
@@ -634,11 +609,85 @@ export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: us
 
 export function f32_conv2d_backward_filter_scratch_bytes(g: usize): usize {
   const geo = geometry(g);
+  if (winogradApplies(geo)) return winogradScratchBytes(geo.inC, geo.outC);
+  if (filterFewChannels(geo)) return (2 * <usize>NR + 32) << 2;
   if (filterByPatchRows(geo)) return (<usize>patchSize(geo) * (filterChunkRows(patchSize(geo)) + 4) + 2 * <usize>NR + 32) << 2;
   const kPad = <usize>roundUp(patchSize(geo), NR);
   const rows = <usize>filterChunkRows(patchSize(geo));
   const outC = <usize>geo.outC;
   return (outC * kPad + kPad * rows + outC * (rows + 4) + 2 * <usize>NR + 32) << 2;
+}
+
+/** Inputs with at most this many channels take the filter gradient without any im2col. */
+const FEW_CHANNELS: i32 = 4;
+
+/**
+ * Few input channels (the first layer of an image model) and outC a multiple of 16: no im2col at
+ * all. For a tap (i, j) and channel c, the patch elements of the output pixels of one output row
+ * are x's pixels of one input row, strideW*inC floats apart, over the output columns whose tap
+ * lands inside the input (the same columns for every i and c of a j). So dw[(i, j, c), :] +=
+ * Σ over those columns of x[ih, iw, c] * dy[oh, ow, :], two patch elements x 16 output channels per
+ * tile, x and dy read in place (dy rows as the panel, outC floats apart).
+ */
+function filterFewChannels(g: Geometry): bool {
+  return g.outC % NR == 0 && g.inC <= FEW_CHANNELS;
+}
+
+function filterGradientFewChannels(dw: usize, dy: usize, x: usize, g: Geometry, scratch: usize, db: usize): void {
+  const outC = g.outC;
+  const inC = g.inC;
+  const zero16 = scratch;
+  const tmp = zero16 + (<usize>NR << 2);
+  zeroRow(zero16, NR);
+  if (db != 0) f32_conv2d_bias_backward(db, dy, outputRows(g), outC);
+  const dyStep = <usize>outC << 2;
+  const aStride = (<usize>g.strideW * inC) << 2;
+  // Patch elements of one column j of taps: (i, c) for the rows i inside the input, at most kH*inC.
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < g.outH; oh++) {
+      const r0 = (n * g.outH + oh) * g.outW;
+      const ih0 = oh * g.strideH - g.padTop;
+      for (let j = 0; j < g.kW; j++) {
+        // Output columns whose tap j is inside the input: ow*strideW - padLeft + j*dilationW in [0, inW).
+        const shift = j * g.dilationW - g.padLeft;
+        const lo = shift >= 0 ? 0 : (-shift + g.strideW - 1) / g.strideW;
+        const last = g.inW - 1 - shift;
+        const hi = last < 0 ? 0 : min(g.outW, last / g.strideW + 1);
+        if (hi <= lo) continue;
+        const count = hi - lo;
+        const bRow = dy + ((<usize>(r0 + lo) * outC) << 2);
+        const iw = lo * g.strideW + shift;
+        // Walk the (i, c) elements of this j in pairs; e counts them, pending holds an unpaired one.
+        let pendingA: usize = 0;
+        let pendingY: usize = 0;
+        for (let i = 0; i < g.kH; i++) {
+          const ih = ih0 + i * g.dilationH;
+          if (ih < 0 || ih >= g.inH) continue;
+          const xRow = pixel(x, n, ih, iw, g.inH, g.inW, inC);
+          for (let c = 0; c < inC; c++) {
+            const a = xRow + (<usize>c << 2);
+            const y = dw + ((<usize>((i * g.kW + j) * inC + c) * outC) << 2);
+            if (pendingY == 0) {
+              pendingA = a;
+              pendingY = y;
+              continue;
+            }
+            for (let jp = 0; jp < outC; jp += NR) {
+              const o = <usize>jp << 2;
+              tile2x16(pendingY + o, y + o, pendingA, a, bRow + o, count, zero16, false, true, NR, tmp, dyStep, 0, aStride);
+            }
+            pendingY = 0;
+          }
+        }
+        if (pendingY != 0) {
+          for (let jp = 0; jp < outC; jp += NR) {
+            const o = <usize>jp << 2;
+            tile2x16(pendingY + o, 0, pendingA, pendingA, bRow + o, count, zero16, false, true, NR, tmp, dyStep, 0, aStride);
+          }
+        }
+      }
+    }
+  }
 }
 
 /**
@@ -650,7 +699,7 @@ function filterByPatchRows(g: Geometry): bool {
   return g.outC % NR == 0 && patchSize(g) <= g.outC;
 }
 
-function filterGradientByPatchRows(dw: usize, dy: usize, x: usize, g: Geometry, scratch: usize): void {
+function filterGradientByPatchRows(dw: usize, dy: usize, x: usize, g: Geometry, scratch: usize, db: usize): void {
   const m = outputRows(g);
   const k = patchSize(g);
   const outC = g.outC;
@@ -664,6 +713,7 @@ function filterGradientByPatchRows(dw: usize, dy: usize, x: usize, g: Geometry, 
   for (let r0 = 0; r0 < m; r0 += rowsPerChunk) {
     const rows = min(rowsPerChunk, m - r0);
     im2col(colT, x, g, r0, rows, IM2COL_TRANSPOSED, stride);
+    if (db != 0) f32_conv2d_bias_backward(db, dy + ((<usize>r0 * outC) << 2), rows, outC);
     for (let jp = 0; jp < outC; jp += NR) {
       const bp = dy + ((<usize>r0 * outC + jp) << 2);
       let p = 0;
@@ -714,7 +764,7 @@ export function f32_conv2d_transpose_backward_input_scratch_bytes(g: usize): usi
 
 /** Conv2d transpose filter gradient: dw += (conv2d filter gradient with x = dy and dy = x). */
 export function f32_conv2d_transpose_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize): void {
-  f32_conv2d_backward_filter(dw, x, dy, g, scratch);
+  f32_conv2d_backward_filter(dw, x, dy, g, scratch, 0);
 }
 
 /**

@@ -92,6 +92,9 @@ function maxRow(dst: usize, src: usize, n: i32): void {
 /** dx[n, ih, iw, c] += dy[n, oh, ow, c] at the first maximum of each window (recomputed from x). */
 export function f32_max_pool2d_backward(dx: usize, dy: usize, x: usize, g: usize): void {
   const geo = geometry(g);
+  // Windows that do not overlap (stride >= window) add with masked vector stores; overlapping
+  // ones scatter lane by lane (a cell of several windows would be read-modified-written per window).
+  const disjoint = geo.strideH >= geo.kH && geo.strideW >= geo.kW;
   const channels = geo.inC;
   const rowBytes = <usize>channels << 2;
   for (let n = 0; n < geo.batch; n++) {
@@ -121,6 +124,16 @@ export function f32_max_pool2d_backward(dx: usize, dy: usize, x: usize, g: usize
             }
           }
           const d = v128.load(dyp + o);
+          if (disjoint) {
+            for (let ih = h0; ih < h1; ih++) {
+              for (let iw = w0; iw < w1; iw++) {
+                const rowAt = <i32>((<usize>(ih * geo.inW + iw)) * rowBytes);
+                const cell = gradImage + <usize>rowAt + o;
+                v128.store(cell, f32x4.add(v128.load(cell), v128.and(d, i32x4.eq(at, i32x4.splat(rowAt)))));
+              }
+            }
+            continue;
+          }
           addAt(gradImage + <usize>i32x4.extract_lane(at, 0) + o, f32x4.extract_lane(d, 0));
           addAt(gradImage + <usize>i32x4.extract_lane(at, 1) + o + 4, f32x4.extract_lane(d, 1));
           addAt(gradImage + <usize>i32x4.extract_lane(at, 2) + o + 8, f32x4.extract_lane(d, 2));

@@ -1,4 +1,5 @@
-// npm run build: wasm (release + debug), a check that the release uses SIMD, then the bundles.
+// npm run build: wasm (release, debug and the threads variant), checks that the release uses SIMD
+// and that the threads variant is the same code over shared memory, then the bundles.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { GENERATED_PATH, exportedConstants, generateKernelTypes } from './kernel-types.mjs';
@@ -8,6 +9,7 @@ const bin = (name) => `node_modules/.bin/${name}`;
 
 run(bin('asc'), ['assembly/index.ts', '--target', 'release']);
 run(bin('asc'), ['assembly/index.ts', '--target', 'debug']);
+run(bin('asc'), ['assembly/index.ts', '--target', 'threads']);
 
 const wat = readFileSync('build/tensorlane.wat', 'utf8');
 const simd = (wat.match(/\b(f32x4|v128)\.[a-z_]+/g) ?? []).length;
@@ -18,6 +20,20 @@ if (simd === 0) {
 const imports = wat.match(/^\s*\(import .*$/gm) ?? [];
 if (imports.length > 0) {
   console.error(`build: the release module must import nothing, found:\n${imports.join('\n')}`);
+  process.exit(1);
+}
+
+// The threads variant (init({ threads > 1 })) imports one shared memory and is otherwise the release:
+// the same functions, instruction for instruction, so every thread count computes the same numbers.
+const threadsWat = readFileSync('build/tensorlane-threads.wat', 'utf8');
+const threadsImports = threadsWat.match(/^\s*\(import .*$/gm) ?? [];
+if (threadsImports.length !== 1 || !/\(import "env" "memory" \(memory \$0 16 65536 shared\)\)/.test(threadsImports[0])) {
+  console.error(`build: build/tensorlane-threads.wasm must import only a shared env.memory (16..65536 pages), found:\n${threadsImports.join('\n')}`);
+  process.exit(1);
+}
+const code = (text) => text.split('\n').filter((line) => !/^\s*\((data|memory|import "env" "memory") /.test(line)).join('\n');
+if (code(threadsWat) !== code(wat)) {
+  console.error('build: build/tensorlane-threads.wat differs from build/tensorlane.wat outside its memory and data segments; the thread counts would not compute the same numbers');
   process.exit(1);
 }
 
@@ -40,5 +56,6 @@ if (!process.argv.includes('--wasm-only')) {
   mkdirSync('dist', { recursive: true });
   run(bin('rollup'), ['-c', '--silent']);
   copyFileSync('build/tensorlane.wasm', 'dist/tensorlane.wasm');
+  copyFileSync('build/tensorlane-threads.wasm', 'dist/tensorlane-threads.wasm');
 }
-console.log(`build: tensorlane.wasm ${readFileSync('build/tensorlane.wasm').length} bytes, ${simd} SIMD instructions`);
+console.log(`build: tensorlane.wasm ${readFileSync('build/tensorlane.wasm').length} bytes, ${simd} SIMD instructions; tensorlane-threads.wasm ${readFileSync('build/tensorlane-threads.wasm').length} bytes`);

@@ -11,5 +11,12 @@ export { initSync, type InitOptions, type InitSyncOptions } from './init.js';
  * With no options it uses the module inlined in this bundle (no file access, no configuration); `{ module }`, `{ bytes }` or `{ url }`
  * load another copy of `tensorlane.wasm` instead. Without options, later calls return at once; with a source they
  * only check it: the first module installed stays, so models built before keep working.
+ * `{ threads: n }` (or `'auto'`) splits kernels over n threads with bit-identical results, loading
+ * `tensorlane-threads.wasm` from beside this bundle unless a source is given.
  */
-export const init = makeInit(() => WebAssembly.compile(decodeBase64(wasmBase64)));
+export const init = makeInit(() => WebAssembly.compile(decodeBase64(wasmBase64)), threadsUrl);
+
+/** Where `init({ threads > 1 })` finds the threads build: beside this bundle, in dist/. */
+function threadsUrl(): URL {
+  return new URL('./tensorlane-threads.wasm', import.meta.url);
+}

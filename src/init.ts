@@ -1,4 +1,5 @@
-import { installModule, installModuleAsync, isInitialized } from './backend/wasm.js';
+import { importsMemory, installInstance, installModule, instantiateModule, isInitialized, sharedMemory } from './backend/wasm.js';
+import { MAX_THREADS, startPool, threadSupport, usePool } from './backend/threads.js';
 import { ValueError } from './core/errors.js';
 
 /**
@@ -13,6 +14,16 @@ export interface InitOptions {
   bytes?: BufferSource;
   /** Where to fetch `tensorlane.wasm` from (browsers, Deno; Node's `fetch` has no `file:` URLs). */
   url?: string | URL;
+  /**
+   * Threads that kernels split their work over (default 1; `'auto'`: the cores, at most 8). More
+   * than one loads `tensorlane-threads.wasm` (beside the bundle, or the `module`/`bytes`/`url`
+   * given) over a shared memory and starts workers; results are bit-identical for every count.
+   * Where threads cannot run (a browser page that is not cross-origin isolated, a browser's main
+   * thread, workerd) tensorlane runs on one thread; `verbose` says why.
+   */
+  threads?: number | 'auto';
+  /** Print a one-line note (console.warn) when fewer threads run than were asked for. */
+  verbose?: boolean;
 }
 
 /** Options of `initSync`: a compiled module or its bytes (exactly one). */
@@ -22,6 +33,9 @@ export interface InitSyncOptions {
 }
 
 const SOURCES = ['module', 'bytes', 'url'] as const;
+const INIT_KEYS = [...SOURCES, 'threads', 'verbose'];
+/** Threads that `threads: 'auto'` runs at most (beyond this the 2-core-measured gains are unproven). */
+const AUTO_MAX_THREADS = 8;
 
 type Base64Host = {
   Uint8Array: { fromBase64?: (text: string) => Uint8Array<ArrayBuffer> };
@@ -47,13 +61,15 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 /** Checks that `options` is an object naming at most one source (exactly one when `required`). */
 function checkOptions(who: string, options: unknown, allowed: readonly string[], required: boolean): Record<string, unknown> {
+  const sources = allowed.filter((key) => (SOURCES as readonly string[]).includes(key));
   if (options === null || typeof options !== 'object') {
-    throw new ValueError(`${who}: options must be an object like { ${allowed.join(' | ')} }, got ${options === null ? 'null' : typeof options}`);
+    throw new ValueError(`${who}: options must be an object like { ${sources.join(' | ')} }, got ${options === null ? 'null' : typeof options}`);
   }
-  const given = Object.keys(options).filter((key) => (options as Record<string, unknown>)[key] !== undefined);
-  const unknown = given.filter((key) => !allowed.includes(key));
+  const keys = Object.keys(options).filter((key) => (options as Record<string, unknown>)[key] !== undefined);
+  const unknown = keys.filter((key) => !allowed.includes(key));
   if (unknown.length > 0) throw new ValueError(`${who}: unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; expected one of ${allowed.join(', ')}`);
-  if (given.length > 1) throw new ValueError(`${who}: give one of ${allowed.join(', ')}, got ${given.join(' and ')}`);
+  const given = keys.filter((key) => sources.includes(key));
+  if (given.length > 1) throw new ValueError(`${who}: give one of ${sources.join(', ')}, got ${given.join(' and ')}`);
   if (required && given.length === 0) throw new ValueError(`${who}: pass { module: WebAssembly.Module } or { bytes }`);
   const opts = options as Record<string, unknown>;
   if (opts.module !== undefined && !(opts.module instanceof WebAssembly.Module)) {
@@ -104,8 +120,67 @@ export async function moduleFromImport(imported: unknown): Promise<WebAssembly.M
   );
 }
 
-/** Builds `init` for an entry point whose default module comes from `defaultModule`. */
-export function makeInit(defaultModule: () => WebAssembly.Module | Promise<WebAssembly.Module>) {
+/** The thread count asked for: a whole number in [1, MAX_THREADS], or 'auto' (the cores, at most 8). */
+async function threadsWanted(threads: unknown): Promise<number> {
+  if (threads === undefined) return 1;
+  if (threads === 'auto') return Math.max(1, Math.min(AUTO_MAX_THREADS, await cores()));
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new ValueError(`init: options.threads must be a whole number from 1 to ${MAX_THREADS} or 'auto', got ${typeof threads === 'number' ? threads : describe(threads)}`);
+  }
+  return threads;
+}
+
+/** Logical cores: navigator.hardwareConcurrency, else Node's os.availableParallelism(), else 1. */
+async function cores(): Promise<number> {
+  const host = globalThis as unknown as { navigator?: { hardwareConcurrency?: number }; process?: { versions?: { node?: string } } };
+  const reported = host.navigator?.hardwareConcurrency;
+  if (typeof reported === 'number' && reported >= 1) return reported;
+  if (typeof host.process?.versions?.node === 'string') return (await import('node:os')).availableParallelism();
+  return 1;
+}
+
+/** Reads `url` (a `file:` URL in Node through node:fs, anything else through fetch) and compiles it. */
+async function compileFrom(url: URL | string, what: string): Promise<WebAssembly.Module> {
+  const href = String(url);
+  let bytes: BufferSource;
+  try {
+    const host = globalThis as unknown as { Deno?: unknown; process?: { versions?: { node?: string } } };
+    if (href.startsWith('file:') && host.Deno === undefined && typeof host.process?.versions?.node === 'string') {
+      bytes = new Uint8Array(await (await import('node:fs/promises')).readFile(new URL(href)));
+    } else {
+      const response = await fetch(href);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      bytes = await response.arrayBuffer();
+    }
+  } catch (error) {
+    throw new Error(`init: loading ${what} from ${href} failed (${(error as Error).message})`, { cause: error });
+  }
+  return compile('init', bytes, href);
+}
+
+/** The module named by options.module/bytes/url, or undefined when none is given. */
+async function moduleFromOptions(opts: Record<string, unknown>): Promise<WebAssembly.Module | undefined> {
+  if (opts.module !== undefined) return opts.module as WebAssembly.Module;
+  if (opts.bytes !== undefined) return compile('init', opts.bytes as BufferSource, 'options.bytes');
+  if (opts.url !== undefined) {
+    const url = String(opts.url);
+    let response: Response;
+    try {
+      response = await fetch(url);
+    } catch (error) {
+      throw new Error(`init: fetching ${url} failed (${(error as Error).message})`, { cause: error });
+    }
+    if (!response.ok) throw new Error(`init: fetching ${url} failed with HTTP ${response.status}`);
+    return compile('init', await response.arrayBuffer(), url);
+  }
+  return undefined;
+}
+
+/**
+ * Builds `init` for an entry point whose default module comes from `defaultModule`, and whose
+ * threads build (for `threads` > 1) is at `threadsUrl()`; an entry without one runs one thread.
+ */
+export function makeInit(defaultModule: () => WebAssembly.Module | Promise<WebAssembly.Module>, threadsUrl?: () => URL) {
   /**
    * Loads and instantiates the wasm module; call it once before anything else. The first module
    * installed stays for the life of the process, because every model, layer and optimizer keeps
@@ -114,31 +189,41 @@ export function makeInit(defaultModule: () => WebAssembly.Module | Promise<WebAs
    * the running module, so models built before keep working.
    */
   return async function init(options: InitOptions = {}): Promise<void> {
-    const opts = checkOptions('init', options, SOURCES, false);
-    let module: WebAssembly.Module;
-    if (opts.module !== undefined) {
-      module = opts.module as WebAssembly.Module;
-    } else if (opts.bytes !== undefined) {
-      module = await compile('init', opts.bytes as BufferSource, 'options.bytes');
-    } else if (opts.url !== undefined) {
-      const url = String(opts.url);
-      let response: Response;
-      try {
-        response = await fetch(url);
-      } catch (error) {
-        throw new Error(`init: fetching ${url} failed (${(error as Error).message})`, { cause: error });
-      }
-      if (!response.ok) throw new Error(`init: fetching ${url} failed with HTTP ${response.status}`);
-      module = await compile('init', await response.arrayBuffer(), url);
-    } else {
-      if (isInitialized()) return;
+    const opts = checkOptions('init', options, INIT_KEYS, false);
+    if (opts.verbose !== undefined && typeof opts.verbose !== 'boolean') {
+      throw new ValueError(`init: options.verbose must be a boolean, got ${describe(opts.verbose)}`);
+    }
+    let threads = await threadsWanted(opts.threads);
+    const note = (why: string) => {
+      // The one place the library prints outside callbacks: asked for with { verbose: true }.
+      if (opts.verbose === true) console.warn(`tensorlane init: running on one thread instead of ${threads}: ${why}`);
+      threads = 1;
+    };
+    let module = await moduleFromOptions(opts);
+    if (module === undefined && isInitialized()) return;
+    if (threads > 1) {
+      const unsupported = threadSupport();
+      if (unsupported !== undefined) note(unsupported);
+      else if (module !== undefined && !importsMemory(module)) note('the module given is tensorlane.wasm; threads need tensorlane-threads.wasm');
+      else if (module === undefined && threadsUrl === undefined) note('this entry point (workerd / worker) has no threads build');
+    }
+    if (module === undefined && threads > 1) module = await compileFrom(threadsUrl!(), 'tensorlane-threads.wasm');
+    if (module === undefined) {
       try {
         module = await defaultModule();
       } catch (error) {
         throw new Error(`init: this runtime cannot compile the bundled tensorlane.wasm (${(error as Error).message}); ${NEEDS}`, { cause: error });
       }
     }
-    await installModuleAsync(module);
+    const memory = importsMemory(module) ? sharedMemory() : undefined;
+    const instance = await instantiateModule(module, 'init', memory);
+    if (instance === undefined) return; // installed before (or by a concurrent init): keep it
+    const pool = threads > 1 ? await startPool(module, memory!, instance, threads) : undefined;
+    if (!installInstance(instance)) {
+      pool?.stop();
+      return;
+    }
+    if (pool !== undefined) usePool(pool);
   };
 }
 

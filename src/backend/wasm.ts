@@ -27,8 +27,6 @@ export function onInstall(fn: (k: Kernels) => void): void {
   initListeners.push(fn);
 }
 
-const imports: WebAssembly.Imports = {};
-
 /**
  * Exports that identify tensorlane.wasm: the memory, the allocator's base and one kernel of each
  * family. A module lacking any of them is another program (or a stale build) and is refused
@@ -39,20 +37,44 @@ const REQUIRED_EXPORTS = [
   'f32_batch_norm_train_forward', 'f32_adam_update', 'f32_random_uniform', 'f32_affine_warp', 'f32_all_finite',
 ] as const;
 
-/** Throws a clear error naming `who` unless `module` is tensorlane.wasm (checked without instantiating it). */
+/**
+ * True for the threads build (tensorlane-threads.wasm): its one import is a memory, `env.memory`,
+ * which must be a shared WebAssembly.Memory. The single-threaded build imports nothing.
+ */
+export function importsMemory(module: WebAssembly.Module): boolean {
+  const wanted = WebAssembly.Module.imports(module);
+  return wanted.length === 1 && wanted[0]!.module === 'env' && wanted[0]!.name === 'memory' && wanted[0]!.kind === 'memory';
+}
+
+/** Throws a clear error naming `who` unless `module` is tensorlane.wasm or tensorlane-threads.wasm (checked without instantiating it). */
 function checkModule(module: WebAssembly.Module, who: string): void {
   const exports = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
   const missing = REQUIRED_EXPORTS.filter((name) => exports.get(name) !== (name === 'memory' ? 'memory' : 'function'));
   const wanted = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}`);
-  if (missing.length === 0 && wanted.length === 0) return;
+  if (missing.length === 0 && (wanted.length === 0 || importsMemory(module))) return;
   const why =
     missing.length > 0
       ? `${missing.includes('memory') ? 'it does not export its memory; ' : ''}it lacks the exports ${missing.join(', ')}`
-      : `it imports ${wanted.slice(0, 3).join(', ')}${wanted.length > 3 ? ', ...' : ''}, and tensorlane.wasm imports nothing`;
+      : `it imports ${wanted.slice(0, 3).join(', ')}${wanted.length > 3 ? ', ...' : ''}, and tensorlane.wasm imports nothing (tensorlane-threads.wasm only env.memory)`;
   throw new Error(
     `${who}: the WebAssembly module is not tensorlane.wasm (or is a build of another version): ${why}. ` +
       (instance === undefined ? 'Nothing was installed.' : 'The module already installed stays in use.'),
   );
+}
+
+/** A shared memory for the threads build: the module's 16 initial pages, up to 4 GiB (1 GiB where that is refused). */
+export function sharedMemory(): WebAssembly.Memory {
+  try {
+    return new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+  } catch {
+    return new WebAssembly.Memory({ initial: 16, maximum: 16384, shared: true });
+  }
+}
+
+/** The imports of `module`: none, or for the threads build the shared `memory` (a new one if not given). */
+function importsFor(module: WebAssembly.Module, memory: WebAssembly.Memory | undefined): WebAssembly.Imports {
+  if (!importsMemory(module)) return {};
+  return { env: { memory: memory ?? sharedMemory() } };
 }
 
 /**
@@ -61,13 +83,24 @@ function checkModule(module: WebAssembly.Module, who: string): void {
  */
 export function installModule(module: WebAssembly.Module, who = 'initSync'): void {
   checkModule(module, who);
-  if (instance === undefined) install(new WebAssembly.Instance(module, imports));
+  if (instance === undefined) install(new WebAssembly.Instance(module, importsFor(module, undefined)));
 }
 
 /** Checks `module` and instantiates it asynchronously, unless a module is already installed. */
 export async function installModuleAsync(module: WebAssembly.Module, who = 'init'): Promise<void> {
+  const instantiated = await instantiateModule(module, who);
+  if (instantiated !== undefined) installInstance(instantiated);
+}
+
+/**
+ * Checks `module` and instantiates it without installing it (undefined if a module is already
+ * installed); the threads build runs over `memory` (a new shared one if not given).
+ */
+export async function instantiateModule(module: WebAssembly.Module, who: string, memory?: WebAssembly.Memory): Promise<Kernels | undefined> {
   checkModule(module, who);
-  if (instance === undefined) install(await WebAssembly.instantiate(module, imports));
+  if (instance !== undefined) return undefined;
+  const wasm = await WebAssembly.instantiate(module, importsFor(module, memory));
+  return wasm.exports as unknown as Kernels;
 }
 
 /**
@@ -77,8 +110,13 @@ export async function installModuleAsync(module: WebAssembly.Module, who = 'init
  * with a source is therefore checked and then ignored.
  */
 function install(wasm: WebAssembly.Instance): void {
-  if (instance !== undefined) return; // a concurrent init() finished first
-  const exports = wasm.exports as unknown as Kernels;
+  installInstance(wasm.exports as unknown as Kernels);
+}
+
+/** Installs instantiated exports; false (and nothing changes) if a concurrent init() finished first. */
+export function installInstance(exports: Kernels): boolean {
+  if (instance !== undefined) return false;
   instance = exports;
   for (const fn of initListeners) fn(exports);
+  return true;
 }

@@ -1,6 +1,8 @@
-// Bindings of assembly/activation.ts. Every kernel name is written once, in the tables below
-// (grep finds each caller's kernel); src/ops/activation.ts picks the row by activation.
+// Bindings of assembly/activation.ts. Every kernel name is written once, in the tables below;
+// src/ops/activation.ts picks the row by activation. Elementwise kernels split over the thread
+// pool for large arrays (split.ts); the row-wise ones run on the calling thread.
 import { wasm, type WasmExports } from './exports.js';
+import { pointwiseParts, splitPointwise } from './split.js';
 
 /** Elementwise forward: y = f(x) over n floats (alpha for leakyRelu and elu; others ignore it). */
 export type ElementwiseForward = (y: number, x: number, n: number, alpha: number) => void;
@@ -37,24 +39,47 @@ export interface RowKernels {
   logSoftmax: { forward: RowForward; backward: RowBackward };
 }
 
+/** y = f(x): `kernel`, split over the thread pool for large n (pointers y and x). */
+function splitForward(kernel: ElementwiseForward): ElementwiseForward {
+  return (y, x, n, alpha) => {
+    const parts = pointwiseParts(n);
+    if (parts > 1) splitPointwise(kernel, parts, 2, 0b11, y, x, n, alpha);
+    else kernel(y, x, n, alpha);
+  };
+}
+
+/** dx += dy·f'(x): `kernel`, split over the thread pool for large n (pointers dx, dy, x, y). */
+function splitBackward(kernel: ElementwiseBackward): ElementwiseBackward {
+  return (dx, dy, x, y, n, alpha) => {
+    const parts = pointwiseParts(n);
+    if (parts > 1) splitPointwise(kernel, parts, 4, 0b1111, dx, dy, x, y, n, alpha);
+    else kernel(dx, dy, x, y, n, alpha);
+  };
+}
+
+/** Forward and backward of one activation, each split over the thread pool. */
+function pair(forward: ElementwiseForward, backward: ElementwiseBackward): { forward: ElementwiseForward; backward: ElementwiseBackward } {
+  return { forward: splitForward(forward), backward: splitBackward(backward) };
+}
+
 function elementwiseTable(w: WasmExports): ElementwiseKernels {
   return {
-    linear: { forward: w.f32_linear_forward__simd, backward: w.f32_linear_backward__simd },
-    step: { forward: w.f32_step_forward__simd, backward: undefined },
-    sigmoid: { forward: w.f32_sigmoid_forward__simd, backward: w.f32_sigmoid_backward__simd },
-    hardSigmoid: { forward: w.f32_hard_sigmoid_forward__simd, backward: w.f32_hard_sigmoid_backward__simd },
-    tanh: { forward: w.f32_tanh_forward__simd, backward: w.f32_tanh_backward__simd },
-    relu: { forward: w.f32_relu_forward__simd, backward: w.f32_relu_backward__simd },
-    relu6: { forward: w.f32_relu6_forward__simd, backward: w.f32_relu6_backward__simd },
-    leakyRelu: { forward: w.f32_leaky_relu_forward__simd, backward: w.f32_leaky_relu_backward__simd },
-    elu: { forward: w.f32_elu_forward__simd, backward: w.f32_elu_backward__simd },
-    selu: { forward: w.f32_selu_forward__simd, backward: w.f32_selu_backward__simd },
-    gelu: { forward: w.f32_gelu_forward__simd, backward: w.f32_gelu_backward__simd },
-    geluTanh: { forward: w.f32_gelu_tanh_forward__simd, backward: w.f32_gelu_tanh_backward__simd },
-    swish: { forward: w.f32_swish_forward__simd, backward: w.f32_swish_backward__simd },
-    mish: { forward: w.f32_mish_forward__simd, backward: w.f32_mish_backward__simd },
-    softplus: { forward: w.f32_softplus_forward__simd, backward: w.f32_softplus_backward__simd },
-    softsign: { forward: w.f32_softsign_forward__simd, backward: w.f32_softsign_backward__simd },
+    linear: pair(w.f32_linear_forward__simd, w.f32_linear_backward__simd),
+    step: { forward: splitForward(w.f32_step_forward__simd), backward: undefined },
+    sigmoid: pair(w.f32_sigmoid_forward__simd, w.f32_sigmoid_backward__simd),
+    hardSigmoid: pair(w.f32_hard_sigmoid_forward__simd, w.f32_hard_sigmoid_backward__simd),
+    tanh: pair(w.f32_tanh_forward__simd, w.f32_tanh_backward__simd),
+    relu: pair(w.f32_relu_forward__simd, w.f32_relu_backward__simd),
+    relu6: pair(w.f32_relu6_forward__simd, w.f32_relu6_backward__simd),
+    leakyRelu: pair(w.f32_leaky_relu_forward__simd, w.f32_leaky_relu_backward__simd),
+    elu: pair(w.f32_elu_forward__simd, w.f32_elu_backward__simd),
+    selu: pair(w.f32_selu_forward__simd, w.f32_selu_backward__simd),
+    gelu: pair(w.f32_gelu_forward__simd, w.f32_gelu_backward__simd),
+    geluTanh: pair(w.f32_gelu_tanh_forward__simd, w.f32_gelu_tanh_backward__simd),
+    swish: pair(w.f32_swish_forward__simd, w.f32_swish_backward__simd),
+    mish: pair(w.f32_mish_forward__simd, w.f32_mish_backward__simd),
+    softplus: pair(w.f32_softplus_forward__simd, w.f32_softplus_backward__simd),
+    softsign: pair(w.f32_softsign_forward__simd, w.f32_softsign_backward__simd),
   };
 }
 

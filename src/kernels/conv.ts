@@ -26,7 +26,8 @@ export function convScratchBytes(kind: ConvKernelKind, pass: ConvPass, g: number
 /**
  * Runs one pass of a convolution with its scratch reserved in the arena and released after:
  * forward y = act(conv(x, w) + bias) as (a, b, c, d, e) = (y, x, w, bias, activation 0|1),
- * input gradient dx += (a, b, c) = (dx, dy, w), filter gradient dw += (a, b, c) = (dw, dy, x).
+ * input gradient dx += (a, b, c) = (dx, dy, w), filter gradient dw += (a, b, c) = (dw, dy, x), for
+ * conv2d with the bias gradient db += Σ rows of dy in the same pass when d = db != 0 (others ignore d).
  * One frame around the export call: an extra JS frame per call made V8 allocate per step.
  */
 export function runConv(kind: ConvKernelKind, pass: ConvPass, a: number, b: number, c: number, d: number, e: number, g: number): void {
@@ -44,7 +45,7 @@ export function runConv(kind: ConvKernelKind, pass: ConvPass, a: number, b: numb
       if (kind === 'conv2d') w.f32_conv2d_backward_input(a, b, c, g, work);
       else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_backward_input(a, b, c, g);
       else w.f32_conv2d_transpose_backward_input(a, b, c, g, work);
-    } else if (kind === 'conv2d') w.f32_conv2d_backward_filter(a, b, c, g, work);
+    } else if (kind === 'conv2d') w.f32_conv2d_backward_filter(a, b, c, g, work, d);
     else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_backward_filter(a, b, c, g);
     else w.f32_conv2d_transpose_backward_filter(a, b, c, g, work);
   } finally {

@@ -338,8 +338,8 @@ export interface WasmExports {
   f32_conv2d_backward_input(dx: number, dy: number, w: number, g: number, scratch: number): void;
   /** assembly/conv/f32_conv2d_backward_input_scratch_bytes (g: usize) -> usize */
   f32_conv2d_backward_input_scratch_bytes(g: number): number;
-  /** assembly/conv/f32_conv2d_backward_filter (dw: usize, dy: usize, x: usize, g: usize, scratch: usize) */
-  f32_conv2d_backward_filter(dw: number, dy: number, x: number, g: number, scratch: number): void;
+  /** assembly/conv/f32_conv2d_backward_filter (dw: usize, dy: usize, x: usize, g: usize, scratch: usize, db: usize) */
+  f32_conv2d_backward_filter(dw: number, dy: number, x: number, g: number, scratch: number, db: number): void;
   /** assembly/conv/f32_conv2d_backward_filter_scratch_bytes (g: usize) -> usize */
   f32_conv2d_backward_filter_scratch_bytes(g: number): number;
   /** assembly/conv/f32_conv2d_bias_backward (db: usize, dy: usize, m: i32, n: i32) */

@@ -1,8 +1,13 @@
 // Bindings of assembly/optim.ts: the fused optimizer updates, their flag bits, and the
 // hyperparameter structs (layouts read from the module's exported constants). An optimizer
 // writes its struct once, when it is built (`writeStruct`); each step passes only pointers and
-// the per-step scalars.
+// the per-step scalars. Every update is elementwise, so large ones split over the thread pool
+// (split.ts) with bit-identical results.
+import { i32 } from '../backend/memory.js';
+import { SLOT } from '../backend/thread-worker.js';
+import { threadPool } from '../backend/threads.js';
 import { CONSTANTS, wasm } from './exports.js';
+import { partStart, pointwiseParts, splitPointwise } from './split.js';
 import type { StructLayout } from './structs.js';
 
 export { writeStruct } from './structs.js';
@@ -59,37 +64,90 @@ export const NADAM_HYPER: StructLayout<'beta1' | 'oneMinusBeta1' | 'beta2' | 'on
 
 /** SGD (torch.optim.SGD); flags from SGD_FLAGS. */
 export function sgdUpdate(param: number, grad: number, buf: number, n: number, lr: number, momentum: number, oneMinusDampening: number, weightDecay: number, flags: number): void {
-  wasm().f32_sgd_update(param, grad, buf, n, lr, momentum, oneMinusDampening, weightDecay, flags);
+  const kernel = wasm().f32_sgd_update;
+  const parts = pointwiseParts(n);
+  if (parts > 1) splitPointwise(kernel, parts, 3, 0b111, param, grad, buf, n, lr, momentum, oneMinusDampening, weightDecay, flags);
+  else kernel(param, grad, buf, n, lr, momentum, oneMinusDampening, weightDecay, flags);
 }
 
-/** Adam / AdamW on one parameter: binding an ADAM_BINDING struct, hyper an ADAM_HYPER struct. */
+/** The pointer fields of an ADAM_BINDING struct (vmax is 0 without amsgrad). */
+const ADAM_POINTERS = ['param', 'grad', 'm', 'v', 'vmax'] as const;
+
+/**
+ * Adam / AdamW on one parameter: binding an ADAM_BINDING struct, hyper an ADAM_HYPER struct.
+ * Large parameters split over the thread pool, each part with a binding struct of its own range.
+ */
 export function adamUpdate(binding: number, hyper: number, stepSize: number, paramScale: number, biasCorrection2Sqrt: number): void {
-  wasm().f32_adam_update(binding, hyper, stepSize, paramScale, biasCorrection2Sqrt);
+  const kernel = wasm().f32_adam_update;
+  const n = i32()[(binding + ADAM_BINDING.i32.n) >>> 2]!;
+  const parts = pointwiseParts(n);
+  if (parts <= 1) {
+    kernel(binding, hyper, stepSize, paramScale, biasCorrection2Sqrt);
+    return;
+  }
+  // Each part gets its own binding struct: the same buffers advanced to its range.
+  const pool = threadPool()!;
+  for (let p = 0; p < parts; p++) pool.scratch(p, ADAM_BINDING.bytes);
+  const ints = i32();
+  const fields = ADAM_BINDING.i32;
+  const index = pool.index(kernel);
+  for (let p = 0; p < parts; p++) {
+    const lo = partStart(p, parts, n);
+    const part = pool.scratch(p, ADAM_BINDING.bytes);
+    for (const field of ADAM_POINTERS) {
+      const ptr = ints[(binding + fields[field]) >>> 2]!;
+      ints[(part + fields[field]) >>> 2] = ptr === 0 ? 0 : ptr + lo * 4;
+    }
+    ints[(part + fields.n) >>> 2] = partStart(p + 1, parts, n) - lo;
+    const o = p * SLOT;
+    pool.slots[o] = index;
+    pool.slots[o + 1] = part;
+    pool.slots[o + 2] = hyper;
+    pool.slots[o + 3] = stepSize;
+    pool.slots[o + 4] = paramScale;
+    pool.slots[o + 5] = biasCorrection2Sqrt;
+  }
+  pool.run(parts);
 }
 
 /** Adagrad with clr = lr / (1 + (t - 1)·lrDecay). */
 export function adagradUpdate(param: number, grad: number, sum: number, n: number, clr: number, eps: number, weightDecay: number): void {
-  wasm().f32_adagrad_update(param, grad, sum, n, clr, eps, weightDecay);
+  const kernel = wasm().f32_adagrad_update;
+  const parts = pointwiseParts(n);
+  if (parts > 1) splitPointwise(kernel, parts, 3, 0b111, param, grad, sum, n, clr, eps, weightDecay);
+  else kernel(param, grad, sum, n, clr, eps, weightDecay);
 }
 
 /** RMSprop; gradAvg and buf are 0 unless centered / momentum; hyper an RMSPROP_HYPER struct. */
 export function rmspropUpdate(param: number, grad: number, squareAvg: number, gradAvg: number, buf: number, n: number, hyper: number, lr: number): void {
-  wasm().f32_rmsprop_update(param, grad, squareAvg, gradAvg, buf, n, hyper, lr);
+  const kernel = wasm().f32_rmsprop_update;
+  const parts = pointwiseParts(n);
+  if (parts > 1) splitPointwise(kernel, parts, 5, 0b11111, param, grad, squareAvg, gradAvg, buf, n, hyper, lr);
+  else kernel(param, grad, squareAvg, gradAvg, buf, n, hyper, lr);
 }
 
 /** Adadelta; hyper an ADADELTA_HYPER struct. */
 export function adadeltaUpdate(param: number, grad: number, squareAvg: number, accDelta: number, n: number, hyper: number, lr: number): void {
-  wasm().f32_adadelta_update(param, grad, squareAvg, accDelta, n, hyper, lr);
+  const kernel = wasm().f32_adadelta_update;
+  const parts = pointwiseParts(n);
+  if (parts > 1) splitPointwise(kernel, parts, 4, 0b1111, param, grad, squareAvg, accDelta, n, hyper, lr);
+  else kernel(param, grad, squareAvg, accDelta, n, hyper, lr);
 }
 
 /** Adamax with clr = lr / (1 - beta1^t); hyper an ADAMAX_HYPER struct. */
 export function adamaxUpdate(param: number, grad: number, m: number, u: number, n: number, hyper: number, clr: number): void {
-  wasm().f32_adamax_update(param, grad, m, u, n, hyper, clr);
+  const kernel = wasm().f32_adamax_update;
+  const parts = pointwiseParts(n);
+  if (parts > 1) splitPointwise(kernel, parts, 4, 0b1111, param, grad, m, u, n, hyper, clr);
+  else kernel(param, grad, m, u, n, hyper, clr);
 }
 
 /** NAdam with the host-computed coefficients; hyper a NADAM_HYPER struct. */
 export function nadamUpdate(param: number, grad: number, m: number, v: number, n: number, hyper: number, gradCoef: number, momentumCoef: number, biasCorrection2: number): void {
-  wasm().f32_nadam_update(param, grad, m, v, n, hyper, gradCoef, momentumCoef, biasCorrection2);
+  const kernel = wasm().f32_nadam_update;
+  const parts = pointwiseParts(n);
+  if (parts > 1) splitPointwise(kernel, parts, 4, 0b1111, param, grad, m, v, n, hyper, gradCoef, momentumCoef, biasCorrection2);
+  else kernel(param, grad, m, v, n, hyper, gradCoef, momentumCoef, biasCorrection2);
 }
 
 /** Σ x² over n floats, accumulated in f64. */

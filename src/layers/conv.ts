@@ -7,18 +7,14 @@ import type { RegularizerLike } from '../regularizers.js';
 import {
   conv2dGeometry,
   conv2dTransposeGeometry,
-  convBackwardBiasPtr,
-  convBackwardFilterPtr,
-  convBackwardInputPtr,
-  convForwardPtr,
   depthwiseConv2dGeometry,
-  type ConvForwardCall,
   type ConvGeometry,
   type ConvOptions,
   type Padding,
 } from '../ops/conv.js';
 import type { Shape } from '../core/tensor.js';
 import { activationStage, type ActivationLike } from './activations.js';
+import { ConvStep } from './conv-step.js';
 import { GeometryCache } from './geometry-cache.js';
 import { Layer, singleInput } from './layer.js';
 import { layerOptions, formatSample, type BaseLayerConfig } from './layer-helpers.js';
@@ -99,34 +95,14 @@ abstract class ConvBase<C extends ConvBaseConfig> extends Layer<C> {
     return this.geometry([1, ...s]).outputShape.slice(1);
   }
 
-  /** This step's pointers, one object per layer refilled each step (the conv ops read it synchronously). */
-  private readonly kernelCall: ConvForwardCall & { dx: number; dy: number; dw: number; db: number } = {
-    y: 0, x: 0, w: 0, bias: 0, activation: 'linear', dx: 0, dy: 0, dw: 0, db: 0,
-  };
+  private readonly step = new ConvStep();
 
   forward(io: NodeIO, ctx: CallContext): void {
-    const c = this.kernelCall;
-    c.y = io.z;
-    c.x = io.inputs[0]!.ptr;
-    c.w = this.weights[0]!.ptr;
-    c.bias = this.weights[1]?.ptr ?? 0;
-    c.activation = this.fusedActivation ? 'relu' : 'linear';
-    convForwardPtr(this.geometries.get(ctx.batch), c);
+    this.step.forward(this.geometries.get(ctx.batch), io, this.weights[0]!.ptr, this.weights[1]?.ptr ?? 0, this.fusedActivation);
   }
 
   backward(io: NodeIO, ctx: CallContext): void {
-    const g = this.geometries.get(ctx.batch);
-    const x = io.inputs[0]!;
-    const c = this.kernelCall;
-    c.x = x.ptr;
-    c.w = this.weights[0]!.ptr;
-    c.dy = io.dz;
-    c.dx = x.grad;
-    c.dw = io.weightGrads[0] ?? 0;
-    c.db = io.weightGrads[1] ?? 0;
-    if (c.dw !== 0) convBackwardFilterPtr(g, c);
-    if (c.db !== 0) convBackwardBiasPtr(g, c);
-    if (c.dx !== 0) convBackwardInputPtr(g, c);
+    this.step.backward(this.geometries.get(ctx.batch), io, this.weights[0]!.ptr);
   }
 }
 

@@ -4,11 +4,12 @@
 // dilation*(k-1) zeros on the left of the time axis.
 import { ValueError } from '../core/errors.js';
 import type { InitializerLike } from '../initializers.js';
-import { conv2dGeometry, convBackwardBiasPtr, convBackwardFilterPtr, convBackwardInputPtr, convForwardPtr, type ConvForwardCall, type ConvGeometry } from '../ops/conv.js';
+import { conv2dGeometry, type ConvGeometry } from '../ops/conv.js';
 import type { Padding } from '../ops/geometry.js';
 import type { RegularizerLike } from '../regularizers.js';
 import type { Shape } from '../core/tensor.js';
 import { activationStage, type ActivationLike } from './activations.js';
+import { ConvStep } from './conv-step.js';
 import { GeometryCache } from './geometry-cache.js';
 import { positiveInt } from './positive-int.js';
 import { Layer, singleInput } from './layer.js';
@@ -86,33 +87,13 @@ export class Conv1D extends Layer<Conv1DConfig> {
     if (this.config.useBias ?? true) this.addWeight('bias', [this.config.filters], this.config.biasInitializer ?? 'zeros', { regularizer: this.config.biasRegularizer });
   }
 
-  /** This step's pointers, one object per layer refilled each step (the conv ops read it synchronously). */
-  private readonly kernelCall: ConvForwardCall & { dx: number; dy: number; dw: number; db: number } = {
-    y: 0, x: 0, w: 0, bias: 0, activation: 'linear', dx: 0, dy: 0, dw: 0, db: 0,
-  };
+  private readonly step = new ConvStep();
 
   forward(io: NodeIO, ctx: CallContext): void {
-    const c = this.kernelCall;
-    c.y = io.z;
-    c.x = io.inputs[0]!.ptr;
-    c.w = this.weights[0]!.ptr;
-    c.bias = this.weights[1]?.ptr ?? 0;
-    c.activation = this.fusedActivation ? 'relu' : 'linear';
-    convForwardPtr(this.geometries.get(ctx.batch), c);
+    this.step.forward(this.geometries.get(ctx.batch), io, this.weights[0]!.ptr, this.weights[1]?.ptr ?? 0, this.fusedActivation);
   }
 
   backward(io: NodeIO, ctx: CallContext): void {
-    const g = this.geometries.get(ctx.batch);
-    const x = io.inputs[0]!;
-    const c = this.kernelCall;
-    c.x = x.ptr;
-    c.w = this.weights[0]!.ptr;
-    c.dy = io.dz;
-    c.dx = x.grad;
-    c.dw = io.weightGrads[0] ?? 0;
-    c.db = io.weightGrads[1] ?? 0;
-    if (c.dw !== 0) convBackwardFilterPtr(g, c);
-    if (c.db !== 0) convBackwardBiasPtr(g, c);
-    if (c.dx !== 0) convBackwardInputPtr(g, c);
+    this.step.backward(this.geometries.get(ctx.batch), io, this.weights[0]!.ptr);
   }
 }

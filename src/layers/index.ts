@@ -208,3 +208,29 @@ export const positionalEmbedding = (config: PositionalEmbeddingConfig): Position
 export const sinusoidalPositionEncoding = (config: SinusoidalPositionEncodingConfig = {}): SinusoidalPositionEncoding => new SinusoidalPositionEncoding(config);
 registerLayer('PositionalEmbedding', (c) => new PositionalEmbedding(c as unknown as PositionalEmbeddingConfig));
 registerLayer('SinusoidalPositionEncoding', (c) => new SinusoidalPositionEncoding(c));
+// Recurrent wrappers (issue 12).
+import { Bidirectional, type BidirectionalConfig, type MergeMode } from './bidirectional.js';
+import { TimeDistributed } from './time-distributed.js';
+export { Bidirectional, TimeDistributed, type BidirectionalConfig, type MergeMode };
+/** Runs a recurrent layer forwards and a copy (own weights) backwards; merges with `mergeMode` (default 'concat'). */
+export const bidirectional = (layer: Layer, config: BidirectionalConfig = {}): Bidirectional => new Bidirectional(layer, config);
+/** Applies `layer` to every time step of [batch, time, ...] with shared weights. */
+export const timeDistributed = (layer: Layer, config: BaseLayerConfig = {}): TimeDistributed => new TimeDistributed(layer, config);
+
+/** The wrapped layer of a saved wrapper config (`{ layer: { className, config }, ...options }`). */
+function wrapped(c: Record<string, unknown>, who: string): { inner: Layer; rest: Record<string, unknown> } {
+  const { layer, ...rest } = c;
+  const spec = layer as { className?: unknown; config?: unknown } | undefined;
+  if (spec === null || typeof spec !== 'object' || typeof spec.className !== 'string' || spec.config === null || typeof spec.config !== 'object') {
+    throw new ValueError(`layers.fromConfig: ${who} needs layer: { className, config }, got ${JSON.stringify(layer)}`);
+  }
+  return { inner: fromConfig(spec.className, spec.config as Record<string, unknown>), rest };
+}
+registerLayer('Bidirectional', (c) => {
+  const { inner, rest } = wrapped(c, 'Bidirectional');
+  return new Bidirectional(inner, rest);
+});
+registerLayer('TimeDistributed', (c) => {
+  const { inner, rest } = wrapped(c, 'TimeDistributed');
+  return new TimeDistributed(inner, rest);
+});

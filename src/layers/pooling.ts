@@ -4,42 +4,22 @@ import { ValueError } from '../core/errors.js';
 import { avgPool2dBackwardPtr, avgPool2dForwardPtr, globalPool2dGeometry, maxPool2dBackwardPtr, maxPool2dForwardPtr, pool2dGeometry, type PoolGeometry } from '../ops/pool.js';
 import { resizeBackwardPtr, resizeForwardPtr, upSampling2dGeometry, zeroPadding2dGeometry, cropping2dGeometry, type Border2d, type ResizeGeometry } from '../ops/resize.js';
 import type { Shape } from '../core/tensor.js';
-import { GeometryCache, type Releasable } from './geometry-cache.js';
-import { Layer, singleInput } from './layer.js';
+import { singleInput } from './layer.js';
 import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
 import type { CallContext, NodeIO } from './node-io.js';
+import { WindowedLayer, type WindowGeometry } from './windowed-layer.js';
 
-/** A single-input NHWC layer with a geometry per batch size. */
-abstract class Windowed<C extends BaseLayerConfig, G extends Releasable & { outputShape: Shape }> extends Layer<C> {
-  private readonly cache: GeometryCache<G>;
-  constructor(config: C, prefix: string) {
-    super(config, prefix);
-    this.cache = new GeometryCache((batch) => this.geometry([batch, ...this.inputShapes![0]!]));
-    this.onDispose(this.cache.disposer());
-  }
+/** A single-input NHWC layer: the subclass gives the geometry of the whole [batch, ...sample] shape. */
+abstract class Windowed<C extends BaseLayerConfig, G extends WindowGeometry> extends WindowedLayer<C, G> {
   protected abstract geometry(inputShape: Shape): G;
+  protected geometryFor(batch: number, sample: Shape): G {
+    return this.geometry([batch, ...sample]);
+  }
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const s = singleInput(this, inputShapes, [4], ' [batch, height, width, channels]');
     const g = this.geometry([1, ...s]);
     g.release();
     return g.outputShape.slice(1);
-  }
-  protected geom(ctx: CallContext): G {
-    return this.cache.get(ctx.batch);
-  }
-  /** This step's pointers, in one object per layer (the pool and resize ops read it synchronously). */
-  private readonly ptrs = { y: 0, x: 0, dx: 0, dy: 0 };
-  protected forwardPtrs(io: NodeIO): { y: number; x: number } {
-    this.ptrs.y = io.z;
-    this.ptrs.x = io.inputs[0]!.ptr;
-    return this.ptrs;
-  }
-  protected backwardPtrs(io: NodeIO): { dx: number; dy: number; x: number } {
-    const x = io.inputs[0]!;
-    this.ptrs.dx = x.grad;
-    this.ptrs.dy = io.dz;
-    this.ptrs.x = x.ptr;
-    return this.ptrs;
   }
 }
 

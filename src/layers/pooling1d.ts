@@ -5,49 +5,23 @@
 import { avgPool2dBackwardPtr, avgPool2dForwardPtr, globalPool2dGeometry, maxPool2dBackwardPtr, maxPool2dForwardPtr, pool2dGeometry, type PoolGeometry } from '../ops/pool.js';
 import { resizeBackwardPtr, resizeForwardPtr, upSampling2dGeometry, type ResizeGeometry } from '../ops/resize.js';
 import type { Shape } from '../core/tensor.js';
-import { GeometryCache, type Releasable } from './geometry-cache.js';
 import { positiveInt } from './positive-int.js';
-import { Layer, singleInput } from './layer.js';
+import { singleInput } from './layer.js';
 import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
 import type { CallContext, NodeIO } from './node-io.js';
+import { WindowedLayer, type WindowGeometry } from './windowed-layer.js';
 
-type Geom = Releasable & { outputShape: Shape };
-
-/** A single-input layer that runs a 2-D kernel on a 4-D view of its input, one geometry per batch size. */
-abstract class Viewed<C extends BaseLayerConfig, G extends Geom> extends Layer<C> {
-  private readonly cache: GeometryCache<G>;
+/** A single-input layer that runs a 2-D kernel on a 4-D view of its input. */
+abstract class Viewed<C extends BaseLayerConfig, G extends WindowGeometry> extends WindowedLayer<C, G> {
   /** Input rank with the batch axis (3 for sequences, 2 for repeatVector). */
   protected readonly rank: number = 3;
-  constructor(config: C, prefix: string) {
-    super(config, prefix);
-    this.cache = new GeometryCache((batch) => this.geometry(batch, this.inputShapes![0]!));
-    this.onDispose(this.cache.disposer());
-  }
-  /** The geometry of the 4-D view for this batch size and per-sample input shape. */
-  protected abstract geometry(batch: number, sample: Shape): G;
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     const s = singleInput(this, inputShapes, [this.rank], this.rank === 3 ? ' [batch, steps, channels]' : ' [batch, features]');
-    const g = this.geometry(1, s);
+    const g = this.geometryFor(1, s);
     g.release();
     const out = g.outputShape;
     // [1, 1, steps, c] -> [steps, c]; global pools give [1, c] -> [c]; repeatVector [1, n, 1, f] -> [n, f].
     return out.length === 2 ? [out[1]!] : this.rank === 2 ? [out[1]!, out[3]!] : [out[2]!, out[3]!];
-  }
-  protected geom(ctx: CallContext): G {
-    return this.cache.get(ctx.batch);
-  }
-  private readonly ptrs = { y: 0, x: 0, dx: 0, dy: 0 };
-  protected forwardPtrs(io: NodeIO): { y: number; x: number } {
-    this.ptrs.y = io.z;
-    this.ptrs.x = io.inputs[0]!.ptr;
-    return this.ptrs;
-  }
-  protected backwardPtrs(io: NodeIO): { dx: number; dy: number; x: number } {
-    const x = io.inputs[0]!;
-    this.ptrs.dx = x.grad;
-    this.ptrs.dy = io.dz;
-    this.ptrs.x = x.ptr;
-    return this.ptrs;
   }
 }
 
@@ -85,7 +59,7 @@ abstract class Pool1D extends MaxOrMean<Pooling1DConfig> {
     this.size = positiveInt(this.name, 'poolSize', config.poolSize ?? 2);
     this.stride = positiveInt(this.name, 'strides', config.strides ?? this.size);
   }
-  protected geometry(batch: number, [steps, c]: Shape): PoolGeometry {
+  protected geometryFor(batch: number, [steps, c]: Shape): PoolGeometry {
     return pool2dGeometry([batch, 1, steps!, c!], { poolSize: [1, this.size], strides: [1, this.stride], padding: this.config.padding }, this.name);
   }
 }
@@ -114,7 +88,7 @@ export class AveragePooling1D extends Pool1D {
 
 /** A pool over all steps: [*, steps, c] -> [*, c]. */
 abstract class GlobalPool1D extends MaxOrMean<BaseLayerConfig> {
-  protected geometry(batch: number, [steps, c]: Shape): PoolGeometry {
+  protected geometryFor(batch: number, [steps, c]: Shape): PoolGeometry {
     return globalPool2dGeometry([batch, 1, steps!, c!], this.name);
   }
 }
@@ -167,7 +141,7 @@ export class UpSampling1D extends Repeat<UpSampling1DConfig> {
     super(config, 'up_sampling1d');
     this.size = positiveInt(this.name, 'size', config.size ?? 2);
   }
-  protected geometry(batch: number, [steps, c]: Shape): ResizeGeometry {
+  protected geometryFor(batch: number, [steps, c]: Shape): ResizeGeometry {
     return upSampling2dGeometry([batch, 1, steps!, c!], { size: [1, this.size] }, this.name);
   }
 }
@@ -189,7 +163,7 @@ export class RepeatVector extends Repeat<RepeatVectorConfig> {
     super(config, 'repeat_vector');
     this.n = positiveInt(this.name, 'n', config.n);
   }
-  protected geometry(batch: number, [features]: Shape): ResizeGeometry {
+  protected geometryFor(batch: number, [features]: Shape): ResizeGeometry {
     return upSampling2dGeometry([batch, 1, 1, features!], { size: [this.n, 1] }, this.name);
   }
 }

@@ -1,49 +1,35 @@
-// The machinery shared by the recurrent layers (recurrent.ts: simpleRnn, lstm, gru): options,
-// weights, shapes, plan buffers, the input projection and the weight/input gradients.
+// The machinery shared by the recurrent layers (recurrent.ts: simpleRnn, lstm, gru): weights,
+// shapes, plan buffers, the input projection, initial / carried states, dropout masks and the
+// weight/input gradients (options and their checks: recurrent-config.ts).
 //
-// Input [batch, time, features]; initial state zeros. Forward: one GEMM projects the inputs of all
+// Input [batch, time, features] (+ initial states [batch, units] each); the initial state is the
+// state input, a stateful layer's carried state, or zeros. Forward: one GEMM projects the inputs of all
 // time steps (x·kernel + bias, batch-major [b, T, G·u]); then per step one GEMM h_{t-1}·recurrent
 // and elementwise gate math. Per-step values are saved time-major ([T, b, ...]) in plan buffers so
 // each step's slice is contiguous for the activation kernels. Backward runs through time, then
 // one GEMM each for dKernel, dRecurrent and dx over all steps. Nothing is allocated per step: the
 // gate arithmetic reads and writes one `f32()` view of wasm memory (plain f32 products and sums;
 // every transcendental goes through the activation kernels).
-import { f32 } from '../backend/memory.js';
+import { f32, writeF32 } from '../backend/memory.js';
 import { copy } from '../kernels/memory.js';
 import { biasBackward } from '../kernels/graph.js';
-import { ShapeError, ValueError } from '../core/errors.js';
+import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { gemm, type GemmCall } from '../ops/matmul.js';
-import { resolveActivation, type ActivationSpec } from '../ops/activation.js';
-import type { Shape } from '../core/tensor.js';
-import type { InitializerLike } from '../initializers.js';
-import type { RegularizerLike } from '../regularizers.js';
-import type { ActivationLike } from './activations.js';
-import { Layer, singleInput } from './layer.js';
-import { fillPtr, formatSample, type BaseLayerConfig } from './layer-helpers.js';
+import type { ActivationSpec } from '../ops/activation.js';
+import { dropoutForwardPtr, type DropoutForwardCall } from '../ops/random.js';
+import { Tensor, type Shape } from '../core/tensor.js';
+import { Layer, type SymbolicTensor } from './layer.js';
+import { accumulatePtr, fillPtr, formatSample } from './layer-helpers.js';
 import type { CallContext, NodeIO, StateRequest } from './node-io.js';
+import { checkRecurrentConfig, resolveFor, type RecurrentConfig } from './recurrent-config.js';
 
-/** Options shared by `layers.simpleRnn`, `layers.lstm` and `layers.gru`. */
-export interface RecurrentConfig extends BaseLayerConfig {
-  /** Size of the hidden state. */
-  units: number;
-  /** Activation of the candidate / output (default `'tanh'`). */
-  activation?: ActivationLike;
-  /** Default true. */
-  useBias?: boolean;
-  /** True: output every step `[batch, time, units]`; false (default): the last `[batch, units]`. */
-  returnSequences?: boolean;
-  kernelInitializer?: InitializerLike;
-  recurrentInitializer?: InitializerLike;
-  biasInitializer?: InitializerLike;
-  kernelRegularizer?: RegularizerLike;
-  recurrentRegularizer?: RegularizerLike;
-  biasRegularizer?: RegularizerLike;
-}
+export { COMMON, resolveFor, type RecurrentConfig } from './recurrent-config.js';
 
 /** One GEMM call object reused by every recurrent step (gemm reads it synchronously). */
 const call: GemmCall = { m: 0, n: 0, k: 0, a: 0, b: 0, c: 0 };
 
-function runGemm(m: number, n: number, k: number, a: number, lda: number, b: number, c: number, ldc: number, transposeA: boolean, transposeB: boolean, accumulate: boolean, bias: number): void {
+/** One GEMM on pointers; leading dimensions given explicitly (ldb: B's row stride, default packed). */
+export function runGemm(m: number, n: number, k: number, a: number, lda: number, b: number, c: number, ldc: number, transposeA: boolean, transposeB: boolean, accumulate: boolean, bias: number, ldb?: number): void {
   call.m = m;
   call.n = n;
   call.k = k;
@@ -51,6 +37,7 @@ function runGemm(m: number, n: number, k: number, a: number, lda: number, b: num
   call.b = b;
   call.c = c;
   call.lda = lda;
+  call.ldb = ldb;
   call.ldc = ldc;
   call.transposeA = transposeA;
   call.transposeB = transposeB;
@@ -58,23 +45,6 @@ function runGemm(m: number, n: number, k: number, a: number, lda: number, b: num
   call.bias = bias;
   gemm(call);
 }
-
-export function resolveFor(layer: string, a: ActivationLike | undefined, fallback: ActivationLike): ActivationSpec {
-  let spec: ActivationSpec;
-  try {
-    spec = resolveActivation(a ?? fallback);
-  } catch (err) {
-    throw new ValueError(`${layer}: ${(err as Error).message}`);
-  }
-  // Gates run one activation call over all gate columns at once, so only elementwise
-  // activations fit; a row-wise one would mix the gates.
-  if (spec.name === 'softmax' || spec.name === 'logSoftmax') {
-    throw new ValueError(`${layer}: activation '${spec.name}' works over rows, not elementwise; recurrent layers take elementwise activations (tanh, sigmoid, relu, ...)`);
-  }
-  return spec;
-}
-
-export const COMMON = ['units', 'activation', 'useBias', 'returnSequences', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer'] as const;
 
 /** Geometry of one call: batch, steps, features, units, gate width. */
 export interface Dims {
@@ -86,18 +56,38 @@ export interface Dims {
 }
 
 /**
- * Shared machinery of the recurrent layers: weights, shapes, buffers, the input projection and
- * the weight/input gradients; subclasses implement the per-step cell forward and backward.
+ * Shared machinery of the recurrent layers: weights, shapes, buffers, the input projection,
+ * initial states (inputs, carried state or zeros), dropout masks and the weight/input gradients;
+ * subclasses implement the per-step cell forward and backward.
  */
 export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> {
   protected readonly act: ActivationSpec;
   private readonly dims: Dims = { b: 0, T: 0, F: 0, u: 0, g: 0 };
+  /** Inputs of the current call: 1, or 1 + `stateCount` with initial states (set by `apply`). */
+  private callInputs = 1;
+  /** True while the current forward/backward applies the input / recurrent dropout masks. */
+  protected dropInput = false;
+  protected dropState = false;
+  /** Carried states of a stateful layer (layer-owned, `statefulBatch` samples each), by state index. */
+  private carried: number[] = [];
+  /** Prefix of the weight names (`forward/` inside a bidirectional wrapper). */
+  private weightPrefix = '';
+  /** Mask draws of the input and recurrent dropout, each with its rate set once (no float per step). */
+  private readonly inputMaskCall: DropoutForwardCall;
+  private readonly stateMaskCall: DropoutForwardCall;
+  /** Whether the config asks for input / recurrent dropout (read per step without touching the float rates). */
+  private readonly hasInputDropout: boolean;
+  private readonly hasStateDropout: boolean;
+
   constructor(config: C, prefix: string, protected readonly gates: number) {
     super(config, prefix);
-    if (!Number.isSafeInteger(config.units) || config.units <= 0) throw new ValueError(`${this.name}: units must be a positive integer, got ${String(config.units)}`);
-    if (config.returnSequences !== undefined && typeof config.returnSequences !== 'boolean') throw new ValueError(`${this.name}: returnSequences must be a boolean, got ${String(config.returnSequences)}`);
-    if (config.useBias !== undefined && typeof config.useBias !== 'boolean') throw new ValueError(`${this.name}: useBias must be a boolean, got ${String(config.useBias)}`);
+    checkRecurrentConfig(config, this.name);
     this.act = resolveFor(this.name, config.activation, 'tanh');
+    this.hasInputDropout = (config.dropout ?? 0) > 0;
+    this.hasStateDropout = (config.recurrentDropout ?? 0) > 0;
+    const rng = undefined as unknown as DropoutForwardCall['rng'];
+    this.inputMaskCall = { y: 0, x: 0, mask: 0, n: 0, rate: config.dropout ?? 0, rng };
+    this.stateMaskCall = { y: 0, x: 0, mask: 0, n: 0, rate: config.recurrentDropout ?? 0, rng };
   }
 
   /** Rows of the bias weight: 1, or 2 for GRU (input and recurrent biases). */
@@ -105,39 +95,121 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     return 1;
   }
 
+  /** States the cell carries: 1 (h), or 2 for LSTM (h, c). */
+  get stateCount(): number {
+    return 1;
+  }
+
+  /** True when the layer keeps its last state between batches (`stateful: true`). */
+  get stateful(): boolean {
+    return this.config.stateful === true;
+  }
+
+  /** True when the sequence is processed from its last step (`goBackwards: true`). */
+  get goBackwards(): boolean {
+    return this.config.goBackwards === true;
+  }
+
+  /** Whether the output is every step `[time, units]` or the last `[units]`. */
+  get returnSequences(): boolean {
+    return this.config.returnSequences === true;
+  }
+
+  /** Units of the hidden state. */
+  get units(): number {
+    return this.config.units;
+  }
+
+  override get inputCount(): number {
+    return this.callInputs;
+  }
+
+  /** Accepts x, or [x, h0] / LSTM [x, h0, c0] with initial states ([batch, units] each). */
+  protected override checkApplyInputs(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[] {
+    const n = Array.isArray(inputs) ? inputs.length : 1;
+    const states = this.stateCount === 2 ? '[x, h0, c0]' : '[x, h0]';
+    if (n !== 1 && n !== 1 + this.stateCount) throw new ValueError(`${this.name}: expects x or ${states} (initial states), got ${n} inputs`);
+    if (n > 1 && this.stateful) throw new ValueError(`${this.name}: a stateful layer starts from its carried state; initial-state inputs are not accepted`);
+    this.callInputs = n;
+    return super.checkApplyInputs(inputs);
+  }
+
+  /** @internal Names the weights `<prefix>kernel` (a wrapper's sub-layers); before build only. */
+  setWeightPrefix(prefix: string): void {
+    if (this.built) throw new ValueError(`${this.name}: weight names are fixed once the layer is built`);
+    this.weightPrefix = prefix;
+  }
+
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const s = singleInput(this, inputShapes, [3], ' ([batch, time, features])');
+    const s = inputShapes[0];
+    if (s === undefined || s.length !== 2) {
+      throw new ShapeError(`${this.name}: expected input of rank 3 ([batch, time, features]), got ${s === undefined ? 'no input' : formatSample(s)}`);
+    }
     if (this.inputShapes !== undefined) {
       const f = this.inputShapes[0]![1];
       if (s[1] !== f) throw new ShapeError(`${this.name}: expected input [*, time, ${f}], got ${formatSample(s)}`);
     }
-    return this.config.returnSequences ? [s[0]!, this.config.units] : [this.config.units];
+    const u = this.config.units;
+    inputShapes.slice(1).forEach((st, i) => {
+      if (st.length !== 1 || st[0] !== u) throw new ShapeError(`${this.name}: initial state ${i} must be [*, ${u}] ([batch, units]), got ${formatSample(st)}`);
+    });
+    return this.config.returnSequences ? [s[0]!, u] : [u];
   }
 
   protected override build([input]: readonly Shape[]): void {
-    const gu = this.gates * this.config.units;
-    this.addWeight('kernel', [input![1]!, gu], this.config.kernelInitializer ?? 'glorotUniform', { regularizer: this.config.kernelRegularizer });
-    this.addWeight('recurrent_kernel', [this.config.units, gu], this.config.recurrentInitializer ?? 'orthogonal', { regularizer: this.config.recurrentRegularizer });
+    const gu = this.gates * this.config.units, p = this.weightPrefix;
+    this.addWeight(`${p}kernel`, [input![1]!, gu], this.config.kernelInitializer ?? 'glorotUniform', { regularizer: this.config.kernelRegularizer });
+    this.addWeight(`${p}recurrent_kernel`, [this.config.units, gu], this.config.recurrentInitializer ?? 'orthogonal', { regularizer: this.config.recurrentRegularizer });
     if (this.config.useBias ?? true) {
-      this.addWeight('bias', this.biasRows === 1 ? [gu] : [this.biasRows, gu], this.config.biasInitializer ?? 'zeros', { regularizer: this.config.biasRegularizer });
+      this.addWeight(`${p}bias`, this.biasRows === 1 ? [gu] : [this.biasRows, gu], this.config.biasInitializer ?? 'zeros', { regularizer: this.config.biasRegularizer });
     }
+    if (this.stateful) {
+      const n = (this.config.batchInputShape![0] as number) * this.config.units;
+      this.carried = Array.from({ length: this.stateCount }, () => this.allocOwned(n));
+      for (const p of this.carried) fillPtr(p, 0, n);
+    }
+  }
+
+  /**
+   * Zeroes the carried states of a stateful layer (Keras's `reset_states()`), or sets them to
+   * `states` ([batch, units] each: h, and c for LSTM).
+   */
+  resetStates(states?: readonly Tensor[]): void {
+    if (!this.stateful) throw new ValueError(`${this.name}: resetStates() is for stateful layers (stateful: true)`);
+    if (!this.built) throw new ValueError(`${this.name}: resetStates() needs the layer built (called on an input) first`);
+    const batch = this.config.batchInputShape![0] as number, u = this.config.units;
+    if (states === undefined) {
+      for (const p of this.carried) fillPtr(p, 0, batch * u);
+      return;
+    }
+    if (!Array.isArray(states) || states.length !== this.stateCount) throw new ValueError(`${this.name}.resetStates: expected ${this.stateCount} state tensor(s) [${batch}, ${u}], got ${Array.isArray(states) ? states.length : String(states)}`);
+    states.forEach((t, k) => {
+      if (!(t instanceof Tensor) || t.shape.length !== 2 || t.shape[0] !== batch || t.shape[1] !== u) {
+        throw new ShapeError(`${this.name}.resetStates: state ${k} must be a Tensor [${batch}, ${u}], got ${t instanceof Tensor ? formatShape(t.shape) : String(t)}`);
+      }
+    });
+    states.forEach((t, k) => writeF32(this.carried[k]!, t.data));
   }
 
   /** Extra per-step buffers of the cell, in floats per [b, ...] slice, by name. */
   protected abstract cellBuffers(T: number): Record<string, number>;
 
   override stateRequests(inputs: readonly Shape[], _output: Shape, maxBatch: number): Record<string, StateRequest> {
-    const T = inputs[0]![0]!, u = this.config.units, gu = this.gates * u, B = maxBatch;
+    const T = inputs[0]![0]!, F = inputs[0]![1]!, u = this.config.units, gu = this.gates * u, B = maxBatch;
     const out: Record<string, StateRequest> = {
       xp: { floats: B * T * gu }, // input projection (batch-major); dXP in backward
       p: { floats: B * T * gu }, // gate pre-activations, time-major
       a: { floats: B * T * gu }, // act(p), time-major
-      h: { floats: B * (T + 1) * u }, // states, slot 0 = zeros
+      h: { floats: B * (T + 1) * u }, // states, slot 0 = the initial state
       dp: { floats: B * T * gu },
       dh: { floats: B * u },
       da1: { floats: B * gu },
       da2: { floats: B * gu },
     };
+    // Dropout: masks [b, F] / [b, u], the masked inputs (dx before the mask in backward) and the
+    // masked states entering the recurrent matmul (dhm: their gradient at one step).
+    if ((this.config.dropout ?? 0) > 0) Object.assign(out, { xmask: { floats: B * F }, xd: { floats: B * T * F } });
+    if ((this.config.recurrentDropout ?? 0) > 0) Object.assign(out, { hmask: { floats: B * u }, hm: { floats: B * T * u }, dhm: { floats: B * u } });
     for (const [name, perStep] of Object.entries(this.cellBuffers(T))) out[name] = { floats: B * perStep };
     return out;
   }
@@ -150,36 +222,87 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     d.F = x.shape[1]!;
     d.u = this.config.units;
     d.g = this.gates * d.u;
+    this.dropInput = ctx.training && this.hasInputDropout;
+    this.dropState = ctx.training && this.hasStateDropout;
+    if (this.carried.length > 0 && ctx.batch !== this.config.batchInputShape![0]) {
+      throw new ValueError(`${this.name}: a stateful layer carries ${String(this.config.batchInputShape![0])} states (batchInputShape[0]) but got a batch of ${ctx.batch}; use that batch size for fit/predict and a sample count it divides`);
+    }
     return d;
+  }
+
+  /** Time index of the input read at processing step t. */
+  protected timeAt(d: Dims, t: number): number {
+    return this.config.goBackwards === true ? d.T - 1 - t : t;
+  }
+
+  /** Fills `mask` (n floats) with a fresh dropout mask of `c`'s rate: 0 or 1/(1-rate), using `ones` (n floats) as scratch. */
+  private drawMask(c: DropoutForwardCall, mask: number, ones: number, n: number, ctx: CallContext): void {
+    fillPtr(ones, 1, n);
+    c.y = ones;
+    c.x = ones;
+    c.mask = mask;
+    c.n = n;
+    c.rng = ctx.rng;
+    dropoutForwardPtr(c);
+  }
+
+  /** Initial state `k` into `dst` ([b, u]): the state input, the carried state, or zeros. */
+  protected initialState(io: NodeIO, d: Dims, k: number, dst: number): void {
+    const input = io.inputs[1 + k];
+    if (input !== undefined) copy(dst, input.ptr, d.b * d.u);
+    else if (this.carried[k] !== undefined) copy(dst, this.carried[k]!, d.b * d.u);
+    else fillPtr(dst, 0, d.b * d.u);
+  }
+
+  /** Final state `k` (at `src`, [b, u]): kept for the next batch when stateful. */
+  protected finalState(k: number, src: number, d: Dims): void {
+    if (this.carried[k] !== undefined) copy(this.carried[k]!, src, d.b * d.u);
+  }
+
+  /** Gradient of initial state `k` (at `src`, [b, u]) into the state input, if it has one. */
+  protected initialStateGrad(io: NodeIO, d: Dims, k: number, src: number): void {
+    const input = io.inputs[1 + k];
+    if (input !== undefined && input.grad !== 0) accumulatePtr(input.grad, src, d.b * d.u);
   }
 
   forward(io: NodeIO, ctx: CallContext): void {
     const d = this.setDims(io, ctx);
     const { b, T, F, u, g } = d;
-    const x = io.inputs[0]!;
+    const s = io.state;
+    let x = io.inputs[0]!.ptr;
+    if (this.dropInput) {
+      this.drawMask(this.inputMaskCall, s.xmask!, s.xd!, b * F, ctx);
+      const m = f32();
+      const X = x >>> 2, XD = s.xd! >>> 2, M = s.xmask! >>> 2;
+      for (let i = 0; i < b; i++) for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) m[XD + (i * T + t) * F + f] = m[X + (i * T + t) * F + f]! * m[M + i * F + f]!;
+      x = s.xd!;
+    }
+    if (this.dropState) this.drawMask(this.stateMaskCall, s.hmask!, s.dhm!, b * u, ctx);
     const bias = this.weights[2]?.ptr ?? 0;
-    runGemm(b * T, g, F, x.ptr, F, this.weights[0]!.ptr, io.state.xp!, g, false, false, false, bias);
-    fillPtr(io.state.h!, 0, b * u);
+    runGemm(b * T, g, F, x, F, this.weights[0]!.ptr, s.xp!, g, false, false, false, bias);
+    this.initialState(io, d, 0, s.h!);
     this.beginForward(io, d);
     for (let t = 0; t < T; t++) this.stepForward(io, d, t);
-    // Output: every state (batch-major) or the last one.
+    this.finalState(0, s.h! + T * b * u * 4, d);
+    this.endForward(io, d);
+    // Output: every state (batch-major, in processing order) or the last one.
     const m = f32();
-    const h = io.state.h! >>> 2, z = io.z >>> 2;
+    const h = s.h! >>> 2, z = io.z >>> 2;
     if (this.config.returnSequences) {
       for (let i = 0; i < b; i++) for (let t = 0; t < T; t++) for (let j = 0; j < u; j++) m[z + (i * T + t) * u + j] = m[h + ((t + 1) * b + i) * u + j]!;
     } else {
-      copy(io.z, io.state.h! + T * b * u * 4, b * u);
+      copy(io.z, s.h! + T * b * u * 4, b * u);
     }
   }
 
   backward(io: NodeIO, ctx: CallContext): void {
     const d = this.setDims(io, ctx);
     const { b, T, F, u, g } = d;
-    const x = io.inputs[0]!;
-    fillPtr(io.state.dh!, 0, b * u);
+    const x = io.inputs[0]!, s = io.state;
+    fillPtr(s.dh!, 0, b * u);
     this.beginBackward(io, d);
     const m = f32();
-    const dz = io.dz >>> 2, dh = io.state.dh! >>> 2;
+    const dz = io.dz >>> 2, dh = s.dh! >>> 2;
     for (let t = T - 1; t >= 0; t--) {
       // dh (carried from step t+1) += the output's gradient at step t.
       if (this.config.returnSequences) {
@@ -189,43 +312,84 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
       }
       this.stepBackward(io, d, t);
     }
-    // dXP (batch-major) from dp (time-major).
-    const dp = io.state.dp! >>> 2, dxp = io.state.xp! >>> 2;
-    for (let t = 0; t < T; t++) for (let i = 0; i < b; i++) for (let j = 0; j < g; j++) m[dxp + (i * T + t) * g + j] = m[dp + (t * b + i) * g + j]!;
+    this.initialStateGrad(io, d, 0, s.dh!);
+    // dXP (batch-major, at each step's input time) from dp (time-major).
+    const dp = s.dp! >>> 2, dxp = s.xp! >>> 2;
+    for (let t = 0; t < T; t++) {
+      const tx = this.timeAt(d, t);
+      for (let i = 0; i < b; i++) for (let j = 0; j < g; j++) m[dxp + (i * T + tx) * g + j] = m[dp + (t * b + i) * g + j]!;
+    }
     const dW = io.weightGrads[0] ?? 0, dU = io.weightGrads[1] ?? 0, db = io.weightGrads[2] ?? 0;
-    if (dW !== 0) runGemm(F, g, b * T, x.ptr, F, io.state.xp!, dW, g, true, false, true, 0);
-    if (db !== 0) biasBackward(db, io.state.xp!, b * T, g);
-    if (x.grad !== 0) runGemm(b * T, F, g, io.state.xp!, g, this.weights[0]!.ptr, x.grad, F, false, true, true, 0);
-    // dU += Σ_t h_{t-1}ᵀ · d(recurrent pre-activation)_t, one GEMM over all steps.
-    if (dU !== 0) runGemm(u, g, T * b, io.state.h!, u, this.recurrentGrad(io), dU, g, true, false, true, 0);
+    const xin = this.dropInput ? s.xd! : x.ptr;
+    if (dW !== 0) runGemm(F, g, b * T, xin, F, s.xp!, dW, g, true, false, true, 0);
+    if (db !== 0) biasBackward(db, s.xp!, b * T, g);
+    if (x.grad !== 0 && this.dropInput) {
+      // d(masked x) into xd (no longer needed), then dx += it · mask (the mask repeats over time).
+      runGemm(b * T, F, g, s.xp!, g, this.weights[0]!.ptr, s.xd!, F, false, true, false, 0);
+      const mm = f32();
+      const DX = x.grad >>> 2, XD = s.xd! >>> 2, M = s.xmask! >>> 2;
+      for (let i = 0; i < b; i++) for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) mm[DX + (i * T + t) * F + f] = mm[DX + (i * T + t) * F + f]! + mm[XD + (i * T + t) * F + f]! * mm[M + i * F + f]!;
+    } else if (x.grad !== 0) {
+      runGemm(b * T, F, g, s.xp!, g, this.weights[0]!.ptr, x.grad, F, false, true, true, 0);
+    }
+    if (dU !== 0) this.recurrentWeightGrad(io, d, dU);
     this.endBackward(io, d);
+  }
+
+  /** dU += Σ_t h̃_{t-1}ᵀ · d(recurrent pre-activation)_t, one GEMM over all steps (h̃: the state as the matmul saw it). */
+  protected recurrentWeightGrad(io: NodeIO, d: Dims, dU: number): void {
+    runGemm(d.u, d.g, d.T * d.b, this.dropState ? io.state.hm! : io.state.h!, d.u, this.recurrentGrad(io), dU, d.g, true, false, true, 0);
   }
 
   /** Gradient of the recurrent pre-activation h·U (time-major): dp, or GRU's own buffer. */
   protected recurrentGrad(io: NodeIO): number {
     return io.state.dp!;
   }
-  /** Bias gradients beyond the input bias (GRU's recurrent bias). */
+  /** Bias gradients beyond the input bias (GRU's recurrent bias), initial-cell-state gradients. */
   protected endBackward(_io: NodeIO, _d: Dims): void {}
   protected beginForward(_io: NodeIO, _d: Dims): void {}
+  protected endForward(_io: NodeIO, _d: Dims): void {}
   protected beginBackward(_io: NodeIO, _d: Dims): void {}
   /** Step t: reads h slot t (h_{t-1}), writes p/a slices t and h slot t+1. */
   protected abstract stepForward(io: NodeIO, d: Dims, t: number): void;
   /** Step t: reads dh (gradient of h_t), writes dp slice t and leaves dh = gradient of h_{t-1}. */
   protected abstract stepBackward(io: NodeIO, d: Dims, t: number): void;
 
-  /** p_t = h_{t-1}·U (+ xp_t, batch-major rows at step t). */
-  protected recurrentPreact(io: NodeIO, d: Dims, t: number, dst: number, bias: number, addInput: boolean): void {
-    const { b, T, u, g } = d;
-    runGemm(b, g, u, io.state.h! + t * b * u * 4, u, this.weights[1]!.ptr, dst, g, false, false, false, bias);
-    if (!addInput) return;
+  /** h_{t-1} as the recurrent matmul sees it: h slot t, or its masked copy (recurrent dropout). */
+  protected recurrentInput(io: NodeIO, d: Dims, t: number): number {
+    const n = d.b * d.u, h = io.state.h! + t * n * 4;
+    if (!this.dropState) return h;
+    const hm = io.state.hm! + t * n * 4;
     const m = f32();
-    const p = dst >>> 2, xp = io.state.xp! >>> 2;
-    for (let i = 0; i < b; i++) for (let j = 0; j < g; j++) m[p + i * g + j] = m[p + i * g + j]! + m[xp + (i * T + t) * g + j]!;
+    const H = h >>> 2, HM = hm >>> 2, M = io.state.hmask! >>> 2;
+    for (let i = 0; i < n; i++) m[HM + i] = m[H + i]! * m[M + i]!;
+    return hm;
   }
 
-  /** dh_{t-1} = dh_direct + dRecurrentPreact_t · Uᵀ (overwrites dh with dh_direct first). */
+  /** p_t = h_{t-1}·U (+ xp at the step's input time, batch-major rows). */
+  protected recurrentPreact(io: NodeIO, d: Dims, t: number, dst: number, bias: number, addInput: boolean): void {
+    const { b, T, u, g } = d;
+    runGemm(b, g, u, this.recurrentInput(io, d, t), u, this.weights[1]!.ptr, dst, g, false, false, false, bias);
+    if (!addInput) return;
+    const m = f32();
+    const p = dst >>> 2, xp = io.state.xp! >>> 2, tx = this.timeAt(d, t);
+    for (let i = 0; i < b; i++) for (let j = 0; j < g; j++) m[p + i * g + j] = m[p + i * g + j]! + m[xp + (i * T + tx) * g + j]!;
+  }
+
+  /** dh_{t-1} += dRecurrentPreact_t · Uᵀ (through the recurrent dropout mask when it is on). */
   protected propagateState(io: NodeIO, d: Dims, dRec: number): void {
-    runGemm(d.b, d.u, d.g, dRec, d.g, this.weights[1]!.ptr, io.state.dh!, d.u, false, true, true, 0);
+    if (!this.dropState) {
+      runGemm(d.b, d.u, d.g, dRec, d.g, this.weights[1]!.ptr, io.state.dh!, d.u, false, true, true, 0);
+      return;
+    }
+    runGemm(d.b, d.u, d.g, dRec, d.g, this.weights[1]!.ptr, io.state.dhm!, d.u, false, true, false, 0);
+    this.foldMaskedStateGrad(io, d);
+  }
+
+  /** dh += dhm · mask: the gradient of the masked state reaches the state (recurrent dropout). */
+  protected foldMaskedStateGrad(io: NodeIO, d: Dims): void {
+    const m = f32();
+    const DH = io.state.dh! >>> 2, DHM = io.state.dhm! >>> 2, M = io.state.hmask! >>> 2;
+    for (let i = 0; i < d.b * d.u; i++) m[DH + i] = m[DH + i]! + m[DHM + i]! * m[M + i]!;
   }
 }

@@ -16,6 +16,8 @@ export interface Graph {
   readonly losses: readonly SymbolicTensor[];
   /** The `model.addLoss` terms alone. */
   readonly explicitLosses: readonly SymbolicTensor[];
+  /** The `model.addMetric` terms: reported in the logs, not trained on. */
+  readonly metrics: readonly { name: string; term: SymbolicTensor }[];
   /** Non-input nodes, each after every node it reads from. */
   readonly nodes: readonly GraphNode[];
   /** The nodes that compute only loss terms, in order (after `nodes`). */
@@ -25,7 +27,13 @@ export interface Graph {
 }
 
 /** Walks back from the outputs (and loss terms) to `inputs`; throws if the graph needs an input it was not given. */
-export function buildGraph(inputs: readonly SymbolicTensor[], outputs: SymbolicTensor | readonly SymbolicTensor[], who: string, losses: readonly SymbolicTensor[] = []): Graph {
+export function buildGraph(
+  inputs: readonly SymbolicTensor[],
+  outputs: SymbolicTensor | readonly SymbolicTensor[],
+  who: string,
+  losses: readonly SymbolicTensor[] = [],
+  metrics: readonly { name: string; term: SymbolicTensor }[] = [],
+): Graph {
   const outs = outputs instanceof SymbolicTensor ? [outputs] : Array.isArray(outputs) ? [...outputs] : [];
   if (outs.length === 0 || !outs.every((t) => t instanceof SymbolicTensor)) {
     throw new ValueError(`${who}: outputs must be a SymbolicTensor (a layer applied to Input(...)) or an array of them, got ${describeOperand(outputs)}`);
@@ -33,6 +41,7 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: SymbolicT
   if (outs.some((t) => !t.batched)) throw new ValueError(`${who}: every output must keep the batch axis, got ${outs.find((t) => !t.batched)!.toString()}`);
   if (new Set(outs).size !== outs.length) throw new ValueError(`${who}: the same output is listed twice`);
   for (const t of losses) checkScalarTerm(t, `${who}.addLoss`);
+  for (const m of metrics) checkScalarTerm(m.term, `${who}.addMetric`);
   if (inputs.length === 0 || !inputs.every((t) => t instanceof SymbolicTensor && t.node.layer instanceof InputLayer)) {
     throw new ValueError(`${who}: inputs must be one or more tensors made by Input({ shape })`);
   }
@@ -61,7 +70,7 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: SymbolicT
   order = lossNodes;
   const penalties = activityTerms(nodes);
   const allLosses = [...losses, ...penalties];
-  for (const t of allLosses) visit(t.node);
+  for (const t of [...allLosses, ...metrics.map((m) => m.term)]) visit(t.node);
   for (const t of inputs) {
     if (!state.has(t.node)) throw new ValueError(`${who}: input ${t.node.layer.name} is not used to compute the output`);
   }
@@ -75,5 +84,5 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: SymbolicT
     names.set(node.layer.name, node.layer);
     layers.push(node.layer);
   }
-  return { inputs, outputs: outs, output: outs[0]!, losses: allLosses, explicitLosses: losses, nodes, lossNodes, layers };
+  return { inputs, outputs: outs, output: outs[0]!, losses: allLosses, explicitLosses: losses, metrics, nodes, lossNodes, layers };
 }

@@ -196,7 +196,21 @@ export class Model<Y extends Tensor | Tensor[] = Tensor> implements TrainingMode
   addLoss(term: SymbolicTensor): void {
     this.live('addLoss');
     const g = this.requireGraph('addLoss');
-    this.graph = buildGraph(g.inputs, g.outputs, this.name, [...g.explicitLosses, term]);
+    this.graph = buildGraph(g.inputs, g.outputs, this.name, [...g.explicitLosses, term], g.metrics);
+    this.invalidate();
+  }
+
+  /**
+   * Reports a scalar computed with ops from the model's tensors in the logs under `name` (and
+   * `val_<name>`), averaged over batches; not part of the loss. Not saved with the model.
+   */
+  addMetric(term: SymbolicTensor, name: string): void {
+    this.live('addMetric');
+    const g = this.requireGraph('addMetric');
+    if (typeof name !== 'string' || name === '' || name === 'loss' || g.metrics.some((m) => m.name === name)) {
+      throw new ValueError(`${this.name}.addMetric: name must be a new non-empty string other than 'loss', got ${JSON.stringify(name)}`);
+    }
+    this.graph = buildGraph(g.inputs, g.outputs, this.name, g.explicitLosses, [...g.metrics, { name, term }]);
     this.invalidate();
   }
 

@@ -211,13 +211,19 @@ export function convBackwardInputPtr(g: ConvGeometry, call: { dx: number; dy: nu
   callKernel(g, 'input', call.dx, call.dy, call.w);
 }
 
-/** dw += filter gradient of the convolution (dy given, x the saved input). */
-export function convBackwardFilterPtr(g: ConvGeometry, call: { dw: number; dy: number; x: number }, who = 'convBackwardFilterPtr', kind?: ConvKind): void {
+/**
+ * dw += filter gradient of the convolution (dy given, x the saved input); with `db` (non-zero)
+ * also db += the bias gradient, summed inside conv2d's filter-gradient pass (one read of dy less).
+ */
+export function convBackwardFilterPtr(g: ConvGeometry, call: { dw: number; dy: number; x: number; db?: number }, who = 'convBackwardFilterPtr', kind?: ConvKind): void {
   checkGeometry(g, who, kind);
   checkFloats(who, 'dw', call.dw, g.filterSize);
   checkFloats(who, 'dy', call.dy, g.outputSize);
   checkFloats(who, 'x', call.x, g.inputSize);
-  callKernel(g, 'filter', call.dw, call.dy, call.x);
+  const db = call.db ?? 0;
+  if (db !== 0) checkFloats(who, 'db', db, g.outputShape[3]!);
+  callKernel(g, 'filter', call.dw, call.dy, call.x, db);
+  if (db !== 0 && g.kind !== 'conv2d') convBackwardBiasPtr(g, { db, dy: call.dy }, who, kind);
 }
 
 /** db += sum over batch, height and width of dy (dy is the output gradient, [.., outC]). */
@@ -231,7 +237,7 @@ export function convBackwardBiasPtr(g: ConvGeometry, call: { db: number; dy: num
 
 type Fwd = (g: ConvGeometry, call: ConvForwardCall) => void;
 type BwdIn = (g: ConvGeometry, call: { dx: number; dy: number; w: number }) => void;
-type BwdW = (g: ConvGeometry, call: { dw: number; dy: number; x: number }) => void;
+type BwdW = (g: ConvGeometry, call: { dw: number; dy: number; x: number; db?: number }) => void;
 type BwdB = (g: ConvGeometry, call: { db: number; dy: number }) => void;
 
 function pointerSet(kind: ConvKind): [Fwd, BwdIn, BwdW, BwdB] {

@@ -8,7 +8,7 @@ import type { Layer, SymbolicTensor } from '../layers/layer.js';
 import type { CallContext } from '../layers/node-io.js';
 import type { LossCall } from '../losses/loss.js';
 import { clipScale } from '../kernels/optim.js';
-import { HeadMetric, ValueMean, type Head } from './heads.js';
+import { HeadMetric, ValueMean, type Head, type MetricTerm } from './heads.js';
 import type { Slot } from '../layers/node-io.js';
 import type { Metric, MetricCall } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -22,12 +22,16 @@ export interface ExecutorGraph extends PlanGraph {
   readonly layers: readonly Layer[];
   /** The first output. */
   readonly output: SymbolicTensor;
+  /** Metric terms of the whole model (`model.addMetric`). */
+  readonly metrics?: readonly { name: string; term: SymbolicTensor }[];
 }
 
 /** What `compile` resolved: optimizer, the objective of each output, metrics and the floats of a packed target row. */
 export interface Objective {
   readonly optimizer: Optimizer;
   readonly heads: readonly Head[];
+  /** Metrics written with ops (compile's metric functions, `model.addMetric`): computed in the plan, reported, never differentiated. */
+  readonly metricTerms: readonly MetricTerm[];
   readonly metrics: readonly Metric[];
   readonly targetSize: number;
 }
@@ -67,7 +71,9 @@ export class Executor {
   /** Loss terms other than the heads' (addLoss, activity regularisers): they count with weight 1. */
   private readonly extraTerms: Slot[];
   /** Each head's loss in the last step (for its `<output>_loss` log). */
-  private readonly headLoss: Float64Array;
+  /** Each head's loss, then each metric term's value, in the last step (their logs read them). */
+  private readonly values: Float64Array;
+  private readonly metricSlots: Slot[];
 
   /**
    * @param grads the model's weight gradients: a training executor; undefined for inference.
@@ -89,7 +95,7 @@ export class Executor {
         inputs: [...graph.inputs, ...heads.map((h) => h.target)],
         outputs: graph.outputs,
         nodes: graph.nodes,
-        lossNodes: [...(graph.lossNodes ?? []), ...heads.flatMap((h) => h.termNodes)],
+        lossNodes: [...(graph.lossNodes ?? []), ...heads.flatMap((h) => h.termNodes), ...(objective?.metricTerms ?? []).flatMap((m) => m.nodes)],
         losses: [...(graph.losses ?? []), ...terms],
       },
       maxBatch,
@@ -102,7 +108,9 @@ export class Executor {
     this.headSlots = heads.map((h) => ({ output: plan.slot(h.output)!, target: plan.slot(h.target)!, term: h.term === undefined ? undefined : plan.slot(h.term) }));
     const headTerms = new Set(this.headSlots.map((h) => h.term));
     this.extraTerms = plan.losses.filter((t) => !headTerms.has(t));
-    this.headLoss = new Float64Array(heads.length);
+    const metricTerms = objective?.metricTerms ?? [];
+    this.values = new Float64Array(heads.length + metricTerms.length);
+    this.metricSlots = metricTerms.map((m) => plan.slot(m.term)!);
     this.ctx = { training: false, batch: 0, rng };
     const image = graph.inputs.length === 1 && graph.inputs[0]!.shape.length === 3 ? graph.inputs[0]!.shape : undefined;
     this.imageShape = image === undefined ? undefined : [0, image[0]!, image[1]!, image[2]!];
@@ -201,7 +209,7 @@ export class Executor {
       const m = metrics[i]!;
       const h = m instanceof HeadMetric ? m.head : 0;
       if (m instanceof ValueMean) {
-        m.value = this.headLoss[m.head] ?? NaN;
+        m.value = this.values[m.source] ?? NaN;
       } else if (h !== head && h < this.headSlots.length) {
         head = h;
         const s = this.headSlots[h]!;
@@ -253,17 +261,16 @@ export class Executor {
         value = mem[s.term!.ptr >>> 2]!;
         if (gradients) mem[s.term!.grad >>> 2] = head.weight;
       }
-      this.headLoss[h] = value;
+      this.values[h] = value;
       total += head.weight * value;
     }
+    const metricSlots = this.metricSlots;
+    for (let i = 0; i < metricSlots.length; i++) this.values[this.heads.length + i] = termMean(mem, metricSlots[i]!, count);
     const terms = this.extraTerms;
     for (let i = 0; i < terms.length; i++) {
       const t = terms[i]!;
       const n = t.batched ? count : 1;
-      let sum = 0;
-      const at = t.ptr >>> 2;
-      for (let j = 0; j < n; j++) sum += mem[at + j]!;
-      total += sum / n;
+      total += termMean(mem, t, count);
       // d(mean)/d(term_j) = 1/n, written from JS (a float passed to a wasm export may be boxed).
       const g = t.grad >>> 2;
       if (gradients) for (let j = 0; j < n; j++) mem[g + j] = 1 / n;
@@ -294,6 +301,14 @@ export class Executor {
       }
     }
   }
+}
+
+/** A scalar term's value: the tensor, or the mean over the batch of a per-sample term. */
+function termMean(mem: Float32Array, t: Slot, count: number): number {
+  const n = t.batched ? count : 1;
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += mem[(t.ptr >>> 2) + j]!;
+  return sum / n;
 }
 
 /** Copies `width` floats at `offset` of each packed row (`rowSize` floats) into contiguous rows. */

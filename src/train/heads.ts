@@ -62,8 +62,11 @@ export class ValueMean implements Metric {
   value = 0;
   private total = 0;
   private count = 0;
-  /** @param head the output whose loss this reports (the executor sets `value` from it). */
-  constructor(readonly name: string, readonly head: number) {}
+  /**
+   * @param source where the executor reads the value: an output's loss (its index) or, after the
+   *   outputs, a traced metric term (heads.length + its index in `ResolvedObjective.metricTerms`).
+   */
+  constructor(readonly name: string, readonly source: number) {}
   reset(): void {
     this.total = 0;
     this.count = 0;
@@ -79,6 +82,19 @@ export class ValueMean implements Metric {
 
 /** Targets of fit/evaluate/trainStep: a Tensor, or with several outputs an array in output order or an object by output name. */
 export type Targets = Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>;
+
+/** A metric written with ops: `(yTrue, yPred) => scalar or per-sample values` (averaged). */
+export type MetricFunction = (yTrue: SymbolicTensor, yPred: SymbolicTensor) => SymbolicTensor;
+
+/** What compile's metrics take for one output: names, metric objects and metric functions. */
+export type MetricSpec = Metric | string | MetricFunction;
+
+/** A traced metric: its scalar term and the nodes computing it (beyond the model's). */
+export interface MetricTerm {
+  readonly name: string;
+  readonly term: SymbolicTensor;
+  readonly nodes: readonly GraphNode[];
+}
 
 /** Per-output values: one value for all, an array in output order, or an object by output name. */
 export type PerOutput<T> = T | readonly T[] | Readonly<Record<string, T>>;
@@ -105,7 +121,7 @@ function checkNames(spec: unknown, names: readonly string[], who: string, what: 
 
 const isLossOne = (v: unknown): boolean => typeof v === 'string' || typeof v === 'function' || (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Loss).compute === 'function');
 const isNumber = (v: unknown): boolean => typeof v === 'number';
-const isMetricList = (v: unknown): boolean => Array.isArray(v) && v.every((m) => typeof m === 'string' || (m !== null && typeof m === 'object' && typeof (m as Metric).update === 'function'));
+const isMetricList = (v: unknown): boolean => Array.isArray(v) && v.every((m) => typeof m === 'string' || typeof m === 'function' || (m !== null && typeof m === 'object' && typeof (m as Metric).update === 'function'));
 
 /** Traces a loss function on a target placeholder and the output: its mean over everything is the term. */
 function traceLoss(fn: LossFunction, target: SymbolicTensor, output: SymbolicTensor, who: string): { term: SymbolicTensor; nodes: GraphNode[] } {
@@ -138,9 +154,10 @@ export function resolveHeads(
   outputs: readonly SymbolicTensor[],
   lossSpec: PerOutput<LossSpec>,
   lossWeights: PerOutput<number> | undefined,
-  metricSpecs: PerOutput<ReadonlyArray<Metric | string>> | undefined,
+  metricSpecs: PerOutput<ReadonlyArray<MetricSpec>> | undefined,
   who: string,
-): { heads: Head[]; metrics: Metric[] } {
+  modelMetrics: readonly { name: string; term: SymbolicTensor }[] = [],
+): { heads: Head[]; metrics: Metric[]; metricTerms: MetricTerm[] } {
   const names = outputs.map((t) => t.node.layer.name);
   const many = outputs.length > 1;
   checkNames(lossSpec, names, who, 'loss', isLossOne);
@@ -148,6 +165,9 @@ export function resolveHeads(
   checkNames(metricSpecs, names, who, 'metrics', isMetricList);
   const heads: Head[] = [];
   const metrics: Metric[] = [];
+  const metricTerms: MetricTerm[] = [];
+  /** Per head, its metric functions' log entries (made once the heads are known). */
+  const tracedMetrics: Array<Array<{ name: string; index: number }>> = [];
   let offset = 0;
   outputs.forEach((output, i) => {
     const name = names[i]!;
@@ -173,7 +193,15 @@ export function resolveHeads(
     const lossName = loss?.name ?? 'custom';
     const context = { lossName, fromLogits: loss?.getConfig().fromLogits === true, predSize: sizeOf(output.shape), targetSize };
     const list = pick(metricSpecs, i, name, outputs.length, isMetricList, who, 'metrics') ?? [];
-    const headMetrics = list.map((m) => getMetric(m, context));
+    const headMetrics = list.filter((m): m is Metric | string => typeof m !== 'function').map((m) => getMetric(m, context));
+    tracedMetrics.push(
+      list.filter((m): m is MetricFunction => typeof m === 'function').map((fn, k) => {
+        const metricName = fn.name !== '' ? fn.name : `metric_${k + 1}`;
+        const t = traceLoss(fn, target, output, `${who} (metric ${metricName} of ${name})`);
+        metricTerms.push({ name: metricName, term: t.term, nodes: t.nodes });
+        return { name: metricName, index: metricTerms.length - 1 };
+      }),
+    );
     heads.push({ name, output, loss, term: traced?.term, termNodes: traced?.nodes ?? [], target, targetShape, targetSize, targetOffset: offset, weight, metrics: headMetrics, lossName });
     offset += targetSize;
   });
@@ -181,11 +209,16 @@ export function resolveHeads(
   if (many) heads.forEach((h, i) => metrics.push(new ValueMean(`${h.name}_loss`, i)));
   heads.forEach((h, i) => {
     for (const m of h.metrics) metrics.push(new HeadMetric(m, i, many ? h.name : ''));
+    for (const t of tracedMetrics[i]!) metrics.push(new ValueMean(many ? `${h.name}_${t.name}` : t.name, heads.length + t.index));
   });
+  for (const m of modelMetrics) {
+    metricTerms.push({ name: m.name, term: m.term, nodes: [] });
+    metrics.push(new ValueMean(m.name, heads.length + metricTerms.length - 1));
+  }
   const seen = new Set<string>(['loss']);
   for (const m of metrics) {
     if (seen.has(m.name)) throw new ValueError(`${who}: two metrics are named ${m.name}`);
     seen.add(m.name);
   }
-  return { heads, metrics };
+  return { heads, metrics, metricTerms };
 }

@@ -4,7 +4,7 @@ import type { Callback } from '../callbacks/callback.js';
 import { custom, flag, given, integer, oneOf, optionError, optionsSchema } from '../core/options.js';
 import type { BatchSource } from '../data/feed.js';
 import { ValueError } from '../core/errors.js';
-import type { LossSpec, PerOutput, Targets } from './heads.js';
+import type { LossSpec, MetricSpec, PerOutput, Targets } from './heads.js';
 import type { Metric } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Tensor } from '../core/tensor.js';
@@ -30,7 +30,7 @@ export interface CompileOptions {
    * several outputs, per output (array of lists, or object by output name), reported as
    * `<output>_<name>`.
    */
-  metrics?: PerOutput<ReadonlyArray<Metric | string>>;
+  metrics?: PerOutput<ReadonlyArray<MetricSpec>>;
 }
 
 /** Options of `model.fit`. */
@@ -104,7 +104,7 @@ export const compileSchema = optionsSchema<CompileOptions>()({
   optimizer: given<Optimizer | string>(),
   loss: given<PerOutput<LossSpec>>(),
   lossWeights: given<PerOutput<number>>(),
-  metrics: custom((v, who, key): PerOutput<ReadonlyArray<Metric | string>> => (v !== null && typeof v === 'object' ? (v as PerOutput<ReadonlyArray<Metric | string>>) : optionError(who, key, 'an array (or per output)', typeof v, String))),
+  metrics: custom((v, who, key): PerOutput<ReadonlyArray<MetricSpec>> => (v !== null && typeof v === 'object' ? (v as PerOutput<ReadonlyArray<MetricSpec>>) : optionError(who, key, 'an array (or per output)', typeof v, String))),
 });
 
 /** batchSize, validationSplit and shuffle are left undefined when not given: a dataset rejects them. */

@@ -149,7 +149,7 @@ export class Trainer {
   private resolve(optimizer: Optimizer, spec: Compiled['spec']): Compiled {
     const graph = this.host.graph();
     const who = `${this.name}.compile`;
-    if (spec.loss === undefined) return { optimizer, spec, heads: [], metrics: [], targetSize: 0, loss: undefined };
+    if (spec.loss === undefined) return { optimizer, spec, heads: [], metrics: [], metricTerms: [], targetSize: 0, loss: undefined };
     if (graph === undefined) {
       // A Sequential model without an input shape: heads are resolved once it is built; check the loss now.
       if (typeof spec.loss === 'string' || (typeof spec.loss === 'object' && spec.loss !== null && !Array.isArray(spec.loss) && typeof (spec.loss as Loss).compute === 'function')) {
@@ -159,11 +159,11 @@ export class Trainer {
           throw new ValueError(`${who}: ${(err as Error).message}`);
         }
       }
-      return { optimizer, spec, heads: [], metrics: [], targetSize: 0, loss: undefined };
+      return { optimizer, spec, heads: [], metrics: [], metricTerms: [], targetSize: 0, loss: undefined };
     }
-    const { heads, metrics } = resolveHeads(graph.outputs, spec.loss, spec.lossWeights, spec.metrics, who);
+    const { heads, metrics, metricTerms } = resolveHeads(graph.outputs, spec.loss, spec.lossWeights, spec.metrics, who, graph.metrics ?? []);
     const targetSize = heads.reduce((n, h) => n + h.targetSize, 0);
-    return { optimizer, spec, heads, metrics, targetSize, loss: heads[0]?.loss };
+    return { optimizer, spec, heads, metrics, metricTerms, targetSize, loss: heads[0]?.loss };
   }
 
   /** The executor for `batch` samples (training ones compute gradients). */

@@ -159,3 +159,28 @@ describe("a model's own trainStep", () => {
     expect(() => model.compile({ optimizer: 'sgd' })).toThrow(ValueError);
   });
 });
+
+describe('metrics written with ops and model.addMetric', () => {
+  test('a metric function and an added metric are reported (and val_), and do not change the loss', async () => {
+    const input = Input({ shape: [2] });
+    const out = layers.dense({ units: 1, kernelInitializer: 'ones' }).apply(input);
+    const model = new Model({ inputs: input, outputs: out, seed: 1 });
+    const x = tensor([1, 2, 3, 4], [2, 2]);
+    const y = tensor([1, 1], [2, 1]);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const plain = model.evaluate(x, y).loss!;
+    function meanError(t: SymbolicTensor, p: SymbolicTensor): SymbolicTensor {
+      return ops.sub(p, t);
+    }
+    model.addMetric(ops.mean(out), 'meanOutput');
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae', meanError] });
+    const logs = model.evaluate(x, y);
+    expect(logs.loss!).toBeCloseTo(plain, 6);
+    expect(logs.meanError!).toBeCloseTo((3 - 1 + 7 - 1) / 2, 5);
+    expect(logs.meanOutput!).toBeCloseTo(5, 5);
+    expect(Object.keys(logs)).toEqual(['loss', 'mae', 'meanError', 'meanOutput']);
+    const h = await model.fit(x, y, { epochs: 1, verbose: 0, validationData: [x, y] });
+    expect(Object.keys(h.history).sort()).toEqual(['loss', 'mae', 'meanError', 'meanOutput', 'val_loss', 'val_mae', 'val_meanError', 'val_meanOutput'].sort());
+    expect(() => model.addMetric(ops.mean(out), 'loss')).toThrow(/addMetric: name must be a new non-empty string/);
+  });
+});

@@ -7,7 +7,7 @@ import ts from 'typescript';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { compileFashionCnn, fashionCnn } from '../../examples/shared/fashion-cnn.mjs';
 import * as tl from '../../src/index.js';
-import { io, layers, Sequential, Tensor, tensor } from '../../src/index.js';
+import { io, layers, Input, Model, Sequential, Tensor, tensor } from '../../src/index.js';
 import { permute } from '../../src/io/onnx/graph.js';
 import { randomArray } from '../util.js';
 import { maxAbsDiff, ort, runOnnx } from './onnx-harness.js';
@@ -163,6 +163,16 @@ describe('io.toOnnx: errors', () => {
   test('a recurrent activation that ONNX recurrent ops lack throws naming the layer and the activation', async () => {
     const model = new Sequential([layers.lstm({ units: 3, activation: 'gelu', inputShape: [4, 2], name: 'lstm_gelu' })]);
     await expect(io.toOnnx(model)).rejects.toThrow("io.toOnnx: lstm_gelu (LSTM): activation 'gelu' has no equivalent in ONNX's recurrent ops, which take sigmoid, tanh, relu");
+  });
+
+  test('recurrent options the export does not map (goBackwards, stateful, initial states) throw naming the layer', async () => {
+    const back = new Sequential([layers.gru({ units: 3, goBackwards: true, inputShape: [4, 2], name: 'gru_back' })]);
+    await expect(io.toOnnx(back)).rejects.toThrow('io.toOnnx: gru_back (GRU): goBackwards is not exported (the ONNX graph runs forward from a zero state)');
+    const kept = new Sequential([layers.lstm({ units: 3, stateful: true, batchInputShape: [2, 4, 2], name: 'lstm_kept' })]);
+    await expect(io.toOnnx(kept)).rejects.toThrow('io.toOnnx: lstm_kept (LSTM): stateful is not exported');
+    const x = Input({ shape: [4, 2] }), h0 = Input({ shape: [3] });
+    const withState = new Model({ inputs: [x, h0], outputs: layers.simpleRnn({ units: 3, name: 'rnn_h0' }).apply([x, h0]) });
+    await expect(io.toOnnx(withState)).rejects.toThrow('io.toOnnx: rnn_h0 (SimpleRNN): initial-state inputs are not exported');
   });
 
   test('bad arguments: not a model, bad options, a protobuf module that is not one, a model without an input shape', async () => {

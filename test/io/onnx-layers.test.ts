@@ -109,6 +109,7 @@ const CASES: Case[] = [
   { name: 'lstm returnSequences, recurrentActivation hardSigmoid, then lstm', covers: ['LSTM'], model: () => seq([6, 3], layers.lstm({ units: 4, returnSequences: true, recurrentActivation: 'hardSigmoid' }), layers.lstm({ units: 3 })), x: img([6, 3]) },
   { name: 'gru (resetAfter), last state', covers: ['GRU'], model: () => seq([6, 3], layers.gru({ units: 5 })), x: img([6, 3]) },
   { name: 'gru returnSequences, activation relu, no bias', covers: ['GRU'], model: () => seq([6, 3], layers.gru({ units: 4, returnSequences: true, activation: 'relu', useBias: false })), x: img([6, 3]) },
+  { name: 'gru resetAfter false (linear_before_reset 0), returnSequences', covers: ['GRU'], model: () => seq([6, 3], layers.gru({ units: 4, resetAfter: false, returnSequences: true })), x: img([6, 3]) },
 ];
 
 describe('io.toOnnx: each layer type in onnxruntime-web matches model.predict', () => {

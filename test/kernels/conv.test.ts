@@ -61,6 +61,7 @@ function checkKernels(kind: ConvKind, c: ConvCase, seed: number): void {
   const ptrs = [x, w, dy, dx0, dw0, db0, new Float32Array(g.outputSize)].map(toWasm);
   const [px, pw, pdy, pdx, pdw, pdb, py] = ptrs as [number, number, number, number, number, number, number];
   const pbias = bias ? toWasm(bias) : 0;
+  const fused: number[] = [];
   const label = `${kind} ${caseName(c)}`;
   try {
     convForwardPtr(g, { y: py, x: px, w: pw, bias: pbias, activation: relu ? 'relu' : 'linear' });
@@ -71,8 +72,13 @@ function checkKernels(kind: ConvKind, c: ConvCase, seed: number): void {
     expectClose(fromWasm(pdw, w.length), dwRef.map((v, i) => v + dw0[i]!), `${label} backward filter (+=)`, tolFilter, tolFilter);
     convBackwardBiasPtr(g, { db: pdb, dy: pdy });
     expectClose(fromWasm(pdb, outC), dbRef.map((v, i) => v + db0[i]!), `${label} backward bias (+=)`, tolFilter, tolFilter);
+    // The bias gradient summed inside the filter-gradient pass: the same bits as the two passes.
+    fused.push(toWasm(dw0), toWasm(db0));
+    convBackwardFilterPtr(g, { dw: fused[0]!, dy: pdy, x: px, db: fused[1]! });
+    expect(Array.from(fromWasm(fused[0]!, w.length)), `${label} filter gradient with fused bias`).toEqual(Array.from(fromWasm(pdw, w.length)));
+    expect(Array.from(fromWasm(fused[1]!, outC)), `${label} bias gradient fused into the filter pass`).toEqual(Array.from(fromWasm(pdb, outC)));
   } finally {
-    [...ptrs, pbias].forEach((p) => heap().free(p));
+    [...ptrs, ...fused, pbias].forEach((p) => heap().free(p));
     g.release();
   }
 }
@@ -109,6 +115,13 @@ describe.each(KINDS)('%s kernels', (kind) => {
       { ...base, h: 25, w: 23, c: 1, outC: 3, kernel: [3, 3], padding: 'same' }, // dot path, several filter-gradient chunks
       { ...base, h: 25, w: 23, c: 1, outC: 16, kernel: [3, 3], stride: 2, padding: 'same' }, // filter gradient by patch rows (K <= outC)
       { ...base, h: 25, w: 23, c: 2, outC: 32, kernel: [3, 3], padding: [1, 0, 0, 1] }, // the same, several chunks
+      { ...base, h: 17, w: 7, c: 3, outC: 16, kernel: [5, 3], dilation: 2, padding: 'same' }, // few channels: filter gradient without im2col
+      { ...base, batch: 1, h: 33, w: 5, c: 1, outC: 48, kernel: [3, 3], stride: 2, padding: [2, 0, 1, 1] }, // few channels, strided, uneven pads
+      { ...base, batch: 5, h: 7, w: 65, c: 4, outC: 32, kernel: [1, 7], padding: 'same' }, // few channels, one tap row: unpaired elements
+      { ...base, h: 7, w: 5, c: 8, outC: 16, kernel: [3, 3], padding: 'same' }, // Winograd F(2x2, 3x3): odd sizes, edge tiles
+      { ...base, batch: 2, h: 17, w: 33, c: 20, outC: 32, kernel: [3, 3], padding: 'valid' }, // Winograd, several chunks of tiles
+      { ...base, batch: 1, h: 5, w: 9, c: 16, outC: 48, kernel: [3, 3], padding: [2, 1, 0, 2] }, // Winograd forward and dX (flipped: 48 -> 16 channels), uneven pads
+      { ...base, batch: 1, h: 5, w: 7, c: 8, outC: 128, kernel: [3, 3], padding: 'same' }, // Winograd dX where the direct flipped patch (9 x 128) is too big
     ];
     // Two seeds per shape: with and without the fused bias (ReLU on every third seed).
     shapes.forEach((c, i) => [0, 1].forEach((b) => checkKernels(kind, c, 500 + 2 * i + b)));

@@ -83,3 +83,22 @@ test('2,000 training steps of multi-head attention (mask, causal) and position l
   // once showed here as 16 B per step.
   expect(total, `allocations in attention step paths: ${inStep.map(([w, b]) => `${w} ${b} B`).join('; ')}`).toBeLessThan(32 * 1024);
 });
+
+test('2,000 training steps of LSTM (dropout, recurrentDropout), GRU resetAfter false, bidirectional and timeDistributed layers allocate nothing in their step paths', async () => {
+  const input = Input({ shape: [5, 3] });
+  let h = layers.lstm({ units: 4, dropout: 0.2, recurrentDropout: 0.2, returnSequences: true }).apply(input) as SymbolicTensor;
+  h = layers.timeDistributed(layers.dense({ units: 3, activation: 'tanh' })).apply(h) as SymbolicTensor;
+  h = layers.bidirectional(layers.gru({ units: 3, resetAfter: false, goBackwards: true }), { mergeMode: 'mul' }).apply(h) as SymbolicTensor;
+  const model = new Model({ inputs: input, outputs: layers.dense({ units: 2 }).apply(h) as SymbolicTensor, seed: 6 });
+  model.compile({ optimizer: optimizers.sgd({ learningRate: 0.01 }), loss: losses.meanSquaredError() });
+  const x = tensor(randomArray(2 * 15, 4), [2, 5, 3]);
+  const y = tensor(randomArray(2 * 2, 5), [2, 2]);
+  const steps = async (): Promise<void> => {
+    for (let i = 0; i < 2000; i++) model.trainStep(x, y);
+  };
+  await steps(); // warm up
+  const bytes = await sampleAllocations(steps);
+  const inStep = [...bytes].filter(([where]) => /src\/layers\/(recurrent|recurrent-base|bidirectional|time-distributed)\.ts/.test(where));
+  const total = inStep.reduce((s, [, b]) => s + b, 0);
+  expect(total, `allocations in recurrent step paths: ${inStep.map(([w, b]) => `${w} ${b} B`).join('; ')}`).toBeLessThan(16 * 1024);
+});

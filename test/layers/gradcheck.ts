@@ -24,6 +24,8 @@ export interface GradCheckOptions {
   weights?: (layer: Layer) => void;
   /** Inputs given explicitly (index -> values) and not differentiated (attention masks, ids). */
   fixedInputs?: Readonly<Record<number, Float32Array>>;
+  /** Runs before every forward pass (e.g. restoring a stateful layer's carried state). */
+  beforeRun?: () => void;
 }
 
 export interface GradCheckResult {
@@ -54,6 +56,7 @@ export function gradCheck(layer: Layer, inputShapes: Shape[], options: GradCheck
   const r = randomArray(outN, seed + 99, -1, 1);
   const run = (): number => {
     xs.forEach((x, i) => writeF32(plan.inputs[i]!.ptr, x));
+    options.beforeRun?.();
     plan.forward({ training, batch, rng: new Rng(seed + 1000) });
     const y = readF32(plan.output.ptr, outN);
     let loss = 0;

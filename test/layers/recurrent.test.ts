@@ -1,70 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { heap, readF32, writeF32 } from '../../src/backend/memory.js';
-import { buildGraph } from '../../src/model/graph.js';
-import { Plan } from '../../src/train/plan.js';
-import { Rng } from '../../src/random.js';
 import { io, layers, Input, Model, Sequential, tensor, Tensor, ShapeError, ValueError } from '../../src/index.js';
 import * as optimizers from '../../src/optimizers/index.js';
 import { fromConfig } from '../../src/layers/index.js';
 import type { Layer } from '../../src/layers/layer.js';
 import { expectClose, randomArray } from '../util.js';
 import { gradCheck } from './gradcheck.js';
-
-const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
-
-type Cell = (x: Float64Array, h: Float64Array, c: Float64Array, w: Float32Array[], F: number, u: number) => void;
-
-/** x_t·W (+ row `row` of the bias) for one sample, gate width g. */
-function project(x: ArrayLike<number>, W: Float32Array, F: number, g: number, bias: Float32Array | undefined, biasOffset: number): Float64Array {
-  const out = new Float64Array(g);
-  for (let j = 0; j < g; j++) {
-    let s = bias === undefined ? 0 : bias[biasOffset + j]!;
-    for (let k = 0; k < F; k++) s += x[k]! * W[k * g + j]!;
-    out[j] = s;
-  }
-  return out;
-}
-
-/** Keras SimpleRNN with tanh, in f64. */
-const rnnCell: Cell = (x, h, _c, [W, U, b], F, u) => {
-  const p = project(x, W!, F, u, b, 0);
-  const r = project(h, U!, u, u, undefined, 0);
-  for (let j = 0; j < u; j++) h[j] = Math.tanh(p[j]! + r[j]!);
-};
-
-/** Keras LSTM (i, f, c, o), tanh / sigmoid, in f64. */
-const lstmCell: Cell = (x, h, c, [W, U, b], F, u) => {
-  const p = project(x, W!, F, 4 * u, b, 0);
-  const r = project(h, U!, u, 4 * u, undefined, 0);
-  for (let j = 0; j < u; j++) {
-    const i = sigmoid(p[j]! + r[j]!), f = sigmoid(p[u + j]! + r[u + j]!), cc = Math.tanh(p[2 * u + j]! + r[2 * u + j]!), o = sigmoid(p[3 * u + j]! + r[3 * u + j]!);
-    c[j] = f * c[j]! + i * cc;
-    h[j] = o * Math.tanh(c[j]!);
-  }
-};
-
-/** Keras GRU with resetAfter (z, r, h; bias [2, 3u]), in f64. */
-const gruCell: Cell = (x, h, _c, [W, U, b], F, u) => {
-  const p = project(x, W!, F, 3 * u, b, 0);
-  const r = project(h, U!, u, 3 * u, b, 3 * u);
-  for (let j = 0; j < u; j++) {
-    const z = sigmoid(p[j]! + r[j]!), rr = sigmoid(p[u + j]! + r[u + j]!), hh = Math.tanh(p[2 * u + j]! + rr * r[2 * u + j]!);
-    h[j] = z * h[j]! + (1 - z) * hh;
-  }
-};
+import { gruCell, lstmCell, rnnCell, runCell, type Cell } from '../reference/recurrent.js';
 
 /** Runs a reference cell over [batch, T, F]; returns every state [batch, T, u]. */
 function reference(cell: Cell, x: Float32Array, batch: number, T: number, F: number, u: number, w: Float32Array[]): Float64Array {
-  const out = new Float64Array(batch * T * u);
-  for (let i = 0; i < batch; i++) {
-    const h = new Float64Array(u), c = new Float64Array(u);
-    for (let t = 0; t < T; t++) {
-      cell(x.subarray((i * T + t) * F, (i * T + t + 1) * F) as unknown as Float64Array, h, c, w, F, u);
-      out.set(h, (i * T + t) * u);
-    }
-  }
-  return out;
+  return runCell(cell, x, batch, T, F, u, w);
 }
 
 const B = 2, T = 3, F = 3, U = 5;
@@ -143,9 +88,9 @@ describe('recurrent specifics', () => {
     expect(Array.from(b.getWeights()[2]!.data)).toEqual(new Array(12).fill(0));
   });
 
-  test('GRU rejects resetAfter false with a clear error', () => {
-    expect(() => layers.gru({ units: 2, resetAfter: false, name: 'gru_ra' })).toThrow(ValueError);
-    expect(() => layers.gru({ units: 2, resetAfter: false, name: 'gru_ra' })).toThrow(/gru_ra: only resetAfter: true is supported/);
+  test('GRU rejects a resetAfter that is not a boolean with a clear error', () => {
+    expect(() => layers.gru({ units: 2, resetAfter: 'no' as never, name: 'gru_ra' })).toThrow(ValueError);
+    expect(() => layers.gru({ units: 2, resetAfter: 0 as never, name: 'gru_ra' })).toThrow(/gru_ra: resetAfter must be a boolean, got 0/);
   });
 
   test('rejects row-wise activations (softmax) with a clear error', () => {
@@ -177,50 +122,5 @@ describe('recurrent specifics', () => {
     const y = new Tensor(randomArray(24, 4), [24, 1]);
     const h = await model.fit(x, y, { epochs: 3, batchSize: 5, verbose: 0 });
     expect((h.history.loss as number[]).every(Number.isFinite)).toBe(true);
-  });
-});
-
-// PyTorch 1.13 (test/fixtures/recurrent/recurrent.json, from scripts/fixtures/recurrent.py): torch's
-// LSTM / GRU driven by Keras-layout weights; forward of every step and the gradients of
-// loss = Σ y·dy for the input and each weight (Keras layout).
-interface TorchCase {
-  units: number;
-  x: number[];
-  xShape: [number, number, number];
-  weights: number[][];
-  weightShapes: number[][];
-  y: number[];
-  dy: number[];
-  dx: number[];
-  dweights: number[][];
-}
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/recurrent/recurrent.json', import.meta.url), 'utf8')) as { format: number; cases: Record<'lstm' | 'gru', TorchCase> };
-
-describe.each(['lstm', 'gru'] as const)('%s against PyTorch', (kind) => {
-  test('forward of every step and the input/weight gradients match', () => {
-    expect(fixture.format).toBe(1);
-    const c = fixture.cases[kind];
-    const [batch, steps, features] = c.xShape;
-    const layer = layers[kind]({ units: c.units, returnSequences: true });
-    const input = Input({ shape: [steps, features] });
-    const graph = buildGraph([input], layer.apply(input), 'torchCheck');
-    layer.setWeights(c.weights.map((w, i) => tensor(Float32Array.from(w), c.weightShapes[i]!)));
-    const grads = layer.weights.map((w) => heap().alloc(w.size * 4));
-    grads.forEach((g, i) => writeF32(g, new Float32Array(layer.weights[i]!.size)));
-    const plan = new Plan(graph, batch, 0, new Map(layer.weights.map((w, i) => [w, grads[i]!])), true);
-    try {
-      const ctx = { training: true, batch, rng: new Rng(1) };
-      writeF32(plan.inputs[0]!.ptr, Float32Array.from(c.x));
-      plan.forward(ctx);
-      expectClose(readF32(plan.output.ptr, c.y.length), c.y, `${kind} forward vs torch`, 1e-4, 1e-5);
-      plan.zeroGrads();
-      writeF32(plan.output.grad, Float32Array.from(c.dy));
-      plan.backward(ctx);
-      expectClose(readF32(plan.inputs[0]!.grad, c.dx.length), c.dx, `${kind} dx vs torch`, 1e-4, 1e-5);
-      layer.weights.forEach((w, i) => expectClose(readF32(grads[i]!, w.size), c.dweights[i]!, `${kind} d${w.name} vs torch`, 1e-4, 1e-5));
-    } finally {
-      plan.free();
-      for (const g of grads) heap().free(g);
-    }
   });
 });

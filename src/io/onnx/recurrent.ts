@@ -48,6 +48,9 @@ function gateMatrix(data: Float32Array, rows: number, units: number, order: read
 
 function recurrent(c: LayerCall, op: 'RNN' | 'GRU' | 'LSTM', order: readonly number[]): Value {
   const { g, layer, config, w } = c;
+  // Options the export does not map refuse rather than export a different model.
+  const unsupported = config.goBackwards === true ? 'goBackwards is' : config.stateful === true ? 'stateful is' : c.inputs.length > 1 ? 'initial-state inputs are' : undefined;
+  if (unsupported !== undefined) throw new ValueError(`io.toOnnx: ${layer.name} (${layer.className}): ${unsupported} not exported (the ONNX graph runs forward from a zero state)`);
   const x = c.inputs[0]!;
   const features = x.shape[1]!;
   const units = config.units as number;
@@ -68,7 +71,8 @@ function recurrent(c: LayerCall, op: 'RNN' | 'GRU' | 'LSTM', order: readonly num
   const betas = functions.flatMap((f) => (f[2] === undefined ? [] : [f[2]]));
   if (alphas.length > 0) attrs.activation_alpha = { floats: alphas };
   if (betas.length > 0) attrs.activation_beta = { floats: betas };
-  if (op === 'GRU') attrs.linear_before_reset = 1;
+  // resetAfter (default) is ONNX's linear_before_reset; resetAfter false is ONNX's default GRU with Rb = 0.
+  if (op === 'GRU') attrs.linear_before_reset = config.resetAfter === false ? 0 : 1;
   const timeMajor = g.node('Transpose', [x.name], layer.name, { perm: [1, 0, 2] });
   if (config.returnSequences === true) {
     const [y] = g.op(op, [timeMajor, W, R, B], layer.name, attrs, ['Y']); // [time, 1, batch, units]
