@@ -28,6 +28,8 @@ export function mseLabel(mse: number): string {
 /** What an example's run needs: its options parsed, the module initialised, the data loaded. */
 export interface ExampleRun {
   trainX: Tensor;
+  /** The labels of `trainX` (class ids). */
+  trainY: Tensor;
   test: { x: Tensor; y: Tensor };
   classNames: readonly string[];
   epochs: number;
@@ -63,9 +65,11 @@ export async function startExample(name: string, extra: Record<string, string> =
   const { train, test, classNames } = await data.fashionMnist(values.data !== undefined ? { dir: values.data } : {});
   const limit = values.train !== undefined ? Math.min(intArg(values.train, 'train'), train.x.shape[0]!) : train.x.shape[0]!;
   const trainX = limit < train.x.shape[0]! ? rowsOf(train.x, 0, limit) : train.x;
+  const trainY = limit < train.y.shape[0]! ? rowsOf(train.y, 0, limit) : train.y;
   process.stdout.write(`Fashion-MNIST: ${trainX.shape[0]} training and ${test.x.shape[0]} test images (${values.data ?? 'committed subset'})\n`);
   return {
     trainX,
+    trainY,
     test,
     classNames,
     epochs: intArg(get('epochs')!, 'epochs'),
