@@ -10,7 +10,7 @@ import { Input, Model, layers, losses, ops, optimizers, tensor, type Shape, type
 import { randomArray } from '../test/util.js';
 
 /** Dense from ops: relu(x W + b) (or linear). */
-class OpsDense extends layers.Layer<{ units: number; relu: boolean }> {
+class OpsDense extends layers.Layer<{ units: number; relu: boolean; name?: string }> {
   kernel!: Weight;
   bias!: Weight;
   override build(shape: Shape): void {

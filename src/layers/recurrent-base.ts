@@ -18,7 +18,7 @@ import { gemm, type GemmCall } from '../ops/matmul.js';
 import type { ActivationSpec } from '../ops/activation.js';
 import { dropoutForwardPtr, type DropoutForwardCall } from '../ops/random.js';
 import { Tensor, type Shape } from '../core/tensor.js';
-import { Layer, type SymbolicTensor } from './layer.js';
+import { Layer, type OutputSpec, type SymbolicTensor } from './layer.js';
 import { accumulatePtr, fillPtr, formatSample } from './layer-helpers.js';
 import type { CallContext, NodeIO, StateRequest } from './node-io.js';
 import { checkRecurrentConfig, resolveFor, type RecurrentConfig } from './recurrent-config.js';
@@ -156,6 +156,13 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     return this.config.returnSequences ? [s[0]!, u] : [u];
   }
 
+  /** With `returnState`: the output, then each final state [*, units] (h; for LSTM h and c), as Keras. */
+  override computeOutputSpecs(inputShapes: readonly Shape[]): OutputSpec[] {
+    const out: OutputSpec[] = [{ shape: this.computeOutputShape(inputShapes) }];
+    if (this.config.returnState === true) for (let k = 0; k < this.stateCount; k++) out.push({ shape: [this.config.units] });
+    return out;
+  }
+
   protected override build([input]: readonly Shape[]): void {
     const gu = this.gates * this.config.units, p = this.weightPrefix;
     this.addWeight(`${p}kernel`, [input![1]!, gu], this.config.kernelInitializer ?? 'glorotUniform', { regularizer: this.config.kernelRegularizer });
@@ -254,9 +261,17 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     else fillPtr(dst, 0, d.b * d.u);
   }
 
-  /** Final state `k` (at `src`, [b, u]): kept for the next batch when stateful. */
-  protected finalState(k: number, src: number, d: Dims): void {
+  /** Final state `k` (at `src`, [b, u]): kept for the next batch when stateful, and output with `returnState`. */
+  protected finalState(io: NodeIO, k: number, src: number, d: Dims): void {
     if (this.carried[k] !== undefined) copy(this.carried[k]!, src, d.b * d.u);
+    const out = io.outputs[1 + k];
+    if (out !== undefined) copy(out.ptr, src, d.b * d.u);
+  }
+
+  /** With `returnState`: the gradient of final state `k` joins the running state gradient at `dst`. */
+  protected finalStateGrad(io: NodeIO, d: Dims, k: number, dst: number): void {
+    const out = io.outputs[1 + k];
+    if (out !== undefined && out.grad !== 0) accumulatePtr(dst, out.grad, d.b * d.u);
   }
 
   /** Gradient of initial state `k` (at `src`, [b, u]) into the state input, if it has one. */
@@ -283,7 +298,7 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     this.initialState(io, d, 0, s.h!);
     this.beginForward(io, d);
     for (let t = 0; t < T; t++) this.stepForward(io, d, t);
-    this.finalState(0, s.h! + T * b * u * 4, d);
+    this.finalState(io, 0, s.h! + T * b * u * 4, d);
     this.endForward(io, d);
     // Output: every state (batch-major, in processing order) or the last one.
     const m = f32();
@@ -300,6 +315,7 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     const { b, T, F, u, g } = d;
     const x = io.inputs[0]!, s = io.state;
     fillPtr(s.dh!, 0, b * u);
+    this.finalStateGrad(io, d, 0, s.dh!);
     this.beginBackward(io, d);
     const m = f32();
     const dz = io.dz >>> 2, dh = s.dh! >>> 2;

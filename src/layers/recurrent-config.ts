@@ -62,9 +62,6 @@ export function checkRecurrentConfig(config: RecurrentConfig, name: string): voi
     const v = config[flag];
     if (v !== undefined && typeof v !== 'boolean') throw new ValueError(`${name}: ${flag} must be a boolean, got ${String(v)}`);
   }
-  if (config.returnState === true) {
-    throw new ValueError(`${name}: returnState is not supported yet (a layer with several outputs); pass the states explicitly with apply([x, ...initialStates]) and read the last state with returnSequences`);
-  }
   for (const rate of ['dropout', 'recurrentDropout'] as const) {
     const v = config[rate];
     if (v !== undefined && (typeof v !== 'number' || !(v >= 0 && v < 1))) throw new ValueError(`${name}: ${rate} must be a number in [0, 1), got ${String(v)}`);

@@ -87,10 +87,11 @@ export class LSTM extends RecurrentBase<LSTMConfig> {
     this.initialState(io, d, 1, io.state.c!);
   }
   protected override endForward(io: NodeIO, d: Dims): void {
-    this.finalState(1, io.state.c! + d.T * d.b * d.u * 4, d);
+    this.finalState(io, 1, io.state.c! + d.T * d.b * d.u * 4, d);
   }
   protected override beginBackward(io: NodeIO, d: Dims): void {
     fillPtr(io.state.dc!, 0, d.b * d.u);
+    this.finalStateGrad(io, d, 1, io.state.dc!);
   }
   protected override endBackward(io: NodeIO, d: Dims): void {
     this.initialStateGrad(io, d, 1, io.state.dc!);

@@ -1,5 +1,5 @@
 // Recurrent options beyond the basic layers: goBackwards, dropout / recurrentDropout, stateful
-// with resetStates, GRU resetAfter false, initial states as inputs, and returnState refused.
+// with resetStates, GRU resetAfter false, initial states as inputs, and returnState's type checked (its behaviour: test/layers/return-state.test.ts).
 import { describe, expect, test } from 'vitest';
 import { io, layers, Input, Model, Sequential, tensor, ShapeError, ValueError } from '../../src/index.js';
 import * as optimizers from '../../src/optimizers/index.js';
@@ -115,7 +115,7 @@ describe.each(['simpleRnn', 'lstm', 'gru'] as const)('%s options', (kind) => {
     expect(() => make(kind, { dropout: 1, name: 'r_do' })).toThrow(/r_do: dropout must be a number in \[0, 1\), got 1/);
     expect(() => make(kind, { recurrentDropout: -0.1, name: 'r_rdo' })).toThrow(/r_rdo: recurrentDropout must be a number in \[0, 1\)/);
     expect(() => make(kind, { goBackwards: 'yes', name: 'r_gb' })).toThrow(/r_gb: goBackwards must be a boolean/);
-    expect(() => make(kind, { returnState: true, name: 'r_rs' })).toThrow(/r_rs: returnState is not supported yet/);
+    expect(() => make(kind, { returnState: 'yes', name: 'r_rs' })).toThrow(/r_rs: returnState must be a boolean/);
     expect(() => make(kind, { stateful: true, name: 'r_sf' })).toThrow(/r_sf: stateful: true needs a fixed batch size; give batchInputShape/);
     const x = Input({ shape: [T, F] });
     expect(() => make(kind, { name: 'r_n' }).apply([x, Input({ shape: [U] }), Input({ shape: [U] }), Input({ shape: [U] })])).toThrow(/r_n: expects x or \[x, h0.*\] \(initial states\), got 4 inputs/);

@@ -49,7 +49,7 @@ function gateMatrix(data: Float32Array, rows: number, units: number, order: read
 function recurrent(c: LayerCall, op: 'RNN' | 'GRU' | 'LSTM', order: readonly number[]): Value {
   const { g, layer, config, w } = c;
   // Options the export does not map refuse rather than export a different model.
-  const unsupported = config.goBackwards === true ? 'goBackwards is' : config.stateful === true ? 'stateful is' : c.inputs.length > 1 ? 'initial-state inputs are' : undefined;
+  const unsupported = config.goBackwards === true ? 'goBackwards is' : config.returnState === true ? 'returnState is' : config.stateful === true ? 'stateful is' : c.inputs.length > 1 ? 'initial-state inputs are' : undefined;
   if (unsupported !== undefined) throw new ValueError(`io.toOnnx: ${layer.name} (${layer.className}): ${unsupported} not exported (the ONNX graph runs forward from a zero state)`);
   const x = c.inputs[0]!;
   const features = x.shape[1]!;
