@@ -1,11 +1,10 @@
 // Elementwise ops on symbolic tensors: binary ops and `where` with NumPy broadcasting (the batch
 // axis broadcasts like any axis), and the unary ops; one strided struct per node, written when
 // the batch size changes.
-import { ShapeError } from '../core/errors.js';
 import type { SymbolicTensor, OutputSpec } from '../layers/layer.js';
 import type { CallContext, NodeIO, StateRequest } from '../layers/node-io.js';
 import { binaryBackwardPtr, binaryForwardPtr, elementwiseLayout, unaryBackwardPtr, unaryForwardPtr, whereBackwardPtr, whereForwardPtr, type BinaryOpName, type UnaryOpName } from '../ops/elementwise.js';
-import { STRIDED_BYTES, writeStrided } from '../ops/strided.js';
+import { STRIDED_BYTES, broadcastShapes, writeStrided } from '../ops/strided.js';
 import { f32 } from '../backend/memory.js';
 import { BATCH, Op, fullShape, runtimeShape, runtimeSize, showShape, specOf } from './op.js';
 
@@ -13,21 +12,7 @@ const STRUCT: StateRequest = { floats: STRIDED_BYTES / 4 };
 
 /** NumPy broadcasting of full symbolic shapes (the batch axis matches only itself or 1). */
 export function broadcastFull(who: string, shapes: readonly (readonly number[])[]): number[] {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    let d = 1;
-    for (const s of shapes) {
-      const v = s[s.length - rank + i] ?? 1;
-      if (v === 1) continue;
-      if (d !== 1 && v !== d) {
-        throw new ShapeError(`${who}: shapes ${shapes.map(showShape).join(' and ')} cannot be broadcast together (axis ${i - rank}: ${d === BATCH ? 'the batch axis' : d} vs ${v === BATCH ? 'the batch axis' : v}; each dimension must match or be 1)`);
-      }
-      d = v;
-    }
-    out.push(d);
-  }
-  return out;
+  return broadcastShapes(who, shapes, { shape: showShape, dim: (d) => (d === BATCH ? 'the batch axis' : String(d)) });
 }
 
 /** Writes the broadcast struct of a node: stream 0 the output, then one per input. */

@@ -1,7 +1,7 @@
 // Core layers: input, dense, flatten, reshape.
 import { biasBackward } from '../kernels/graph.js';
 import { ShapeError, ValueError } from '../core/errors.js';
-import { gemm, type GemmCall } from '../ops/matmul.js';
+import { runGemm } from '../ops/gemm-call.js';
 import { sizeOf, type Shape } from '../core/tensor.js';
 import type { InitializerLike } from '../initializers.js';
 import type { RegularizerLike } from '../regularizers.js';
@@ -50,23 +50,6 @@ export class InputLayer extends Layer<InputConfig> {
 /** Creates a symbolic input for a functional model: `Input({ shape: [28, 28, 1] })`. */
 export function Input(config: InputConfig): SymbolicTensor {
   return new InputLayer(config).output();
-}
-
-/** One GEMM call object reused by every Dense step (gemm reads it synchronously). */
-const call: GemmCall = { m: 0, n: 0, k: 0, a: 0, b: 0, c: 0 };
-
-function runGemm(m: number, n: number, k: number, a: number, b: number, c: number, transposeA: boolean, transposeB: boolean, accumulate: boolean, bias: number): void {
-  call.m = m;
-  call.n = n;
-  call.k = k;
-  call.a = a;
-  call.b = b;
-  call.c = c;
-  call.transposeA = transposeA;
-  call.transposeB = transposeB;
-  call.accumulate = accumulate;
-  call.bias = bias;
-  gemm(call);
 }
 
 /** Options of `layers.dense`. */

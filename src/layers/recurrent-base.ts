@@ -14,7 +14,7 @@ import { f32, writeF32 } from '../backend/memory.js';
 import { copy } from '../kernels/memory.js';
 import { biasBackward } from '../kernels/graph.js';
 import { ShapeError, ValueError, formatShape } from '../core/errors.js';
-import { gemm, type GemmCall } from '../ops/matmul.js';
+import { runGemm as runGemmCall } from '../ops/gemm-call.js';
 import type { ActivationSpec } from '../ops/activation.js';
 import { dropoutForwardPtr, type DropoutForwardCall } from '../ops/random.js';
 import { Tensor, type Shape } from '../core/tensor.js';
@@ -25,25 +25,9 @@ import { checkRecurrentConfig, resolveFor, type RecurrentConfig } from './recurr
 
 export { COMMON, resolveFor, type RecurrentConfig } from './recurrent-config.js';
 
-/** One GEMM call object reused by every recurrent step (gemm reads it synchronously). */
-const call: GemmCall = { m: 0, n: 0, k: 0, a: 0, b: 0, c: 0 };
-
 /** One GEMM on pointers; leading dimensions given explicitly (ldb: B's row stride, default packed). */
-export function runGemm(m: number, n: number, k: number, a: number, lda: number, b: number, c: number, ldc: number, transposeA: boolean, transposeB: boolean, accumulate: boolean, bias: number, ldb?: number): void {
-  call.m = m;
-  call.n = n;
-  call.k = k;
-  call.a = a;
-  call.b = b;
-  call.c = c;
-  call.lda = lda;
-  call.ldb = ldb;
-  call.ldc = ldc;
-  call.transposeA = transposeA;
-  call.transposeB = transposeB;
-  call.accumulate = accumulate;
-  call.bias = bias;
-  gemm(call);
+export function runGemm(m: number, n: number, k: number, a: number, lda: number, b: number, c: number, ldc: number, transposeA: boolean, transposeB: boolean, accumulate: boolean, bias: number, ldb = 0): void {
+  runGemmCall(m, n, k, a, b, c, transposeA, transposeB, accumulate, bias, lda, ldc, ldb);
 }
 
 /** Geometry of one call: batch, steps, features, units, gate width. */

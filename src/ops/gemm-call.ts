@@ -1,14 +1,13 @@
 // One GEMM call object refilled for every product of the per-step code (gemm reads it
-// synchronously), so a step allocates nothing. Dense (layers/core.ts) and the recurrent layers
-// keep their own copies of this helper for now; they can call this one instead.
+// synchronously), so a step allocates nothing: the matmul op, Dense and the recurrent layers use it.
 import { gemm, type GemmCall } from './matmul.js';
 
 const call: GemmCall = { m: 0, n: 0, k: 0, a: 0, b: 0, c: 0 };
 
-/** C[m x n] (+)= op(A) · op(B) (+ bias) on wasm buffers; lda/ldc default to the packed row lengths (0). */
+/** C[m x n] (+)= op(A) · op(B) (+ bias) on wasm buffers; lda/ldc/ldb default to the packed row lengths (0). */
 export function runGemm(
   m: number, n: number, k: number, a: number, b: number, c: number,
-  transposeA: boolean, transposeB: boolean, accumulate: boolean, bias = 0, lda = 0, ldc = 0,
+  transposeA: boolean, transposeB: boolean, accumulate: boolean, bias = 0, lda = 0, ldc = 0, ldb = 0,
 ): void {
   call.m = m;
   call.n = n;
@@ -22,5 +21,6 @@ export function runGemm(
   call.bias = bias;
   call.lda = lda === 0 ? undefined : lda;
   call.ldc = ldc === 0 ? undefined : ldc;
+  call.ldb = ldb === 0 ? undefined : ldb;
   gemm(call);
 }

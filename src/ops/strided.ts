@@ -18,11 +18,19 @@ export interface StridedLayout {
   readonly strides: readonly (readonly number[])[];
 }
 
+/** How broadcasting errors show shapes and dimensions (symbolic shapes show the batch axis). */
+export interface ShapeFormat {
+  shape(s: Shape): string;
+  dim(d: number): string;
+}
+
+const PLAIN: ShapeFormat = { shape: formatShape, dim: String };
+
 /**
  * NumPy broadcasting of `shapes` (right-aligned; a dimension of 1 stretches). Throws a ShapeError
  * naming `op`, every shape and the first axis that does not match.
  */
-export function broadcastShapes(op: string, shapes: readonly Shape[]): number[] {
+export function broadcastShapes(op: string, shapes: readonly Shape[], show: ShapeFormat = PLAIN): number[] {
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {
@@ -32,8 +40,8 @@ export function broadcastShapes(op: string, shapes: readonly Shape[]): number[] 
       if (v === 1) continue;
       if (d !== 1 && v !== d) {
         throw new ShapeError(
-          `${op}: shapes ${shapes.map((x) => formatShape(x)).join(' and ')} cannot be broadcast together ` +
-            `(axis ${i - rank}: ${d} vs ${v}; each dimension must match or be 1)`,
+          `${op}: shapes ${shapes.map((x) => show.shape(x)).join(' and ')} cannot be broadcast together ` +
+            `(axis ${i - rank}: ${show.dim(d)} vs ${show.dim(v)}; each dimension must match or be 1)`,
         );
       }
       d = v;

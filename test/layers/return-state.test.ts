@@ -8,7 +8,7 @@ import { randomArray } from '../util.js';
 const B = 2, T = 4, F = 3, U = 5;
 
 describe.each(['simpleRnn', 'gru', 'lstm'] as const)('%s returnState', (kind) => {
-  const make = (config: Record<string, unknown>) => (layers[kind] as (c: Record<string, unknown>) => ReturnType<typeof layers.lstm>)({ units: U, ...config });
+  const make = (config: Record<string, unknown>) => (layers[kind] as unknown as (c: Record<string, unknown>) => ReturnType<typeof layers.lstm>)({ units: U, ...config });
   const states = kind === 'lstm' ? 2 : 1;
 
   test('outputs [output, ...final states]; h equals the last output; gradients match finite differences', () => {
