@@ -17,6 +17,7 @@ import { GRU, LSTM, SimpleRNN, type GRUConfig, type LSTMConfig } from './recurre
 import type { RecurrentConfig } from './recurrent-base.js';
 
 export { SymbolicTensor, Weight, Layer as BaseLayer, type OutputSpec, type TracedCall } from './layer.js';
+export type { TraceRecord } from './trace.js';
 export { Layer, type CallOptions, type AddWeightOptions } from './custom.js';
 export type { BaseLayerConfig } from './layer-helpers.js';
 export type { ActivationStage, CallContext, NodeIO, Slot, StateRequest } from './node-io.js';

@@ -8,17 +8,20 @@
 //
 // The plan-facing interfaces live in node-io.ts; the options every layer accepts and the free
 // helpers for layer implementations in layer-helpers.ts.
-import { heap, onCollect, writeF32 } from '../backend/memory.js';
+import { heap, onCollect } from '../backend/memory.js';
 import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { Tensor, sameShape, type Shape } from '../core/tensor.js';
 import { getInitializer, type InitializerLike } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
-import { Rng, StreamPurpose, streamId } from '../random.js';
+import type { Rng } from '../random.js';
 import { checkBaseConfig, checkOptionNames, describeOperand, formatSample, hasCall, isWeightOptions, type AddWeightOptions, type BaseLayerConfig } from './layer-helpers.js';
 
 export { describeOperand, hasCall, singleInput, type AddWeightOptions } from './layer-helpers.js';
 import type { ActivationStage, CallContext, NodeIO, StateRequest } from './node-io.js';
-import { Weight, writeWeights } from './weight.js';
+import { Weight, regularizeWeights, standaloneRng, writeWeights } from './weight.js';
+import { activeTrace, type OutputSpec, type TraceRecord } from './trace.js';
+
+export { withTrace, type OutputSpec } from './trace.js';
 
 export { Weight } from './weight.js';
 
@@ -47,25 +50,8 @@ export class SymbolicTensor {
   }
 }
 
-/** The shape of one output of a node: per-sample when batched (the default), else full. */
-export interface OutputSpec {
-  readonly shape: Shape;
-  readonly batched?: boolean;
-}
-
-/**
- * What a traced call recorded (a custom layer's `call`): its nodes in order, its outputs, and the
- * scalar loss terms its `addLoss` calls added.
- */
-export interface TracedCall {
-  /** Who is traced (named in errors of the ops recorded). */
-  readonly owner: string;
-  readonly nodes: GraphNode[];
-  outputs: SymbolicTensor[];
-  readonly losses: SymbolicTensor[];
-  /** Layers applied inside the call (their weights belong to the calling layer too). */
-  readonly sublayers: Layer[];
-}
+/** What a traced call recorded (a custom layer's `call`); see trace.ts. */
+export type TracedCall = TraceRecord<GraphNode, SymbolicTensor, Layer>;
 
 /** One call of a layer on symbolic inputs. */
 export class GraphNode {
@@ -82,7 +68,7 @@ export class GraphNode {
   ) {
     const specs: readonly OutputSpec[] = isShape(outputs) ? [{ shape: outputs }] : outputs;
     this.outputs = specs.map((o, i) => new SymbolicTensor([...o.shape], this, specs.length === 1 ? layer.name : `${layer.name}[${i}]`, o.batched ?? true, i));
-    activeTrace?.nodes.push(this);
+    currentTrace()?.nodes.push(this);
   }
   /** The first (usually only) output. */
   get output(): SymbolicTensor {
@@ -94,28 +80,10 @@ function isShape(v: Shape | readonly OutputSpec[]): v is Shape {
   return v.length === 0 || typeof v[0] === 'number';
 }
 
-/** The call being traced (nodes created now belong to it), or undefined. */
-let activeTrace: TracedCall | undefined;
-
-/** Runs `fn` with `trace` recording every node created; restores the previous trace after. */
-export function withTrace<T>(trace: TracedCall, fn: () => T): T {
-  const outer = activeTrace;
-  activeTrace = trace;
-  try {
-    return fn();
-  } finally {
-    activeTrace = outer;
-  }
-}
-
 /** The call being traced, if any (addLoss and the ops read it). */
 export function currentTrace(): TracedCall | undefined {
-  return activeTrace;
+  return activeTrace<TracedCall>();
 }
-
-/** Seed of layers initialised outside a model (see `getWeights`). */
-const STANDALONE_SEED = 0x1a7e5;
-let standaloneCount = 0;
 
 /** Bumped whenever any layer's `trainable` changes, so models know to rebuild their training state. */
 export let trainableVersion = 0;
@@ -385,9 +353,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
 
   /** Number of scalars in the weights (0 before build). */
   countParams(): number {
-    let n = 0;
-    for (const w of this.weights) n += w.size;
-    return n;
+    return this.weights.reduce((n, w) => n + w.size, 0);
   }
 
   /**
@@ -396,7 +362,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
    * seed initialise their layers as soon as they are built).
    */
   getWeights(): Tensor[] {
-    if (!this.weightsInitialized && this.weights.length > 0) this.initializeWeights(new Rng(STANDALONE_SEED, streamId(StreamPurpose.initializer, standaloneCount++ % (1 << 24))));
+    if (!this.weightsInitialized && this.weights.length > 0) this.initializeWeights(standaloneRng());
     return this.weights.map((w) => new Tensor(w.read(), w.shape));
   }
 
@@ -408,12 +374,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
 
   /** Sum of the weight regularisers' penalties; accumulates their gradients where grads[i] != 0. */
   regularize(grads: readonly number[]): number {
-    let total = 0;
-    for (let i = 0; i < this.weights.length; i++) {
-      const w = this.weights[i]!;
-      if (w.regularizer !== undefined) total += w.regularizer.apply(w.ptr, grads[i] ?? 0, w.size);
-    }
-    return total;
+    return regularizeWeights(this.weights, grads);
   }
 
   /** Registers something to release when the layer is garbage collected; it must not reference the layer. */

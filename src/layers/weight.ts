@@ -5,6 +5,7 @@ import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { Tensor, sameShape, sizeOf, type Shape } from '../core/tensor.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
+import { Rng, StreamPurpose, streamId } from '../random.js';
 
 /** One weight of a layer in wasm memory. */
 export class Weight {
@@ -44,4 +45,23 @@ export function writeWeights(weights: readonly Weight[], values: readonly Tensor
     if (!sameShape(t.shape, w.shape)) throw new ShapeError(`${who}: ${w.name} must have shape ${formatShape(w.shape)}, got ${formatShape(t.shape)}`);
   });
   values.forEach((t, i) => writeF32(weights[i]!.ptr, t.data));
+}
+
+/** Sum of the weights' regulariser penalties; accumulates their gradients where grads[i] != 0 (no allocation: every step). */
+export function regularizeWeights(weights: readonly Weight[], grads: readonly number[]): number {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]!;
+    if (w.regularizer !== undefined) total += w.regularizer.apply(w.ptr, grads[i] ?? 0, w.size);
+  }
+  return total;
+}
+
+/** Seed of layers initialised outside a model (see `Layer.getWeights`). */
+const STANDALONE_SEED = 0x1a7e5;
+let standaloneCount = 0;
+
+/** A fresh per-process stream for a layer initialised outside a model. */
+export function standaloneRng(): Rng {
+  return new Rng(STANDALONE_SEED, streamId(StreamPurpose.initializer, standaloneCount++ % (1 << 24)));
 }
