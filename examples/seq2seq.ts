@@ -1,5 +1,5 @@
 // Sequence to sequence: English number words, read character by character, to digits
-// ("six hundred five thousand twelve" -> "605012"), with a GRU encoder-decoder trained by teacher
+// ("six hundred five thousand twelve" -> "605012"), with an LSTM encoder-decoder trained by teacher
 // forcing and decoded greedily (examples/shared/number-words.ts has the task and the model):
 //
 //   npx tsx examples/seq2seq.ts                              # 20000 numbers below 10^6, 8 epochs
@@ -11,7 +11,7 @@
 import { exactMatch, greedyDecode, numberTask, numberWords, seq2seqModel } from './shared/number-words.js';
 import { secondsSince, startTextExample } from './shared/text-cli.js';
 
-const options = startTextExample('seq2seq', 'Trains a GRU encoder-decoder from number words to digits; prints held-out exact-match accuracy.', {
+const options = startTextExample('seq2seq', 'Trains an LSTM encoder-decoder from number words to digits; prints held-out exact-match accuracy.', {
   count: 20000, max: 1_000_000, epochs: 8, 'batch-size': 32, units: 64, seed: 42, verbose: 0,
 });
 const t0 = performance.now();
