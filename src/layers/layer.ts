@@ -15,14 +15,12 @@ import { getInitializer, type InitializerLike } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
 import type { Rng } from '../random.js';
 import { checkBaseConfig, checkOptionNames, describeOperand, formatSample, hasCall, isWeightOptions, type AddWeightOptions, type BaseLayerConfig } from './layer-helpers.js';
-
-export { describeOperand, hasCall, singleInput, type AddWeightOptions } from './layer-helpers.js';
 import type { ActivationStage, CallContext, NodeIO, StateRequest } from './node-io.js';
 import { Weight, regularizeWeights, standaloneRng, writeWeights } from './weight.js';
 import { activeTrace, type OutputSpec, type TraceRecord } from './trace.js';
 
+export { describeOperand, hasCall, singleInput, type AddWeightOptions } from './layer-helpers.js';
 export { withTrace, type OutputSpec } from './trace.js';
-
 export { Weight } from './weight.js';
 
 /**
