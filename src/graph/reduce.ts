@@ -3,14 +3,16 @@
 import { ShapeError } from '../core/errors.js';
 import type { OutputSpec, SymbolicTensor } from '../layers/layer.js';
 import type { NodeIO, StateRequest } from '../layers/node-io.js';
-import { reduceBackwardPtr, reduceForwardPtr, type ReduceOpName } from '../ops/reduce.js';
+import { reduceBackwardPtr, reduceForwardPtr, sumBackwardPtr, type ReduceOpName } from '../ops/reduce.js';
+import { sumForward } from '../kernels/reduce.js';
 import { STRIDED_BYTES, normalizeAxes, reduceLayout, reducedShape, writeStrided } from '../ops/strided.js';
 import { Op, fullShape, runtimeShape, showShape, specOf } from './op.js';
 
 /** op over `axis` (undefined: every axis) of one input. */
 export class ReduceOp extends Op {
-  /** Inputs per output at each batch size's setup, by node. */
-  private readonly counts = new WeakMap<NodeIO, number>();
+  /** Inputs per output and, for sum/mean, the scale, at each batch size's setup, by node. The scale
+   * is kept as a stored number: a double computed per step and passed to a wasm export may be boxed. */
+  private readonly counts = new WeakMap<NodeIO, { count: number; scale: number }>();
 
   constructor(readonly kind: ReduceOpName, readonly axis: number | readonly number[] | undefined, readonly keepDims: boolean) {
     super(kind, { axis: axis === undefined ? null : axis, keepDims });
@@ -42,19 +44,25 @@ export class ReduceOp extends Op {
     writeStrided(io.state.shape!, reduceLayout(this.op, full, axes));
     let count = 1;
     for (const a of axes) count *= full[a]!;
-    this.counts.set(io, count);
+    this.counts.set(io, { count, scale: this.kind === 'mean' ? 1 / count : 1 });
   }
 
   protected run(io: NodeIO): void {
     // variance keeps the mean, max/min a copy of the result, for the backward pass.
-    const saved = io.state.saved ?? 0;
-    reduceForwardPtr(this.kind, io.output.ptr, io.inputs[0]!.ptr, io.state.shape!, this.counts.get(io)!, saved);
+    const c = this.counts.get(io)!;
+    if (this.kind === 'sum' || this.kind === 'mean') sumForward(io.output.ptr, io.inputs[0]!.ptr, io.state.shape!, c.scale);
+    else reduceForwardPtr(this.kind, io.output.ptr, io.inputs[0]!.ptr, io.state.shape!, c.count, io.state.saved ?? 0);
   }
 
   protected grad(io: NodeIO): void {
     const x = io.inputs[0]!;
     if (x.grad === 0) return;
-    const saved = this.kind === 'variance' ? io.state.saved! : this.kind === 'max' || this.kind === 'min' ? io.output.ptr : 0;
-    reduceBackwardPtr(this.kind, x.grad, io.output.grad, x.ptr, saved, io.state.shape!, this.counts.get(io)!, io.state.work ?? 0);
+    const c = this.counts.get(io)!;
+    if (this.kind === 'sum' || this.kind === 'mean') {
+      sumBackwardPtr(x.grad, io.output.grad, io.state.shape!, c.scale, 1);
+      return;
+    }
+    const saved = this.kind === 'variance' ? io.state.saved! : io.output.ptr;
+    reduceBackwardPtr(this.kind, x.grad, io.output.grad, x.ptr, saved, io.state.shape!, c.count, io.state.work ?? 0);
   }
 }
