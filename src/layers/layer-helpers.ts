@@ -144,3 +144,10 @@ export function singleInput(layer: { readonly name: string }, inputShapes: reado
   }
   return s;
 }
+
+/** The one mask that `inputs` carry (undefined when none does); throws naming `who` when they carry different ones. */
+export function commonMask<T extends { readonly mask: T | undefined }>(inputs: readonly T[], who: string): T | undefined {
+  const masks = [...new Set(inputs.map((t) => t.mask).filter((m): m is T => m !== undefined))];
+  if (masks.length > 1) throw new ValueError(`${who}: its inputs carry different masks; only merge layers combine masks`);
+  return masks[0];
+}

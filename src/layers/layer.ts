@@ -8,15 +8,15 @@
 //
 // The plan-facing interfaces live in node-io.ts; the options every layer accepts and the free
 // helpers for layer implementations in layer-helpers.ts.
-import { heap, onCollect } from '../backend/memory.js';
-import { ShapeError, ValueError, formatShape } from '../core/errors.js';
+import { heap } from '../backend/memory.js';
+import { ShapeError, ValueError } from '../core/errors.js';
 import { Tensor, sameShape, type Shape } from '../core/tensor.js';
-import { getInitializer, type InitializerLike } from '../initializers.js';
+import type { InitializerLike } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
 import type { Rng } from '../random.js';
-import { checkBaseConfig, checkOptionNames, describeOperand, formatSample, hasCall, isWeightOptions, type AddWeightOptions, type BaseLayerConfig } from './layer-helpers.js';
+import { checkBaseConfig, checkOptionNames, commonMask, describeOperand, formatSample, hasCall, type AddWeightOptions, type BaseLayerConfig } from './layer-helpers.js';
 import type { ActivationStage, CallContext, NodeIO, StateRequest } from './node-io.js';
-import { Weight, regularizeWeights, standaloneRng, writeWeights } from './weight.js';
+import { Weight, freeWithOwner, newWeight, regularizeWeights, standaloneRng, writeWeights } from './weight.js';
 import { activeTrace, type OutputSpec, type TraceRecord } from './trace.js';
 
 export { describeOperand, hasCall, singleInput, type AddWeightOptions } from './layer-helpers.js';
@@ -38,6 +38,8 @@ export class SymbolicTensor {
     /** Which output of its node this is. */
     readonly index = 0,
   ) {}
+  /** Keras's mask, [*, time] of 1 (a step) or 0 (padding), from `maskZero` / `masking`: see `Layer.consumesMask`. */
+  mask: SymbolicTensor | undefined = undefined;
   /** Axes including the batch axis. */
   get rank(): number {
     return this.shape.length + (this.batched ? 1 : 0);
@@ -59,10 +61,12 @@ export class GraphNode {
    * `training` (else both entries are the same trace).
    */
   inner: { training: TracedCall; inference: TracedCall } | undefined;
+  /** @param masked the last input is the mask the layer consumes (`NodeIO.mask`), not saved by io. */
   constructor(
     readonly layer: Layer,
     readonly inputs: readonly SymbolicTensor[],
     outputs: Shape | readonly OutputSpec[],
+    readonly masked = false,
   ) {
     const specs: readonly OutputSpec[] = isShape(outputs) ? [{ shape: outputs }] : outputs;
     this.outputs = specs.map((o, i) => new SymbolicTensor([...o.shape], this, specs.length === 1 ? layer.name : `${layer.name}[${i}]`, o.batched ?? true, i));
@@ -71,6 +75,10 @@ export class GraphNode {
   /** The first (usually only) output. */
   get output(): SymbolicTensor {
     return this.outputs[0]!;
+  }
+  /** The inputs the layer was applied to (without the consumed mask). */
+  get dataInputs(): readonly SymbolicTensor[] {
+    return this.masked ? this.inputs.slice(0, -1) : this.inputs;
   }
 }
 
@@ -85,20 +93,6 @@ export function currentTrace(): TracedCall | undefined {
 
 /** Bumped whenever any layer's `trainable` changes, so models know to rebuild their training state. */
 export let trainableVersion = 0;
-
-/** What a collected layer gives back: its weight blocks and cached geometries (see `onCollect`). */
-interface LayerMemory {
-  heap: ReturnType<typeof heap>;
-  ptrs: number[];
-  cleanups: Array<{ release(): void }>;
-}
-
-// Weights are freed when their layer is garbage collected (users never call dispose).
-function freeLayerMemory({ heap: h, ptrs, cleanups }: LayerMemory): void {
-  if (h !== heap()) return; // the module was re-initialised: that memory is gone anyway
-  for (const p of ptrs) h.free(p);
-  for (const c of cleanups) c.release();
-}
 
 /**
  * Base class of every layer. Subclasses implement `computeOutputShape` (validating their inputs),
@@ -231,7 +225,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
     this.checkInputShapes(inputShapes);
     this.buildFor(inputShapes);
     this.inputShapes = inputShapes.map((s) => [...s]);
-    onCollect(this, { heap: heap(), ptrs: this.ownedPtrs, cleanups: this.cleanups }, freeLayerMemory);
+    freeWithOwner(this, this.ownedPtrs, this.cleanups);
   }
 
   /** Validates input shapes before `build` (`computeOutputShape` throws on bad ones; a traced `call` checks its own). */
@@ -268,7 +262,25 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
     this.ensureBuilt(shapes);
     const trace = currentTrace();
     if (trace !== undefined && !trace.sublayers.includes(this)) trace.sublayers.push(this);
-    return new GraphNode(this, list, specs).outputs;
+    const mask = this.consumesMask ? list[0]!.mask : undefined;
+    const outputs = new GraphNode(this, mask === undefined ? list : [...list, mask], specs, mask !== undefined).outputs;
+    if (this.passesMask) outputs[0]!.mask = this.mergeMasks(list);
+    return outputs;
+  }
+
+  /** True when a mask on the first input reaches `forward`/`backward` as `io.mask` (recurrent layers, global pooling). */
+  get consumesMask(): boolean {
+    return false;
+  }
+
+  /** True when the output keeps the input's mask (Keras's `supports_masking`: the time axis stays). */
+  get passesMask(): boolean {
+    return false;
+  }
+
+  /** The output's mask from the inputs' masks: the one mask they carry (a merge of different masks overrides this). */
+  protected mergeMasks(inputs: readonly SymbolicTensor[]): SymbolicTensor | undefined {
+    return commonMask(inputs, this.name);
   }
 
   /** The `activityRegularizer` option, resolved (undefined when not given). */
@@ -316,18 +328,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
    * argument is the initializer, or (Keras's `add_weight`) `{ initializer, regularizer, trainable }`.
    */
   protected addWeight(name: string, shape: Shape, init?: InitializerLike | AddWeightOptions, options: { regularizer?: RegularizerLike | undefined; trainable?: boolean } = {}): Weight {
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d <= 0)) {
-      throw new ShapeError(`${this.name}.addWeight(${JSON.stringify(name)}): shape must be a list of positive integers, got ${JSON.stringify(shape)}`);
-    }
-    const o = isWeightOptions(init) ? { initializer: init.initializer, regularizer: init.regularizer, trainable: init.trainable } : { initializer: init, ...options };
-    const w = new Weight(
-      name,
-      [...shape],
-      getInitializer(o.initializer ?? 'glorotUniform', `${this.name}/${name}`),
-      o.regularizer === undefined || o.regularizer === null ? undefined : getRegularizer(o.regularizer, `${this.name}/${name}`),
-      o.trainable ?? true,
-      `${this.name}/${name} ${formatShape(shape)}`,
-    );
+    const w = newWeight(this.name, name, shape, init, options);
     this.weights.push(w);
     this.ownedPtrs.push(w.ptr);
     return w;

@@ -28,6 +28,8 @@ export interface StateRequest {
 /** What forward and backward of one node see: its buffers, the batch size and per-node state. */
 export interface NodeIO {
   readonly inputs: readonly Slot[];
+  /** The mask of the first input ([batch, time] of 1 or 0) for a layer that consumes masks, when the input has one. */
+  readonly mask?: Slot | undefined;
   readonly output: Slot;
   /** Every output (`output` is the first; layers with several outputs write the others). */
   readonly outputs: readonly Slot[];

@@ -1,10 +1,11 @@
 // One weight of a layer: a block of wasm memory with its name, shape, initializer, regulariser
 // and trainable flag. Custom layers use it as an operand of the differentiable ops.
-import { heap, readF32, writeF32 } from '../backend/memory.js';
+import { heap, onCollect, readF32, writeF32 } from '../backend/memory.js';
 import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { Tensor, sameShape, sizeOf, type Shape } from '../core/tensor.js';
-import type { Initializer } from '../initializers.js';
-import type { Regularizer } from '../regularizers.js';
+import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
+import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
+import { isWeightOptions, type AddWeightOptions } from './layer-helpers.js';
 import { Rng, StreamPurpose, streamId } from '../random.js';
 
 /** One weight of a layer in wasm memory. */
@@ -64,4 +65,34 @@ let standaloneCount = 0;
 /** A fresh per-process stream for a layer initialised outside a model. */
 export function standaloneRng(): Rng {
   return new Rng(STANDALONE_SEED, streamId(StreamPurpose.initializer, standaloneCount++ % (1 << 24)));
+}
+
+/** What a collected layer gives back: its weight blocks and cached geometries (see `onCollect`). */
+interface OwnedMemory {
+  heap: ReturnType<typeof heap>;
+  ptrs: number[];
+  cleanups: Array<{ release(): void }>;
+}
+
+// Weights are freed when their layer is garbage collected (users never call dispose).
+function freeOwnedMemory({ heap: h, ptrs, cleanups }: OwnedMemory): void {
+  if (h !== heap()) return; // the module was re-initialised: that memory is gone anyway
+  for (const p of ptrs) h.free(p);
+  for (const c of cleanups) c.release();
+}
+
+/** Frees `ptrs` and releases `cleanups` once `owner` (a layer) is garbage collected; neither may reference it. */
+export function freeWithOwner(owner: object, ptrs: number[], cleanups: Array<{ release(): void }>): void {
+  onCollect(owner, { heap: heap(), ptrs, cleanups }, freeOwnedMemory);
+}
+
+/** `layer.addWeight`'s weight: shape checked, initializer and regulariser resolved (`owner` names the layer in errors). */
+export function newWeight(owner: string, name: string, shape: Shape, init: InitializerLike | AddWeightOptions | undefined, options: { regularizer?: RegularizerLike | undefined; trainable?: boolean }): Weight {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d <= 0)) {
+    throw new ShapeError(`${owner}.addWeight(${JSON.stringify(name)}): shape must be a list of positive integers, got ${JSON.stringify(shape)}`);
+  }
+  const o = isWeightOptions(init) ? { initializer: init.initializer, regularizer: init.regularizer, trainable: init.trainable } : { initializer: init, ...options };
+  const where = `${owner}/${name}`;
+  const regularizer = o.regularizer === undefined || o.regularizer === null ? undefined : getRegularizer(o.regularizer, where);
+  return new Weight(name, [...shape], getInitializer(o.initializer ?? 'glorotUniform', where), regularizer, o.trainable ?? true, `${where} ${formatShape(shape)}`);
 }

@@ -21,7 +21,7 @@ export function applyGraph(graph: Graph, inputs: SymbolicTensor | readonly Symbo
     map.set(t, given);
   });
   for (const node of graph.nodes) {
-    const ins = node.inputs.map((t) => map.get(t)!);
+    const ins = node.dataInputs.map((t) => map.get(t)!);
     const outs = node.layer instanceof Op ? node.layer.record(ins) : node.layer.applyAll(ins);
     node.outputs.forEach((t, i) => map.set(t, outs[i]!));
   }
@@ -60,7 +60,7 @@ export function graphConfig(graph: Graph, className: string, name: string, seed:
     const k = nodeCount.get(node.layer) ?? 0;
     nodeCount.set(node.layer, k + 1);
     node.outputs.forEach((t, i) => index.set(t, i === 0 ? [node.layer.name, k] : [node.layer.name, k, i]));
-    return { layer: node.layer.name, inbound: node.inputs.map((t) => index.get(t)!) };
+    return { layer: node.layer.name, inbound: node.dataInputs.map((t) => index.get(t)!) };
   });
   const outputs = graph.outputs.map((t) => index.get(t)!);
   return {

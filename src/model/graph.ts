@@ -63,7 +63,8 @@ export function buildGraph(
     state.set(node, 'done');
     if (!(node.layer instanceof InputLayer)) order.push(node);
   };
-  for (const t of outs) visit(t.node);
+  // An output's mask is computed with the outputs: the loss and metrics skip its masked steps.
+  for (const t of outs) for (const n of t.mask === undefined ? [t.node] : [t.node, t.mask.node]) visit(n);
   const nodes = order;
   // Loss terms (addLoss, and the penalty of each layer with an activityRegularizer) are computed
   // by nodes of their own: not layers of the model (not saved, not in the summary).

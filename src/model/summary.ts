@@ -32,7 +32,7 @@ export function summarize(name: string, graph: Graph, sequential: boolean, optio
   for (const node of graph.nodes) {
     const layer = node.layer;
     const cells = [`${layer.name} (${layer.className})`, shape(node.output.shape), thousands(layer.countParams())];
-    if (!sequential) cells.push(node.inputs.map((t) => t.node.layer.name).join(', '));
+    if (!sequential) cells.push(node.dataInputs.map((t) => t.node.layer.name).join(', '));
     rows.push(cells);
   }
   const headers = sequential ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];

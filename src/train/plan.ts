@@ -205,7 +205,8 @@ export class Plan {
         slots.set(node.output, slotOf(node.output, read.ptr, gradOf(read)));
         continue;
       }
-      const inputs = node.inputs.map((t) => slots.get(t)!);
+      const given = node.inputs.map((t) => slots.get(t)!);
+      const inputs = node.masked ? given.slice(0, -1) : given;
       let outputs: Slot[];
       let z: number;
       let dz: number;
@@ -229,7 +230,7 @@ export class Plan {
       for (const [name, p] of Object.entries(layout.state)) state[name] = ptr(p);
       this.steps.push({
         layer: node.layer,
-        io: { inputs, output: outputs[0]!, outputs, z, dz, weightGrads: layout.weightGrads, state, sink: sinkPtr },
+        io: { inputs, mask: node.masked ? given[given.length - 1] : undefined, output: outputs[0]!, outputs, z, dz, weightGrads: layout.weightGrads, state, sink: sinkPtr },
         stage: node.layer.activation,
         fused: node.layer.fusedActivation,
         needsBackward: layout.needsBackward,
