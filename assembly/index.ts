@@ -12,6 +12,7 @@ export * from './activation';
 export * from './loss';
 export * from './conv';
 export * from './pool';
+export * from './pool-relu';
 export * from './resize';
 export * from './graph';
 // geometry.ts: only the struct's layout constants; its helpers are imported by the kernel files.

@@ -366,6 +366,8 @@ export interface WasmExports {
   f32_avg_pool2d_backward(dx: number, dy: number, g: number): void;
   /** assembly/pool/f32_max_pool2d_backward (dx: usize, dy: usize, x: usize, g: usize) */
   f32_max_pool2d_backward(dx: number, dy: number, x: number, g: number): void;
+  /** assembly/pool-relu/f32_max_pool2d_backward_relu_write (dz: usize, dy: usize, y: usize, g: usize) */
+  f32_max_pool2d_backward_relu_write(dz: number, dy: number, y: number, g: number): void;
   /** assembly/resize/f32_upsampling2d_forward (y: usize, x: usize, g: usize) */
   f32_upsampling2d_forward(y: number, x: number, g: number): void;
   /** assembly/resize/f32_upsampling2d_backward (dx: usize, dy: usize, g: usize) */

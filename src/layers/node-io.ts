@@ -47,6 +47,16 @@ export interface NodeIO {
    * weight): pass `x.grad || io.sink`.
    */
   readonly sink: number;
+  /**
+   * Set by the plan on a pool that follows a ReLU only it reads (`ReluBackwardFusing`): the first
+   * input's `grad` is then the ReLU's input gradient, which backward writes whole, relu' applied.
+   */
+  readonly reluGradWrite?: boolean;
+}
+
+/** A layer whose backward can also do the preceding ReLU's (max pooling whose windows tile the input). */
+export interface ReluBackwardFusing {
+  readonly fusesReluBackward: boolean;
 }
 
 /** Per-step context: training flag, batch size and the random stream of this step. */

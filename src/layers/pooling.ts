@@ -4,6 +4,8 @@ import { ValueError } from '../core/errors.js';
 import { avgPool2dBackwardPtr, avgPool2dForwardPtr, globalPool2dGeometry, maxPool2dBackwardPtr, maxPool2dForwardPtr, pool2dGeometry, type PoolGeometry } from '../ops/pool.js';
 import { resizeBackwardPtr, resizeForwardPtr, upSampling2dGeometry, zeroPadding2dGeometry, cropping2dGeometry, type Border2d, type ResizeGeometry } from '../ops/resize.js';
 import type { Shape } from '../core/tensor.js';
+import { maxPoolBackwardReluWrite } from '../kernels/pool-relu.js';
+import { pair } from '../ops/geometry.js';
 import { singleInput } from './layer.js';
 import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
 import type { CallContext, NodeIO } from './node-io.js';
@@ -44,12 +46,21 @@ export class MaxPooling2D extends Windowed<Pooling2DConfig, PoolGeometry> {
   protected geometry(inputShape: Shape): PoolGeometry {
     return pool2dGeometry(inputShape, { poolSize: this.config.poolSize ?? 2, strides: this.config.strides, padding: this.config.padding }, this.name);
   }
+  /** Windows that tile the input (stride = window) let the plan fuse the ReLU before the pool into its backward. */
+  get fusesReluBackward(): boolean {
+    const k = pair(this.config.poolSize ?? 2, 'poolSize', this.name);
+    const s = this.config.strides === undefined ? k : pair(this.config.strides, 'strides', this.name);
+    return s[0] === k[0] && s[1] === k[1];
+  }
   forward(io: NodeIO, ctx: CallContext): void {
     maxPool2dForwardPtr(this.geom(ctx), this.forwardPtrs(io));
   }
   backward(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;
-    if (x.grad !== 0) maxPool2dBackwardPtr(this.geom(ctx), this.backwardPtrs(io));
+    if (x.grad === 0) return;
+    const g = this.geom(ctx);
+    if (io.reluGradWrite === true) maxPoolBackwardReluWrite(x.grad, io.dz, x.ptr, g.ptr(), g.inputSize, g.outputSize);
+    else maxPool2dBackwardPtr(g, this.backwardPtrs(io));
   }
 }
 

@@ -6,7 +6,7 @@ import { heap } from '../backend/memory.js';
 import { fill } from '../kernels/memory.js';
 import { sizeOf, type Shape } from '../core/tensor.js';
 import type { GraphNode, Layer, SymbolicTensor, Weight } from '../layers/layer.js';
-import type { ActivationStage, CallContext, NodeIO, Slot } from '../layers/node-io.js';
+import type { ActivationStage, CallContext, NodeIO, ReluBackwardFusing, Slot } from '../layers/node-io.js';
 
 /** One node of the plan: its layer, buffers, fused activation and whether gradients flow into it. */
 export interface PlanStep {
@@ -19,6 +19,8 @@ export interface PlanStep {
   readonly fused: boolean;
   /** Entries of the output's last axis (softmax works row by row). */
   readonly lastDim: number;
+  /** The next node's backward applies this node's ReLU derivative (see `fuseReluBackward`). */
+  readonly reluByNext: boolean;
 }
 
 interface Pending {
@@ -63,6 +65,29 @@ function flatten(nodes: readonly GraphNode[], training: boolean, out: Flat[], lo
   }
 }
 
+/**
+ * The nodes whose ReLU backward the pool after them does (training plans): a ReLU output read by
+ * nothing but a `ReluBackwardFusing` pool, not an output or a loss term. Their pre-activation
+ * gradient is then written whole by the pool, so it needs no zeroing and no ReLU pass.
+ */
+function fuseReluBackward(flat: readonly Flat[], roots: ReadonlySet<SymbolicTensor>): Set<GraphNode> {
+  const readers = new Map<SymbolicTensor, number>();
+  const nodes = new Set<GraphNode>();
+  for (const item of flat) {
+    const reads = 'node' in item ? item.node.inputs : [item.of];
+    for (const t of reads) readers.set(t, (readers.get(t) ?? 0) + 1);
+    if ('node' in item) nodes.add(item.node);
+  }
+  const fused = new Set<GraphNode>();
+  for (const node of nodes) {
+    if ((node.layer as Partial<ReluBackwardFusing>).fusesReluBackward !== true) continue;
+    const t = node.inputs[0]!, producer = t.node;
+    const plain = nodes.has(producer) && producer.outputs.length === 1 && producer.layer.aliasesInput === false;
+    if (plain && producer.layer.activation?.name === 'relu' && readers.get(t) === 1 && !roots.has(t)) fused.add(producer);
+  }
+  return fused;
+}
+
 /** Buffers and the node schedule of one model for one batch size. */
 export class Plan {
   readonly steps: PlanStep[] = [];
@@ -100,6 +125,7 @@ export class Plan {
     flatten([...graph.nodes, ...(graph.lossNodes ?? [])], training, flat, innerLosses);
     const lossTerms = [...(graph.losses ?? []), ...innerLosses];
     const roots = new Set<SymbolicTensor>([...graph.outputs, ...lossTerms]);
+    const reluFused = training ? fuseReluBackward(flat, roots) : new Set<GraphNode>();
     // Pass 1: lay out every buffer as an offset into one of the two blocks.
     const sizes = { values: 0, grads: 0 };
     const reserve = (floats: number, grad: boolean): Pending => {
@@ -123,6 +149,8 @@ export class Plan {
       state: Record<string, Pending>;
       needsBackward: boolean;
       weightGrads: number[];
+      /** The next node (a pool) writes dz whole with relu' applied: no output gradient, dz not zeroed. */
+      reluByNext?: boolean;
     }
     const layouts: Array<Layout | { alias: SymbolicTensor; of: SymbolicTensor }> = [];
     const inputLayouts = graph.inputs.map((t) => reserve(floatsOf(t), false));
@@ -151,14 +179,16 @@ export class Plan {
       if (alias === 'output') {
         layout.aliasOf = node.inputs[0]!;
       } else {
+        layout.reluByNext = needsBackward && reluFused.has(node);
         for (const t of node.outputs) {
-          const outGrad = needsBackward || (training && roots.has(t));
+          const outGrad = !layout.reluByNext && (needsBackward || (training && roots.has(t)));
           layout.outs.push({ value: reserve(floatsOf(t), false), grad: outGrad ? reserve(floatsOf(t), true) : undefined });
         }
         const n = floatsOf(node.output);
         if (alias !== 'preActivation' && layer.activation !== undefined) {
           if (!layer.fusedActivation) layout.z = reserve(n, false);
-          if (needsBackward) layout.dz = reserve(n, true);
+          // Written whole by the next node when fused: outside the zeroed gradient block.
+          if (needsBackward) layout.dz = reserve(n, layout.reluByNext !== true);
         }
       }
       const requests = layer.stateRequests(node.dataInputs.map((t) => t.shape), node.output.shape, maxBatch, node);
@@ -216,7 +246,8 @@ export class Plan {
         z = src.ptr;
         dz = src.grad;
       } else {
-        outputs = node.outputs.map((t, i) => slotOf(t, ptr(layout.outs[i]!.value), ptr(layout.outs[i]!.grad)));
+        // A fused ReLU's output gradient is its dz: the pool after it writes there directly.
+        outputs = node.outputs.map((t, i) => slotOf(t, ptr(layout.outs[i]!.value), layout.reluByNext === true ? ptr(layout.dz) : ptr(layout.outs[i]!.grad)));
         if (node.layer.aliasesInput === 'preActivation') {
           z = inputs[0]!.ptr;
           dz = inputs[0]!.grad;
@@ -230,11 +261,15 @@ export class Plan {
       for (const [name, p] of Object.entries(layout.state)) state[name] = ptr(p);
       this.steps.push({
         layer: node.layer,
-        io: { inputs, mask: node.masked ? given[given.length - 1] : undefined, output: outputs[0]!, outputs, z, dz, weightGrads: layout.weightGrads, state, sink: sinkPtr },
+        io: {
+          inputs, mask: node.masked ? given[given.length - 1] : undefined, output: outputs[0]!, outputs, z, dz, weightGrads: layout.weightGrads, state, sink: sinkPtr,
+          reluGradWrite: node.inputs.length > 0 && reluFused.has(node.inputs[0]!.node) && layout.needsBackward,
+        },
         stage: node.layer.activation,
         fused: node.layer.fusedActivation,
         needsBackward: layout.needsBackward,
         lastDim: node.output.shape[node.output.shape.length - 1] ?? 1,
+        reluByNext: layout.reluByNext === true,
       });
     }
     this.outputs = graph.outputs.map((t) => slots.get(t)!);
@@ -280,7 +315,7 @@ export class Plan {
       const s = steps[i]!;
       if (!s.needsBackward) continue;
       const io = s.io;
-      if (s.stage !== undefined && io.dz !== 0) s.stage.backward(io.dz, io.output.grad, io.z, io.output.ptr, ctx.batch * io.output.size, s.lastDim);
+      if (s.stage !== undefined && io.dz !== 0 && !s.reluByNext) s.stage.backward(io.dz, io.output.grad, io.z, io.output.ptr, ctx.batch * io.output.size, s.lastDim);
       s.layer.backward(io, ctx);
     }
   }
