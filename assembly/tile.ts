@@ -1,5 +1,7 @@
 // The conv micro-tile (2 output rows x 16 columns in registers), shared by the direct conv
-// kernels (conv.ts) and the Winograd GEMMs (winograd.ts).
+// kernels (conv.ts) and the Winograd GEMMs (winograd.ts). Its multiply-adds go through `madd`
+// (fma.ts): mul then add in the default builds, fused in the relaxed build.
+import { madd } from './fma';
 import { addRow, copyRow } from './geometry';
 
 /** Output channels per packed filter panel (the micro-tile's width). */
@@ -24,15 +26,15 @@ export function tile2x16(y0: usize, y1: usize, a0: usize, a1: usize, bp: usize, 
     // Element p of each row: the next float, or (implicit im2col) at a per-element byte offset.
     const at: usize = offsets == 0 ? <usize>p * aStride : <usize>load<i32>(offsets + (<usize>p << 2));
     const x0 = v128.load32_splat(a0 + at);
-    acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(x0, b0123));
-    acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(x0, b4567));
-    acc0x89AB = f32x4.add(acc0x89AB, f32x4.mul(x0, b89AB));
-    acc0xCDEF = f32x4.add(acc0xCDEF, f32x4.mul(x0, bCDEF));
+    acc0x0123 = madd(x0, b0123, acc0x0123);
+    acc0x4567 = madd(x0, b4567, acc0x4567);
+    acc0x89AB = madd(x0, b89AB, acc0x89AB);
+    acc0xCDEF = madd(x0, bCDEF, acc0xCDEF);
     const x1 = v128.load32_splat(a1 + at);
-    acc1x0123 = f32x4.add(acc1x0123, f32x4.mul(x1, b0123));
-    acc1x4567 = f32x4.add(acc1x4567, f32x4.mul(x1, b4567));
-    acc1x89AB = f32x4.add(acc1x89AB, f32x4.mul(x1, b89AB));
-    acc1xCDEF = f32x4.add(acc1xCDEF, f32x4.mul(x1, bCDEF));
+    acc1x0123 = madd(x1, b0123, acc1x0123);
+    acc1x4567 = madd(x1, b4567, acc1x4567);
+    acc1x89AB = madd(x1, b89AB, acc1x89AB);
+    acc1xCDEF = madd(x1, bCDEF, acc1xCDEF);
     bp += bStride;
   }
   if (relu) {

@@ -2,7 +2,8 @@
 export { Tensor, tensor, zeros, fill, sizeOf, type Shape } from './core/tensor.js';
 export { ShapeError, ValueError, NotInitializedError } from './core/errors.js';
 export { AllocationError } from './backend/memory.js';
-export { isInitialized } from './backend/wasm.js';
+export { isInitialized, simdMode } from './backend/wasm.js';
+export type { SimdMode } from './backend/simd.js';
 export * as ops from './graph/public-ops.js';
 export { threadCount } from './backend/threads.js';
 export * as losses from './losses/index.js';

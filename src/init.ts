@@ -1,4 +1,5 @@
 import { importsMemory, installInstance, installModule, instantiateModule, isInitialized, sharedMemory } from './backend/wasm.js';
+import { moduleSimd, relaxedSimdSupported, type SimdMode } from './backend/simd.js';
 import { MAX_THREADS, startPool, threadSupport, usePool } from './backend/threads.js';
 import { ValueError } from './core/errors.js';
 
@@ -22,7 +23,21 @@ export interface InitOptions {
    * thread, workerd) tensorlane runs on one thread; `verbose` says why.
    */
   threads?: number | 'auto';
-  /** Print a one-line note (console.warn) when fewer threads run than were asked for. */
+  /**
+   * The SIMD arithmetic (default `'strict'`). `'strict'`: the default build, a rounding after every
+   * multiply and every add, bit-identical results in every runtime and for every thread count.
+   * `'relaxed'`: loads `tensorlane-relaxed.wasm` (`tensorlane-threads-relaxed.wasm` with threads)
+   * from beside the bundle, whose convolution micro-kernels use `f32x4.relaxed_madd`, fused into
+   * one rounding on CPUs with FMA. Faster there, but its numbers differ from the strict build's in
+   * the last bits and may differ between machines (within the error bound in the README), so a
+   * seeded run is no longer reproducible across builds. Needs an engine with relaxed SIMD (V8 >=
+   * 11.4: Chromium >= 114, Node >= 22, Deno, workerd; Node 20 only with
+   * `--experimental-wasm-relaxed-simd`); where it is missing, or the entry point has no relaxed
+   * build beside it (the `workerd`/`worker` entry: pass the file as `module` instead), the strict
+   * build runs and `verbose` says why. `simdMode()` tells which one runs.
+   */
+  simd?: SimdMode;
+  /** Print a one-line note (console.warn) when fewer threads run than were asked for, or strict SIMD instead of relaxed. */
   verbose?: boolean;
 }
 
@@ -33,7 +48,7 @@ export interface InitSyncOptions {
 }
 
 const SOURCES = ['module', 'bytes', 'url'] as const;
-const INIT_KEYS = [...SOURCES, 'threads', 'verbose'];
+const INIT_KEYS = [...SOURCES, 'threads', 'simd', 'verbose'];
 /** Threads that `threads: 'auto'` runs at most (beyond this the 2-core-measured gains are unproven). */
 const AUTO_MAX_THREADS = 8;
 
@@ -130,6 +145,15 @@ async function threadsWanted(threads: unknown): Promise<number> {
   return threads;
 }
 
+/** The SIMD arithmetic asked for: 'strict' (the default) or 'relaxed'. */
+function simdWanted(simd: unknown): SimdMode {
+  if (simd === undefined || simd === 'strict' || simd === 'relaxed') return simd ?? 'strict';
+  throw new ValueError(`init: options.simd must be 'strict' or 'relaxed', got ${typeof simd === 'string' ? `'${simd}'` : describe(simd)}`);
+}
+
+/** The packaged builds besides the inlined tensorlane.wasm: `tensorlane-${variant}.wasm`. */
+export type BuildVariant = 'threads' | 'relaxed' | 'threads-relaxed';
+
 /** Logical cores: navigator.hardwareConcurrency, else Node's os.availableParallelism(), else 1. */
 async function cores(): Promise<number> {
   const host = globalThis as unknown as { navigator?: { hardwareConcurrency?: number }; process?: { versions?: { node?: string } } };
@@ -178,9 +202,10 @@ async function moduleFromOptions(opts: Record<string, unknown>): Promise<WebAsse
 
 /**
  * Builds `init` for an entry point whose default module comes from `defaultModule`, and whose
- * threads build (for `threads` > 1) is at `threadsUrl()`; an entry without one runs one thread.
+ * other builds (threads, relaxed SIMD) are at `buildUrl(variant)`; an entry without them runs one
+ * thread with strict SIMD unless given a module.
  */
-export function makeInit(defaultModule: () => WebAssembly.Module | Promise<WebAssembly.Module>, threadsUrl?: () => URL) {
+export function makeInit(defaultModule: () => WebAssembly.Module | Promise<WebAssembly.Module>, buildUrl?: (variant: BuildVariant) => URL) {
   /**
    * Loads and instantiates the wasm module; call it once before anything else. The first module
    * installed stays for the life of the process, because every model, layer and optimizer keeps
@@ -194,10 +219,16 @@ export function makeInit(defaultModule: () => WebAssembly.Module | Promise<WebAs
       throw new ValueError(`init: options.verbose must be a boolean, got ${describe(opts.verbose)}`);
     }
     let threads = await threadsWanted(opts.threads);
+    let simd = simdWanted(opts.simd);
+    // The one place the library prints outside callbacks: asked for with { verbose: true }.
+    const warn = (line: string) => opts.verbose === true && console.warn(`tensorlane init: ${line}`);
     const note = (why: string) => {
-      // The one place the library prints outside callbacks: asked for with { verbose: true }.
-      if (opts.verbose === true) console.warn(`tensorlane init: running on one thread instead of ${threads}: ${why}`);
+      warn(`running on one thread instead of ${threads}: ${why}`);
       threads = 1;
+    };
+    const simdNote = (why: string) => {
+      warn(`running strict SIMD instead of relaxed: ${why}`);
+      simd = 'strict';
     };
     let module = await moduleFromOptions(opts);
     if (module === undefined && isInitialized()) return;
@@ -205,9 +236,20 @@ export function makeInit(defaultModule: () => WebAssembly.Module | Promise<WebAs
       const unsupported = threadSupport();
       if (unsupported !== undefined) note(unsupported);
       else if (module !== undefined && !importsMemory(module)) note('the module given is tensorlane.wasm; threads need tensorlane-threads.wasm');
-      else if (module === undefined && threadsUrl === undefined) note('this entry point (workerd / worker) has no threads build');
+      else if (module === undefined && buildUrl === undefined) note('this entry point (workerd / worker) has no threads build');
     }
-    if (module === undefined && threads > 1) module = await compileFrom(threadsUrl!(), 'tensorlane-threads.wasm');
+    if (module !== undefined) {
+      const given = moduleSimd(module);
+      if (opts.simd === 'strict' && given === 'relaxed') {
+        throw new ValueError("init: options.simd is 'strict' but the module given is a relaxed-SIMD build; pass tensorlane.wasm (or tensorlane-threads.wasm), or drop simd");
+      }
+      if (simd === 'relaxed' && given === 'strict') simdNote('the module given is a strict build; relaxed SIMD needs tensorlane-relaxed.wasm (tensorlane-threads-relaxed.wasm with threads)');
+    } else if (simd === 'relaxed') {
+      if (!relaxedSimdSupported()) simdNote('this runtime has no relaxed SIMD (WebAssembly.validate refuses f32x4.relaxed_madd)');
+      else if (buildUrl === undefined) simdNote('this entry point (workerd / worker) has no relaxed build; pass tensorlane-relaxed.wasm as init({ module })');
+    }
+    const variant: BuildVariant | undefined = threads > 1 ? (simd === 'relaxed' ? 'threads-relaxed' : 'threads') : simd === 'relaxed' ? 'relaxed' : undefined;
+    if (module === undefined && variant !== undefined) module = await compileFrom(buildUrl!(variant), `tensorlane-${variant}.wasm`);
     if (module === undefined) {
       try {
         module = await defaultModule();
@@ -219,7 +261,7 @@ export function makeInit(defaultModule: () => WebAssembly.Module | Promise<WebAs
     const instance = await instantiateModule(module, 'init', memory);
     if (instance === undefined) return; // installed before (or by a concurrent init): keep it
     const pool = threads > 1 ? await startPool(module, memory!, instance, threads) : undefined;
-    if (!installInstance(instance)) {
+    if (!installInstance(instance, moduleSimd(module))) {
       pool?.stop();
       return;
     }

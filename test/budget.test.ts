@@ -19,6 +19,7 @@ const DIST = join(ROOT, 'dist');
 const GZIP_CEILINGS: Record<string, number> = {
   'tensorlane.js': 308_000, // ESM with the wasm inlined as base64; raised from 162_000 for TF.js exchange and ONNX export (176.8 KB), then from 230_000 for issue 11's differentiable ops and gradients, issue 12's attention, recurrent options and text tools, and the thread pool (236.8 KB)
   'tensorlane.wasm': 63_500, // raised from 48_500 when the strided elementwise and reduction family landed (48.8 KB)
+  'tensorlane-relaxed.wasm': 63_500, // the same kernels with fused multiply-adds (init({ simd: 'relaxed' }) only), so the same ceiling
   'tensorlane.worker.js': 184_000, // edge entry, without the wasm; raised from 94_000 likewise (106.8 KB), then from 139_000 for issue 12's layers (attention, custom layers, recurrent options and wrappers: 141.7 KB)
 };
 
@@ -42,6 +43,16 @@ describe('dist has no import-time side effects', () => {
   test('every bundle exists: ESM, CJS, worker, .d.ts, .d.cts, .wasm', () => {
     const files = readdirSync(DIST);
     for (const f of ['tensorlane.js', 'tensorlane.cjs', 'tensorlane.worker.js', 'tensorlane.d.ts', 'tensorlane.d.cts', 'tensorlane.wasm']) expect(files).toContain(f);
+  });
+
+  test('the default bundles inline tensorlane.wasm once and nothing else: the threads and relaxed builds stay files fetched on request', () => {
+    const strict = readFileSync(join(DIST, 'tensorlane.wasm'));
+    for (const file of ['tensorlane.js', 'tensorlane.cjs']) {
+      const inlined = [...readFileSync(join(DIST, file), 'utf8').matchAll(/["'](AGFzbQ[A-Za-z0-9+/=]*)["']/g)].map((m) => Buffer.from(m[1]!, 'base64'));
+      expect(inlined.length, `dist/${file}: inlined wasm modules`).toBe(1);
+      expect(inlined[0]!.equals(strict), `dist/${file} inlines a module other than dist/tensorlane.wasm`).toBe(true);
+    }
+    for (const variant of ['threads', 'relaxed', 'threads-relaxed']) expect(existsSync(join(DIST, `tensorlane-${variant}.wasm`)), `dist/tensorlane-${variant}.wasm`).toBe(true);
   });
 
   test('every file named by package.json (exports, main, module, types) exists and is shipped', () => {

@@ -1,4 +1,5 @@
 import { NotInitializedError } from '../core/errors.js';
+import { moduleSimd, type SimdMode } from './simd.js';
 
 /** A kernel export: every argument and result is a number (pointers are byte offsets). */
 export type KernelFn = (...args: number[]) => number;
@@ -7,6 +8,7 @@ export type KernelFn = (...args: number[]) => number;
 export type Kernels = { readonly memory: WebAssembly.Memory } & { readonly [name: string]: KernelFn };
 
 let instance: Kernels | undefined;
+let instanceSimd: SimdMode = 'strict';
 const initListeners: Array<(k: Kernels) => void> = [];
 
 /** The kernels of the initialised module; throws a clear error before `init()`. */
@@ -20,6 +22,15 @@ export function kernels(): Kernels {
 /** True once `init()` or `initSync()` has finished. */
 export function isInitialized(): boolean {
   return instance !== undefined;
+}
+
+/**
+ * The SIMD arithmetic of the running module: `'strict'` (the default builds: bit-identical results
+ * in every runtime) or `'relaxed'` (after `init({ simd: 'relaxed' })` where the engine has relaxed
+ * SIMD: fused multiply-adds, results that differ in the last bits). `'strict'` before `init()`.
+ */
+export function simdMode(): SimdMode {
+  return instanceSimd;
 }
 
 /** Runs `fn` with the kernels every time a module is installed (memory managers reset on re-init). */
@@ -83,13 +94,13 @@ function importsFor(module: WebAssembly.Module, memory: WebAssembly.Memory | und
  */
 export function installModule(module: WebAssembly.Module, who = 'initSync'): void {
   checkModule(module, who);
-  if (instance === undefined) install(new WebAssembly.Instance(module, importsFor(module, undefined)));
+  if (instance === undefined) installInstance(new WebAssembly.Instance(module, importsFor(module, undefined)).exports as unknown as Kernels, moduleSimd(module));
 }
 
 /** Checks `module` and instantiates it asynchronously, unless a module is already installed. */
 export async function installModuleAsync(module: WebAssembly.Module, who = 'init'): Promise<void> {
   const instantiated = await instantiateModule(module, who);
-  if (instantiated !== undefined) installInstance(instantiated);
+  if (instantiated !== undefined) installInstance(instantiated, moduleSimd(module));
 }
 
 /**
@@ -104,19 +115,16 @@ export async function instantiateModule(module: WebAssembly.Module, who: string,
 }
 
 /**
- * Installs the first checked instance. A module is installed once per process: every model, layer
- * and optimizer keeps its buffers in that instance's memory, so replacing it would leave them
- * pointing into a memory nobody writes (they would predict zeros with no error). A later `init`
- * with a source is therefore checked and then ignored.
+ * Installs the first checked instance, built with `simd` arithmetic; false (and nothing changes)
+ * if a concurrent init() finished first. A module is installed once per process: every model,
+ * layer and optimizer keeps its buffers in that instance's memory, so replacing it would leave
+ * them pointing into a memory nobody writes (they would predict zeros with no error). A later
+ * `init` with a source is therefore checked and then ignored.
  */
-function install(wasm: WebAssembly.Instance): void {
-  installInstance(wasm.exports as unknown as Kernels);
-}
-
-/** Installs instantiated exports; false (and nothing changes) if a concurrent init() finished first. */
-export function installInstance(exports: Kernels): boolean {
+export function installInstance(exports: Kernels, simd: SimdMode): boolean {
   if (instance !== undefined) return false;
   instance = exports;
+  instanceSimd = simd;
   for (const fn of initListeners) fn(exports);
   return true;
 }
