@@ -330,34 +330,36 @@ export interface WasmExports {
   f32_sparse_labels_check(labels: number, n: number, classes: number): number;
   /** assembly/loss/f32_labels_are_binary (labels: usize, n: i32) -> i32 */
   f32_labels_are_binary(labels: number, n: number): number;
-  /** assembly/conv/f32_conv2d_forward (y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize) */
-  f32_conv2d_forward(y: number, x: number, w: number, bias: number, g: number, activation: number, scratch: number): void;
+  /** assembly/conv/f32_conv2d_forward (y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize, part: i32, parts: i32) */
+  f32_conv2d_forward(y: number, x: number, w: number, bias: number, g: number, activation: number, scratch: number, part: number, parts: number): void;
   /** assembly/conv/f32_conv2d_forward_scratch_bytes (g: usize) -> usize */
   f32_conv2d_forward_scratch_bytes(g: number): number;
-  /** assembly/conv/f32_conv2d_backward_input (dx: usize, dy: usize, w: usize, g: usize, scratch: usize) */
-  f32_conv2d_backward_input(dx: number, dy: number, w: number, g: number, scratch: number): void;
+  /** assembly/conv/f32_conv2d_backward_input (dx: usize, dy: usize, w: usize, g: usize, scratch: usize, part: i32, parts: i32) */
+  f32_conv2d_backward_input(dx: number, dy: number, w: number, g: number, scratch: number, part: number, parts: number): void;
   /** assembly/conv/f32_conv2d_backward_input_scratch_bytes (g: usize) -> usize */
   f32_conv2d_backward_input_scratch_bytes(g: number): number;
-  /** assembly/conv/f32_conv2d_backward_filter (dw: usize, dy: usize, x: usize, g: usize, scratch: usize, db: usize) */
-  f32_conv2d_backward_filter(dw: number, dy: number, x: number, g: number, scratch: number, db: number): void;
+  /** assembly/conv/f32_conv2d_backward_filter (dw: usize, dy: usize, x: usize, g: usize, scratch: usize, db: usize, part: i32, parts: i32) */
+  f32_conv2d_backward_filter(dw: number, dy: number, x: number, g: number, scratch: number, db: number, part: number, parts: number): void;
   /** assembly/conv/f32_conv2d_backward_filter_scratch_bytes (g: usize) -> usize */
   f32_conv2d_backward_filter_scratch_bytes(g: number): number;
   /** assembly/conv/f32_conv2d_bias_backward (db: usize, dy: usize, m: i32, n: i32) */
   f32_conv2d_bias_backward(db: number, dy: number, m: number, n: number): void;
-  /** assembly/conv/f32_conv2d_transpose_forward (y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize) */
-  f32_conv2d_transpose_forward(y: number, x: number, w: number, bias: number, g: number, activation: number, scratch: number): void;
-  /** assembly/conv/f32_conv2d_transpose_backward_input (dx: usize, dy: usize, w: usize, g: usize, scratch: usize) */
-  f32_conv2d_transpose_backward_input(dx: number, dy: number, w: number, g: number, scratch: number): void;
+  /** assembly/conv/f32_conv2d_transpose_forward (y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize, part: i32, parts: i32) */
+  f32_conv2d_transpose_forward(y: number, x: number, w: number, bias: number, g: number, activation: number, scratch: number, part: number, parts: number): void;
+  /** assembly/conv/f32_conv2d_transpose_backward_input (dx: usize, dy: usize, w: usize, g: usize, scratch: usize, part: i32, parts: i32) */
+  f32_conv2d_transpose_backward_input(dx: number, dy: number, w: number, g: number, scratch: number, part: number, parts: number): void;
   /** assembly/conv/f32_conv2d_transpose_backward_input_scratch_bytes (g: usize) -> usize */
   f32_conv2d_transpose_backward_input_scratch_bytes(g: number): number;
-  /** assembly/conv/f32_conv2d_transpose_backward_filter (dw: usize, dy: usize, x: usize, g: usize, scratch: usize) */
-  f32_conv2d_transpose_backward_filter(dw: number, dy: number, x: number, g: number, scratch: number): void;
-  /** assembly/conv/f32_depthwise_conv2d_forward (y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32) */
-  f32_depthwise_conv2d_forward(y: number, x: number, w: number, bias: number, g: number, activation: number): void;
-  /** assembly/conv/f32_depthwise_conv2d_backward_input (dx: usize, dy: usize, w: usize, g: usize) */
-  f32_depthwise_conv2d_backward_input(dx: number, dy: number, w: number, g: number): void;
-  /** assembly/conv/f32_depthwise_conv2d_backward_filter (dw: usize, dy: usize, x: usize, g: usize) */
-  f32_depthwise_conv2d_backward_filter(dw: number, dy: number, x: number, g: number): void;
+  /** assembly/conv/f32_conv2d_transpose_backward_filter (dw: usize, dy: usize, x: usize, g: usize, scratch: usize, part: i32, parts: i32) */
+  f32_conv2d_transpose_backward_filter(dw: number, dy: number, x: number, g: number, scratch: number, part: number, parts: number): void;
+  /** assembly/conv/f32_depthwise_conv2d_forward (y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, part: i32, parts: i32) */
+  f32_depthwise_conv2d_forward(y: number, x: number, w: number, bias: number, g: number, activation: number, part: number, parts: number): void;
+  /** assembly/conv/f32_depthwise_conv2d_backward_input (dx: usize, dy: usize, w: usize, g: usize, part: i32, parts: i32) */
+  f32_depthwise_conv2d_backward_input(dx: number, dy: number, w: number, g: number, part: number, parts: number): void;
+  /** assembly/conv/f32_depthwise_conv2d_backward_filter (dw: usize, dy: usize, x: usize, g: usize, part: i32, parts: i32) */
+  f32_depthwise_conv2d_backward_filter(dw: number, dy: number, x: number, g: number, part: number, parts: number): void;
+  /** assembly/conv/f32_conv_split_units (kind: i32, pass: i32, g: usize) -> i32 */
+  f32_conv_split_units(kind: number, pass: number, g: number): number;
   /** assembly/pool/f32_max_pool2d_forward (y: usize, x: usize, g: usize) */
   f32_max_pool2d_forward(y: number, x: number, g: number): void;
   /** assembly/pool/f32_avg_pool2d_forward (y: usize, x: usize, g: usize) */
