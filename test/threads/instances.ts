@@ -18,12 +18,15 @@ export interface Instance {
   split: typeof import('../../src/kernels/split.js');
   activation: typeof import('../../src/kernels/activation.js');
   fill: typeof import('../../src/kernels/memory.js')['fill'];
+  conv: typeof import('../../src/ops/conv.js');
+  convSplit: typeof import('../../src/kernels/conv-split.js');
 }
 
-/** Makes every split-able call of `lib` split, however small (one tile or 64 floats per part is enough). */
+/** Makes every split-able call of `lib` split, however small (one tile, 64 floats or one conv unit per part is enough). */
 export function splitEverything(lib: Instance): void {
   lib.gemm.GEMM_SPLIT.minPartMadds = 1;
   lib.split.POINTWISE_SPLIT.minPartFloats = 1;
+  lib.convSplit.CONV_SPLIT.minPartMadds = 1;
 }
 
 /** A fresh copy running on `threads` threads (1: the single-threaded build, as `init()` loads it). */
@@ -36,6 +39,8 @@ export async function instance(threads: number): Promise<Instance> {
   const split = await import('../../src/kernels/split.js');
   const activation = await import('../../src/kernels/activation.js');
   const { fill } = await import('../../src/kernels/memory.js');
+  const conv = await import('../../src/ops/conv.js');
+  const convSplit = await import('../../src/kernels/conv-split.js');
   await tl.init(threads === 1 ? { bytes: SINGLE_WASM() } : { threads, bytes: THREADS_WASM() });
-  return { tl, memory, gemm, threads: pool, split, activation, fill };
+  return { tl, memory, gemm, threads: pool, split, activation, fill, conv, convSplit };
 }
