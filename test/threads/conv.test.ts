@@ -3,26 +3,15 @@
 // cartesian cases, for conv2d, depthwise conv2d and conv2d transpose, forward (with bias and
 // ReLU), input gradient and filter gradient (with the bias gradient fused), each accumulating
 // into non-zero buffers, on 2, 3 and 4 threads with every call split as finely as its units allow.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { PATH_SHAPES, caseName, sampleCases, type ConvCase } from '../reference/conv.js';
 import { randomArray } from '../util.js';
-import { instance, splitEverything, type Instance } from './instances.js';
+import { comparedCopies, type Instance } from './instances.js';
 
 type Kind = 'conv2d' | 'depthwiseConv2d' | 'conv2dTranspose';
 const KINDS: Kind[] = ['conv2d', 'depthwiseConv2d', 'conv2dTranspose'];
 
-let single: Instance;
-let threaded: Instance[];
-
-beforeAll(async () => {
-  single = await instance(1);
-  threaded = [await instance(2), await instance(3), await instance(4)];
-  for (const t of threaded) splitEverything(t);
-});
-
-afterAll(() => {
-  for (const t of threaded) t.threads.stopThreads();
-});
+const copies = comparedCopies();
 
 function geometryOf(lib: Instance, kind: Kind, c: ConvCase) {
   const options = { strides: c.stride, dilationRate: c.dilation, padding: c.padding };
@@ -71,7 +60,7 @@ function runCase(lib: Instance, kind: Kind, c: ConvCase, seed: number): Record<s
 function fits(kind: Kind) {
   return (c: ConvCase) => {
     try {
-      geometryOf(single, kind, c).release();
+      geometryOf(copies.single, kind, c).release();
       return true;
     } catch {
       return false;
@@ -82,21 +71,21 @@ function fits(kind: Kind) {
 describe.each(KINDS)('threaded %s is bit-identical to one thread', (kind) => {
   test('every algorithm path and a sample of the cases, on 2, 3 and 4 threads', () => {
     const shapes = [...PATH_SHAPES, ...sampleCases(12, 31 + KINDS.indexOf(kind), fits(kind))].filter(fits(kind));
-    const before = threaded.map((t) => t.threads.threadPool()!.calls);
+    const before = copies.threaded.map((t) => t.threads.threadPool()!.calls);
     shapes.forEach((c, i) => {
-      const want = runCase(single, kind, c, 700 + i);
-      for (const t of threaded) {
+      const want = runCase(copies.single, kind, c, 700 + i);
+      for (const t of copies.threaded) {
         const got = runCase(t, kind, c, 700 + i);
         for (const key of Object.keys(want)) expect(got[key], `${t.tl.threadCount()} threads, ${kind} ${caseName(c)}: ${key}`).toEqual(want[key]);
       }
     });
     // Every pass of every shape could split at least in two: the pools ran conv calls in parts.
-    threaded.forEach((t, i) => expect(t.threads.threadPool()!.calls - before[i]!).toBeGreaterThan(shapes.length));
+    copies.threaded.forEach((t, i) => expect(t.threads.threadPool()!.calls - before[i]!).toBeGreaterThan(shapes.length));
   });
 });
 
 test('the units of a split follow the path: Winograd filter gradients split over groups of 4 input channels', () => {
-  const lib = threaded[2]!;
+  const lib = copies.threaded[2]!;
   const g = geometryOf(lib, 'conv2d', { batch: 2, h: 14, w: 14, c: 32, outC: 64, kernel: [3, 3], stride: 1, dilation: 1, padding: 'same', dm: 1 });
   try {
     expect(lib.convSplit.convParts(4, 'conv2d', 'filter', g.ptr())).toBe(4);

@@ -2,7 +2,7 @@
 // makes the next imports a fresh module graph, so a copy can be initialised with the
 // single-threaded build and others with the threads build and 2, 3, 4 threads, side by side.
 import { readFileSync } from 'node:fs';
-import { vi } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 
 export const SINGLE_WASM = () => readFileSync('build/tensorlane.wasm');
 export const THREADS_WASM = () => readFileSync('build/tensorlane-threads.wasm');
@@ -43,4 +43,27 @@ export async function instance(threads: number): Promise<Instance> {
   const convSplit = await import('../../src/kernels/conv-split.js');
   await tl.init(threads === 1 ? { bytes: SINGLE_WASM() } : { threads, bytes: THREADS_WASM() });
   return { tl, memory, gemm, threads: pool, split, activation, fill, conv, convSplit };
+}
+
+/** A single-threaded copy and copies on 2, 3 and 4 threads that split every call they can. */
+export interface ComparedCopies {
+  single: Instance;
+  threaded: Instance[];
+}
+
+/**
+ * Registers the suite's beforeAll (start the copies) and afterAll (stop their workers) and returns
+ * the object they fill: read its fields inside tests.
+ */
+export function comparedCopies(): ComparedCopies {
+  const copies: ComparedCopies = { single: undefined as unknown as Instance, threaded: [] };
+  beforeAll(async () => {
+    copies.single = await instance(1);
+    copies.threaded = [await instance(2), await instance(3), await instance(4)];
+    for (const t of copies.threaded) splitEverything(t);
+  });
+  afterAll(() => {
+    for (const t of copies.threaded) t.threads.stopThreads();
+  });
+  return copies;
 }

@@ -3,22 +3,11 @@
 // ties broken by the first maximum) and disjoint ones, forward and backward, and batch norm's
 // training forward and backward on channel counts around its 16-channel blocks, on 2, 3 and 4
 // threads with every call split as finely as its units allow.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { randomArray } from '../util.js';
-import { instance, splitEverything, type Instance } from './instances.js';
+import { comparedCopies, type Instance } from './instances.js';
 
-let single: Instance;
-let threaded: Instance[];
-
-beforeAll(async () => {
-  single = await instance(1);
-  threaded = [await instance(2), await instance(3), await instance(4)];
-  for (const t of threaded) splitEverything(t);
-});
-
-afterAll(() => {
-  for (const t of threaded) t.threads.stopThreads();
-});
+const copies = comparedCopies();
 
 const bits = (t: { data: Float32Array }) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
 
@@ -54,23 +43,23 @@ describe('threaded pooling and batch norm are bit-identical to one thread', () =
       [[7, 8, 6, 33], { poolSize: 2, strides: 2, padding: 'valid' }],
       [[1, 17, 5, 3], { poolSize: 2, strides: 1, padding: 'same' }],
     ];
-    const before = threaded.map((t) => t.threads.threadPool()!.calls);
+    const before = copies.threaded.map((t) => t.threads.threadPool()!.calls);
     cases.forEach(([shape, options], i) => {
-      const want = pooling(single, shape, options, 40 + i);
-      for (const t of threaded) expect(pooling(t, shape, options, 40 + i), `${t.tl.threadCount()} threads, ${shape} ${JSON.stringify(options)}`).toEqual(want);
+      const want = pooling(copies.single, shape, options, 40 + i);
+      for (const t of copies.threaded) expect(pooling(t, shape, options, 40 + i), `${t.tl.threadCount()} threads, ${shape} ${JSON.stringify(options)}`).toEqual(want);
     });
     // Forwards split over output rows; backwards over images (not the batch-1 case).
     const splits = cases.reduce((n, [shape]) => n + (shape[0]! > 1 ? 4 : 2), 0);
-    threaded.forEach((t, i) => expect(t.threads.threadPool()!.calls - before[i]!).toBeGreaterThanOrEqual(splits));
+    copies.threaded.forEach((t, i) => expect(t.threads.threadPool()!.calls - before[i]!).toBeGreaterThanOrEqual(splits));
   });
 
   test('batch norm training forward and backward, 1 to 65 channels', () => {
-    const before = threaded.map((t) => t.threads.threadPool()!.calls);
+    const before = copies.threaded.map((t) => t.threads.threadPool()!.calls);
     const shapes = [[7, 5, 3, 1], [3, 4, 5, 17], [2, 3, 3, 33], [65, 65], [17, 48], [5, 2, 2, 7]];
     shapes.forEach((shape, i) => {
-      const want = batchNorm(single, shape, 60 + i);
-      for (const t of threaded) expect(batchNorm(t, shape, 60 + i), `${t.tl.threadCount()} threads, ${shape}`).toEqual(want);
+      const want = batchNorm(copies.single, shape, 60 + i);
+      for (const t of copies.threaded) expect(batchNorm(t, shape, 60 + i), `${t.tl.threadCount()} threads, ${shape}`).toEqual(want);
     });
-    threaded.forEach((t, i) => expect(t.threads.threadPool()!.calls - before[i]!).toBeGreaterThanOrEqual(2 * shapes.length));
+    copies.threaded.forEach((t, i) => expect(t.threads.threadPool()!.calls - before[i]!).toBeGreaterThanOrEqual(2 * shapes.length));
   });
 });
