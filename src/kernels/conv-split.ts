@@ -8,6 +8,7 @@ import { SLOT } from '../backend/thread-worker.js';
 import type { ThreadPool } from '../backend/threads.js';
 import { wasm } from './exports.js';
 import { GEOMETRY_OFFSETS } from './geometry.js';
+import { windowCells } from './parts.js';
 
 /** The convolution kinds. */
 export type ConvKernelKind = 'conv2d' | 'depthwiseConv2d' | 'conv2dTranspose';
@@ -26,11 +27,8 @@ const PASS_CODE: Record<ConvPass, number> = { forward: 0, input: 1, filter: 2 };
 
 /** Parts for one conv call at geometry `g` on `threads` threads: 1 when too small, never more than its units. */
 export function convParts(threads: number, kind: ConvKernelKind, pass: ConvPass, g: number): number {
-  const v = i32();
-  const field = (offset: number) => v[(g + offset) >>> 2]!;
-  const o = GEOMETRY_OFFSETS;
-  const taps = field(o.kH) * field(o.kW) * (kind === 'depthwiseConv2d' ? 1 : field(o.inC));
-  const madds = field(o.batch) * field(o.outH) * field(o.outW) * field(o.outC) * taps;
+  const perTap = kind === 'depthwiseConv2d' ? 1 : i32()[(g + GEOMETRY_OFFSETS.inC) >>> 2]!;
+  const madds = windowCells(g) * perTap;
   const byWork = Math.floor(madds / CONV_SPLIT.minPartMadds);
   if (threads < 2 || byWork < 2) return 1;
   return Math.max(1, Math.min(threads, byWork, wasm().f32_conv_split_units(KIND_CODE[kind], PASS_CODE[pass], g)));

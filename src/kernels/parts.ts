@@ -16,12 +16,12 @@ export function partsFor(floats: number): number {
   return Math.max(1, Math.min(pool.size, Math.floor(floats / POINTWISE_SPLIT.minPartFloats)));
 }
 
-/** Output elements times window taps of the windowed op at geometry `g` (pooling's window cells). */
+/** Output elements times window taps of the windowed op at geometry `g` (pooling's window cells; a conv's multiply-adds per input channel). */
 export function windowCells(g: number): number {
   const v = i32();
-  const field = (offset: number) => v[(g + offset) >>> 2]!;
+  const at = g >>> 2;
   const o = GEOMETRY_OFFSETS;
-  return field(o.batch) * field(o.outH) * field(o.outW) * field(o.outC) * field(o.kH) * field(o.kW);
+  return v[at + (o.batch >>> 2)]! * v[at + (o.outH >>> 2)]! * v[at + (o.outW >>> 2)]! * v[at + (o.outC >>> 2)]! * v[at + (o.kH >>> 2)]! * v[at + (o.kW >>> 2)]!;
 }
 
 /**
