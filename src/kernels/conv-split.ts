@@ -34,8 +34,11 @@ export function convParts(threads: number, kind: ConvKernelKind, pass: ConvPass,
   return Math.max(1, Math.min(threads, byWork, wasm().f32_conv_split_units(KIND_CODE[kind], PASS_CODE[pass], g)));
 }
 
-/** The export that runs `pass` of `kind`. */
-function kernelOf(kind: ConvKernelKind, pass: ConvPass): unknown {
+/** A conv export: its argument order depends on kind and pass (see splitConv). */
+export type ConvExport = (...args: number[]) => void;
+
+/** The export that runs `pass` of `kind` (each kernel name written once, here). */
+export function convKernel(kind: ConvKernelKind, pass: ConvPass): ConvExport {
   const w = wasm();
   if (pass === 'forward') {
     return kind === 'conv2d' ? w.f32_conv2d_forward : kind === 'depthwiseConv2d' ? w.f32_depthwise_conv2d_forward : w.f32_conv2d_transpose_forward;
@@ -54,7 +57,7 @@ export function splitConv(
   pool: ThreadPool, parts: number, kind: ConvKernelKind, pass: ConvPass,
   a: number, b: number, c: number, d: number, e: number, g: number, work: number, bytes: number,
 ): void {
-  const index = pool.index(kernelOf(kind, pass));
+  const index = pool.index(convKernel(kind, pass));
   const scratched = kind !== 'depthwiseConv2d';
   const s = pool.slots;
   for (let p = 0; p < parts; p++) {

@@ -5,7 +5,7 @@
 // (conv-split.ts); every kernel takes (part, parts) last, (0, 1) being the whole call.
 import { scratch } from '../backend/memory.js';
 import { threadPool } from '../backend/threads.js';
-import { convParts, splitConv, type ConvKernelKind, type ConvPass } from './conv-split.js';
+import { convKernel, convParts, splitConv, type ConvKernelKind, type ConvPass } from './conv-split.js';
 import { wasm } from './exports.js';
 
 export type { ConvKernelKind, ConvPass } from './conv-split.js';
@@ -42,18 +42,13 @@ export function runConv(kind: ConvKernelKind, pass: ConvPass, a: number, b: numb
       return;
     }
     const work = bytes === 0 ? 0 : arena.alloc(bytes);
-    const w = wasm();
+    const f = convKernel(kind, pass);
     if (pass === 'forward') {
-      if (kind === 'conv2d') w.f32_conv2d_forward(a, b, c, d, g, e, work, 0, 1);
-      else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_forward(a, b, c, d, g, e, 0, 1);
-      else w.f32_conv2d_transpose_forward(a, b, c, d, g, e, work, 0, 1);
-    } else if (pass === 'input') {
-      if (kind === 'conv2d') w.f32_conv2d_backward_input(a, b, c, g, work, 0, 1);
-      else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_backward_input(a, b, c, g, 0, 1);
-      else w.f32_conv2d_transpose_backward_input(a, b, c, g, work, 0, 1);
-    } else if (kind === 'conv2d') w.f32_conv2d_backward_filter(a, b, c, g, work, d, 0, 1);
-    else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_backward_filter(a, b, c, g, 0, 1);
-    else w.f32_conv2d_transpose_backward_filter(a, b, c, g, work, 0, 1);
+      if (kind === 'depthwiseConv2d') f(a, b, c, d, g, e, 0, 1);
+      else f(a, b, c, d, g, e, work, 0, 1);
+    } else if (kind === 'depthwiseConv2d') f(a, b, c, g, 0, 1);
+    else if (pass === 'filter' && kind === 'conv2d') f(a, b, c, g, work, d, 0, 1);
+    else f(a, b, c, g, work, 0, 1);
   } finally {
     arena.reset(mark);
   }

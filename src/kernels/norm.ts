@@ -33,10 +33,12 @@ export function batchNormTrainForward(
     w.f32_batch_norm_train_forward(y, saveMean, saveInvStd, movingMean, movingVar, x, gamma, beta, rows, channels, momentum, epsilon);
     return;
   }
-  if (statistics > 1) runParts(w.f32_batch_norm_train_statistics, statistics, 9, saveMean, saveInvStd, movingMean, movingVar, x, rows, channels, momentum, epsilon);
-  else w.f32_batch_norm_train_statistics(saveMean, saveInvStd, movingMean, movingVar, x, rows, channels, momentum, epsilon, 0, 1);
-  if (normalize > 1) runParts(w.f32_batch_norm_normalize, normalize, 8, y, x, saveMean, saveInvStd, gamma, beta, rows, channels);
-  else w.f32_batch_norm_normalize(y, x, saveMean, saveInvStd, gamma, beta, rows, channels, 0, 1);
+  const stats = w.f32_batch_norm_train_statistics;
+  if (statistics > 1) runParts(stats, statistics, 9, saveMean, saveInvStd, movingMean, movingVar, x, rows, channels, momentum, epsilon);
+  else stats(saveMean, saveInvStd, movingMean, movingVar, x, rows, channels, momentum, epsilon, 0, 1);
+  const rowsPass = w.f32_batch_norm_normalize;
+  if (normalize > 1) runParts(rowsPass, normalize, 8, y, x, saveMean, saveInvStd, gamma, beta, rows, channels);
+  else rowsPass(y, x, saveMean, saveInvStd, gamma, beta, rows, channels, 0, 1);
 }
 
 /** Inference forward with the moving statistics. */
@@ -72,10 +74,12 @@ export function batchNormBackward(
       return;
     }
     // Both halves share `work`: the sums write its per-channel terms, the row pass reads them.
-    if (sums > 1) runParts(w.f32_batch_norm_backward_sums, sums, 9, dgamma, dbeta, dy, x, saveMean, saveInvStd, rows, channels, work);
-    else w.f32_batch_norm_backward_sums(dgamma, dbeta, dy, x, saveMean, saveInvStd, rows, channels, work, 0, 1);
-    if (perRow > 1) runParts(w.f32_batch_norm_backward_rows, perRow, 9, dx, dy, x, gamma, saveMean, saveInvStd, rows, channels, work);
-    else w.f32_batch_norm_backward_rows(dx, dy, x, gamma, saveMean, saveInvStd, rows, channels, work, 0, 1);
+    const sumsPass = w.f32_batch_norm_backward_sums;
+    if (sums > 1) runParts(sumsPass, sums, 9, dgamma, dbeta, dy, x, saveMean, saveInvStd, rows, channels, work);
+    else sumsPass(dgamma, dbeta, dy, x, saveMean, saveInvStd, rows, channels, work, 0, 1);
+    const rowsPass = w.f32_batch_norm_backward_rows;
+    if (perRow > 1) runParts(rowsPass, perRow, 9, dx, dy, x, gamma, saveMean, saveInvStd, rows, channels, work);
+    else rowsPass(dx, dy, x, gamma, saveMean, saveInvStd, rows, channels, work, 0, 1);
   } finally {
     arena.reset(mark);
   }
