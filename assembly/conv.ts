@@ -30,10 +30,18 @@
 // conv2d transpose reuses these: with g the geometry of the conv2d whose input-gradient it is
 // (in = the transpose's output, out = its input), forward = backward input, and its gradients
 // are the conv2d forward (input) and the conv2d filter gradient with x and dy swapped.
-import { Geometry, geometry, pixel, addRow, zeroRow, copyRow } from './geometry';
+//
+// Threads: every kernel takes (part, parts) last and computes its part's units
+// (f32_conv_split_units), chosen so that each output element is computed by one part with the
+// same additions in the same order as the whole call (parts < 2: the whole call). Forward
+// passes split over output pixel rows (Winograd: rows of tiles), input gradients over rows of
+// dx (the scatter-add col2im path: over images, which never share a dx pixel), and filter
+// gradients over filter columns (output channels) or rows (input channels, Winograd), never
+// over the reduction; each part packs its own filter panels in its own scratch.
+import { Geometry, geometry, pixel, addRow, zeroRow, copyRow, partStart, biasColumns } from './geometry';
 import { f32_gemm, f32_gemm_scratch_bytes, GEMM_TRANS_B, GEMM_ACCUMULATE } from './gemm';
 import { NR, tile2x16 } from './tile';
-import { conv2dFilterWinograd, conv2dWinograd, winogradApplies, winogradAppliesFlipped, winogradScratchBytes } from './winograd';
+import { conv2dFilterWinograd, conv2dWinograd, winogradApplies, winogradAppliesFlipped, winogradFilterUnits, winogradPixelRow, winogradScratchBytes, winogradTileRows } from './winograd';
 
 /** Activation fused into a forward epilogue: 0 = linear, 1 = relu. */
 const ACTIVATION_LINEAR: i32 = 0;
@@ -344,7 +352,8 @@ function viaIm2col(d: Direct, r0: i32, rows: i32): void {
  * inputs of <= IMPLICIT_MAX_C channels read interior pixels in place through an offset table
  * (their im2col copy would cost as much as the tile); the rest goes through im2col chunks.
  */
-function conv2dDirect(y: usize, x: usize, w: usize, bias: usize, g: Geometry, activation: i32, accumulate: bool, flip: bool, kH: i32, kW: i32, scratch: usize): void {
+function conv2dDirect(y: usize, x: usize, w: usize, bias: usize, g: Geometry, activation: i32, accumulate: bool, flip: bool, kH: i32, kW: i32, scratch: usize, h0: i32, h1: i32): void {
+  if (h1 <= h0) return;
   const n = g.outC;
   const k = patchSize(g);
   const padded = <usize>roundUp(n, NR);
@@ -370,7 +379,7 @@ function conv2dDirect(y: usize, x: usize, w: usize, bias: usize, g: Geometry, ac
   // Implicit im2col: tiles with few input channels; dot products over runs of 4k channels.
   const implicit = !isPointwise(g) && (d.dot ? g.inC % 4 == 0 : g.inC <= IMPLICIT_MAX_C);
   if (!implicit) {
-    viaIm2col(d, 0, outputRows(g));
+    viaIm2col(d, h0 * g.outW, (h1 - h0) * g.outW);
     return;
   }
   // Implicit im2col: offsets of the patch elements from the patch's top-left input float.
@@ -389,48 +398,64 @@ function conv2dDirect(y: usize, x: usize, w: usize, bias: usize, g: Geometry, ac
   const lastInside = g.inW - 1 - spanW + g.padLeft;
   const owHi = lastInside < 0 ? owLo : max(owLo, min(lastInside / g.strideW + 1, g.outW));
   const pixelStep = (<usize>g.strideW * inC) << 2;
-  for (let b = 0; b < g.batch; b++) {
-    for (let oh = 0; oh < g.outH; oh++) {
-      const r0 = (b * g.outH + oh) * g.outW;
-      const ih0 = oh * g.strideH - g.padTop;
-      if (ih0 < 0 || ih0 + spanH >= g.inH || owHi == owLo) {
-        viaIm2col(d, r0, g.outW);
-        continue;
-      }
-      if (owLo > 0) viaIm2col(d, r0, owLo);
-      runTiles(d, r0 + owLo, owHi - owLo, pixel(x, b, ih0, owLo * g.strideW - g.padLeft, g.inH, g.inW, inC), pixelStep, d.offsets);
-      if (owHi < g.outW) viaIm2col(d, r0 + owHi, g.outW - owHi);
+  for (let h = h0; h < h1; h++) {
+    const b = h / g.outH;
+    const oh = h - b * g.outH;
+    const r0 = h * g.outW;
+    const ih0 = oh * g.strideH - g.padTop;
+    if (ih0 < 0 || ih0 + spanH >= g.inH || owHi == owLo) {
+      viaIm2col(d, r0, g.outW);
+      continue;
     }
+    if (owLo > 0) viaIm2col(d, r0, owLo);
+    runTiles(d, r0 + owLo, owHi - owLo, pixel(x, b, ih0, owLo * g.strideW - g.padLeft, g.inH, g.inW, inC), pixelStep, d.offsets);
+    if (owHi < g.outW) viaIm2col(d, r0 + owHi, g.outW - owHi);
   }
 }
 
-/** y (+)= act(conv2d(x, w) + bias): the shared body of the forward drivers. */
-function conv2dForward(y: usize, x: usize, w: usize, bias: usize, g: Geometry, activation: i32, accumulate: bool, scratch: usize): void {
-  const m = outputRows(g);
+/** Units of a forward conv over threads: rows of Winograd tiles, else output pixel rows. */
+function forwardUnits(g: Geometry): i32 {
+  return winogradApplies(g) ? winogradTileRows(g) : g.batch * g.outH;
+}
+
+/** The first output pixel row (of batch * outH) of forward unit `unit`. */
+function forwardPixelRow(g: Geometry, unit: i32): i32 {
+  return winogradApplies(g) ? winogradPixelRow(g, unit) : unit;
+}
+
+/** y (+)= act(conv2d(x, w) + bias) for part `part` of `parts`: the shared body of the forward drivers. */
+function conv2dForward(y: usize, x: usize, w: usize, bias: usize, g: Geometry, activation: i32, accumulate: bool, scratch: usize, part: i32, parts: i32): void {
   const n = g.outC;
   const k = patchSize(g);
+  const units = forwardUnits(g);
+  const u0 = partStart(units, part, parts);
+  const u1 = partStart(units, part + 1, parts);
   if (winogradApplies(g)) {
-    conv2dWinograd(y, x, w, bias, g, activation == ACTIVATION_RELU, accumulate, false, scratch);
+    conv2dWinograd(y, x, w, bias, g, activation == ACTIVATION_RELU, accumulate, false, scratch, u0, u1);
     return;
   }
   if (k <= DIRECT_MAX_K) {
-    conv2dDirect(y, x, w, bias, g, activation, accumulate, false, g.kH, g.kW, scratch);
+    conv2dDirect(y, x, w, bias, g, activation, accumulate, false, g.kH, g.kW, scratch, u0, u1);
     return;
   }
+  // Output pixels [p0, p1): the GEMM's per-element sums depend on k alone, not on its row count.
+  const p0 = u0 * g.outW;
+  const p1 = u1 * g.outW;
+  if (p1 <= p0) return;
   const flags = accumulate ? GEMM_ACCUMULATE : 0;
   if (isPointwise(g)) {
-    f32_gemm(flags, m, n, k, x, k, w, n, y, n, bias, scratch);
+    f32_gemm(flags, p1 - p0, n, k, x + ((<usize>p0 * k) << 2), k, w, n, y + ((<usize>p0 * n) << 2), n, bias, scratch);
   } else {
     const rowsPerTile = tileRows(g);
     const col = scratch;
     const gemmScratch = scratch + align16(<usize>rowsPerTile * k << 2);
-    for (let r0 = 0; r0 < m; r0 += rowsPerTile) {
-      const rows = min(rowsPerTile, m - r0);
+    for (let r0 = p0; r0 < p1; r0 += rowsPerTile) {
+      const rows = min(rowsPerTile, p1 - r0);
       im2col(col, x, g, r0, rows, IM2COL_ROWS);
       f32_gemm(flags, rows, n, k, col, k, w, n, y + ((<usize>r0 * n) << 2), n, bias, gemmScratch);
     }
   }
-  activate(y, m * n, activation);
+  activate(y + ((<usize>p0 * n) << 2), (p1 - p0) * n, activation);
 }
 
 function conv2dForwardScratch(g: Geometry): usize {
@@ -447,8 +472,8 @@ function conv2dForwardScratch(g: Geometry): usize {
  * bias = 0 for none; activation: ACTIVATION_LINEAR | ACTIVATION_RELU; scratch holds
  * f32_conv2d_forward_scratch_bytes(g) bytes. y must not overlap x or w.
  */
-export function f32_conv2d_forward(y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize): void {
-  conv2dForward(y, x, w, bias, geometry(g), activation, false, scratch);
+export function f32_conv2d_forward(y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize, part: i32, parts: i32): void {
+  conv2dForward(y, x, w, bias, geometry(g), activation, false, scratch, part, parts);
 }
 
 export function f32_conv2d_forward_scratch_bytes(g: usize): usize {
@@ -493,29 +518,59 @@ function flippedGeometry(g: Geometry, dst: usize): Geometry {
   return f;
 }
 
+/**
+ * Units of the input gradient over threads: rows of tiles or pixel rows of dx when it runs as
+ * the flipped forward or a 1x1 GEMM; images on the col2im path (its scatter-adds overlap within
+ * an image, never across images).
+ */
+function inputUnits(g: Geometry): i32 {
+  if (flippedWinograd(g)) return g.batch * ((g.inH + 1) >> 1);
+  if (flippable(g) || isPointwise(g)) return g.batch * g.inH;
+  return g.batch;
+}
+
+/** The first dx pixel row (of batch * inH) of input-gradient unit `unit`. */
+function inputPixelRow(g: Geometry, unit: i32): i32 {
+  if (flippedWinograd(g)) {
+    const tilesH = (g.inH + 1) >> 1;
+    const n = unit / tilesH;
+    return n * g.inH + min(2 * (unit - n * tilesH), g.inH);
+  }
+  if (flippable(g) || isPointwise(g)) return unit;
+  return unit * g.inH;
+}
+
 /** dx[N, inH, inW, inC] += conv2d input gradient of dy[N, outH, outW, outC] through w. */
-export function f32_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usize, scratch: usize): void {
+export function f32_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usize, scratch: usize, part: i32, parts: i32): void {
   const geo = geometry(g);
-  const m = outputRows(geo);
   const k = patchSize(geo);
   const outC = geo.outC;
+  const units = inputUnits(geo);
+  const u0 = partStart(units, part, parts);
+  const u1 = partStart(units, part + 1, parts);
+  if (u1 <= u0) return;
   if (flippedWinograd(geo)) {
-    conv2dWinograd(dx, dy, w, 0, flippedGeometry(geo, scratch), false, true, true, scratch + 128);
+    conv2dWinograd(dx, dy, w, 0, flippedGeometry(geo, scratch), false, true, true, scratch + 128, u0, u1);
     return;
   }
   if (flippable(geo)) {
     const f = flippedGeometry(geo, scratch);
-    conv2dDirect(dx, dy, w, 0, f, ACTIVATION_LINEAR, true, true, geo.kH, geo.kW, scratch + 128);
+    conv2dDirect(dx, dy, w, 0, f, ACTIVATION_LINEAR, true, true, geo.kH, geo.kW, scratch + 128, u0, u1);
     return;
   }
   if (isPointwise(geo)) {
-    f32_gemm(GEMM_TRANS_B | GEMM_ACCUMULATE, m, k, outC, dy, outC, w, outC, dx, k, 0, scratch);
+    const p0 = u0 * geo.outW;
+    const rows = (u1 - u0) * geo.outW;
+    f32_gemm(GEMM_TRANS_B | GEMM_ACCUMULATE, rows, k, outC, dy + ((<usize>p0 * outC) << 2), outC, w, outC, dx + ((<usize>p0 * k) << 2), k, 0, scratch);
     return;
   }
+  // Images u0..u1: the output rows of each in order, as one thread adds them.
+  const perImage = geo.outH * geo.outW;
+  const m = u1 * perImage;
   const rowsPerTile = tileRows(geo);
   const dcol = scratch;
   const gemmScratch = scratch + align16(<usize>rowsPerTile * k << 2);
-  for (let r0 = 0; r0 < m; r0 += rowsPerTile) {
+  for (let r0 = u0 * perImage; r0 < m; r0 += rowsPerTile) {
     const rows = min(rowsPerTile, m - r0);
     f32_gemm(GEMM_TRANS_B, rows, k, outC, dy + ((<usize>r0 * outC) << 2), outC, w, outC, dcol, k, 0, gemmScratch);
     im2col(dcol, dx, geo, r0, rows, COL2IM_ADD);
@@ -548,23 +603,31 @@ function filterChunkRows(k: i32): i32 {
  * rows (the bias gradient, summed while each chunk of dy is in cache; the same order of
  * additions as f32_conv2d_bias_backward, so the same bits).
  */
-export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize, db: usize): void {
+export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize, db: usize, part: i32, parts: i32): void {
   const geo = geometry(g);
   if (winogradApplies(geo)) {
-    conv2dFilterWinograd(dw, dy, x, db, geo, scratch);
+    conv2dFilterWinograd(dw, dy, x, db, geo, scratch, part, parts);
     return;
   }
+  const units = filterUnits(geo);
+  const u0 = partStart(units, part, parts);
+  const u1 = partStart(units, part + 1, parts);
   if (filterFewChannels(geo)) {
-    filterGradientFewChannels(dw, dy, x, geo, scratch, db);
+    // Its bias gradient splits by its own units, so a part without filter units may still have some.
+    filterGradientFewChannels(dw, dy, x, geo, scratch, db, u0, u1, part, parts);
     return;
   }
+  if (u1 <= u0) return;
   if (filterByPatchRows(geo)) {
-    filterGradientByPatchRows(dw, dy, x, geo, scratch, db);
+    filterGradientByPatchRows(dw, dy, x, geo, scratch, db, u0 * NR, u1 * NR);
     return;
   }
+  // Output channels [o0, o1) of dw (pairs: the tile's two rows of dwᵀ).
   const m = outputRows(geo);
   const k = patchSize(geo);
   const outC = geo.outC;
+  const o0 = 2 * u0;
+  const o1 = min(outC, 2 * u1);
   const kPad = roundUp(k, NR);
   const panels = kPad / NR;
   const rowsPerChunk = filterChunkRows(k);
@@ -581,18 +644,18 @@ export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: us
     im2col(colP, x, geo, r0, rows, IM2COL_PANELS, rowsPerChunk);
     for (let r = 0; r < rows; r++) {
       const src = dy + ((<usize>(r0 + r) * outC) << 2);
-      for (let o = 0; o < outC; o++) store<f32>(dyT + ((<usize>o * dyStride + r) << 2), load<f32>(src + (<usize>o << 2)));
-      if (db != 0) addRow(db, src, outC);
+      for (let o = o0; o < o1; o++) store<f32>(dyT + ((<usize>o * dyStride + r) << 2), load<f32>(src + (<usize>o << 2)));
+      if (db != 0) addRow(db + (<usize>o0 << 2), src + (<usize>o0 << 2), o1 - o0);
     }
     for (let kp = 0; kp < panels; kp++) {
       const bp = colP + ((<usize>kp * rowsPerChunk * NR) << 2);
-      let o = 0;
-      for (; o + 2 <= outC; o += 2) {
+      let o = o0;
+      for (; o + 2 <= o1; o += 2) {
         const y0 = dwT + ((<usize>o * kPad + kp * NR) << 2);
         const a0 = dyT + ((<usize>o * dyStride) << 2);
         tile2x16(y0, y0 + (<usize>kPad << 2), a0, a0 + (<usize>dyStride << 2), bp, rows, zero16, false, true, NR, tmp);
       }
-      if (o < outC) {
+      if (o < o1) {
         const a0 = dyT + ((<usize>o * dyStride) << 2);
         tile2x16(dwT + ((<usize>o * kPad + kp * NR) << 2), 0, a0, a0, bp, rows, zero16, false, true, NR, tmp);
       }
@@ -600,11 +663,23 @@ export function f32_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: us
   }
   for (let p = 0; p < k; p++) {
     const row = dw + ((<usize>p * outC) << 2);
-    for (let o = 0; o < outC; o++) {
+    for (let o = o0; o < o1; o++) {
       const at = row + (<usize>o << 2);
       store<f32>(at, load<f32>(at) + load<f32>(dwT + ((<usize>o * kPad + p) << 2)));
     }
   }
+}
+
+/**
+ * Units of the filter gradient over threads, all over dw's elements, never the reduction:
+ * Winograd groups of 4 input channels; few channels (panel of 16 output channels, tap column);
+ * patch rows: panels of 16 output channels; otherwise pairs of output channels.
+ */
+function filterUnits(g: Geometry): i32 {
+  if (winogradApplies(g)) return winogradFilterUnits(g);
+  if (filterFewChannels(g)) return g.outC / NR * g.kW;
+  if (filterByPatchRows(g)) return g.outC / NR;
+  return (g.outC + 1) >> 1;
 }
 
 export function f32_conv2d_backward_filter_scratch_bytes(g: usize): usize {
@@ -633,13 +708,18 @@ function filterFewChannels(g: Geometry): bool {
   return g.outC % NR == 0 && g.inC <= FEW_CHANNELS;
 }
 
-function filterGradientFewChannels(dw: usize, dy: usize, x: usize, g: Geometry, scratch: usize, db: usize): void {
+/** Units u0..u1 are (tap column j, panel jp) as u = j * panels + jp; the bias gradient splits by groups of 4 columns. */
+function filterGradientFewChannels(dw: usize, dy: usize, x: usize, g: Geometry, scratch: usize, db: usize, u0: i32, u1: i32, part: i32, parts: i32): void {
   const outC = g.outC;
   const inC = g.inC;
+  const panels = outC / NR;
   const zero16 = scratch;
   const tmp = zero16 + (<usize>NR << 2);
   zeroRow(zero16, NR);
-  if (db != 0) f32_conv2d_bias_backward(db, dy, outputRows(g), outC);
+  if (db != 0) {
+    const groups = outC >> 2;
+    biasColumns(db, dy, outputRows(g), outC, partStart(groups, part, parts) << 2, partStart(groups, part + 1, parts) << 2);
+  }
   const dyStep = <usize>outC << 2;
   const aStride = (<usize>g.strideW * inC) << 2;
   // Patch elements of one column j of taps: (i, c) for the rows i inside the input, at most kH*inC.
@@ -648,6 +728,10 @@ function filterGradientFewChannels(dw: usize, dy: usize, x: usize, g: Geometry, 
       const r0 = (n * g.outH + oh) * g.outW;
       const ih0 = oh * g.strideH - g.padTop;
       for (let j = 0; j < g.kW; j++) {
+        // This part's panels of tap column j: output channels [jLo, jHi).
+        const jLo = min(max(u0 - j * panels, 0), panels) * NR;
+        const jHi = min(max(u1 - j * panels, 0), panels) * NR;
+        if (jHi <= jLo) continue;
         // Output columns whose tap j is inside the input: ow*strideW - padLeft + j*dilationW in [0, inW).
         const shift = j * g.dilationW - g.padLeft;
         const lo = shift >= 0 ? 0 : (-shift + g.strideW - 1) / g.strideW;
@@ -672,7 +756,7 @@ function filterGradientFewChannels(dw: usize, dy: usize, x: usize, g: Geometry, 
               pendingY = y;
               continue;
             }
-            for (let jp = 0; jp < outC; jp += NR) {
+            for (let jp = jLo; jp < jHi; jp += NR) {
               const o = <usize>jp << 2;
               tile2x16(pendingY + o, y + o, pendingA, a, bRow + o, count, zero16, false, true, NR, tmp, dyStep, 0, aStride);
             }
@@ -680,7 +764,7 @@ function filterGradientFewChannels(dw: usize, dy: usize, x: usize, g: Geometry, 
           }
         }
         if (pendingY != 0) {
-          for (let jp = 0; jp < outC; jp += NR) {
+          for (let jp = jLo; jp < jHi; jp += NR) {
             const o = <usize>jp << 2;
             tile2x16(pendingY + o, 0, pendingA, pendingA, bRow + o, count, zero16, false, true, NR, tmp, dyStep, 0, aStride);
           }
@@ -699,7 +783,8 @@ function filterByPatchRows(g: Geometry): bool {
   return g.outC % NR == 0 && patchSize(g) <= g.outC;
 }
 
-function filterGradientByPatchRows(dw: usize, dy: usize, x: usize, g: Geometry, scratch: usize, db: usize): void {
+/** Output channels [j0, j1) (whole panels) of dw and db. */
+function filterGradientByPatchRows(dw: usize, dy: usize, x: usize, g: Geometry, scratch: usize, db: usize, j0: i32, j1: i32): void {
   const m = outputRows(g);
   const k = patchSize(g);
   const outC = g.outC;
@@ -713,8 +798,8 @@ function filterGradientByPatchRows(dw: usize, dy: usize, x: usize, g: Geometry, 
   for (let r0 = 0; r0 < m; r0 += rowsPerChunk) {
     const rows = min(rowsPerChunk, m - r0);
     im2col(colT, x, g, r0, rows, IM2COL_TRANSPOSED, stride);
-    if (db != 0) f32_conv2d_bias_backward(db, dy + ((<usize>r0 * outC) << 2), rows, outC);
-    for (let jp = 0; jp < outC; jp += NR) {
+    if (db != 0) biasColumns(db, dy + ((<usize>r0 * outC) << 2), rows, outC, j0, j1);
+    for (let jp = j0; jp < j1; jp += NR) {
       const bp = dy + ((<usize>r0 * outC + jp) << 2);
       let p = 0;
       for (; p + 2 <= k; p += 2) {
@@ -738,24 +823,27 @@ export function f32_conv2d_bias_backward(db: usize, dy: usize, m: i32, n: i32): 
 /**
  * Conv2d transpose forward: y = act(conv2dᵀ(x, w) + bias). g is the geometry of the conv2d whose
  * input-gradient this is: g.in* = y's [N, H, W, C], g.out* = x's, w [kH, kW, y's C, x's C].
- * scratch: f32_conv2d_backward_input_scratch_bytes(g).
+ * scratch: f32_conv2d_backward_input_scratch_bytes(g). A part fills, accumulates into and
+ * activates the rows of y its input-gradient units own.
  */
-export function f32_conv2d_transpose_forward(y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize): void {
+export function f32_conv2d_transpose_forward(y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize, part: i32, parts: i32): void {
   const geo = geometry(g);
   const channels = geo.inC;
-  const pixels = geo.batch * geo.inH * geo.inW;
-  for (let p = 0; p < pixels; p++) {
+  const units = inputUnits(geo);
+  const p0 = inputPixelRow(geo, partStart(units, part, parts)) * geo.inW;
+  const p1 = inputPixelRow(geo, partStart(units, part + 1, parts)) * geo.inW;
+  for (let p = p0; p < p1; p++) {
     const row = y + ((<usize>p * channels) << 2);
     if (bias != 0) copyRow(row, bias, channels);
     else zeroRow(row, channels);
   }
-  f32_conv2d_backward_input(y, x, w, g, scratch);
-  activate(y, pixels * channels, activation);
+  f32_conv2d_backward_input(y, x, w, g, scratch, part, parts);
+  activate(y + ((<usize>p0 * channels) << 2), (p1 - p0) * channels, activation);
 }
 
 /** Conv2d transpose input gradient: dx += conv2d(dy, w) (g as in f32_conv2d_transpose_forward). */
-export function f32_conv2d_transpose_backward_input(dx: usize, dy: usize, w: usize, g: usize, scratch: usize): void {
-  conv2dForward(dx, dy, w, 0, geometry(g), ACTIVATION_LINEAR, true, scratch);
+export function f32_conv2d_transpose_backward_input(dx: usize, dy: usize, w: usize, g: usize, scratch: usize, part: i32, parts: i32): void {
+  conv2dForward(dx, dy, w, 0, geometry(g), ACTIVATION_LINEAR, true, scratch, part, parts);
 }
 
 export function f32_conv2d_transpose_backward_input_scratch_bytes(g: usize): usize {
@@ -763,62 +851,82 @@ export function f32_conv2d_transpose_backward_input_scratch_bytes(g: usize): usi
 }
 
 /** Conv2d transpose filter gradient: dw += (conv2d filter gradient with x = dy and dy = x). */
-export function f32_conv2d_transpose_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize): void {
-  f32_conv2d_backward_filter(dw, x, dy, g, scratch, 0);
+export function f32_conv2d_transpose_backward_filter(dw: usize, dy: usize, x: usize, g: usize, scratch: usize, part: i32, parts: i32): void {
+  f32_conv2d_backward_filter(dw, x, dy, g, scratch, 0, part, parts);
 }
 
 /**
  * Depthwise forward: y[n, oh, ow, c*dm + m] = act(bias + sum over taps of x[n, ih, iw, c] *
  * w[i, j, c, m]). Direct, SIMD over channels (dm = 1) or over the multiplier (dm > 1); no scratch.
+ * Parts: rows of output pixels.
  */
-export function f32_depthwise_conv2d_forward(y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32): void {
+export function f32_depthwise_conv2d_forward(y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, part: i32, parts: i32): void {
   const geo = geometry(g);
   const outC = geo.outC;
-  for (let n = 0; n < geo.batch; n++) {
-    for (let oh = 0; oh < geo.outH; oh++) {
-      for (let ow = 0; ow < geo.outW; ow++) {
-        const yp = pixel(y, n, oh, ow, geo.outH, geo.outW, outC);
-        if (bias != 0) copyRow(yp, bias, outC);
-        else zeroRow(yp, outC);
-        depthwiseTaps(yp, x, w, geo, n, oh, ow, 0);
-      }
+  const units = geo.batch * geo.outH;
+  const h0 = partStart(units, part, parts);
+  const h1 = partStart(units, part + 1, parts);
+  for (let h = h0; h < h1; h++) {
+    const n = h / geo.outH;
+    const oh = h - n * geo.outH;
+    for (let ow = 0; ow < geo.outW; ow++) {
+      const yp = pixel(y, n, oh, ow, geo.outH, geo.outW, outC);
+      if (bias != 0) copyRow(yp, bias, outC);
+      else zeroRow(yp, outC);
+      depthwiseTaps(yp, x, w, geo, n, oh, ow, 0, 0, geo.inC);
     }
   }
-  activate(y, outputRows(geo) * outC, activation);
+  activate(y + ((<usize>h0 * geo.outW * outC) << 2), (h1 - h0) * geo.outW * outC, activation);
 }
 
-/** dx[n, ih, iw, c] += sum over taps and m of dy[n, oh, ow, c*dm + m] * w[i, j, c, m]. */
-export function f32_depthwise_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usize): void {
+/** dx[n, ih, iw, c] += sum over taps and m of dy[n, oh, ow, c*dm + m] * w[i, j, c, m]. Parts: images. */
+export function f32_depthwise_conv2d_backward_input(dx: usize, dy: usize, w: usize, g: usize, part: i32, parts: i32): void {
   const geo = geometry(g);
-  for (let n = 0; n < geo.batch; n++) {
+  const n1 = partStart(geo.batch, part + 1, parts);
+  for (let n = partStart(geo.batch, part, parts); n < n1; n++) {
     for (let oh = 0; oh < geo.outH; oh++) {
       for (let ow = 0; ow < geo.outW; ow++) {
-        depthwiseTaps(pixel(dy, n, oh, ow, geo.outH, geo.outW, geo.outC), dx, w, geo, n, oh, ow, 1);
+        depthwiseTaps(pixel(dy, n, oh, ow, geo.outH, geo.outW, geo.outC), dx, w, geo, n, oh, ow, 1, 0, geo.inC);
       }
     }
   }
 }
 
-/** dw[i, j, c, m] += sum over n, oh, ow of x[n, ih, iw, c] * dy[n, oh, ow, c*dm + m]. */
-export function f32_depthwise_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: usize): void {
+/** dw[i, j, c, m] += sum over n, oh, ow of x[n, ih, iw, c] * dy[n, oh, ow, c*dm + m]. Parts: groups of 4 input channels. */
+export function f32_depthwise_conv2d_backward_filter(dw: usize, dy: usize, x: usize, g: usize, part: i32, parts: i32): void {
   const geo = geometry(g);
+  const groups = (geo.inC + 3) >> 2;
+  const c0 = partStart(groups, part, parts) << 2;
+  const c1 = min(geo.inC, partStart(groups, part + 1, parts) << 2);
+  if (c1 <= c0) return;
   for (let n = 0; n < geo.batch; n++) {
     for (let oh = 0; oh < geo.outH; oh++) {
       for (let ow = 0; ow < geo.outW; ow++) {
-        depthwiseTaps(pixel(dy, n, oh, ow, geo.outH, geo.outW, geo.outC), x, dw, geo, n, oh, ow, 2);
+        depthwiseTaps(pixel(dy, n, oh, ow, geo.outH, geo.outW, geo.outC), x, dw, geo, n, oh, ow, 2, c0, c1);
       }
     }
   }
+}
+
+/**
+ * Units of `pass` (0 forward, 1 input gradient, 2 filter gradient) of kind 0 conv2d, 1 depthwise,
+ * 2 conv2d transpose at g: a kernel called with parts <= units gives every part some work.
+ */
+export function f32_conv_split_units(kind: i32, pass: i32, g: usize): i32 {
+  const geo = geometry(g);
+  if (kind == 1) return pass == 0 ? geo.batch * geo.outH : pass == 1 ? geo.batch : (geo.inC + 3) >> 2;
+  if (pass == 2) return filterUnits(geo);
+  return (pass == 0) == (kind == 0) ? forwardUnits(geo) : inputUnits(geo);
 }
 
 /**
  * The three depthwise products for one output pixel `row` (y or dy) and every tap inside the
  * input `img` (x or dx), with filter `w` (w or dw):
  *   mode 0: row[o] += img[c] * w[o];  mode 1: img[c] += row[o] * w[o];  mode 2: w[o] += img[c] * row[o]
- * where o = c*dm + m.
+ * where o = c*dm + m, for the channels c0 <= c < c1.
  */
 @inline
-function depthwiseTaps(row: usize, img: usize, w: usize, g: Geometry, n: i32, oh: i32, ow: i32, mode: i32): void {
+function depthwiseTaps(row: usize, img: usize, w: usize, g: Geometry, n: i32, oh: i32, ow: i32, mode: i32, c0: i32, c1: i32): void {
   const channels = g.inC;
   const dm = g.depthMultiplier;
   const outC = g.outC;
@@ -833,21 +941,21 @@ function depthwiseTaps(row: usize, img: usize, w: usize, g: Geometry, n: i32, oh
       const ip = pixel(img, n, ih, iw, g.inH, g.inW, channels);
       const wp = w + ((<usize>(i * g.kW + j) * outC) << 2);
       if (dm == 1) {
-        let c = 0;
-        for (; c + 4 <= channels; c += 4) {
+        let c = c0;
+        for (; c + 4 <= c1; c += 4) {
           const o = <usize>c << 2;
           if (mode == 0) v128.store(row + o, f32x4.add(v128.load(row + o), f32x4.mul(v128.load(ip + o), v128.load(wp + o))));
           else if (mode == 1) v128.store(ip + o, f32x4.add(v128.load(ip + o), f32x4.mul(v128.load(row + o), v128.load(wp + o))));
           else v128.store(wp + o, f32x4.add(v128.load(wp + o), f32x4.mul(v128.load(ip + o), v128.load(row + o))));
         }
-        for (; c < channels; c++) {
+        for (; c < c1; c++) {
           const o = <usize>c << 2;
           if (mode == 0) store<f32>(row + o, load<f32>(row + o) + load<f32>(ip + o) * load<f32>(wp + o));
           else if (mode == 1) store<f32>(ip + o, load<f32>(ip + o) + load<f32>(row + o) * load<f32>(wp + o));
           else store<f32>(wp + o, load<f32>(wp + o) + load<f32>(ip + o) * load<f32>(row + o));
         }
       } else {
-        for (let c = 0; c < channels; c++) {
+        for (let c = c0; c < c1; c++) {
           const ic = ip + (<usize>c << 2);
           const base = <usize>(c * dm) << 2;
           if (mode == 1) {

@@ -105,3 +105,28 @@ export function copyRow(dst: usize, src: usize, n: i32): void {
   for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
   for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
 }
+
+/**
+ * First unit of part `part` of `parts` over `units` (part p covers [partStart(p), partStart(p + 1)),
+ * the first units % parts parts one unit longer); parts < 2 is the whole range in part 0. Kernels
+ * split over threads take (part, parts) and work on their own units; a kernel's units are chosen
+ * so that every output element is computed by one part in the same order as the whole call.
+ */
+@inline
+export function partStart(units: i32, part: i32, parts: i32): i32 {
+  if (parts < 2) return part <= 0 ? 0 : units;
+  const base = units / parts;
+  const extra = units % parts;
+  return part * base + min(part, extra);
+}
+
+/**
+ * db[c0..c1) += Σ over `rows` rows of dy[r, c0..c1) (row stride `stride` floats): the bias gradient
+ * of a column range, with the same additions per element as the whole row (a SIMD lane adds
+ * exactly as a scalar add does).
+ */
+export function biasColumns(db: usize, dy: usize, rows: i32, stride: i32, c0: i32, c1: i32): void {
+  if (c1 <= c0) return;
+  const dst = db + (<usize>c0 << 2);
+  for (let r = 0; r < rows; r++) addRow(dst, dy + ((<usize>r * stride + c0) << 2), c1 - c0);
+}

@@ -15,6 +15,27 @@
 // Sums run in f32 in row order (batch norm) or 4 interleaved partial sums (layer norm), the mean
 // pass as offsets from the first row (or element); the variance from centred values (two
 // passes), never as E[x^2] - E[x]^2.
+//
+// Threads: batch norm's training forward and backward run as two kernels each, a per-channel
+// reduction over the rows split over blocks of 16 channels (one cache line per row: no two parts
+// write one line) and a per-row pass split over rows, each taking (part, parts) last (parts < 2:
+// the whole range). Every channel's sums run over all rows in order in one part, so the numbers
+// are those of one thread.
+import { partStart } from './geometry';
+
+/** Channels per unit of a split per-channel reduction (16 floats: one 64-byte line per row). */
+const CHANNEL_BLOCK: i32 = 16;
+
+/** Channels [c0, c1) of part `part` of `parts` of a per-channel reduction. */
+// @ts-ignore: decorator
+@inline function channelStart(channels: i32, part: i32, parts: i32): i32 {
+  return min(channels, partStart((channels + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK, part, parts) * CHANNEL_BLOCK);
+}
+
+/** Units of batch norm's split kernels: blocks of 16 channels (reductions, 0) or rows (per-row passes, 1). */
+export function f32_batch_norm_split_units(pass: i32, rows: i32, channels: i32): i32 {
+  return pass == 0 ? (channels + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK : rows;
+}
 
 /** Bytes of scratch the batch-norm backward and inference kernels need: 3 floats per channel. */
 export function f32_batch_norm_scratch_bytes(channels: i32): usize {
@@ -27,18 +48,18 @@ export function f32_batch_norm_scratch_bytes(channels: i32): usize {
  * does not grow with |mean| (64x14x14 rows at an offset of 150: mean within 1 ulp, not 30 ulp).
  */
 // @ts-ignore: decorator
-@inline function columnSums(acc: usize, x: usize, centre: usize, rows: i32, channels: i32, squares: bool): void {
-  memory.fill(acc, 0, <usize>channels << 2);
+@inline function columnSums(acc: usize, x: usize, centre: usize, rows: i32, channels: i32, squares: bool, c0: i32, c1: i32): void {
+  memory.fill(acc + (<usize>c0 << 2), 0, <usize>(c1 - c0) << 2);
   for (let r = 0; r < rows; r++) {
     const row = x + ((<usize>r * channels) << 2);
-    let c = 0;
-    for (; c + 4 <= channels; c += 4) {
+    let c = c0;
+    for (; c + 4 <= c1; c += 4) {
       const o = <usize>c << 2;
       let v = f32x4.sub(v128.load(row + o), v128.load(centre + o));
       if (squares) v = f32x4.mul(v, v);
       v128.store(acc + o, f32x4.add(v128.load(acc + o), v));
     }
-    for (; c < channels; c++) {
+    for (; c < c1; c++) {
       const o = <usize>c << 2;
       let v = load<f32>(row + o) - load<f32>(centre + o);
       if (squares) v *= v;
@@ -76,18 +97,32 @@ export function f32_batch_norm_train_forward(
   y: usize, saveMean: usize, saveInvStd: usize, movingMean: usize, movingVar: usize,
   x: usize, gamma: usize, beta: usize, rows: i32, channels: i32, momentum: f32, epsilon: f32,
 ): void {
+  f32_batch_norm_train_statistics(saveMean, saveInvStd, movingMean, movingVar, x, rows, channels, momentum, epsilon, 0, 1);
+  f32_batch_norm_normalize(y, x, saveMean, saveInvStd, gamma, beta, rows, channels, 0, 1);
+}
+
+/**
+ * The first half of f32_batch_norm_train_forward: saveMean, saveInvStd and the moving statistics
+ * of this part's block of channels (a reduction over every row).
+ */
+export function f32_batch_norm_train_statistics(
+  saveMean: usize, saveInvStd: usize, movingMean: usize, movingVar: usize,
+  x: usize, rows: i32, channels: i32, momentum: f32, epsilon: f32, part: i32, parts: i32,
+): void {
   if (rows <= 0) return;
+  const c0 = channelStart(channels, part, parts);
+  const c1 = channelStart(channels, part + 1, parts);
   const invRows: f32 = <f32>1 / <f32>rows;
   const unbias: f32 = rows > 1 ? <f32>rows / <f32>(rows - 1) : 1;
   const keep = momentum;
   const take: f32 = 1 - momentum;
-  columnSums(saveMean, x, x, rows, channels, false);
-  for (let c = 0; c < channels; c++) {
+  columnSums(saveMean, x, x, rows, channels, false, c0, c1);
+  for (let c = c0; c < c1; c++) {
     const o = <usize>c << 2;
     store<f32>(saveMean + o, load<f32>(x + o) + load<f32>(saveMean + o) * invRows);
   }
-  columnSums(saveInvStd, x, saveMean, rows, channels, true);
-  for (let c = 0; c < channels; c++) {
+  columnSums(saveInvStd, x, saveMean, rows, channels, true, c0, c1);
+  for (let c = c0; c < c1; c++) {
     const o = <usize>c << 2;
     const mean = load<f32>(saveMean + o);
     const variance = load<f32>(saveInvStd + o) * invRows;
@@ -95,7 +130,15 @@ export function f32_batch_norm_train_forward(
     store<f32>(movingMean + o, load<f32>(movingMean + o) * keep + mean * take);
     store<f32>(movingVar + o, load<f32>(movingVar + o) * keep + variance * unbias * take);
   }
-  normalizeRows(y, x, saveMean, saveInvStd, gamma, beta, rows, channels);
+}
+
+/** The second half of f32_batch_norm_train_forward: y = normalised x for this part's rows. y may alias x. */
+export function f32_batch_norm_normalize(
+  y: usize, x: usize, mean: usize, invStd: usize, gamma: usize, beta: usize, rows: i32, channels: i32, part: i32, parts: i32,
+): void {
+  const r0 = partStart(rows, part, parts);
+  const at = (<usize>r0 * channels) << 2;
+  normalizeRows(y + at, x + at, mean, invStd, gamma, beta, partStart(rows, part + 1, parts) - r0, channels);
 }
 
 /**
@@ -125,20 +168,31 @@ export function f32_batch_norm_inference_forward(
   dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, gamma: usize,
   mean: usize, invStd: usize, rows: i32, channels: i32, centre: f32, scratch: usize,
 ): void {
+  backwardSums(dgamma, dbeta, dy, x, mean, invStd, rows, channels, centre, scratch, 0, channels);
+  backwardRows(dx, dy, x, gamma, mean, invStd, 0, rows, channels, scratch);
+}
+
+/** The core's reduction for channels [c0, c1): s1, s2 over every row, dbeta and dgamma, then s1, s2 scaled for backwardRows. */
+// @ts-ignore: decorator
+@inline function backwardSums(
+  dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, rows: i32, channels: i32,
+  centre: f32, scratch: usize, c0: i32, c1: i32,
+): void {
   const s1 = scratch;
   const s2 = scratch + (<usize>channels << 2);
-  memory.fill(scratch, 0, <usize>channels << 3);
+  memory.fill(s1 + (<usize>c0 << 2), 0, <usize>(c1 - c0) << 2);
+  memory.fill(s2 + (<usize>c0 << 2), 0, <usize>(c1 - c0) << 2);
   for (let r = 0; r < rows; r++) {
     const at = (<usize>r * channels) << 2;
-    let c = 0;
-    for (; c + 4 <= channels; c += 4) {
+    let c = c0;
+    for (; c + 4 <= c1; c += 4) {
       const o = <usize>c << 2;
       const g = v128.load(dy + at + o);
       const xhat = f32x4.mul(f32x4.sub(v128.load(x + at + o), v128.load(mean + o)), v128.load(invStd + o));
       v128.store(s1 + o, f32x4.add(v128.load(s1 + o), g));
       v128.store(s2 + o, f32x4.add(v128.load(s2 + o), f32x4.mul(g, xhat)));
     }
-    for (; c < channels; c++) {
+    for (; c < c1; c++) {
       const o = <usize>c << 2;
       const g = load<f32>(dy + at + o);
       const xhat = (load<f32>(x + at + o) - load<f32>(mean + o)) * load<f32>(invStd + o);
@@ -147,7 +201,7 @@ export function f32_batch_norm_inference_forward(
     }
   }
   const k: f32 = rows > 0 ? centre / <f32>rows : 0;
-  for (let c = 0; c < channels; c++) {
+  for (let c = c0; c < c1; c++) {
     const o = <usize>c << 2;
     const a = load<f32>(s1 + o);
     const b = load<f32>(s2 + o);
@@ -156,7 +210,16 @@ export function f32_batch_norm_inference_forward(
     store<f32>(s1 + o, a * k);
     store<f32>(s2 + o, b * k);
   }
-  for (let r = 0; r < rows; r++) {
+}
+
+/** The core's per-row pass for rows [r0, r1): dx += gamma * invStd * (dy - s1 - xhat * s2), s1, s2 from backwardSums. */
+// @ts-ignore: decorator
+@inline function backwardRows(
+  dx: usize, dy: usize, x: usize, gamma: usize, mean: usize, invStd: usize, r0: i32, r1: i32, channels: i32, scratch: usize,
+): void {
+  const s1 = scratch;
+  const s2 = scratch + (<usize>channels << 2);
+  for (let r = r0; r < r1; r++) {
     const at = (<usize>r * channels) << 2;
     let c = 0;
     for (; c + 4 <= channels; c += 4) {
@@ -187,6 +250,25 @@ export function f32_batch_norm_backward(
   saveMean: usize, saveInvStd: usize, rows: i32, channels: i32, scratch: usize,
 ): void {
   batchNormBackward(dx, dgamma, dbeta, dy, x, gamma, saveMean, saveInvStd, rows, channels, 1, scratch);
+}
+
+/**
+ * The first half of f32_batch_norm_backward for this part's block of channels: dgamma, dbeta +=
+ * and the per-channel terms in scratch (shared by every part) that f32_batch_norm_backward_rows reads.
+ */
+export function f32_batch_norm_backward_sums(
+  dgamma: usize, dbeta: usize, dy: usize, x: usize, saveMean: usize, saveInvStd: usize, rows: i32, channels: i32,
+  scratch: usize, part: i32, parts: i32,
+): void {
+  backwardSums(dgamma, dbeta, dy, x, saveMean, saveInvStd, rows, channels, 1, scratch, channelStart(channels, part, parts), channelStart(channels, part + 1, parts));
+}
+
+/** The second half of f32_batch_norm_backward: dx += for this part's rows. */
+export function f32_batch_norm_backward_rows(
+  dx: usize, dy: usize, x: usize, gamma: usize, saveMean: usize, saveInvStd: usize, rows: i32, channels: i32,
+  scratch: usize, part: i32, parts: i32,
+): void {
+  backwardRows(dx, dy, x, gamma, saveMean, saveInvStd, partStart(rows, part, parts), partStart(rows, part + 1, parts), channels, scratch);
 }
 
 /**

@@ -9,7 +9,11 @@
 // left to right; a later equal value does not take over), which is what a saved argmax would
 // give, at no extra memory. SIMD over channels throughout; loops are output pixel -> window
 // tap -> channels, so every inner loop streams a contiguous channel row.
-import { Geometry, geometry, pixel, addRow, copyRow, zeroRow } from './geometry';
+//
+// Threads: every kernel takes (part, parts) last (parts < 2: the whole call). Forwards split over
+// output pixel rows (each output written by one part); backwards over images, since windows of
+// one image may share input cells and add into them in window order, and no two images do.
+import { Geometry, geometry, pixel, addRow, copyRow, zeroRow, partStart } from './geometry';
 
 /** First real row/column of a window and one past its last. */
 @inline
@@ -27,47 +31,58 @@ const AVG_FORWARD: i32 = 1;
 const AVG_BACKWARD: i32 = 2;
 
 /** y[n, oh, ow, c] = max over the window's real cells of x[n, ih, iw, c]. */
-export function f32_max_pool2d_forward(y: usize, x: usize, g: usize): void {
-  windows(y, x, geometry(g), MAX_FORWARD);
+export function f32_max_pool2d_forward(y: usize, x: usize, g: usize, part: i32, parts: i32): void {
+  windows(y, x, geometry(g), MAX_FORWARD, part, parts);
 }
 
 /** y[n, oh, ow, c] = mean over the window's real cells of x[n, ih, iw, c]. */
-export function f32_avg_pool2d_forward(y: usize, x: usize, g: usize): void {
-  windows(y, x, geometry(g), AVG_FORWARD);
+export function f32_avg_pool2d_forward(y: usize, x: usize, g: usize, part: i32, parts: i32): void {
+  windows(y, x, geometry(g), AVG_FORWARD, part, parts);
 }
 
 /** dx[n, ih, iw, c] += dy[n, oh, ow, c] / (real cells of the window) for every window cell. */
-export function f32_avg_pool2d_backward(dx: usize, dy: usize, g: usize): void {
-  windows(dy, dx, geometry(g), AVG_BACKWARD);
+export function f32_avg_pool2d_backward(dx: usize, dy: usize, g: usize, part: i32, parts: i32): void {
+  windows(dy, dx, geometry(g), AVG_BACKWARD, part, parts);
+}
+
+/** Units of a pooling pass over threads: output pixel rows (forward, 0) or images (backward, 1). */
+export function f32_pool2d_split_units(pass: i32, g: usize): i32 {
+  const geo = geometry(g);
+  return pass == 0 ? geo.batch * geo.outH : geo.batch;
 }
 
 /**
  * For every output pixel row `out` (y or dy) and the real cells of its window in `img` (x or dx):
  * MAX_FORWARD out = max of cells; AVG_FORWARD out = mean of cells; AVG_BACKWARD cell += out / count.
  */
-function windows(out: usize, img: usize, g: Geometry, op: i32): void {
+function windows(out: usize, img: usize, g: Geometry, op: i32, part: i32, parts: i32): void {
   const channels = g.inC;
-  for (let n = 0; n < g.batch; n++) {
-    for (let oh = 0; oh < g.outH; oh++) {
-      const h0 = windowStart(oh, g.strideH, g.padTop);
-      const h1 = windowEnd(oh, g.strideH, g.padTop, g.kH, g.inH);
-      for (let ow = 0; ow < g.outW; ow++) {
-        const w0 = windowStart(ow, g.strideW, g.padLeft);
-        const w1 = windowEnd(ow, g.strideW, g.padLeft, g.kW, g.inW);
-        const row = pixel(out, n, oh, ow, g.outH, g.outW, channels);
-        const scale = <f32>1 / <f32>((h1 - h0) * (w1 - w0));
-        if (op == MAX_FORWARD) copyRow(row, pixel(img, n, h0, w0, g.inH, g.inW, channels), channels);
-        else if (op == AVG_FORWARD) zeroRow(row, channels);
-        for (let ih = h0; ih < h1; ih++) {
-          for (let iw = w0; iw < w1; iw++) {
-            const cell = pixel(img, n, ih, iw, g.inH, g.inW, channels);
-            if (op == MAX_FORWARD) maxRow(row, cell, channels);
-            else if (op == AVG_FORWARD) addRow(row, cell, channels);
-            else scaleRow(cell, row, scale, channels, true);
-          }
+  // Output rows [r0, r1) of batch * outH: whole images for the backward.
+  const perUnit = op == AVG_BACKWARD ? g.outH : 1;
+  const units = op == AVG_BACKWARD ? g.batch : g.batch * g.outH;
+  const r0 = partStart(units, part, parts) * perUnit;
+  const r1 = partStart(units, part + 1, parts) * perUnit;
+  for (let r = r0; r < r1; r++) {
+    const n = r / g.outH;
+    const oh = r - n * g.outH;
+    const h0 = windowStart(oh, g.strideH, g.padTop);
+    const h1 = windowEnd(oh, g.strideH, g.padTop, g.kH, g.inH);
+    for (let ow = 0; ow < g.outW; ow++) {
+      const w0 = windowStart(ow, g.strideW, g.padLeft);
+      const w1 = windowEnd(ow, g.strideW, g.padLeft, g.kW, g.inW);
+      const row = pixel(out, n, oh, ow, g.outH, g.outW, channels);
+      const scale = <f32>1 / <f32>((h1 - h0) * (w1 - w0));
+      if (op == MAX_FORWARD) copyRow(row, pixel(img, n, h0, w0, g.inH, g.inW, channels), channels);
+      else if (op == AVG_FORWARD) zeroRow(row, channels);
+      for (let ih = h0; ih < h1; ih++) {
+        for (let iw = w0; iw < w1; iw++) {
+          const cell = pixel(img, n, ih, iw, g.inH, g.inW, channels);
+          if (op == MAX_FORWARD) maxRow(row, cell, channels);
+          else if (op == AVG_FORWARD) addRow(row, cell, channels);
+          else scaleRow(cell, row, scale, channels, true);
         }
-        if (op == AVG_FORWARD) scaleRow(row, row, scale, channels, false);
       }
+      if (op == AVG_FORWARD) scaleRow(row, row, scale, channels, false);
     }
   }
 }
@@ -90,14 +105,15 @@ function maxRow(dst: usize, src: usize, n: i32): void {
 }
 
 /** dx[n, ih, iw, c] += dy[n, oh, ow, c] at the first maximum of each window (recomputed from x). */
-export function f32_max_pool2d_backward(dx: usize, dy: usize, x: usize, g: usize): void {
+export function f32_max_pool2d_backward(dx: usize, dy: usize, x: usize, g: usize, part: i32, parts: i32): void {
   const geo = geometry(g);
   // Windows that do not overlap (stride >= window) add with masked vector stores; overlapping
   // ones scatter lane by lane (a cell of several windows would be read-modified-written per window).
   const disjoint = geo.strideH >= geo.kH && geo.strideW >= geo.kW;
   const channels = geo.inC;
   const rowBytes = <usize>channels << 2;
-  for (let n = 0; n < geo.batch; n++) {
+  const n1 = partStart(geo.batch, part + 1, parts);
+  for (let n = partStart(geo.batch, part, parts); n < n1; n++) {
     const image = pixel(x, n, 0, 0, geo.inH, geo.inW, channels);
     const gradImage = pixel(dx, n, 0, 0, geo.inH, geo.inW, channels);
     for (let oh = 0; oh < geo.outH; oh++) {

@@ -14,7 +14,12 @@
 // the error against the f64 reference is measured in test/kernels/conv.test.ts.
 //
 // SIMD over 4 channels in every transform: inC and outC must be multiples of 4 (outC of 16).
-import { Geometry, addRow, pixel, zeroRow } from './geometry';
+//
+// Threads: the forward (and the input gradient run as one) splits over rows of tiles, each part
+// transforming the filter itself; the filter gradient splits over groups of 4 input channels
+// (rows of ∂U and dw), every part transforming the output gradient of every tile. Either way each
+// output element is computed by one part, with the same additions as one thread.
+import { Geometry, biasColumns, partStart, pixel, zeroRow } from './geometry';
 import { NR, tile2x16 } from './tile';
 
 /** Tiles per chunk: V (16·T·inC floats) and M (16·T·outC) of one chunk stay in L2. */
@@ -173,10 +178,10 @@ function cell(wk: Work, i: i32, o: usize): v128 {
   return v128.load(load<usize>(wk.cells + (<usize>i << 2)) + o);
 }
 
-/** V[ξ][t][c..c+3] = (Bᵀ d B)[ξ] for the window in wk.cells, 4 channels at a time. */
-function transformInput(wk: Work, t: i32, inC: i32): void {
+/** V[ξ][t][c..c+3] = (Bᵀ d B)[ξ] for the window in wk.cells, 4 channels at a time, c from c0 to c1. */
+function transformInput(wk: Work, t: i32, inC: i32, c0: i32, c1: i32): void {
   const step = planeV(inC); // one ξ
-  for (let c = 0; c < inC; c += 4) {
+  for (let c = c0; c < c1; c += 4) {
     const o = <usize>c << 2;
     const dst = wk.v + ((<usize>t * inC) << 2) + o;
     // e[r][s] = (Bᵀ d)[r][s]: along the rows first.
@@ -200,15 +205,27 @@ function transformInput(wk: Work, t: i32, inC: i32): void {
   }
 }
 
-/** V of the chunk of tiles from t0 (at most TILES); returns how many. */
-function transformInputs(wk: Work, x: usize, g: Geometry, t0: i32): i32 {
-  const tiles = min(TILES, wk.total - t0);
+/** V (channels c0..c1) of the chunk of tiles from t0 up to `end` (at most TILES); returns how many. */
+function transformInputs(wk: Work, x: usize, g: Geometry, t0: i32, end: i32, c0: i32, c1: i32): i32 {
+  const tiles = min(TILES, end - t0);
   for (let t = 0; t < tiles; t++) {
     locate(wk, t0 + t);
     windowCells(wk, x, g);
-    transformInput(wk, t, g.inC);
+    transformInput(wk, t, g.inC, c0, c1);
   }
   return tiles;
+}
+
+/** Rows of tiles of g (the forward's units for threads: rows 2u and 2u + 1 of each image). */
+export function winogradTileRows(g: Geometry): i32 {
+  return g.batch * ((g.outH + 1) >> 1);
+}
+
+/** The first output pixel row (of batch * outH) of tile row `unit`. */
+export function winogradPixelRow(g: Geometry, unit: i32): i32 {
+  const tilesH = (g.outH + 1) >> 1;
+  const n = unit / tilesH;
+  return n * g.outH + min(2 * (unit - n * tilesH), g.outH);
 }
 
 /** M[ξ] = V[ξ] · U[ξ] for the first `tiles` tiles of the chunk. */
@@ -287,18 +304,21 @@ function transformOutput(wk: Work, y: usize, bias: usize, g: Geometry, t: i32, r
 }
 
 /**
- * y (+)= act(conv2d(x, w) + bias) by F(2x2, 3x3), g as winogradApplies. w is HWIO [3, 3, inC,
- * outC], or with flip the filter [3, 3, outC, inC] of the conv whose input gradient this is
- * (rotated, channel axes swapped). accumulate: y += the conv (no bias, no activation).
+ * y (+)= act(conv2d(x, w) + bias) by F(2x2, 3x3), g as winogradApplies, for the tile rows u0..u1
+ * (of winogradTileRows). w is HWIO [3, 3, inC, outC], or with flip the filter [3, 3, outC, inC]
+ * of the conv whose input gradient this is (rotated, channel axes swapped). accumulate: y += the
+ * conv (no bias, no activation).
  */
-export function conv2dWinograd(y: usize, x: usize, w: usize, bias: usize, g: Geometry, relu: bool, accumulate: bool, flip: bool, scratch: usize): void {
+export function conv2dWinograd(y: usize, x: usize, w: usize, bias: usize, g: Geometry, relu: bool, accumulate: bool, flip: bool, scratch: usize, u0: i32, u1: i32): void {
+  if (u1 <= u0) return;
   const inC = g.inC;
   const outC = g.outC;
   const wk = layout(g, scratch);
   if (flip) transformFilter(wk.u, w, inC, outC, inC * outC, 1, inC, true);
   else transformFilter(wk.u, w, inC, outC, inC * outC, outC, 1, false);
-  for (let t0 = 0; t0 < wk.total; t0 += TILES) {
-    const tiles = transformInputs(wk, x, g, t0);
+  const end = min(wk.total, u1 * wk.tilesW);
+  for (let t0 = u0 * wk.tilesW; t0 < end; t0 += TILES) {
+    const tiles = transformInputs(wk, x, g, t0, end, 0, inC);
     multiply(wk, tiles, inC, outC);
     for (let t = 0; t < tiles; t++) {
       locate(wk, t0 + t);
@@ -339,8 +359,8 @@ function gradientRow(dst: usize, step: usize, xi0: i32, a: v128, b: v128): void 
   v128.store(dst + step * (xi0 + 3), f32x4.neg(b));
 }
 
-/** ∂U[ξ] (inC x outC, row-major in wk.u) += V[ξ]ᵀ · E[ξ] over the first `tiles` tiles of the chunk. */
-function multiplyTransposed(wk: Work, tiles: i32, inC: i32, outC: i32): void {
+/** ∂U[ξ] rows c0..c1 (inC x outC, row-major in wk.u) += V[ξ]ᵀ · E[ξ] over the first `tiles` tiles of the chunk. */
+function multiplyTransposed(wk: Work, tiles: i32, inC: i32, outC: i32, c0: i32, c1: i32): void {
   const aStride = <usize>inC << 2;
   const rowBytes = <usize>outC << 2;
   for (let xi = 0; xi < 16; xi++) {
@@ -349,7 +369,7 @@ function multiplyTransposed(wk: Work, tiles: i32, inC: i32, outC: i32): void {
     const du = wk.u + ((<usize>xi * inC * outC) << 2);
     for (let jp = 0; jp < outC; jp += NR) {
       const bp = e + (<usize>jp << 2);
-      for (let c = 0; c < inC; c += 2) {
+      for (let c = c0; c < c1; c += 2) {
         const y0 = du + <usize>c * rowBytes + (<usize>jp << 2);
         const a0 = v + (<usize>c << 2);
         tile2x16(y0, y0 + rowBytes, a0, a0 + 4, bp, tiles, wk.zero16, false, true, NR, wk.tmp, rowBytes, 0, aStride);
@@ -358,31 +378,41 @@ function multiplyTransposed(wk: Work, tiles: i32, inC: i32, outC: i32): void {
   }
 }
 
+/** Units of the filter gradient over threads: groups of 4 input channels. */
+export function winogradFilterUnits(g: Geometry): i32 {
+  return g.inC >> 2;
+}
+
 /**
  * dw[3, 3, inC, outC] += the conv2d filter gradient by F(2x2, 3x3) (g as winogradApplies):
  * ∂U = Σ over tiles of Vᵀ E, then dw += Gᵀ ∂U G. db != 0: db += Σ rows of dy (as
- * f32_conv2d_bias_backward, the same bits).
+ * f32_conv2d_bias_backward, the same bits). Part `part` of `parts` computes the rows of its
+ * input channels and the bias gradient of its share of the output channels.
  */
-export function conv2dFilterWinograd(dw: usize, dy: usize, x: usize, db: usize, g: Geometry, scratch: usize): void {
+export function conv2dFilterWinograd(dw: usize, dy: usize, x: usize, db: usize, g: Geometry, scratch: usize, part: i32, parts: i32): void {
   const inC = g.inC;
   const outC = g.outC;
-  const wk = layout(g, scratch);
   if (db != 0) {
-    const rows = g.batch * g.outH * g.outW;
-    for (let r = 0; r < rows; r++) addRow(db, dy + ((<usize>r * outC) << 2), outC); // as f32_conv2d_bias_backward
+    const groups = outC >> 2;
+    biasColumns(db, dy, g.batch * g.outH * g.outW, outC, partStart(groups, part, parts) << 2, partStart(groups, part + 1, parts) << 2);
   }
+  const groups = winogradFilterUnits(g);
+  const c0 = partStart(groups, part, parts) << 2;
+  const c1 = partStart(groups, part + 1, parts) << 2;
+  if (c1 <= c0) return;
+  const wk = layout(g, scratch);
   zeroRow(wk.u, 16 * inC * outC);
   for (let t0 = 0; t0 < wk.total; t0 += TILES) {
-    const tiles = transformInputs(wk, x, g, t0);
+    const tiles = transformInputs(wk, x, g, t0, wk.total, c0, c1);
     for (let t = 0; t < tiles; t++) {
       locate(wk, t0 + t);
       transformGradient(wk, dy, g, t);
     }
-    multiplyTransposed(wk, tiles, inC, outC);
+    multiplyTransposed(wk, tiles, inC, outC, c0, c1);
   }
   // dw += Gᵀ ∂U G for every (c, o): Gᵀ = [1 ½ ½ 0; 0 ½ -½ 0; 0 ½ ½ 1] on both sides.
   const plane = <usize>inC * outC;
-  for (let c = 0; c < inC; c++) {
+  for (let c = c0; c < c1; c++) {
     for (let o = 0; o < outC; o++) {
       const at = <usize>c * outC + o;
       const src = wk.u + (at << 2);

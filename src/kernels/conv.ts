@@ -1,14 +1,14 @@
 // Bindings of assembly/conv.ts: conv2d, depthwise conv2d and conv2d transpose, each with the
 // geometry struct (src/kernels/geometry.ts) and, where it needs one, a scratch-size export.
 // `runConv` branches on kind and pass, so each call site calls one export directly (a table of
-// export functions made V8 allocate on every call).
+// export functions made V8 allocate on every call). With a thread pool, large calls run in parts
+// (conv-split.ts); every kernel takes (part, parts) last, (0, 1) being the whole call.
 import { scratch } from '../backend/memory.js';
+import { threadPool } from '../backend/threads.js';
+import { convKernel, convParts, splitConv, type ConvKernelKind, type ConvPass } from './conv-split.js';
 import { wasm } from './exports.js';
 
-/** The convolution kinds. */
-export type ConvKernelKind = 'conv2d' | 'depthwiseConv2d' | 'conv2dTranspose';
-/** The passes of a convolution. */
-export type ConvPass = 'forward' | 'input' | 'filter';
+export type { ConvKernelKind, ConvPass } from './conv-split.js';
 
 /**
  * Scratch bytes the kernel of `pass` needs for the geometry at `g` (0: it takes none). A conv2d
@@ -35,19 +35,20 @@ export function runConv(kind: ConvKernelKind, pass: ConvPass, a: number, b: numb
   const mark = arena.mark();
   try {
     const bytes = convScratchBytes(kind, pass, g);
+    const pool = threadPool();
+    const parts = pool === undefined ? 1 : convParts(pool.size, kind, pass, g);
+    if (parts > 1) {
+      splitConv(pool!, parts, kind, pass, a, b, c, d, e, g, bytes === 0 ? 0 : arena.alloc(bytes), bytes);
+      return;
+    }
     const work = bytes === 0 ? 0 : arena.alloc(bytes);
-    const w = wasm();
+    const f = convKernel(kind, pass);
     if (pass === 'forward') {
-      if (kind === 'conv2d') w.f32_conv2d_forward(a, b, c, d, g, e, work);
-      else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_forward(a, b, c, d, g, e);
-      else w.f32_conv2d_transpose_forward(a, b, c, d, g, e, work);
-    } else if (pass === 'input') {
-      if (kind === 'conv2d') w.f32_conv2d_backward_input(a, b, c, g, work);
-      else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_backward_input(a, b, c, g);
-      else w.f32_conv2d_transpose_backward_input(a, b, c, g, work);
-    } else if (kind === 'conv2d') w.f32_conv2d_backward_filter(a, b, c, g, work, d);
-    else if (kind === 'depthwiseConv2d') w.f32_depthwise_conv2d_backward_filter(a, b, c, g);
-    else w.f32_conv2d_transpose_backward_filter(a, b, c, g, work);
+      if (kind === 'depthwiseConv2d') f(a, b, c, d, g, e, 0, 1);
+      else f(a, b, c, d, g, e, work, 0, 1);
+    } else if (kind === 'depthwiseConv2d') f(a, b, c, g, 0, 1);
+    else if (pass === 'filter' && kind === 'conv2d') f(a, b, c, g, work, d, 0, 1);
+    else f(a, b, c, g, work, 0, 1);
   } finally {
     arena.reset(mark);
   }

@@ -175,14 +175,24 @@ export interface WasmExports {
   f32_gaussian_noise_forward(y: number, x: number, n: number, stddev: number, seedLo: number, seedHi: number, stream: number, counterLo: number, counterHi: number): void;
   /** assembly/random/f32_gaussian_noise_backward (dx: usize, dy: usize, n: i32) */
   f32_gaussian_noise_backward(dx: number, dy: number, n: number): void;
+  /** assembly/norm/f32_batch_norm_split_units (pass: i32, rows: i32, channels: i32) -> i32 */
+  f32_batch_norm_split_units(pass: number, rows: number, channels: number): number;
   /** assembly/norm/f32_batch_norm_scratch_bytes (channels: i32) -> usize */
   f32_batch_norm_scratch_bytes(channels: number): number;
   /** assembly/norm/f32_batch_norm_train_forward (y: usize, saveMean: usize, saveInvStd: usize, movingMean: usize, movingVar: usize, x: usize, gamma: usize, beta: usize, rows: i32, channels: i32, momentum: f32, epsilon: f32) */
   f32_batch_norm_train_forward(y: number, saveMean: number, saveInvStd: number, movingMean: number, movingVar: number, x: number, gamma: number, beta: number, rows: number, channels: number, momentum: number, epsilon: number): void;
+  /** assembly/norm/f32_batch_norm_train_statistics (saveMean: usize, saveInvStd: usize, movingMean: usize, movingVar: usize, x: usize, rows: i32, channels: i32, momentum: f32, epsilon: f32, part: i32, parts: i32) */
+  f32_batch_norm_train_statistics(saveMean: number, saveInvStd: number, movingMean: number, movingVar: number, x: number, rows: number, channels: number, momentum: number, epsilon: number, part: number, parts: number): void;
+  /** assembly/norm/f32_batch_norm_normalize (y: usize, x: usize, mean: usize, invStd: usize, gamma: usize, beta: usize, rows: i32, channels: i32, part: i32, parts: i32) */
+  f32_batch_norm_normalize(y: number, x: number, mean: number, invStd: number, gamma: number, beta: number, rows: number, channels: number, part: number, parts: number): void;
   /** assembly/norm/f32_batch_norm_inference_forward (y: usize, x: usize, gamma: usize, beta: usize, movingMean: usize, movingVar: usize, rows: i32, channels: i32, epsilon: f32, scratch: usize) */
   f32_batch_norm_inference_forward(y: number, x: number, gamma: number, beta: number, movingMean: number, movingVar: number, rows: number, channels: number, epsilon: number, scratch: number): void;
   /** assembly/norm/f32_batch_norm_backward (dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, gamma: usize, saveMean: usize, saveInvStd: usize, rows: i32, channels: i32, scratch: usize) */
   f32_batch_norm_backward(dx: number, dgamma: number, dbeta: number, dy: number, x: number, gamma: number, saveMean: number, saveInvStd: number, rows: number, channels: number, scratch: number): void;
+  /** assembly/norm/f32_batch_norm_backward_sums (dgamma: usize, dbeta: usize, dy: usize, x: usize, saveMean: usize, saveInvStd: usize, rows: i32, channels: i32, scratch: usize, part: i32, parts: i32) */
+  f32_batch_norm_backward_sums(dgamma: number, dbeta: number, dy: number, x: number, saveMean: number, saveInvStd: number, rows: number, channels: number, scratch: number, part: number, parts: number): void;
+  /** assembly/norm/f32_batch_norm_backward_rows (dx: usize, dy: usize, x: usize, gamma: usize, saveMean: usize, saveInvStd: usize, rows: i32, channels: i32, scratch: usize, part: i32, parts: i32) */
+  f32_batch_norm_backward_rows(dx: number, dy: number, x: number, gamma: number, saveMean: number, saveInvStd: number, rows: number, channels: number, scratch: number, part: number, parts: number): void;
   /** assembly/norm/f32_batch_norm_inference_backward (dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, gamma: usize, movingMean: usize, movingVar: usize, rows: i32, channels: i32, epsilon: f32, scratch: usize) */
   f32_batch_norm_inference_backward(dx: number, dgamma: number, dbeta: number, dy: number, x: number, gamma: number, movingMean: number, movingVar: number, rows: number, channels: number, epsilon: number, scratch: number): void;
   /** assembly/norm/f32_layer_norm_forward (y: usize, saveMean: usize, saveInvStd: usize, x: usize, gamma: usize, beta: usize, rows: i32, channels: i32, epsilon: f32) */
@@ -330,42 +340,46 @@ export interface WasmExports {
   f32_sparse_labels_check(labels: number, n: number, classes: number): number;
   /** assembly/loss/f32_labels_are_binary (labels: usize, n: i32) -> i32 */
   f32_labels_are_binary(labels: number, n: number): number;
-  /** assembly/conv/f32_conv2d_forward (y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize) */
-  f32_conv2d_forward(y: number, x: number, w: number, bias: number, g: number, activation: number, scratch: number): void;
+  /** assembly/conv/f32_conv2d_forward (y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize, part: i32, parts: i32) */
+  f32_conv2d_forward(y: number, x: number, w: number, bias: number, g: number, activation: number, scratch: number, part: number, parts: number): void;
   /** assembly/conv/f32_conv2d_forward_scratch_bytes (g: usize) -> usize */
   f32_conv2d_forward_scratch_bytes(g: number): number;
-  /** assembly/conv/f32_conv2d_backward_input (dx: usize, dy: usize, w: usize, g: usize, scratch: usize) */
-  f32_conv2d_backward_input(dx: number, dy: number, w: number, g: number, scratch: number): void;
+  /** assembly/conv/f32_conv2d_backward_input (dx: usize, dy: usize, w: usize, g: usize, scratch: usize, part: i32, parts: i32) */
+  f32_conv2d_backward_input(dx: number, dy: number, w: number, g: number, scratch: number, part: number, parts: number): void;
   /** assembly/conv/f32_conv2d_backward_input_scratch_bytes (g: usize) -> usize */
   f32_conv2d_backward_input_scratch_bytes(g: number): number;
-  /** assembly/conv/f32_conv2d_backward_filter (dw: usize, dy: usize, x: usize, g: usize, scratch: usize, db: usize) */
-  f32_conv2d_backward_filter(dw: number, dy: number, x: number, g: number, scratch: number, db: number): void;
+  /** assembly/conv/f32_conv2d_backward_filter (dw: usize, dy: usize, x: usize, g: usize, scratch: usize, db: usize, part: i32, parts: i32) */
+  f32_conv2d_backward_filter(dw: number, dy: number, x: number, g: number, scratch: number, db: number, part: number, parts: number): void;
   /** assembly/conv/f32_conv2d_backward_filter_scratch_bytes (g: usize) -> usize */
   f32_conv2d_backward_filter_scratch_bytes(g: number): number;
   /** assembly/conv/f32_conv2d_bias_backward (db: usize, dy: usize, m: i32, n: i32) */
   f32_conv2d_bias_backward(db: number, dy: number, m: number, n: number): void;
-  /** assembly/conv/f32_conv2d_transpose_forward (y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize) */
-  f32_conv2d_transpose_forward(y: number, x: number, w: number, bias: number, g: number, activation: number, scratch: number): void;
-  /** assembly/conv/f32_conv2d_transpose_backward_input (dx: usize, dy: usize, w: usize, g: usize, scratch: usize) */
-  f32_conv2d_transpose_backward_input(dx: number, dy: number, w: number, g: number, scratch: number): void;
+  /** assembly/conv/f32_conv2d_transpose_forward (y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, scratch: usize, part: i32, parts: i32) */
+  f32_conv2d_transpose_forward(y: number, x: number, w: number, bias: number, g: number, activation: number, scratch: number, part: number, parts: number): void;
+  /** assembly/conv/f32_conv2d_transpose_backward_input (dx: usize, dy: usize, w: usize, g: usize, scratch: usize, part: i32, parts: i32) */
+  f32_conv2d_transpose_backward_input(dx: number, dy: number, w: number, g: number, scratch: number, part: number, parts: number): void;
   /** assembly/conv/f32_conv2d_transpose_backward_input_scratch_bytes (g: usize) -> usize */
   f32_conv2d_transpose_backward_input_scratch_bytes(g: number): number;
-  /** assembly/conv/f32_conv2d_transpose_backward_filter (dw: usize, dy: usize, x: usize, g: usize, scratch: usize) */
-  f32_conv2d_transpose_backward_filter(dw: number, dy: number, x: number, g: number, scratch: number): void;
-  /** assembly/conv/f32_depthwise_conv2d_forward (y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32) */
-  f32_depthwise_conv2d_forward(y: number, x: number, w: number, bias: number, g: number, activation: number): void;
-  /** assembly/conv/f32_depthwise_conv2d_backward_input (dx: usize, dy: usize, w: usize, g: usize) */
-  f32_depthwise_conv2d_backward_input(dx: number, dy: number, w: number, g: number): void;
-  /** assembly/conv/f32_depthwise_conv2d_backward_filter (dw: usize, dy: usize, x: usize, g: usize) */
-  f32_depthwise_conv2d_backward_filter(dw: number, dy: number, x: number, g: number): void;
-  /** assembly/pool/f32_max_pool2d_forward (y: usize, x: usize, g: usize) */
-  f32_max_pool2d_forward(y: number, x: number, g: number): void;
-  /** assembly/pool/f32_avg_pool2d_forward (y: usize, x: usize, g: usize) */
-  f32_avg_pool2d_forward(y: number, x: number, g: number): void;
-  /** assembly/pool/f32_avg_pool2d_backward (dx: usize, dy: usize, g: usize) */
-  f32_avg_pool2d_backward(dx: number, dy: number, g: number): void;
-  /** assembly/pool/f32_max_pool2d_backward (dx: usize, dy: usize, x: usize, g: usize) */
-  f32_max_pool2d_backward(dx: number, dy: number, x: number, g: number): void;
+  /** assembly/conv/f32_conv2d_transpose_backward_filter (dw: usize, dy: usize, x: usize, g: usize, scratch: usize, part: i32, parts: i32) */
+  f32_conv2d_transpose_backward_filter(dw: number, dy: number, x: number, g: number, scratch: number, part: number, parts: number): void;
+  /** assembly/conv/f32_depthwise_conv2d_forward (y: usize, x: usize, w: usize, bias: usize, g: usize, activation: i32, part: i32, parts: i32) */
+  f32_depthwise_conv2d_forward(y: number, x: number, w: number, bias: number, g: number, activation: number, part: number, parts: number): void;
+  /** assembly/conv/f32_depthwise_conv2d_backward_input (dx: usize, dy: usize, w: usize, g: usize, part: i32, parts: i32) */
+  f32_depthwise_conv2d_backward_input(dx: number, dy: number, w: number, g: number, part: number, parts: number): void;
+  /** assembly/conv/f32_depthwise_conv2d_backward_filter (dw: usize, dy: usize, x: usize, g: usize, part: i32, parts: i32) */
+  f32_depthwise_conv2d_backward_filter(dw: number, dy: number, x: number, g: number, part: number, parts: number): void;
+  /** assembly/conv/f32_conv_split_units (kind: i32, pass: i32, g: usize) -> i32 */
+  f32_conv_split_units(kind: number, pass: number, g: number): number;
+  /** assembly/pool/f32_max_pool2d_forward (y: usize, x: usize, g: usize, part: i32, parts: i32) */
+  f32_max_pool2d_forward(y: number, x: number, g: number, part: number, parts: number): void;
+  /** assembly/pool/f32_avg_pool2d_forward (y: usize, x: usize, g: usize, part: i32, parts: i32) */
+  f32_avg_pool2d_forward(y: number, x: number, g: number, part: number, parts: number): void;
+  /** assembly/pool/f32_avg_pool2d_backward (dx: usize, dy: usize, g: usize, part: i32, parts: i32) */
+  f32_avg_pool2d_backward(dx: number, dy: number, g: number, part: number, parts: number): void;
+  /** assembly/pool/f32_pool2d_split_units (pass: i32, g: usize) -> i32 */
+  f32_pool2d_split_units(pass: number, g: number): number;
+  /** assembly/pool/f32_max_pool2d_backward (dx: usize, dy: usize, x: usize, g: usize, part: i32, parts: i32) */
+  f32_max_pool2d_backward(dx: number, dy: number, x: number, g: number, part: number, parts: number): void;
   /** assembly/pool-relu/f32_max_pool2d_backward_relu_write (dz: usize, dy: usize, y: usize, g: usize) */
   f32_max_pool2d_backward_relu_write(dz: number, dy: number, y: number, g: number): void;
   /** assembly/resize/f32_upsampling2d_forward (y: usize, x: usize, g: usize) */

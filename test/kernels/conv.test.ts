@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   convForwardRef, convBackwardInputRef, convBackwardFilterRef, biasBackwardRef, convTransposeForwardRef,
-  finiteDifferences, sampleCases, caseName, AXES, type ConvCase,
+  finiteDifferences, sampleCases, caseName, AXES, PATH_SHAPES, type ConvCase,
 } from '../reference/conv.js';
 import { expectClose, fromWasm, randomArray, toWasm } from '../util.js';
 import { heap } from '../../src/backend/memory.js';
@@ -101,30 +101,8 @@ describe.each(KINDS)('%s kernels', (kind) => {
   });
 
   test('every algorithm path matches the reference at panel and tile edges', () => {
-    const base = { batch: 3, h: 13, w: 13, stride: 1, dilation: 1, padding: 'valid', dm: 1 } as const;
-    const shapes: ConvCase[] = [
-      { ...base, c: 13, outC: 17, kernel: [1, 1] }, // pointwise: micro-kernel on x's rows, no im2col
-      { ...base, batch: 1, h: 5, w: 5, c: 5, outC: 1030, kernel: [1, 1] }, // pointwise, backward input by one f32_gemm
-      { ...base, c: 1, outC: 33, kernel: [3, 3], padding: 'same' }, // micro-kernel, 1 channel, 3 panels
-      { ...base, c: 3, outC: 9, kernel: [3, 3], stride: 2, padding: 'same' }, // strided: col2im backward
-      { ...base, c: 24, outC: 17, kernel: [5, 5], padding: 'same' }, // K = 600: micro-kernel path, im2col chunks
-      { ...base, batch: 1, h: 9, c: 24, outC: 17, kernel: [7, 7], padding: 'same' }, // K = 1176: im2col tiles + f32_gemm forward
-      { ...base, batch: 1, c: 3, outC: 120, kernel: [3, 3], padding: 'same' }, // rotated filter too big: f32_gemm + col2im
-      { ...base, c: 4, outC: 7, kernel: [3, 3], padding: [3, 0, 0, 3] }, // pads beyond the span: col2im
-      { ...base, batch: 1, h: 7, w: 5, c: 16, outC: 32, kernel: [2, 2], dilation: 2, padding: 'same' }, // full panels, odd rows
-      { ...base, h: 25, w: 23, c: 1, outC: 3, kernel: [3, 3], padding: 'same' }, // dot path, several filter-gradient chunks
-      { ...base, h: 25, w: 23, c: 1, outC: 16, kernel: [3, 3], stride: 2, padding: 'same' }, // filter gradient by patch rows (K <= outC)
-      { ...base, h: 25, w: 23, c: 2, outC: 32, kernel: [3, 3], padding: [1, 0, 0, 1] }, // the same, several chunks
-      { ...base, h: 17, w: 7, c: 3, outC: 16, kernel: [5, 3], dilation: 2, padding: 'same' }, // few channels: filter gradient without im2col
-      { ...base, batch: 1, h: 33, w: 5, c: 1, outC: 48, kernel: [3, 3], stride: 2, padding: [2, 0, 1, 1] }, // few channels, strided, uneven pads
-      { ...base, batch: 5, h: 7, w: 65, c: 4, outC: 32, kernel: [1, 7], padding: 'same' }, // few channels, one tap row: unpaired elements
-      { ...base, h: 7, w: 5, c: 8, outC: 16, kernel: [3, 3], padding: 'same' }, // Winograd F(2x2, 3x3): odd sizes, edge tiles
-      { ...base, batch: 2, h: 17, w: 33, c: 20, outC: 32, kernel: [3, 3], padding: 'valid' }, // Winograd, several chunks of tiles
-      { ...base, batch: 1, h: 5, w: 9, c: 16, outC: 48, kernel: [3, 3], padding: [2, 1, 0, 2] }, // Winograd forward and dX (flipped: 48 -> 16 channels), uneven pads
-      { ...base, batch: 1, h: 5, w: 7, c: 8, outC: 128, kernel: [3, 3], padding: 'same' }, // Winograd dX where the direct flipped patch (9 x 128) is too big
-    ];
     // Two seeds per shape: with and without the fused bias (ReLU on every third seed).
-    shapes.forEach((c, i) => [0, 1].forEach((b) => checkKernels(kind, c, 500 + 2 * i + b)));
+    PATH_SHAPES.forEach((c, i) => [0, 1].forEach((b) => checkKernels(kind, c, 500 + 2 * i + b)));
   });
 });
 

@@ -177,10 +177,39 @@ test('f32_batch_norm_scratch_bytes is 12 bytes per channel', () => {
   expect(k().f32_batch_norm_scratch_bytes!(33)).toBe(396);
 });
 
+test('f32_batch_norm_train_statistics, f32_batch_norm_normalize, f32_batch_norm_backward_sums and f32_batch_norm_backward_rows in parts (f32_batch_norm_split_units) give the bits of the whole kernels', () => {
+  const w = k();
+  const bits = (p: number, n: number) => Array.from(new Uint32Array(fromWasm(p, n).buffer));
+  for (const rows of [1, 3, 17, 65]) {
+    for (const channels of [1, 3, 5, 7, 17, 33, 65]) {
+      const d = data(rows, channels, rows * 100 + channels);
+      const n = rows * channels;
+      const zeros = new Float32Array(channels);
+      const run = (parts: number) => inWasm({ ...d, y: new Float32Array(n), sm: zeros, si: zeros, work: new Float32Array(3 * channels) }, (p) => {
+        const units = [0, 1].map((pass) => w.f32_batch_norm_split_units!(pass, rows, channels));
+        expect(units).toEqual([Math.ceil(channels / 16), rows]);
+        if (parts === 0) {
+          w.f32_batch_norm_train_forward!(p.y!, p.sm!, p.si!, p.movingMean!, p.movingVar!, p.x!, p.gamma!, p.beta!, rows, channels, 0.9, EPS);
+          w.f32_batch_norm_backward!(p.dx!, p.dgamma!, p.dbeta!, p.dy!, p.x!, p.gamma!, p.sm!, p.si!, rows, channels, p.work!);
+        } else {
+          // The halves in order, each part after the other: what the threads run, on one thread.
+          for (let i = 0; i < parts; i++) w.f32_batch_norm_train_statistics!(p.sm!, p.si!, p.movingMean!, p.movingVar!, p.x!, rows, channels, 0.9, EPS, i, parts);
+          for (let i = 0; i < parts; i++) w.f32_batch_norm_normalize!(p.y!, p.x!, p.sm!, p.si!, p.gamma!, p.beta!, rows, channels, i, parts);
+          for (let i = 0; i < parts; i++) w.f32_batch_norm_backward_sums!(p.dgamma!, p.dbeta!, p.dy!, p.x!, p.sm!, p.si!, rows, channels, p.work!, i, parts);
+          for (let i = 0; i < parts; i++) w.f32_batch_norm_backward_rows!(p.dx!, p.dy!, p.x!, p.gamma!, p.sm!, p.si!, rows, channels, p.work!, i, parts);
+        }
+        return ['y', 'sm', 'si', 'movingMean', 'movingVar', 'dx', 'dgamma', 'dbeta'].map((name) => bits(p[name]!, name === 'y' || name === 'dx' ? n : channels));
+      });
+      const whole = run(0);
+      for (const parts of [1, 2, 3, 5]) expect(run(parts), `rows ${rows}, channels ${channels}, ${parts} parts`).toEqual(whole);
+    }
+  }
+});
+
 test('every export of assembly/norm.ts is a wasm function named by a describe or test in this file', () => {
   const exported = [...readFileSync('assembly/norm.ts', 'utf8').matchAll(/^export function (\w+)/gm)].map((m) => m[1]!);
   const named = [...readFileSync('test/kernels/norm.test.ts', 'utf8').matchAll(/^(?:describe|test)\('([^']+)'/gm)].map((m) => m[1]!).join(' ');
-  expect(exported.length).toBe(7);
+  expect(exported.length).toBe(12);
   for (const symbol of exported) {
     expect(typeof k()[symbol], symbol).toBe('function');
     expect(named, `nothing names ${symbol}`).toMatch(new RegExp(`\\b${symbol}\\b`));

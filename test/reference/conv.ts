@@ -106,6 +106,30 @@ export interface ConvCase {
   dm: number;
 }
 
+/** One shape per algorithm path of assembly/conv.ts and winograd.ts, at panel and tile edges. */
+const PATH_BASE = { batch: 3, h: 13, w: 13, stride: 1, dilation: 1, padding: 'valid', dm: 1 } as const;
+export const PATH_SHAPES: ConvCase[] = [
+  { ...PATH_BASE, c: 13, outC: 17, kernel: [1, 1] }, // pointwise: micro-kernel on x's rows, no im2col
+  { ...PATH_BASE, batch: 1, h: 5, w: 5, c: 5, outC: 1030, kernel: [1, 1] }, // pointwise, backward input by one f32_gemm
+  { ...PATH_BASE, c: 1, outC: 33, kernel: [3, 3], padding: 'same' }, // micro-kernel, 1 channel, 3 panels
+  { ...PATH_BASE, c: 3, outC: 9, kernel: [3, 3], stride: 2, padding: 'same' }, // strided: col2im backward
+  { ...PATH_BASE, c: 24, outC: 17, kernel: [5, 5], padding: 'same' }, // K = 600: micro-kernel path, im2col chunks
+  { ...PATH_BASE, batch: 1, h: 9, c: 24, outC: 17, kernel: [7, 7], padding: 'same' }, // K = 1176: im2col tiles + f32_gemm forward
+  { ...PATH_BASE, batch: 1, c: 3, outC: 120, kernel: [3, 3], padding: 'same' }, // rotated filter too big: f32_gemm + col2im
+  { ...PATH_BASE, c: 4, outC: 7, kernel: [3, 3], padding: [3, 0, 0, 3] }, // pads beyond the span: col2im
+  { ...PATH_BASE, batch: 1, h: 7, w: 5, c: 16, outC: 32, kernel: [2, 2], dilation: 2, padding: 'same' }, // full panels, odd rows
+  { ...PATH_BASE, h: 25, w: 23, c: 1, outC: 3, kernel: [3, 3], padding: 'same' }, // dot path, several filter-gradient chunks
+  { ...PATH_BASE, h: 25, w: 23, c: 1, outC: 16, kernel: [3, 3], stride: 2, padding: 'same' }, // filter gradient by patch rows (K <= outC)
+  { ...PATH_BASE, h: 25, w: 23, c: 2, outC: 32, kernel: [3, 3], padding: [1, 0, 0, 1] }, // the same, several chunks
+  { ...PATH_BASE, h: 17, w: 7, c: 3, outC: 16, kernel: [5, 3], dilation: 2, padding: 'same' }, // few channels: filter gradient without im2col
+  { ...PATH_BASE, batch: 1, h: 33, w: 5, c: 1, outC: 48, kernel: [3, 3], stride: 2, padding: [2, 0, 1, 1] }, // few channels, strided, uneven pads
+  { ...PATH_BASE, batch: 5, h: 7, w: 65, c: 4, outC: 32, kernel: [1, 7], padding: 'same' }, // few channels, one tap row: unpaired elements
+  { ...PATH_BASE, h: 7, w: 5, c: 8, outC: 16, kernel: [3, 3], padding: 'same' }, // Winograd F(2x2, 3x3): odd sizes, edge tiles
+  { ...PATH_BASE, batch: 2, h: 17, w: 33, c: 20, outC: 32, kernel: [3, 3], padding: 'valid' }, // Winograd, several chunks of tiles
+  { ...PATH_BASE, batch: 1, h: 5, w: 9, c: 16, outC: 48, kernel: [3, 3], padding: [2, 1, 0, 2] }, // Winograd forward and dX (flipped: 48 -> 16 channels), uneven pads
+  { ...PATH_BASE, batch: 1, h: 5, w: 7, c: 8, outC: 128, kernel: [3, 3], padding: 'same' }, // Winograd dX where the direct flipped patch (9 x 128) is too big
+];
+
 /** The axes every kernel is tested along; sampleCases makes every value of every axis appear. */
 export const AXES = {
   batch: [1, 3],

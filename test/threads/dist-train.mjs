@@ -1,4 +1,4 @@
-// Trains a seeded MLP (browser/train.js, shared with the Chromium page) with the BUILT package
+// Trains a seeded MLP and CNN (browser/train.js, shared with the Chromium page) with the BUILT package
 // (dist/) on the thread count given as the first argument, loading dist/tensorlane-threads.wasm
 // from beside the bundle as users do, and prints one JSON line: the thread count that ran and a
 // digest of the final weights' bits.

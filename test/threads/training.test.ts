@@ -1,7 +1,8 @@
 // The determinism promise of DESIGN.md §5 across thread counts: the same seeded MLP trained on the
 // same data with 1 (the single-threaded build), 2, 3 and 4 threads ends with bit-identical
 // weights, losses and predictions. Dense layers run their forward and both gradients as GEMMs,
-// which split over the threads; everything else runs on the calling thread.
+// which split over the threads, as do convolutions (all three passes), elementwise kernels and
+// optimizer updates; the CNN test covers convolutions, pooling and batch norm.
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { randomArray } from '../util.js';
 import { instance, splitEverything, SINGLE_WASM, THREADS_WASM, type Instance } from './instances.js';
@@ -78,6 +79,50 @@ test('the same with every GEMM, activation, fill and optimizer update split, wit
     for (const run of [runs[1]!, runs[2]!]) {
       expect((await train(run, optimizer, 1)).weights, `${name}, ${run.tl.threadCount()} threads`).toEqual(one.weights);
     }
+  }
+});
+
+/**
+ * Trains a small CNN in `lib`: a Winograd conv (3x3, 16 -> 16: forward, flipped input gradient,
+ * filter gradient), a few-channel conv (3x3 on one channel), a 5x5 stride-2 conv (im2col chunks,
+ * col2im input gradient, the general filter gradient), batch norm and both poolings.
+ */
+async function trainCnn(lib: Instance): Promise<{ weights: number[][]; loss: number[]; predictions: number[] }> {
+  const { tl } = lib;
+  const n = 150; // batches of 32: four full and one of 22
+  const x = tl.tensor(randomArray(n * 14 * 14, 5), [n, 14, 14, 1]);
+  const y = tl.tensor(Float32Array.from({ length: n }, (_, i) => (i * 3) % CLASSES), [n]);
+  const model = new tl.Sequential([
+    tl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [14, 14, 1] }),
+    tl.layers.batchNormalization(),
+    tl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
+    tl.layers.maxPooling2d(),
+    tl.layers.conv2d({ filters: 12, kernelSize: 5, strides: 2, padding: 'same' }),
+    tl.layers.batchNormalization(),
+    tl.layers.activation({ activation: 'relu' }),
+    tl.layers.averagePooling2d(),
+    tl.layers.flatten(),
+    tl.layers.dense({ units: CLASSES }),
+  ], { seed: 7 });
+  model.compile({ optimizer: tl.optimizers.adam({ learningRate: 0.01 }), loss: tl.losses.sparseCategoricalCrossentropy({ fromLogits: true }) });
+  const history = await model.fit(x, y, { epochs: 2, batchSize: 32, shuffle: true, verbose: 0 });
+  const bits = (t: { data: Float32Array }) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
+  return { weights: model.getWeights().map(bits), loss: history.history.loss as number[], predictions: bits(model.predict(x)) };
+}
+
+test('a CNN (Winograd and direct convs, batch norm, max and average pooling) trained with 1, 2, 3 and 4 threads ends with bit-identical weights', async () => {
+  for (const run of runs) splitEverything(run);
+  const before = runs.slice(1).map((run) => run.threads.threadPool()!.calls);
+  const results = [];
+  for (const run of runs) results.push(await trainCnn(run));
+  const [one, ...more] = results;
+  // Every conv pass, pooling and normalisation call could split: far more split calls than steps.
+  runs.slice(1).forEach((run, i) => expect(run.threads.threadPool()!.calls - before[i]!).toBeGreaterThan(200));
+  expect(one!.loss[1]).toBeLessThan(one!.loss[0]!);
+  for (const [i, result] of more.entries()) {
+    expect(result.weights, `${i + 2} threads: weights`).toEqual(one!.weights);
+    expect(result.loss, `${i + 2} threads: loss`).toEqual(one!.loss);
+    expect(result.predictions, `${i + 2} threads: predictions`).toEqual(one!.predictions);
   }
 });
 
