@@ -17,7 +17,7 @@
 // through a small tile in scratch. When an operand would be reused by at most two panels of the
 // other (m <= 4 or n <= 32), it is read in place instead of packed (A in either layout, B when
 // row-major; the micro-kernels take strides); panels of at most 8 columns then run 4x8 tiles,
-// a lone row 1x16. Bias is added on the first KC block only; later KC blocks
+// a lone row 1x32 over two panels (1x16 for the last odd one). Bias is added on the first KC block only; later KC blocks
 // accumulate into C. Blocks are split into equal parts (k = 784 runs as 4 x 196).
 //
 // Aliasing: C must not overlap A, B or bias (C is written while A and B are still being read).
@@ -429,6 +429,15 @@ export function f32_gemm__simd(
             }
           }
           const biasTile = biasNow != 0 ? biasNow + (<usize>(jc + jr) << 2) : 0;
+          // A lone row over two full panels: the 1x32 kernel (twice the independent chains).
+          if (mc == 1 && nr == NR && jr + 2 * NR <= nc) {
+            const ap = directA ? a + ((<usize>ic * aRowStride + <usize>pc * aDepthStride) << 2) : packedA;
+            const next = directB ? bp + (<usize>NR << 2) : bp + (<usize>kc * NR << 2);
+            f32_gemm_1x32__simd(c + ((<usize>ic * ldc + jc + jr) << 2), ap, directA ? aDepthStride : MR,
+              bp, next, bStep, kc, biasTile, accumulateNow);
+            jr += NR;
+            continue;
+          }
           let ir = 0;
           if (directA && nr <= 8) {
             // A narrow panel: 4 x 8 tiles instead of 2 x 16 ones that would waste half or more.
@@ -485,6 +494,174 @@ function writeEdgeTile(c: usize, ldc: i32, tile: usize, ldt: i32, mr: i32, nr: i
       if (bias != 0) v += load<f32>(bias + o);
       if (accumulate != 0) v = load<f32>(row + o) + v;
       store<f32>(row + o, v);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// B packed once (inference plans: Dense kernels pre-packed at plan time, repacked only when the
+// weights change). The layout is panel-major and independent of m and of the blocking:
+// panel jp (columns jp*NR .. jp*NR+NR of op(B)) holds its k depth steps contiguous,
+//   packed[(jp*k + p)*NR + j] = op(B)[p][jp*NR + j]   (columns past n are zero),
+// so a cache block (pc, kc) of panel jp starts at (jp*k + pc)*NR floats, and columns lo.. (lo a
+// multiple of NR) of the packed B start at lo*k floats: a split by columns needs no repacking.
+// f32_gemm_packed walks the same blocks in the same order as f32_gemm__simd and its micro-kernels
+// sum each element in the same order, so its C is bit-identical to f32_gemm's on the unpacked B.
+
+/** Floats that f32_gemm_pack_b writes for op(B) of k x n. */
+export function f32_gemm_packed_b_floats(k: i32, n: i32): usize {
+  return <usize>roundUp(n, NR) * <usize>k;
+}
+
+/** Packs op(B) (k x n; transB: B stored n x k with ldb >= k, else k x n with ldb >= n) into the panel-major layout at dst. */
+export function f32_gemm_pack_b(dst: usize, b: usize, ldb: i32, transB: i32, k: i32, n: i32): void {
+  for (let j0 = 0; j0 < n; j0 += NR) {
+    packB(dst + (<usize>j0 * k << 2), b, ldb, transB != 0, 0, k, j0, min(NR, n - j0));
+  }
+}
+
+/**
+ * Micro-kernel for a lone row over two panels: C[1 x 32] = (accumulate ? C : 0) + A[1 x kc] ·
+ * [B0 | B1] (+ bias[32]), B0 and B1 each kc x 16 with bStep floats between depth steps. Eight
+ * independent accumulator chains where 1x16 has four: a GEMV (m = 1) is bound by the add
+ * latency of its chains, not by the multiplies. Each element is summed as in 1x16.
+ */
+export function f32_gemm_1x32__simd(
+  c: usize, a: usize, aStep: i32, b0: usize, b1: usize, bStep: i32, kc: i32, bias: usize, accumulate: i32,
+): void {
+  let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
+  let acc4 = f32x4.splat(0), acc5 = f32x4.splat(0), acc6 = f32x4.splat(0), acc7 = f32x4.splat(0);
+  let ap = a;
+  let p0 = b0;
+  let p1 = b1;
+  const aBytes = <usize>aStep << 2;
+  const bBytes = <usize>bStep << 2;
+  for (let p = 0; p < kc; p++) {
+    const x = v128.load32_splat(ap);
+    acc0 = f32x4.add(acc0, f32x4.mul(x, v128.load(p0)));
+    acc1 = f32x4.add(acc1, f32x4.mul(x, v128.load(p0, 16)));
+    acc2 = f32x4.add(acc2, f32x4.mul(x, v128.load(p0, 32)));
+    acc3 = f32x4.add(acc3, f32x4.mul(x, v128.load(p0, 48)));
+    acc4 = f32x4.add(acc4, f32x4.mul(x, v128.load(p1)));
+    acc5 = f32x4.add(acc5, f32x4.mul(x, v128.load(p1, 16)));
+    acc6 = f32x4.add(acc6, f32x4.mul(x, v128.load(p1, 32)));
+    acc7 = f32x4.add(acc7, f32x4.mul(x, v128.load(p1, 48)));
+    ap += aBytes;
+    p0 += bBytes;
+    p1 += bBytes;
+  }
+  if (bias != 0) {
+    acc0 = f32x4.add(acc0, v128.load(bias)); acc1 = f32x4.add(acc1, v128.load(bias, 16));
+    acc2 = f32x4.add(acc2, v128.load(bias, 32)); acc3 = f32x4.add(acc3, v128.load(bias, 48));
+    acc4 = f32x4.add(acc4, v128.load(bias, 64)); acc5 = f32x4.add(acc5, v128.load(bias, 80));
+    acc6 = f32x4.add(acc6, v128.load(bias, 96)); acc7 = f32x4.add(acc7, v128.load(bias, 112));
+  }
+  if (accumulate != 0) {
+    acc0 = f32x4.add(acc0, v128.load(c)); acc1 = f32x4.add(acc1, v128.load(c, 16));
+    acc2 = f32x4.add(acc2, v128.load(c, 32)); acc3 = f32x4.add(acc3, v128.load(c, 48));
+    acc4 = f32x4.add(acc4, v128.load(c, 64)); acc5 = f32x4.add(acc5, v128.load(c, 80));
+    acc6 = f32x4.add(acc6, v128.load(c, 96)); acc7 = f32x4.add(acc7, v128.load(c, 112));
+  }
+  v128.store(c, acc0); v128.store(c, acc1, 16); v128.store(c, acc2, 32); v128.store(c, acc3, 48);
+  v128.store(c, acc4, 64); v128.store(c, acc5, 80); v128.store(c, acc6, 96); v128.store(c, acc7, 112);
+}
+
+/** Bytes of scratch that f32_gemm_packed needs: a packed A block and two tiles. */
+export function f32_gemm_packed_scratch_bytes(m: i32, n: i32, k: i32): usize {
+  if (m <= 0 || n <= 0 || k <= 0) return 0;
+  const kc = <usize>min(KC, k);
+  const mc = <usize>min(MC, roundUp(m, MR));
+  return (mc * kc + <usize>(2 * MR * NR)) << 2;
+}
+
+/**
+ * C[m x n] (+)= op(A) · B (+ bias) with B packed by f32_gemm_pack_b (for k x n); flags:
+ * GEMM_TRANS_A | GEMM_ACCUMULATE (GEMM_TRANS_B is ignored: packing did the transpose). Scratch
+ * holds f32_gemm_packed_scratch_bytes(m, n, k). Same blocks, order and micro-kernels as
+ * f32_gemm__simd: the result is bit-identical to f32_gemm on the unpacked B.
+ */
+export function f32_gemm_packed(
+  flags: i32, m: i32, n: i32, k: i32,
+  a: usize, lda: i32, packed: usize,
+  c: usize, ldc: i32, bias: usize, scratch: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    f32_gemm__scalar(flags & ~GEMM_TRANS_B, m, n, 0, a, lda, 0, 0, c, ldc, bias);
+    return;
+  }
+  const transA = (flags & GEMM_TRANS_A) != 0;
+  const accumulate = (flags & GEMM_ACCUMULATE) != 0 ? 1 : 0;
+  const kcStep = balancedStep(k, KC, 1);
+  const mcStep = balancedStep(m, MC, MR);
+  const ncStep = balancedStep(n, NC, NR);
+  const packedA = scratch;
+  const tile = packedA + (<usize>min(MC, roundUp(m, MR)) * min(KC, k) << 2);
+  const directA = n <= 2 * NR;
+  const aRowStride = transA ? 1 : lda;
+  const aDepthStride = transA ? lda : 1;
+  for (let jc = 0; jc < n; jc += ncStep) {
+    const nc = min(ncStep, n - jc);
+    for (let pc = 0; pc < k; pc += kcStep) {
+      const kc = min(kcStep, k - pc);
+      const first = pc == 0;
+      const accumulateNow = first ? accumulate : 1;
+      const biasNow = first ? bias : 0;
+      for (let ic = 0; ic < m; ic += mcStep) {
+        const mc = min(mcStep, m - ic);
+        if (!directA) packA(packedA, a, lda, transA, ic, mc, pc, kc);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = packed + ((<usize>(jc + jr) * k + <usize>pc * NR) << 2);
+          const biasTile = biasNow != 0 ? biasNow + (<usize>(jc + jr) << 2) : 0;
+          // A lone row over two full panels: the 1x32 kernel (twice the independent chains).
+          if (mc == 1 && nr == NR && jr + 2 * NR <= nc) {
+            const ap = directA ? a + ((<usize>ic * aRowStride + <usize>pc * aDepthStride) << 2) : packedA;
+            f32_gemm_1x32__simd(c + ((<usize>ic * ldc + jc + jr) << 2), ap, directA ? aDepthStride : MR,
+              bp, bp + (<usize>k * NR << 2), NR, kc, biasTile, accumulateNow);
+            jr += NR;
+            continue;
+          }
+          let ir = 0;
+          if (directA && nr <= 8) {
+            for (; ir + 4 <= mc; ir += 4) {
+              const ap = a + ((<usize>(ic + ir) * aRowStride + <usize>pc * aDepthStride) << 2);
+              const ct = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
+              if (nr == 8) {
+                f32_gemm_4x8__simd(ct, ldc, ap, aRowStride, aDepthStride, bp, NR, kc, biasTile, accumulateNow);
+              } else {
+                f32_gemm_4x8__simd(tile, 8, ap, aRowStride, aDepthStride, bp, NR, kc, 0, 0);
+                writeEdgeTile(ct, ldc, tile, 8, 4, nr, biasTile, accumulateNow);
+              }
+            }
+          }
+          for (; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            let ap = packedA + (<usize>ir * kc << 2);
+            let aRow = 1;
+            let aStep = MR;
+            if (directA) {
+              ap = a + ((<usize>(ic + ir) * aRowStride + <usize>pc * aDepthStride) << 2);
+              aRow = aRowStride;
+              aStep = aDepthStride;
+            }
+            const ct = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
+            if (mr == MR) {
+              if (nr == NR) {
+                f32_gemm_2x16__simd(ct, ldc, ap, aRow, aStep, bp, NR, kc, biasTile, accumulateNow);
+              } else {
+                f32_gemm_2x16__simd(tile, NR, ap, aRow, aStep, bp, NR, kc, 0, 0);
+                writeEdgeTile(ct, ldc, tile, NR, mr, nr, biasTile, accumulateNow);
+              }
+            } else if (nr == NR) {
+              f32_gemm_1x16__simd(ct, ldc, ap, 0, aStep, bp, NR, kc, biasTile, accumulateNow);
+            } else {
+              f32_gemm_1x16__simd(tile, NR, ap, 0, aStep, bp, NR, kc, 0, 0);
+              writeEdgeTile(ct, ldc, tile, NR, mr, nr, biasTile, accumulateNow);
+            }
+          }
+        }
+      }
     }
   }
 }

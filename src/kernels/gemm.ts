@@ -1,6 +1,6 @@
 // Bindings of assembly/gemm.ts: the SGEMM driver and its flag bits, split over the thread pool.
 import { SLOT } from '../backend/thread-worker.js';
-import { threadPool, type ThreadPool } from '../backend/threads.js';
+import { MAX_THREADS, threadPool, type ThreadPool } from '../backend/threads.js';
 import { CONSTANTS, wasm } from './exports.js';
 
 /** Flag bits of the GEMM driver, read from the module's exported constants. */
@@ -55,27 +55,42 @@ export function gemm(
   splitGemm(pool!, pool!.index(kernel), parts, flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch);
 }
 
-function splitGemm(
-  pool: ThreadPool, gemmIndex: number, parts: number, flags: number, m: number, n: number, k: number, a: number, lda: number,
-  b: number, ldb: number, c: number, ldc: number, bias: number, scratch: number,
-): void {
+/** [lo, hi) of each part of a split (set by `splitRanges`, read at once: no array per call). */
+const RANGES = new Int32Array(2 * MAX_THREADS);
+
+/**
+ * Splits rows of C (m >= n) or columns into `parts` runs of whole tiles, the first the largest,
+ * into RANGES; returns the largest run's length (its scratch size serves every part).
+ */
+function splitRanges(parts: number, m: number, n: number): number {
   const byRows = m >= n;
   const unit = byRows ? TILE_ROWS : TILE_COLS;
   const extent = byRows ? m : n;
   const units = Math.ceil(extent / unit);
   const base = Math.floor(units / parts);
   const extra = units % parts;
-  // The first part is the largest: its scratch size serves every worker.
-  const largest = Math.min(extent, (base + (extra > 0 ? 1 : 0)) * unit);
+  let start = 0;
+  for (let p = 0; p < parts; p++) {
+    RANGES[2 * p] = start * unit;
+    start += base + (p < extra ? 1 : 0);
+    RANGES[2 * p + 1] = Math.min(start * unit, extent);
+  }
+  return RANGES[1]! - RANGES[0]!;
+}
+
+function splitGemm(
+  pool: ThreadPool, gemmIndex: number, parts: number, flags: number, m: number, n: number, k: number, a: number, lda: number,
+  b: number, ldb: number, c: number, ldc: number, bias: number, scratch: number,
+): void {
+  const byRows = m >= n;
+  const largest = splitRanges(parts, m, n);
   const workerScratch = byRows ? gemmScratchBytes(largest, n, k) : gemmScratchBytes(m, largest, k);
   const transA = (flags & GEMM_FLAGS.transposeA) !== 0;
   const transB = (flags & GEMM_FLAGS.transposeB) !== 0;
   const slots = pool.slots;
-  let start = 0;
   for (let p = 0; p < parts; p++) {
-    const lo = start * unit;
-    start += base + (p < extra ? 1 : 0);
-    const hi = Math.min(start * unit, extent);
+    const lo = RANGES[2 * p]!;
+    const hi = RANGES[2 * p + 1]!;
     const o = p * SLOT;
     slots[o] = gemmIndex;
     slots[o + 1] = flags;
@@ -93,4 +108,61 @@ function splitGemm(
     slots[o + 12] = p === 0 ? scratch : pool.scratch(p, workerScratch);
   }
   pool.run(parts);
+}
+
+/** Floats of op(B) (k x n) packed by `packGemmB`: ceil(n / 16) panels of k x 16. */
+export function packedBFloats(k: number, n: number): number {
+  return wasm().f32_gemm_packed_b_floats(k, n);
+}
+
+/** Packs op(B) (k x n; B stored n x k when `transposeB`) at `b` into the panel-major layout at `dst` (`packedBFloats` floats). */
+export function packGemmB(dst: number, b: number, ldb: number, transposeB: boolean, k: number, n: number): void {
+  wasm().f32_gemm_pack_b(dst, b, ldb, transposeB ? 1 : 0, k, n);
+}
+
+/** Bytes of scratch `gemmPacked` needs for an m x n x k product. */
+export function gemmPackedScratchBytes(m: number, n: number, k: number): number {
+  return wasm().f32_gemm_packed_scratch_bytes(m, n, k);
+}
+
+/**
+ * C[m x n] (+)= op(A)·B (+ bias) with B packed by `packGemmB` (flags: transposeA, accumulate):
+ * bit-identical to `gemm` on the unpacked B. Split over the thread pool like `gemm`, by rows of
+ * C or by columns (a column block of the packed B starts at lo*k floats, no repacking).
+ */
+export function gemmPacked(
+  flags: number, m: number, n: number, k: number, a: number, lda: number, packed: number,
+  c: number, ldc: number, bias: number, scratch: number,
+): void {
+  const kernel = wasm().f32_gemm_packed;
+  const pool = threadPool();
+  const parts = pool === undefined ? 1 : gemmParts(pool.size, m, n, k);
+  if (parts <= 1) {
+    kernel(flags, m, n, k, a, lda, packed, c, ldc, bias, scratch);
+    return;
+  }
+  const byRows = m >= n;
+  const largest = splitRanges(parts, m, n);
+  const workerScratch = byRows ? gemmPackedScratchBytes(largest, n, k) : gemmPackedScratchBytes(m, largest, k);
+  const transA = (flags & GEMM_FLAGS.transposeA) !== 0;
+  const slots = pool!.slots;
+  const index = pool!.index(kernel);
+  for (let p = 0; p < parts; p++) {
+    const lo = RANGES[2 * p]!;
+    const hi = RANGES[2 * p + 1]!;
+    const o = p * SLOT;
+    slots[o] = index;
+    slots[o + 1] = flags;
+    slots[o + 2] = byRows ? hi - lo : m;
+    slots[o + 3] = byRows ? n : hi - lo;
+    slots[o + 4] = k;
+    slots[o + 5] = byRows ? a + (transA ? lo : lo * lda) * 4 : a;
+    slots[o + 6] = lda;
+    slots[o + 7] = byRows ? packed : packed + lo * k * 4;
+    slots[o + 8] = c + (byRows ? lo * ldc : lo) * 4;
+    slots[o + 9] = ldc;
+    slots[o + 10] = byRows || bias === 0 ? bias : bias + lo * 4;
+    slots[o + 11] = p === 0 ? scratch : pool!.scratch(p, workerScratch);
+  }
+  pool!.run(parts);
 }
