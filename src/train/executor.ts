@@ -2,6 +2,7 @@
 // terms and the optimizer binding. Every batch comes in as an argument (rows of tensors, copied
 // into the plan here); the executor knows neither the model nor the epoch loop.
 import { f32 } from '../backend/memory.js';
+import { weightsChanged } from '../backend/weights-version.js';
 import { allFinite } from '../kernels/optim.js';
 import type { Cursor } from '../data/feed.js';
 import type { Layer, SymbolicTensor } from '../layers/layer.js';
@@ -168,6 +169,7 @@ export class Executor {
       return Number.NaN;
     }
     this.objective!.optimizer.step();
+    weightsChanged(); // a custom Optimizer may not bump it (inference caches compare it)
     return loss;
   }
 
