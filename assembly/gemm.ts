@@ -379,6 +379,20 @@ export function f32_gemm__simd(
   a: usize, lda: i32, b: usize, ldb: i32,
   c: usize, ldc: i32, bias: usize, scratch: usize,
 ): void {
+  gemmBlocked(flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch, false);
+}
+
+/**
+ * The blocked GEMM of f32_gemm__simd and f32_gemm_packed. With `prepacked`, b holds op(B) packed
+ * by f32_gemm_pack_b with ldb floats of depth per panel (the k it was packed for): block (pc, jc)
+ * of panel jp is read at (jp*ldb + pc)*NR floats, nothing is packed, and the scratch has no B block.
+ */
+// @ts-ignore: decorator
+@inline function gemmBlocked(
+  flags: i32, m: i32, n: i32, k: i32,
+  a: usize, lda: i32, b: usize, ldb: i32,
+  c: usize, ldc: i32, bias: usize, scratch: usize, prepacked: bool,
+): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     // Nothing to multiply: C = bias (or 0), or C unchanged with accumulate.
@@ -386,7 +400,7 @@ export function f32_gemm__simd(
     return;
   }
   const transA = (flags & GEMM_TRANS_A) != 0;
-  const transB = (flags & GEMM_TRANS_B) != 0;
+  const transB = !prepacked && (flags & GEMM_TRANS_B) != 0;
   const accumulate = (flags & GEMM_ACCUMULATE) != 0 ? 1 : 0;
   // Blocks of equal size (k = 784 runs as 4 x 196, not 3 x 256 + 16), never above KC, MC, NC.
   const kcStep = balancedStep(k, KC, 1);
@@ -394,7 +408,7 @@ export function f32_gemm__simd(
   const ncStep = balancedStep(n, NC, NR);
   const packedA = scratch;
   const packedB = packedA + (<usize>min(MC, roundUp(m, MR)) * min(KC, k) << 2);
-  const tile = packedB + (<usize>min(NC, roundUp(n, NR)) * min(KC, k) << 2);
+  const tile = prepacked ? packedB : packedB + (<usize>min(NC, roundUp(n, NR)) * min(KC, k) << 2);
   // Packing pays for itself through reuse: B panels are reused by every A panel, A panels by
   // every B panel. With at most two of the other kind, read the operand in place (A in either
   // layout; B only row-major: a step of Bᵀ in place would be 16 floats from 16 rows).
@@ -402,12 +416,12 @@ export function f32_gemm__simd(
   // Element (i, p) of op(A) in place: a + i*aRowStride + p*aDepthStride floats.
   const aRowStride = transA ? 1 : lda;
   const aDepthStride = transA ? lda : 1;
-  const directB = !transB && m <= 2 * MR;
+  const directB = !prepacked && !transB && m <= 2 * MR;
   for (let jc = 0; jc < n; jc += ncStep) {
     const nc = min(ncStep, n - jc);
     for (let pc = 0; pc < k; pc += kcStep) {
       const kc = min(kcStep, k - pc);
-      if (!directB) packB(packedB, b, ldb, transB, pc, kc, jc, nc);
+      if (!directB && !prepacked) packB(packedB, b, ldb, transB, pc, kc, jc, nc);
       const first = pc == 0;
       const accumulateNow = first ? accumulate : 1;
       const biasNow = first ? bias : 0;
@@ -418,10 +432,16 @@ export function f32_gemm__simd(
           const nr = min(NR, nc - jr);
           let bp = packedB + (<usize>jr * kc << 2);
           let bStep = NR;
-          if (directB) {
+          // Bytes from this panel to the next one's same depth step.
+          let panelBytes = <usize>kc * NR << 2;
+          if (prepacked) {
+            bp = b + ((<usize>(jc + jr) * ldb + <usize>pc * NR) << 2);
+            panelBytes = <usize>ldb * NR << 2;
+          } else if (directB) {
             if (nr == NR) {
               bp = b + ((<usize>pc * ldb + jc + jr) << 2);
               bStep = ldb;
+              panelBytes = <usize>NR << 2;
             } else {
               // The partial panel is packed (zero-padded) so no read goes past B's rows.
               bp = packedB;
@@ -432,9 +452,8 @@ export function f32_gemm__simd(
           // A lone row over two full panels: the 1x32 kernel (twice the independent chains).
           if (mc == 1 && nr == NR && jr + 2 * NR <= nc) {
             const ap = directA ? a + ((<usize>ic * aRowStride + <usize>pc * aDepthStride) << 2) : packedA;
-            const next = directB ? bp + (<usize>NR << 2) : bp + (<usize>kc * NR << 2);
             f32_gemm_1x32__simd(c + ((<usize>ic * ldc + jc + jr) << 2), ap, directA ? aDepthStride : MR,
-              bp, next, bStep, kc, biasTile, accumulateNow);
+              bp, bp + panelBytes, bStep, kc, biasTile, accumulateNow);
             jr += NR;
             continue;
           }
@@ -505,8 +524,8 @@ function writeEdgeTile(c: usize, ldc: i32, tile: usize, ldt: i32, mr: i32, nr: i
 //   packed[(jp*k + p)*NR + j] = op(B)[p][jp*NR + j]   (columns past n are zero),
 // so a cache block (pc, kc) of panel jp starts at (jp*k + pc)*NR floats, and columns lo.. (lo a
 // multiple of NR) of the packed B start at lo*k floats: a split by columns needs no repacking.
-// f32_gemm_packed walks the same blocks in the same order as f32_gemm__simd and its micro-kernels
-// sum each element in the same order, so its C is bit-identical to f32_gemm's on the unpacked B.
+// f32_gemm_packed is f32_gemm__simd's blocked loop reading these panels (gemmBlocked), so its C is
+// bit-identical to f32_gemm's on the unpacked B.
 
 /** Floats that f32_gemm_pack_b writes for op(B) of k x n. */
 export function f32_gemm_packed_b_floats(k: i32, n: i32): usize {
@@ -566,102 +585,25 @@ export function f32_gemm_1x32__simd(
   v128.store(c, acc4, 64); v128.store(c, acc5, 80); v128.store(c, acc6, 96); v128.store(c, acc7, 112);
 }
 
-/** Bytes of scratch that f32_gemm_packed needs: a packed A block and two tiles. */
+/** Bytes of scratch that f32_gemm_packed needs: a packed A block and one tile. */
 export function f32_gemm_packed_scratch_bytes(m: i32, n: i32, k: i32): usize {
   if (m <= 0 || n <= 0 || k <= 0) return 0;
   const kc = <usize>min(KC, k);
   const mc = <usize>min(MC, roundUp(m, MR));
-  return (mc * kc + <usize>(2 * MR * NR)) << 2;
+  return (mc * kc + <usize>(MR * NR)) << 2;
 }
 
 /**
- * C[m x n] (+)= op(A) · B (+ bias) with B packed by f32_gemm_pack_b (for k x n); flags:
+ * C[m x n] (+)= op(A) · B (+ bias) with B packed by f32_gemm_pack_b for depth ldPacked (>= k; a
+ * part of a split reads the packed panels of its columns at lo*ldPacked floats); flags:
  * GEMM_TRANS_A | GEMM_ACCUMULATE (GEMM_TRANS_B is ignored: packing did the transpose). Scratch
  * holds f32_gemm_packed_scratch_bytes(m, n, k). Same blocks, order and micro-kernels as
  * f32_gemm__simd: the result is bit-identical to f32_gemm on the unpacked B.
  */
 export function f32_gemm_packed(
   flags: i32, m: i32, n: i32, k: i32,
-  a: usize, lda: i32, packed: usize,
+  a: usize, lda: i32, packed: usize, ldPacked: i32,
   c: usize, ldc: i32, bias: usize, scratch: usize,
 ): void {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    f32_gemm__scalar(flags & ~GEMM_TRANS_B, m, n, 0, a, lda, 0, 0, c, ldc, bias);
-    return;
-  }
-  const transA = (flags & GEMM_TRANS_A) != 0;
-  const accumulate = (flags & GEMM_ACCUMULATE) != 0 ? 1 : 0;
-  const kcStep = balancedStep(k, KC, 1);
-  const mcStep = balancedStep(m, MC, MR);
-  const ncStep = balancedStep(n, NC, NR);
-  const packedA = scratch;
-  const tile = packedA + (<usize>min(MC, roundUp(m, MR)) * min(KC, k) << 2);
-  const directA = n <= 2 * NR;
-  const aRowStride = transA ? 1 : lda;
-  const aDepthStride = transA ? lda : 1;
-  for (let jc = 0; jc < n; jc += ncStep) {
-    const nc = min(ncStep, n - jc);
-    for (let pc = 0; pc < k; pc += kcStep) {
-      const kc = min(kcStep, k - pc);
-      const first = pc == 0;
-      const accumulateNow = first ? accumulate : 1;
-      const biasNow = first ? bias : 0;
-      for (let ic = 0; ic < m; ic += mcStep) {
-        const mc = min(mcStep, m - ic);
-        if (!directA) packA(packedA, a, lda, transA, ic, mc, pc, kc);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min(NR, nc - jr);
-          const bp = packed + ((<usize>(jc + jr) * k + <usize>pc * NR) << 2);
-          const biasTile = biasNow != 0 ? biasNow + (<usize>(jc + jr) << 2) : 0;
-          // A lone row over two full panels: the 1x32 kernel (twice the independent chains).
-          if (mc == 1 && nr == NR && jr + 2 * NR <= nc) {
-            const ap = directA ? a + ((<usize>ic * aRowStride + <usize>pc * aDepthStride) << 2) : packedA;
-            f32_gemm_1x32__simd(c + ((<usize>ic * ldc + jc + jr) << 2), ap, directA ? aDepthStride : MR,
-              bp, bp + (<usize>k * NR << 2), NR, kc, biasTile, accumulateNow);
-            jr += NR;
-            continue;
-          }
-          let ir = 0;
-          if (directA && nr <= 8) {
-            for (; ir + 4 <= mc; ir += 4) {
-              const ap = a + ((<usize>(ic + ir) * aRowStride + <usize>pc * aDepthStride) << 2);
-              const ct = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
-              if (nr == 8) {
-                f32_gemm_4x8__simd(ct, ldc, ap, aRowStride, aDepthStride, bp, NR, kc, biasTile, accumulateNow);
-              } else {
-                f32_gemm_4x8__simd(tile, 8, ap, aRowStride, aDepthStride, bp, NR, kc, 0, 0);
-                writeEdgeTile(ct, ldc, tile, 8, 4, nr, biasTile, accumulateNow);
-              }
-            }
-          }
-          for (; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
-            let ap = packedA + (<usize>ir * kc << 2);
-            let aRow = 1;
-            let aStep = MR;
-            if (directA) {
-              ap = a + ((<usize>(ic + ir) * aRowStride + <usize>pc * aDepthStride) << 2);
-              aRow = aRowStride;
-              aStep = aDepthStride;
-            }
-            const ct = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
-            if (mr == MR) {
-              if (nr == NR) {
-                f32_gemm_2x16__simd(ct, ldc, ap, aRow, aStep, bp, NR, kc, biasTile, accumulateNow);
-              } else {
-                f32_gemm_2x16__simd(tile, NR, ap, aRow, aStep, bp, NR, kc, 0, 0);
-                writeEdgeTile(ct, ldc, tile, NR, mr, nr, biasTile, accumulateNow);
-              }
-            } else if (nr == NR) {
-              f32_gemm_1x16__simd(ct, ldc, ap, 0, aStep, bp, NR, kc, biasTile, accumulateNow);
-            } else {
-              f32_gemm_1x16__simd(tile, NR, ap, 0, aStep, bp, NR, kc, 0, 0);
-              writeEdgeTile(ct, ldc, tile, NR, mr, nr, biasTile, accumulateNow);
-            }
-          }
-        }
-      }
-    }
-  }
+  gemmBlocked(flags & ~GEMM_TRANS_B, m, n, k, a, lda, packed, ldPacked, c, ldc, bias, scratch, true);
 }

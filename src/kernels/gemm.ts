@@ -1,6 +1,6 @@
 // Bindings of assembly/gemm.ts: the SGEMM driver and its flag bits, split over the thread pool.
 import { SLOT } from '../backend/thread-worker.js';
-import { MAX_THREADS, threadPool, type ThreadPool } from '../backend/threads.js';
+import { threadPool, type ThreadPool } from '../backend/threads.js';
 import { CONSTANTS, wasm } from './exports.js';
 
 /** Flag bits of the GEMM driver, read from the module's exported constants. */
@@ -52,45 +52,30 @@ export function gemm(
     kernel(flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch);
     return;
   }
-  splitGemm(pool!, pool!.index(kernel), parts, flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch);
+  splitGemm(pool!, pool!.index(kernel), parts, flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch, gemmScratchBytes);
 }
 
-/** [lo, hi) of each part of a split (set by `splitRanges`, read at once: no array per call). */
-const RANGES = new Int32Array(2 * MAX_THREADS);
-
-/**
- * Splits rows of C (m >= n) or columns into `parts` runs of whole tiles, the first the largest,
- * into RANGES; returns the largest run's length (its scratch size serves every part).
- */
-function splitRanges(parts: number, m: number, n: number): number {
+function splitGemm(
+  pool: ThreadPool, gemmIndex: number, parts: number, flags: number, m: number, n: number, k: number, a: number, lda: number,
+  b: number, ldb: number, c: number, ldc: number, bias: number, scratch: number, scratchBytes: (m: number, n: number, k: number) => number,
+): void {
   const byRows = m >= n;
   const unit = byRows ? TILE_ROWS : TILE_COLS;
   const extent = byRows ? m : n;
   const units = Math.ceil(extent / unit);
   const base = Math.floor(units / parts);
   const extra = units % parts;
-  let start = 0;
-  for (let p = 0; p < parts; p++) {
-    RANGES[2 * p] = start * unit;
-    start += base + (p < extra ? 1 : 0);
-    RANGES[2 * p + 1] = Math.min(start * unit, extent);
-  }
-  return RANGES[1]! - RANGES[0]!;
-}
-
-function splitGemm(
-  pool: ThreadPool, gemmIndex: number, parts: number, flags: number, m: number, n: number, k: number, a: number, lda: number,
-  b: number, ldb: number, c: number, ldc: number, bias: number, scratch: number,
-): void {
-  const byRows = m >= n;
-  const largest = splitRanges(parts, m, n);
-  const workerScratch = byRows ? gemmScratchBytes(largest, n, k) : gemmScratchBytes(m, largest, k);
+  // The first part is the largest: its scratch size serves every worker.
+  const largest = Math.min(extent, (base + (extra > 0 ? 1 : 0)) * unit);
+  const workerScratch = byRows ? scratchBytes(largest, n, k) : scratchBytes(m, largest, k);
   const transA = (flags & GEMM_FLAGS.transposeA) !== 0;
   const transB = (flags & GEMM_FLAGS.transposeB) !== 0;
   const slots = pool.slots;
+  let start = 0;
   for (let p = 0; p < parts; p++) {
-    const lo = RANGES[2 * p]!;
-    const hi = RANGES[2 * p + 1]!;
+    const lo = start * unit;
+    start += base + (p < extra ? 1 : 0);
+    const hi = Math.min(start * unit, extent);
     const o = p * SLOT;
     slots[o] = gemmIndex;
     slots[o + 1] = flags;
@@ -138,31 +123,9 @@ export function gemmPacked(
   const pool = threadPool();
   const parts = pool === undefined ? 1 : gemmParts(pool.size, m, n, k);
   if (parts <= 1) {
-    kernel(flags, m, n, k, a, lda, packed, c, ldc, bias, scratch);
+    kernel(flags, m, n, k, a, lda, packed, k, c, ldc, bias, scratch);
     return;
   }
-  const byRows = m >= n;
-  const largest = splitRanges(parts, m, n);
-  const workerScratch = byRows ? gemmPackedScratchBytes(largest, n, k) : gemmPackedScratchBytes(m, largest, k);
-  const transA = (flags & GEMM_FLAGS.transposeA) !== 0;
-  const slots = pool!.slots;
-  const index = pool!.index(kernel);
-  for (let p = 0; p < parts; p++) {
-    const lo = RANGES[2 * p]!;
-    const hi = RANGES[2 * p + 1]!;
-    const o = p * SLOT;
-    slots[o] = index;
-    slots[o + 1] = flags;
-    slots[o + 2] = byRows ? hi - lo : m;
-    slots[o + 3] = byRows ? n : hi - lo;
-    slots[o + 4] = k;
-    slots[o + 5] = byRows ? a + (transA ? lo : lo * lda) * 4 : a;
-    slots[o + 6] = lda;
-    slots[o + 7] = byRows ? packed : packed + lo * k * 4;
-    slots[o + 8] = c + (byRows ? lo * ldc : lo) * 4;
-    slots[o + 9] = ldc;
-    slots[o + 10] = byRows || bias === 0 ? bias : bias + lo * 4;
-    slots[o + 11] = p === 0 ? scratch : pool!.scratch(p, workerScratch);
-  }
-  pool!.run(parts);
+  // Packed columns lo.. start at lo*k floats: the split of a transposed B with ldb = k.
+  splitGemm(pool!, pool!.index(kernel), parts, flags | GEMM_FLAGS.transposeB, m, n, k, a, lda, packed, k, c, ldc, bias, scratch, gemmPackedScratchBytes);
 }

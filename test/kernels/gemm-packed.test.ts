@@ -37,7 +37,7 @@ function check(c: Case): void {
   try {
     k().f32_gemm_pack_b!(packed, pb, ldb, transB ? 1 : 0, kk, n);
     expectClose(fromWasm(packed + floats * 4, guard), new Float32Array(guard).fill(SENTINEL), `${what}: bytes past the packed B`, 0, 0);
-    k().f32_gemm_packed!(flags, m, n, kk, pa, lda, packed, pc, ldc, pbias, work);
+    k().f32_gemm_packed!(flags, m, n, kk, pa, lda, packed, kk, pc, ldc, pbias, work);
     const got = fromWasm(pc, m * ldc);
     const tol = 2e-6 * Math.sqrt(kk + 1);
     expectClose(got, want, what, tol, tol);
