@@ -2,7 +2,6 @@
 // terms and the optimizer binding. Every batch comes in as an argument (rows of tensors, copied
 // into the plan here); the executor knows neither the model nor the epoch loop.
 import { f32 } from '../backend/memory.js';
-import { weightsChanged } from '../backend/weights-version.js';
 import { allFinite } from '../kernels/optim.js';
 import type { Cursor } from '../data/feed.js';
 import type { Layer, SymbolicTensor } from '../layers/layer.js';
@@ -17,6 +16,7 @@ import type { Rng } from '../random.js';
 import type { Tensor } from '../core/tensor.js';
 import type { WeightGradients } from './gradients.js';
 import { Plan, type PlanGraph } from './plan.js';
+import { weightsChanged } from '../backend/weights-version.js';
 
 /** The graph an executor runs: the plan's view of it and its layers (whose regularisers it adds). */
 export interface ExecutorGraph extends PlanGraph {
