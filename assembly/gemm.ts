@@ -17,7 +17,7 @@
 // through a small tile in scratch. When an operand would be reused by at most two panels of the
 // other (m <= 4 or n <= 32), it is read in place instead of packed (A in either layout, B when
 // row-major; the micro-kernels take strides); panels of at most 8 columns then run 4x8 tiles,
-// a lone row 1x16. Bias is added on the first KC block only; later KC blocks
+// a lone row 1x32 over two panels (1x16 for the last odd one). Bias is added on the first KC block only; later KC blocks
 // accumulate into C. Blocks are split into equal parts (k = 784 runs as 4 x 196).
 //
 // Aliasing: C must not overlap A, B or bias (C is written while A and B are still being read).
@@ -379,6 +379,20 @@ export function f32_gemm__simd(
   a: usize, lda: i32, b: usize, ldb: i32,
   c: usize, ldc: i32, bias: usize, scratch: usize,
 ): void {
+  gemmBlocked(flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch, false);
+}
+
+/**
+ * The blocked GEMM of f32_gemm__simd and f32_gemm_packed. With `prepacked`, b holds op(B) packed
+ * by f32_gemm_pack_b with ldb floats of depth per panel (the k it was packed for): block (pc, jc)
+ * of panel jp is read at (jp*ldb + pc)*NR floats, nothing is packed, and the scratch has no B block.
+ */
+// @ts-ignore: decorator
+@inline function gemmBlocked(
+  flags: i32, m: i32, n: i32, k: i32,
+  a: usize, lda: i32, b: usize, ldb: i32,
+  c: usize, ldc: i32, bias: usize, scratch: usize, prepacked: bool,
+): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     // Nothing to multiply: C = bias (or 0), or C unchanged with accumulate.
@@ -386,7 +400,7 @@ export function f32_gemm__simd(
     return;
   }
   const transA = (flags & GEMM_TRANS_A) != 0;
-  const transB = (flags & GEMM_TRANS_B) != 0;
+  const transB = !prepacked && (flags & GEMM_TRANS_B) != 0;
   const accumulate = (flags & GEMM_ACCUMULATE) != 0 ? 1 : 0;
   // Blocks of equal size (k = 784 runs as 4 x 196, not 3 x 256 + 16), never above KC, MC, NC.
   const kcStep = balancedStep(k, KC, 1);
@@ -394,7 +408,7 @@ export function f32_gemm__simd(
   const ncStep = balancedStep(n, NC, NR);
   const packedA = scratch;
   const packedB = packedA + (<usize>min(MC, roundUp(m, MR)) * min(KC, k) << 2);
-  const tile = packedB + (<usize>min(NC, roundUp(n, NR)) * min(KC, k) << 2);
+  const tile = prepacked ? packedB : packedB + (<usize>min(NC, roundUp(n, NR)) * min(KC, k) << 2);
   // Packing pays for itself through reuse: B panels are reused by every A panel, A panels by
   // every B panel. With at most two of the other kind, read the operand in place (A in either
   // layout; B only row-major: a step of Bᵀ in place would be 16 floats from 16 rows).
@@ -402,12 +416,12 @@ export function f32_gemm__simd(
   // Element (i, p) of op(A) in place: a + i*aRowStride + p*aDepthStride floats.
   const aRowStride = transA ? 1 : lda;
   const aDepthStride = transA ? lda : 1;
-  const directB = !transB && m <= 2 * MR;
+  const directB = !prepacked && !transB && m <= 2 * MR;
   for (let jc = 0; jc < n; jc += ncStep) {
     const nc = min(ncStep, n - jc);
     for (let pc = 0; pc < k; pc += kcStep) {
       const kc = min(kcStep, k - pc);
-      if (!directB) packB(packedB, b, ldb, transB, pc, kc, jc, nc);
+      if (!directB && !prepacked) packB(packedB, b, ldb, transB, pc, kc, jc, nc);
       const first = pc == 0;
       const accumulateNow = first ? accumulate : 1;
       const biasNow = first ? bias : 0;
@@ -418,10 +432,16 @@ export function f32_gemm__simd(
           const nr = min(NR, nc - jr);
           let bp = packedB + (<usize>jr * kc << 2);
           let bStep = NR;
-          if (directB) {
+          // Bytes from this panel to the next one's same depth step.
+          let panelBytes = <usize>kc * NR << 2;
+          if (prepacked) {
+            bp = b + ((<usize>(jc + jr) * ldb + <usize>pc * NR) << 2);
+            panelBytes = <usize>ldb * NR << 2;
+          } else if (directB) {
             if (nr == NR) {
               bp = b + ((<usize>pc * ldb + jc + jr) << 2);
               bStep = ldb;
+              panelBytes = <usize>NR << 2;
             } else {
               // The partial panel is packed (zero-padded) so no read goes past B's rows.
               bp = packedB;
@@ -429,6 +449,14 @@ export function f32_gemm__simd(
             }
           }
           const biasTile = biasNow != 0 ? biasNow + (<usize>(jc + jr) << 2) : 0;
+          // A lone row over two full panels: the 1x32 kernel (twice the independent chains).
+          if (mc == 1 && nr == NR && jr + 2 * NR <= nc) {
+            const ap = directA ? a + ((<usize>ic * aRowStride + <usize>pc * aDepthStride) << 2) : packedA;
+            f32_gemm_1x32__simd(c + ((<usize>ic * ldc + jc + jr) << 2), ap, directA ? aDepthStride : MR,
+              bp, bp + panelBytes, bStep, kc, biasTile, accumulateNow);
+            jr += NR;
+            continue;
+          }
           let ir = 0;
           if (directA && nr <= 8) {
             // A narrow panel: 4 x 8 tiles instead of 2 x 16 ones that would waste half or more.
@@ -487,4 +515,95 @@ function writeEdgeTile(c: usize, ldc: i32, tile: usize, ldt: i32, mr: i32, nr: i
       store<f32>(row + o, v);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// B packed once (inference plans: Dense kernels pre-packed at plan time, repacked only when the
+// weights change). The layout is panel-major and independent of m and of the blocking:
+// panel jp (columns jp*NR .. jp*NR+NR of op(B)) holds its k depth steps contiguous,
+//   packed[(jp*k + p)*NR + j] = op(B)[p][jp*NR + j]   (columns past n are zero),
+// so a cache block (pc, kc) of panel jp starts at (jp*k + pc)*NR floats, and columns lo.. (lo a
+// multiple of NR) of the packed B start at lo*k floats: a split by columns needs no repacking.
+// f32_gemm_packed is f32_gemm__simd's blocked loop reading these panels (gemmBlocked), so its C is
+// bit-identical to f32_gemm's on the unpacked B.
+
+/** Floats that f32_gemm_pack_b writes for op(B) of k x n. */
+export function f32_gemm_packed_b_floats(k: i32, n: i32): usize {
+  return <usize>roundUp(n, NR) * <usize>k;
+}
+
+/** Packs op(B) (k x n; transB: B stored n x k with ldb >= k, else k x n with ldb >= n) into the panel-major layout at dst. */
+export function f32_gemm_pack_b(dst: usize, b: usize, ldb: i32, transB: i32, k: i32, n: i32): void {
+  for (let j0 = 0; j0 < n; j0 += NR) {
+    packB(dst + (<usize>j0 * k << 2), b, ldb, transB != 0, 0, k, j0, min(NR, n - j0));
+  }
+}
+
+/**
+ * Micro-kernel for a lone row over two panels: C[1 x 32] = (accumulate ? C : 0) + A[1 x kc] ·
+ * [B0 | B1] (+ bias[32]), B0 and B1 each kc x 16 with bStep floats between depth steps. Eight
+ * independent accumulator chains where 1x16 has four: a GEMV (m = 1) is bound by the add
+ * latency of its chains, not by the multiplies. Each element is summed as in 1x16.
+ */
+export function f32_gemm_1x32__simd(
+  c: usize, a: usize, aStep: i32, b0: usize, b1: usize, bStep: i32, kc: i32, bias: usize, accumulate: i32,
+): void {
+  let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
+  let acc4 = f32x4.splat(0), acc5 = f32x4.splat(0), acc6 = f32x4.splat(0), acc7 = f32x4.splat(0);
+  let ap = a;
+  let p0 = b0;
+  let p1 = b1;
+  const aBytes = <usize>aStep << 2;
+  const bBytes = <usize>bStep << 2;
+  for (let p = 0; p < kc; p++) {
+    const x = v128.load32_splat(ap);
+    acc0 = f32x4.add(acc0, f32x4.mul(x, v128.load(p0)));
+    acc1 = f32x4.add(acc1, f32x4.mul(x, v128.load(p0, 16)));
+    acc2 = f32x4.add(acc2, f32x4.mul(x, v128.load(p0, 32)));
+    acc3 = f32x4.add(acc3, f32x4.mul(x, v128.load(p0, 48)));
+    acc4 = f32x4.add(acc4, f32x4.mul(x, v128.load(p1)));
+    acc5 = f32x4.add(acc5, f32x4.mul(x, v128.load(p1, 16)));
+    acc6 = f32x4.add(acc6, f32x4.mul(x, v128.load(p1, 32)));
+    acc7 = f32x4.add(acc7, f32x4.mul(x, v128.load(p1, 48)));
+    ap += aBytes;
+    p0 += bBytes;
+    p1 += bBytes;
+  }
+  if (bias != 0) {
+    acc0 = f32x4.add(acc0, v128.load(bias)); acc1 = f32x4.add(acc1, v128.load(bias, 16));
+    acc2 = f32x4.add(acc2, v128.load(bias, 32)); acc3 = f32x4.add(acc3, v128.load(bias, 48));
+    acc4 = f32x4.add(acc4, v128.load(bias, 64)); acc5 = f32x4.add(acc5, v128.load(bias, 80));
+    acc6 = f32x4.add(acc6, v128.load(bias, 96)); acc7 = f32x4.add(acc7, v128.load(bias, 112));
+  }
+  if (accumulate != 0) {
+    acc0 = f32x4.add(acc0, v128.load(c)); acc1 = f32x4.add(acc1, v128.load(c, 16));
+    acc2 = f32x4.add(acc2, v128.load(c, 32)); acc3 = f32x4.add(acc3, v128.load(c, 48));
+    acc4 = f32x4.add(acc4, v128.load(c, 64)); acc5 = f32x4.add(acc5, v128.load(c, 80));
+    acc6 = f32x4.add(acc6, v128.load(c, 96)); acc7 = f32x4.add(acc7, v128.load(c, 112));
+  }
+  v128.store(c, acc0); v128.store(c, acc1, 16); v128.store(c, acc2, 32); v128.store(c, acc3, 48);
+  v128.store(c, acc4, 64); v128.store(c, acc5, 80); v128.store(c, acc6, 96); v128.store(c, acc7, 112);
+}
+
+/** Bytes of scratch that f32_gemm_packed needs: a packed A block and one tile. */
+export function f32_gemm_packed_scratch_bytes(m: i32, n: i32, k: i32): usize {
+  if (m <= 0 || n <= 0 || k <= 0) return 0;
+  const kc = <usize>min(KC, k);
+  const mc = <usize>min(MC, roundUp(m, MR));
+  return (mc * kc + <usize>(MR * NR)) << 2;
+}
+
+/**
+ * C[m x n] (+)= op(A) · B (+ bias) with B packed by f32_gemm_pack_b for depth ldPacked (>= k; a
+ * part of a split reads the packed panels of its columns at lo*ldPacked floats); flags:
+ * GEMM_TRANS_A | GEMM_ACCUMULATE (GEMM_TRANS_B is ignored: packing did the transpose). Scratch
+ * holds f32_gemm_packed_scratch_bytes(m, n, k). Same blocks, order and micro-kernels as
+ * f32_gemm__simd: the result is bit-identical to f32_gemm on the unpacked B.
+ */
+export function f32_gemm_packed(
+  flags: i32, m: i32, n: i32, k: i32,
+  a: usize, lda: i32, packed: usize, ldPacked: i32,
+  c: usize, ldc: i32, bias: usize, scratch: usize,
+): void {
+  gemmBlocked(flags & ~GEMM_TRANS_B, m, n, k, a, lda, packed, ldPacked, c, ldc, bias, scratch, true);
 }

@@ -1,6 +1,7 @@
 // Applying gradients computed by `valueAndGrad` with any optimizer to any list of weights
 // (Keras's optimizer.apply_gradients): what a custom trainStep (a GAN, a VAE) does each step.
 import { heap, onCollect, writeF32 } from '../backend/memory.js';
+import { weightsChanged } from '../backend/weights-version.js';
 import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { Tensor, sameShape } from '../core/tensor.js';
 import type { Weight } from '../layers/layer.js';
@@ -58,4 +59,5 @@ export function applyGradients(optimizer: Optimizer, grads: readonly Tensor[], w
   }
   b.params.forEach((p, i) => writeF32(p.gradPtr, grads[i]!.data));
   optimizer.step();
+  weightsChanged(); // a custom Optimizer may not bump it (inference caches compare it)
 }

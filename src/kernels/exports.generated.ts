@@ -52,6 +52,16 @@ export interface WasmExports {
   f32_gemm(flags: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number, scratch: number): void;
   /** assembly/gemm/f32_gemm__simd (flags: i32, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, bias: usize, scratch: usize) */
   f32_gemm__simd(flags: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number, scratch: number): void;
+  /** assembly/gemm/f32_gemm_packed_b_floats (k: i32, n: i32) -> usize */
+  f32_gemm_packed_b_floats(k: number, n: number): number;
+  /** assembly/gemm/f32_gemm_pack_b (dst: usize, b: usize, ldb: i32, transB: i32, k: i32, n: i32) */
+  f32_gemm_pack_b(dst: number, b: number, ldb: number, transB: number, k: number, n: number): void;
+  /** assembly/gemm/f32_gemm_1x32__simd (c: usize, a: usize, aStep: i32, b0: usize, b1: usize, bStep: i32, kc: i32, bias: usize, accumulate: i32) */
+  f32_gemm_1x32__simd(c: number, a: number, aStep: number, b0: number, b1: number, bStep: number, kc: number, bias: number, accumulate: number): void;
+  /** assembly/gemm/f32_gemm_packed_scratch_bytes (m: i32, n: i32, k: i32) -> usize */
+  f32_gemm_packed_scratch_bytes(m: number, n: number, k: number): number;
+  /** assembly/gemm/f32_gemm_packed (flags: i32, m: i32, n: i32, k: i32, a: usize, lda: i32, packed: usize, ldPacked: i32, c: usize, ldc: i32, bias: usize, scratch: usize) */
+  f32_gemm_packed(flags: number, m: number, n: number, k: number, a: number, lda: number, packed: number, ldPacked: number, c: number, ldc: number, bias: number, scratch: number): void;
   readonly SGD_MOMENTUM: WebAssembly.Global; // assembly/optim, i32
   readonly SGD_NESTEROV: WebAssembly.Global; // assembly/optim, i32
   readonly SGD_FIRST: WebAssembly.Global; // assembly/optim, i32

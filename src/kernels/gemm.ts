@@ -52,12 +52,12 @@ export function gemm(
     kernel(flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch);
     return;
   }
-  splitGemm(pool!, pool!.index(kernel), parts, flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch);
+  splitGemm(pool!, pool!.index(kernel), parts, flags, m, n, k, a, lda, b, ldb, c, ldc, bias, scratch, gemmScratchBytes);
 }
 
 function splitGemm(
   pool: ThreadPool, gemmIndex: number, parts: number, flags: number, m: number, n: number, k: number, a: number, lda: number,
-  b: number, ldb: number, c: number, ldc: number, bias: number, scratch: number,
+  b: number, ldb: number, c: number, ldc: number, bias: number, scratch: number, scratchBytes: (m: number, n: number, k: number) => number,
 ): void {
   const byRows = m >= n;
   const unit = byRows ? TILE_ROWS : TILE_COLS;
@@ -67,7 +67,7 @@ function splitGemm(
   const extra = units % parts;
   // The first part is the largest: its scratch size serves every worker.
   const largest = Math.min(extent, (base + (extra > 0 ? 1 : 0)) * unit);
-  const workerScratch = byRows ? gemmScratchBytes(largest, n, k) : gemmScratchBytes(m, largest, k);
+  const workerScratch = byRows ? scratchBytes(largest, n, k) : scratchBytes(m, largest, k);
   const transA = (flags & GEMM_FLAGS.transposeA) !== 0;
   const transB = (flags & GEMM_FLAGS.transposeB) !== 0;
   const slots = pool.slots;
@@ -93,4 +93,39 @@ function splitGemm(
     slots[o + 12] = p === 0 ? scratch : pool.scratch(p, workerScratch);
   }
   pool.run(parts);
+}
+
+/** Floats of op(B) (k x n) packed by `packGemmB`: ceil(n / 16) panels of k x 16. */
+export function packedBFloats(k: number, n: number): number {
+  return wasm().f32_gemm_packed_b_floats(k, n);
+}
+
+/** Packs op(B) (k x n; B stored n x k when `transposeB`) at `b` into the panel-major layout at `dst` (`packedBFloats` floats). */
+export function packGemmB(dst: number, b: number, ldb: number, transposeB: boolean, k: number, n: number): void {
+  wasm().f32_gemm_pack_b(dst, b, ldb, transposeB ? 1 : 0, k, n);
+}
+
+/** Bytes of scratch `gemmPacked` needs for an m x n x k product. */
+export function gemmPackedScratchBytes(m: number, n: number, k: number): number {
+  return wasm().f32_gemm_packed_scratch_bytes(m, n, k);
+}
+
+/**
+ * C[m x n] (+)= op(A)·B (+ bias) with B packed by `packGemmB` (flags: transposeA, accumulate):
+ * bit-identical to `gemm` on the unpacked B. Split over the thread pool like `gemm`, by rows of
+ * C or by columns (a column block of the packed B starts at lo*k floats, no repacking).
+ */
+export function gemmPacked(
+  flags: number, m: number, n: number, k: number, a: number, lda: number, packed: number,
+  c: number, ldc: number, bias: number, scratch: number,
+): void {
+  const kernel = wasm().f32_gemm_packed;
+  const pool = threadPool();
+  const parts = pool === undefined ? 1 : gemmParts(pool.size, m, n, k);
+  if (parts <= 1) {
+    kernel(flags, m, n, k, a, lda, packed, k, c, ldc, bias, scratch);
+    return;
+  }
+  // Packed columns lo.. start at lo*k floats: the split of a transposed B with ldb = k.
+  splitGemm(pool!, pool!.index(kernel), parts, flags | GEMM_FLAGS.transposeB, m, n, k, a, lda, packed, k, c, ldc, bias, scratch, gemmPackedScratchBytes);
 }

@@ -1,12 +1,13 @@
 // Core layers: input, dense, flatten, reshape.
 import { biasBackward } from '../kernels/graph.js';
 import { ShapeError, ValueError } from '../core/errors.js';
-import { runGemm } from '../ops/gemm-call.js';
+import { runGemm, runGemmPacked } from '../ops/gemm-call.js';
 import { sizeOf, type Shape } from '../core/tensor.js';
 import type { InitializerLike } from '../initializers.js';
 import type { RegularizerLike } from '../regularizers.js';
 import { activationStage, type ActivationLike } from './activations.js';
 import { Layer, singleInput, GraphNode, SymbolicTensor } from './layer.js';
+import { PackedGemmB } from './prepack.js';
 import { layerOptions, checkSampleShape, formatSample, type BaseLayerConfig } from './layer-helpers.js';
 import type { ActivationStage, CallContext, NodeIO } from './node-io.js';
 
@@ -69,6 +70,8 @@ export class Dense extends Layer<DenseConfig> {
   /** Accepted options besides the base ones (unknown keys throw). */
   static override readonly options = layerOptions<DenseConfig>()('units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer');
   private readonly stage: ActivationStage | undefined;
+  /** The kernel packed for inference (repacked when the weights change). */
+  private readonly packed = new PackedGemmB((floats) => this.allocOwned(floats));
   constructor(config: DenseConfig) {
     super(config, 'dense');
     if (!Number.isSafeInteger(config.units) || config.units <= 0) throw new ValueError(`${this.name}: units must be a positive integer, got ${String(config.units)}`);
@@ -97,7 +100,11 @@ export class Dense extends Layer<DenseConfig> {
     const x = io.inputs[0]!;
     const k = x.shape[x.shape.length - 1]!;
     const n = this.config.units;
-    runGemm((ctx.batch * x.size) / k, n, k, x.ptr, this.weights[0]!.ptr, io.z, false, false, false, this.weights[1]?.ptr ?? 0);
+    const m = (ctx.batch * x.size) / k;
+    const bias = this.weights[1]?.ptr ?? 0;
+    const packed = ctx.training ? 0 : this.packed.get(this.weights[0]!.ptr, n, false, k, n);
+    if (packed !== 0) runGemmPacked(m, n, k, x.ptr, packed, io.z, bias);
+    else runGemm(m, n, k, x.ptr, this.weights[0]!.ptr, io.z, false, false, false, bias);
   }
   backward(io: NodeIO, ctx: CallContext): void {
     const x = io.inputs[0]!;

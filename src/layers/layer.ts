@@ -16,7 +16,7 @@ import { getRegularizer, type Regularizer, type RegularizerLike } from '../regul
 import type { Rng } from '../random.js';
 import { checkBaseConfig, checkOptionNames, KEEPS_MASK, commonMask, describeOperand, stepMask, formatSample, hasCall, type AddWeightOptions, type BaseLayerConfig } from './layer-helpers.js';
 import type { ActivationStage, CallContext, NodeIO, StateRequest } from './node-io.js';
-import { Weight, freeWithOwner, newWeight, regularizeWeights, standaloneRng, writeWeights } from './weight.js';
+import { Weight, freeWithOwner, initializeWeightValues, newWeight, regularizeWeights, standaloneRng, writeWeights } from './weight.js';
 import { activeTrace, type OutputSpec, type TraceRecord } from './trace.js';
 
 export { describeOperand, hasCall, singleInput, type AddWeightOptions } from './layer-helpers.js';
@@ -336,7 +336,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
 
   /** Fills every weight from its initializer with the layer's random stream. */
   initializeWeights(rng: Rng): void {
-    for (const w of this.weights) w.initializer.fill(w.ptr, w.shape, rng);
+    initializeWeightValues(this.weights, rng);
     this.weightsInitialized = true;
   }
 

@@ -1,6 +1,7 @@
 // One weight of a layer: a block of wasm memory with its name, shape, initializer, regulariser
 // and trainable flag. Custom layers use it as an operand of the differentiable ops.
 import { heap, onCollect, readF32, writeF32 } from '../backend/memory.js';
+import { weightsChanged } from '../backend/weights-version.js';
 import { ShapeError, ValueError, formatShape } from '../core/errors.js';
 import { Tensor, sameShape, sizeOf, type Shape } from '../core/tensor.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
@@ -45,7 +46,14 @@ export function writeWeights(weights: readonly Weight[], values: readonly Tensor
     if (!(t instanceof Tensor)) throw new ValueError(`${who}: item ${i} (${w.name}) is not a Tensor`);
     if (!sameShape(t.shape, w.shape)) throw new ShapeError(`${who}: ${w.name} must have shape ${formatShape(w.shape)}, got ${formatShape(t.shape)}`);
   });
+  weightsChanged();
   values.forEach((t, i) => writeF32(weights[i]!.ptr, t.data));
+}
+
+/** Fills every weight from its initializer, drawing from `rng` in order. */
+export function initializeWeightValues(weights: readonly Weight[], rng: Rng): void {
+  weightsChanged();
+  for (const w of weights) w.initializer.fill(w.ptr, w.shape, rng);
 }
 
 /** Sum of the weights' regulariser penalties; accumulates their gradients where grads[i] != 0 (no allocation: every step). */

@@ -5,6 +5,7 @@
 import { ValueError, checkOptions } from '../core/errors.js';
 import { isInitialized } from '../backend/wasm.js';
 import { heap, onCollect, readF32, writeF32, type Heap } from '../backend/memory.js';
+import { weightsChanged } from '../backend/weights-version.js';
 import { deserialize, isSerialized, serialize, type LearningRate, type LearningRateFn } from '../schedules.js';
 import { fill } from '../kernels/memory.js';
 import { clipScale, sumSquares } from '../kernels/optim.js';
@@ -226,6 +227,7 @@ export abstract class BaseOptimizer implements Optimizer {
     const lr = this.learningRate;
     if (!(lr >= 0 && Number.isFinite(lr))) throw new ValueError(`${this.who}: learning rate at step ${this.iterationCount} is ${lr}; expected a finite number >= 0`);
     this.clipGradients();
+    weightsChanged();
     const active = this.active;
     for (let i = 0; i < active.length; i++) {
       const entry = active[i]!;

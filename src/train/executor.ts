@@ -17,6 +17,7 @@ import type { Rng } from '../random.js';
 import type { Tensor } from '../core/tensor.js';
 import type { WeightGradients } from './gradients.js';
 import { Plan, type PlanGraph } from './plan.js';
+import { weightsChanged } from '../backend/weights-version.js';
 
 /** The graph an executor runs: the plan's view of it and its layers (whose regularisers it adds). */
 export interface ExecutorGraph extends PlanGraph {
@@ -172,6 +173,7 @@ export class Executor {
       return Number.NaN;
     }
     this.objective!.optimizer.step();
+    weightsChanged(); // a custom Optimizer may not bump it (inference caches compare it)
     return loss;
   }
 
