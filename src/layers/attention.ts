@@ -285,7 +285,7 @@ export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
     projectForward(s.k!, key.ptr, this.weightPtr(2), this.weightPtr(3), b.rowsK, b.dk, b.hk);
     projectForward(s.v!, value.ptr, this.weightPtr(4), this.weightPtr(5), b.rowsK, b.dv, b.hv);
     perHead(ctx.batch, this.heads, buf.probs, buf.q, buf.kT, false);
-    attentionSoftmaxForward(s.probs!, s.probs!, mask === undefined ? 0 : mask.ptr, this.softmaxShape(io, ctx.batch));
+    attentionSoftmaxForward(s.probs!, s.probs!, mask === undefined ? 0 : mask.ptr, io.mask?.ptr ?? 0, this.softmaxShape(io, ctx.batch));
     const dropping = ctx.training && this.rate > 0;
     if (dropping) dropoutForwardPtr(this.dropout(io, ctx, b.scores));
     perHead(ctx.batch, this.heads, buf.o, dropping ? buf.dropped : buf.probs, buf.v, false);
