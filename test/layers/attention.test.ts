@@ -208,11 +208,12 @@ describe('MultiHeadAttention errors', () => {
     expect(() => layer.apply([q, Input({ shape: [5, 6] }), Input({ shape: [3, 6] })])).toThrow(/key and value must have the same number of steps/);
     expect(() => layer.apply([q, q], { attentionMask: Input({ shape: [4, 3] }) })).toThrow(ShapeError);
     expect(() => layer.apply([q, q], { attentionMask: Input({ shape: [4, 3] }) })).toThrow(/attentionMask must be \[\*, 4, 4\] \(queries, keys\) or \[\*, 4\], got \[\*, 4, 3\]/);
-    expect(() => layer.apply([q, q], { returnAttentionScores: true })).toThrow(/returnAttentionScores is not supported yet/);
+    expect(() => layer.apply([q, q], { returnAttentionScores: 1 as never })).toThrow(/returnAttentionScores must be true or false, got 1/);
     expect(() => layer.apply([q, q], { scores: true } as never)).toThrow(/unknown option scores/);
     layer.apply([q, q]);
     expect(() => layer.apply([Input({ shape: [4, 5] }), Input({ shape: [4, 5] })])).toThrow(/was built for/);
     expect(() => layer.apply([q, q], { useCausalMask: true })).toThrow(/cannot change it between calls/);
+    expect(() => layer.apply([q, q], { returnAttentionScores: true })).toThrow(/was called with returnAttentionScores false; a shared layer cannot change it between calls/);
     expect(() => layer.setWeights(layer.getWeights().slice(1))).toThrow(/expected 8 tensors/);
   });
 });
