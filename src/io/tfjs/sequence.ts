@@ -46,7 +46,8 @@ function single(value: unknown, key: string, at: string): unknown {
  * TimeDistributed. Throws naming the layer (`at`) for what tensorlane cannot represent.
  */
 export function completeSequenceLayer(cls: string, cfg: Record<string, unknown>, out: Record<string, unknown>, inputShapes: readonly Shape[], at: string, translate: TranslateInner): void {
-  for (const key of ONE_D_SIZES) if (out[key] !== undefined && cls !== 'MultiHeadAttention') out[key] = single(out[key], key, at);
+  if (!Object.hasOwn(SEQUENCE_LAYERS, cls)) return;
+  for (const key of ONE_D_SIZES) if (out[key] !== undefined) out[key] = single(out[key], key, at);
   if (cls === 'Embedding' && cfg.mask_zero === true) out.maskZero = true;
   if (cls === 'MultiHeadAttention') {
     const axes = cfg.attention_axes;
