@@ -1,51 +1,21 @@
 // MultiHeadAttention's returnAttentionScores: the second output [*, heads, Tq, Tk] against
 // torch.nn.MultiheadAttention's per-head weights (test/fixtures/attention/attention.json), before
 // dropout, gradients through it by finite differences, and an io.save / io.load round trip.
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { Input, io, layers, Model, ops, Tensor, tensor, valueAndGrad, ValueError, type SymbolicTensor } from '../../src/index.js';
 import { expectClose, randomArray } from '../util.js';
+import { attentionFixture, caseInputs } from './attention-fixture.js';
 
-interface Case {
-  config: Record<string, unknown>;
-  selfAttention: boolean;
-  query: number[];
-  queryShape: number[];
-  key?: number[];
-  keyShape?: number[];
-  value?: number[];
-  valueShape?: number[];
-  mask?: number[];
-  weights: number[][];
-  y: number[];
-  scores: number[];
-}
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/attention/attention.json', import.meta.url), 'utf8')) as { cases: Record<string, Case> };
+const fixture = attentionFixture;
 
 describe('MultiHeadAttention returnAttentionScores against torch.nn.MultiheadAttention', () => {
   for (const [name, c] of Object.entries(fixture.cases)) {
     test(`${name}: the scores are torch's per-head attention weights`, () => {
       const layer = layers.multiHeadAttention(c.config as never);
-      const [batch, tq] = c.queryShape as [number, number, number];
-      const q = Input({ shape: c.queryShape.slice(1) });
-      const inputs = [q];
-      const xs = [tensor(Float32Array.from(c.query), c.queryShape)];
-      let v = q;
-      let k = q;
-      if (!c.selfAttention) {
-        v = Input({ shape: c.valueShape!.slice(1) });
-        k = Input({ shape: c.keyShape!.slice(1) });
-        inputs.push(v, k);
-        xs.push(tensor(Float32Array.from(c.value!), c.valueShape!), tensor(Float32Array.from(c.key!), c.keyShape!));
-      }
-      let mask: SymbolicTensor | undefined;
-      if (c.mask !== undefined) {
-        const tk = c.mask.length / batch / tq;
-        mask = Input({ shape: [tq, tk] });
-        inputs.push(mask);
-        xs.push(tensor(Float32Array.from(c.mask), [batch, tq, tk]));
-      }
-      const outs = layer.applyAll(c.selfAttention ? [q, q] : [q, v, k], { returnAttentionScores: true, ...(mask === undefined ? {} : { attentionMask: mask }) });
+      const tq = c.queryShape[1]!;
+      const { inputs, call, mask, values, shapes } = caseInputs(c);
+      const xs = values.map((v, i) => tensor(Float32Array.from(v), shapes[i]!));
+      const outs = layer.applyAll(call, { returnAttentionScores: true, ...(mask === undefined ? {} : { attentionMask: mask }) });
       const heads = c.config.numHeads as number;
       expect(outs[1]!.shape).toEqual([heads, tq, (c.keyShape ?? c.queryShape)[1]]);
       const model = new Model<Tensor[]>({ inputs, outputs: outs });
