@@ -9,7 +9,7 @@ import { f32 } from '../backend/memory.js';
 import { ValueError } from '../core/errors.js';
 import { sizeOf, type Shape } from '../core/tensor.js';
 import type { Rng } from '../random.js';
-import { Layer } from './layer.js';
+import { Layer, type GraphNode } from './layer.js';
 import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
 import type { CallContext, NodeIO, Slot, StateRequest } from './node-io.js';
 import { RecurrentBase } from './recurrent-base.js';
@@ -92,12 +92,20 @@ export class Bidirectional extends Layer<BidirectionalConfig> {
     this.weightsInitialized = true;
   }
 
-  override stateRequests(inputs: readonly Shape[], _output: Shape, maxBatch: number): Record<string, StateRequest> {
+  /** Both directions skip masked steps; with `returnSequences` the output keeps the mask. */
+  override get consumesMask(): boolean {
+    return true;
+  }
+  override get passesMask(): boolean {
+    return this.forwardLayer.returnSequences;
+  }
+
+  override stateRequests(inputs: readonly Shape[], _output: Shape, maxBatch: number, node?: GraphNode): Record<string, StateRequest> {
     const inner = this.forwardLayer.computeOutputShape(inputs);
     const n = maxBatch * sizeOf(inner);
     const out: Record<string, StateRequest> = { yf: { floats: n }, yb: { floats: n }, dyf: { floats: n }, dyb: { floats: n } };
-    for (const [k, r] of Object.entries(this.forwardLayer.stateRequests(inputs, inner, maxBatch))) out[`f.${k}`] = r;
-    for (const [k, r] of Object.entries(this.backwardLayer.stateRequests(inputs, inner, maxBatch))) out[`b.${k}`] = r;
+    for (const [k, r] of Object.entries(this.forwardLayer.stateRequests(inputs, inner, maxBatch, node))) out[`f.${k}`] = r;
+    for (const [k, r] of Object.entries(this.backwardLayer.stateRequests(inputs, inner, maxBatch, node))) out[`b.${k}`] = r;
     return out;
   }
 
@@ -111,7 +119,7 @@ export class Bidirectional extends Layer<BidirectionalConfig> {
       const state: Record<string, number> = {};
       for (const [k, p] of Object.entries(io.state)) if (k.startsWith(prefix)) state[k.slice(prefix.length)] = p;
       const output: Slot = { ptr: y, grad: dy, shape: inner, size: sizeOf(inner), batched: true };
-      return { inputs: io.inputs, output, outputs: [output], z: y, dz: dy, weightGrads: grads, state, sink: io.sink };
+      return { inputs: io.inputs, mask: io.mask, output, outputs: [output], z: y, dz: dy, weightGrads: grads, state, sink: io.sink };
     };
     s = {
       forward: make('f.', io.state.yf!, io.state.dyf!, io.weightGrads.slice(0, nf)),

@@ -8,11 +8,12 @@ import { embeddingBackward, embeddingForward } from '../kernels/embedding.js';
 import type { RegularizerLike } from '../regularizers.js';
 import { sizeOf, type Shape } from '../core/tensor.js';
 import { positiveInt } from './positive-int.js';
-import { Layer } from './layer.js';
+import { Layer, type OutputSpec, type SymbolicTensor } from './layer.js';
 import { layerOptions, formatSample, type BaseLayerConfig } from './layer-helpers.js';
 import type { CallContext, NodeIO } from './node-io.js';
+import { writeNonZero } from './masking.js';
 
-/** Options of `layers.embedding` (Keras names; masking (`maskZero`) is not implemented). */
+/** Options of `layers.embedding` (Keras names). */
 export interface EmbeddingConfig extends BaseLayerConfig {
   /** Vocabulary size: ids must be integers in [0, inputDim). */
   inputDim: number;
@@ -21,6 +22,12 @@ export interface EmbeddingConfig extends BaseLayerConfig {
   /** Default Keras's 'uniform': randomUniform in [-0.05, 0.05]. */
   embeddingsInitializer?: InitializerLike;
   embeddingsRegularizer?: RegularizerLike;
+  /**
+   * Id 0 is padding (Keras's `mask_zero`): the output carries a mask (1 where the id is not 0) that
+   * recurrent layers, attention, global pooling and the loss use to skip padded steps. Id 0 still
+   * has a row, so `inputDim` is the vocabulary size + 1.
+   */
+  maskZero?: boolean;
 }
 
 const KERAS_UNIFORM: InitializerLike = { name: 'randomUniform', config: { minval: -0.05, maxval: 0.05 } };
@@ -30,11 +37,24 @@ const KERAS_UNIFORM: InitializerLike = { name: 'randomUniform', config: { minval
 export class Embedding extends Layer<EmbeddingConfig> {
   readonly className = 'Embedding';
   /** Accepted options besides the base ones (unknown keys throw). */
-  static override readonly options = layerOptions<EmbeddingConfig>()('inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer');
+  static override readonly options = layerOptions<EmbeddingConfig>()('inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer', 'maskZero');
   constructor(config: EmbeddingConfig) {
     super(config, 'embedding');
     positiveInt(this.name, 'inputDim', config.inputDim);
     positiveInt(this.name, 'outputDim', config.outputDim);
+    if (config.maskZero !== undefined && typeof config.maskZero !== 'boolean') throw new ValueError(`${this.name}: maskZero must be true or false, got ${String(config.maskZero)}`);
+  }
+
+  /** With `maskZero`, a second output: the mask (ids != 0), which `apply` attaches to the first as `.mask`. */
+  override computeOutputSpecs(inputShapes: readonly Shape[]): OutputSpec[] {
+    const out = [{ shape: this.computeOutputShape(inputShapes) }];
+    return this.config.maskZero === true ? [...out, { shape: [...inputShapes[0]!] }] : out;
+  }
+
+  override applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[] {
+    const outputs = super.applyAll(inputs);
+    if (outputs.length > 1) outputs[0]!.mask = outputs[1];
+    return outputs;
   }
 
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
@@ -53,6 +73,8 @@ export class Embedding extends Layer<EmbeddingConfig> {
     const n = ctx.batch * x.size;
     const bad = embeddingForward(io.z, x.ptr, this.weights[0]!.ptr, n, this.config.outputDim, this.config.inputDim);
     if (bad >= 0) this.throwBadId(x.ptr, x.shape, bad);
+    const mask = io.outputs[1];
+    if (mask !== undefined) writeNonZero(mask.ptr, x.ptr, n);
   }
 
   /** Ids get no gradient (they are indices); the table gets dy scattered into its rows. */

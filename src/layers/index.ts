@@ -235,3 +235,10 @@ registerLayer('TimeDistributed', (c) => {
   const { inner, rest } = wrapped(c, 'TimeDistributed');
   return new TimeDistributed(inner, rest);
 });
+
+// Masking (issue 12): the masking layer; `embedding`'s `maskZero` is the other source of masks.
+import { Masking, type MaskingConfig } from './masking.js';
+export { Masking, type MaskingConfig };
+/** Marks steps whose features all equal `maskValue` (default 0) as padding: the output carries a mask that recurrent layers, attention, global pooling and losses honour. */
+export const masking = (config: MaskingConfig = {}): Masking => new Masking(config);
+registerLayer('Masking', (c) => new Masking(c));

@@ -151,3 +151,22 @@ export function commonMask<T extends { readonly mask: T | undefined }>(inputs: r
   if (masks.length > 1) throw new ValueError(`${who}: its inputs carry different masks; only merge layers combine masks`);
   return masks[0];
 }
+
+/** The mask `x` carries, checked to hold one value per step of `x` ([*, time] for x [*, time, ...]); undefined when none. */
+export function stepMask<T extends { readonly mask: T | undefined; readonly shape: Shape; toString(): string }>(x: T, who: string): T | undefined {
+  const mask = x.mask;
+  if (mask !== undefined && (mask.shape.length !== 1 || mask.shape[0] !== x.shape[0])) {
+    throw new ShapeError(`${who}: the mask of its input must be [*, ${String(x.shape[0])}] (one value per step of ${x.toString()}), got ${mask.toString()}`);
+  }
+  return mask;
+}
+
+/**
+ * Built-in layers whose output keeps its input's mask (Keras's `supports_masking`): they work per
+ * step and keep the time axis. Layers that consume or change it decide for themselves (recurrent,
+ * bidirectional, attention, masking); every other layer drops it.
+ */
+export const KEEPS_MASK: ReadonlySet<string> = new Set([
+  'Dense', 'Activation', 'PReLU', 'Dropout', 'GaussianNoise', 'LayerNormalization', 'BatchNormalization',
+  'TimeDistributed', 'PositionalEmbedding', 'SinusoidalPositionEncoding', 'Add', 'Concatenate',
+]);

@@ -14,7 +14,7 @@ import { Tensor, sameShape, type Shape } from '../core/tensor.js';
 import type { InitializerLike } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerLike } from '../regularizers.js';
 import type { Rng } from '../random.js';
-import { checkBaseConfig, checkOptionNames, commonMask, describeOperand, formatSample, hasCall, type AddWeightOptions, type BaseLayerConfig } from './layer-helpers.js';
+import { checkBaseConfig, checkOptionNames, KEEPS_MASK, commonMask, describeOperand, stepMask, formatSample, hasCall, type AddWeightOptions, type BaseLayerConfig } from './layer-helpers.js';
 import type { ActivationStage, CallContext, NodeIO, StateRequest } from './node-io.js';
 import { Weight, freeWithOwner, newWeight, regularizeWeights, standaloneRng, writeWeights } from './weight.js';
 import { activeTrace, type OutputSpec, type TraceRecord } from './trace.js';
@@ -262,7 +262,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
     this.ensureBuilt(shapes);
     const trace = currentTrace();
     if (trace !== undefined && !trace.sublayers.includes(this)) trace.sublayers.push(this);
-    const mask = this.consumesMask ? list[0]!.mask : undefined;
+    const mask = this.consumesMask ? stepMask(list[0]!, this.name) : undefined;
     const outputs = new GraphNode(this, mask === undefined ? list : [...list, mask], specs, mask !== undefined).outputs;
     if (this.passesMask) outputs[0]!.mask = this.mergeMasks(list);
     return outputs;
@@ -275,7 +275,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
 
   /** True when the output keeps the input's mask (Keras's `supports_masking`: the time axis stays). */
   get passesMask(): boolean {
-    return false;
+    return KEEPS_MASK.has(this.className);
   }
 
   /** The output's mask from the inputs' masks: the one mask they carry (a merge of different masks overrides this). */

@@ -3,7 +3,7 @@ import { copy } from '../kernels/memory.js';
 import { accumulate, concatBackward, concatForward } from '../kernels/graph.js';
 import { ShapeError, ValueError } from '../core/errors.js';
 import { sameShape, type Shape } from '../core/tensor.js';
-import { Layer } from './layer.js';
+import { Layer, type SymbolicTensor } from './layer.js';
 import { layerOptions, formatSample, type BaseLayerConfig } from './layer-helpers.js';
 import type { CallContext, NodeIO } from './node-io.js';
 
@@ -65,6 +65,14 @@ export class Concatenate extends Layer<ConcatenateConfig> {
     const a = axis < 0 ? rank + axis : axis - 1;
     if (a < 0 || a >= rank) throw new ShapeError(`${this.name}: axis ${axis} is out of range for inputs of rank ${rank + 1}`);
     return a;
+  }
+  /** The inputs' mask; joining masked sequences along their time axis is refused. */
+  protected override mergeMasks(inputs: readonly SymbolicTensor[]): SymbolicTensor | undefined {
+    const mask = super.mergeMasks(inputs);
+    if (mask !== undefined && this.sampleAxis(inputs[0]!.shape.length) === 0) {
+      throw new ValueError(`${this.name}: cannot join masked sequences along their time axis (axis ${this.config.axis ?? -1}); join along the features`);
+    }
+    return mask;
   }
   computeOutputShape(inputShapes: readonly Shape[]): Shape {
     if (inputShapes.length < 2) throw new ValueError(`${this.name}: expects at least 2 inputs, got ${inputShapes.length}`);

@@ -5,6 +5,7 @@
 import { avgPool2dBackwardPtr, avgPool2dForwardPtr, globalPool2dGeometry, maxPool2dBackwardPtr, maxPool2dForwardPtr, pool2dGeometry, type PoolGeometry } from '../ops/pool.js';
 import { resizeBackwardPtr, resizeForwardPtr, upSampling2dGeometry, type ResizeGeometry } from '../ops/resize.js';
 import type { Shape } from '../core/tensor.js';
+import { f32 } from '../backend/memory.js';
 import { positiveInt } from './positive-int.js';
 import { singleInput } from './layer.js';
 import { layerOptions, type BaseLayerConfig } from './layer-helpers.js';
@@ -86,10 +87,52 @@ export class AveragePooling1D extends Pool1D {
   }
 }
 
-/** A pool over all steps: [*, steps, c] -> [*, c]. */
+/** A pool over all steps: [*, steps, c] -> [*, c]; with a mask, over the unmasked steps only (0 when none). */
 abstract class GlobalPool1D extends MaxOrMean<BaseLayerConfig> {
   protected geometryFor(batch: number, [steps, c]: Shape): PoolGeometry {
     return globalPool2dGeometry([batch, 1, steps!, c!], this.name);
+  }
+  override get consumesMask(): boolean {
+    return true;
+  }
+  override forward(io: NodeIO, ctx: CallContext): void {
+    if (io.mask === undefined) super.forward(io, ctx);
+    else maskedPool(io, ctx.batch, this.max, false);
+  }
+  override backward(io: NodeIO, ctx: CallContext): void {
+    if (io.mask === undefined) super.backward(io, ctx);
+    else if (io.inputs[0]!.grad !== 0) maskedPool(io, ctx.batch, this.max, true);
+  }
+}
+
+/**
+ * Global pooling over the unmasked steps of each sample: forward writes the mean or max per
+ * channel (0 for a sample without steps); backward adds dy to the inputs that made each value
+ * (the first maximum, or every unmasked step scaled by 1 / count).
+ */
+function maskedPool(io: NodeIO, batch: number, max: boolean, backward: boolean): void {
+  const x = io.inputs[0]!, [T, C] = x.shape as [number, number], m = f32();
+  const X = x.ptr >>> 2, DX = x.grad >>> 2, M = io.mask!.ptr >>> 2, Y = io.z >>> 2, DY = io.dz >>> 2;
+  for (let i = 0; i < batch; i++) {
+    let count = 0;
+    for (let t = 0; t < T; t++) if (m[M + i * T + t] !== 0) count++;
+    for (let c = 0; c < C; c++) {
+      let best = -1, acc = 0;
+      for (let t = 0; t < T; t++) {
+        if (m[M + i * T + t] === 0) continue;
+        const v = m[X + (i * T + t) * C + c]!;
+        if (!max) acc += v;
+        else if (best < 0 || v > m[X + (i * T + best) * C + c]!) best = t;
+      }
+      if (!backward) {
+        m[Y + i * C + c] = count === 0 ? 0 : max ? m[X + (i * T + best) * C + c]! : acc / count;
+      } else if (max && best >= 0) {
+        m[DX + (i * T + best) * C + c] = m[DX + (i * T + best) * C + c]! + m[DY + i * C + c]!;
+      } else if (!max && count > 0) {
+        const g = m[DY + i * C + c]! / count;
+        for (let t = 0; t < T; t++) if (m[M + i * T + t] !== 0) m[DX + (i * T + t) * C + c] = m[DX + (i * T + t) * C + c]! + g;
+      }
+    }
   }
 }
 

@@ -18,10 +18,12 @@ import { runGemm as runGemmCall } from '../ops/gemm-call.js';
 import type { ActivationSpec } from '../ops/activation.js';
 import { dropoutForwardPtr, type DropoutForwardCall } from '../ops/random.js';
 import { Tensor, type Shape } from '../core/tensor.js';
-import { Layer, type OutputSpec, type SymbolicTensor } from './layer.js';
-import { accumulatePtr, fillPtr, formatSample } from './layer-helpers.js';
+import type { GraphNode } from './layer.js';
+import { RecurrentLayer } from './recurrent-layer.js';
+import { accumulatePtr, fillPtr } from './layer-helpers.js';
 import type { CallContext, NodeIO, StateRequest } from './node-io.js';
 import { checkRecurrentConfig, resolveFor, type RecurrentConfig } from './recurrent-config.js';
+import { holdMaskedStates, restoreMaskedGrads, setAsideMaskedGrads, type MaskedRun } from './recurrent-mask.js';
 
 export { COMMON, resolveFor, type RecurrentConfig } from './recurrent-config.js';
 
@@ -44,24 +46,22 @@ export interface Dims {
  * initial states (inputs, carried state or zeros), dropout masks and the weight/input gradients;
  * subclasses implement the per-step cell forward and backward.
  */
-export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> {
+export abstract class RecurrentBase<C extends RecurrentConfig> extends RecurrentLayer<C> {
   protected readonly act: ActivationSpec;
   private readonly dims: Dims = { b: 0, T: 0, F: 0, u: 0, g: 0 };
-  /** Inputs of the current call: 1, or 1 + `stateCount` with initial states (set by `apply`). */
-  private callInputs = 1;
   /** True while the current forward/backward applies the input / recurrent dropout masks. */
   protected dropInput = false;
   protected dropState = false;
   /** Carried states of a stateful layer (layer-owned, `statefulBatch` samples each), by state index. */
   private carried: number[] = [];
-  /** Prefix of the weight names (`forward/` inside a bidirectional wrapper). */
-  private weightPrefix = '';
   /** Mask draws of the input and recurrent dropout, each with its rate set once (no float per step). */
   private readonly inputMaskCall: DropoutForwardCall;
   private readonly stateMaskCall: DropoutForwardCall;
   /** Whether the config asks for input / recurrent dropout (read per step without touching the float rates). */
   private readonly hasInputDropout: boolean;
   private readonly hasStateDropout: boolean;
+  /** This call's geometry for the masked-step helpers (recurrent-mask.ts), reused every step. */
+  private readonly masked: MaskedRun = { b: 0, T: 0, u: 0, mask: 0 };
 
   constructor(config: C, prefix: string, protected readonly gates: number) {
     super(config, prefix);
@@ -77,74 +77,6 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
   /** Rows of the bias weight: 1, or 2 for GRU (input and recurrent biases). */
   protected get biasRows(): number {
     return 1;
-  }
-
-  /** States the cell carries: 1 (h), or 2 for LSTM (h, c). */
-  get stateCount(): number {
-    return 1;
-  }
-
-  /** True when the layer keeps its last state between batches (`stateful: true`). */
-  get stateful(): boolean {
-    return this.config.stateful === true;
-  }
-
-  /** True when the sequence is processed from its last step (`goBackwards: true`). */
-  get goBackwards(): boolean {
-    return this.config.goBackwards === true;
-  }
-
-  /** Whether the output is every step `[time, units]` or the last `[units]`. */
-  get returnSequences(): boolean {
-    return this.config.returnSequences === true;
-  }
-
-  /** Units of the hidden state. */
-  get units(): number {
-    return this.config.units;
-  }
-
-  override get inputCount(): number {
-    return this.callInputs;
-  }
-
-  /** Accepts x, or [x, h0] / LSTM [x, h0, c0] with initial states ([batch, units] each). */
-  protected override checkApplyInputs(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[] {
-    const n = Array.isArray(inputs) ? inputs.length : 1;
-    const states = this.stateCount === 2 ? '[x, h0, c0]' : '[x, h0]';
-    if (n !== 1 && n !== 1 + this.stateCount) throw new ValueError(`${this.name}: expects x or ${states} (initial states), got ${n} inputs`);
-    if (n > 1 && this.stateful) throw new ValueError(`${this.name}: a stateful layer starts from its carried state; initial-state inputs are not accepted`);
-    this.callInputs = n;
-    return super.checkApplyInputs(inputs);
-  }
-
-  /** @internal Names the weights `<prefix>kernel` (a wrapper's sub-layers); before build only. */
-  setWeightPrefix(prefix: string): void {
-    if (this.built) throw new ValueError(`${this.name}: weight names are fixed once the layer is built`);
-    this.weightPrefix = prefix;
-  }
-
-  computeOutputShape(inputShapes: readonly Shape[]): Shape {
-    const s = inputShapes[0];
-    if (s === undefined || s.length !== 2) {
-      throw new ShapeError(`${this.name}: expected input of rank 3 ([batch, time, features]), got ${s === undefined ? 'no input' : formatSample(s)}`);
-    }
-    if (this.inputShapes !== undefined) {
-      const f = this.inputShapes[0]![1];
-      if (s[1] !== f) throw new ShapeError(`${this.name}: expected input [*, time, ${f}], got ${formatSample(s)}`);
-    }
-    const u = this.config.units;
-    inputShapes.slice(1).forEach((st, i) => {
-      if (st.length !== 1 || st[0] !== u) throw new ShapeError(`${this.name}: initial state ${i} must be [*, ${u}] ([batch, units]), got ${formatSample(st)}`);
-    });
-    return this.config.returnSequences ? [s[0]!, u] : [u];
-  }
-
-  /** With `returnState`: the output, then each final state [*, units] (h; for LSTM h and c), as Keras. */
-  override computeOutputSpecs(inputShapes: readonly Shape[]): OutputSpec[] {
-    const out: OutputSpec[] = [{ shape: this.computeOutputShape(inputShapes) }];
-    if (this.config.returnState === true) for (let k = 0; k < this.stateCount; k++) out.push({ shape: [this.config.units] });
-    return out;
   }
 
   protected override build([input]: readonly Shape[]): void {
@@ -185,7 +117,7 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
   /** Extra per-step buffers of the cell, in floats per [b, ...] slice, by name. */
   protected abstract cellBuffers(T: number): Record<string, number>;
 
-  override stateRequests(inputs: readonly Shape[], _output: Shape, maxBatch: number): Record<string, StateRequest> {
+  override stateRequests(inputs: readonly Shape[], _output: Shape, maxBatch: number, node?: GraphNode): Record<string, StateRequest> {
     const T = inputs[0]![0]!, F = inputs[0]![1]!, u = this.config.units, gu = this.gates * u, B = maxBatch;
     const out: Record<string, StateRequest> = {
       xp: { floats: B * T * gu }, // input projection (batch-major); dXP in backward
@@ -202,6 +134,7 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     if ((this.config.dropout ?? 0) > 0) Object.assign(out, { xmask: { floats: B * F }, xd: { floats: B * T * F } });
     if ((this.config.recurrentDropout ?? 0) > 0) Object.assign(out, { hmask: { floats: B * u }, hm: { floats: B * T * u }, dhm: { floats: B * u } });
     for (const [name, perStep] of Object.entries(this.cellBuffers(T))) out[name] = { floats: B * perStep };
+    if (node?.masked === true) out.msave = { floats: B * 2 * u }; // masked samples' state gradients, set aside per step
     return out;
   }
 
@@ -219,6 +152,17 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
       throw new ValueError(`${this.name}: a stateful layer carries ${String(this.config.batchInputShape![0])} states (batchInputShape[0]) but got a batch of ${ctx.batch}; use that batch size for fit/predict and a sample count it divides`);
     }
     return d;
+  }
+
+  /** The masked-step geometry when this node has a mask, else undefined. */
+  private maskedRun(io: NodeIO, d: Dims): MaskedRun | undefined {
+    if (io.mask === undefined) return undefined;
+    const r = this.masked;
+    r.b = d.b;
+    r.T = d.T;
+    r.u = d.u;
+    r.mask = io.mask.ptr;
+    return r;
   }
 
   /** Time index of the input read at processing step t. */
@@ -281,7 +225,11 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     runGemm(b * T, g, F, x, F, this.weights[0]!.ptr, s.xp!, g, false, false, false, bias);
     this.initialState(io, d, 0, s.h!);
     this.beginForward(io, d);
-    for (let t = 0; t < T; t++) this.stepForward(io, d, t);
+    const run = this.maskedRun(io, d), c = this.cellStates(io);
+    for (let t = 0; t < T; t++) {
+      this.stepForward(io, d, t);
+      if (run !== undefined) holdMaskedStates(run, s.h!, c, t, this.timeAt(d, t));
+    }
     this.finalState(io, 0, s.h! + T * b * u * 4, d);
     this.endForward(io, d);
     // Output: every state (batch-major, in processing order) or the last one.
@@ -301,6 +249,7 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
     fillPtr(s.dh!, 0, b * u);
     this.finalStateGrad(io, d, 0, s.dh!);
     this.beginBackward(io, d);
+    const run = this.maskedRun(io, d), dc = this.cellStateGrad(io);
     const m = f32();
     const dz = io.dz >>> 2, dh = s.dh! >>> 2;
     for (let t = T - 1; t >= 0; t--) {
@@ -310,7 +259,13 @@ export abstract class RecurrentBase<C extends RecurrentConfig> extends Layer<C> 
       } else if (t === T - 1) {
         for (let i = 0; i < b * u; i++) m[dh + i] = m[dh + i]! + m[dz + i]!;
       }
+      if (run === undefined) {
+        this.stepBackward(io, d, t);
+        continue;
+      }
+      setAsideMaskedGrads(run, s.dh!, dc, s.msave!, this.timeAt(d, t));
       this.stepBackward(io, d, t);
+      restoreMaskedGrads(run, s.dh!, dc, s.msave!, this.timeAt(d, t));
     }
     this.initialStateGrad(io, d, 0, s.dh!);
     // dXP (batch-major, at each step's input time) from dp (time-major).

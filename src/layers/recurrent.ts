@@ -83,6 +83,12 @@ export class LSTM extends RecurrentBase<LSTMConfig> {
   override get stateCount(): number {
     return 2;
   }
+  protected override cellStates(io: NodeIO): number {
+    return io.state.c!;
+  }
+  protected override cellStateGrad(io: NodeIO): number {
+    return io.state.dc!;
+  }
   protected override beginForward(io: NodeIO, d: Dims): void {
     this.initialState(io, d, 1, io.state.c!);
   }

@@ -2,6 +2,7 @@
 // terms and the optimizer binding. Every batch comes in as an argument (rows of tensors, copied
 // into the plan here); the executor knows neither the model nor the epoch loop.
 import { f32 } from '../backend/memory.js';
+import { ValueError } from '../core/errors.js';
 import { allFinite } from '../kernels/optim.js';
 import type { Cursor } from '../data/feed.js';
 import type { Layer, SymbolicTensor } from '../layers/layer.js';
@@ -66,8 +67,8 @@ export class Executor {
   /** [n, h, w, c] of an image input (augmentation), n set per batch. */
   private readonly imageShape: [number, number, number, number] | undefined;
   private readonly heads: readonly Head[];
-  /** Per head: its output's and targets' buffers, and its traced loss term's (or undefined). */
-  private readonly headSlots: Array<{ output: Slot; target: Slot; term: Slot | undefined }>;
+  /** Per head: its output's and targets' buffers, its traced loss term's (or undefined) and its output's mask. */
+  private readonly headSlots: Array<{ output: Slot; target: Slot; term: Slot | undefined; mask: MaskedHead | undefined }>;
   /** Loss terms other than the heads' (addLoss, activity regularisers): they count with weight 1. */
   private readonly extraTerms: Slot[];
   /** Each head's loss in the last step (for its `<output>_loss` log). */
@@ -105,7 +106,10 @@ export class Executor {
       who,
     );
     const plan = this.plan;
-    this.headSlots = heads.map((h) => ({ output: plan.slot(h.output)!, target: plan.slot(h.target)!, term: h.term === undefined ? undefined : plan.slot(h.term) }));
+    this.headSlots = heads.map((h) => {
+      const output = plan.slot(h.output)!, target = plan.slot(h.target)!;
+      return { output, target, term: h.term === undefined ? undefined : plan.slot(h.term), mask: maskedHead(h, h.output.mask === undefined ? undefined : plan.slot(h.output.mask), output, target, who) };
+    });
     const headTerms = new Set(this.headSlots.map((h) => h.term));
     this.extraTerms = plan.losses.filter((t) => !headTerms.has(t));
     const metricTerms = objective?.metricTerms ?? [];
@@ -202,24 +206,54 @@ export class Executor {
   /** Adds the last step's `count` predictions (and class weights when `weighted`) to `metrics`. */
   updateMetrics(metrics: readonly Metric[], count: number, weighted: boolean): void {
     const call = this.metricCall;
-    call.batch = count;
-    call.sampleWeights = weighted ? this.plan.sampleWeights : 0;
-    let head = -1;
     for (let i = 0; i < metrics.length; i++) {
       const m = metrics[i]!;
       const h = m instanceof HeadMetric ? m.head : 0;
+      call.batch = count;
+      call.sampleWeights = weighted ? this.plan.sampleWeights : 0;
       if (m instanceof ValueMean) {
         m.value = this.values[m.source] ?? NaN;
-      } else if (h !== head && h < this.headSlots.length) {
-        head = h;
+      } else if (h < this.headSlots.length) {
         const s = this.headSlots[h]!;
         call.yTrue = s.target.ptr;
         call.yPred = s.output.ptr;
         call.predShape = s.output.shape;
         call.targetSize = s.target.size;
+        if (s.mask !== undefined) {
+          // Each step counts as a sample weighted by its mask: padded steps do not count.
+          if (weighted) throw maskWeightError(this.heads[h]!);
+          call.predShape = s.mask.stepShape;
+          call.targetSize = s.mask.stepTarget;
+          call.batch = count * s.mask.steps;
+          call.sampleWeights = s.mask.slot.ptr;
+        }
       }
       m.update(call);
     }
+  }
+
+  /**
+   * A built-in loss over the unmasked steps of a masked output: each step is a sample weighted by
+   * its mask, and the mean is over the unmasked steps (so a padded batch gives the loss and the
+   * gradients of the same samples unpadded).
+   */
+  private maskedLoss(head: Head, mask: MaskedHead, output: Slot, target: Slot, count: number, gradients: boolean, weighted: boolean): number {
+    if (weighted) throw maskWeightError(head);
+    const call = this.lossCall, rows = count * mask.steps;
+    call.yTrue = target.ptr;
+    call.yPred = output.ptr;
+    call.dPred = gradients ? output.grad : 0;
+    call.batch = rows;
+    call.sampleShape = mask.stepShape;
+    call.sampleWeights = mask.slot.ptr;
+    const value = head.loss!.compute(call);
+    const mem = f32(), M = mask.slot.ptr >>> 2;
+    let valid = 0;
+    for (let i = 0; i < rows; i++) valid += mem[M + i]!;
+    // The kernel divided by every step; rescale to the unmasked ones (none: loss and gradient 0).
+    const scale = valid === 0 ? 0 : rows / valid;
+    if (gradients && head.weight * scale !== 1) clipScale(output.grad, count * output.size, head.weight * scale, Infinity);
+    return value * scale;
   }
 
   /** Returns the plan's memory to the heap (idempotent; the gradients belong to the model's cache). */
@@ -248,7 +282,9 @@ export class Executor {
       const head = this.heads[h]!;
       const s = this.headSlots[h]!;
       let value: number;
-      if (head.loss !== undefined) {
+      if (head.loss !== undefined && s.mask !== undefined) {
+        value = this.maskedLoss(head, s.mask, s.output, s.target, count, gradients, weighted);
+      } else if (head.loss !== undefined) {
         call.yTrue = s.target.ptr;
         call.yPred = s.output.ptr;
         call.dPred = gradients ? s.output.grad : 0;
@@ -338,4 +374,24 @@ function argmaxAt(mem: Float32Array, start: number, n: number): number {
   let best = 0;
   for (let j = 1; j < n; j++) if (mem[start + j]! > mem[start + best]!) best = j;
   return best;
+}
+
+/** A head whose output carries a mask: the mask's buffer and the per-step shapes of prediction and target. */
+interface MaskedHead {
+  readonly slot: Slot;
+  readonly steps: number;
+  readonly stepShape: readonly number[];
+  readonly stepTarget: number;
+}
+
+/** The masked view of a head, or undefined when its output has no mask (or a traced loss, which sees every step). */
+function maskedHead(head: Head, slot: Slot | undefined, output: Slot, target: Slot, who: string): MaskedHead | undefined {
+  if (slot === undefined || head.loss === undefined) return undefined;
+  const steps = output.shape[0]!;
+  if (target.size % steps !== 0) throw new ValueError(`${who}: the targets of ${head.name} (${target.size} floats per sample) do not split over its ${steps} masked steps`);
+  return { slot, steps, stepShape: output.shape.slice(1), stepTarget: target.size / steps };
+}
+
+function maskWeightError(head: Head): ValueError {
+  return new ValueError(`fit: classWeight cannot weigh the output ${head.name}, which carries a mask (its steps are weighted by the mask); drop classWeight or the mask`);
 }

@@ -161,7 +161,7 @@ export class Plan {
           if (needsBackward) layout.dz = reserve(n, true);
         }
       }
-      const requests = layer.stateRequests(node.inputs.map((t) => t.shape), node.output.shape, maxBatch, node);
+      const requests = layer.stateRequests(node.dataInputs.map((t) => t.shape), node.output.shape, maxBatch, node);
       for (const [name, req] of Object.entries(requests)) layout.state[name] = reserve(req.floats, req.grad === true && training);
       layouts.push(layout);
       if (training) {

@@ -106,7 +106,7 @@ describe('Embedding', () => {
   test('rejects bad options, typos and scalar input', () => {
     expect(() => layers.embedding({ inputDim: 0, outputDim: 2 })).toThrow(/inputDim must be a positive integer, got 0/);
     expect(() => layers.embedding({ inputDim: 3, outputDim: 1.5 })).toThrow(/outputDim must be a positive integer/);
-    expect(() => layers.embedding({ inputDim: 3, outputDim: 2, maskZero: true } as never)).toThrow(/unknown option 'maskZero'/);
+    expect(() => layers.embedding({ inputDim: 3, outputDim: 2, maskZeros: true } as never)).toThrow(/unknown option 'maskZeros'/);
     expect(() => layers.embedding({ inputDim: 3, outputDim: 2, outputDims: 2 } as never)).toThrow(ValueError);
   });
 
