@@ -110,6 +110,15 @@ describe('io.fromTfjs: recurrent options and sequence layers from TF.js', () => 
     expect(() => layerFromKeras(bi, [[4, 2]], 'io.fromTfjs')).toThrow(/layer "b" \(Bidirectional\): merge_mode null .* is not supported/);
   });
 
+  test('Embedding mask_zero into an LSTM: padded steps are skipped as in TF.js', async () => {
+    const model = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 7, outputDim: 3, maskZero: true, inputLength: 5 }), tf.layers.lstm({ units: 2 })] });
+    randomize(model);
+    const loaded = io.fromTfjs((await tfjsArtifacts(model)) as never);
+    expect(loaded.layers[0]!.getConfig()).toMatchObject({ maskZero: true });
+    const x = [3, 1, 4, 0, 0, 2, 6, 5, 3, 0];
+    expectClose(loaded.predict(tensor(Float32Array.from(x), [2, 5])).data, (model.predict(tf.tensor(x, [2, 5])) as tf.Tensor).dataSync(), 'masked LSTM', 1e-5, 1e-6);
+  });
+
   test("Embedding mask_zero maps to tensorlane's maskZero", () => {
     const cfg = { class_name: 'Embedding', config: { name: 'e', input_dim: 5, output_dim: 2, mask_zero: true, input_length: 4, embeddings_initializer: { class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05 } } } };
     expect(layerFromKeras(cfg, [[4]], 'io.fromTfjs')).toEqual({ className: 'Embedding', config: { name: 'e', inputDim: 5, outputDim: 2, maskZero: true, embeddingsInitializer: { name: 'randomUniform', config: { minval: -0.05, maxval: 0.05 } } } });

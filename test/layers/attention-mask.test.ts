@@ -4,7 +4,7 @@
 // attentionMask and the causal mask; the output carries the query's mask; fully masked rows stay
 // finite.
 import { describe, expect, test } from 'vitest';
-import { Input, layers, Model, ops, Tensor, tensor, valueAndGrad, ValueError, type SymbolicTensor } from '../../src/index.js';
+import { Input, io, layers, Model, ops, Tensor, tensor, valueAndGrad, ValueError, type SymbolicTensor } from '../../src/index.js';
 import type { MultiHeadAttention } from '../../src/layers/attention.js';
 import { expectClose, randomArray } from '../util.js';
 
@@ -103,6 +103,24 @@ describe('MultiHeadAttention with a padding mask on the value', () => {
     const y = model.predict([tensor(randomArray(2 * 4 * F, 9), [2, 4, F]), tensor(Float32Array.from([1, 1, 0, 0, 0, 0, 0, 0]), [2, 4])]).data;
     expect(y.every((v) => Number.isFinite(v))).toBe(true);
     expect(Array.from(y.subarray(4 * F))).toEqual(new Array(4 * F).fill(1));
+  });
+
+  test('with embedding maskZero and masked pooling: a padded sample gives its unpadded result, also after io.save / io.load', async () => {
+    const build = (t: number): Model => {
+      const ids = Input({ shape: [t] });
+      const e = layers.embedding({ inputDim: 9, outputDim: F, maskZero: true }).apply(ids);
+      const att = layers.multiHeadAttention({ numHeads: 2, keyDim: 3 }).apply([e, e]);
+      expect(att.mask).toBe(e.mask);
+      return new Model({ inputs: ids, outputs: layers.globalAveragePooling1d().apply(att), seed: 8 });
+    };
+    const padded = build(T);
+    const short = build(4);
+    short.setWeights(padded.getWeights());
+    const want = short.predict(tensor(Float32Array.from([3, 1, 4, 1, 5, 2, 6, 5]), [2, 4])).data;
+    const x = tensor(Float32Array.from([3, 1, 4, 1, 0, 0, 5, 2, 6, 5, 0, 0]), [2, T]);
+    expectClose(padded.predict(x).data, want, 'padded', 1e-5, 1e-6);
+    const again = await io.load(io.save(padded));
+    expect(Array.from(again.predict(x).data)).toEqual(Array.from(padded.predict(x).data));
   });
 
   test('errors: value and key with different masks, a mask of the wrong length', () => {
