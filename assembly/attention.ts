@@ -1,11 +1,11 @@
 // Attention score softmax with its masks, fused: forward and backward over [batch, heads, tq, tk]
 // score rows (one row per query, one column per key).
 //
-//   f32_attention_softmax_forward(probs, scores, mask, shape)
+//   f32_attention_softmax_forward(probs, scores, mask, keys, shape)
 //     probs[b,h,i,:] = softmax_j(scale * scores[b,h,i,j]) over the keys j that are attended:
 //     mask[b, i, j] != 0 (mask 0 = no mask; per-sample strides in the struct, so a key mask
-//     [batch, tk] is a row stride of 0) and, with causal, j <= i (Keras's lower-triangular
-//     mask). Keys not attended get probability 0; a row with no attended key is all zeros (Keras
+//     [batch, tk] is a row stride of 0), keys[b, j] != 0 (keys 0 = none: the padding mask the
+//     value carries, [batch, tk]) and, with causal, j <= i (Keras's lower-triangular mask). Keys not attended get probability 0; a row with no attended key is all zeros (Keras
 //     multiplies the softmax by the mask, so a fully masked row is zero there too).
 //     probs may alias scores.
 //   f32_attention_softmax_backward(dscores, dprobs, probs, shape)
@@ -44,9 +44,16 @@ export const ATTENTION_SHAPE_MASK_ROW_STRIDE: i32 = offsetof<AttentionShape>('ma
 export const ATTENTION_SHAPE_CAUSAL: i32 = offsetof<AttentionShape>('causal');
 export const ATTENTION_SHAPE_SCALE: i32 = offsetof<AttentionShape>('scale');
 
-/** y[j] = scale * x[j] where mask[j] != 0 (or mask == 0: no mask), else -Inf, for j < n. */
+/**
+ * y[j] = scale * x[j] where mask[j] != 0 and keys[j] != 0, else -Inf, for j < n (a mask pointer
+ * of 0 is no mask).
+ */
 // @ts-ignore: decorator
-@inline function scaleMasked(y: usize, x: usize, mask: usize, n: i32, scale: f32): void {
+@inline function scaleMasked(y: usize, x: usize, mask: usize, keys: usize, n: i32, scale: f32): void {
+  if (mask == 0) {
+    mask = keys;
+    keys = 0;
+  }
   const s = f32x4.splat(scale);
   const negInf = f32x4.splat(-Infinity);
   const zero = f32x4.splat(0);
@@ -62,14 +69,26 @@ export const ATTENTION_SHAPE_SCALE: i32 = offsetof<AttentionShape>('scale');
     }
     return;
   }
+  if (keys == 0) {
+    for (; j + 4 <= n; j += 4) {
+      const o = <usize>j << 2;
+      const attend = f32x4.ne(v128.load(mask + o), zero);
+      v128.store(y + o, v128.bitselect(f32x4.mul(v128.load(x + o), s), negInf, attend));
+    }
+    for (; j < n; j++) {
+      const o = <usize>j << 2;
+      store<f32>(y + o, load<f32>(mask + o) != 0 ? load<f32>(x + o) * scale : -Infinity);
+    }
+    return;
+  }
   for (; j + 4 <= n; j += 4) {
     const o = <usize>j << 2;
-    const attend = f32x4.ne(v128.load(mask + o), zero);
+    const attend = v128.and(f32x4.ne(v128.load(mask + o), zero), f32x4.ne(v128.load(keys + o), zero));
     v128.store(y + o, v128.bitselect(f32x4.mul(v128.load(x + o), s), negInf, attend));
   }
   for (; j < n; j++) {
     const o = <usize>j << 2;
-    store<f32>(y + o, load<f32>(mask + o) != 0 ? load<f32>(x + o) * scale : -Infinity);
+    store<f32>(y + o, load<f32>(mask + o) != 0 && load<f32>(keys + o) != 0 ? load<f32>(x + o) * scale : -Infinity);
   }
 }
 
@@ -89,7 +108,7 @@ export const ATTENTION_SHAPE_SCALE: i32 = offsetof<AttentionShape>('scale');
 }
 
 /** Masked, scaled, numerically stable softmax over every score row (see the top of the file). */
-export function f32_attention_softmax_forward(probs: usize, scores: usize, mask: usize, shape: usize): void {
+export function f32_attention_softmax_forward(probs: usize, scores: usize, mask: usize, keys: usize, shape: usize): void {
   const g = changetype<AttentionShape>(shape);
   const heads = g.heads;
   const tq = g.tq;
@@ -97,6 +116,7 @@ export function f32_attention_softmax_forward(probs: usize, scores: usize, mask:
   const rowBytes = <usize>tk << 2;
   for (let b = 0; b < g.batch; b++) {
     const maskSample: usize = mask == 0 ? 0 : mask + (<usize>b * <usize>g.maskBatchStride << 2);
+    const keySample: usize = keys == 0 ? 0 : keys + (<usize>b * <usize>tk << 2);
     for (let h = 0; h < heads; h++) {
       const head = <usize>(b * heads + h) * <usize>tq;
       for (let i = 0; i < tq; i++) {
@@ -105,7 +125,7 @@ export function f32_attention_softmax_forward(probs: usize, scores: usize, mask:
         const m: usize = mask == 0 ? 0 : maskSample + (<usize>i * <usize>g.maskRowStride << 2);
         // Causal: keys after i are never attended, so the row is only its first i + 1 columns.
         const n = g.causal != 0 ? min<i32>(i + 1, tk) : tk;
-        scaleMasked(p, s, m, n, g.scale);
+        scaleMasked(p, s, m, keySample, n, g.scale);
         const top = rowMax(p, n);
         if (top == -Infinity) {
           memory.fill(p, 0, rowBytes);

@@ -19,11 +19,12 @@ export const ATTENTION_SHAPE: StructLayout<'scale', 'batch' | 'heads' | 'tq' | '
 
 /**
  * probs[b, h, i, :] = softmax over the attended keys of scale * scores[b, h, i, :] ([batch,
- * heads, tq, tk]); keys with mask 0 (mask: byte offset or 0 for none) or, when causal, after the
- * query get 0; a row with no attended key is all zeros. `shape` points to an ATTENTION_SHAPE struct.
+ * heads, tq, tk]); keys with mask 0 (mask: byte offset or 0 for none, strides in the struct),
+ * with keys[b, j] 0 (a [batch, tk] padding mask, or 0 for none) or, when causal, after the query
+ * get 0; a row with no attended key is all zeros. `shape` points to an ATTENTION_SHAPE struct.
  */
-export function attentionSoftmaxForward(probs: number, scores: number, mask: number, shape: number): void {
-  wasm().f32_attention_softmax_forward(probs, scores, mask, shape);
+export function attentionSoftmaxForward(probs: number, scores: number, mask: number, keys: number, shape: number): void {
+  wasm().f32_attention_softmax_forward(probs, scores, mask, keys, shape);
 }
 
 /** dscores += scale * probs * (dprobs - sum(dprobs * probs)) over the score rows of the ATTENTION_SHAPE struct at `shape`. */

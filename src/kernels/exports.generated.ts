@@ -529,8 +529,8 @@ export interface WasmExports {
   readonly ATTENTION_SHAPE_MASK_ROW_STRIDE: WebAssembly.Global; // assembly/attention, i32
   readonly ATTENTION_SHAPE_CAUSAL: WebAssembly.Global; // assembly/attention, i32
   readonly ATTENTION_SHAPE_SCALE: WebAssembly.Global; // assembly/attention, i32
-  /** assembly/attention/f32_attention_softmax_forward (probs: usize, scores: usize, mask: usize, shape: usize) */
-  f32_attention_softmax_forward(probs: number, scores: number, mask: number, shape: number): void;
+  /** assembly/attention/f32_attention_softmax_forward (probs: usize, scores: usize, mask: usize, keys: usize, shape: usize) */
+  f32_attention_softmax_forward(probs: number, scores: number, mask: number, keys: number, shape: number): void;
   /** assembly/attention/f32_attention_softmax_backward (dscores: usize, dprobs: usize, probs: usize, shape: usize) */
   f32_attention_softmax_backward(dscores: number, dprobs: number, probs: number, shape: number): void;
 }

@@ -4,7 +4,10 @@
 // kernel (assembly/attention.ts), forward and backward. The backward is written by hand.
 //
 // Node inputs are always [query, value, key] or [query, value, key, attentionMask]: `apply`
-// fills in key = value and appends the mask, so a saved graph reloads with the same roles.
+// fills in key = value and appends the mask, so a saved graph reloads with the same roles. The
+// padding mask the value carries (`maskZero`, `masking`) joins the node as its consumed mask
+// (`NodeIO.mask`, not saved: the reloaded value carries it again) and reaches the softmax kernel
+// as its key mask.
 import { heap } from '../backend/memory.js';
 import { ShapeError, ValueError } from '../core/errors.js';
 import type { Shape } from '../core/tensor.js';
@@ -13,9 +16,12 @@ import { ATTENTION_SHAPE, attentionSoftmaxBackward, attentionSoftmaxForward } fr
 import { allocStruct, freeStructs, writeStruct } from '../kernels/structs.js';
 import { dropoutBackwardPtr, dropoutForwardPtr, type DropoutBackwardCall, type DropoutForwardCall } from '../ops/random.js';
 import type { RegularizerLike } from '../regularizers.js';
+import { copy } from '../kernels/memory.js';
+import { attentionInputs, keyPaddingMask, type MultiHeadAttentionCallOptions } from './attention-call.js';
 import { packed, perHead, projectBackward, projectForward, projected, type HeadOperand } from './attention-gemm.js';
-import { Layer, SymbolicTensor } from './layer.js';
-import { layerOptions, formatSample, type BaseLayerConfig } from './layer-helpers.js';
+import { GraphNode, Layer, currentTrace, type SymbolicTensor } from './layer.js';
+import { accumulatePtr, layerOptions, formatSample, type BaseLayerConfig } from './layer-helpers.js';
+import type { OutputSpec } from './trace.js';
 import { positiveInt } from './positive-int.js';
 import type { CallContext, NodeIO, StateRequest } from './node-io.js';
 
@@ -34,20 +40,15 @@ export interface MultiHeadAttentionConfig extends BaseLayerConfig {
   outputShape?: number | readonly [number];
   /** Query i attends keys j <= i only (Keras's `use_causal_mask`; may also be given to `apply`). */
   useCausalMask?: boolean;
+  /** A second output, the attention probabilities (Keras's `return_attention_scores`; may also be given to `apply`). */
+  returnAttentionScores?: boolean;
   kernelInitializer?: InitializerLike;
   biasInitializer?: InitializerLike;
   kernelRegularizer?: RegularizerLike;
   biasRegularizer?: RegularizerLike;
 }
 
-/** Per-call options of `MultiHeadAttention.apply` (Keras's call arguments). */
-export interface MultiHeadAttentionCallOptions {
-  /** Per sample [Tq, Tk] (or [Tk], the same for every query): 1 = attend, 0 = masked. */
-  attentionMask?: SymbolicTensor;
-  useCausalMask?: boolean;
-  /** Not supported yet: layers have one output. */
-  returnAttentionScores?: boolean;
-}
+export type { MultiHeadAttentionCallOptions } from './attention-call.js';
 
 /** Byte offsets of one node's buffers, as per-head GEMM operands (built once per plan node). */
 interface NodeBuffers {
@@ -63,12 +64,20 @@ interface NodeBuffers {
  * and bias [heads, keyDim], key kernel [Dk, heads, keyDim] and bias, value kernel
  * [Dv, heads, valueDim] and bias [heads, valueDim], output kernel [heads, valueDim, out] and bias
  * [out]. Scores are scaled by 1 / sqrt(keyDim).
+ *
+ * Masks, as Keras: a padding mask carried by the value (or key), [*, Tk] from `maskZero` or
+ * `masking`, hides the padded keys from every query, combined with `attentionMask` and the causal
+ * mask; the output carries the query's mask. Unlike Keras, the query's mask does not also zero
+ * the rows of padded queries: those positions attend the valid keys as usual (finite values, no
+ * NaN) and are skipped downstream through the output's mask, so outputs at valid positions are
+ * the same as Keras's. A query row with no attended key (every key masked) is all zeros
+ * (probabilities) and its output is the output bias.
  */
 export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
   readonly className = 'MultiHeadAttention';
   /** Accepted options besides the base ones (unknown keys throw). */
   static override readonly options = layerOptions<MultiHeadAttentionConfig>()(
-    'numHeads', 'keyDim', 'valueDim', 'dropout', 'useBias', 'outputShape', 'useCausalMask',
+    'numHeads', 'keyDim', 'valueDim', 'dropout', 'useBias', 'outputShape', 'useCausalMask', 'returnAttentionScores',
     'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer',
   );
   private readonly heads: number;
@@ -96,8 +105,9 @@ export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
       if (d === undefined) throw new ValueError(`${this.name}: outputShape must be a positive integer or [integer] (the output's last axis), got ${JSON.stringify(out)}`);
       this.outDim = positiveInt(this.name, 'outputShape', d);
     }
-    if (config.useCausalMask !== undefined && typeof config.useCausalMask !== 'boolean') {
-      throw new ValueError(`${this.name}: useCausalMask must be true or false, got ${String(config.useCausalMask)}`);
+    for (const flag of ['useCausalMask', 'returnAttentionScores'] as const) {
+      const v = config[flag];
+      if (v !== undefined && typeof v !== 'boolean') throw new ValueError(`${this.name}: ${flag} must be true or false, got ${String(v)}`);
     }
   }
 
@@ -107,31 +117,41 @@ export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
 
   /**
    * Calls the layer on `[query, value]` or `[query, value, key]` (Keras's order), with an optional
-   * `attentionMask` ([*, Tq, Tk] or [*, Tk], 1 = attend) and `useCausalMask`. A fourth input in
-   * the list is taken as the attention mask (how saved graphs reload).
+   * `attentionMask` ([*, Tq, Tk] or [*, Tk], 1 = attend) and `useCausalMask`; returns the output
+   * (with `returnAttentionScores`, `applyAll` returns the output and the scores). A fourth input
+   * in the list is taken as the attention mask (how saved graphs reload).
    */
   override apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options: MultiHeadAttentionCallOptions = {}): SymbolicTensor {
-    if (options === null || typeof options !== 'object') throw new ValueError(`${this.name}.apply: options must be an object, got ${String(options)}`);
-    const unknown = Object.keys(options).filter((key) => !['attentionMask', 'useCausalMask', 'returnAttentionScores'].includes(key));
-    if (unknown.length > 0) throw new ValueError(`${this.name}.apply: unknown option ${unknown.join(', ')}; expected attentionMask, useCausalMask, returnAttentionScores`);
-    if (options.returnAttentionScores === true) {
-      throw new ValueError(`${this.name}: returnAttentionScores is not supported yet (layers have a single output); read the scores with a separate model if you need them`);
-    }
-    const list = inputs instanceof SymbolicTensor ? [inputs] : inputs;
-    if (!Array.isArray(list) || list.length < 2 || list.length > 4) {
-      throw new ValueError(`${this.name}: expects [query, value] or [query, value, key] (Keras's order), got ${Array.isArray(list) ? `${list.length} input${list.length === 1 ? '' : 's'}` : 'one tensor'}`);
-    }
-    const [query, value, key = value, listMask] = list as SymbolicTensor[];
-    const mask = options.attentionMask ?? listMask;
-    if (options.attentionMask !== undefined && listMask !== undefined) throw new ValueError(`${this.name}: the attention mask is given twice (a fourth input and attentionMask)`);
-    if (mask !== undefined && !(mask instanceof SymbolicTensor)) throw new ValueError(`${this.name}: attentionMask must be a SymbolicTensor (from Input() or another layer)`);
-    if (options.useCausalMask !== undefined) {
-      if (typeof options.useCausalMask !== 'boolean') throw new ValueError(`${this.name}.apply: useCausalMask must be true or false, got ${String(options.useCausalMask)}`);
-      const current = this.config.useCausalMask ?? false;
-      if (this.built && current !== options.useCausalMask) throw new ValueError(`${this.name}: was called with useCausalMask ${current}; a shared layer cannot change it between calls`);
-      this.config.useCausalMask = options.useCausalMask;
-    }
-    return super.apply(mask === undefined ? [query!, value!, key!] : [query!, value!, key!, mask]);
+    return this.applyAll(inputs, options)[0]!;
+  }
+
+  /** `apply`, returning every output: `[output]`, or `[output, scores]` with `returnAttentionScores`. */
+  override applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[], options: MultiHeadAttentionCallOptions = {}): SymbolicTensor[] {
+    const list = attentionInputs(this.name, inputs, options, this.config, this.built);
+    const keys = keyPaddingMask(this.name, list[1]!, list[2]!);
+    if (keys === undefined) return super.applyAll(list);
+    // The base applyAll consumes only the first input's mask (the query's); the keys' mask is the
+    // value's, so this node is made here, the same way, with that mask as its consumed input.
+    const all = this.checkApplyInputs(list);
+    if (all.some((t) => !t.batched)) throw new ValueError(`${this.name}: expects batched tensors (with a batch axis, from Input() or a layer), got ${all.find((t) => !t.batched)!.toString()}`);
+    const shapes = all.map((t) => t.shape);
+    const specs = this.computeOutputSpecs(shapes);
+    this.ensureBuilt(shapes);
+    const trace = currentTrace();
+    if (trace !== undefined && !trace.sublayers.includes(this)) trace.sublayers.push(this);
+    const outputs = new GraphNode(this, [...all, keys], specs, true).outputs;
+    outputs[0]!.mask = this.mergeMasks(all);
+    return outputs;
+  }
+
+  /** The output keeps the query's time axis, so it carries the query's mask. */
+  override get passesMask(): boolean {
+    return true;
+  }
+
+  /** The query's mask (Keras's MultiHeadAttention.compute_mask): the value's mask is consumed, not passed. */
+  protected override mergeMasks(inputs: readonly SymbolicTensor[]): SymbolicTensor | undefined {
+    return inputs[0]!.mask;
   }
 
   private get causal(): boolean {
@@ -162,6 +182,13 @@ export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
       }
     }
     return [q![0]!, this.outDim ?? q![1]!];
+  }
+
+  /** The output, then with `returnAttentionScores` the probabilities [*, numHeads, Tq, Tk]. */
+  override computeOutputSpecs(inputShapes: readonly Shape[]): OutputSpec[] {
+    const out: OutputSpec[] = [{ shape: this.computeOutputShape(inputShapes) }];
+    if (this.config.returnAttentionScores === true) out.push({ shape: [this.heads, inputShapes[0]![0]!, inputShapes[1]![0]!] });
+    return out;
   }
 
   protected override build(inputShapes: readonly Shape[]): void {
@@ -285,9 +312,11 @@ export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
     projectForward(s.k!, key.ptr, this.weightPtr(2), this.weightPtr(3), b.rowsK, b.dk, b.hk);
     projectForward(s.v!, value.ptr, this.weightPtr(4), this.weightPtr(5), b.rowsK, b.dv, b.hv);
     perHead(ctx.batch, this.heads, buf.probs, buf.q, buf.kT, false);
-    attentionSoftmaxForward(s.probs!, s.probs!, mask === undefined ? 0 : mask.ptr, this.softmaxShape(io, ctx.batch));
+    attentionSoftmaxForward(s.probs!, s.probs!, mask === undefined ? 0 : mask.ptr, io.mask?.ptr ?? 0, this.softmaxShape(io, ctx.batch));
     const dropping = ctx.training && this.rate > 0;
     if (dropping) dropoutForwardPtr(this.dropout(io, ctx, b.scores));
+    const scores = io.outputs[1];
+    if (scores !== undefined) copy(scores.ptr, s.probs!, b.scores);
     perHead(ctx.batch, this.heads, buf.o, dropping ? buf.dropped : buf.probs, buf.v, false);
     projectForward(io.z, s.o!, this.weightPtr(6), this.weightPtr(7), b.rowsQ, b.hv, io.output.shape[1]!);
   }
@@ -308,6 +337,8 @@ export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
     perHead(batch, h, dropping ? buf.dDropped : buf.dProbs, buf.dO, buf.vT, true);
     perHead(batch, h, buf.dv, dropping ? buf.droppedT : buf.probsT, buf.dO, true);
     if (dropping) dropoutBackwardPtr(this.dropout(io, ctx, b.scores));
+    const scores = io.outputs[1];
+    if (scores !== undefined && scores.grad !== 0) accumulatePtr(s.dProbs!, scores.grad, b.scores);
     attentionSoftmaxBackward(s.dScores!, s.dProbs!, s.probs!, this.softmaxShape(io, batch));
     // Scores = Q·Kᵀ: dQ += dS·K, dK += dSᵀ·Q.
     perHead(batch, h, buf.dq, buf.dScores, buf.k, true);

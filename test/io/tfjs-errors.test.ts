@@ -112,13 +112,12 @@ describe('io.fromTfjs: malformed model.json and weights', () => {
     const h = tf.layers.dense({ units: 2, name: 'h' }).apply(input) as ReturnType<typeof tf.input>;
     const twoOut = tf.model({ inputs: input, outputs: [h, tf.layers.dense({ units: 1, name: 'o' }).apply(h) as ReturnType<typeof tf.input>] });
     return tfjsArtifacts(twoOut).then((saved) => {
-      fails(saved, /the model has 2 outputs; tensorlane models have one/);
       const topo = JSON.parse(JSON.stringify(saved.modelTopology)) as { config: { layers: Array<{ name: string; inbound_nodes: unknown[] }>; output_layers: unknown } };
       topo.config.output_layers = [['h', 0, 0]];
       topo.config.layers[1]!.inbound_nodes = [[['nowhere', 0, 0, {}]]];
       fails({ ...saved, modelTopology: topo }, /layer "h": reads "nowhere" node 0, which no layer produces/);
       topo.config.layers[1]!.inbound_nodes = [[['in', 0, 1, {}]]];
-      fails({ ...saved, modelTopology: topo }, /layer "h" \(Dense\): reads output 1 of "in"; tensorlane layers have one output/);
+      fails({ ...saved, modelTopology: topo }, /layer "h": reads output 1 of "in", which has 1 output/);
       topo.config.layers[1]!.inbound_nodes = [[['in', 0, 0, {}]]];
       topo.config.layers[2]!.name = 'h';
       fails({ ...saved, modelTopology: topo }, /two layers are named "h"/);
@@ -126,14 +125,14 @@ describe('io.fromTfjs: malformed model.json and weights', () => {
   });
 
   test('TF.js layers and options tensorlane lacks are refused by name', async () => {
-    const conv1d = tf.sequential({ layers: [tf.layers.conv1d({ filters: 2, kernelSize: 2, inputShape: [5, 3], name: 'c1' })] });
-    fails(await tfjsArtifacts(conv1d), /layer "c1" \(Conv1D\) is not supported; supported types: Dense, .*Softmax/);
-    const gru = tf.sequential({ layers: [tf.layers.gru({ units: 2, inputShape: [4, 3], name: 'g' })] });
-    fails(await tfjsArtifacts(gru), /layer "g" \(GRU\): reset_after false .* is not supported/);
-    const back = tf.sequential({ layers: [tf.layers.lstm({ units: 2, inputShape: [4, 3], goBackwards: true, name: 'l' })] });
-    fails(await tfjsArtifacts(back), /layer "l" \(LSTM\): go_backwards true is not supported \(expected false\)/);
-    const drop = tf.sequential({ layers: [tf.layers.simpleRNN({ units: 2, inputShape: [4, 3], recurrentDropout: 0.2, name: 's' })] });
-    fails(await tfjsArtifacts(drop), /layer "s" \(SimpleRNN\): recurrent_dropout 0.2 is not supported/);
+    const conv3d = tf.sequential({ layers: [tf.layers.conv3d({ filters: 2, kernelSize: 2, inputShape: [5, 5, 5, 3], name: 'c3' })] });
+    fails(await tfjsArtifacts(conv3d), /layer "c3" \(Conv3D\) is not supported; supported types: Dense, .*Softmax.*MultiHeadAttention/);
+    const back = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], name: 'd' })] });
+    const backArtifacts = await tfjsArtifacts(back);
+    (backArtifacts.modelTopology as { config: { layers: Array<{ config: Json }> } }).config.layers[0]!.config.go_backwards = true;
+    fails(backArtifacts, /layer "d" \(Dense\): go_backwards true is not supported \(expected false\)/);
+    const drop = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 4, outputDim: 2, inputLength: 3, embeddingsConstraint: 'nonNeg', name: 'e' })] });
+    fails(await tfjsArtifacts(drop), /layer "e" \(Embedding\): embeddings_constraint .* is not supported \(expected null\)/);
     const bilinear = tf.sequential({ layers: [tf.layers.upSampling2d({ inputShape: [4, 4, 1], interpolation: 'bilinear', name: 'u' })] });
     fails(await tfjsArtifacts(bilinear), /layer "u" \(UpSampling2D\): interpolation "bilinear" is not supported \(expected 'nearest'\)/);
     const axis = tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: [4, 3], axis: 1, name: 'bn' })] });

@@ -24,33 +24,37 @@ function runForward(scores: Float32Array, g: SoftmaxGeometry): Float32Array {
   const ps = toWasm(scores);
   const pp = heap().alloc(n * 4);
   const pm = g.mask === undefined ? 0 : toWasm(g.mask);
+  const pk = g.keys === undefined ? 0 : toWasm(g.keys);
   const shape = allocStruct(ATTENTION_SHAPE.bytes, 'attention test');
   writeStruct(shape, ATTENTION_SHAPE, {
     batch: g.batch, heads: g.heads, tq: g.tq, tk: g.tk, scale: g.scale,
     maskBatchStride: g.maskBatchStride, maskRowStride: g.maskRowStride, causal: g.causal ? 1 : 0,
   });
-  attentionSoftmaxForward(pp, ps, pm, shape);
+  attentionSoftmaxForward(pp, ps, pm, pk, shape);
   const out = fromWasm(pp, n);
   freeStructs(heap(), [shape]);
-  for (const p of [ps, pp, pm]) if (p !== 0) heap().free(p);
+  for (const p of [ps, pp, pm, pk]) if (p !== 0) heap().free(p);
   return out;
 }
 
 describe('f32_attention_softmax_forward', () => {
   for (const kind of ['none', 'full', 'keys'] as const) {
     for (const causal of [false, true]) {
-      test(`matches the reference on odd sizes (mask ${kind}, causal ${causal})`, () => {
-        for (const tq of SIZES) {
-          for (const tk of SIZES) {
-            const batch = 1 + (tq % 3);
-            const heads = 1 + (tk % 2);
-            const scores = randomArray(batch * heads * tq * tk, tq * 97 + tk, -6, 6);
-            const g: SoftmaxGeometry = { batch, heads, tq, tk, scale: 0.7, causal, ...maskFor(kind, batch, tq, tk, tq + 31 * tk) };
-            const got = runForward(scores, g);
-            expectClose(got, attentionSoftmaxForwardRef(scores, g), `forward tq=${tq} tk=${tk} mask=${kind} causal=${causal}`, 2e-6, 1e-7);
+      for (const padded of [false, true]) {
+        test(`matches the reference on odd sizes (mask ${kind}, causal ${causal}, key padding mask ${padded})`, () => {
+          for (const tq of SIZES) {
+            for (const tk of SIZES) {
+              const batch = 1 + (tq % 3);
+              const heads = 1 + (tk % 2);
+              const scores = randomArray(batch * heads * tq * tk, tq * 97 + tk, -6, 6);
+              const keys = padded ? maskFor('keys', batch, tq, tk, 7 * tq + tk).mask : undefined;
+              const g: SoftmaxGeometry = { batch, heads, tq, tk, scale: 0.7, causal, ...maskFor(kind, batch, tq, tk, tq + 31 * tk), keys };
+              const got = runForward(scores, g);
+              expectClose(got, attentionSoftmaxForwardRef(scores, g), `forward tq=${tq} tk=${tk} mask=${kind} causal=${causal} keys=${padded}`, 2e-6, 1e-7);
+            }
           }
-        }
-      });
+        });
+      }
     }
   }
 
@@ -59,6 +63,16 @@ describe('f32_attention_softmax_forward', () => {
     const mask = [0, 1, 0, 0, 0, 0];
     const got = runForward(scores, { batch: 1, heads: 1, tq: 2, tk: 3, scale: 1, causal: false, mask, maskBatchStride: 6, maskRowStride: 3 });
     expect(Array.from(got)).toEqual([0, 1, 0, 0, 0, 0]);
+  });
+
+  test('a key padding mask and an attention mask combine: a key is attended only where both are 1', () => {
+    const scores = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const keys = [1, 0, 1];
+    const mask = [1, 1, 0, 0, 1, 0];
+    const got = runForward(scores, { batch: 1, heads: 1, tq: 2, tk: 3, scale: 1, causal: false, mask, maskBatchStride: 6, maskRowStride: 3, keys });
+    expect(Array.from(got)).toEqual([1, 0, 0, 0, 0, 0]);
+    const keysOnly = runForward(scores, { batch: 1, heads: 1, tq: 2, tk: 3, scale: 1, causal: false, mask: undefined, maskBatchStride: 0, maskRowStride: 0, keys: [0, 0, 0] });
+    expect(Array.from(keysOnly)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   test('causal: query i gives keys after i probability 0', () => {

@@ -1,7 +1,6 @@
 // layers.multiHeadAttention: PyTorch 1.13 fixtures (test/fixtures/attention/attention.json from
 // scripts/fixtures/attention.py: torch.nn.MultiheadAttention with its weights in Keras layout),
 // finite differences with and without causal and padding masks, config and io round trips, errors.
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { heap, readF32, writeF32 } from '../../src/backend/memory.js';
 import { io, Input, layers, Model, ShapeError, Tensor, tensor, ValueError } from '../../src/index.js';
@@ -12,27 +11,10 @@ import { buildGraph } from '../../src/model/graph.js';
 import { Plan } from '../../src/train/plan.js';
 import { Rng } from '../../src/random.js';
 import { expectClose, randomArray } from '../util.js';
+import { attentionFixture, caseInputs } from './attention-fixture.js';
 import { gradCheck } from './gradcheck.js';
 
-interface Case {
-  config: Record<string, unknown>;
-  selfAttention: boolean;
-  query: number[];
-  queryShape: number[];
-  key?: number[];
-  keyShape?: number[];
-  value?: number[];
-  valueShape?: number[];
-  mask?: number[];
-  weights: number[][];
-  y: number[];
-  dy: number[];
-  dquery: number[];
-  dkey?: number[];
-  dvalue?: number[];
-  dweights: number[][];
-}
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/attention/attention.json', import.meta.url), 'utf8')) as { cases: Record<string, Case> };
+const fixture = attentionFixture;
 
 /** Forward (training) and backward of `layer` inside the graph inputs -> output, for dL/dy = dy. */
 function run(layer: MultiHeadAttention, inputs: SymbolicTensor[], output: SymbolicTensor, xs: ArrayLike<number>[], batch: number, dy: ArrayLike<number>) {
@@ -60,25 +42,9 @@ describe('MultiHeadAttention against torch.nn.MultiheadAttention', () => {
   for (const [name, c] of Object.entries(fixture.cases)) {
     test(`${name}: output, input and weight gradients match`, () => {
       const layer = layers.multiHeadAttention(c.config as never);
-      const [batch, tq] = c.queryShape as [number, number, number];
-      const q = Input({ shape: c.queryShape.slice(1) });
-      const inputs = [q];
-      const xs: ArrayLike<number>[] = [c.query];
-      let v = q;
-      let k = q;
-      if (!c.selfAttention) {
-        v = Input({ shape: c.valueShape!.slice(1) });
-        k = Input({ shape: c.keyShape!.slice(1) });
-        inputs.push(v, k);
-        xs.push(c.value!, c.key!);
-      }
-      let mask: SymbolicTensor | undefined;
-      if (c.mask !== undefined) {
-        mask = Input({ shape: [tq, c.mask.length / batch / tq] });
-        inputs.push(mask);
-        xs.push(c.mask);
-      }
-      const out = layer.apply(c.selfAttention ? [q, q] : [q, v, k], mask === undefined ? {} : { attentionMask: mask });
+      const batch = c.queryShape[0]!;
+      const { inputs, call, mask, values: xs } = caseInputs(c);
+      const out = layer.apply(call, mask === undefined ? {} : { attentionMask: mask });
       layer.setWeights(c.weights.map((w, i) => new Tensor(Float32Array.from(w), layer.weights[i]!.shape)));
       const r = run(layer, inputs, out, xs, batch, c.dy);
       expectClose(r.y, c.y, `${name} y`, 1e-4, 1e-5);
@@ -208,11 +174,12 @@ describe('MultiHeadAttention errors', () => {
     expect(() => layer.apply([q, Input({ shape: [5, 6] }), Input({ shape: [3, 6] })])).toThrow(/key and value must have the same number of steps/);
     expect(() => layer.apply([q, q], { attentionMask: Input({ shape: [4, 3] }) })).toThrow(ShapeError);
     expect(() => layer.apply([q, q], { attentionMask: Input({ shape: [4, 3] }) })).toThrow(/attentionMask must be \[\*, 4, 4\] \(queries, keys\) or \[\*, 4\], got \[\*, 4, 3\]/);
-    expect(() => layer.apply([q, q], { returnAttentionScores: true })).toThrow(/returnAttentionScores is not supported yet/);
+    expect(() => layer.apply([q, q], { returnAttentionScores: 1 as never })).toThrow(/returnAttentionScores must be true or false, got 1/);
     expect(() => layer.apply([q, q], { scores: true } as never)).toThrow(/unknown option scores/);
     layer.apply([q, q]);
     expect(() => layer.apply([Input({ shape: [4, 5] }), Input({ shape: [4, 5] })])).toThrow(/was built for/);
     expect(() => layer.apply([q, q], { useCausalMask: true })).toThrow(/cannot change it between calls/);
+    expect(() => layer.apply([q, q], { returnAttentionScores: true })).toThrow(/was called with returnAttentionScores false; a shared layer cannot change it between calls/);
     expect(() => layer.setWeights(layer.getWeights().slice(1))).toThrow(/expected 8 tensors/);
   });
 });

@@ -13,16 +13,18 @@ export interface SoftmaxGeometry {
   mask?: ArrayLike<number> | undefined;
   maskBatchStride: number;
   maskRowStride: number;
+  /** A [batch, tk] padding mask combined with `mask` (the value's mask), or undefined. */
+  keys?: ArrayLike<number> | undefined;
 }
 
-/** probs over attended keys (mask != 0 and, if causal, j <= i); 0 elsewhere; all-masked rows 0. */
+/** probs over attended keys (mask != 0, keys != 0 and, if causal, j <= i); 0 elsewhere; all-masked rows 0. */
 export function attentionSoftmaxForwardRef(scores: ArrayLike<number>, g: SoftmaxGeometry): Float64Array {
   const out = new Float64Array(g.batch * g.heads * g.tq * g.tk);
   for (let b = 0; b < g.batch; b++) {
     for (let h = 0; h < g.heads; h++) {
       for (let i = 0; i < g.tq; i++) {
         const row = ((b * g.heads + h) * g.tq + i) * g.tk;
-        const attend = (j: number): boolean => (!g.causal || j <= i) && (g.mask === undefined || g.mask[b * g.maskBatchStride + i * g.maskRowStride + j] !== 0);
+        const attend = (j: number): boolean => (!g.causal || j <= i) && (g.mask === undefined || g.mask[b * g.maskBatchStride + i * g.maskRowStride + j] !== 0) && (g.keys === undefined || g.keys[b * g.tk + j] !== 0);
         let top = -Infinity;
         for (let j = 0; j < g.tk; j++) if (attend(j)) top = Math.max(top, g.scale * scores[row + j]!);
         if (top === -Infinity) continue;

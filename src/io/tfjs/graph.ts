@@ -18,7 +18,22 @@ export interface KerasGraph {
   };
 }
 
-type Ref = [layer: string, node: number];
+type Ref = [layer: string, node: number, tensor: number];
+
+/** Keras call arguments that tensorlane keeps in the layer's config (MultiHeadAttention's). */
+const CALL_FLAGS = ['use_causal_mask', 'return_attention_scores'];
+
+/** One inbound node: the tensors the layer is called on, in order, and the call's flags. */
+interface Inbound {
+  refs: Ref[];
+  flags: Record<string, boolean>;
+}
+
+/** The fixed batch size of a Keras input config (`batch_input_shape[0]` when it is a number). */
+export function kerasBatchSize(config: Record<string, unknown> | undefined): number | undefined {
+  const batch = config?.batch_input_shape ?? config?.batch_shape;
+  return Array.isArray(batch) && Number.isSafeInteger(batch[0]) && (batch[0] as number) > 0 ? (batch[0] as number) : undefined;
+}
 
 /** The per-sample input shape of a Keras layer config (`batch_input_shape` / `batch_shape`). */
 export function kerasInputShape(config: Record<string, unknown>, at: string): number[] {
@@ -29,15 +44,15 @@ export function kerasInputShape(config: Record<string, unknown>, at: string): nu
   return batch.slice(1) as number[];
 }
 
-/** Builds one tensorlane layer from a Keras layer and applies it; errors name the layer. */
-export function applyKeras(layer: KerasLayer, inputs: readonly SymbolicTensor[], who: string): { layer: Layer; output: SymbolicTensor } {
+/** Builds one tensorlane layer from a Keras layer and applies it (every output); errors name the layer. */
+export function applyKeras(layer: KerasLayer, inputs: readonly SymbolicTensor[], who: string, batch?: number): { layer: Layer; outputs: SymbolicTensor[] } {
   if (layer === null || typeof layer !== 'object' || typeof layer.class_name !== 'string' || layer.config === null || typeof layer.config !== 'object') {
     formatError(who, `a layer entry is malformed (expected { class_name, config }): ${JSON.stringify(layer)?.slice(0, 200)}`);
   }
-  const { className, config } = layerFromKeras(layer, inputs.map((t) => t.shape), who);
+  const { className, config } = layerFromKeras(layer, inputs.map((t) => t.shape), who, batch);
   try {
     const built = fromConfig(className, config);
-    return { layer: built, output: built.apply(inputs.length === 1 ? inputs[0]! : inputs) };
+    return { layer: built, outputs: built.applyAll(inputs.length === 1 ? inputs[0]! : inputs) };
   } catch (err) {
     return formatError(`${who}: layer "${String(layer.config.name)}" (${layer.class_name})`, (err as Error).message);
   }
@@ -49,42 +64,69 @@ export function buildSequential(top: KerasLayer, seed: number | undefined, who: 
   const first = list[0]!;
   const hasInput = first?.class_name === 'InputLayer';
   const shape = kerasInputShape(first?.config ?? {}, `${who}: the first layer "${String(first?.config?.name)}"`);
+  const batch = kerasBatchSize(first?.config);
   const input = new InputLayer({ shape, ...(hasInput && typeof first.config.name === 'string' ? { name: first.config.name } : {}) });
   let t = input.output();
   const built: Layer[] = [];
   for (const entry of hasInput ? list.slice(1) : list) {
-    const { layer, output } = applyKeras(entry, [t], who);
+    const { layer, outputs } = applyKeras(entry, [t], who, batch);
     built.push(layer);
-    t = output;
+    t = outputs[0]!;
   }
   const name = Array.isArray(top.config) ? undefined : (top.config.name as string | undefined);
   return new Sequential([input, ...built], { ...(typeof name === 'string' ? { name } : {}), ...(seed === undefined ? {} : { seed }) });
 }
 
-/** One `[layer, node, tensor]` reference; tensorlane layers have a single output. */
+/** One `[layer, node, tensor]` reference. */
 function ref(r: unknown, at: string): Ref {
   if (!Array.isArray(r) || typeof r[0] !== 'string' || !Number.isSafeInteger(r[1]) || (r[2] !== undefined && !Number.isSafeInteger(r[2]))) {
     formatError(at, `has a malformed tensor reference ${JSON.stringify(r)} (expected [layer name, node index, tensor index])`);
   }
-  if ((r[2] ?? 0) !== 0) formatError(at, `reads output ${String(r[2])} of "${r[0]}"; tensorlane layers have one output`);
-  return [r[0], r[1] as number];
+  return [r[0], r[1] as number, (r[2] as number | undefined) ?? 0];
 }
 
-/** The references of one inbound node: Keras 2 / TF.js lists, or Keras 3 `{ args: [keras tensors] }`. */
-function inboundRefs(node: unknown, at: string): Ref[] {
-  if (Array.isArray(node)) return node.map((r) => ref(r, at));
-  const args = (node as { args?: unknown } | null)?.args;
-  if (!Array.isArray(args)) formatError(at, `has a malformed inbound node ${JSON.stringify(node)?.slice(0, 200)}`);
-  const refs: Ref[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') {
-      const history = (v as { config?: { keras_history?: unknown } }).config?.keras_history;
-      if (history !== undefined) refs.push(ref(history, at));
-    }
-  };
-  walk(args);
-  return refs;
+/** A tensor in a call's keyword arguments: Keras 2's `[layer, node, tensor]`, or Keras 3's keras tensor; else undefined. */
+function kwargTensor(v: unknown, at: string): Ref | undefined {
+  if (Array.isArray(v) && typeof v[0] === 'string') return ref(v, at);
+  const history = (v as { config?: { keras_history?: unknown } } | null)?.config?.keras_history;
+  return history === undefined ? undefined : ref(history, at);
+}
+
+/**
+ * One inbound node: Keras 2 / TF.js lists `[[layer, node, tensor, kwargs], ...]`, or Keras 3
+ * `{ args: [keras tensors], kwargs }`. MultiHeadAttention's value, key and attention_mask may come
+ * as keyword arguments; they join the tensors as [query, value, key, attentionMask].
+ */
+function inbound(node: unknown, at: string): Inbound {
+  let refs: Ref[];
+  let kwargs: Record<string, unknown>;
+  if (Array.isArray(node)) {
+    refs = node.map((r) => ref(r, at));
+    kwargs = (node[0] as unknown[] | undefined)?.[3] as Record<string, unknown> ?? {};
+  } else {
+    const n = node as { args?: unknown; kwargs?: unknown } | null;
+    if (!Array.isArray(n?.args)) formatError(at, `has a malformed inbound node ${JSON.stringify(node)?.slice(0, 200)}`);
+    refs = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v !== null && typeof v === 'object') {
+        const r = kwargTensor(v, at);
+        if (r !== undefined) refs.push(r);
+      }
+    };
+    walk(n.args);
+    kwargs = (n.kwargs ?? {}) as Record<string, unknown>;
+  }
+  if (kwargs === null || typeof kwargs !== 'object') kwargs = {};
+  const named = ['value', 'key', 'attention_mask'].map((k) => (kwargs[k] == null ? undefined : kwargTensor(kwargs[k], at)));
+  if (named.some((r) => r !== undefined)) {
+    const [value, key, mask] = named;
+    refs = [refs[0]!, refs[1] ?? value!, refs[2] ?? key ?? refs[1] ?? value!, ...(mask === undefined ? [] : [mask])];
+    if (refs.some((r) => r === undefined)) formatError(at, 'has a call without its value tensor');
+  }
+  const flags: Record<string, boolean> = {};
+  for (const k of CALL_FLAGS) if (typeof kwargs[k] === 'boolean') flags[k] = kwargs[k] as boolean;
+  return { refs, flags };
 }
 
 /** Keras lists `input_layers` as a list of references, or (Keras 3, one input) as one reference. */
@@ -97,7 +139,7 @@ function refList(value: unknown, what: string, who: string): Ref[] {
 interface Pending {
   entry: KerasLayer;
   name: string;
-  nodes: Ref[][];
+  nodes: Inbound[];
   done: number;
   layer?: Layer;
 }
@@ -106,7 +148,9 @@ interface Pending {
 export function buildFunctional(top: KerasGraph, seed: number | undefined, who: string): Model {
   const cfg = top.config;
   if (!Array.isArray(cfg.layers)) formatError(who, 'the functional model has no layers list');
-  const outputs = new Map<string, SymbolicTensor[]>();
+  // Per layer, per call (node), every output of that call.
+  const outputs = new Map<string, SymbolicTensor[][]>();
+  let batch: number | undefined;
   const pending: Pending[] = [];
   (cfg.layers as unknown[]).forEach((raw, i) => {
     const entry = raw as (KerasLayer & { name?: unknown; inbound_nodes?: unknown }) | null;
@@ -118,42 +162,47 @@ export function buildFunctional(top: KerasGraph, seed: number | undefined, who: 
     if (outputs.has(name) || pending.some((p) => p.name === name)) formatError(who, `two layers are named "${name}"`);
     const at = `${who}: layer "${name}" (${entry.class_name})`;
     if (entry.class_name === 'InputLayer') {
-      outputs.set(name, [new InputLayer({ shape: kerasInputShape(entry.config, at), name }).output()]);
+      outputs.set(name, [[new InputLayer({ shape: kerasInputShape(entry.config, at), name }).output()]]);
+      batch ??= kerasBatchSize(entry.config);
       return;
     }
     if (!Array.isArray(entry.inbound_nodes)) formatError(at, 'has no inbound_nodes list');
-    pending.push({ entry: { class_name: entry.class_name, config: { ...entry.config, name } }, name, nodes: entry.inbound_nodes.map((n) => inboundRefs(n, at)), done: 0 });
+    pending.push({ entry: { class_name: entry.class_name, config: { ...entry.config, name } }, name, nodes: entry.inbound_nodes.map((n) => inbound(n, at)), done: 0 });
   });
   // Keras lists layers in creation order; a shared layer's later nodes may wait for later layers.
   for (let progress = true; progress; ) {
     progress = false;
     for (const p of pending) {
       for (; p.done < p.nodes.length; p.done++, progress = true) {
-        const ins = p.nodes[p.done]!.map(([n, k]) => outputs.get(n)?.[k]);
+        const node = p.nodes[p.done]!;
+        const ins = node.refs.map(([n, k, i]) => outputs.get(n)?.[k]?.[i]);
+        const at = `${who}: layer "${p.name}" (${p.entry.class_name})`;
         if (ins.length === 0) formatError(`${who}: layer "${p.name}"`, `node ${p.done} has no inputs`);
         if (!ins.every((t): t is SymbolicTensor => t !== undefined)) break;
-        let out: SymbolicTensor;
-        if (p.layer === undefined) ({ layer: p.layer, output: out } = applyKeras(p.entry, ins, who));
+        if (JSON.stringify(node.flags) !== JSON.stringify(p.nodes[0]!.flags)) formatError(at, `node ${p.done} is called with ${JSON.stringify(node.flags)} but node 0 with ${JSON.stringify(p.nodes[0]!.flags)}; a shared layer keeps one setting`);
+        let outs: SymbolicTensor[];
+        if (p.layer === undefined) ({ layer: p.layer, outputs: outs } = applyKeras({ ...p.entry, config: { ...p.entry.config, ...node.flags } }, ins, who, batch));
         else {
           try {
-            out = p.layer.apply(ins.length === 1 ? ins[0]! : ins);
+            outs = p.layer.applyAll(ins.length === 1 ? ins[0]! : ins);
           } catch (err) {
-            return formatError(`${who}: layer "${p.name}" (${p.entry.class_name})`, (err as Error).message);
+            return formatError(at, (err as Error).message);
           }
         }
-        outputs.set(p.name, [...(outputs.get(p.name) ?? []), out]);
+        outputs.set(p.name, [...(outputs.get(p.name) ?? []), outs]);
       }
     }
   }
   for (const p of pending) {
     if (p.done < p.nodes.length) {
-      const missing = p.nodes[p.done]!.find(([n, k]) => outputs.get(n)?.[k] === undefined)!;
+      const missing = p.nodes[p.done]!.refs.find(([n, k, i]) => outputs.get(n)?.[k]?.[i] === undefined)!;
+      const produced = outputs.get(missing[0])?.[missing[1]];
+      if (produced !== undefined) formatError(`${who}: layer "${p.name}"`, `reads output ${missing[2]} of "${missing[0]}", which has ${produced.length} output${produced.length === 1 ? '' : 's'}`);
       formatError(`${who}: layer "${p.name}"`, `reads "${missing[0]}" node ${missing[1]}, which no layer produces (or which depends on this layer: a cycle)`);
     }
   }
-  const tensor = ([n, k]: Ref, what: string): SymbolicTensor => outputs.get(n)?.[k] ?? formatError(who, `${what} "${n}" node ${k} is not produced by any layer`);
+  const tensor = ([n, k, i]: Ref, what: string): SymbolicTensor => outputs.get(n)?.[k]?.[i] ?? formatError(who, `${what} "${n}" node ${k} output ${i} is not produced by any layer`);
   const inputs = refList(cfg.input_layers, 'input_layers', who).map((r) => tensor(r, 'input'));
-  const outs = refList(cfg.output_layers, 'output_layers', who);
-  if (outs.length !== 1) formatError(who, `the model has ${outs.length} outputs; tensorlane models have one`);
-  return new Model({ inputs, outputs: tensor(outs[0]!, 'output'), ...(typeof cfg.name === 'string' ? { name: cfg.name } : {}), ...(seed === undefined ? {} : { seed }) });
+  const outs = refList(cfg.output_layers, 'output_layers', who).map((r) => tensor(r, 'output'));
+  return new Model({ inputs, outputs: outs.length === 1 ? outs[0]! : outs, ...(typeof cfg.name === 'string' ? { name: cfg.name } : {}), ...(seed === undefined ? {} : { seed }) });
 }

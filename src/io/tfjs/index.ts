@@ -10,6 +10,7 @@ import { layerToKeras, type KerasLayer } from './layers.js';
 import { formatError } from './values.js';
 import { DEFAULT_SHARD_BYTES, decodeWeights, encodeWeights, weightBytes, type DecodedWeight, type TfjsWeightsGroup } from './weights.js';
 import { buildFunctional, buildSequential, type KerasGraph } from './graph.js';
+import { kerasWeightNames } from './sequence.js';
 
 export { TFJS_LAYER_TYPES } from './layers.js';
 export type { TfjsWeightSpec, TfjsWeightsGroup, TfjsQuantization } from './weights.js';
@@ -44,8 +45,9 @@ interface SavedConfig {
   name: string;
   inputs: Array<{ name: string; config: { shape: number[] } }>;
   layers: Array<{ className: string; config: Record<string, unknown> }>;
-  nodes: Array<{ layer: string; inbound: Array<[string, number]> }>;
-  output: [string, number];
+  nodes: Array<{ layer: string; inbound: Array<[string, number, number?]> }>;
+  output: [string, number, number?];
+  outputs?: Array<[string, number, number?]>;
 }
 
 /**
@@ -76,12 +78,12 @@ export function toTfjs(model: Model, options: ToTfjsOptions = {}): TfjsArtifacts
   } else {
     const graphLayers = layers.map((l, i) => {
       const name = cfg.layers[i]!.config.name as string;
-      const nodes = cfg.nodes.filter((n) => n.layer === name).map((n) => n.inbound.map(([from, k]) => [from, k, 0, {}]));
+      const nodes = cfg.nodes.filter((n) => n.layer === name).map((n) => n.inbound.map(([from, k, i]) => [from, k, i ?? 0, {}]));
       return { class_name: l.class_name, name, config: l.config, inbound_nodes: nodes };
     });
     topology = {
       class_name: 'Model',
-      config: { name: cfg.name, layers: [...inputLayers, ...graphLayers], input_layers: cfg.inputs.map((i) => [i.name, 0, 0]), output_layers: [[...cfg.output, 0]] },
+      config: { name: cfg.name, layers: [...inputLayers, ...graphLayers], input_layers: cfg.inputs.map((i) => [i.name, 0, 0]), output_layers: (cfg.outputs ?? [cfg.output]).map(([n, k, i]) => [n, k, i ?? 0]) },
     };
   }
   const values = model.getWeights();
@@ -140,6 +142,15 @@ function findWeight(weights: Map<string, DecodedWeight>, name: string): DecodedW
   return scoped.length === 1 ? weights.get(scoped[0]!) : undefined;
 }
 
+/** The first of a weight's candidate names (see `kerasWeightNames`) that the manifest holds. */
+function findAnyWeight(weights: Map<string, DecodedWeight>, names: readonly string[]): DecodedWeight | undefined {
+  for (const n of names) {
+    const found = findWeight(weights, n);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /**
  * Builds a tensorlane model (Sequential or functional) from TF.js layers-format artifacts:
  * `{ modelTopology, weightsManifest | weightSpecs, weightData }` (model.json's content plus the
@@ -168,7 +179,9 @@ export function fromTfjs(artifacts: Record<string, unknown>, options: FromTfjsOp
   else return formatError(who, `model class ${JSON.stringify(top.class_name)} is not supported (expected Sequential, Model or Functional)`);
   const values = model.layers.flatMap((layer) => layer.weights.map((w) => {
     const name = `${layer.name}/${w.name}`;
-    const found = findWeight(weights, name) ?? formatError(who, `weight ${name} [${w.shape.join(', ')}] is not in the weight manifest`);
+    const wrapped = (layer.getConfig().layer as { config?: { name?: unknown } } | undefined)?.config?.name;
+    const candidates = kerasWeightNames(layer.className, layer.name, w.name, typeof wrapped === 'string' ? wrapped : undefined);
+    const found = findAnyWeight(weights, candidates) ?? formatError(who, `weight ${name} [${w.shape.join(', ')}] is not in the weight manifest`);
     if (found.shape.join(',') !== w.shape.join(',')) formatError(who, `weight ${name} has shape [${found.shape.join(', ')}] in the manifest but the layer needs [${w.shape.join(', ')}]`);
     return new Tensor(found.data, w.shape);
   }));

@@ -7,16 +7,13 @@ import {
 } from '../../layers/index.js';
 import type { Shape } from '../../core/tensor.js';
 import { ModelFormatError } from '../../model/format.js';
+import { completeSequenceLayer, SEQUENCE_LAYERS, type KerasLayer, type TranslatedLayer } from './sequence.js';
 import {
   activationFromKeras, activationToKeras, camelToSnake, formatError, initializerFromKeras, initializerToKeras,
   regularizerFromKeras, regularizerToKeras, snakeToCamel,
 } from './values.js';
 
-/** A layer as TF.js's model.json holds it. */
-export interface KerasLayer {
-  class_name: string;
-  config: Record<string, unknown>;
-}
+export type { KerasLayer } from './sequence.js';
 
 /** Layer classes with the same name and weights in both libraries, with their accepted options. */
 const SHARED: Record<string, { options?: readonly string[] | undefined }> = {
@@ -29,7 +26,9 @@ const SHARED: Record<string, { options?: readonly string[] | undefined }> = {
 const ACTIVATION_LAYERS = ['ReLU', 'LeakyReLU', 'ELU', 'Softmax'];
 
 /** The layer types `io.fromTfjs` reads (besides InputLayer). */
-export const TFJS_LAYER_TYPES: readonly string[] = [...Object.keys(SHARED), ...ACTIVATION_LAYERS];
+export const TFJS_LAYER_TYPES: readonly string[] = [...Object.keys(SHARED), ...ACTIVATION_LAYERS, ...Object.keys(SEQUENCE_LAYERS)];
+
+const RECURRENT = ['SimpleRNN', 'LSTM', 'GRU'];
 
 /** Options TF.js would fill with a different default than tensorlane's, so they are always written. */
 const TO_KERAS_DEFAULTS: Record<string, Record<string, unknown>> = {
@@ -92,7 +91,11 @@ export function layerToKeras(className: string, config: Record<string, unknown>,
   return { class_name: className, config: out };
 }
 
-/** Options that tensorlane does not model: any value but these defaults changes the layer's outputs or training. */
+/**
+ * Options that tensorlane does not model: any value but these defaults changes the layer's outputs
+ * or training. The recurrent options are modelled by the recurrent layers (and `dropout` by
+ * MultiHeadAttention), so only other layers must leave them at their defaults.
+ */
 const MUST_BE_DEFAULT: Array<[key: string, ok: (v: unknown) => boolean, expected: string]> = [
   ['activity_regularizer', (v) => v == null, 'null'],
   ['return_state', (v) => v == null || v === false, 'false'],
@@ -100,6 +103,7 @@ const MUST_BE_DEFAULT: Array<[key: string, ok: (v: unknown) => boolean, expected
   ['stateful', (v) => v == null || v === false, 'false'],
   ['dropout', (v) => v == null || v === 0, '0'],
   ['recurrent_dropout', (v) => v == null || v === 0, '0'],
+  ['embeddings_constraint', (v) => v == null, 'null'],
   ['noise_shape', (v) => v == null, 'null'],
   ['groups', (v) => v == null || v === 1, '1'],
   ['output_padding', (v) => v == null, 'null'],
@@ -115,11 +119,19 @@ function lastAxis(value: unknown, rank: number, at: string): number {
   return formatError(at, `axis ${JSON.stringify(value)} is not supported (only the last axis, ${rank} or -1)`);
 }
 
+/** Keys of MUST_BE_DEFAULT that `cls` models itself. */
+function modelledHere(cls: string, key: string): boolean {
+  if (RECURRENT.includes(cls)) return ['return_state', 'go_backwards', 'stateful', 'dropout', 'recurrent_dropout'].includes(key);
+  return cls === 'MultiHeadAttention' && key === 'dropout';
+}
+
 /**
  * A TF.js layer config as a tensorlane `{ className, config }` for `layers.fromConfig`, given the
- * per-sample shapes of its inputs. Throws naming the layer for a type or option tensorlane lacks.
+ * per-sample shapes of its inputs and the model's fixed batch size, if any (`batch_input_shape[0]`,
+ * which a stateful recurrent layer needs). Throws naming the layer for a type or option
+ * tensorlane lacks.
  */
-export function layerFromKeras(layer: KerasLayer, inputShapes: readonly Shape[], who: string): { className: string; config: Record<string, unknown> } {
+export function layerFromKeras(layer: KerasLayer, inputShapes: readonly Shape[], who: string, batch?: number): TranslatedLayer {
   const cls = layer.class_name;
   const cfg = layer.config;
   const at = `${who}: layer "${String(cfg.name)}" (${cls})`;
@@ -139,17 +151,15 @@ export function layerFromKeras(layer: KerasLayer, inputShapes: readonly Shape[],
     lastAxis(cfg.axis, rank, at);
     return { className: 'Activation', config: { ...base, activation: 'softmax' } };
   }
-  if (!Object.hasOwn(SHARED, cls)) throw new ModelFormatError(`${at} is not supported; supported types: ${TFJS_LAYER_TYPES.join(', ')}`);
+  const known = Object.hasOwn(SHARED, cls) ? SHARED[cls] : Object.hasOwn(SEQUENCE_LAYERS, cls) ? SEQUENCE_LAYERS[cls] : undefined;
+  if (known === undefined) throw new ModelFormatError(`${at} is not supported; supported types: ${TFJS_LAYER_TYPES.join(', ')}`);
   for (const [key, ok, expected] of MUST_BE_DEFAULT) {
-    if (!ok(cfg[key])) formatError(at, `${key} ${JSON.stringify(cfg[key])} is not supported (expected ${expected})`);
+    if (!ok(cfg[key]) && !modelledHere(cls, key)) formatError(at, `${key} ${JSON.stringify(cfg[key])} is not supported (expected ${expected})`);
   }
   for (const [key, value] of Object.entries(cfg)) {
     if (key.endsWith('_constraint') && value != null) formatError(at, `${key} is not supported (tensorlane has no weight constraints)`);
   }
-  if (cls === 'GRU' && cfg.reset_after !== true) {
-    formatError(at, "reset_after false (TF.js's GRU, bias [3 * units]) is not supported: tensorlane's GRU is Keras's reset_after: true (bias [2, 3 * units])");
-  }
-  const options = new Set(SHARED[cls]!.options ?? []);
+  const options = new Set(known.options ?? []);
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(cfg)) {
     const name = snakeToCamel(key);
@@ -171,5 +181,12 @@ export function layerFromKeras(layer: KerasLayer, inputShapes: readonly Shape[],
   }
   // TF.js leaves these out when they are its own defaults, which differ from tensorlane's.
   if ((cls === 'LSTM' || cls === 'GRU') && cfg.recurrent_activation === undefined) out.recurrentActivation = 'hardSigmoid';
+  // TF.js's GRU is the original one (reset_after false, bias [3 * units]); Keras writes the key.
+  if (cls === 'GRU') out.resetAfter = cfg.reset_after === true;
+  if (RECURRENT.includes(cls) && cfg.stateful === true) {
+    if (batch === undefined) formatError(at, 'stateful true needs a fixed batch size, but the model input has batch_input_shape [null, ...]');
+    out.batchInputShape = [batch, ...(inputShapes[0] ?? [])];
+  }
+  completeSequenceLayer(cls, cfg, out, inputShapes, at, (inner, shapes) => layerFromKeras(inner, shapes, who, batch));
   return { className: cls, config: out };
 }
