@@ -1,8 +1,8 @@
-// Fashion-MNIST with a small CNN (conv-BN-ReLU-pool x2 + dense, ~41K parameters).
+// Fashion-MNIST with a small CNN (conv-BN-ReLU-pool x2 + dense, ~50K parameters).
 //
 //   npm run demo                       # the committed subset (10k train / 2k test), a few epochs
-//   npm run demo -- --data /usr/share/datasets/fashion-mnist
-//                                      # the full set (60k / 10k, gzipped IDX files), 18 epochs
+//   npm run demo -- --data /usr/share/datasets/fashion-mnist --epochs 12
+//                                      # the full set (60k / 10k, gzipped IDX files)
 //
 // Trains with a validation split and a progress bar, prints the test accuracy and a confusion
 // matrix, and writes the training curves to demo-output/curves.svg.
@@ -11,20 +11,13 @@ import { parseArgs } from 'node:util';
 import { initSync } from '../src/init.js';
 import { Sequential, augment, data, layers, losses, optimizers, schedules, type Tensor } from '../src/api.js';
 
-/** The --augment choices: none, horizontal flips, or flips plus random translations (bilinear). */
-const AUGMENTATIONS = {
-  none: () => undefined,
-  flip: () => augment.sequence([augment.randomFlip('horizontal')]),
-  'flip-shift': () => augment.sequence([augment.randomFlip('horizontal'), augment.randomTranslation(0.08, 0.08, { fillMode: 'constant' })]),
-} as const;
-
 const { values: args } = parseArgs({
   options: {
     data: { type: 'string' },
     epochs: { type: 'string' },
     'batch-size': { type: 'string', default: '64' },
     seed: { type: 'string', default: '42' },
-    augment: { type: 'string', default: 'flip' },
+    augment: { type: 'boolean', default: false },
     verbose: { type: 'string', default: '1' },
     out: { type: 'string', default: 'demo-output' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -32,7 +25,7 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   process.stdout.write(
-    'usage: tsx examples/fashion-mnist.ts [--data DIR] [--epochs N] [--batch-size N] [--seed N] [--augment none|flip|flip-shift] [--verbose 0|1|2] [--out DIR]\n',
+    'usage: tsx examples/fashion-mnist.ts [--data DIR] [--epochs N] [--batch-size N] [--seed N] [--augment] [--verbose 0|1|2] [--out DIR]\n',
   );
   process.exit(0);
 }
@@ -41,27 +34,20 @@ const int = (text: string, name: string): number => {
   if (!Number.isInteger(v) || v < 0) throw new Error(`--${name} must be a non-negative integer, got ${text}`);
   return v;
 };
-if (!Object.hasOwn(AUGMENTATIONS, args.augment!)) {
-  throw new Error(`--augment must be one of ${Object.keys(AUGMENTATIONS).join(', ')}, got ${args.augment}`);
-}
-const augmentation = AUGMENTATIONS[args.augment as keyof typeof AUGMENTATIONS]();
 
 initSync({ bytes: readFileSync(new URL('../build/tensorlane.wasm', import.meta.url)) });
 
 const t0 = performance.now();
-const cpu0 = process.cpuUsage();
 const { train, test, classNames } = await data.fashionMnist(args.data !== undefined ? { dir: args.data } : {});
 const full = train.x.shape[0]! > 20_000;
-const epochs = args.epochs !== undefined ? int(args.epochs, 'epochs') : full ? 18 : 6;
+const epochs = args.epochs !== undefined ? int(args.epochs, 'epochs') : full ? 12 : 6;
 const batchSize = int(args['batch-size']!, 'batch-size');
 const seed = int(args.seed!, 'seed');
 process.stdout.write(`Fashion-MNIST: ${train.x.shape[0]} training and ${test.x.shape[0]} test images (${args.data ?? 'committed subset'})\n`);
 
 const model = new Sequential(
   [
-    // 16 filters on the one input channel cost a third less than 32 and learn as fast; the time
-    // saved buys epochs.
-    layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', useBias: false, inputShape: [28, 28, 1] }),
+    layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', useBias: false, inputShape: [28, 28, 1] }),
     layers.batchNormalization({ momentum: 0.9 }),
     layers.relu(),
     layers.maxPooling2d(),
@@ -77,31 +63,24 @@ const model = new Sequential(
 );
 process.stdout.write(`${model.summary()}\n`);
 
-// One-cycle-like schedule: a linear warmup over the first 10 % of the steps to the peak rate,
-// then cosine decay; label smoothing (on one-hot targets) and decoupled weight decay regularise.
 const steps = Math.ceil((train.x.shape[0]! * 0.9) / batchSize);
-const warmupSteps = Math.round(0.1 * epochs * steps);
-const peak = 3e-3;
-const learningRate = schedules.cosineDecay({ initialLearningRate: peak / 25, warmupTarget: peak, warmupSteps, decaySteps: Math.max(1, epochs * steps - warmupSteps), alpha: 0.02 });
 model.compile({
-  optimizer: optimizers.adamw({ learningRate, weightDecay: 0.01 }),
-  loss: losses.categoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }),
+  optimizer: optimizers.adam({ learningRate: schedules.cosineDecay({ initialLearningRate: 2e-3, decaySteps: epochs * steps, alpha: 0.05 }) }),
+  loss: losses.sparseCategoricalCrossentropy({ fromLogits: true }),
   metrics: ['accuracy'],
 });
-const history = await model.fit(train.x, data.oneHot(train.y, classNames.length), {
+const history = await model.fit(train.x, train.y, {
   epochs,
   batchSize,
   validationSplit: 0.1,
   seed,
   verbose: int(args.verbose!, 'verbose') as 0 | 1 | 2,
-  ...(augmentation ? { augment: augmentation } : {}),
+  ...(args.augment ? { augment: augment.sequence([augment.randomFlip('horizontal'), augment.randomTranslation(0.08, 0.08, { fillMode: 'constant' })]) } : {}),
 });
 const trainSeconds = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 
-const result = model.evaluate(test.x, data.oneHot(test.y, classNames.length), { batchSize: 256 });
-process.stdout.write(`\nTest accuracy: ${(result.accuracy! * 100).toFixed(2)}%  (loss ${result.loss!.toFixed(4)}; ${trainSeconds.toFixed(1)} s loading + training, ${cpuSeconds.toFixed(1)} s CPU)\n\n`);
+const result = model.evaluate(test.x, test.y, { batchSize: 256 });
+process.stdout.write(`\nTest accuracy: ${(result.accuracy! * 100).toFixed(2)}%  (loss ${result.loss!.toFixed(4)}; ${trainSeconds.toFixed(1)} s loading + training)\n\n`);
 
 // Confusion matrix: rows are true classes, columns predictions.
 const predictions = model.predict(test.x, { batchSize: 256 });
