@@ -38,6 +38,7 @@ const int = (text: string, name: string): number => {
 initSync({ bytes: readFileSync(new URL('../build/tensorlane.wasm', import.meta.url)) });
 
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const { train, test, classNames } = await data.fashionMnist(args.data !== undefined ? { dir: args.data } : {});
 const full = train.x.shape[0]! > 20_000;
 const epochs = args.epochs !== undefined ? int(args.epochs, 'epochs') : full ? 12 : 6;
@@ -78,9 +79,11 @@ const history = await model.fit(train.x, train.y, {
   ...(args.augment ? { augment: augment.sequence([augment.randomFlip('horizontal'), augment.randomTranslation(0.08, 0.08, { fillMode: 'constant' })]) } : {}),
 });
 const trainSeconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 
 const result = model.evaluate(test.x, test.y, { batchSize: 256 });
-process.stdout.write(`\nTest accuracy: ${(result.accuracy! * 100).toFixed(2)}%  (loss ${result.loss!.toFixed(4)}; ${trainSeconds.toFixed(1)} s loading + training)\n\n`);
+process.stdout.write(`\nTest accuracy: ${(result.accuracy! * 100).toFixed(2)}%  (loss ${result.loss!.toFixed(4)}; ${trainSeconds.toFixed(1)} s loading + training, ${cpuSeconds.toFixed(1)} s CPU)\n\n`);
 
 // Confusion matrix: rows are true classes, columns predictions.
 const predictions = model.predict(test.x, { batchSize: 256 });
