@@ -1,3 +1,4 @@
+import { madd } from './fma';
 // SGEMM: C[m x n] (+)= op(A)[m x k] · op(B)[k x n] (+ bias[n]).
 // Row-major with leading dimensions. op(A) = A (stored m x k, lda >= k) or Aᵀ (A stored k x m,
 // lda >= m); op(B) = B (stored k x n, ldb >= n) or Bᵀ (B stored n x k, ldb >= k).
@@ -93,15 +94,15 @@ export function f32_gemm_2x16__simd(
     const b89AB = v128.load(bp, 32);
     const bCDEF = v128.load(bp, 48);
     const a0 = v128.load32_splat(a0p);
-    acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(a0, b0123));
-    acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(a0, b4567));
-    acc0x89AB = f32x4.add(acc0x89AB, f32x4.mul(a0, b89AB));
-    acc0xCDEF = f32x4.add(acc0xCDEF, f32x4.mul(a0, bCDEF));
+    acc0x0123 = madd(a0, b0123, acc0x0123);
+    acc0x4567 = madd(a0, b4567, acc0x4567);
+    acc0x89AB = madd(a0, b89AB, acc0x89AB);
+    acc0xCDEF = madd(a0, bCDEF, acc0xCDEF);
     const a1 = v128.load32_splat(a1p);
-    acc1x0123 = f32x4.add(acc1x0123, f32x4.mul(a1, b0123));
-    acc1x4567 = f32x4.add(acc1x4567, f32x4.mul(a1, b4567));
-    acc1x89AB = f32x4.add(acc1x89AB, f32x4.mul(a1, b89AB));
-    acc1xCDEF = f32x4.add(acc1xCDEF, f32x4.mul(a1, bCDEF));
+    acc1x0123 = madd(a1, b0123, acc1x0123);
+    acc1x4567 = madd(a1, b4567, acc1x4567);
+    acc1x89AB = madd(a1, b89AB, acc1x89AB);
+    acc1xCDEF = madd(a1, bCDEF, acc1xCDEF);
     a0p += aBytes;
     a1p += aBytes;
     bp += bBytes;
@@ -139,10 +140,10 @@ export function f32_gemm_1x16__simd(
   const bBytes = <usize>bStep << 2;
   for (let p = 0; p < kc; p++) {
     const a0 = v128.load32_splat(a0p);
-    acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(a0, v128.load(bp)));
-    acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(a0, v128.load(bp, 16)));
-    acc0x89AB = f32x4.add(acc0x89AB, f32x4.mul(a0, v128.load(bp, 32)));
-    acc0xCDEF = f32x4.add(acc0xCDEF, f32x4.mul(a0, v128.load(bp, 48)));
+    acc0x0123 = madd(a0, v128.load(bp), acc0x0123);
+    acc0x4567 = madd(a0, v128.load(bp, 16), acc0x4567);
+    acc0x89AB = madd(a0, v128.load(bp, 32), acc0x89AB);
+    acc0xCDEF = madd(a0, v128.load(bp, 48), acc0xCDEF);
     a0p += aBytes;
     bp += bBytes;
   }
@@ -179,17 +180,17 @@ export function f32_gemm_4x8__simd(
     const b0123 = v128.load(bp);
     const b4567 = v128.load(bp, 16);
     const a0 = v128.load32_splat(a0p);
-    acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(a0, b0123));
-    acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(a0, b4567));
+    acc0x0123 = madd(a0, b0123, acc0x0123);
+    acc0x4567 = madd(a0, b4567, acc0x4567);
     const a1 = v128.load32_splat(a0p + rowBytes);
-    acc1x0123 = f32x4.add(acc1x0123, f32x4.mul(a1, b0123));
-    acc1x4567 = f32x4.add(acc1x4567, f32x4.mul(a1, b4567));
+    acc1x0123 = madd(a1, b0123, acc1x0123);
+    acc1x4567 = madd(a1, b4567, acc1x4567);
     const a2 = v128.load32_splat(a0p + 2 * rowBytes);
-    acc2x0123 = f32x4.add(acc2x0123, f32x4.mul(a2, b0123));
-    acc2x4567 = f32x4.add(acc2x4567, f32x4.mul(a2, b4567));
+    acc2x0123 = madd(a2, b0123, acc2x0123);
+    acc2x4567 = madd(a2, b4567, acc2x4567);
     const a3 = v128.load32_splat(a0p + 3 * rowBytes);
-    acc3x0123 = f32x4.add(acc3x0123, f32x4.mul(a3, b0123));
-    acc3x4567 = f32x4.add(acc3x4567, f32x4.mul(a3, b4567));
+    acc3x0123 = madd(a3, b0123, acc3x0123);
+    acc3x4567 = madd(a3, b4567, acc3x4567);
     a0p += aBytes;
     bp += bBytes;
   }
