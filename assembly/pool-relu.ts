@@ -9,6 +9,7 @@
 // Only for windows that tile the input (stride = window, either padding; the layer checks): then
 // every cell lies in at most one window, and the cells past the last window (valid padding) are written 0.
 import { geometry, pixel, zeroRow } from './geometry';
+import { firstMax1, firstMax4 } from './window';
 
 /** dz[n, ih, iw, c] = the ReLU-masked max-pool gradient, every cell written (see above). */
 export function f32_max_pool2d_backward_relu_write(dz: usize, dy: usize, y: usize, g: usize): void {
@@ -30,21 +31,10 @@ export function f32_max_pool2d_backward_relu_write(dz: usize, dy: usize, y: usiz
         const w0 = max(ow * geo.strideW - geo.padLeft, 0);
         const w1 = min(ow * geo.strideW - geo.padLeft + geo.kW, geo.inW);
         const dyp = pixel(dy, n, oh, ow, geo.outH, geo.outW, channels);
-        const first = <i32>((<usize>(h0 * geo.inW + w0)) * rowBytes);
         let c = 0;
         for (; c + 4 <= channels; c += 4) {
           const o = <usize>c << 2;
-          let best = v128.load(image + <usize>first + o);
-          let at = i32x4.splat(first);
-          for (let ih = h0; ih < h1; ih++) {
-            for (let iw = w0; iw < w1; iw++) {
-              const rowAt = <i32>((<usize>(ih * geo.inW + iw)) * rowBytes);
-              const v = v128.load(image + <usize>rowAt + o);
-              const better = f32x4.gt(v, best);
-              best = v128.bitselect(v, best, better);
-              at = v128.bitselect(i32x4.splat(rowAt), at, better);
-            }
-          }
+          const at = firstMax4(image, o, h0, h1, w0, w1, geo.inW, rowBytes);
           const d = v128.load(dyp + o);
           for (let ih = h0; ih < h1; ih++) {
             for (let iw = w0; iw < w1; iw++) {
@@ -57,18 +47,7 @@ export function f32_max_pool2d_backward_relu_write(dz: usize, dy: usize, y: usiz
         }
         for (; c < channels; c++) {
           const o = <usize>c << 2;
-          let best = load<f32>(image + <usize>first + o);
-          let at = first;
-          for (let ih = h0; ih < h1; ih++) {
-            for (let iw = w0; iw < w1; iw++) {
-              const rowAt = <i32>((<usize>(ih * geo.inW + iw)) * rowBytes);
-              const v = load<f32>(image + <usize>rowAt + o);
-              if (v > best) {
-                best = v;
-                at = rowAt;
-              }
-            }
-          }
+          const at = firstMax1(image, o, h0, h1, w0, w1, geo.inW, rowBytes);
           const d = load<f32>(dyp + o);
           for (let ih = h0; ih < h1; ih++) {
             for (let iw = w0; iw < w1; iw++) {

@@ -14,6 +14,7 @@
 // output pixel rows (each output written by one part); backwards over images, since windows of
 // one image may share input cells and add into them in window order, and no two images do.
 import { Geometry, geometry, pixel, addRow, copyRow, zeroRow, partStart } from './geometry';
+import { firstMax1, firstMax4 } from './window';
 
 /** First real row/column of a window and one past its last. */
 @inline
@@ -123,22 +124,10 @@ export function f32_max_pool2d_backward(dx: usize, dy: usize, x: usize, g: usize
         const w0 = windowStart(ow, geo.strideW, geo.padLeft);
         const w1 = windowEnd(ow, geo.strideW, geo.padLeft, geo.kW, geo.inW);
         const dyp = pixel(dy, n, oh, ow, geo.outH, geo.outW, channels);
-        const first = <i32>((<usize>(h0 * geo.inW + w0)) * rowBytes);
         let c = 0;
         for (; c + 4 <= channels; c += 4) {
           const o = <usize>c << 2;
-          // best: max so far per lane; at: byte offset (within the image) of its pixel row.
-          let best = v128.load(image + <usize>first + o);
-          let at = i32x4.splat(first);
-          for (let ih = h0; ih < h1; ih++) {
-            for (let iw = w0; iw < w1; iw++) {
-              const rowAt = <i32>((<usize>(ih * geo.inW + iw)) * rowBytes);
-              const v = v128.load(image + <usize>rowAt + o);
-              const better = f32x4.gt(v, best);
-              best = v128.bitselect(v, best, better);
-              at = v128.bitselect(i32x4.splat(rowAt), at, better);
-            }
-          }
+          const at = firstMax4(image, o, h0, h1, w0, w1, geo.inW, rowBytes);
           const d = v128.load(dyp + o);
           if (disjoint) {
             for (let ih = h0; ih < h1; ih++) {
@@ -157,18 +146,7 @@ export function f32_max_pool2d_backward(dx: usize, dy: usize, x: usize, g: usize
         }
         for (; c < channels; c++) {
           const o = <usize>c << 2;
-          let best = load<f32>(image + <usize>first + o);
-          let at = first;
-          for (let ih = h0; ih < h1; ih++) {
-            for (let iw = w0; iw < w1; iw++) {
-              const rowAt = <i32>((<usize>(ih * geo.inW + iw)) * rowBytes);
-              const v = load<f32>(image + <usize>rowAt + o);
-              if (v > best) {
-                best = v;
-                at = rowAt;
-              }
-            }
-          }
+          const at = firstMax1(image, o, h0, h1, w0, w1, geo.inW, rowBytes);
           addAt(gradImage + <usize>at + o, load<f32>(dyp + o));
         }
       }
