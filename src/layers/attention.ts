@@ -19,7 +19,7 @@ import type { RegularizerLike } from '../regularizers.js';
 import { copy } from '../kernels/memory.js';
 import { attentionInputs, keyPaddingMask, type MultiHeadAttentionCallOptions } from './attention-call.js';
 import { packed, perHead, projectBackward, projectForward, projected, type HeadOperand } from './attention-gemm.js';
-import { GraphNode, Layer, currentTrace, type SymbolicTensor } from './layer.js';
+import { Layer, type SymbolicTensor } from './layer.js';
 import { accumulatePtr, layerOptions, formatSample, type BaseLayerConfig } from './layer-helpers.js';
 import type { OutputSpec } from './trace.js';
 import { positiveInt } from './positive-int.js';
@@ -127,21 +127,12 @@ export class MultiHeadAttention extends Layer<MultiHeadAttentionConfig> {
 
   /** `apply`, returning every output: `[output]`, or `[output, scores]` with `returnAttentionScores`. */
   override applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[], options: MultiHeadAttentionCallOptions = {}): SymbolicTensor[] {
-    const list = attentionInputs(this.name, inputs, options, this.config, this.built);
-    const keys = keyPaddingMask(this.name, list[1]!, list[2]!);
-    if (keys === undefined) return super.applyAll(list);
-    // The base applyAll consumes only the first input's mask (the query's); the keys' mask is the
-    // value's, so this node is made here, the same way, with that mask as its consumed input.
-    const all = this.checkApplyInputs(list);
-    if (all.some((t) => !t.batched)) throw new ValueError(`${this.name}: expects batched tensors (with a batch axis, from Input() or a layer), got ${all.find((t) => !t.batched)!.toString()}`);
-    const shapes = all.map((t) => t.shape);
-    const specs = this.computeOutputSpecs(shapes);
-    this.ensureBuilt(shapes);
-    const trace = currentTrace();
-    if (trace !== undefined && !trace.sublayers.includes(this)) trace.sublayers.push(this);
-    const outputs = new GraphNode(this, [...all, keys], specs, true).outputs;
-    outputs[0]!.mask = this.mergeMasks(all);
-    return outputs;
+    return super.applyAll(attentionInputs(this.name, inputs, options, this.config, this.built));
+  }
+
+  /** The keys' padding mask: the value's (Keras), consumed by the node; the query's is passed on. */
+  protected override consumedMask(inputs: readonly SymbolicTensor[]): SymbolicTensor | undefined {
+    return keyPaddingMask(this.name, inputs[1]!, inputs[2]!);
   }
 
   /** The output keeps the query's time axis, so it carries the query's mask. */

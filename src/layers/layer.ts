@@ -222,15 +222,10 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
       }
       return;
     }
-    this.checkInputShapes(inputShapes);
+    if (!hasCall(this)) this.computeOutputShape(inputShapes); // validates (a traced call checks its own)
     this.buildFor(inputShapes);
     this.inputShapes = inputShapes.map((s) => [...s]);
     freeWithOwner(this, this.ownedPtrs, this.cleanups);
-  }
-
-  /** Validates input shapes before `build` (`computeOutputShape` throws on bad ones; a traced `call` checks its own). */
-  private checkInputShapes(inputShapes: readonly Shape[]): void {
-    if (!hasCall(this)) this.computeOutputShape(inputShapes);
   }
 
   /** Calls `build`; a layer with `call` gets a single shape when it has one input, as in Keras. */
@@ -262,7 +257,7 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
     this.ensureBuilt(shapes);
     const trace = currentTrace();
     if (trace !== undefined && !trace.sublayers.includes(this)) trace.sublayers.push(this);
-    const mask = this.consumesMask ? stepMask(list[0]!, this.name) : undefined;
+    const mask = this.consumedMask(list);
     const outputs = new GraphNode(this, mask === undefined ? list : [...list, mask], specs, mask !== undefined).outputs;
     if (this.passesMask) outputs[0]!.mask = this.mergeMasks(list);
     return outputs;
@@ -271,6 +266,11 @@ export abstract class Layer<C extends BaseLayerConfig = BaseLayerConfig> {
   /** True when a mask on the first input reaches `forward`/`backward` as `io.mask` (recurrent layers, global pooling). */
   get consumesMask(): boolean {
     return false;
+  }
+
+  /** The mask the node consumes: the first input's, checked, when `consumesMask` (attention takes the value's). */
+  protected consumedMask(inputs: readonly SymbolicTensor[]): SymbolicTensor | undefined {
+    return this.consumesMask ? stepMask(inputs[0]!, this.name) : undefined;
   }
 
   /** True when the output keeps the input's mask (Keras's `supports_masking`: the time axis stays). */
