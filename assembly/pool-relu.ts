@@ -9,7 +9,7 @@
 // Only for windows that tile the input (stride = window, either padding; the layer checks): then
 // every cell lies in at most one window, and the cells past the last window (valid padding) are written 0.
 import { geometry, pixel, zeroRow } from './geometry';
-import { firstMax1, firstMax4 } from './window';
+import { firstMax1, firstMax4, windowEnd, windowStart } from './window';
 
 /** dz[n, ih, iw, c] = the ReLU-masked max-pool gradient, every cell written (see above). */
 export function f32_max_pool2d_backward_relu_write(dz: usize, dy: usize, y: usize, g: usize): void {
@@ -25,11 +25,11 @@ export function f32_max_pool2d_backward_relu_write(dz: usize, dy: usize, y: usiz
     const image = pixel(y, n, 0, 0, geo.inH, geo.inW, channels);
     const gradImage = pixel(dz, n, 0, 0, geo.inH, geo.inW, channels);
     for (let oh = 0; oh < geo.outH; oh++) {
-      const h0 = max(oh * geo.strideH - geo.padTop, 0);
-      const h1 = min(oh * geo.strideH - geo.padTop + geo.kH, geo.inH);
+      const h0 = windowStart(oh, geo.strideH, geo.padTop);
+      const h1 = windowEnd(oh, geo.strideH, geo.padTop, geo.kH, geo.inH);
       for (let ow = 0; ow < geo.outW; ow++) {
-        const w0 = max(ow * geo.strideW - geo.padLeft, 0);
-        const w1 = min(ow * geo.strideW - geo.padLeft + geo.kW, geo.inW);
+        const w0 = windowStart(ow, geo.strideW, geo.padLeft);
+        const w1 = windowEnd(ow, geo.strideW, geo.padLeft, geo.kW, geo.inW);
         const dyp = pixel(dy, n, oh, ow, geo.outH, geo.outW, channels);
         let c = 0;
         for (; c + 4 <= channels; c += 4) {

@@ -14,18 +14,7 @@
 // output pixel rows (each output written by one part); backwards over images, since windows of
 // one image may share input cells and add into them in window order, and no two images do.
 import { Geometry, geometry, pixel, addRow, copyRow, zeroRow, partStart } from './geometry';
-import { firstMax1, firstMax4 } from './window';
-
-/** First real row/column of a window and one past its last. */
-@inline
-function windowStart(o: i32, stride: i32, pad: i32): i32 {
-  return max(o * stride - pad, 0);
-}
-
-@inline
-function windowEnd(o: i32, stride: i32, pad: i32, k: i32, size: i32): i32 {
-  return min(o * stride - pad + k, size);
-}
+import { firstMax1, firstMax4, windowEnd, windowStart } from './window';
 
 const MAX_FORWARD: i32 = 0;
 const AVG_FORWARD: i32 = 1;

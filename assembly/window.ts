@@ -1,6 +1,17 @@
-// The first maximum of a pooling window, found the same way by max-pool backward (pool.ts) and
-// its ReLU-fused form (pool-relu.ts): rows top to bottom, then columns left to right; a later
-// equal value does not take over. Offsets are bytes within one NHWC image.
+// Pooling windows, shared by the pooling kernels (pool.ts) and max-pool backward's ReLU-fused form
+// (pool-relu.ts): a window's bounds, and its first maximum (rows top to bottom, then columns left
+// to right; a later equal value does not take over). Offsets are bytes within one NHWC image.
+
+/** First real row/column of a window and one past its last. */
+@inline
+export function windowStart(o: i32, stride: i32, pad: i32): i32 {
+  return max(o * stride - pad, 0);
+}
+
+@inline
+export function windowEnd(o: i32, stride: i32, pad: i32, k: i32, size: i32): i32 {
+  return min(o * stride - pad + k, size);
+}
 
 /** Channels [c, c + 4) at byte `o` of each pixel: per lane, the offset of the pixel row holding the window's first maximum. */
 @inline
